@@ -1,0 +1,35 @@
+// ia32 two-level paging. The kernel owns the top quarter of every address space
+// (0xc0000000 and up), where all physical memory below 768 MiB is mapped with global 4 MiB pages;
+// a space's page directory shares those entries, so kernel mappings never need syncing.
+#pragma once
+#include "lib/types.hh"
+
+namespace kern::arch {
+
+constexpr word kernel_base = 0xc0000000;
+constexpr word direct_map_size = 768u << 20;
+
+inline word phys_to_virt(word p) { return p + kernel_base; }
+inline word virt_to_phys(word v) { return v - kernel_base; }
+
+struct PageDir {
+  word phys = 0;                   // physical address of the directory (loaded into cr3)
+  uint32_t *pde = nullptr;         // the same through the direct map
+};
+
+using FrameAlloc = word (*)(void *ctx);   // returns a zeroed frame or 0
+using FrameFree = void (*)(void *ctx, word phys);
+
+[[nodiscard]] bool pd_init(PageDir &pd, FrameAlloc alloc, void *ctx);
+void pd_destroy(PageDir &pd, FrameFree release, void *ctx);   // frees page tables and the directory
+// rights: fpage rights (r=4 w=2 x=1); ia32 cannot forbid execution, so r and x both mean present.
+[[nodiscard]] bool pd_map(PageDir &pd, word va, word pfn, unsigned rights, FrameAlloc alloc, void *ctx);
+void pd_unmap(PageDir &pd, word va);
+bool pd_lookup(const PageDir &pd, word va, word *pfn);
+// The first mapped user address at or above va and below end, or end.
+word pd_next_mapped(const PageDir &pd, word va, word end);
+void pd_activate(const PageDir &pd);
+const PageDir &kernel_pd();
+void mmu_init();   // adopt the boot page directory, drop the identity map
+
+} // namespace kern::arch

@@ -1,0 +1,58 @@
+// ia32 thread state: the user register frame at the top of the kernel stack, the saved kernel
+// stack pointer, and the lazily switched FPU state.
+#pragma once
+#include "lib/types.hh"
+
+namespace kern {
+class Thread;
+}
+
+namespace kern::arch {
+
+// Layout pushed by entry.S: pushal, vector, error code, then what the CPU pushed.
+struct UserFrame {
+  word edi, esi, ebp, esp0, ebx, edx, ecx, eax;
+  word vector, error;
+  word eip, cs, eflags, esp, ss;
+
+  // The system-call ABI: argument and result registers.
+  word arg(unsigned i) const {
+    switch (i) { case 0: return ebx; case 1: return ecx; case 2: return edx;
+                 case 3: return esi; case 4: return edi; default: return ebp; }
+  }
+  void set_result(unsigned i, word v) {
+    switch (i) { case 0: ebx = v; break; case 1: ecx = v; break; case 2: edx = v; break;
+                 case 3: esi = v; break; default: edi = v; break; }
+  }
+  word syscall_nr() const { return eax; }
+  void set_status(Status s) { eax = word(s); }
+  // MR0..MR2 travel in esi, edi, ebp.
+  word mr(unsigned i) const { return i == 0 ? esi : i == 1 ? edi : ebp; }
+  void set_mr(unsigned i, word v) { if (i == 0) esi = v; else if (i == 1) edi = v; else ebp = v; }
+  void set_badge(word b) { ebx = b; }
+  word ip() const { return eip; }
+  word sp() const { return esp; }
+  word flags() const { return eflags; }
+  void set_ip(word v) { eip = v; }
+  void set_sp(word v) { esp = v; }
+  // Users may change only the arithmetic flags, direction and trap flags.
+  void set_user_flags(word v) { eflags = (eflags & ~0xcd5u) | (v & 0xcd5u); }
+  bool from_user() const { return (cs & 3) == 3; }
+  // The first argument register of a fresh thread (the boot-information address).
+  void set_start_arg(word v) { eax = v; }
+};
+static_assert(sizeof(UserFrame) == 15 * 4, "entry.S pushes 15 words");
+
+struct ThreadArch {
+  word ksp = 0;                          // kernel stack pointer while switched out
+  bool fpu_valid = false;                // fpu_state holds this thread's FPU registers
+  alignas(16) uint8_t fpu_state[512];    // fxsave area
+};
+
+UserFrame *user_frame_of(Thread *t);
+void init_user_thread(Thread *t);                  // fresh frame, returns to user on first run
+void init_kernel_thread(Thread *t, void (*entry)());
+void switch_to(Thread *from, Thread *to);          // registers and kernel stack only
+void fpu_forget(Thread *t);                         // the thread is going away
+
+} // namespace kern::arch

@@ -1,0 +1,71 @@
+// ia32 thread set-up and the low-level part of a context switch.
+#include "arch/thread_arch.hh"
+#include "arch/cpu.hh"
+#include "object/thread.hh"
+#include "lib/string.hh"
+
+extern "C" {
+void arch_switch(kern::word *save_sp, kern::word new_sp);
+void thread_start_user();
+}
+
+namespace kern::arch {
+
+namespace {
+Thread *fpu_owner;
+}
+
+UserFrame *user_frame_of(Thread *t) {
+  return reinterpret_cast<UserFrame *>(t->kstack_top() - sizeof(UserFrame));
+}
+
+void init_user_thread(Thread *t) {
+  UserFrame *f = user_frame_of(t);
+  memset(f, 0, sizeof(*f));
+  f->cs = 0x1b;
+  f->ss = 0x23;
+  f->eflags = 0x202;   // IF
+  // Below the frame: what arch_switch pops, returning into thread_start_user.
+  word *sp = reinterpret_cast<word *>(f);
+  *--sp = reinterpret_cast<word>(thread_start_user);
+  for (int i = 0; i < 4; ++i) *--sp = 0;
+  t->arch.ksp = reinterpret_cast<word>(sp);
+}
+
+void init_kernel_thread(Thread *t, void (*entry)()) {
+  word *sp = reinterpret_cast<word *>(t->kstack_top());
+  *--sp = 0;
+  *--sp = reinterpret_cast<word>(entry);
+  for (int i = 0; i < 4; ++i) *--sp = 0;
+  t->arch.ksp = reinterpret_cast<word>(sp);
+}
+
+void switch_to(Thread *from, Thread *to) {
+  set_kernel_stack(to->kstack_top());
+  if (to->is_user()) set_utcb_segment(to->utcb_user);
+  // Lazy FPU: trap on the first FPU instruction of a thread that does not own the FPU.
+  word cr0;
+  asm volatile("mov %%cr0, %0" : "=r"(cr0));
+  word want = (to == fpu_owner) ? (cr0 & ~8u) : (cr0 | 8u);
+  if (want != cr0) asm volatile("mov %0, %%cr0" ::"r"(want));
+  arch_switch(&from->arch.ksp, to->arch.ksp);
+}
+
+void fpu_forget(Thread *t) {
+  if (fpu_owner == t) fpu_owner = nullptr;
+}
+
+// #NM: the current thread touched the FPU; save the owner's state, load ours.
+void fpu_trap(Thread *cur) {
+  asm volatile("clts");
+  if (fpu_owner == cur) return;
+  if (fpu_owner) {
+    asm volatile("fxsave %0" : "=m"(fpu_owner->arch.fpu_state));
+    fpu_owner->arch.fpu_valid = true;
+  }
+  if (cur->arch.fpu_valid) asm volatile("fxrstor %0" ::"m"(cur->arch.fpu_state));
+  else asm volatile("fninit");
+  fpu_owner = cur;
+}
+
+} // namespace kern::arch

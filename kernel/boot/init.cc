@@ -1,0 +1,248 @@
+// Kernel start-up: memory, the mapping database, the first two tasks (sigma0 and the root task)
+// from the boot modules, then the scheduler takes over.
+#include "arch/cpu.hh"
+#include "boot/bootinfo.hh"
+#include "lib/console.hh"
+#include "lib/elf.hh"
+#include "lib/string.hh"
+#include "mdb/mapdb.hh"
+#include "mem/pool.hh"
+#include "object/endpoint.hh"
+#include "object/factory.hh"
+#include "object/irq.hh"
+#include "object/space.hh"
+#include "perfmon/perfmon.hh"
+#include "platform/platform.hh"
+#include "sched/scheduler.hh"
+
+extern "C" char _kernel_end[];
+extern "C" void arch_switch(kern::word *save_sp, kern::word new_sp);
+
+namespace kern {
+
+MapDb mapdb;
+word kernel_phys_start = 0x100000, kernel_phys_end;
+
+namespace {
+
+BootData boot_data;
+constexpr word sigma0_quota = 2u << 20;
+
+#if defined(__i386__)
+constexpr uint16_t elf_machine = elf::em_386;
+constexpr const char *arch_name = "ia32";
+#else
+constexpr uint16_t elf_machine = elf::em_arm;
+constexpr const char *arch_name = "armv7";
+#endif
+
+[[noreturn]] void idle_loop() {
+  for (;;) {
+    sched::preempt_point();
+    arch::wait_for_interrupt();
+  }
+}
+
+const char *basename(const char *p, const char *end) {
+  const char *b = p;
+  for (const char *q = p; q < end; ++q)
+    if (*q == '/') b = q + 1;
+  return b;
+}
+
+// Copy the pages of an ELF image into fresh pool frames of space s. They enter the mapping
+// database as the task's own, so it can map them on to other spaces.
+const char *load_elf(Space *s, const BootModule &m, word *entry) {
+  const auto *img = pool::kva<const uint8_t>(m.start);
+  const word size = m.end - m.start;
+  if (const char *why = elf::check(img, size, elf_machine, arc::boot_info_addr)) return why;
+  const elf::Ehdr *h = elf::header(img);
+  for (unsigned i = 0; i < h->phnum; ++i) {
+    const elf::Phdr *p = elf::phdr(img, i);
+    if (p->type != elf::pt_load) continue;
+    unsigned rights = ((p->flags & elf::pf_r) ? 4 : 0) | ((p->flags & elf::pf_w) ? 2 : 0) |
+                      ((p->flags & elf::pf_x) ? 1 : 0);
+    for (word va = align_down(p->vaddr, page_size); va < p->vaddr + p->memsz; va += page_size) {
+      word pfn;
+      if (arch::pd_lookup(s->pd, va, &pfn)) {   // a page shared with the previous segment
+        MapNode *n = mapdb.find(s, va);
+        n->rights = uint8_t(n->rights | rights);
+        mdb_pte_set(s, va, pfn, n->rights);
+      } else {
+        if (!s->factory()->charge(page_size)) return "out of memory";
+        word frame = pool::alloc_frame();
+        if (!frame) return "out of memory";
+        pfn = frame >> page_shift;
+        if (mapdb.add_root(pfn, s, va, rights) != Status::ok) return "out of memory";
+      }
+      // The file bytes that fall into this page.
+      word lo = va > p->vaddr ? va : p->vaddr;
+      word hi = va + page_size < p->vaddr + p->filesz ? va + page_size : p->vaddr + p->filesz;
+      if (lo < hi)
+        memcpy(pool::kva<uint8_t>(pfn << page_shift) + (lo - va), img + p->offset + (lo - p->vaddr), hi - lo);
+    }
+  }
+  *entry = h->entry;
+  return nullptr;
+}
+
+void fill_boot_info(arc::BootInfo *bi, const BootData &bd, const BootModule &self) {
+  bi->magic = arc::boot_info_magic;
+  bi->version = 1;
+  bi->tick_ms = platform::tick_ms;
+  // Physical memory as sigma0 may hand it out: RAM minus the kernel, its pool and the modules.
+  auto add = [bi](word base, word size, word kind) {
+    if (size && bi->n_regions < 24) bi->regions[bi->n_regions++] = {base, size, kind};
+  };
+  for (unsigned i = 0; i < bd.n_ram; ++i) {
+    word b = bd.ram[i].base < 0x100000 ? 0x100000 : bd.ram[i].base, e = bd.ram[i].end;
+    if (b >= e) continue;
+    // Carve out [kernel_phys_start, pool end) and the modules: they sit in one block below the pool.
+    const word lo = kernel_phys_start, hi = pool::end();
+    if (b < lo) add(b, (e < lo ? e : lo) - b, arc::BootInfo::region_free);
+    if (e > hi) add(b > hi ? b : hi, e - (b > hi ? b : hi), arc::BootInfo::region_free);
+  }
+  add(kernel_phys_start, kernel_phys_end - kernel_phys_start, arc::BootInfo::region_kernel);
+  add(pool::base(), pool::end() - pool::base(), arc::BootInfo::region_kernel);
+  for (unsigned i = 0; i < bd.n_modules && bi->n_modules < 12; ++i) {
+    const BootModule &m = bd.modules[i];
+    arc::BootInfo::Module &o = bi->modules[bi->n_modules++];
+    o.base = m.start;
+    o.size = m.end - m.start;
+    strlcpy(o.name, m.name, sizeof(o.name));
+    strlcpy(o.cmdline, m.args, sizeof(o.cmdline));
+    add(m.start, m.end - m.start, arc::BootInfo::region_module);
+  }
+  strlcpy(bi->cmdline, self.args, sizeof(bi->cmdline));
+  strlcpy(bi->arch, arch_name, sizeof(bi->arch));
+  strlcpy(bi->board, platform::board_name, sizeof(bi->board));
+}
+
+struct Task {
+  Space *space;
+  Thread *thread;
+};
+
+// An initial task: space, first thread, its image and boot information. Null on failure (said).
+bool make_task(const BootModule &m, Factory *f, unsigned log2_slots, uint8_t prio, Task &t) {
+  t.space = Space::create(f, log2_slots);
+  t.thread = t.space ? Thread::create(f) : nullptr;
+  if (!t.thread || t.space->bind(t.thread) != Status::ok) {
+    klog("boot: no memory for task '%s'", m.name);
+    return false;
+  }
+  t.space->privileged = true;
+  word entry;
+  if (const char *why = load_elf(t.space, m, &entry)) {
+    klog("boot: module '%s' refused: %s", m.name, why);
+    return false;
+  }
+  word bi = pool::alloc_frame();
+  if (!bi || !f->charge(page_size) || !t.space->map_page(arc::boot_info_addr, bi >> page_shift, 4)) {
+    klog("boot: no memory for task '%s'", m.name);
+    return false;
+  }
+  fill_boot_info(pool::kva<arc::BootInfo>(bi), boot_data, m);
+  CSpace &cs = t.space->cspace;
+  cdt::insert_original(*cs.slot(arc::boot_cap::space), nullptr, t.space, ObjType::space, arc::rights::all);
+  cdt::insert_original(*cs.slot(arc::boot_cap::thread), nullptr, t.thread, ObjType::thread, arc::rights::all);
+  cdt::insert_original(*cs.slot(arc::boot_cap::factory), nullptr, f, ObjType::factory, arc::rights::all);
+  t.thread->prio = prio;
+  t.thread->frame()->set_ip(entry);
+  t.thread->frame()->set_sp(0);
+  t.thread->frame()->set_start_arg(arc::boot_info_addr);
+  klog("boot: task '%s' space %lu entry %lx", m.name, t.space->id, entry);
+  return true;
+}
+
+} // namespace
+
+void set_module_name(BootModule &m, const char *cmdline) {
+  const char *p = cmdline;
+  while (*p == ' ') ++p;
+  const char *w = p;
+  while (*p && *p != ' ') ++p;
+  const char *b = basename(w, p);
+  word n = word(p - b) < sizeof(m.name) - 1 ? word(p - b) : sizeof(m.name) - 1;
+  memcpy(m.name, b, n);
+  m.name[n] = 0;
+  while (*p == ' ') ++p;
+  strlcpy(m.args, p, sizeof(m.args));
+}
+
+void boot_start(const BootData &bd) {
+  kernel_phys_end = align_up(reinterpret_cast<word>(_kernel_end) - arch::kernel_base, page_size);
+  word used_end = kernel_phys_end;
+  for (unsigned i = 0; i < bd.n_modules; ++i)
+    if (bd.modules[i].end > used_end) used_end = bd.modules[i].end;
+  used_end = align_up(used_end, page_size);
+  // The kernel pool: a quarter of RAM, at most 32 MiB, right after the kernel and the modules.
+  word pool_size = align_down(bd.ram_end / 4, page_size);
+  if (pool_size > (32u << 20)) pool_size = 32u << 20;
+  if (used_end + pool_size > bd.ram_end) panic("not enough memory for the kernel pool");
+  pool::init(used_end, used_end + pool_size);
+  klog("memory: %lu MiB RAM, kernel %lx-%lx, pool %lx-%lx", bd.ram_end >> 20, kernel_phys_start,
+       kernel_phys_end, pool::base(), pool::end());
+
+  // One root pointer per physical frame; the pool's first frames are contiguous.
+  const word nframes = bd.ram_end >> page_shift;
+  const word table_frames = align_up(nframes * sizeof(MapNode *), page_size) / page_size;
+  word table = 0;
+  for (word i = 0; i < table_frames; ++i) {
+    word fr = pool::alloc_frame();
+    if (!table) table = fr;
+  }
+  mapdb.init(pool::kva<MapNode *>(table), nframes);
+
+  platform::init();
+  perf::init();
+  Thread *idle = Thread::create_kernel(reinterpret_cast<void (*)()>(idle_loop));
+  sched::init(idle);
+
+  if (bd.n_modules < 2) panic("boot needs two modules, sigma0 and a root task (got %u)", bd.n_modules);
+  const word pool_bytes = pool::free_frames() * page_size;
+  Factory *f_sigma0 = Factory::boot(sigma0_quota);
+  Factory *f_root = Factory::boot(pool_bytes - sigma0_quota);
+
+  Task s0, root;
+  if (!make_task(bd.modules[0], f_sigma0, 6, 250, s0) || !make_task(bd.modules[1], f_root, 10, 100, root)) {
+    klog("boot: cannot start the initial tasks; halting");
+    platform::halt_system(0x7e);
+  }
+  sigma0_space = s0.space;
+  s0.space->sigma0 = true;
+
+  // sigma0 serves one endpoint; the root task's pager capability points at it.
+  Endpoint *ep = Endpoint::create(f_sigma0);
+  if (!ep) panic("no memory for sigma0's endpoint");
+  Cap &s0ep = *s0.space->cspace.slot(arc::boot_cap::sigma0_ep);
+  cdt::insert_original(s0ep, nullptr, ep, ObjType::endpoint, arc::rights::all);
+  CSpace &rcs = root.space->cspace;
+  Cap &pager = *rcs.slot(arc::boot_cap::pager);
+  (void)cdt::derive(s0ep, pager, arc::rights::send | arc::rights::grant, true, root.space->id);
+  (void)cdt::derive(pager, root.thread->pager, arc::rights::all, false, 0);
+  cdt::insert_original(*rcs.slot(arc::boot_cap::irq_control), nullptr, &irq_control,
+                       ObjType::irq_control, arc::rights::all);
+  cdt::insert_original(*rcs.slot(arc::boot_cap::ioports), nullptr, &io_ports, ObjType::ioports,
+                       arc::rights::all, 0, 0x10000);
+
+  sched::make_ready(s0.thread);
+  sched::make_ready(root.thread);
+  klog("boot: %lu KiB of kernel pool free; starting", pool::free_frames() * 4);
+  word discard;
+  arch_switch(&discard, idle->arch.ksp);
+  panic("returned to the boot stack");
+}
+
+} // namespace kern
+
+extern "C" [[noreturn]] void kernel_main(kern::word magic, kern::word info) {
+  using namespace kern;
+  platform::init_console();
+  klog("Arc microkernel, %s-%s", arch_name, platform::board_name);
+  arch::cpu_init();
+  arch::mmu_init();
+  klog("cpu: %s", arch::cpu_name());
+  if (const char *why = boot_parse(magic, info, boot_data)) panic("boot: %s", why);
+  boot_start(boot_data);
+}

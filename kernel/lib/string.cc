@@ -1,0 +1,37 @@
+// Freestanding string routines (the compiler emits calls to memcpy/memset itself).
+#include "lib/string.hh"
+
+extern "C" {
+void *memcpy(void *d, const void *s, size_t n) {
+  auto *dp = static_cast<unsigned char *>(d);
+  auto *sp = static_cast<const unsigned char *>(s);
+  while (n--) *dp++ = *sp++;
+  return d;
+}
+void *memset(void *d, int c, size_t n) {
+  auto *dp = static_cast<unsigned char *>(d);
+  while (n--) *dp++ = static_cast<unsigned char>(c);
+  return d;
+}
+int memcmp(const void *a, const void *b, size_t n) {
+  auto *ap = static_cast<const unsigned char *>(a);
+  auto *bp = static_cast<const unsigned char *>(b);
+  for (; n--; ++ap, ++bp)
+    if (*ap != *bp) return *ap - *bp;
+  return 0;
+}
+size_t strlen(const char *s) {
+  size_t n = 0;
+  while (s[n]) ++n;
+  return n;
+}
+}
+
+namespace kern {
+void strlcpy(char *dst, const char *src, size_t n) {
+  if (!n) return;
+  size_t i = 0;
+  for (; i + 1 < n && src[i]; ++i) dst[i] = src[i];
+  dst[i] = 0;
+}
+} // namespace kern

@@ -1,0 +1,132 @@
+#include "mdb/mapdb.hh"
+
+namespace kern {
+
+namespace {
+void link_child(MapNode *parent, MapNode *n) {
+  n->parent = parent;
+  n->prev = nullptr;
+  n->next = parent->child;
+  if (parent->child) parent->child->prev = n;
+  parent->child = n;
+}
+} // namespace
+
+void MapDb::init(MapNode **roots, word nframes) {
+  roots_ = roots;
+  nframes_ = nframes;
+  for (word i = 0; i < nframes; ++i) roots_[i] = nullptr;
+}
+
+Status MapDb::add_root(word pfn, Space *s, word va, unsigned rights) {
+  if (pfn >= nframes_ || roots_[pfn]) return Status::busy;
+  MapNode *n = mdb_node_alloc(s);
+  if (!n) return Status::no_memory;
+  *n = MapNode{s, va, pfn, uint8_t(rights), nullptr, nullptr, nullptr, nullptr};
+  roots_[pfn] = n;
+  mdb_pte_set(s, va, pfn, rights);
+  return Status::ok;
+}
+
+MapNode *MapDb::find(Space *s, word va) const {
+  word pfn;
+  if (!mdb_pte_lookup(s, va, &pfn) || pfn >= nframes_) return nullptr;
+  // Depth-first walk of the frame's tree without recursion.
+  for (MapNode *n = roots_[pfn]; n;) {
+    if (n->space == s && n->va == va) return n;
+    if (n->child) { n = n->child; continue; }
+    while (n && !n->next) n = n->parent;
+    if (n) n = n->next;
+  }
+  return nullptr;
+}
+
+Status MapDb::map(MapNode *src, Space *dst, word va, unsigned rights) {
+  rights &= src->rights;
+  if (!rights) return Status::ok;
+  if (MapNode *old = find(dst, va)) {
+    if (old == src) return Status::ok;              // mapping a page onto itself
+    if (old->pfn == src->pfn && old->parent == src) {
+      old->rights = uint8_t(old->rights | rights);   // widen an existing mapping
+      mdb_pte_set(dst, va, old->pfn, old->rights);
+      return Status::ok;
+    }
+    // Never let a node replace one of its own ancestors' mappings out from under it.
+    for (MapNode *a = src; a; a = a->parent)
+      if (a == old) return Status::invalid_arg;
+    unmap(old, 7, true);
+  }
+  MapNode *n = mdb_node_alloc(dst);
+  if (!n) return Status::no_memory;
+  *n = MapNode{dst, va, src->pfn, uint8_t(rights), nullptr, nullptr, nullptr, nullptr};
+  link_child(src, n);
+  mdb_pte_set(dst, va, n->pfn, rights);
+  return Status::ok;
+}
+
+Status MapDb::grant(MapNode *src, Space *dst, word va, unsigned rights) {
+  if (src->space == dst && src->va == va) return Status::ok;
+  if (MapNode *old = find(dst, va)) {
+    for (MapNode *a = src; a; a = a->parent)
+      if (a == old) return Status::invalid_arg;
+    unmap(old, 7, true);
+  }
+  mdb_pte_clear(src->space, src->va);
+  src->space = dst;
+  src->va = va;
+  src->rights = uint8_t(src->rights & rights);
+  // Children must not hold more than their parent now holds.
+  if (src->rights != 7) unmap(src, unsigned(~src->rights) & 7, false);
+  mdb_pte_set(dst, va, src->pfn, src->rights);
+  return Status::ok;
+}
+
+void MapDb::remove_node(MapNode *n) {
+  // n has no children here.
+  mdb_pte_clear(n->space, n->va);
+  if (n->prev) n->prev->next = n->next;
+  else if (n->parent) n->parent->child = n->next;
+  else roots_[n->pfn] = n->next;   // roots have no siblings, so this clears the root
+  if (n->next) n->next->prev = n->prev;
+  mdb_node_free(n);
+}
+
+void MapDb::remove_subtree(MapNode *top) {
+  // Post-order, iterative: delete a deepest leaf until only top is left, then top.
+  while (top->child) {
+    MapNode *n = top->child;
+    while (n->child) n = n->child;
+    remove_node(n);
+  }
+  remove_node(top);
+}
+
+void MapDb::unmap(MapNode *top, unsigned rights, bool self) {
+  rights &= 7;
+  if (!rights) return;
+  // Pre-order walk of the subtree; a node that loses all rights goes with its subtree, so the
+  // walk continues at its next sibling.
+  MapNode *n = self ? top : top->child;
+  while (n) {
+    MapNode *after;           // next node in pre-order that is not below n
+    {
+      MapNode *a = n;
+      while (a != top && !a->next) a = a->parent;
+      after = (a == top) ? nullptr : a->next;
+    }
+    unsigned left = n->rights & ~rights;
+    if (!left) {
+      remove_subtree(n);
+      if (n == top) return;
+      n = after;
+      continue;
+    }
+    if (left != n->rights) {
+      n->rights = uint8_t(left);
+      mdb_pte_set(n->space, n->va, n->pfn, left);
+    }
+    n = n->child ? n->child : after;
+  }
+}
+
+} // namespace kern

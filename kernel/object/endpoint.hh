@@ -1,0 +1,26 @@
+// An endpoint is a rendezvous point for synchronous IPC: threads that want to send queue on it
+// until a receiver comes, and receivers queue until a sender comes. Interrupts attached to it
+// wait here as pending notifications while nobody is receiving.
+#pragma once
+#include "object/thread.hh"
+
+namespace kern {
+
+class Irq;
+
+class Endpoint : public Kobject {
+public:
+  static constexpr ObjType tag = ObjType::endpoint;
+
+  [[nodiscard]] static Endpoint *create(Factory *f);
+  void destroy();
+
+  Queue<Thread, &Thread::sched_link> senders;
+  Queue<Thread, &Thread::sched_link> receivers;
+  Irq *pending_irqs = nullptr;     // raised interrupts not yet delivered (singly linked)
+
+private:
+  explicit Endpoint(Factory *f) : Kobject(tag, f) {}
+};
+
+} // namespace kern

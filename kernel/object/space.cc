@@ -1,0 +1,168 @@
+#include "object/space.hh"
+#include "lib/console.hh"
+#include "lib/string.hh"
+#include "mdb/mapdb.hh"
+#include "mem/slab.hh"
+#include "object/factory.hh"
+#include "object/thread.hh"
+#include "sched/scheduler.hh"
+#include "ipc/ipc.hh"
+
+namespace kern {
+
+Space *sigma0_space;
+extern MapDb mapdb;
+
+namespace {
+Slab<Space> slab;
+Slab<MapNode> node_slab;
+word next_id = 1;
+} // namespace
+
+// Page tables and other per-space frames are charged to the space's factory.
+word space_frame_alloc(void *ctx) {
+  auto *s = static_cast<Space *>(ctx);
+  if (!s->factory()->charge(page_size)) return 0;
+  word f = pool::alloc_frame();
+  if (!f) s->factory()->uncharge(page_size);
+  return f;
+}
+
+void space_frame_free(void *ctx, word phys) {
+  static_cast<Space *>(ctx)->factory()->uncharge(page_size);
+  pool::free_frame(phys);
+}
+
+Space *Space::create(Factory *f, unsigned log2_slots) {
+  if (log2_slots < 4 || log2_slots > 12) return nullptr;
+  if (!f->charge(sizeof(Space))) return nullptr;
+  void *mem = slab.alloc();
+  if (!mem) {
+    f->uncharge(sizeof(Space));
+    return nullptr;
+  }
+  Space *s = new (mem) Space(f);
+  s->id = next_id++;
+  unsigned slots = 1u << log2_slots;
+  unsigned npages = (slots + CSpace::per_page - 1) / CSpace::per_page;
+  bool ok = arch::pd_init(s->pd, space_frame_alloc, s);
+  for (unsigned i = 0; ok && i < npages; ++i) {
+    word fr = space_frame_alloc(s);
+    if (!fr) ok = false;
+    else s->cap_pages_[s->cap_npages_++] = pool::kva<Cap>(fr);
+  }
+  if (!ok) {
+    s->destroy();
+    return nullptr;
+  }
+  s->cspace.init(s->cap_pages_, s->cap_npages_, s);
+  return s;
+}
+
+void Space::destroy() {
+  // Threads lose their space (they stay objects, dead, until their capabilities go).
+  while (Thread *t = members.front()) {
+    ipc::thread_gone(t);
+    sched::remove(t);
+    unbind(t);
+    t->state = Thread::State::dead;
+  }
+  // Every mapping of ours goes, with everything derived from it.
+  if (pd.pde) {
+    for (word va = arch::pd_next_mapped(pd, 0, arc::user_top); va < arc::user_top;
+         va = arch::pd_next_mapped(pd, va + page_size, arc::user_top)) {
+      if (MapNode *n = mapdb.find(this, va)) mapdb.unmap(n, 7, true);
+      else arch::pd_unmap(pd, va);
+    }
+  }
+  for (unsigned p = 0; p < cap_npages_; ++p)
+    for (unsigned i = 0; i < CSpace::per_page; ++i) cdt::remove(cap_pages_[p][i]);
+  for (unsigned p = 0; p < cap_npages_; ++p)
+    space_frame_free(this, arch::virt_to_phys(reinterpret_cast<word>(cap_pages_[p])));
+  for (word &fr : utcb_frames_)
+    if (fr) { space_frame_free(this, fr); fr = 0; }
+  for (uint8_t *&half : iobitmap)
+    if (half) { space_frame_free(this, arch::virt_to_phys(reinterpret_cast<word>(half))); half = nullptr; }
+  arch::pd_destroy(pd, space_frame_free, this);
+  if (this == sigma0_space) sigma0_space = nullptr;
+  factory()->uncharge(sizeof(Space));
+  slab.free(this);
+}
+
+Status Space::bind(Thread *t) {
+  unsigned idx = 0;
+  while (idx < max_threads && (utcb_bits_[idx / 32] & (1u << (idx % 32)))) ++idx;
+  if (idx == max_threads) return Status::no_memory;
+  word &frame = utcb_frames_[idx / 8];
+  word va_page = arc::utcb_area + (idx / 8) * page_size;
+  if (!frame) {
+    frame = space_frame_alloc(this);
+    if (!frame) return Status::no_memory;
+    if (!map_page(va_page, frame >> page_shift, 6)) {
+      space_frame_free(this, frame);
+      frame = 0;
+      return Status::no_memory;
+    }
+  }
+  utcb_bits_[idx / 32] |= 1u << (idx % 32);
+  t->utcb_index = idx;
+  t->utcb_user = va_page + (idx % 8) * arc::utcb_size;
+  t->utcb = reinterpret_cast<arc::Utcb *>(pool::kva<char>(frame) + (idx % 8) * arc::utcb_size);
+  memset(t->utcb, 0, arc::utcb_size);
+  t->utcb->self = t->utcb_user;
+  t->space = this;
+  members.push_back(t);
+  return Status::ok;
+}
+
+void Space::unbind(Thread *t) {
+  utcb_bits_[t->utcb_index / 32] &= ~(1u << (t->utcb_index % 32));
+  members.remove(t);
+  t->space = nullptr;
+  t->utcb = nullptr;
+  t->utcb_user = 0;
+}
+
+Status Space::io_allow(word first, word count, bool allow) {
+  if (first + count > 0x10000 || first + count < first) return Status::invalid_arg;
+  for (uint8_t *&half : iobitmap) {
+    if (half) continue;
+    word fr = space_frame_alloc(this);
+    if (!fr) return Status::no_memory;
+    half = pool::kva<uint8_t>(fr);
+    memset(half, 0xff, page_size);
+  }
+  for (word p = first; p < first + count; ++p) {
+    uint8_t &byte = iobitmap[p >> 15][(p & 0x7fff) >> 3];
+    if (allow) byte &= uint8_t(~(1u << (p & 7)));
+    else byte |= uint8_t(1u << (p & 7));
+  }
+  return Status::ok;
+}
+
+bool Space::map_page(word va, word pfn, unsigned rights) {
+  return arch::pd_map(pd, va, pfn, rights, space_frame_alloc, this);
+}
+
+void Space::unmap_page(word va) { arch::pd_unmap(pd, va); }
+
+// ---- mapping-database hooks over the architecture's page tables
+bool mdb_pte_lookup(Space *s, word va, word *pfn) { return arch::pd_lookup(s->pd, va, pfn); }
+void mdb_pte_set(Space *s, word va, word pfn, unsigned rights) {
+  // A failed page-table allocation leaves the page unmapped: the thread faults again and its
+  // pager learns of the exhausted quota from map_failed on the next reply.
+  if (!s->map_page(va, pfn, rights)) klog("space %lu: no memory for a page table at %lx", s->id, va);
+}
+void mdb_pte_clear(Space *s, word va) { s->unmap_page(va); }
+MapNode *mdb_node_alloc(Space *s) {
+  if (s && !s->factory()->charge(sizeof(MapNode))) return nullptr;
+  void *m = node_slab.alloc();
+  if (!m && s) s->factory()->uncharge(sizeof(MapNode));
+  return static_cast<MapNode *>(m);
+}
+void mdb_node_free(MapNode *n) {
+  if (n->space) n->space->factory()->uncharge(sizeof(MapNode));
+  node_slab.free(n);
+}
+
+} // namespace kern

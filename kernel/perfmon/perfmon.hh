@@ -1,0 +1,41 @@
+// Per-thread virtual performance counters (the perfmon system call's state).
+//
+// Each thread has arc::perf_counters virtual counters; each counts one event while that thread
+// runs. Software events are counted by the kernel where they happen; the cycle counter and the
+// PMU's hardware events are read on every switch away from the thread and added up, so many
+// threads can be watched at once and each sees only its own share.
+#pragma once
+#include "lib/types.hh"
+
+namespace kern {
+
+class Thread;
+
+struct PerfState {
+  uint8_t event[arc::perf_counters] = {};
+  uint64_t count[arc::perf_counters] = {};
+  uint32_t sw_mask = 0;        // software events some counter watches: bit (event - 16)
+  bool hw = false;             // some counter watches a cycle or PMU event
+  uint64_t switched_in = 0;    // cycle counter when the thread last started running
+  word last_upc = 0;           // user PC at the previous tick sample
+};
+
+namespace perf {
+void init();                   // probe the PMU, say what it offers
+word available_events();       // bitmask, bit e for event e
+Status config(Thread *t, word counter, word event);
+Status read(Thread *t, word counter, uint64_t *value);
+
+// Count a software event for t (cheap when nobody watches it).
+void count_slow(Thread *t, word event);
+uint32_t sw_mask_of(const Thread *t);
+inline void count(Thread *t, word event) {
+  if (unlikely(sw_mask_of(t))) count_slow(t, event);
+}
+// Context switch and tick hooks.
+void switch_out(Thread *t);
+void switch_in(Thread *t);
+void tick(Thread *t, word user_pc);
+} // namespace perf
+
+} // namespace kern

@@ -1,0 +1,22 @@
+// The board interface: console, interrupt controller, timer, exit. Each board implements it in
+// kernel/platform/<board>/.
+#pragma once
+#include "lib/types.hh"
+
+namespace kern::platform {
+
+void init_console();
+void console_putc(char c);
+void init();                          // interrupt controller and timer
+extern const unsigned timer_irq;      // the line the kernel timer uses (not for users)
+extern const unsigned irq_lines;
+extern const word tick_ms;
+extern const char *const board_name;
+
+bool irq_begin(unsigned line);        // acknowledge at the controller; false if spurious
+void irq_end(unsigned line);          // end of interrupt
+void irq_mask(unsigned line);
+void irq_unmask(unsigned line);
+
+[[noreturn]] void halt_system(word status);   // leave the emulator with a status, or stop
+} // namespace kern::platform

@@ -1,0 +1,92 @@
+// create and cap_ctl: making objects and managing capabilities.
+#include "object/endpoint.hh"
+#include "object/factory.hh"
+#include "object/space.hh"
+#include "syscall/syscall.hh"
+
+namespace kern::sys {
+
+namespace {
+// The capability space an operation targets: the caller's own, or one named by a space capability.
+Status target_cspace(Thread *self, word cap, CSpace **out) {
+  if (cap == arc::cap_self) {
+    *out = &self->space->cspace;
+    return Status::ok;
+  }
+  Cap *c = self->space->cspace.lookup(cap, ObjType::space);
+  if (!c) return Status::invalid_cap;
+  if (!c->has(arc::rights::control)) return Status::no_rights;
+  *out = &static_cast<Space *>(c->obj)->cspace;
+  return Status::ok;
+}
+} // namespace
+
+void create(Thread *self, arch::UserFrame *f) {
+  CSpace &cs = self->space->cspace;
+  const word type = f->arg(1), arg = f->arg(3);
+  Cap *fc = cs.lookup(f->arg(0), ObjType::factory);
+  if (!fc) return f->set_status(Status::invalid_cap);
+  if (!fc->has(arc::rights::control)) return f->set_status(Status::no_rights);
+  Cap *dst = cs.slot(f->arg(2));
+  if (!dst) return f->set_status(Status::invalid_cap);
+  if (!dst->empty()) return f->set_status(Status::busy);
+  auto *fac = static_cast<Factory *>(fc->obj);
+
+  Kobject *obj = nullptr;
+  switch (ObjType(type)) {
+  case ObjType::thread: obj = Thread::create(fac); break;
+  case ObjType::space:
+    if (arg < 4 || arg > 12) return f->set_status(Status::invalid_arg);
+    obj = Space::create(fac, unsigned(arg));
+    break;
+  case ObjType::endpoint: obj = Endpoint::create(fac); break;
+  case ObjType::factory: obj = Factory::create(fac, arg); break;
+  default: return f->set_status(Status::invalid_arg);
+  }
+  if (!obj) return f->set_status(Status::no_memory);
+  cdt::insert_original(*dst, fc, obj, ObjType(type), arc::rights::all);
+  f->set_status(Status::ok);
+}
+
+void cap_ctl(Thread *self, arch::UserFrame *f) {
+  CSpace &cs = self->space->cspace;
+  const auto op = arc::CapOp(f->arg(0));
+  Cap *src = cs.slot(f->arg(1));
+  if (!src) return f->set_status(Status::invalid_cap);
+
+  switch (op) {
+  case arc::CapOp::copy:
+  case arc::CapOp::mint:
+  case arc::CapOp::move: {
+    if (src->empty()) return f->set_status(Status::invalid_cap);
+    CSpace *dcs;
+    if (Status s = target_cspace(self, f->arg(2), &dcs); s != Status::ok) return f->set_status(s);
+    Cap *dst = dcs->slot(f->arg(3));
+    if (!dst) return f->set_status(Status::invalid_cap);
+    if (!dst->empty() || dst == src) return f->set_status(Status::busy);
+    if (op == arc::CapOp::move) {
+      if (src->type == ObjType::ioports && src->enabled) cap_hook_cleared(*src);   // rights stay home
+      cdt::move(*src, *dst);
+      return f->set_status(Status::ok);
+    }
+    return f->set_status(cdt::derive(*src, *dst, f->arg(4), op == arc::CapOp::mint, f->arg(5)));
+  }
+  case arc::CapOp::remove:
+    if (src->empty()) return f->set_status(Status::invalid_cap);
+    cdt::remove(*src);
+    return f->set_status(Status::ok);
+  case arc::CapOp::revoke:
+    if (src->empty()) return f->set_status(Status::invalid_cap);
+    cdt::revoke(*src);
+    return f->set_status(Status::ok);
+  case arc::CapOp::identify:
+    f->set_result(0, word(src->type));
+    f->set_result(1, src->rights);
+    f->set_result(2, src->badge);
+    return f->set_status(Status::ok);
+  default:
+    return f->set_status(Status::invalid_arg);
+  }
+}
+
+} // namespace kern::sys

@@ -1,0 +1,71 @@
+/* ia32 system-call stubs. Convention (docs/kernel-abi.md): int $0x30 with
+ *   eax = system call number | IPC flags,
+ *   ebx, ecx, edx, esi, edi, ebp = arguments (for IPC: dest, src, timeouts, MR0, MR1, MR2);
+ * the kernel returns eax = status and ebx, ecx, edx, esi, edi, ebp = results
+ * (for IPC: ebx = badge, esi/edi/ebp = MR0..MR2). esp is preserved. */
+        .text
+
+/* word arc_ipc_raw(word nr_flags, word dest, word src, word timeouts, Utcb *u, word *badge) */
+        .globl arc_ipc_raw
+        .type arc_ipc_raw, @function
+arc_ipc_raw:
+        push %ebp
+        push %ebx
+        push %esi
+        push %edi
+        mov 20(%esp), %eax
+        mov 24(%esp), %ebx
+        mov 28(%esp), %ecx
+        mov 32(%esp), %edx
+        mov 36(%esp), %edi
+        mov 0(%edi), %esi
+        mov 8(%edi), %ebp
+        mov 4(%edi), %edi
+        int $0x30
+        mov 36(%esp), %ecx
+        mov %esi, 0(%ecx)
+        mov %edi, 4(%ecx)
+        mov %ebp, 8(%ecx)
+        mov 40(%esp), %ecx
+        test %ecx, %ecx
+        jz 1f
+        mov %ebx, (%ecx)
+1:      pop %edi
+        pop %esi
+        pop %ebx
+        pop %ebp
+        ret
+        .size arc_ipc_raw, . - arc_ipc_raw
+
+/* word arc_syscall(word nr, const word in[6], word out[5]) */
+        .globl arc_syscall
+        .type arc_syscall, @function
+arc_syscall:
+        push %ebp
+        push %ebx
+        push %esi
+        push %edi
+        mov 24(%esp), %eax
+        mov 0(%eax), %ebx
+        mov 4(%eax), %ecx
+        mov 8(%eax), %edx
+        mov 12(%eax), %esi
+        mov 16(%eax), %edi
+        mov 20(%eax), %ebp
+        mov 20(%esp), %eax
+        int $0x30
+        push %eax
+        mov 32(%esp), %eax
+        mov %ebx, 0(%eax)
+        mov %ecx, 4(%eax)
+        mov %edx, 8(%eax)
+        mov %esi, 12(%eax)
+        mov %edi, 16(%eax)
+        pop %eax
+        pop %edi
+        pop %esi
+        pop %ebx
+        pop %ebp
+        ret
+        .size arc_syscall, . - arc_syscall
+        .section .note.GNU-stack,"",@progbits

@@ -1,0 +1,118 @@
+// User-level bindings of the Arc system calls.
+//
+// Thin inline wrappers over two assembly stubs per architecture (arch/<arch>/syscall.S): one for
+// IPC, which moves MR0..MR2 between the UTCB and the registers that carry them, and one generic.
+// User code reads and writes message registers in its UTCB only.
+#pragma once
+#include <arc/abi.hh>
+
+extern "C" {
+// Returns the status; *badge gets the sender's badge on a receive (may be null).
+arc::word arc_ipc_raw(arc::word nr_flags, arc::word dest, arc::word src, arc::word timeouts,
+                      arc::Utcb *utcb, arc::word *badge);
+// in[6] arguments, out[5] results.
+arc::word arc_syscall(arc::word nr, const arc::word *in, arc::word *out);
+}
+
+namespace arc {
+
+// The calling thread's UTCB: the kernel keeps Utcb::self pointing at it.
+Utcb *utcb();
+
+struct Result {
+  Status status;
+  word r[5];
+  bool ok() const { return status == Status::ok; }
+};
+
+inline Result syscall(Sys nr, word a0 = 0, word a1 = 0, word a2 = 0, word a3 = 0, word a4 = 0,
+                      word a5 = 0) {
+  const word in[6] = {a0, a1, a2, a3, a4, a5};
+  Result res{};
+  res.status = Status(arc_syscall(word(nr), in, res.r));
+  return res;
+}
+
+// ---- IPC ----------------------------------------------------------------------------------
+constexpr word forever = ipc::timeouts(ipc::t_never, ipc::t_never);
+
+inline Status ipc_raw(word flags, CapSlot dest, CapSlot src, word timeouts, word *badge) {
+  return Status(arc_ipc_raw(word(Sys::ipc) | flags, dest, src, timeouts, utcb(), badge));
+}
+inline Status send(CapSlot ep, word timeouts = forever) {
+  return ipc_raw(ipc::send, ep, 0, timeouts, nullptr);
+}
+inline Status call(CapSlot ep, word timeouts = forever) {
+  return ipc_raw(ipc::send | ipc::call, ep, 0, timeouts, nullptr);
+}
+inline Status recv(CapSlot ep, word *badge = nullptr, word timeouts = forever) {
+  return ipc_raw(ipc::recv, 0, ep, timeouts, badge);
+}
+inline Status reply(word timeouts = ipc::timeouts(ipc::t_zero, ipc::t_zero)) {
+  return ipc_raw(ipc::reply, 0, 0, timeouts, nullptr);
+}
+inline Status reply_wait(CapSlot ep, word *badge = nullptr, word timeouts = forever) {
+  return ipc_raw(ipc::reply | ipc::recv, 0, ep, timeouts, badge);
+}
+// Block for ms milliseconds (a receive nobody can answer).
+inline void sleep_ms(word ms) { ipc_raw(ipc::recv, 0, 0, ipc::timeouts(0, ms), nullptr); }
+
+// ---- objects and capabilities ---------------------------------------------------------------
+inline Status create(CapSlot factory, ObjType type, CapSlot dst, word arg = 0) {
+  return syscall(Sys::create, factory, word(type), dst, arg).status;
+}
+inline Status cap_copy(CapSlot src, CapSlot dst_space, CapSlot dst, word rights_mask = rights::all) {
+  return syscall(Sys::cap_ctl, word(CapOp::copy), src, dst_space, dst, rights_mask).status;
+}
+inline Status cap_mint(CapSlot src, CapSlot dst_space, CapSlot dst, word rights_mask, word badge) {
+  return syscall(Sys::cap_ctl, word(CapOp::mint), src, dst_space, dst, rights_mask, badge).status;
+}
+inline Status cap_move(CapSlot src, CapSlot dst_space, CapSlot dst) {
+  return syscall(Sys::cap_ctl, word(CapOp::move), src, dst_space, dst).status;
+}
+inline Status cap_delete(CapSlot slot) {
+  return syscall(Sys::cap_ctl, word(CapOp::remove), slot).status;
+}
+inline Status cap_revoke(CapSlot slot) {
+  return syscall(Sys::cap_ctl, word(CapOp::revoke), slot).status;
+}
+// -> r[0] type, r[1] rights, r[2] badge
+inline Result cap_identify(CapSlot slot) {
+  return syscall(Sys::cap_ctl, word(CapOp::identify), slot);
+}
+
+inline Status thread_ctl(CapSlot thread, ThreadOp op, word a = 0, word b = 0, word c = 0) {
+  return syscall(Sys::thread_ctl, thread, word(op), a, b, c).status;
+}
+// -> r[0] old ip, r[1] old sp, r[2] old flags, r[3] state
+inline Result exchange_registers(CapSlot thread, word flags, word ip = 0, word sp = 0, word uflags = 0) {
+  return syscall(Sys::exregs, thread, flags, ip, sp, uflags);
+}
+inline Status unmap(word fpage, bool self = false) {
+  return syscall(Sys::unmap, fpage, self ? 1 : 0).status;
+}
+inline Status irq_ctl(IrqOp op, CapSlot cap, word a = 0, word b = 0) {
+  return syscall(Sys::irq_ctl, word(op), cap, a, b).status;
+}
+inline Status ioport(IoOp op, CapSlot cap, word a = 0, word b = 0, word c = 0) {
+  return syscall(Sys::ioport, word(op), cap, a, b, c).status;
+}
+inline Result perfmon(CapSlot thread, PerfOp op, word counter = 0, word event = 0) {
+  return syscall(Sys::perfmon, thread, word(op), counter, event);
+}
+inline unsigned long long perf_read(CapSlot thread, unsigned counter, Status *st = nullptr) {
+  Result r = perfmon(thread, PerfOp::read, counter);
+  if (st) *st = r.status;
+  return (static_cast<unsigned long long>(r.r[1]) << 32) | r.r[0];
+}
+inline void yield() { syscall(Sys::yield); }
+
+inline void kd_putc(char c) { syscall(Sys::kdebug, word(KdOp::putc), word(c)); }
+[[noreturn]] void kd_exit(word status);
+inline word kd_ticks() { return syscall(Sys::kdebug, word(KdOp::ticks)).r[0]; }
+
+// Console output through the kernel debug call (until a console server exists).
+void kd_puts(const char *s);
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+} // namespace arc

@@ -1,0 +1,87 @@
+// A small printf over the kernel debug console, for programs that run before the console server
+// (and for the kernel test suite, which must not depend on user-level servers).
+#include <arc/sys.hh>
+#include <stdarg.h>
+
+namespace arc {
+
+namespace {
+// Output is collected in the UTCB's message registers and flushed with one kdebug(puts) call, so
+// a line appears whole even when threads interleave.
+struct Out {
+  char buf[200];
+  unsigned n = 0;
+  int total = 0;
+  void flush() {
+    if (!n) return;
+    Utcb *u = utcb();
+    char *dst = reinterpret_cast<char *>(u->mr);
+    for (unsigned i = 0; i < n; ++i) dst[i] = buf[i];
+    syscall(Sys::kdebug, word(KdOp::puts), n);
+    n = 0;
+  }
+  void put(char c) {
+    if (n == sizeof(buf)) flush();
+    buf[n++] = c;
+    ++total;
+  }
+};
+
+void put_num(Out &o, unsigned long long v, unsigned base, int width, char pad, bool neg) {
+  char tmp[24];
+  int i = 0;
+  do { tmp[i++] = "0123456789abcdef"[v % base]; v /= base; } while (v);
+  if (neg) tmp[i++] = '-';
+  while (i < width) tmp[i++] = pad;
+  while (i) o.put(tmp[--i]);
+}
+} // namespace
+
+int vprintf(const char *fmt, va_list ap) {
+  Out o;
+  for (const char *p = fmt; *p; ++p) {
+    if (*p != '%') { o.put(*p); continue; }
+    ++p;
+    char pad = ' ';
+    int width = 0, longs = 0;
+    if (*p == '0') { pad = '0'; ++p; }
+    while (*p >= '0' && *p <= '9') width = width * 10 + (*p++ - '0');
+    while (*p == 'l') { ++longs; ++p; }
+    switch (*p) {
+    case 'd': {
+      long long v = longs >= 2 ? va_arg(ap, long long) : va_arg(ap, long);
+      put_num(o, v < 0 ? -(unsigned long long)v : v, 10, width, pad, v < 0);
+      break;
+    }
+    case 'u': case 'x': {
+      unsigned long long v = longs >= 2 ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned long);
+      put_num(o, v, *p == 'x' ? 16 : 10, width, pad, false);
+      break;
+    }
+    case 'p': o.put('0'); o.put('x'); put_num(o, word(va_arg(ap, void *)), 16, 8, '0', false); break;
+    case 'c': o.put(char(va_arg(ap, int))); break;
+    case 's': { const char *s = va_arg(ap, const char *); for (s = s ? s : "(null)"; *s;) o.put(*s++); break; }
+    case '%': o.put('%'); break;
+    default: o.put('%'); if (*p) o.put(*p); else --p; break;
+    }
+  }
+  o.flush();
+  return o.total;
+}
+
+int printf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vprintf(fmt, ap);
+  va_end(ap);
+  return n;
+}
+
+void kd_puts(const char *s) { printf("%s", s); }
+
+[[noreturn]] void kd_exit(word status) {
+  syscall(Sys::kdebug, word(KdOp::exit), status);
+  for (;;) exchange_registers(cap_self, exregs::halt);   // not privileged: stop at least this thread
+}
+
+} // namespace arc

@@ -1,0 +1,106 @@
+// sigma0: the first pager. It owns all conventional memory (the kernel maps any free physical
+// page into sigma0's space at its own address when sigma0 touches it) and hands out pages to the
+// root task: a fresh zeroed page for each page fault, module pages on request. It never revokes.
+#include "sigma0.hh"
+#include <arc/start.hh>
+#include <arc/sys.hh>
+
+using namespace arc;
+
+namespace {
+
+struct Allocator {
+  const BootInfo *bi;
+  unsigned region = 0;
+  word next = 0;
+  word handed_out = 0;
+
+  // The next free frame, or 0.
+  word alloc() {
+    for (; region < bi->n_regions; ++region, next = 0) {
+      const BootInfo::Region &r = bi->regions[region];
+      if (r.kind != BootInfo::region_free) continue;
+      if (!next) next = (r.base + 0xfff) & ~word(0xfff);
+      if (next + 0x1000 <= r.base + r.size) {
+        word f = next;
+        next += 0x1000;
+        ++handed_out;
+        return f;
+      }
+    }
+    return 0;
+  }
+
+  word free_frames() const {
+    word n = 0;
+    for (unsigned i = region; i < bi->n_regions; ++i) {
+      const BootInfo::Region &r = bi->regions[i];
+      if (r.kind != BootInfo::region_free) continue;
+      word start = (i == region && next) ? next : ((r.base + 0xfff) & ~word(0xfff));
+      if (r.base + r.size > start) n += (r.base + r.size - start) >> 12;
+    }
+    return n;
+  }
+
+  bool in_module(word phys) const {
+    for (unsigned i = 0; i < bi->n_modules; ++i)
+      if (phys >= (bi->modules[i].base & ~word(0xfff)) && phys < bi->modules[i].base + bi->modules[i].size)
+        return true;
+    return false;
+  }
+};
+
+void zero_page(word addr) {
+  auto *p = reinterpret_cast<word *>(addr);
+  for (unsigned i = 0; i < 1024; ++i) p[i] = 0;
+}
+
+} // namespace
+
+int main(int, char **) {
+  const BootInfo *bi = boot_info();
+  Allocator mem{bi};
+  printf("[sigma0] %lu MiB of free memory to hand out\n", mem.free_frames() >> 8);
+  Utcb *u = utcb();
+  word badge = 0;
+  Status st = recv(boot_cap::sigma0_ep, &badge);
+  for (;;) {
+    if (st != Status::ok) {
+      st = recv(boot_cap::sigma0_ep, &badge);
+      continue;
+    }
+    const Tag tag(u->mr[0]);
+    if (tag.label() == label::page_fault) {
+      word frame = mem.alloc();
+      if (!frame) {
+        printf("[sigma0] out of memory: fault at %lx from client %lu\n", u->mr[1], badge);
+        u->mr[0] = Tag(0, 0, 0).raw;   // no mapping: the client faults again, visibly stuck
+      } else {
+        zero_page(frame);
+        word fault = u->mr[1];
+        u->mr[0] = Tag(0, 0, 2).raw;
+        u->mr[1] = fpage(frame, 12, fpage_rights::rwx);
+        u->mr[2] = (fault & ~word(0xfff)) | item::map;
+      }
+    } else if (tag.label() == sigma0::label_map_module) {
+      word phys = u->mr[1] & ~word(0xfff), hot = u->mr[2];
+      if (mem.in_module(phys)) {
+        volatile word touch = *reinterpret_cast<volatile word *>(phys);   // enter our space
+        (void)touch;
+        u->mr[0] = Tag(0, 0, 2).raw;
+        u->mr[1] = fpage(phys, 12, fpage_rights::r);
+        u->mr[2] = (hot & ~word(0xfff)) | item::map;
+      } else {
+        u->mr[0] = Tag(0, 1, 0).raw;
+        u->mr[1] = word(Status::invalid_arg);
+      }
+    } else if (tag.label() == sigma0::label_free_frames) {
+      u->mr[0] = Tag(0, 1, 0).raw;
+      u->mr[1] = mem.free_frames();
+    } else {
+      u->mr[0] = Tag(0, 1, 0).raw;
+      u->mr[1] = word(Status::invalid_arg);
+    }
+    st = reply_wait(boot_cap::sigma0_ep, &badge);
+  }
+}

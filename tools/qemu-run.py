@@ -1,0 +1,426 @@
+#!/usr/bin/env python3
+"""Boot Arc in QEMU, watch its serial console and decide pass or fail.
+
+Used by the CTest scenario tests (tests/qemu/CMakeLists.txt) and by `tools/arc bench`.
+
+    qemu-run.py --target ia32-pc --kernel arc-kernel --module sigma0 --module "ktest fuzz 10" \
+        --expect '^\\[arc\\] Arc microkernel' --expect '^KTEST: [0-9]+ passed, 0 failed' \
+        --exit-status 0 --timeout 300 --log build/qemu-logs/ktest.log
+
+A run passes when every --expect regex has been seen in the serial log, in order, no --fail
+regex was seen, and the guest reported the wanted exit status (or, with --exit-status none,
+as soon as the last --expect is seen). Exit code: 0 pass, 1 fail, 2 bad usage.
+
+Serial output is read as it arrives (QEMU's `-serial stdio` on a pipe we own), so the fail
+patterns stop a run at once and --send-after can answer the guest, e.g. type at a shell prompt.
+Python standard library only: this runs on a fresh Debian machine before anything is installed.
+"""
+
+import argparse
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import deque
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Lines that mean the kernel is dead, whatever the test expects. Use --no-default-fail for a
+# scenario that provokes a panic on purpose.
+DEFAULT_FAIL = [r"KERNEL PANIC", r"^\[arc\] panic"]
+
+# The fixed IA32 benchmark machine (ARCHITECTURE.md section 7): identical flags everywhere so
+# figures compare across runs and with other systems measured the same way. -icount makes the
+# guest's rdtsc deterministic; the -rtc setting makes runs repeat exactly.
+IA32_BENCH = ["-M", "pc", "-cpu", "pentium3", "-smp", "1", "-m", "256M",
+              "-icount", "shift=0,sleep=off",
+              "-rtc", "base=2024-01-01T00:00:00,clock=vm"]
+
+
+def exit_via_isa_debug_exit(code):
+    """QEMU's isa-debug-exit device makes QEMU exit with (value << 1) | 1.
+
+    An even code (0 after a -no-reboot triple fault or a normal shutdown, 2+ for QEMU's own
+    errors) means the guest never wrote the port: report it as None, "no guest status"."""
+    return code >> 1 if code % 2 == 1 else None
+
+
+def exit_via_semihosting(code):
+    """ARM semihosting SYS_EXIT_EXTENDED makes QEMU exit with the guest's status as is."""
+    return code
+
+
+# One entry per boot target. To add one: its QEMU binary, the flags of a normal run and of a
+# benchmark run (machine, CPU, memory), the flags every run gets (console, exit device) and how
+# QEMU's exit code maps back to the guest's status (0 = success on every target).
+TARGETS = {
+    "ia32-pc": {
+        "qemu": "qemu-system-i386",
+        "machine": ["-M", "pc", "-m", "256M"],
+        "bench": IA32_BENCH,
+        "common": ["-display", "none", "-no-reboot",
+                   "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"],
+        "guest_status": exit_via_isa_debug_exit,
+        "can_boot_iso": True,
+    },
+    # Not exercised yet (no ARM kernel); kept here to show the shape of an ARM entry.
+    "armv7-qemu-virt": {
+        "qemu": "qemu-system-arm",
+        "machine": ["-M", "virt", "-cpu", "cortex-a15", "-m", "256M"],
+        "bench": ["-M", "virt", "-cpu", "cortex-a15", "-smp", "1", "-m", "256M",
+                  "-icount", "shift=0,sleep=off"],
+        "common": ["-display", "none", "-no-reboot", "-semihosting"],
+        "guest_status": exit_via_semihosting,
+        "can_boot_iso": False,
+    },
+}
+TARGET_ALIASES = {"ia32": "ia32-pc", "arm": "armv7-qemu-virt"}
+
+
+def parse_exit_status(text):
+    if text == "none":
+        return None
+    try:
+        return int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected an integer or 'none', got %r" % text)
+
+
+def parse_regex(text):
+    try:
+        return re.compile(text)
+    except re.error as e:
+        raise argparse.ArgumentTypeError("bad regex %r: %s" % (text, e))
+
+
+def unescape(text):
+    r"""Expand \n \r \t \\ and \xHH in --send-after TEXT (a shell argument can't hold a
+    newline comfortably). Nothing else is changed and no newline is added."""
+    out = bytearray()
+    i = 0
+    raw = text.encode("utf-8")
+    simple = {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("\\"): b"\\"}
+    while i < len(raw):
+        c = raw[i]
+        if c == ord("\\") and i + 1 < len(raw):
+            nxt = raw[i + 1]
+            if nxt in simple:
+                out += simple[nxt]
+                i += 2
+                continue
+            if nxt == ord("x") and re.fullmatch(rb"[0-9a-fA-F]{2}", raw[i + 2:i + 4]):
+                out.append(int(raw[i + 2:i + 4], 16))
+                i += 4
+                continue
+        out.append(c)
+        i += 1
+    return bytes(out)
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(
+        description="Boot Arc in QEMU and check its serial console.",
+        epilog="Exit code: 0 pass, 1 fail, 2 bad usage.")
+    p.add_argument("--target", default="ia32-pc",
+                   help="boot target (%s; aliases %s)" % (", ".join(TARGETS), ", ".join(TARGET_ALIASES)))
+    p.add_argument("--kernel", help="kernel ELF, booted with QEMU -kernel")
+    p.add_argument("--module", action="append", default=[], metavar='"PATH [ARGS]"',
+                   help="multiboot module and its command line (repeatable, needs --kernel)")
+    p.add_argument("--iso", help="bootable ISO, booted with -cdrom ISO -boot d")
+    p.add_argument("--expect", action="append", default=[], type=parse_regex, metavar="REGEX",
+                   help="must appear in the serial log, in the order given (repeatable)")
+    p.add_argument("--fail", action="append", default=[], type=parse_regex, metavar="REGEX",
+                   help="fail as soon as a serial line matches (repeatable; added to %s)"
+                   % " and ".join(DEFAULT_FAIL))
+    p.add_argument("--no-default-fail", action="store_true",
+                   help="don't use the default fail patterns")
+    p.add_argument("--exit-status", default=0, type=parse_exit_status, metavar="N|none",
+                   help="guest exit status wanted (default 0); 'none': stop QEMU as soon as "
+                   "every --expect is seen")
+    p.add_argument("--timeout", default=120.0, type=float, metavar="SECONDS",
+                   help="give up after this long (default 120)")
+    p.add_argument("--log", help="where to write the serial log (default under build/qemu-logs/)")
+    p.add_argument("--bench-flags", action="store_true",
+                   help="use the fixed benchmark machine flags instead of the default ones")
+    p.add_argument("--qemu-arg", action="append", default=[], metavar="ARG",
+                   help="extra QEMU argument (repeatable; use --qemu-arg=-foo for a leading dash)")
+    p.add_argument("--send-after", action="append", default=[], nargs=2, metavar=("REGEX", "TEXT"),
+                   help="once REGEX is seen on the serial console, type TEXT into it (repeatable; "
+                   r"TEXT may use \n \r \t \\ \xHH; no newline is added)")
+    p.add_argument("--qemu", help="QEMU binary to use instead of the target's default")
+    args = p.parse_args(argv)
+
+    args.target = TARGET_ALIASES.get(args.target, args.target)
+    if args.target not in TARGETS:
+        p.error("unknown target %r (known: %s)" % (args.target, ", ".join(TARGETS)))
+    if bool(args.kernel) == bool(args.iso):
+        p.error("give exactly one of --kernel or --iso")
+    if args.iso and args.module:
+        p.error("--module needs --kernel (an ISO brings its own modules)")
+    if args.iso and not TARGETS[args.target]["can_boot_iso"]:
+        p.error("target %s doesn't boot from an ISO" % args.target)
+    if args.exit_status is None and not args.expect:
+        p.error("--exit-status none needs at least one --expect (nothing would end the run)")
+    sends = []
+    for regex, text in args.send_after:
+        sends.append((parse_regex(regex), unescape(text), regex))
+    args.send_after = sends
+    return args
+
+
+class Failure(Exception):
+    """A reason why the run failed, said in one line."""
+
+
+def initrd_string(modules):
+    """QEMU's -initrd takes 'PATH args,PATH2 args': ',' separates modules, so a ',' inside one
+    must be written ',,'. QEMU splits the file name at the first space and passes the whole
+    string (path included) as the module's command line, so the kernel sees the module's path as
+    the first word, like the name GRUB's grub.cfg repeats there."""
+    parts = []
+    for m in modules:
+        path = m.split(" ", 1)[0]
+        if not path:
+            raise Failure("empty --module %r" % m)
+        if not os.path.isfile(path):
+            raise Failure("module file missing: %s (was the target built?)" % path)
+        parts.append(m.replace(",", ",,"))
+    return ",".join(parts)
+
+
+def qemu_command(args, target):
+    qemu = args.qemu or target["qemu"]
+    if not shutil.which(qemu):
+        raise Failure("%s not found (install it, or run tools/arc test which installs it)" % qemu)
+    cmd = [qemu]
+    cmd += target["bench"] if args.bench_flags else target["machine"]
+    cmd += target["common"]
+    # The guest's first serial port is our stdin/stdout pipes; no monitor, so nothing else
+    # shares them.
+    cmd += ["-serial", "stdio", "-monitor", "none"]
+    if args.kernel:
+        if not os.path.isfile(args.kernel):
+            raise Failure("kernel file missing: %s (was the target built?)" % args.kernel)
+        cmd += ["-kernel", args.kernel]
+        if args.module:
+            cmd += ["-initrd", initrd_string(args.module)]
+    else:
+        if not os.path.isfile(args.iso):
+            raise Failure("ISO missing: %s (was the target built?)" % args.iso)
+        cmd += ["-cdrom", args.iso, "-boot", "d"]
+    cmd += args.qemu_arg
+    return cmd
+
+
+def default_log_path(target):
+    build = os.path.join(REPO_ROOT, "build")
+    if os.path.isdir(build):
+        d = os.path.join(build, "qemu-logs")
+    else:
+        d = tempfile.mkdtemp(prefix="arc-qemu-")
+    return os.path.join(d, "qemu-run-%s-%d.log" % (target, os.getpid()))
+
+
+def pump(stream, name, q):
+    """Reader thread: forward whatever QEMU writes, as soon as it writes it. os.read returns
+    what is there rather than waiting for a full buffer, so a prompt without a newline gets
+    through too. (None) marks the end of the stream."""
+    fd = stream.fileno()
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            chunk = b""
+        if not chunk:
+            q.put((name, None))
+            return
+        q.put((name, chunk))
+
+
+class Run:
+    def __init__(self, args):
+        self.args = args
+        self.target = TARGETS[args.target]
+        self.fail = ([] if args.no_default_fail else [re.compile(f) for f in DEFAULT_FAIL]) + args.fail
+        self.expects = args.expect
+        self.next_expect = 0          # index of the --expect we are waiting for
+        self.pending_sends = list(args.send_after)
+        self.tail = deque(maxlen=40)  # last serial lines, shown on failure
+        self.stderr = bytearray()     # QEMU's own messages, shown on failure
+        self.partial = b""            # serial bytes after the last newline
+        self.proc = None
+        self.log = None
+
+    # -- serial console handling ------------------------------------------------------------
+
+    def on_serial(self, chunk):
+        self.log.write(chunk)
+        self.log.flush()              # a hung run's log must be readable while it hangs
+        data = self.partial + chunk
+        *lines, self.partial = data.split(b"\n")
+        for raw in lines:
+            self.on_line(raw.rstrip(b"\r").decode("utf-8", "replace"))
+        # A prompt ("login: ", "$ ") has no newline yet: --send-after must see it anyway.
+        # --expect and --fail only look at whole lines, so a half-printed line can't match a
+        # pattern that the full line would not.
+        if self.partial:
+            self.try_sends(self.partial.decode("utf-8", "replace"))
+
+    def on_line(self, line):
+        self.tail.append(line)
+        for f in self.fail:
+            if f.search(line):
+                raise Failure("fail pattern /%s/ matched: %s" % (f.pattern, line))
+        # One line satisfies at most one --expect: "in this order" means distinct events.
+        if self.next_expect < len(self.expects) and self.expects[self.next_expect].search(line):
+            self.next_expect += 1
+        self.try_sends(line)
+
+    def try_sends(self, text):
+        for send in list(self.pending_sends):
+            regex, data, _ = send
+            if regex.search(text):
+                self.pending_sends.remove(send)
+                try:
+                    self.proc.stdin.write(data)
+                    self.proc.stdin.flush()
+                except (BrokenPipeError, OSError):
+                    pass              # QEMU is gone; the exit handling reports why
+
+    def all_seen(self):
+        return self.next_expect == len(self.expects)
+
+    def waiting_for(self):
+        return "/%s/ (expect %d of %d)" % (self.expects[self.next_expect].pattern,
+                                           self.next_expect + 1, len(self.expects))
+
+    # -- the run ----------------------------------------------------------------------------
+
+    def start(self, cmd, log_path):
+        os.makedirs(os.path.dirname(os.path.abspath(log_path)), exist_ok=True)
+        self.log = open(log_path, "wb")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        self.events = queue.Queue()
+        self.readers = [threading.Thread(target=pump, args=(s, n, self.events), daemon=True)
+                        for s, n in ((self.proc.stdout, "serial"), (self.proc.stderr, "stderr"))]
+        for t in self.readers:
+            t.start()
+
+    def watch(self, deadline):
+        """Process QEMU's output until the run is decided. Returns the guest's exit status
+        (or None when we stopped QEMU ourselves); raises Failure."""
+        open_streams = 2
+        while open_streams:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                if not self.all_seen():
+                    raise Failure("timeout after %gs waiting for %s" % (self.args.timeout, self.waiting_for()))
+                raise Failure("timeout after %gs: every expect seen but the guest did not exit"
+                              % self.args.timeout)
+            try:
+                name, chunk = self.events.get(timeout=min(left, 0.5))
+            except queue.Empty:
+                continue
+            if chunk is None:
+                open_streams -= 1
+                if name == "serial" and self.partial:
+                    # The guest's last words may lack a newline.
+                    last, self.partial = self.partial, b""
+                    self.on_line(last.rstrip(b"\r").decode("utf-8", "replace"))
+                continue
+            if name == "stderr":
+                self.stderr += chunk
+                continue
+            self.on_serial(chunk)
+            if self.args.exit_status is None and self.all_seen():
+                return None
+        # Both streams closed: QEMU has exited (or is about to).
+        try:
+            code = self.proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            raise Failure("timeout after %gs: QEMU closed its output but did not exit" % self.args.timeout)
+        status = self.target["guest_status"](code)
+        said = "guest exit status %d" % status if status is not None else \
+            "QEMU exit code %d, no guest exit status: reset, triple fault or QEMU error" % code
+        if not self.all_seen():
+            raise Failure("QEMU exited (%s) while waiting for %s" % (said, self.waiting_for()))
+        if self.args.exit_status is None:
+            return status
+        if status != self.args.exit_status:
+            raise Failure("unexpected exit: %s, wanted guest exit status %d" % (said, self.args.exit_status))
+        return status
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.log:
+            self.log.close()
+
+
+def main(argv):
+    args = parse_args(argv)
+    log_path = args.log or default_log_path(args.target)
+    run = Run(args)
+    start = time.monotonic()
+    cmd = None
+    try:
+        cmd = qemu_command(args, run.target)
+        run.start(cmd, log_path)
+        status = run.watch(start + args.timeout)
+    except Failure as e:
+        run.stop()
+        print("qemu-run: FAIL [%s]: %s" % (args.target, e), file=sys.stderr)
+        if cmd:
+            print("qemu-run: command: %s" % " ".join(quote(c) for c in cmd), file=sys.stderr)
+        if run.pending_sends:
+            print("qemu-run: --send-after never triggered: %s"
+                  % ", ".join("/%s/" % s[2] for s in run.pending_sends), file=sys.stderr)
+        if run.stderr:
+            print("qemu-run: QEMU said:\n%s" % run.stderr.decode("utf-8", "replace").rstrip(),
+                  file=sys.stderr)
+        if run.log:
+            print("qemu-run: last %d lines of the serial log %s:" % (len(run.tail), log_path),
+                  file=sys.stderr)
+            for line in run.tail:
+                print("  | " + line, file=sys.stderr)
+            if run.partial:
+                print("  | " + run.partial.decode("utf-8", "replace") + "   <- no newline yet",
+                      file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        run.stop()
+        print("qemu-run: interrupted; serial log in %s" % log_path, file=sys.stderr)
+        return 130
+    run.stop()
+    ending = "guest exit status %d" % status if status is not None else "stopped after the last expect"
+    print("qemu-run: PASS [%s]: %d expect%s seen, %s, %.1fs, log %s"
+          % (args.target, len(run.expects), "" if len(run.expects) == 1 else "s", ending,
+             time.monotonic() - start, log_path))
+    return 0
+
+
+def quote(s):
+    return s if re.fullmatch(r"[\w@%+=:,./-]+", s) else "'" + s.replace("'", "'\\''") + "'"
+
+
+def on_sigterm(signum, frame):
+    # CTest's timeout and CI stop us with SIGTERM: go through the KeyboardInterrupt path so
+    # QEMU is stopped too instead of being left running.
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, on_sigterm)
+    sys.exit(main(sys.argv[1:]))
