@@ -1,6 +1,96 @@
-// The IPC fast path: call and reply-and-wait with a short untyped message.
+// The IPC fast path: call and reply-and-wait with a short untyped message (MR0..MR2, all in
+// registers), no items, no timeouts, and a partner already waiting. A run of cheap checks, each
+// falling back to the general path in ipc.cc; past the marked point of no return the message is
+// copied register to register and the CPU goes straight to the partner.
 #include "ipc/ipc.hh"
+#include "object/endpoint.hh"
+#include "object/space.hh"
+#include "perfmon/perfmon.hh"
+#include "sched/scheduler.hh"
 
 namespace kern::ipc {
-bool fastpath(Thread *, arch::UserFrame *) { return false; }
+
+namespace {
+constexpr word flags_call = arc::ipc::send | arc::ipc::call;
+constexpr word flags_reply_wait = arc::ipc::reply | arc::ipc::recv;
+
+inline bool short_message(const arch::UserFrame *f) {
+  const arc::Tag tag(f->mr(0));
+  return tag.typed() == 0 && tag.untyped() < arc::mr_in_regs;
 }
+
+// A blocked partner the fast path may hand the CPU to.
+inline bool plain_partner(const Thread *t) {
+  return !t->kmsg && !t->in_timeout && !t->halted && sched::highest_ready_prio() <= int(t->prio);
+}
+
+inline void copy_regs(const arch::UserFrame *from, arch::UserFrame *to) {
+  to->set_mr(0, from->mr(0));
+  to->set_mr(1, from->mr(1));
+  to->set_mr(2, from->mr(2));
+}
+
+inline bool finish(Thread *self, arch::UserFrame *f) {
+  // We run again: whoever woke us left the outcome in ipc_status.
+  f->set_status(self->ipc_status);
+  if (self->ipc_status == Status::ok) f->set_badge(self->ipc_badge);
+  return true;
+}
+} // namespace
+
+bool fastpath(Thread *self, arch::UserFrame *f) {
+  const word flags = f->syscall_nr() & ~word(0xff);
+  if (unlikely((f->arg(2) & 0xffff) != arc::ipc::t_never) || unlikely(!short_message(f)))
+    return false;
+
+  if (flags == flags_call) {
+    Cap *c = self->space->cspace.slot(f->arg(0));
+    if (unlikely(!c || c->type != ObjType::endpoint || !c->has(arc::rights::send))) return false;
+    auto *ep = static_cast<Endpoint *>(c->obj);
+    Thread *r = ep->receivers.front();
+    if (unlikely(!r || !plain_partner(r))) return false;
+
+    // ---- point of no return
+    ep->receivers.remove(r);
+    r->blocked_on = nullptr;
+    copy_regs(f, r->frame());
+    r->ipc_badge = c->badge;
+    r->ipc_status = Status::ok;
+    r->reply_to = self;
+    r->reply_to_gen = self->reply_gen;
+    self->state = Thread::State::wait_reply;
+    self->partner = r;
+    perf::count(self->perf, arc::event::ipc_sent);
+    perf::count(r->perf, arc::event::ipc_received);
+    sched::switch_direct(r);
+    return finish(self, f);
+  }
+
+  if (flags == flags_reply_wait) {
+    Thread *caller = self->reply_to;
+    if (unlikely(!caller || caller->reply_gen != self->reply_to_gen ||
+                 caller->state != Thread::State::wait_reply || caller->partner != self))
+      return false;
+    Cap *c = self->space->cspace.slot(f->arg(1));
+    if (unlikely(!c || c->type != ObjType::endpoint || !c->has(arc::rights::recv))) return false;
+    auto *ep = static_cast<Endpoint *>(c->obj);
+    if (unlikely(!ep->senders.empty() || ep->pending_irqs || !plain_partner(caller))) return false;
+
+    // ---- point of no return
+    copy_regs(f, caller->frame());
+    caller->ipc_badge = 0;
+    caller->ipc_status = Status::ok;
+    caller->partner = nullptr;
+    self->reply_to = nullptr;
+    self->state = Thread::State::recv_blocked;
+    self->blocked_on = ep;
+    ep->receivers.push_back(self);
+    perf::count(self->perf, arc::event::ipc_sent);
+    perf::count(caller->perf, arc::event::ipc_received);
+    sched::switch_direct(caller);
+    return finish(self, f);
+  }
+  return false;
+}
+
+} // namespace kern::ipc

@@ -27,7 +27,7 @@ bool sigma0_resolve(Thread *t, word addr) {
 }
 
 void fault_page(Thread *t, word addr, word ip, word access) {
-  perf::count(t, arc::event::page_fault);
+  perf::count(t->perf, arc::event::page_fault);
   if (sigma0_resolve(t, addr)) return;
   if (t->pager.empty()) return kill_thread(t, "page fault with no pager at", addr, ip);
   t->kmsg_mr[0] = arc::Tag(arc::label::page_fault, 3, 0).raw;

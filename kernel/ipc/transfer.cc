@@ -99,8 +99,9 @@ void transfer(Thread *snd, Thread *rcv, word badge, bool items_allowed) {
   }
   set_mr(rcv, 0, out);
   rcv->ipc_badge = badge;
-  perf::count(snd, arc::event::ipc_sent);
-  perf::count(rcv, arc::event::ipc_received);
+  // Fault messages and their replies count as page faults / exceptions, not as IPC.
+  if (!snd->kmsg) perf::count(snd->perf, arc::event::ipc_sent);
+  if (!rcv->kmsg) perf::count(rcv->perf, arc::event::ipc_received);
 }
 
 } // namespace kern::ipc

@@ -12,9 +12,7 @@
 
 namespace kern {
 
-namespace {
 Kobject *reap_list;
-}
 
 void destroy_later(Kobject *o) {
   if (!o || o->dying) return;
@@ -23,7 +21,7 @@ void destroy_later(Kobject *o) {
   reap_list = o;
 }
 
-void reap() {
+void reap_all() {
   while (Kobject *o = reap_list) {
     reap_list = o->reap_next;
     switch (o->type()) {

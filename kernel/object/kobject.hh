@@ -33,6 +33,10 @@ template <class T> T *kcast(Kobject *o) {
 
 // Queue an object whose original capability went away; destroy everything queued.
 void destroy_later(Kobject *o);
-void reap();
+void reap_all();
+extern Kobject *reap_list;
+inline void reap() {
+  if (unlikely(reap_list != nullptr)) reap_all();
+}
 
 } // namespace kern

@@ -7,6 +7,7 @@
 #include "object/thread.hh"
 #include "sched/scheduler.hh"
 #include "ipc/ipc.hh"
+#include "arch/cpu.hh"
 
 namespace kern {
 
@@ -83,6 +84,7 @@ void Space::destroy() {
     if (fr) { space_frame_free(this, fr); fr = 0; }
   for (uint8_t *&half : iobitmap)
     if (half) { space_frame_free(this, arch::virt_to_phys(reinterpret_cast<word>(half))); half = nullptr; }
+  arch::io_bitmap_changed();
   arch::pd_destroy(pd, space_frame_free, this);
   if (this == sigma0_space) sigma0_space = nullptr;
   factory()->uncharge(sizeof(Space));
@@ -111,6 +113,7 @@ Status Space::bind(Thread *t) {
   memset(t->utcb, 0, arc::utcb_size);
   t->utcb->self = t->utcb_user;
   t->space = this;
+  arch::thread_bound(t);
   members.push_back(t);
   return Status::ok;
 }
@@ -136,6 +139,12 @@ Status Space::io_allow(word first, word count, bool allow) {
     uint8_t &byte = iobitmap[p >> 15][(p & 0x7fff) >> 3];
     if (allow) byte &= uint8_t(~(1u << (p & 7)));
     else byte |= uint8_t(1u << (p & 7));
+  }
+  // The TSS holds a copy: refresh it now if we are the running space, else at the next switch.
+  arch::io_bitmap_changed();
+  if (Thread::current()->space == this) {
+    const uint8_t *io[2] = {iobitmap[0], iobitmap[1]};
+    arch::load_io_bitmap(io);
   }
   return Status::ok;
 }

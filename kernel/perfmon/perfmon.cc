@@ -38,8 +38,6 @@ void settle(Thread *t) {
 }
 } // namespace
 
-uint32_t sw_mask_of(const Thread *t) { return t->perf.sw_mask; }
-
 void init() {
   arch::pmu_init();
   if (available_events() & ((1u << arc::event::instructions)))
@@ -83,15 +81,14 @@ Status read(Thread *t, word counter, uint64_t *value) {
   return Status::ok;
 }
 
-void count_slow(Thread *t, word event) {
-  PerfState &p = t->perf;
+void count_slow(PerfState &p, word event) {
   if (!(p.sw_mask & (1u << (event - sw_first)))) return;
   for (unsigned i = 0; i < arc::perf_counters; ++i)
     if (p.event[i] == event) ++p.count[i];
 }
 
 void switch_out(Thread *t) {
-  count(t, arc::event::context_switch);
+  count_slow(t->perf, arc::event::context_switch);
   settle(t);
   if (t->perf.hw) arch::pmu_stop();
 }
@@ -105,8 +102,8 @@ void switch_in(Thread *t) {
 void tick(Thread *t, word user_pc) {
   PerfState &p = t->perf;
   if (!p.sw_mask) return;
-  count_slow(t, arc::event::time_running);
-  if (user_pc && user_pc != p.last_upc) count_slow(t, arc::event::upc_change);
+  count_slow(p, arc::event::time_running);
+  if (user_pc && user_pc != p.last_upc) count_slow(p, arc::event::upc_change);
   if (user_pc) p.last_upc = user_pc;
 }
 

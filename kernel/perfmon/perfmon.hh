@@ -26,11 +26,10 @@ word available_events();       // bitmask, bit e for event e
 Status config(Thread *t, word counter, word event);
 Status read(Thread *t, word counter, uint64_t *value);
 
-// Count a software event for t (cheap when nobody watches it).
-void count_slow(Thread *t, word event);
-uint32_t sw_mask_of(const Thread *t);
-inline void count(Thread *t, word event) {
-  if (unlikely(sw_mask_of(t))) count_slow(t, event);
+// Count a software event for a thread (cheap when nobody watches it).
+void count_slow(PerfState &p, word event);
+inline void count(PerfState &p, word event) {
+  if (unlikely(p.sw_mask)) count_slow(p, event);
 }
 // Context switch and tick hooks.
 void switch_out(Thread *t);

@@ -8,22 +8,28 @@
 
 namespace kern::sched {
 
-namespace {
 ReadyQueues<Thread, &Thread::sched_link> ready;
-Queue<Thread, &Thread::timeout_link> timeouts;   // sorted by wakeup tick
 Thread *idle;
-word now;
 bool slice_over;
 
-void dispatch(Thread *cur, Thread *next) {
+namespace {
+Queue<Thread, &Thread::timeout_link> timeouts;   // sorted by wakeup tick
+word now;
+
+// Everything here runs on every IPC round trip: keep the common case (no counters, same or
+// plain spaces) to a few tests.
+inline void dispatch(Thread *cur, Thread *next) {
   if (next == cur) return;
-  perf::switch_out(cur);
-  if (next->space) {
-    arch::pd_activate(next->space->pd);
-    const uint8_t *io[2] = {next->space->iobitmap[0], next->space->iobitmap[1]};
-    arch::load_io_bitmap(io);
+  if (unlikely(cur->perf.sw_mask | cur->perf.hw)) perf::switch_out(cur);
+  Space *s = next->space;
+  if (s && s != cur->space) {
+    arch::pd_activate(s->pd);
+    if (s->iobitmap[0] || !cur->space || cur->space->iobitmap[0]) {
+      const uint8_t *io[2] = {s->iobitmap[0], s->iobitmap[1]};
+      arch::load_io_bitmap(io);
+    }
   }
-  perf::switch_in(next);
+  if (unlikely(next->perf.hw)) perf::switch_in(next);
   arch::switch_to(cur, next);
 }
 
@@ -39,7 +45,6 @@ void schedule() {
 
 void init(Thread *idle_thread) { idle = idle_thread; }
 Thread *idle_thread() { return idle; }
-int highest_ready_prio() { return ready.highest_prio(); }
 word ticks() { return now; }
 
 void make_ready(Thread *t) {
@@ -55,7 +60,7 @@ void remove(Thread *t) {
 
 void block() { schedule(); }
 
-void preempt_point() {
+void preempt_slow() {
   Thread *cur = Thread::current();
   if (cur == idle) {
     if (!ready.empty()) schedule();

@@ -123,9 +123,6 @@ void ioport(Thread *self, arch::UserFrame *f) {
     if (Status s = self->space->io_allow(c->badge, c->extra, on); s != Status::ok)
       return f->set_status(s);
     c->enabled = on;
-    // Reload the TSS bitmap now: we return to user mode in this very space.
-    const uint8_t *io[2] = {self->space->iobitmap[0], self->space->iobitmap[1]};
-    arch::load_io_bitmap(io);
     return f->set_status(Status::ok);
   }
   default: return f->set_status(Status::invalid_arg);

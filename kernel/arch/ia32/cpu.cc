@@ -15,22 +15,14 @@ DECL(42) DECL(43) DECL(44) DECL(45) DECL(46) DECL(47)
 
 namespace kern::arch {
 
-namespace {
+uint64_t gdt[7];
+Tss tss __attribute__((aligned(4096)));
 
-struct __attribute__((packed)) Tss {
-  uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
-  uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
-  uint32_t es, cs, ss, ds, fs, gs, ldt;
-  uint16_t trap, iomap_base;
-  uint8_t iomap[8192];
-  uint8_t iomap_end;           // the CPU reads one byte past the bitmap: must be 0xff
-};
+namespace {
 
 struct __attribute__((packed)) Pseudo { uint16_t limit; uint32_t base; };
 
-uint64_t gdt[7];
 uint64_t idt[256];
-Tss tss __attribute__((aligned(4096)));
 const uint8_t *io_loaded[2];   // whose bitmap the TSS holds
 constexpr uint16_t iomap_off = offsetof(Tss, iomap);
 constexpr uint16_t iomap_none = sizeof(Tss) + 1;   // beyond the limit: every port denied
@@ -111,11 +103,7 @@ void cpu_init() {
   asm volatile("mov %0, %%cr4" ::"r"(cr4));
 }
 
-void set_kernel_stack(word top) { tss.esp0 = top; }
-
-void set_utcb_segment(word base) {
-  gdt[6] = seg(base, arc::utcb_size - 1, 0xf2, 0x4);
-}
+uint64_t utcb_descriptor(word base) { return seg(base, arc::utcb_size - 1, 0xf2, 0x4); }
 
 void load_io_bitmap(const uint8_t *const halves[2]) {
   if (!halves[0]) {
@@ -130,6 +118,8 @@ void load_io_bitmap(const uint8_t *const halves[2]) {
   }
   tss.iomap_base = iomap_off;
 }
+
+void io_bitmap_changed() { io_loaded[0] = io_loaded[1] = nullptr; }
 
 const char *cpu_name() {
   const char *p = name;

@@ -95,8 +95,5 @@ word pd_next_mapped(const PageDir &pd, word va, word end) {
   return end;
 }
 
-void pd_activate(const PageDir &pd) {
-  if (current_cr3() != pd.phys) asm volatile("mov %0, %%cr3" ::"r"(pd.phys) : "memory");
-}
 
 } // namespace kern::arch

@@ -15,10 +15,6 @@ namespace {
 Thread *fpu_owner;
 }
 
-UserFrame *user_frame_of(Thread *t) {
-  return reinterpret_cast<UserFrame *>(t->kstack_top() - sizeof(UserFrame));
-}
-
 void init_user_thread(Thread *t) {
   UserFrame *f = user_frame_of(t);
   memset(f, 0, sizeof(*f));
@@ -42,7 +38,7 @@ void init_kernel_thread(Thread *t, void (*entry)()) {
 
 void switch_to(Thread *from, Thread *to) {
   set_kernel_stack(to->kstack_top());
-  if (to->is_user()) set_utcb_segment(to->utcb_user);
+  if (to->is_user()) set_utcb_segment(to->arch.utcb_desc);
   // Lazy FPU: trap on the first FPU instruction of a thread that does not own the FPU.
   word cr0;
   asm volatile("mov %%cr0, %0" : "=r"(cr0));
@@ -50,6 +46,8 @@ void switch_to(Thread *from, Thread *to) {
   if (want != cr0) asm volatile("mov %0, %%cr0" ::"r"(want));
   arch_switch(&from->arch.ksp, to->arch.ksp);
 }
+
+void thread_bound(Thread *t) { t->arch.utcb_desc = utcb_descriptor(t->utcb_user); }
 
 void fpu_forget(Thread *t) {
   if (fpu_owner == t) fpu_owner = nullptr;

@@ -16,10 +16,25 @@ inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t
 inline uint64_t rdmsr(uint32_t msr) { uint32_t lo, hi; asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr)); return (uint64_t(hi) << 32) | lo; }
 inline void wrmsr(uint32_t msr, uint64_t v) { asm volatile("wrmsr" ::"c"(msr), "a"(uint32_t(v)), "d"(uint32_t(v >> 32))); }
 
+struct __attribute__((packed)) Tss {
+  uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
+  uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
+  uint32_t es, cs, ss, ds, fs, gs, ldt;
+  uint16_t trap, iomap_base;
+  uint8_t iomap[8192];
+  uint8_t iomap_end;           // the CPU reads one byte past the bitmap: must be 0xff
+};
+extern Tss tss;
+extern uint64_t gdt[7];
+constexpr unsigned gdt_utcb = 6;
+
 void cpu_init();   // GDT, IDT, TSS, FPU, feature checks
-void set_kernel_stack(word top);
-void set_utcb_segment(word base);
+inline void set_kernel_stack(word top) { tss.esp0 = top; }
+uint64_t utcb_descriptor(word base);
+// %gs is reloaded from this descriptor on every return to user mode.
+inline void set_utcb_segment(uint64_t descriptor) { gdt[gdt_utcb] = descriptor; }
 void load_io_bitmap(const uint8_t *const halves[2]);   // null halves: deny every port
+void io_bitmap_changed();   // a space's bitmap was edited: the next load must copy it again
 const char *cpu_name();
 
 } // namespace kern::arch

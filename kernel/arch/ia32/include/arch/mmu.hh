@@ -28,7 +28,11 @@ void pd_unmap(PageDir &pd, word va);
 bool pd_lookup(const PageDir &pd, word va, word *pfn);
 // The first mapped user address at or above va and below end, or end.
 word pd_next_mapped(const PageDir &pd, word va, word end);
-void pd_activate(const PageDir &pd);
+inline void pd_activate(const PageDir &pd) {
+  word cur;
+  asm volatile("mov %%cr3, %0" : "=r"(cur));
+  if (cur != pd.phys) asm volatile("mov %0, %%cr3" ::"r"(pd.phys) : "memory");
+}
 const PageDir &kernel_pd();
 void mmu_init();   // adopt the boot page directory, drop the identity map
 

@@ -45,14 +45,19 @@ static_assert(sizeof(UserFrame) == 15 * 4, "entry.S pushes 15 words");
 
 struct ThreadArch {
   word ksp = 0;                          // kernel stack pointer while switched out
+  uint64_t utcb_desc = 0;                // GDT descriptor of its UTCB (%gs), made at bind time
   bool fpu_valid = false;                // fpu_state holds this thread's FPU registers
   alignas(16) uint8_t fpu_state[512];    // fxsave area
 };
 
-UserFrame *user_frame_of(Thread *t);
+// The thread's control block is page aligned and its kernel stack ends at the page's end.
+inline UserFrame *user_frame_of(Thread *t) {
+  return reinterpret_cast<UserFrame *>(reinterpret_cast<word>(t) + page_size - sizeof(UserFrame));
+}
 void init_user_thread(Thread *t);                  // fresh frame, returns to user on first run
 void init_kernel_thread(Thread *t, void (*entry)());
 void switch_to(Thread *from, Thread *to);          // registers and kernel stack only
 void fpu_forget(Thread *t);                         // the thread is going away
+void thread_bound(Thread *t);                       // t got its UTCB
 
 } // namespace kern::arch

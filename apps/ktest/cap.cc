@@ -1,0 +1,164 @@
+// Capabilities and objects: identify, copy, mint, move, delete, revoke, create, quotas.
+#include "common.hh"
+
+using namespace arc;
+using namespace ktest;
+
+ARC_TEST(CAP0001, "boot capabilities have the documented types") {
+  struct { CapSlot s; ObjType t; } want[] = {
+      {boot_cap::space, ObjType::space},       {boot_cap::thread, ObjType::thread},
+      {boot_cap::factory, ObjType::factory},   {boot_cap::pager, ObjType::endpoint},
+      {boot_cap::irq_control, ObjType::irq_control}, {boot_cap::ioports, ObjType::ioports}};
+  for (auto &w : want) {
+    Result r = cap_identify(w.s);
+    REQUIRE_OK(r.status);
+    REQUIRE_EQ(r.r[0], word(w.t));
+  }
+  REQUIRE_EQ(cap_identify(boot_cap::thread).r[1] & (rights::control | rights::perfmon),
+             rights::control | rights::perfmon);
+}
+
+ARC_TEST(CAP0002, "identify: an empty slot is empty, an out-of-range one invalid_cap") {
+  REQUIRE(is_empty(0));
+  CapSlot s = slot();
+  REQUIRE(s);
+  REQUIRE(is_empty(s));
+  REQUIRE_EQ(cap_identify(1u << 20).status, Status::invalid_cap);
+  REQUIRE_EQ(cap_identify(cap_self - 1).status, Status::invalid_cap);
+}
+
+ARC_TEST(CAP0003, "copy masks rights and never adds any") {
+  CapSlot ep = make(ObjType::endpoint);
+  CapSlot a = slot(), b = slot();
+  REQUIRE(ep && a && b);
+  REQUIRE_EQ(cap_identify(ep).r[1] & (rights::send | rights::recv | rights::grant),
+             rights::send | rights::recv | rights::grant);
+  REQUIRE_OK(cap_copy(ep, boot_cap::space, a, rights::send));
+  Result r = cap_identify(a);
+  REQUIRE_OK(r.status);
+  REQUIRE_EQ(r.r[0], word(ObjType::endpoint));
+  REQUIRE_EQ(r.r[1], rights::send);
+  REQUIRE_OK(cap_copy(a, boot_cap::space, b, rights::all));
+  REQUIRE_EQ(cap_identify(b).r[1], rights::send);
+}
+
+ARC_TEST(CAP0004, "mint sets a badge; an unbadged copy keeps badge 0") {
+  CapSlot ep = make(ObjType::endpoint);
+  CapSlot a = slot(), b = slot(), c = slot();
+  REQUIRE(ep && a && b && c);
+  REQUIRE_OK(cap_mint(ep, boot_cap::space, a, rights::send, 0xbad9e));
+  REQUIRE_EQ(cap_identify(a).r[2], 0xbad9eul);
+  REQUIRE_OK(cap_copy(a, boot_cap::space, b, rights::all));
+  REQUIRE_EQ(cap_identify(b).r[2], 0xbad9eul);
+  REQUIRE_EQ(cap_identify(ep).r[2], 0ul);
+  // A badge cannot be changed by minting again.
+  REQUIRE_EQ(cap_mint(a, boot_cap::space, c, rights::send, 0x77), Status::invalid_arg);
+}
+
+ARC_TEST(CAP0005, "copy into an occupied slot is refused") {
+  CapSlot ep = make(ObjType::endpoint);
+  CapSlot a = slot();
+  REQUIRE(ep && a);
+  REQUIRE_OK(cap_copy(ep, boot_cap::space, a, rights::all));
+  REQUIRE_EQ(cap_copy(ep, boot_cap::space, a, rights::all), Status::busy);
+  REQUIRE_EQ(cap_copy(ep, boot_cap::space, 0, rights::all), Status::invalid_cap);
+}
+
+ARC_TEST(CAP0006, "move empties the source slot") {
+  CapSlot ep = make(ObjType::endpoint);
+  CapSlot a = slot();
+  REQUIRE(ep && a);
+  REQUIRE_OK(cap_move(ep, boot_cap::space, a));
+  REQUIRE(is_empty(ep));
+  REQUIRE_EQ(cap_identify(a).r[0], word(ObjType::endpoint));
+  // Still the same object and still the original: deleting it works.
+  REQUIRE_OK(cap_delete(a));
+  REQUIRE(is_empty(a));
+}
+
+ARC_TEST(CAP0007, "deleting the original destroys every copy") {
+  CapSlot ep = make(ObjType::endpoint);
+  CapSlot a = slot(), b = slot();
+  REQUIRE(ep && a && b);
+  REQUIRE_OK(cap_copy(ep, boot_cap::space, a, rights::all));
+  REQUIRE_OK(cap_copy(a, boot_cap::space, b, rights::all));
+  REQUIRE_OK(cap_delete(ep));
+  REQUIRE(is_empty(a));
+  REQUIRE(is_empty(b));
+  REQUIRE_EQ(cap_delete(ep), Status::invalid_cap);
+}
+
+ARC_TEST(CAP0008, "deleting a copy leaves the object; revoke deletes derived copies only") {
+  CapSlot ep = make(ObjType::endpoint);
+  CapSlot a = slot(), b = slot(), c = slot();
+  REQUIRE(ep && a && b && c);
+  REQUIRE_OK(cap_copy(ep, boot_cap::space, a, rights::all));
+  REQUIRE_OK(cap_delete(a));
+  REQUIRE_OK(cap_identify(ep).status);
+  REQUIRE_OK(cap_copy(ep, boot_cap::space, a, rights::all));
+  REQUIRE_OK(cap_copy(a, boot_cap::space, b, rights::all));
+  REQUIRE_OK(cap_mint(ep, boot_cap::space, c, rights::send, 5));
+  REQUIRE_OK(cap_revoke(a));
+  REQUIRE_OK(cap_identify(a).status);
+  REQUIRE(is_empty(b));
+  REQUIRE_OK(cap_identify(c).status);
+  REQUIRE_OK(cap_revoke(ep));
+  REQUIRE_OK(cap_identify(ep).status);
+  REQUIRE(is_empty(a));
+  REQUIRE(is_empty(c));
+}
+
+ARC_TEST(CAP0009, "copy into another space; its threads use it") {
+  CapSlot ep = make(ObjType::endpoint);
+  CapSlot pg;
+  CapSlot sp = make_space(0x901, &pg);
+  REQUIRE(ep && sp);
+  REQUIRE_OK(cap_copy(ep, sp, 9, rights::send));
+  REQUIRE_EQ(cap_copy(ep, sp, 9, rights::send), Status::busy);
+  REQUIRE_EQ(cap_copy(ep, sp, 1u << 20, rights::send), Status::invalid_cap);   // beyond 2^8
+  REQUIRE_EQ(cap_copy(ep, ep, 10, rights::send), Status::invalid_cap);         // not a space
+  REQUIRE_OK(cap_move(ep, sp, 10));
+  REQUIRE(is_empty(ep));
+}
+
+ARC_TEST(CAP0010, "bad cap_ctl operation: invalid_arg") {
+  REQUIRE_EQ(syscall(Sys::cap_ctl, 99, boot_cap::thread).status, Status::invalid_arg);
+  REQUIRE_EQ(syscall(Sys::cap_ctl, ~word(0), boot_cap::thread).status, Status::invalid_arg);
+}
+
+ARC_TEST(CAP0011, "create: bad type, bad size, wrong capability") {
+  CapSlot s = slot(), f = slot();
+  REQUIRE(s && f);
+  REQUIRE_EQ(create(boot_cap::factory, ObjType(99), s), Status::invalid_arg);
+  REQUIRE_EQ(create(boot_cap::factory, ObjType::irq, s), Status::invalid_arg);
+  REQUIRE_EQ(create(boot_cap::factory, ObjType::space, s, 3), Status::invalid_arg);
+  REQUIRE_EQ(create(boot_cap::factory, ObjType::space, s, 13), Status::invalid_arg);
+  REQUIRE_EQ(create(boot_cap::thread, ObjType::endpoint, s), Status::invalid_cap);
+  REQUIRE_EQ(create(s, ObjType::endpoint, s), Status::invalid_cap);
+  REQUIRE_EQ(create(boot_cap::factory, ObjType::endpoint, 0), Status::invalid_cap);
+  REQUIRE_EQ(create(boot_cap::factory, ObjType::endpoint, boot_cap::thread), Status::busy);
+  // Without the control right a factory is useless.
+  REQUIRE_OK(cap_copy(boot_cap::factory, boot_cap::space, f, rights::all & ~rights::control));
+  REQUIRE_EQ(create(f, ObjType::endpoint, s), Status::no_rights);
+}
+
+ARC_TEST(CAP0012, "a sub-factory with a tiny quota runs out: no_memory") {
+  CapSlot f = slot();
+  REQUIRE(f);
+  REQUIRE_EQ(create(boot_cap::factory, ObjType::factory, f, 0x7ffffff0), Status::no_memory);
+  REQUIRE_OK(create(boot_cap::factory, ObjType::factory, f, 2048));
+  Status st = Status::ok;
+  unsigned made = 0;
+  for (; made < 64; ++made) {
+    CapSlot s = slot();
+    REQUIRE(s);
+    st = create(f, ObjType::thread, s);
+    if (st != Status::ok) break;
+  }
+  REQUIRE_EQ(st, Status::no_memory);
+  // Spaces need more than a thread; a zero-quota factory cannot make anything.
+  CapSlot g = slot(), s = slot();
+  REQUIRE(g && s);
+  REQUIRE_OK(create(boot_cap::factory, ObjType::factory, g, 0));
+  REQUIRE_EQ(create(g, ObjType::endpoint, s), Status::no_memory);
+}

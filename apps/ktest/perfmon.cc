@@ -1,0 +1,178 @@
+// Perfmon: per-thread virtual counters. Cycles and the kernel's software events grow while the
+// thread runs or does IPC, stay still while it blocks, are kept per thread, and reading another
+// thread's counters needs a thread capability with the perfmon right.
+#include "common.hh"
+
+using namespace arc;
+using namespace ktest;
+
+namespace {
+unsigned long long rd(CapSlot t, unsigned c) { return perf_read(t, c); }
+
+struct Work {
+  CapSlot ep;
+  word calls;             // IPC calls to make
+  word spin_ms;           // then spin this long
+  word touch;             // then touch this page (0 = none)
+  volatile word phase;    // 1 = work done, now blocked
+  volatile word go;
+  volatile word done;
+};
+Work work, work2;
+
+void worker(word arg) {
+  Work &w = *reinterpret_cast<Work *>(arg);
+  while (!w.go) sleep_ms(1);
+  for (word i = 0; i < w.calls; ++i) {
+    set_tag(0x31, 0);
+    send(w.ep, t_2s);
+  }
+  word t0 = kd_ticks();
+  while (kd_ticks() - t0 < w.spin_ms) {}
+  if (w.touch) *reinterpret_cast<volatile word *>(w.touch) = 1;
+  w.phase = 1;
+  recv(w.ep, nullptr, forever);   // blocks: nobody sends on this endpoint to us
+  w.done = 1;
+}
+} // namespace
+
+ARC_TEST(PMU0001, "info: 4 counters, cycles and all software events available") {
+  Result r = perfmon(cap_self, PerfOp::info);
+  REQUIRE_OK(r.status);
+  REQUIRE_EQ(r.r[0], word(perf_counters));
+  word need = (1u << event::cycles) | (1u << event::context_switch) | (1u << event::ipc_sent) |
+              (1u << event::ipc_received) | (1u << event::page_fault) |
+              (1u << event::time_running) | (1u << event::upc_change);
+  REQUIRE_EQ(r.r[1] & need, need);
+  REQUIRE_OK(perfmon(boot_cap::thread, PerfOp::info).status);
+}
+
+ARC_TEST(PMU0002, "argument checks: counter, event, capability type, operation") {
+  REQUIRE_EQ(perfmon(cap_self, PerfOp::config, perf_counters, event::cycles).status,
+             Status::invalid_arg);
+  REQUIRE_EQ(perfmon(cap_self, PerfOp::read, 77).status, Status::invalid_arg);
+  REQUIRE_EQ(perfmon(cap_self, PerfOp::config, 0, event::max).status, Status::invalid_arg);
+  REQUIRE_EQ(perfmon(cap_self, PerfOp::config, 0, 9).status, Status::invalid_arg);   // no event 9
+  REQUIRE_EQ(perfmon(boot_cap::factory, PerfOp::info).status, Status::invalid_cap);
+  REQUIRE_EQ(syscall(Sys::perfmon, cap_self, 99).status, Status::invalid_arg);
+}
+
+ARC_TEST(PMU0003, "hardware instructions event: not_supported without a PMU") {
+  Result info = perfmon(cap_self, PerfOp::info);
+  REQUIRE_OK(info.status);
+  Status st = perfmon(cap_self, PerfOp::config, 1, event::instructions).status;
+  if (info.r[1] & (1u << event::instructions)) {
+    printf("  (the CPU has an instruction counter)\n");
+    REQUIRE_OK(st);
+  } else {
+    REQUIRE_EQ(st, Status::not_supported);
+  }
+  REQUIRE_OK(perfmon(cap_self, PerfOp::config, 1, event::none).status);
+}
+
+ARC_TEST(PMU0004, "cycles grow while we run; config zeroes, reset zeroes") {
+  REQUIRE_OK(perfmon(cap_self, PerfOp::config, 0, event::cycles).status);
+  unsigned long long a = rd(cap_self, 0);
+  for (int i = 0; i < 100000; ++i) asm volatile("");
+  unsigned long long b = rd(cap_self, 0);
+  REQUIRE(b > a);
+  REQUIRE(b - a > 100000);
+  REQUIRE_OK(perfmon(cap_self, PerfOp::reset, 0).status);
+  REQUIRE(rd(cap_self, 0) < b - a);
+  REQUIRE_OK(perfmon(cap_self, PerfOp::config, 0, event::none).status);
+  REQUIRE_EQ(rd(cap_self, 0), 0ull);
+}
+
+ARC_TEST(PMU0005, "software counters of another thread grow with its work, still while blocked") {
+  work = Work{};
+  work.ep = make(ObjType::endpoint);
+  work.calls = 5;
+  work.spin_ms = 30;
+  work.touch = 0x4a000000;   // never touched before: a page fault to sigma0
+  REQUIRE(work.ep);
+  CapSlot t = spawn(worker, word(&work));
+  REQUIRE(t);
+  const word ev[4] = {event::ipc_sent, event::page_fault, event::time_running,
+                      event::upc_change};
+  for (unsigned c = 0; c < 4; ++c) REQUIRE_OK(perfmon(t, PerfOp::config, c, ev[c]).status);
+  for (unsigned c = 0; c < 4; ++c) REQUIRE_EQ(rd(t, c), 0ull);
+  work.go = 1;
+  for (word i = 0; i < work.calls; ++i) REQUIRE_OK(recv(work.ep, nullptr, t_2s));
+  REQUIRE(wait_for(work.phase));
+  REQUIRE(wait_state(t, ThreadState::recv_blocked));
+  unsigned long long v[4];
+  for (unsigned c = 0; c < 4; ++c) v[c] = rd(t, c);
+  REQUIRE_EQ(v[1], 1ull);
+  // 5 sends; the page-fault message the kernel sent for it is a page fault, not an IPC.
+  REQUIRE_EQ(v[0], 5ull);
+  REQUIRE_RANGE(v[2], 15ull, 60ull);
+  REQUIRE(v[3] >= 1);
+  sleep_ms(20);
+  for (unsigned c = 0; c < 4; ++c) REQUIRE_EQ(rd(t, c), v[c]);
+}
+
+ARC_TEST(PMU0006, "ipc_received and context_switch count; counters are per thread") {
+  work = Work{};
+  work2 = Work{};
+  work.ep = make(ObjType::endpoint);
+  work2.ep = make(ObjType::endpoint);
+  REQUIRE(work.ep && work2.ep);
+  work.calls = 5;
+  work2.calls = 3;
+  CapSlot a = spawn(worker, word(&work));
+  CapSlot b = spawn(worker, word(&work2));
+  REQUIRE(a && b);
+  REQUIRE_OK(perfmon(a, PerfOp::config, 0, event::ipc_sent).status);
+  REQUIRE_OK(perfmon(b, PerfOp::config, 0, event::ipc_sent).status);
+  REQUIRE_OK(perfmon(a, PerfOp::config, 1, event::context_switch).status);
+  REQUIRE_OK(perfmon(cap_self, PerfOp::config, 2, event::ipc_received).status);
+  REQUIRE_OK(perfmon(cap_self, PerfOp::config, 3, event::ipc_sent).status);
+  work.go = 1;
+  work2.go = 1;
+  for (word i = 0; i < 8; ++i) {
+    Status st = recv(work.ep, nullptr, ipc::timeouts(0, 1));
+    if (st != Status::ok) st = recv(work2.ep, nullptr, t_2s);
+    if (st != Status::ok) REQUIRE_OK(st);
+  }
+  unsigned long long got = rd(cap_self, 2), sent = rd(cap_self, 3);
+  REQUIRE(wait_for(work.phase));
+  REQUIRE(wait_for(work2.phase));
+  REQUIRE_EQ(rd(a, 0), 5ull);
+  REQUIRE_EQ(rd(b, 0), 3ull);
+  REQUIRE(rd(a, 1) >= 1);
+  REQUIRE_EQ(got, 8ull);
+  REQUIRE_EQ(sent, 0ull);
+  REQUIRE_OK(perfmon(cap_self, PerfOp::config, 2, event::none).status);
+  REQUIRE_OK(perfmon(cap_self, PerfOp::config, 3, event::none).status);
+}
+
+ARC_TEST(PMU0007, "another thread's counters need the perfmon right") {
+  work = Work{};
+  work.ep = make(ObjType::endpoint);
+  REQUIRE(work.ep);
+  CapSlot t = spawn(worker, word(&work));
+  CapSlot weak = slot(), strong = slot();
+  REQUIRE(t && weak && strong);
+  REQUIRE_OK(cap_copy(t, boot_cap::space, weak, rights::all & ~rights::perfmon));
+  REQUIRE_OK(cap_copy(t, boot_cap::space, strong, rights::perfmon));
+  REQUIRE_EQ(perfmon(weak, PerfOp::read, 0).status, Status::no_rights);
+  REQUIRE_EQ(perfmon(weak, PerfOp::config, 0, event::cycles).status, Status::no_rights);
+  REQUIRE_OK(perfmon(strong, PerfOp::config, 0, event::cycles).status);
+  REQUIRE_OK(perfmon(strong, PerfOp::read, 0).status);
+  work.go = 1;
+  REQUIRE(wait_for(work.phase));
+}
+
+ARC_TEST(PMU0008, "our own counters: cycles stop while we sleep") {
+  REQUIRE_OK(perfmon(cap_self, PerfOp::config, 0, event::time_running).status);
+  REQUIRE_OK(perfmon(cap_self, PerfOp::config, 1, event::context_switch).status);
+  sleep_ms(30);
+  unsigned long long run = rd(cap_self, 0), sw = rd(cap_self, 1);
+  REQUIRE_RANGE(run, 0ull, 5ull);
+  REQUIRE(sw >= 1);
+  word t0 = kd_ticks();
+  while (kd_ticks() - t0 < 20) {}
+  REQUIRE(rd(cap_self, 0) >= run + 15);
+  REQUIRE_OK(perfmon(cap_self, PerfOp::config, 0, event::none).status);
+  REQUIRE_OK(perfmon(cap_self, PerfOp::config, 1, event::none).status);
+}
