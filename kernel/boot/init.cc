@@ -73,7 +73,7 @@ const char *load_elf(Space *s, const BootModule &m, word *entry) {
         word frame = pool::alloc_frame();
         if (!frame) return "out of memory";
         pfn = frame >> page_shift;
-        if (mapdb.add_root(pfn, s, va, rights) != Status::ok) return "out of memory";
+        if (!s->prepare(va) || mapdb.add_root(pfn, s, va, rights) != Status::ok) return "out of memory";
       }
       // The file bytes that fall into this page.
       word lo = va > p->vaddr ? va : p->vaddr;

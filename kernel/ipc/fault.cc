@@ -23,7 +23,8 @@ bool sigma0_resolve(Thread *t, word addr) {
   if (!t->space->sigma0 || pfn >= mapdb.frames() || mapdb.root(pfn)) return false;
   if (phys >= kernel_phys_start && phys < kernel_phys_end) return false;
   if (pool::contains(phys)) return false;
-  return mapdb.add_root(pfn, t->space, phys, arc::fpage_rights::rwx) == Status::ok;
+  return t->space->prepare(phys) &&
+         mapdb.add_root(pfn, t->space, phys, arc::fpage_rights::rwx) == Status::ok;
 }
 
 void fault_page(Thread *t, word addr, word ip, word access) {

@@ -63,6 +63,7 @@ bool map_item(Thread *snd, Thread *rcv, word w0, word w1) {
     MapNode *n = mapdb.find(from, va);
     if (!n) continue;   // UTCB-like kernel-owned pages cannot be passed on
     word to_va = word(dst + (va - sbase));
+    if (!to->prepare(to_va)) return false;   // no quota for a page table: stop here
     Status st = grant ? mapdb.grant(n, to, to_va, rights) : mapdb.map(n, to, to_va, rights);
     if (st != Status::ok) ok = false;
   }

@@ -26,5 +26,10 @@ struct NoCopy {
 };
 } // namespace kern
 
-// Placement new for constructing objects in slab or pool memory.
+// Placement new for constructing objects in slab or pool memory (the host tests get the
+// library's).
+#if __STDC_HOSTED__
+#include <new>
+#else
 inline void *operator new(size_t, void *p) noexcept { return p; }
+#endif

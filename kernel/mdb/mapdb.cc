@@ -54,10 +54,11 @@ Status MapDb::map(MapNode *src, Space *dst, word va, unsigned rights) {
     // Never let a node replace one of its own ancestors' mappings out from under it.
     for (MapNode *a = src; a; a = a->parent)
       if (a == old) return Status::invalid_arg;
-    unmap(old, 7, true);
   }
+  // Allocate first: a failed map leaves the receiver's old mapping alone.
   MapNode *n = mdb_node_alloc(dst);
   if (!n) return Status::no_memory;
+  if (MapNode *old = find(dst, va)) unmap(old, 7, true);
   *n = MapNode{dst, va, src->pfn, uint8_t(rights), nullptr, nullptr, nullptr, nullptr};
   link_child(src, n);
   mdb_pte_set(dst, va, n->pfn, rights);
@@ -65,12 +66,15 @@ Status MapDb::map(MapNode *src, Space *dst, word va, unsigned rights) {
 }
 
 Status MapDb::grant(MapNode *src, Space *dst, word va, unsigned rights) {
+  if (!(rights & src->rights)) return Status::ok;   // nothing to give: the sender keeps its page
   if (src->space == dst && src->va == va) return Status::ok;
-  if (MapNode *old = find(dst, va)) {
+  MapNode *old = find(dst, va);
+  if (old)
     for (MapNode *a = src; a; a = a->parent)
       if (a == old) return Status::invalid_arg;
-    unmap(old, 7, true);
-  }
+  // The node's memory is the holder's: the receiver pays from now on.
+  if (!mdb_node_recharge(src, dst)) return Status::no_memory;
+  if (old) unmap(old, 7, true);
   mdb_pte_clear(src->space, src->va);
   src->space = dst;
   src->va = va;

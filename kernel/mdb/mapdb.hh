@@ -54,7 +54,9 @@ private:
 bool mdb_pte_lookup(Space *s, word va, word *pfn);
 void mdb_pte_set(Space *s, word va, word pfn, unsigned rights);
 void mdb_pte_clear(Space *s, word va);
-MapNode *mdb_node_alloc(Space *charged_to);
-void mdb_node_free(MapNode *n);
+MapNode *mdb_node_alloc(Space *charged_to);   // charged to the holder's quota
+void mdb_node_free(MapNode *n);               // refunded to n->space's
+// A granted node changes holder: charge `to`, refund n->space; false if `to` cannot pay.
+bool mdb_node_recharge(MapNode *n, Space *to);
 
 } // namespace kern

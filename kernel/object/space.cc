@@ -155,12 +155,13 @@ bool Space::map_page(word va, word pfn, unsigned rights) {
 
 void Space::unmap_page(word va) { arch::pd_unmap(pd, va); }
 
+bool Space::prepare(word va) { return arch::pd_prepare(pd, va, space_frame_alloc, this); }
+
 // ---- mapping-database hooks over the architecture's page tables
 bool mdb_pte_lookup(Space *s, word va, word *pfn) { return arch::pd_lookup(s->pd, va, pfn); }
 void mdb_pte_set(Space *s, word va, word pfn, unsigned rights) {
-  // A failed page-table allocation leaves the page unmapped: the thread faults again and its
-  // pager learns of the exhausted quota from map_failed on the next reply.
-  if (!s->map_page(va, pfn, rights)) klog("space %lu: no memory for a page table at %lx", s->id, va);
+  // Every caller prepared the page table first (Space::prepare), so this cannot fail.
+  if (!s->map_page(va, pfn, rights)) panic("space %lu: page table missing at %lx", s->id, va);
 }
 void mdb_pte_clear(Space *s, word va) { s->unmap_page(va); }
 MapNode *mdb_node_alloc(Space *s) {
@@ -168,6 +169,12 @@ MapNode *mdb_node_alloc(Space *s) {
   void *m = node_slab.alloc();
   if (!m && s) s->factory()->uncharge(sizeof(MapNode));
   return static_cast<MapNode *>(m);
+}
+bool mdb_node_recharge(MapNode *n, Space *to) {
+  if (n->space == to) return true;
+  if (!to->factory()->charge(sizeof(MapNode))) return false;
+  if (n->space) n->space->factory()->uncharge(sizeof(MapNode));
+  return true;
 }
 void mdb_node_free(MapNode *n) {
   if (n->space) n->space->factory()->uncharge(sizeof(MapNode));

@@ -37,6 +37,8 @@ public:
 
   // Page-table frames are charged to the space's factory.
   [[nodiscard]] bool map_page(word va, word pfn, unsigned rights);
+  // The page table for va exists afterwards (or false: quota exhausted).
+  [[nodiscard]] bool prepare(word va);
   void unmap_page(word va);
 
 private:

@@ -61,6 +61,16 @@ bool pd_map(PageDir &pd, word va, word pfn, unsigned rights, FrameAlloc alloc, v
   return true;
 }
 
+bool pd_prepare(PageDir &pd, word va, FrameAlloc alloc, void *ctx) {
+  unsigned di = va >> 22;
+  if (di >= user_pdes) return false;
+  if (pd.pde[di] & P) return true;
+  word f = alloc(ctx);
+  if (!f) return false;
+  pd.pde[di] = f | P | RW | US;
+  return true;
+}
+
 void pd_unmap(PageDir &pd, word va) {
   unsigned di = va >> 22;
   if (di >= user_pdes || !(pd.pde[di] & P)) return;

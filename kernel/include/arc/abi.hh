@@ -149,8 +149,9 @@ struct Utcb {
   word self;                // user-level: the thread's own pointer for libs (never read by kernel)
   word tls[12];             // free for user-level libraries
 };
-static_assert(sizeof(Utcb) <= 512, "UTCB must fit its slot");
-constexpr word utcb_size = 512;
+// 512 bytes on the 32-bit targets; scaled with the word so host tools can include this header.
+constexpr word utcb_size = 128 * sizeof(word);
+static_assert(sizeof(Utcb) <= utcb_size, "UTCB must fit its slot");
 
 // Where the kernel puts UTCBs in every space (user virtual addresses).
 constexpr word utcb_area = 0xbff00000;      // 1 MiB: up to 2048 threads per space

@@ -24,6 +24,8 @@ using FrameFree = void (*)(void *ctx, word phys);
 void pd_destroy(PageDir &pd, FrameFree release, void *ctx);   // frees page tables and the directory
 // rights: fpage rights (r=4 w=2 x=1); ia32 cannot forbid execution, so r and x both mean present.
 [[nodiscard]] bool pd_map(PageDir &pd, word va, word pfn, unsigned rights, FrameAlloc alloc, void *ctx);
+// Make sure the page table covering va exists, so a later pd_map there cannot fail.
+[[nodiscard]] bool pd_prepare(PageDir &pd, word va, FrameAlloc alloc, void *ctx);
 void pd_unmap(PageDir &pd, word va);
 bool pd_lookup(const PageDir &pd, word va, word *pfn);
 // The first mapped user address at or above va and below end, or end.

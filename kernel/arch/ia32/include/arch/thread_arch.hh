@@ -42,6 +42,7 @@ struct UserFrame {
   void set_start_arg(word v) { eax = v; }
 };
 static_assert(sizeof(UserFrame) == 15 * 4, "entry.S pushes 15 words");
+static_assert(__builtin_offsetof(UserFrame, cs) == 44, "entry.S tests the saved cs at 44(%esp)");
 
 struct ThreadArch {
   word ksp = 0;                          // kernel stack pointer while switched out
