@@ -78,7 +78,7 @@ void one_call() {
     }
     ut->rcv_window = rnd() % 2 ? random_fpage() : 0;
     ut->rcv_cap_slot = rnd() % 41;
-    st = Status(arc_ipc_raw(flags, a[0], a[1], small_timeouts(), ut, nullptr));
+    st = Status(arc_ipc_raw(flags, a[0], a[1], small_timeouts(), nullptr));
   } else {
     if (nr == word(Sys::kdebug) && (a[0] == word(KdOp::putc) || a[0] == word(KdOp::puts)))
       a[0] = word(KdOp::ticks);   // keep the log readable

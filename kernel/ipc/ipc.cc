@@ -92,6 +92,19 @@ Status await_reply(Thread *self) {
 
 } // namespace
 
+} // namespace kern::ipc
+
+// A thread that blocked in the fast path runs again (entry.S): its outcome goes into its frame.
+extern "C" void ipc_fast_resume() {
+  using namespace kern;
+  Thread *t = Thread::current();
+  arch::UserFrame *f = t->frame();
+  f->set_status(t->ipc_status);
+  if (t->ipc_status == Status::ok) f->set_badge(t->ipc_badge);
+}
+
+namespace kern::ipc {
+
 Thread *valid_reply_target(Thread *server) {
   Thread *c = server->reply_to;
   if (c && c->reply_gen == server->reply_to_gen && c->state == State::wait_reply &&

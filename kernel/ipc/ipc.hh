@@ -12,8 +12,6 @@ namespace kern::ipc {
 
 // Sys::ipc, the general path. Fills the frame's result registers.
 void sys_ipc(Thread *self, arch::UserFrame *f);
-// Call, reply-and-wait with a short untyped message: true if handled; false = take the slow path.
-bool fastpath(Thread *self, arch::UserFrame *f);
 
 // A kernel-synthesised call (page fault, exception) from the current thread through cap, whose
 // message is in self->kmsg_mr. Returns when the reply arrived (ok) or the IPC failed.

@@ -22,6 +22,7 @@ void recompute(Thread *t) {
     if (is_sw(p.event[i])) p.sw_mask |= 1u << (p.event[i] - sw_first);
     else if (p.event[i] != arc::event::none) p.hw = true;
   }
+  p.active = p.sw_mask || p.hw;
 }
 
 // Fold what has run since switch-in into t's counters (t is running now).

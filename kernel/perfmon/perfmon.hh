@@ -16,6 +16,7 @@ struct PerfState {
   uint64_t count[arc::perf_counters] = {};
   uint32_t sw_mask = 0;        // software events some counter watches: bit (event - 16)
   bool hw = false;             // some counter watches a cycle or PMU event
+  bool active = false;         // sw_mask or hw: the context switch must account
   uint64_t switched_in = 0;    // cycle counter when the thread last started running
   word last_upc = 0;           // user PC at the previous tick sample
 };

@@ -16,23 +16,6 @@ namespace {
 Queue<Thread, &Thread::timeout_link> timeouts;   // sorted by wakeup tick
 word now;
 
-// Everything here runs on every IPC round trip: keep the common case (no counters, same or
-// plain spaces) to a few tests.
-inline void dispatch(Thread *cur, Thread *next) {
-  if (next == cur) return;
-  if (unlikely(cur->perf.sw_mask | cur->perf.hw)) perf::switch_out(cur);
-  Space *s = next->space;
-  if (s && s != cur->space) {
-    arch::pd_activate(s->pd);
-    if (s->iobitmap[0] || !cur->space || cur->space->iobitmap[0]) {
-      const uint8_t *io[2] = {s->iobitmap[0], s->iobitmap[1]};
-      arch::load_io_bitmap(io);
-    }
-  }
-  if (unlikely(next->perf.hw)) perf::switch_in(next);
-  arch::switch_to(cur, next);
-}
-
 // Run the best ready thread; the current one has been queued already if it may run again.
 void schedule() {
   Thread *cur = Thread::current();
@@ -42,6 +25,11 @@ void schedule() {
   dispatch(cur, next);
 }
 } // namespace
+
+void load_io(Space *s) {
+  const uint8_t *io[2] = {s->iobitmap[0], s->iobitmap[1]};
+  arch::load_io_bitmap(io);
+}
 
 void init(Thread *idle_thread) { idle = idle_thread; }
 Thread *idle_thread() { return idle; }
@@ -89,11 +77,6 @@ void yield() {
     ready.enqueue(cur, cur->prio);
     schedule();
   }
-}
-
-void switch_direct(Thread *to) {
-  to->state = Thread::State::ready;
-  dispatch(Thread::current(), to);
 }
 
 void tick(word user_pc) {

@@ -1,8 +1,11 @@
 // The scheduler: fixed priorities 0..255, round robin with a per-thread time slice within a
 // priority, and the timeout list for blocking IPC. The running thread is never in a ready queue.
 #pragma once
+#include "object/space.hh"
 #include "object/thread.hh"
+#include "perfmon/perfmon.hh"
 #include "sched/ready_queue.hh"
+#include "arch/switch.hh"
 
 namespace kern::sched {
 
@@ -29,8 +32,38 @@ inline void preempt_point() {
   preempt_slow();
 }
 void yield();
-// Direct switch to `to` (the IPC fast path): the current thread is blocked already.
-void switch_direct(Thread *to);
+void load_io(Space *s);
+
+// Switch the CPU from cur to next. This runs on every IPC round trip: the common case (no
+// counters, no I/O ports) is a few tests and the architecture's switch.
+inline void leave(Thread *cur, Thread *next) {
+  if (unlikely(cur->perf.active | next->perf.active)) {
+    if (cur->perf.active) perf::switch_out(cur);
+    if (next->perf.hw) perf::switch_in(next);
+  }
+  Space *s = next->space;
+  if (s && s != cur->space) {
+    // cr3 always holds the space of the running user thread (or any space while idle).
+    arch::pd_load(s->pd);
+    if (unlikely(s->iobitmap[0] || arch::io_bitmap_live())) load_io(s);
+  }
+}
+
+inline void dispatch(Thread *cur, Thread *next) {
+  if (next == cur) return;
+  leave(cur, next);
+  arch::switch_to(cur, next);
+}
+
+// The IPC fast path's switch: the current thread has blocked at its user exit, so its kernel
+// stack is abandoned and `to` continues wherever it stopped.
+[[noreturn]] __attribute__((always_inline)) inline void switch_direct(Thread *to) {
+  Thread *cur = Thread::current();
+  to->state = Thread::State::ready;
+  arch::block_at_user_exit(cur);
+  leave(cur, to);
+  arch::jump_to(to);
+}
 inline int highest_ready_prio() { return ready.highest_prio(); }
 
 void tick(word user_pc);

@@ -60,7 +60,7 @@ trap_return:
         mov $UDATA, %ax
         mov %ax, %ds
         mov %ax, %es
-        mov %ax, %fs
+        mov %ax, %fs                /* user segment registers are not preserved: always flat */
         mov $UTCB_SEL, %ax
         mov %ax, %gs
 1:      popal
@@ -68,6 +68,8 @@ trap_return:
         iret
 
 /* int $0x30: system calls. */
+/* The frame pointer goes to syscall_entry in eax (regparm); a system call always came from user
+ * mode, so its return needs no check. */
         .globl trap_syscall
 trap_syscall:
         push $0
@@ -77,12 +79,23 @@ trap_syscall:
         mov %ax, %ds
         mov %ax, %es
         cld
-        push %esp
+        mov %esp, %eax
         call syscall_entry
-        add $4, %esp
-        jmp trap_return
+        .globl syscall_return
+syscall_return:
+        mov $UDATA, %ax
+        mov %ax, %ds
+        mov %ax, %es
+        mov %ax, %fs                /* user segment registers are not preserved: always flat */
+        mov $UTCB_SEL, %ax
+        mov %ax, %gs
+        popal
+        add $8, %esp
+        iret
 
-/* void arch_switch(word *save_sp, word new_sp): switch kernel stacks. */
+/* void arch_switch(word *save_sp, word new_sp): switch kernel stacks.
+ * A new_sp with bit 0 set is the user frame of a thread that blocked in the IPC fast path and
+ * kept nothing on its kernel stack: it finishes its system call and leaves the kernel at once. */
         .globl arch_switch
 arch_switch:
         mov 4(%esp), %eax
@@ -92,12 +105,24 @@ arch_switch:
         push %esi
         push %edi
         mov %esp, (%eax)
+switch_to_sp:
+        test $1, %dl
+        jnz 1f
         mov %edx, %esp
         pop %edi
         pop %esi
         pop %ebx
         pop %ebp
         ret
+1:      lea -1(%edx), %esp
+        call ipc_fast_resume
+        jmp syscall_return
+
+/* [[noreturn]] void arch_jump(word new_sp): like arch_switch, abandoning the current stack. */
+        .globl arch_jump
+arch_jump:
+        mov 4(%esp), %edx
+        jmp switch_to_sp
 
 /* First run of a user thread: its stack holds only the UserFrame. */
         .globl thread_start_user

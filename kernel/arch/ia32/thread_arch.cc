@@ -4,16 +4,12 @@
 #include "object/thread.hh"
 #include "lib/string.hh"
 
-extern "C" {
-void arch_switch(kern::word *save_sp, kern::word new_sp);
-void thread_start_user();
-}
+extern "C" void thread_start_user();
 
 namespace kern::arch {
 
-namespace {
 Thread *fpu_owner;
-}
+bool fpu_ts = true;   // cpu_init sets CR0.TS
 
 void init_user_thread(Thread *t) {
   UserFrame *f = user_frame_of(t);
@@ -36,17 +32,6 @@ void init_kernel_thread(Thread *t, void (*entry)()) {
   t->arch.ksp = reinterpret_cast<word>(sp);
 }
 
-void switch_to(Thread *from, Thread *to) {
-  set_kernel_stack(to->kstack_top());
-  if (to->is_user()) set_utcb_segment(to->arch.utcb_desc);
-  // Lazy FPU: trap on the first FPU instruction of a thread that does not own the FPU.
-  word cr0;
-  asm volatile("mov %%cr0, %0" : "=r"(cr0));
-  word want = (to == fpu_owner) ? (cr0 & ~8u) : (cr0 | 8u);
-  if (want != cr0) asm volatile("mov %0, %%cr0" ::"r"(want));
-  arch_switch(&from->arch.ksp, to->arch.ksp);
-}
-
 void thread_bound(Thread *t) { t->arch.utcb_desc = utcb_descriptor(t->utcb_user); }
 
 void fpu_forget(Thread *t) {
@@ -56,6 +41,7 @@ void fpu_forget(Thread *t) {
 // #NM: the current thread touched the FPU; save the owner's state, load ours.
 void fpu_trap(Thread *cur) {
   asm volatile("clts");
+  fpu_ts = false;
   if (fpu_owner == cur) return;
   if (fpu_owner) {
     asm volatile("fxsave %0" : "=m"(fpu_owner->arch.fpu_state));

@@ -5,7 +5,9 @@
  * (for IPC: ebx = badge, esi/edi/ebp = MR0..MR2). esp is preserved. */
         .text
 
-/* word arc_ipc_raw(word nr_flags, word dest, word src, word timeouts, Utcb *u, word *badge) */
+/* word arc_ipc_raw(word nr_flags, word dest, word src, word timeouts, word *badge)
+ * regparm(3): nr_flags in eax, dest in edx, src in ecx; timeouts and badge on the stack.
+ * MR0..MR2 move between the UTCB (%gs) and esi/edi/ebp. */
         .globl arc_ipc_raw
         .type arc_ipc_raw, @function
 arc_ipc_raw:
@@ -13,20 +15,16 @@ arc_ipc_raw:
         push %ebx
         push %esi
         push %edi
-        mov 20(%esp), %eax
-        mov 24(%esp), %ebx
-        mov 28(%esp), %ecx
-        mov 32(%esp), %edx
-        mov 36(%esp), %edi
-        mov 0(%edi), %esi
-        mov 8(%edi), %ebp
-        mov 4(%edi), %edi
+        mov %edx, %ebx
+        mov 20(%esp), %edx
+        mov %gs:0, %esi
+        mov %gs:4, %edi
+        mov %gs:8, %ebp
         int $0x30
-        mov 36(%esp), %ecx
-        mov %esi, 0(%ecx)
-        mov %edi, 4(%ecx)
-        mov %ebp, 8(%ecx)
-        mov 40(%esp), %ecx
+        mov %esi, %gs:0
+        mov %edi, %gs:4
+        mov %ebp, %gs:8
+        mov 24(%esp), %ecx
         test %ecx, %ecx
         jz 1f
         mov %ebx, (%ecx)

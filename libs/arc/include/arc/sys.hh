@@ -7,9 +7,11 @@
 #include <arc/abi.hh>
 
 extern "C" {
-// Returns the status; *badge gets the sender's badge on a receive (may be null).
-arc::word arc_ipc_raw(arc::word nr_flags, arc::word dest, arc::word src, arc::word timeouts,
-                      arc::Utcb *utcb, arc::word *badge);
+// Returns the status; *badge gets the sender's badge on a receive (may be null). MR0..MR2 are
+// taken from and returned to the caller's UTCB. (regparm: the first three in registers.)
+__attribute__((regparm(3))) arc::word arc_ipc_raw(arc::word nr_flags, arc::word dest,
+                                                  arc::word src, arc::word timeouts,
+                                                  arc::word *badge);
 // in[6] arguments, out[5] results.
 arc::word arc_syscall(arc::word nr, const arc::word *in, arc::word *out);
 }
@@ -37,7 +39,7 @@ inline Result syscall(Sys nr, word a0 = 0, word a1 = 0, word a2 = 0, word a3 = 0
 constexpr word forever = ipc::timeouts(ipc::t_never, ipc::t_never);
 
 inline Status ipc_raw(word flags, CapSlot dest, CapSlot src, word timeouts, word *badge) {
-  return Status(arc_ipc_raw(word(Sys::ipc) | flags, dest, src, timeouts, utcb(), badge));
+  return Status(arc_ipc_raw(word(Sys::ipc) | flags, dest, src, timeouts, badge));
 }
 inline Status send(CapSlot ep, word timeouts = forever) {
   return ipc_raw(ipc::send, ep, 0, timeouts, nullptr);

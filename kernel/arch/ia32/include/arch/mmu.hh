@@ -30,6 +30,9 @@ void pd_unmap(PageDir &pd, word va);
 bool pd_lookup(const PageDir &pd, word va, word *pfn);
 // The first mapped user address at or above va and below end, or end.
 word pd_next_mapped(const PageDir &pd, word va, word end);
+// Load pd; the caller knows it is not the current one.
+inline void pd_load(const PageDir &pd) { asm volatile("mov %0, %%cr3" ::"r"(pd.phys) : "memory"); }
+
 inline void pd_activate(const PageDir &pd) {
   word cur;
   asm volatile("mov %%cr3, %0" : "=r"(cur));

@@ -57,8 +57,13 @@ inline UserFrame *user_frame_of(Thread *t) {
 }
 void init_user_thread(Thread *t);                  // fresh frame, returns to user on first run
 void init_kernel_thread(Thread *t, void (*entry)());
-void switch_to(Thread *from, Thread *to);          // registers and kernel stack only
+extern Thread *fpu_owner;
+extern bool fpu_ts;   // CR0.TS as last written
 void fpu_forget(Thread *t);                         // the thread is going away
 void thread_bound(Thread *t);                       // t got its UTCB
 
+
 } // namespace kern::arch
+
+extern "C" void arch_switch(kern::word *save_sp, kern::word new_sp);
+extern "C" [[noreturn]] void arch_jump(kern::word new_sp);

@@ -1,0 +1,50 @@
+// armv7 short-descriptor paging (no LPAE: the Cortex-A8 has none).
+//
+// Every space has its own 16 KiB first-level table in TTBR0 (TTBCR.N = 0) and the kernel's part
+// (0xc0000000 and up: 1 MiB sections of the direct map and the device window) is copied into it
+// when the space is made. The alternative, TTBR1 for the kernel, cannot be used: with short
+// descriptors TTBR0 covers only the bottom 2^(32-N) bytes, so a kernel at 3 GiB with user space
+// up to 0xbff00000 (the ABI's user_top) needs N = 0, which leaves TTBR1 unused. The kernel's
+// entries never change after boot, so the copies never need syncing (like ia32's directory).
+//
+// User mappings are non-global and tagged with the space's ASID (CONTEXTIDR), so a switch does
+// not flush the TLB; an ASID is tied to the first-level table slot the space uses, and its TLB
+// entries are flushed when the space goes away.
+#pragma once
+#include "lib/types.hh"
+#include "board.hh"
+
+namespace kern::arch {
+
+constexpr word kernel_base = 0xc0000000;
+// RAM is direct-mapped from kernel_base; devices live in a window above it.
+constexpr word direct_map_size = board::ram_size < 0x30000000 ? board::ram_size : 0x30000000;
+constexpr word device_window = 0xf0000000;
+// Where the loader puts the kernel image (QEMU: RAM + 64 KiB; U-Boot: the uImage load address).
+constexpr word kernel_phys_start = board::ram_base + 0x10000;
+
+inline word phys_to_virt(word p) { return p - board::ram_base + kernel_base; }
+inline word virt_to_phys(word v) { return v - kernel_base + board::ram_base; }
+
+struct PageDir {
+  word phys = 0;                   // physical address of the first-level table (TTBR0)
+  uint32_t *pde = nullptr;         // the same through the direct map
+  unsigned asid = 0;               // 1..n, tied to the table's slot; 0 = the kernel's table
+};
+
+using FrameAlloc = word (*)(void *ctx);   // returns a zeroed frame or 0
+using FrameFree = void (*)(void *ctx, word phys);
+
+[[nodiscard]] bool pd_init(PageDir &pd, FrameAlloc alloc, void *ctx);
+void pd_destroy(PageDir &pd, FrameFree release, void *ctx);
+// rights: fpage rights (r=4 w=2 x=1); without x the page is execute-never.
+[[nodiscard]] bool pd_map(PageDir &pd, word va, word pfn, unsigned rights, FrameAlloc alloc, void *ctx);
+[[nodiscard]] bool pd_prepare(PageDir &pd, word va, FrameAlloc alloc, void *ctx);
+void pd_unmap(PageDir &pd, word va);
+bool pd_lookup(const PageDir &pd, word va, word *pfn);
+word pd_next_mapped(const PageDir &pd, word va, word end);
+void pd_activate(const PageDir &pd);
+const PageDir &kernel_pd();
+void mmu_init();   // adopt the boot table, drop the identity map
+
+} // namespace kern::arch

@@ -1,0 +1,65 @@
+// armv7 thread state: the register frame at the top of the kernel stack (SVC mode) and the saved
+// kernel stack pointer. No FPU state: user code is built soft-float and VFP stays disabled.
+#pragma once
+#include "lib/types.hh"
+
+namespace kern {
+class Thread;
+}
+
+namespace kern::arch {
+
+// Layout built by entry.S: r0..r12, the user-mode sp and lr (banked), the SVC lr of an
+// interrupted kernel context, then pc and cpsr as SRS stores them.
+struct UserFrame {
+  word r[13];
+  word sp_usr, lr_usr;
+  word lr_svc;
+  word pc, cpsr;
+
+  // The system-call ABI (docs/kernel-abi.md): r0 = number | flags in, status out; arguments
+  // a0..a5 in r1..r6, results r0..r4 in r1..r5.
+  word arg(unsigned i) const { return r[1 + i]; }
+  void set_result(unsigned i, word v) { r[1 + i] = v; }
+  word syscall_nr() const { return r[0]; }
+  void set_status(Status s) { r[0] = word(s); }
+  // IPC: MR0..MR2 in r4..r6 both ways, the badge in r1.
+  word mr(unsigned i) const { return r[4 + i]; }
+  void set_mr(unsigned i, word v) { r[4 + i] = v; }
+  void set_badge(word b) { r[1] = b; }
+  word ip() const { return pc; }
+  word sp() const { return sp_usr; }
+  word flags() const { return cpsr; }
+  // Bit 0 of an IP selects Thumb state, as with BX.
+  void set_ip(word v) {
+    pc = v & ~word(1);
+    cpsr = (v & 1) ? (cpsr | thumb_bit) : (cpsr & ~thumb_bit);
+  }
+  void set_sp(word v) { sp_usr = v; }
+  // Users may change the condition flags (N Z C V Q) and GE bits only.
+  void set_user_flags(word v) { cpsr = (cpsr & ~user_flags) | (v & user_flags); }
+  bool from_user() const { return (cpsr & 0x1f) == 0x10; }
+  void set_start_arg(word v) { r[0] = v; }
+
+  static constexpr word thumb_bit = 1u << 5;
+  static constexpr word user_flags = 0xf80f0000;
+};
+static_assert(sizeof(UserFrame) == 18 * 4, "entry.S builds 18 words");
+static_assert(__builtin_offsetof(UserFrame, sp_usr) == 52, "entry.S stores sp/lr^ at 52");
+static_assert(__builtin_offsetof(UserFrame, lr_svc) == 60, "entry.S stores lr_svc at 60");
+static_assert(__builtin_offsetof(UserFrame, pc) == 64, "SRS stores pc, cpsr at 64");
+
+struct ThreadArch {
+  word ksp = 0;   // kernel stack pointer while switched out
+};
+
+inline UserFrame *user_frame_of(Thread *t) {
+  return reinterpret_cast<UserFrame *>(reinterpret_cast<word>(t) + page_size - sizeof(UserFrame));
+}
+void init_user_thread(Thread *t);
+void init_kernel_thread(Thread *t, void (*entry)());
+void switch_to(Thread *from, Thread *to);
+inline void fpu_forget(Thread *) {}
+inline void thread_bound(Thread *) {}
+
+} // namespace kern::arch

@@ -1,0 +1,47 @@
+// The ia32 part of a context switch, inline for the IPC fast path: kernel stack for the next
+// entry, the %gs descriptor of the next UTCB, the lazy-FPU trap bit, then the stack swap.
+#pragma once
+#include "arch/cpu.hh"
+#include "object/thread.hh"
+
+namespace kern::arch {
+
+// Lazy FPU: CR0.TS is set whenever the running thread does not own the FPU, so its first FPU
+// instruction traps (fpu_trap). fpu_ts mirrors CR0.TS to spare reading the control register.
+__attribute__((always_inline)) inline void set_fpu_trap(Thread *to) {
+  const bool want = to != fpu_owner;
+  if (unlikely(want != fpu_ts)) {
+    word cr0;
+    asm volatile("mov %%cr0, %0" : "=r"(cr0));
+    asm volatile("mov %0, %%cr0" ::"r"(want ? cr0 | 8u : cr0 & ~8u));
+    fpu_ts = want;
+  }
+}
+
+// Everything but the stack swap. `user`: the caller knows `to` is a user thread.
+__attribute__((always_inline)) inline void prepare_switch(Thread *to, bool user = false) {
+  set_kernel_stack(to->kstack_top());
+  if (user || to->is_user()) set_utcb_segment(to->arch.utcb_desc);
+  set_fpu_trap(to);
+}
+
+// A thread blocking in the IPC fast path keeps nothing on its kernel stack: when it runs again
+// it only finishes its system call (ipc_fast_resume) and returns to user mode.
+inline void block_at_user_exit(Thread *t) {
+  t->arch.ksp = reinterpret_cast<word>(user_frame_of(t)) | 1;
+}
+
+inline bool io_bitmap_live() { return tss.iomap_base == offsetof(Tss, iomap); }
+
+inline void switch_to(Thread *from, Thread *to) {
+  prepare_switch(to);
+  arch_switch(&from->arch.ksp, to->arch.ksp);
+}
+
+// The current thread has blocked at its user exit (block_at_user_exit): leave its stack behind.
+[[noreturn]] __attribute__((always_inline)) inline void jump_to(Thread *to) {
+  prepare_switch(to, true);
+  arch_jump(to->arch.ksp);
+}
+
+} // namespace kern::arch
