@@ -1,0 +1,112 @@
+/* Kernel entry and exit. Every exception switches to SVC mode and builds a UserFrame
+ * (thread_arch.hh) on the SVC stack: SRS puts the return pc and cpsr there, then r0..r12, the
+ * user-mode sp and lr and the SVC lr. From user mode the SVC stack is empty, so the frame sits at
+ * the top of the current thread's kernel stack; the only kernel code that takes interrupts is
+ * the idle loop. The kernel runs with IRQs off and is not preemptible. */
+        .syntax unified
+        .arch armv7-a
+        .arm
+
+        .set MODE_SVC, 0x13
+
+.macro SAVE_FRAME
+        srsdb sp!, #MODE_SVC
+        cps #MODE_SVC
+        sub sp, sp, #64
+        stmia sp, {r0-r12}
+        add r8, sp, #52
+        stmia r8, {sp, lr}^             /* user-mode sp, lr */
+        str lr, [sp, #60]               /* SVC lr of an interrupted kernel context */
+.endm
+
+        .text
+        .align 5
+        .globl arc_vectors
+arc_vectors:
+        b vec_reset
+        b vec_undef
+        b vec_svc
+        b vec_pabt
+        b vec_dabt
+        b vec_reset
+        b vec_irq
+        b vec_fiq
+
+vec_svc:
+        SAVE_FRAME
+        mov r0, sp
+        bl syscall_entry
+        b trap_return
+
+vec_irq:
+        sub lr, lr, #4
+        SAVE_FRAME
+        mov r0, sp
+        bl arm_irq_entry
+        b trap_return
+
+vec_undef:
+        sub lr, lr, #4                  /* the instruction (ARM); the C side adjusts for Thumb */
+        SAVE_FRAME
+        mov r0, sp
+        mov r1, #1
+        bl arm_trap_entry
+        b trap_return
+
+vec_pabt:
+        sub lr, lr, #4
+        SAVE_FRAME
+        mov r0, sp
+        mov r1, #3
+        bl arm_trap_entry
+        b trap_return
+
+vec_dabt:
+        sub lr, lr, #8
+        SAVE_FRAME
+        mov r0, sp
+        mov r1, #4
+        bl arm_trap_entry
+        b trap_return
+
+vec_reset:
+vec_fiq:
+        SAVE_FRAME
+        mov r0, sp
+        mov r1, #0
+        bl arm_trap_entry
+        b trap_return
+
+/* sp points at a UserFrame: restore it and return from the exception. */
+        .globl trap_return
+trap_return:
+        clrex
+        ldr lr, [sp, #60]
+        add r8, sp, #52
+        ldmia r8, {sp, lr}^
+        ldmia sp, {r0-r12}
+        add sp, sp, #64
+        rfeia sp!
+
+/* void arch_switch(word *save_sp, word new_sp): switch kernel stacks (callee-saved registers). */
+        .globl arch_switch
+arch_switch:
+        push {r4-r11, lr}
+        str sp, [r0]
+        mov sp, r1
+        pop {r4-r11, lr}
+        bx lr
+
+/* First run of a user thread: its stack holds only the UserFrame. */
+        .globl thread_start_user
+thread_start_user:
+        b trap_return
+
+/* A vector table for the last words: semihosting's SVC lands here if QEMU ignores it. */
+        .align 5
+        .globl arc_vectors_halt
+arc_vectors_halt:
+        .rept 8
+        b .
+        .endr
+        .section .note.GNU-stack,"",%progbits
