@@ -11,12 +11,20 @@ set(ARC_COMMON_FLAGS
 
 set(ARC_ABI_INCLUDE ${CMAKE_SOURCE_DIR}/kernel/include)
 
+# newlib, the C library of user programs: ARC_NEWLIB_*, ARC_LIBGCC, ARC_LIBC_LINK_LIBS and the
+# arc-libc target (newlib's headers). See cmake/newlib.cmake.
+include(${CMAKE_CURRENT_LIST_DIR}/newlib.cmake)
+arc_find_newlib()
+
 # arc_user_program(NAME SOURCES... [LINK_ADDRESS addr] [LIBS libs...])
-# An ELF user program linked against libs/arc (crt0, system calls, printf).
+# An ELF user program: libs/arc (crt0, system calls, its console printf) and newlib (libc, libm)
+# with its system-call glue (libs/newlib-glue), libgcc. libc needs the glue, the glue libs/arc and
+# libc (errno), so they are linked as one group; nothing of the host's C library is linked.
 function(arc_user_program name)
   cmake_parse_arguments(P "" "LINK_ADDRESS" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${P_SOURCES})
-  target_link_libraries(${name} PRIVATE ${P_LIBS} arc-user gcc)
+  target_link_libraries(${name} PRIVATE ${P_LIBS} arc-user arc-newlib-glue
+    -Wl,--start-group arc-newlib-glue arc-user ${ARC_LIBC_LINK_LIBS} -Wl,--end-group)
   set(addr 0x08048000)
   if(P_LINK_ADDRESS)
     set(addr ${P_LINK_ADDRESS})

@@ -69,7 +69,9 @@ TARGETS = {
         "guest_status": exit_via_isa_debug_exit,
         "can_boot_iso": True,
     },
-    # Not exercised yet (no ARM kernel); kept here to show the shape of an ARM entry.
+    # ARM boards boot one image, the kernel with the modules packed behind it by
+    # tools/pack-image ("pack_modules"), loaded by -kernel as a raw image (64 KiB into RAM).
+    # The guest ends the run through semihosting SYS_EXIT_EXTENDED.
     "armv7-qemu-virt": {
         "qemu": "qemu-system-arm",
         "machine": ["-M", "virt", "-cpu", "cortex-a15", "-m", "256M"],
@@ -78,9 +80,23 @@ TARGETS = {
         "common": ["-display", "none", "-no-reboot", "-semihosting"],
         "guest_status": exit_via_semihosting,
         "can_boot_iso": False,
+        "pack_modules": True,
+    },
+    # The Cortex-A8 of the BeagleBoard on QEMU's RealView PB-A8 (its PMU does not count there).
+    "armv7-realview-pb-a8": {
+        "qemu": "qemu-system-arm",
+        "machine": ["-M", "realview-pb-a8", "-cpu", "cortex-a8", "-m", "256M"],
+        "bench": ["-M", "realview-pb-a8", "-cpu", "cortex-a8", "-smp", "1", "-m", "256M",
+                  "-icount", "shift=0,sleep=off"],
+        "common": ["-display", "none", "-no-reboot", "-semihosting",
+                   "-audiodev", "none,id=arc-audio"],
+        "guest_status": exit_via_semihosting,
+        "can_boot_iso": False,
+        "pack_modules": True,
     },
 }
-TARGET_ALIASES = {"ia32": "ia32-pc", "arm": "armv7-qemu-virt"}
+TARGET_ALIASES = {"ia32": "ia32-pc", "arm": "armv7-qemu-virt", "virt": "armv7-qemu-virt",
+                  "pb-a8": "armv7-realview-pb-a8"}
 
 
 def parse_exit_status(text):
@@ -194,6 +210,30 @@ def initrd_string(modules):
     return ",".join(parts)
 
 
+PACK_DIR = None
+
+
+def packed_image(kernel, modules):
+    """The kernel with its modules packed behind it (tools/pack-image), in a temporary file that
+    lives as long as this process."""
+    global PACK_DIR
+    for m in modules:
+        path = m.split(" ", 1)[0]
+        if not path or not os.path.isfile(path):
+            raise Failure("module file missing: %s (was the target built?)" % path)
+    if PACK_DIR is None:
+        PACK_DIR = tempfile.TemporaryDirectory(prefix="arc-pack-")
+    out = os.path.join(PACK_DIR.name, "arc.bin")
+    cmd = [sys.executable, os.path.join(REPO_ROOT, "tools", "pack-image"), "--kernel", kernel,
+           "-o", out]
+    for m in modules:
+        cmd += ["--module", m]
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if r.returncode:
+        raise Failure("tools/pack-image failed: %s" % r.stdout.decode("utf-8", "replace").strip())
+    return out
+
+
 def qemu_command(args, target):
     qemu = args.qemu or target["qemu"]
     if not shutil.which(qemu):
@@ -207,9 +247,12 @@ def qemu_command(args, target):
     if args.kernel:
         if not os.path.isfile(args.kernel):
             raise Failure("kernel file missing: %s (was the target built?)" % args.kernel)
-        cmd += ["-kernel", args.kernel]
-        if args.module:
-            cmd += ["-initrd", initrd_string(args.module)]
+        if target.get("pack_modules"):
+            cmd += ["-kernel", packed_image(args.kernel, args.module)]
+        else:
+            cmd += ["-kernel", args.kernel]
+            if args.module:
+                cmd += ["-initrd", initrd_string(args.module)]
     else:
         if not os.path.isfile(args.iso):
             raise Failure("ISO missing: %s (was the target built?)" % args.iso)

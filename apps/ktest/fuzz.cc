@@ -200,7 +200,7 @@ extern const char *current_id;
 
 int fuzz_main(int argc, char **argv) {
   word n = argc > 1 ? parse(argv[1], 10000) : 10000;
-  word seed = argc > 2 ? parse(argv[2], 0) : word(rdtsc());
+  word seed = argc > 2 ? parse(argv[2], 0) : entropy();
   if (!seed) seed = 0x2545f491;
   printf("FUZZ: seed %lu\n", seed);
   printf("FUZZ: %lu calls\n", n);

@@ -36,7 +36,9 @@ ARC_TEST(KDB0004, "boot information of the root task") {
   REQUIRE_EQ(bi->tick_ms, 1ul);
   REQUIRE(bi->n_modules >= 2);
   REQUIRE(bi->n_regions >= 1);
-  REQUIRE(bi->arch[0] == 'i' && bi->arch[1] == 'a');
+  unsigned i = 0;
+  while (arch_name[i] && bi->arch[i] == arch_name[i]) ++i;
+  REQUIRE(!arch_name[i] && !bi->arch[i]);
 }
 
 namespace {

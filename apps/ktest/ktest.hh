@@ -17,6 +17,7 @@
 // other.
 #pragma once
 #include <arc/sys.hh>
+#include "arch.hh"
 
 namespace ktest {
 
@@ -182,11 +183,6 @@ inline arc::Result xregs(CapSlot thread, word flags, word ip = 0, word sp = 0, w
 }
 
 // ---- misc --------------------------------------------------------------------------------
-inline unsigned long long rdtsc() {
-  unsigned lo, hi;
-  asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-  return (static_cast<unsigned long long>(hi) << 32) | lo;
-}
 inline arc::Utcb *u() { return arc::utcb(); }
 inline void set_tag(word label, unsigned untyped, unsigned typed = 0) {
   u()->mr[0] = arc::Tag(label, untyped, typed).raw;
@@ -194,14 +190,6 @@ inline void set_tag(word label, unsigned untyped, unsigned typed = 0) {
 inline arc::Tag tag() { return arc::Tag(u()->mr[0]); }
 inline arc::Result thread_info(CapSlot t) {
   return arc::syscall(arc::Sys::thread_ctl, t, word(arc::ThreadOp::info));
-}
-inline void outb(unsigned short port, unsigned char v) {
-  asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-inline unsigned char inb(unsigned short port) {
-  unsigned char v;
-  asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-  return v;
 }
 // An empty slot: identify says invalid_cap or type none (docs/kernel-abi.md decides which).
 inline bool is_empty(CapSlot s) {
@@ -213,19 +201,36 @@ inline bool is_empty(CapSlot s) {
 void touch(word addr, bool write);
 word align_down(word a, word size);
 
-// Fault sites in sites.S: the instruction at the *_insn label faults, *_after follows it.
+// ---- per architecture (arch/<arch>/) -------------------------------------------------------
+// Fault sites in arch/<arch>/sites.S: the instruction at the *_insn label faults.
 extern "C" {
-word ktest_load(word addr);      // mov (addr), %eax
+word ktest_load(word addr);      // a word load from addr
 word ktest_store(word addr, word v);
-word ktest_ud2();                // ud2
-word ktest_int3();               // int3
-word ktest_div0();               // div by zero
-word ktest_hlt();                // hlt (privileged)
-word ktest_inb(word port);       // inb (port)
-extern char ktest_load_insn[], ktest_store_insn[], ktest_ud2_insn[], ktest_ud2_after[],
-    ktest_int3_after[], ktest_div0_insn[], ktest_div0_after[], ktest_hlt_insn[],
-    ktest_hlt_after[], ktest_inb_insn[], ktest_inb_after[];
+extern char ktest_load_insn[], ktest_store_insn[];
 }
+// The initial IP and SP of a thread that runs entry(arg) on a stack ending at top.
+void arch_start_frame(word top, word entry, word arg, word *ip, word *sp);
+// Write a function at addr that just returns (for instruction-fetch faults).
+void write_return_stub(word addr);
+// Some bits that differ from run to run (the fuzzer's default seed).
+word entropy();
+// BootInfo::arch of this architecture ("ia32", "armv7").
+extern const char arch_name[];
+// Do user-level flags as exregs reports them (EFLAGS, CPSR) say user mode with interrupts on?
+bool user_flags_ok(word flags);
+
+// The interrupt source of the IRQ tests (arch/<arch>/board-<board>.cc): a device the kernel
+// does not use, which user level can make interrupt.
+struct IrqSource {
+  unsigned timer_line;      // the kernel's timer line (irq_ctl get says busy)
+  unsigned line;            // the device's line
+  word wait_ms;             // longest wait for the first interrupt after start()
+  bool (*setup)();          // give us access to the device (per test)
+  void (*start)();          // make it interrupt
+  void (*clear)();          // acknowledge at the device, so it may interrupt again soon
+  void (*stop)();           // quiet, nothing pending
+};
+extern const IrqSource irq_source;
 
 // Run by main for `ktest fuzz N [seed]`.
 int fuzz_main(int argc, char **argv);

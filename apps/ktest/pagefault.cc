@@ -62,7 +62,7 @@ ARC_TEST(PF0002, "write fault: access has the write bit, the store lands in the 
 ARC_TEST(PF0003, "instruction fetch fault: address = IP, not a write") {
   vic = Victim{};
   vic.addr = 0x48002000;
-  *reinterpret_cast<volatile unsigned char *>(vic.addr) = 0xc3;   // ret
+  write_return_stub(vic.addr);
   unsigned since = fault_count;
   CapSlot t = run_remote(exec_main, 0xf3);
   REQUIRE(t);

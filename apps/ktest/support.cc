@@ -98,13 +98,7 @@ bool prepare(void (*fn)(word), word arg, word *ip, word *sp, int *index) {
     t.arg = arg;
     t.done = 0;
     t.cap = 0;
-    // cdecl entry: (sp) = return address (none), 4(sp) = argument; sp + 4 16-byte aligned.
-    word top = word(stacks[i + 1]) - 16;
-    word *s = reinterpret_cast<word *>(top - 4);
-    s[0] = 0;
-    s[1] = word(&t);
-    *sp = top - 4;
-    *ip = word(&thread_entry);
+    arch_start_frame(word(stacks[i + 1]) - 16, word(&thread_entry), word(&t), ip, sp);
     *index = int(i);
     return true;
   }
@@ -202,7 +196,7 @@ bool read_only(word addr) {
 void touch(word addr, bool write) {
   if (addr >= user_top) return;
   if (write && !read_only(addr))
-    asm volatile("lock orl $0, (%0)" : : "r"(addr & ~word(3)) : "memory");
+    __atomic_fetch_or(reinterpret_cast<word *>(addr & ~word(3)), 0, __ATOMIC_RELAXED);
   else
     (void)*reinterpret_cast<volatile const char *>(addr);
 }

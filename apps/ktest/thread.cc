@@ -85,7 +85,7 @@ ARC_TEST(THR0004, "exregs reads IP/SP and redirects a halted thread") {
   REQUIRE_OK(r.status);
   REQUIRE(r.r[0] >= word(__executable_start) && r.r[0] < word(etext));   // in our text
   REQUIRE(r.r[1] > 0x08048000 && r.r[1] < user_top);
-  REQUIRE(r.r[2] & 0x200);   // interrupts on at user level
+  REQUIRE(user_flags_ok(r.r[2]));   // user mode, interrupts on
   REQUIRE_EQ(r.r[3], word(ThreadState::suspended));
   Result r2 = xregs(t, xr::set_ip | xr::set_sp | xr::resume, word(&redirected), r.r[1] - 64);
   REQUIRE_OK(r2.status);

@@ -21,20 +21,14 @@ extern "C" void arch_switch(kern::word *save_sp, kern::word new_sp);
 namespace kern {
 
 MapDb mapdb;
-word kernel_phys_start = 0x100000, kernel_phys_end;
+word kernel_phys_start = arch::kernel_phys_start, kernel_phys_end;
 
 namespace {
 
 BootData boot_data;
-constexpr word sigma0_quota = 2u << 20;
 
-#if defined(__i386__)
-constexpr uint16_t elf_machine = elf::em_386;
-constexpr const char *arch_name = "ia32";
-#else
-constexpr uint16_t elf_machine = elf::em_arm;
-constexpr const char *arch_name = "armv7";
-#endif
+using arch::elf_machine;
+using arch::arch_name;
 
 [[noreturn]] void idle_loop() {
   for (;;) {
@@ -171,7 +165,7 @@ void set_module_name(BootModule &m, const char *cmdline) {
 }
 
 void boot_start(const BootData &bd) {
-  kernel_phys_end = align_up(reinterpret_cast<word>(_kernel_end) - arch::kernel_base, page_size);
+  kernel_phys_end = align_up(arch::virt_to_phys(reinterpret_cast<word>(_kernel_end)), page_size);
   word used_end = kernel_phys_end;
   for (unsigned i = 0; i < bd.n_modules; ++i)
     if (bd.modules[i].end > used_end) used_end = bd.modules[i].end;
@@ -201,6 +195,8 @@ void boot_start(const BootData &bd) {
 
   if (bd.n_modules < 2) panic("boot needs two modules, sigma0 and a root task (got %u)", bd.n_modules);
   const word pool_bytes = pool::free_frames() * page_size;
+  // sigma0 holds every frame once: a mapping node each, page tables for all of RAM, its image.
+  const word sigma0_quota = nframes * (sizeof(MapNode) + 4) + (1u << 20);
   Factory *f_sigma0 = Factory::boot(sigma0_quota);
   Factory *f_root = Factory::boot(pool_bytes - sigma0_quota);
 

@@ -15,6 +15,25 @@ struct Allocator {
   word next = 0;
   word handed_out = 0;
 
+  // A naturally aligned free chunk of 2^log2 bytes, or 0. Alignment gaps are skipped for good:
+  // the root task asks for large chunks first, so they only occur at region starts.
+  word alloc_chunk(unsigned log2) {
+    const word size = word(1) << log2;
+    for (unsigned r = region; r < bi->n_regions; ++r) {
+      const BootInfo::Region &reg = bi->regions[r];
+      if (reg.kind != BootInfo::region_free) continue;
+      word cur = (r == region && next) ? next : ((reg.base + 0xfff) & ~word(0xfff));
+      word base = (cur + size - 1) & ~(size - 1);
+      if (base < cur || base + size > reg.base + reg.size) continue;
+      // Hand out [base, base + size); later regions stay untouched, earlier ones are done.
+      if (r != region) { region = r; }
+      next = base + size;
+      handed_out += size >> 12;
+      return base;
+    }
+    return 0;
+  }
+
   // The next free frame, or 0.
   word alloc() {
     for (; region < bi->n_regions; ++region, next = 0) {
@@ -40,6 +59,12 @@ struct Allocator {
       if (r.base + r.size > start) n += (r.base + r.size - start) >> 12;
     }
     return n;
+  }
+
+  bool in_any_region(word phys) const {
+    for (unsigned i = 0; i < bi->n_regions; ++i)
+      if (phys >= bi->regions[i].base && phys - bi->regions[i].base < bi->regions[i].size) return true;
+    return false;
   }
 
   bool in_module(word phys) const {
@@ -93,6 +118,35 @@ int main(int, char **) {
       } else {
         u->mr[0] = Tag(0, 1, 0).raw;
         u->mr[1] = word(Status::invalid_arg);
+      }
+    } else if (tag.label() == sigma0::label_map_device) {
+      word phys = u->mr[1] & ~word(0xfff), hot = u->mr[2];
+      if (!mem.in_any_region(phys)) {
+        // Touching it makes the kernel map it here (a read of the page's first register).
+        volatile word touch = *reinterpret_cast<volatile word *>(phys);
+        (void)touch;
+        u->mr[0] = Tag(0, 0, 2).raw;
+        u->mr[1] = fpage(phys, 12, fpage_rights::r | fpage_rights::w);
+        u->mr[2] = (hot & ~word(0xfff)) | item::map;
+      } else {
+        u->mr[0] = Tag(0, 1, 0).raw;
+        u->mr[1] = word(Status::invalid_arg);
+      }
+    } else if (tag.label() == sigma0::label_alloc_chunk) {
+      unsigned log2 = unsigned(u->mr[1]);
+      word base = (log2 >= 12 && log2 <= 22) ? mem.alloc_chunk(log2) : 0;
+      if (base) {
+        // Enter every page of the chunk into our own space first (the kernel maps physical
+        // memory to us on touch); only pages we hold can be mapped on.
+        for (word p = base; p < base + (word(1) << log2); p += 0x1000)
+          (void)*reinterpret_cast<volatile word *>(p);
+        u->mr[0] = Tag(0, 1, 2).raw;
+        u->mr[1] = base;
+        u->mr[2] = fpage(base, log2, fpage_rights::rwx);
+        u->mr[3] = base | item::map;
+      } else {
+        u->mr[0] = Tag(0, 1, 0).raw;
+        u->mr[1] = word(Status::no_memory);
       }
     } else if (tag.label() == sigma0::label_free_frames) {
       u->mr[0] = Tag(0, 1, 0).raw;

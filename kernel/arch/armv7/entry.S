@@ -88,18 +88,33 @@ trap_return:
         add sp, sp, #64
         rfeia sp!
 
-/* void arch_switch(word *save_sp, word new_sp): switch kernel stacks (callee-saved registers). */
+/* void arch_switch(word *save_sp, word new_sp): switch kernel stacks (callee-saved registers).
+ * A new_sp with bit 0 set is the user frame of a thread that blocked in the IPC fast path and
+ * kept nothing on its kernel stack: it finishes its system call and leaves the kernel at once. */
         .globl arch_switch
 arch_switch:
         push {r4-r11, lr}
         str sp, [r0]
+switch_to_sp:
+        tst r1, #1
+        bne 1f
         mov sp, r1
         pop {r4-r11, lr}
         bx lr
+1:      sub sp, r1, #1
+        bl ipc_fast_resume
+        b trap_return
+
+/* [[noreturn]] void arch_jump(word new_sp): like arch_switch, abandoning the current stack. */
+        .globl arch_jump
+arch_jump:
+        mov r1, r0
+        b switch_to_sp
 
 /* First run of a user thread: its stack holds only the UserFrame. */
         .globl thread_start_user
 thread_start_user:
+        bl arm_thread_first_run
         b trap_return
 
 /* A vector table for the last words: semihosting's SVC lands here if QEMU ignores it. */

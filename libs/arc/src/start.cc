@@ -1,6 +1,10 @@
-// C++ entry of a user program: run constructors, split the command line, call main.
-#include <arc/sys.hh>
+// C++ entry of a user program: run constructors, split the command line, call main, and pass its
+// result to the C library's exit (atexit handlers, stdio flushed, then _exit -> arc::exit).
+#include <arc/proto/pager.hh>
+#include <arc/proto/process.hh>
 #include <arc/start.hh>
+#include <arc/sys.hh>
+#include <stdlib.h>
 
 extern "C" {
 typedef void (*ctor_fn)();
@@ -11,6 +15,7 @@ int main(int argc, char **argv);
 
 namespace {
 const arc::BootInfo *g_boot_info;
+const arc::proc::Info *g_proc_info;
 constexpr int max_args = 16;
 char arg_buf[256];
 char *argv_buf[max_args + 1];
@@ -32,10 +37,19 @@ int split_args(const char *cmdline) {
 
 namespace arc {
 const BootInfo *boot_info() { return g_boot_info; }
+const proc::Info *proc_info() { return g_proc_info; }
 
 [[noreturn]] void exit(int status) {
-  printf("[task] exit %d\n", status);
-  // Halting ourselves is final; our pager or creator sees the thread dead.
+  if (g_proc_info) {
+    // A process tells its pager, which tells the root task; they take the process down.
+    Utcb *u = utcb();
+    u->mr[0] = Tag(pager::exit, 1, 0).raw;
+    u->mr[1] = word(status);
+    (void)send(proc::pager);
+  } else {
+    printf("[task] exit %d\n", status);
+  }
+  // Halting ourselves is final; our pager or creator sees the thread stopped.
   for (;;) exchange_registers(cap_self, exregs::halt);
 }
 } // namespace arc
@@ -44,9 +58,17 @@ extern "C" [[noreturn]] void __arc_start(arc::word boot_info) {
   for (ctor_fn *f = __init_array_start; f && f < __init_array_end; ++f) (*f)();
   const auto *bi = reinterpret_cast<const arc::BootInfo *>(boot_info);
   int argc = 0;
-  if (bi && bi->magic == arc::boot_info_magic) {
+  if (bi && bi->magic == arc::boot_info_magic) {   // an initial task, started by the kernel
     g_boot_info = bi;
     argc = split_args(bi->cmdline);
+  } else {
+    // A process: its pager maps the information page even though no register points at it.
+    const auto *pi = reinterpret_cast<const arc::proc::Info *>(arc::boot_info_addr);
+    if (pi->magic == arc::proc::info_magic) {
+      g_proc_info = pi;
+      for (arc::word i = 0; i < pi->argc && i < max_args; ++i) argv_buf[argc++] = const_cast<char *>(pi->argv[i]);
+      argv_buf[argc] = nullptr;
+    }
   }
-  arc::exit(main(argc, argv_buf));
+  ::exit(main(argc, argv_buf));
 }

@@ -30,6 +30,7 @@ struct PageDir {
   word phys = 0;                   // physical address of the first-level table (TTBR0)
   uint32_t *pde = nullptr;         // the same through the direct map
   unsigned asid = 0;               // 1..n, tied to the table's slot; 0 = the kernel's table
+  word paid[4] = {};               // frames charged for the table (returned by pd_destroy)
 };
 
 using FrameAlloc = word (*)(void *ctx);   // returns a zeroed frame or 0
@@ -43,7 +44,8 @@ void pd_destroy(PageDir &pd, FrameFree release, void *ctx);
 void pd_unmap(PageDir &pd, word va);
 bool pd_lookup(const PageDir &pd, word va, word *pfn);
 word pd_next_mapped(const PageDir &pd, word va, word end);
-void pd_activate(const PageDir &pd);
+void pd_load(const PageDir &pd);       // make pd current (the caller knows it is not)
+void pd_activate(const PageDir &pd);   // make pd current if it is not
 const PageDir &kernel_pd();
 void mmu_init();   // adopt the boot table, drop the identity map
 

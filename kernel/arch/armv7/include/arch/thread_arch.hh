@@ -58,7 +58,6 @@ inline UserFrame *user_frame_of(Thread *t) {
 }
 void init_user_thread(Thread *t);
 void init_kernel_thread(Thread *t, void (*entry)());
-void switch_to(Thread *from, Thread *to);
 inline void fpu_forget(Thread *) {}
 inline void thread_bound(Thread *) {}
 

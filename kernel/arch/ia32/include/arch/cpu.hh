@@ -4,6 +4,9 @@
 
 namespace kern::arch {
 
+constexpr uint16_t elf_machine = 3;   // EM_386: the boot modules must be i386 ELF images
+constexpr const char *arch_name = "ia32";
+
 inline word stack_pointer() { word sp; asm volatile("mov %%esp, %0" : "=r"(sp)); return sp; }
 inline uint64_t cycles() { uint32_t lo, hi; asm volatile("rdtsc" : "=a"(lo), "=d"(hi)); return (uint64_t(hi) << 32) | lo; }
 inline void wait_for_interrupt() { asm volatile("sti; hlt; cli" ::: "memory"); }

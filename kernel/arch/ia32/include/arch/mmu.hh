@@ -8,6 +8,7 @@ namespace kern::arch {
 
 constexpr word kernel_base = 0xc0000000;
 constexpr word direct_map_size = 768u << 20;
+constexpr word kernel_phys_start = 0x100000;   // where multiboot loads us (linker.ld)
 
 inline word phys_to_virt(word p) { return p + kernel_base; }
 inline word virt_to_phys(word v) { return v - kernel_base; }

@@ -1,5 +1,7 @@
-// Exceptions arrive at the thread's exception handler as IPC (label exception: vector, error
-// code, IP, SP, flags); the reply resumes the thread, at the same IP (no words) or a new one.
+// armv7: exceptions arrive at the thread's exception handler as IPC (label exception: vector,
+// error code, IP, SP, flags = CPSR); the reply resumes the thread, at the same IP (no words) or a
+// new one. Vectors (docs/kernel-abi.md): 1 undefined instruction, 3 prefetch abort (BKPT: IFSR
+// debug event 0x2, IP after the BKPT), 4 data abort that is no MMU fault (DFSR as error code).
 #include "common.hh"
 
 using namespace arc;
@@ -9,10 +11,10 @@ namespace {
 struct Exc { word (*site)(); volatile word result; };
 Exc exc;
 void exc_main(word) { exc.result = exc.site(); }
+word align_site() { return ktest_align(word(&exc) + 1); }
 
 struct Msg { word badge, label, untyped, vector, error, ip, sp, flags; };
 
-// Start exc.site in a thread whose handler is `ep` minted with `badge`.
 CapSlot start_victim(word (*site)(), CapSlot ep, word badge) {
   exc = Exc{site, 0};
   CapSlot h = slot();
@@ -39,93 +41,95 @@ Status resume_at(word ip, word sp) {
 }
 } // namespace
 
-ARC_TEST(EXC0001, "ud2: vector 6 at the handler, a reply with a new IP continues the thread") {
+ARC_TEST(EXC0001, "udf: vector 1 at the handler, a reply with a new IP continues the thread") {
   CapSlot ep = make(ObjType::endpoint);
   REQUIRE(ep);
-  CapSlot t = start_victim(ktest_ud2, ep, 0xe1);
+  CapSlot t = start_victim(ktest_udf, ep, 0xe1);
   REQUIRE(t);
   Msg m;
   REQUIRE_OK(get(ep, &m));
   REQUIRE_EQ(m.label, label::exception);
   REQUIRE_EQ(m.untyped, 5ul);
   REQUIRE_EQ(m.badge, 0xe1ul);
-  REQUIRE_EQ(m.vector, 6ul);
-  REQUIRE_EQ(m.ip, word(ktest_ud2_insn));
+  REQUIRE_EQ(m.vector, 1ul);
+  REQUIRE_EQ(m.ip, word(ktest_udf_insn));
   REQUIRE(m.sp > 0x08048000 && m.sp < user_top);
-  REQUIRE(m.flags & 0x2);   // the always-one bit of EFLAGS
+  REQUIRE_EQ(m.flags & 0x3f, 0x10ul);   // CPSR: user mode, ARM state
   REQUIRE_EQ(state_of(t), ThreadState::wait_reply);
-  REQUIRE_OK(resume_at(word(ktest_ud2_after), m.sp));
+  REQUIRE_OK(resume_at(word(ktest_udf_after), m.sp));
   REQUIRE(wait_done(t));
   REQUIRE_EQ(exc.result, 1ul);
 }
 
-ARC_TEST(EXC0002, "a reply without words resumes at the same IP (ud2 again)") {
+ARC_TEST(EXC0002, "a reply without words resumes at the same IP (udf again)") {
   CapSlot ep = make(ObjType::endpoint);
   REQUIRE(ep);
-  CapSlot t = start_victim(ktest_ud2, ep, 0xe2);
+  CapSlot t = start_victim(ktest_udf, ep, 0xe2);
   REQUIRE(t);
   Msg m;
   REQUIRE_OK(get(ep, &m));
-  REQUIRE_EQ(m.vector, 6ul);
+  REQUIRE_EQ(m.vector, 1ul);
   set_tag(0, 0);
   REQUIRE_OK(reply());
   Msg m2;
   REQUIRE_OK(get(ep, &m2));
-  REQUIRE_EQ(m2.vector, 6ul);
+  REQUIRE_EQ(m2.vector, 1ul);
   REQUIRE_EQ(m2.ip, m.ip);
   REQUIRE_EQ(m2.sp, m.sp);
-  REQUIRE_OK(resume_at(word(ktest_ud2_after), m2.sp));
+  REQUIRE_OK(resume_at(word(ktest_udf_after), m2.sp));
   REQUIRE(wait_done(t));
   REQUIRE_EQ(exc.result, 1ul);
 }
 
-ARC_TEST(EXC0003, "int3: vector 3, resuming continues after the breakpoint") {
+ARC_TEST(EXC0003, "bkpt: vector 3 (debug event), resuming continues after the breakpoint") {
   CapSlot ep = make(ObjType::endpoint);
   REQUIRE(ep);
-  CapSlot t = start_victim(ktest_int3, ep, 0xe3);
+  CapSlot t = start_victim(ktest_bkpt, ep, 0xe3);
   REQUIRE(t);
   Msg m;
   REQUIRE_OK(get(ep, &m));
   REQUIRE_EQ(m.label, label::exception);
   REQUIRE_EQ(m.vector, 3ul);
-  REQUIRE_EQ(m.ip, word(ktest_int3_after));   // a trap: the IP after int3
+  REQUIRE_EQ(m.error & 0x40f, 0x2ul);           // IFSR: debug event
+  REQUIRE_EQ(m.ip, word(ktest_bkpt_after));     // a trap: the IP after the BKPT
   set_tag(0, 0);
   REQUIRE_OK(reply());
   REQUIRE(wait_done(t));
   REQUIRE_EQ(exc.result, 3ul);
 }
 
-ARC_TEST(EXC0004, "divide by zero: vector 0 at the div instruction") {
+ARC_TEST(EXC0004, "unaligned ldrex: data abort, vector 4, DFSR alignment fault, IP at the load") {
   CapSlot ep = make(ObjType::endpoint);
   REQUIRE(ep);
-  CapSlot t = start_victim(ktest_div0, ep, 0xe4);
+  CapSlot t = start_victim(align_site, ep, 0xe4);
   REQUIRE(t);
   Msg m;
   REQUIRE_OK(get(ep, &m));
-  REQUIRE_EQ(m.vector, 0ul);
-  REQUIRE_EQ(m.ip, word(ktest_div0_insn));
-  REQUIRE_OK(resume_at(word(ktest_div0_after), m.sp));
+  REQUIRE_EQ(m.vector, 4ul);
+  REQUIRE_EQ(m.error & 0x40f, 0x1ul);           // DFSR: alignment fault
+  REQUIRE_EQ(m.ip, word(ktest_align_insn));
+  REQUIRE_OK(resume_at(word(ktest_align_after), m.sp));
   REQUIRE(wait_done(t));
   REQUIRE_EQ(exc.result, 2ul);
 }
 
-ARC_TEST(EXC0005, "hlt at user level: general protection, vector 13, error code 0") {
+ARC_TEST(EXC0005, "a CP15 access at user level: undefined instruction, vector 1, error 0") {
   CapSlot ep = make(ObjType::endpoint);
   REQUIRE(ep);
-  CapSlot t = start_victim(ktest_hlt, ep, 0xe5);
+  CapSlot t = start_victim(ktest_priv, ep, 0xe5);
   REQUIRE(t);
   Msg m;
   REQUIRE_OK(get(ep, &m));
-  REQUIRE_EQ(m.vector, 13ul);
+  REQUIRE_EQ(m.vector, 1ul);
   REQUIRE_EQ(m.error, 0ul);
-  REQUIRE_EQ(m.ip, word(ktest_hlt_insn));
-  REQUIRE_OK(resume_at(word(ktest_hlt_after), m.sp));
+  REQUIRE_EQ(m.ip, word(ktest_priv_insn));
+  REQUIRE_OK(resume_at(word(ktest_priv_after), m.sp));
   REQUIRE(wait_done(t));
   REQUIRE_EQ(exc.result, 4ul);
 }
 
 ARC_TEST(EXC0006, "a thread without an exception handler is halted (dead)") {
-  exc = Exc{ktest_ud2, 0};
+  exc = Exc{ktest_udf, 0};
   CapSlot t = spawn(exc_main, 0);
   REQUIRE(t);
   REQUIRE(wait_state(t, ThreadState::dead, 1000));
@@ -135,16 +139,16 @@ ARC_TEST(EXC0006, "a thread without an exception handler is halted (dead)") {
 ARC_TEST(EXC0007, "the handler can move the stack: reply sets SP too") {
   CapSlot ep = make(ObjType::endpoint);
   REQUIRE(ep);
-  CapSlot t = start_victim(ktest_ud2, ep, 0xe7);
+  CapSlot t = start_victim(ktest_udf, ep, 0xe7);
   REQUIRE(t);
   Msg m;
   REQUIRE_OK(get(ep, &m));
-  // Copy the top of the victim's stack (return address into exc_main...) 256 bytes lower and
+  // Copy the top of the victim's stack (exc_main's saved registers ...) 256 bytes lower and
   // resume there: the thread must still return correctly, now on the moved stack.
   word *from = reinterpret_cast<word *>(m.sp);
   word *to = reinterpret_cast<word *>(m.sp - 256);
   for (int i = 0; i < 64; ++i) to[i] = from[i];
-  REQUIRE_OK(resume_at(word(ktest_ud2_after), m.sp - 256));
+  REQUIRE_OK(resume_at(word(ktest_udf_after), m.sp - 256));
   REQUIRE(wait_done(t));
   REQUIRE_EQ(exc.result, 1ul);
 }

@@ -1,0 +1,100 @@
+// A process that checks, from inside, what the root task, its pager and the name service
+// promise a process (docs/user-level.md). The boot test runs it from a boot configuration; its
+// checks print `PROCTEST <id> ok|FAIL ...` and a summary line.
+#include <arc/proto/names.hh>
+#include <arc/proto/pager.hh>
+#include <arc/proto/process.hh>
+#include <arc/proto/root.hh>
+#include <arc/start.hh>
+#include <arc/sys.hh>
+#include <string.h>
+
+using namespace arc;
+
+namespace {
+
+unsigned passed, failed;
+
+void check(const char *id, bool ok, const char *what, word got = 0) {
+  if (ok) {
+    ++passed;
+    printf("PROCTEST %s ok %s\n", id, what);
+  } else {
+    ++failed;
+    printf("PROCTEST %s FAIL %s (got %lx)\n", id, what, got);
+  }
+}
+
+// A persistent variable: kept by the pager across restarts, initialised from the image.
+__attribute__((section(".pdata"))) volatile word persistent_counter = 42;
+
+Status root_call(word label, unsigned untyped) {
+  Utcb *u = utcb();
+  u->mr[0] = Tag(label, untyped, 0).raw;
+  Status st = call(proc::root);
+  return st != Status::ok ? st : Status(u->mr[1]);
+}
+
+word counts(unsigned which) {
+  Utcb *u = utcb();
+  u->mr[0] = Tag(pager::counts, 0, 0).raw;
+  if (call(proc::pager) != Status::ok || u->mr[1] != word(Status::ok)) return ~word(0);
+  return u->mr[2 + which];
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  const proc::Info *info = proc_info();
+  if (argc >= 1 && !strcmp(argv[0], "child")) {
+    printf("PROCTEST child running as pid %lu\n", info ? info->pid : 0);
+    return 0;
+  }
+  check("P01", info && info->magic == proc::info_magic, "the process information page is mapped");
+  check("P02", argc == 2 && !strcmp(argv[0], "hello") && !strcmp(argv[1], "world"),
+        "arguments from the boot configuration", word(argc));
+  check("P03", info && info->pdata_end > info->pdata_start, "the pager found .pdata");
+  check("P04", persistent_counter == 42, "a persistent variable starts with its image value",
+        persistent_counter);
+
+  // Heap pages are zero pages on first touch, and the pager counts them.
+  word before = counts(0);
+  volatile word *heap = reinterpret_cast<volatile word *>(proc::heap_base_default);
+  bool zero = true;
+  for (unsigned i = 0; i < 8; ++i) {
+    zero &= heap[i * 1024] == 0;
+    heap[i * 1024] = i + 1;
+  }
+  word after = counts(0);
+  check("P05", zero, "heap pages arrive zeroed");
+  check("P06", before != ~word(0) && after == before + 8, "the pager counts 8 new resident pages", after - before);
+
+  // The name service.
+  check("P07", names::publish("proctest", proc::service) == Status::ok, "publish a name");
+  check("P08", names::find("proctest", 40) == Status::ok && cap_identify(40).r[0] == word(ObjType::endpoint),
+        "look it up: an endpoint capability arrives");
+  check("P09", names::find("no-such-name", 41) == Status::invalid_arg, "an unknown name is refused");
+
+  // The root task.
+  Utcb *u = utcb();
+  u->mr[1] = 0;
+  bool found_self = false;
+  for (word i = 0; i < 32; ++i) {
+    u->mr[1] = i;
+    if (root_call(root::ps, 1) != Status::ok) break;
+    if (u->mr[2] == info->pid) found_self = u->mr[4] != ~word(0) && u->mr[4] >= 8;
+  }
+  check("P10", found_self, "ps lists us with our page count");
+  check("P11", root_call(root::mem, 0) == Status::ok && u->mr[2] > 1000 && u->mr[3] < u->mr[2],
+        "mem reports totals");
+  word pid = 0;
+  u->mr[0] = Tag(root::spawn, proc::pack(&u->mr[1], "proctest child", 8), 0).raw;
+  if (call(proc::root) == Status::ok && u->mr[1] == word(Status::ok)) pid = u->mr[2];
+  check("P12", pid > info->pid, "spawn a child process", pid);
+  u->mr[0] = Tag(root::spawn, proc::pack(&u->mr[1], "no-such-program", 8), 0).raw;
+  check("P13", call(proc::root) == Status::ok && u->mr[1] == word(Status::invalid_arg),
+        "spawning a missing program is refused");
+  sleep_ms(50);
+  printf("PROCTEST: %u passed, %u failed\n", passed, failed);
+  return failed ? 1 : 0;
+}

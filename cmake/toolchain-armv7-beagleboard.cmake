@@ -1,0 +1,15 @@
+# armv7-beagleboard (TI OMAP3530, Cortex-A8): Debian's gcc-arm-none-eabi, as the QEMU ARM targets.
+# Build only (no emulator model): tools/arc image armv7-beagleboard makes the U-Boot uImage.
+set(CMAKE_SYSTEM_NAME Generic)
+set(CMAKE_SYSTEM_PROCESSOR arm)
+set(CMAKE_C_COMPILER arm-none-eabi-gcc)
+set(CMAKE_CXX_COMPILER arm-none-eabi-g++)
+set(CMAKE_ASM_COMPILER arm-none-eabi-gcc)
+set(arc_arm_flags "-march=armv7-a -marm -mfloat-abi=soft -mtune=cortex-a8")
+set(CMAKE_C_FLAGS_INIT "${arc_arm_flags}")
+set(CMAKE_CXX_FLAGS_INIT "${arc_arm_flags}")
+set(CMAKE_ASM_FLAGS_INIT "${arc_arm_flags}")
+set(CMAKE_EXE_LINKER_FLAGS_INIT "${arc_arm_flags} -nostdlib -static -Wl,--build-id=none")
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+set(ARC_ARCH armv7)
+set(ARC_PLATFORM omap3)

@@ -1,0 +1,206 @@
+// serial: the 16550 UART on COM1 (ports 0x3f8..0x3ff, IRQ 4) as the `console` server.
+//
+// Boot configuration:   server console serial ports=0x3f8-0x3ff irq=4
+//
+// Output is written with polling (as the kernel console does; both share the line). Input comes
+// by interrupt: every received byte goes into a persistent ring; blocked readers (read, read_line)
+// are deferred requests served in order as input arrives. read_line edits the line (echo,
+// backspace) before handing it over.
+#include <arc/iface/console.hh>
+#include <arc/pdata.hh>
+#include <arc/process.hh>
+#include <arc/server.hh>
+#include <arc/sys.hh>
+#include <pc/io.hh>
+
+#include <stdio.h>
+
+using namespace arc;
+
+namespace {
+
+constexpr word com1 = 0x3f8;
+enum Reg : word { rbr = 0, thr = 0, ier = 1, fcr = 2, lcr = 3, mcr = 4, lsr = 5 };
+constexpr uint8_t lsr_data = 0x01, lsr_thr_empty = 0x20;
+
+// ---- the significant state, all persistent (STYLE 13): typed input not yet read, the line
+// being edited, the blocked readers, and which IRQ capability we acknowledge. -----------------
+struct SerialState {
+  char ring[1024];
+  word head, tail;                 // ring: [tail, head)
+  char line[console::max_bytes];   // read_line being edited
+  word line_len;
+  word last_cr;                    // the previous byte ended a line with CR: swallow an LF
+  DeferredQueue<4> readers;
+  CapSlot irq_slot;
+  word rx_bytes, tx_bytes, irqs, dropped;
+};
+ARC_PDATA SerialState g_state = {};
+
+} // namespace
+
+class Serial : public ArcServer<Serial> {
+public:
+  Serial() : ArcServer("console") {}
+
+  Status Initialize() {
+    g_state = SerialState{};
+    if (Status st = Attach(); st != Status::ok) return st;
+    if (Status st = RegisterName(console::service_name); st != Status::ok)
+      ::printf("[console] cannot register with the name service (status %lu)\n", word(st));
+    ::printf("[console] 16550 on COM1, irq %lu: ready\n", IrqLine());
+    return Status::ok;
+  }
+
+  // Hardware state is re-programmed, buffered input and the blocked readers are kept.
+  Recovery Recover() {
+    if (g_state.head - g_state.tail > sizeof(g_state.ring) || g_state.line_len > sizeof(g_state.line) ||
+        !g_state.readers.valid())
+      return Recovery::cold;
+    if (Attach() != Status::ok) return Recovery::cold;
+    RegisterName(console::service_name);
+    ::printf("[console] recovered: %lu bytes buffered, %lu readers waiting\n",
+           g_state.head - g_state.tail, g_state.readers.count);
+    Receive();
+    Pump();
+    return Recovery::resume;
+  }
+
+  static constexpr auto Handlers() {
+    return console::handlers<Serial> +
+           handler_table<Serial>({{label::irq, 0, 1, &Serial::Irq, "irq"}});
+  }
+
+  // ---- console interface ----------------------------------------------------------------------
+  Status Write(const Request &req, Reply &rep) {
+    const char *data;
+    unsigned n;
+    if (!req.bytes(1, &data, &n) || n > console::max_bytes) return Status::invalid_arg;
+    for (unsigned i = 0; i < n; ++i) Put(data[i]);
+    rep.put(n);
+    return Status::ok;
+  }
+  Status Read(const Request &req, Reply &rep) { return Block(req, rep); }
+  Status ReadLine(const Request &req, Reply &rep) { return Block(req, rep); }
+  Status Poll(const Request &, Reply &rep) {
+    rep.put(g_state.head - g_state.tail);
+    return Status::ok;
+  }
+
+  // ---- the interrupt --------------------------------------------------------------------------
+  Status Irq(const Request &, Reply &) {
+    ++g_state.irqs;
+    Receive();
+    Pump();
+    irq_ctl(IrqOp::ack, g_state.irq_slot);
+    return Status::ok;
+  }
+
+private:
+  static word IrqLine() {
+    const proc::Resource *r = find_resource(proc::Resource::irq);
+    return r ? r->first : 0;
+  }
+
+  Status Attach() {
+    const proc::Resource *ports = find_ports(com1, 8);
+    if (!ports) {
+      ::printf("[console] no I/O ports 0x3f8-0x3ff (boot configuration: ports=0x3f8-0x3ff)\n");
+      return Status::invalid_cap;
+    }
+    if (Status st = ioport(IoOp::enable, ports->slot); st != Status::ok) return st;
+    const proc::Resource *irq = find_resource(proc::Resource::irq);
+    if (!irq) {
+      ::printf("[console] no IRQ (boot configuration: irq=4)\n");
+      return Status::invalid_cap;
+    }
+    g_state.irq_slot = irq->slot;
+    const Status st = irq_ctl(IrqOp::attach, irq->slot, endpoint());
+    if (st != Status::ok && st != Status::busy) return st;
+    pc::outb(com1 + fcr, 0x07);   // FIFO on, cleared, interrupt at every byte
+    pc::outb(com1 + mcr, 0x0b);   // DTR, RTS, OUT2 (routes the interrupt to the PIC)
+    pc::outb(com1 + ier, 0x01);   // interrupt when data arrives
+    irq_ctl(IrqOp::ack, irq->slot);
+    return Status::ok;
+  }
+
+  static void Put(char c) {
+    if (c == '\n') Put('\r');
+    for (unsigned spin = 0; !(pc::inb(com1 + lsr) & lsr_thr_empty) && spin < 100000; ++spin) {}
+    pc::outb(com1 + thr, uint8_t(c));
+    ++g_state.tx_bytes;
+  }
+
+  static void Receive() {
+    while (pc::inb(com1 + lsr) & lsr_data) {
+      const char c = char(pc::inb(com1 + rbr));
+      ++g_state.rx_bytes;
+      if (g_state.head - g_state.tail < sizeof(g_state.ring))
+        g_state.ring[g_state.head++ % sizeof(g_state.ring)] = c;
+      else
+        ++g_state.dropped;
+    }
+  }
+
+  Status Block(const Request &req, Reply &rep) {
+    const word max = req.arg(1);
+    if (max < 1 || max > console::max_bytes) return Status::invalid_arg;
+    if (g_state.readers.full()) return Status::busy;
+    Deferred d;
+    if (Status st = Defer(req, rep, d); st != Status::ok) return st;
+    g_state.readers.push(d);
+    Pump();   // input may be there already
+    return Status::ok;
+  }
+
+  // Hand buffered input to the blocked readers, in order.
+  void Pump() {
+    while (Deferred *d = g_state.readers.front()) {
+      if (g_state.head == g_state.tail) return;
+      const unsigned max = unsigned(d->arg[0]);
+      if (d->label == console::read) {
+        char buf[console::max_bytes];
+        unsigned n = 0;
+        while (n < max && g_state.tail != g_state.head)
+          buf[n++] = g_state.ring[g_state.tail++ % sizeof(g_state.ring)];
+        Finish(*d, buf, n);
+        continue;
+      }
+      // read_line: edit until the end of the line.
+      const bool echo = d->arg[1] & console::echo;
+      bool done = false;
+      while (!done && g_state.tail != g_state.head) {
+        const char c = g_state.ring[g_state.tail++ % sizeof(g_state.ring)];
+        const bool cr_lf = c == '\n' && g_state.last_cr;
+        g_state.last_cr = c == '\r';
+        if (cr_lf) continue;
+        if (c == '\r' || c == '\n') {
+          if (echo) Put('\n');
+          done = true;
+        } else if (c == 0x7f || c == '\b') {
+          if (g_state.line_len) {
+            --g_state.line_len;
+            if (echo) { Put('\b'); Put(' '); Put('\b'); }
+          }
+        } else if (g_state.line_len < max && (c >= ' ' || c == '\t')) {
+          g_state.line[g_state.line_len++] = c;
+          if (echo) Put(c);
+        }
+      }
+      if (!done) return;
+      Finish(*d, g_state.line, unsigned(g_state.line_len));
+      g_state.line_len = 0;
+    }
+  }
+
+  void Finish(Deferred &d, const char *data, unsigned n) {
+    const Status st = Complete(d, Status::ok, [&](Reply &r) { r.put_bytes(data, n); });
+    if (st != Status::ok) ::printf("[console] reader gone (status %lu)\n", word(st));
+    g_state.readers.pop();
+  }
+};
+
+int main() {
+  static Serial server;
+  return server.Run();
+}

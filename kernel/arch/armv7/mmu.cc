@@ -1,0 +1,223 @@
+// armv7 short-descriptor page tables (see arch/mmu.hh for the layout).
+//
+// First level: 4096 entries, 1 MiB each. The kernel's part is 1 MiB sections (direct map, device
+// window). User memory uses second-level tables of 256 small-page entries (1 KiB); one pool frame
+// holds the four tables of an aligned 4 MiB, so a frame is allocated and freed per 4 MiB, as on
+// ia32.
+//
+// First-level tables must be 16 KiB aligned, and the pool hands out single frames. The tables
+// come from a reserve in the kernel image; a space still pays for its 16 KiB: pd_init takes four
+// frames from its factory and keeps them (in the PageDir) until pd_destroy gives them back, so the
+// accounting is the same as for a pool-allocated table.
+//
+// Cache and TLB maintenance, right for Cortex-A8 (table walks do not look into the L1 data cache)
+// and Cortex-A15: every table write is cleaned to the point of unification before a DSB; a changed
+// or removed entry is invalidated in the TLB by address and ASID; a new executable mapping
+// invalidates the instruction cache and branch predictor after cleaning the page's data.
+#include "arch/mmu.hh"
+#include "arch/cpu.hh"
+#include "lib/console.hh"
+#include "lib/string.hh"
+
+extern "C" uint32_t boot_l1[4096];
+
+namespace kern::arch {
+
+namespace {
+constexpr uint32_t l1_table = 0x1, l1_section = 0x2;
+constexpr uint32_t sect_b = 1u << 2, sect_xn = 1u << 4, sect_ap_kernel = 1u << 10;
+constexpr uint32_t pg_xn = 1u << 0, pg_small = 1u << 1, pg_b = 1u << 2, pg_c = 1u << 3,
+                   pg_ap0 = 1u << 4, pg_ap1 = 1u << 5, pg_tex0 = 1u << 6, pg_ng = 1u << 11;
+constexpr uint32_t pg_normal = pg_tex0 | pg_c | pg_b;   // TEX=001 C=1 B=1: write-back, allocate
+constexpr uint32_t pg_device = pg_b;                    // TEX=000 C=0 B=1: shareable device
+constexpr unsigned user_l1 = kernel_base >> 20;         // 3072 entries below the kernel
+constexpr uint32_t ttbr_flags = 0x09;                   // as in boot.S
+constexpr word cache_line = 32;                         // <= every ARMv7-A line (A8, A15: 64)
+
+constexpr unsigned n_tables = 64;                        // first-level tables: spaces alive at once
+alignas(16384) uint32_t l1_tables[n_tables][4096];
+bool l1_used[n_tables];
+
+PageDir kpd;
+word device_next = device_window;
+bool spaces_exist;
+
+uint32_t *l2_of(uint32_t pde) { return reinterpret_cast<uint32_t *>(phys_to_virt(pde & ~0x3ffu)); }
+bool in_ram(word phys) { return phys >= board::ram_base && phys - board::ram_base < direct_map_size; }
+
+void clean_range(const void *p, word size) {
+  word a = reinterpret_cast<word>(p) & ~(cache_line - 1), end = reinterpret_cast<word>(p) + size;
+  for (; a < end; a += cache_line) ARC_CP15_WRITE(c7, 0, c11, 1, a);   // DCCMVAU
+  dsb();
+}
+void tlb_flush_va(word va, unsigned asid) {
+  ARC_CP15_WRITE(c8, 0, c7, 1, (va & ~word(0xfff)) | asid);             // TLBIMVA
+  ARC_CP15_WRITE(c7, 0, c5, 6, 0);                                      // BPIALL
+  dsb();
+  isb();
+}
+void sync_icache_for(word pfn) {
+  word phys = pfn << page_shift;
+  if (in_ram(phys)) clean_range(reinterpret_cast<void *>(phys_to_virt(phys)), page_size);
+  ARC_CP15_WRITE(c7, 0, c5, 0, 0);   // ICIALLU
+  ARC_CP15_WRITE(c7, 0, c5, 6, 0);   // BPIALL
+  dsb();
+  isb();
+}
+word current_ttbr() { return ARC_CP15_READ(c2, 0, c0, 0) & ~0x3fffu; }
+
+// Make sure the second-level tables for va's 4 MiB exist.
+bool ensure_l2(PageDir &pd, word va, FrameAlloc alloc, void *ctx) {
+  unsigned i = va >> 20;
+  if (pd.pde[i] & 3) return true;
+  word f = alloc(ctx);
+  if (!f) return false;
+  unsigned first = i & ~3u;
+  for (unsigned k = 0; k < 4; ++k) pd.pde[first + k] = (f + k * 1024) | l1_table;
+  clean_range(l2_of(pd.pde[first]), page_size);
+  clean_range(&pd.pde[first], 16);
+  return true;
+}
+} // namespace
+
+void mmu_init() {
+  kpd.pde = boot_l1;
+  kpd.phys = virt_to_phys(reinterpret_cast<word>(boot_l1));
+  kpd.asid = 0;
+  // Drop the identity section boot.S used: user space starts empty.
+  for (unsigned i = 0; i < user_l1; ++i) kpd.pde[i] = 0;
+  clean_range(kpd.pde, user_l1 * 4);
+  ARC_CP15_WRITE(c8, 0, c7, 0, 0);   // TLBIALL
+  dsb();
+  isb();
+}
+
+const PageDir &kernel_pd() { return kpd; }
+
+word map_device(word phys, word size) {
+  if (spaces_exist) panic("map_device(%lx) after the first address space", phys);
+  const word base = align_down(phys, 1u << 20), end = phys + size;
+  // Already mapped (two devices in one MiB)?
+  for (word va = device_window; va < device_next; va += 1u << 20)
+    if ((boot_l1[va >> 20] & ~0xfffffu) == base && end <= base + (1u << 20)) return va + (phys - base);
+  const word va0 = device_next;
+  for (word p = base; p < end; p += 1u << 20) {
+    if (device_next == 0) panic("device window full");
+    boot_l1[device_next >> 20] = p | l1_section | sect_b | sect_xn | sect_ap_kernel;
+    clean_range(&boot_l1[device_next >> 20], 4);
+    device_next += 1u << 20;
+  }
+  ARC_CP15_WRITE(c8, 0, c7, 0, 0);   // TLBIALL
+  dsb();
+  isb();
+  return va0 + (phys - base);
+}
+
+bool pd_init(PageDir &pd, FrameAlloc alloc, void *ctx) {
+  unsigned slot = 0;
+  while (slot < n_tables && l1_used[slot]) ++slot;
+  if (slot == n_tables) return false;
+  // Pay for the table: four frames, kept until pd_destroy.
+  for (word &f : pd.paid) {
+    f = alloc(ctx);
+    if (!f) return false;
+  }
+  l1_used[slot] = true;
+  spaces_exist = true;
+  pd.pde = l1_tables[slot];
+  pd.phys = virt_to_phys(reinterpret_cast<word>(pd.pde));
+  pd.asid = slot + 1;
+  memset(pd.pde, 0, user_l1 * 4);
+  memcpy(pd.pde + user_l1, kpd.pde + user_l1, (4096 - user_l1) * 4);
+  clean_range(pd.pde, 16384);
+  return true;
+}
+
+void pd_destroy(PageDir &pd, FrameFree release, void *ctx) {
+  for (word &f : pd.paid)
+    if (f) { release(ctx, f); f = 0; }
+  if (!pd.pde) return;
+  for (unsigned i = 0; i < user_l1; i += 4)
+    if (pd.pde[i] & 3) release(ctx, pd.pde[i] & ~0xfffu);
+  if (current_ttbr() == pd.phys) pd_activate(kpd);
+  memset(pd.pde, 0, user_l1 * 4);
+  clean_range(pd.pde, user_l1 * 4);
+  ARC_CP15_WRITE(c8, 0, c7, 2, pd.asid);   // TLBIASID: nothing of this space stays cached
+  ARC_CP15_WRITE(c7, 0, c5, 6, 0);         // BPIALL
+  dsb();
+  isb();
+  l1_used[pd.asid - 1] = false;
+  pd.pde = nullptr;
+  pd.phys = 0;
+  pd.asid = 0;
+}
+
+bool pd_map(PageDir &pd, word va, word pfn, unsigned rights, FrameAlloc alloc, void *ctx) {
+  if ((va >> 20) >= user_l1) return false;
+  if (!ensure_l2(pd, va, alloc, ctx)) return false;
+  const word phys = pfn << page_shift;
+  uint32_t pte = phys | pg_small | pg_ng | pg_ap1 | ((rights & 2) ? pg_ap0 : 0);
+  pte |= in_ram(phys) ? pg_normal : (pg_device | pg_xn);
+  if (!(rights & 1)) pte |= pg_xn;
+  uint32_t &slot = l2_of(pd.pde[va >> 20])[(va >> 12) & 255];
+  const bool had = slot & pg_small;
+  slot = pte;
+  clean_range(&slot, 4);
+  if (had) tlb_flush_va(va, pd.asid);
+  if (!(pte & pg_xn)) sync_icache_for(pfn);
+  return true;
+}
+
+bool pd_prepare(PageDir &pd, word va, FrameAlloc alloc, void *ctx) {
+  if ((va >> 20) >= user_l1) return false;
+  return ensure_l2(pd, va, alloc, ctx);
+}
+
+void pd_unmap(PageDir &pd, word va) {
+  if ((va >> 20) >= user_l1 || !(pd.pde[va >> 20] & 3)) return;
+  uint32_t &slot = l2_of(pd.pde[va >> 20])[(va >> 12) & 255];
+  if (!(slot & pg_small)) return;
+  slot = 0;
+  clean_range(&slot, 4);
+  tlb_flush_va(va, pd.asid);
+}
+
+bool pd_lookup(const PageDir &pd, word va, word *pfn) {
+  if ((va >> 20) >= user_l1 || !(pd.pde[va >> 20] & 3)) return false;
+  uint32_t pte = l2_of(pd.pde[va >> 20])[(va >> 12) & 255];
+  if (!(pte & pg_small)) return false;
+  *pfn = pte >> 12;
+  return true;
+}
+
+word pd_next_mapped(const PageDir &pd, word va, word end) {
+  va &= ~word(0xfff);
+  while (va < end && va < kernel_base) {
+    if (!(pd.pde[va >> 20] & 3)) {
+      word next = (va & ~word(0xfffff)) + 0x100000;
+      if (next <= va) return end;
+      va = next;
+      continue;
+    }
+    if (l2_of(pd.pde[va >> 20])[(va >> 12) & 255] & pg_small) return va;
+    va += 0x1000;
+  }
+  return end;
+}
+
+void pd_activate(const PageDir &pd) {
+  if (current_ttbr() != pd.phys) pd_load(pd);
+}
+
+void pd_load(const PageDir &pd) {
+  // ARM ARM "Synchronization of changes of ASID and TTBR": through the reserved ASID 0, which
+  // has no non-global entries.
+  ARC_CP15_WRITE(c13, 0, c0, 1, 0);
+  isb();
+  ARC_CP15_WRITE(c2, 0, c0, 0, pd.phys | ttbr_flags);
+  isb();
+  ARC_CP15_WRITE(c13, 0, c0, 1, pd.asid);
+  isb();
+}
+
+} // namespace kern::arch

@@ -1,0 +1,100 @@
+// OMAP3 (BeagleBoard): UART3 console (polled 16550), the INTC, GPTIMER2 at ~1 kHz for the tick and
+// GPTIMER10 free-running as the fallback cycle clock. There is no emulator to leave: halting
+// stops the CPU. Built only: this board has not been run (no QEMU model, no test hardware).
+//
+// Interrupt lines are the INTC's numbers; only 0..31 can be given to user level (irq_lines): the
+// kernel's IRQ table has 32 entries. The tick (38) is above them, which is fine: it is the
+// kernel's own.
+#include "platform/platform.hh"
+#include "arch/board_hooks.hh"
+#include "arch/cpu.hh"
+#include "arch/mmu.hh"
+
+namespace kern::platform {
+
+const unsigned timer_irq = 38;   // GPTIMER2
+const unsigned irq_lines = 32;
+const word tick_ms = 1;
+const char *const board_name = "omap3";
+
+extern "C" const word board_ram_size = board::ram_size;   // for boot.S
+
+namespace {
+using arch::mmio_read;
+using arch::mmio_write;
+word uart, intc, tick_timer, free_timer;
+uint32_t free_last, free_hi;
+
+// GPTIMER registers (OMAP35x TRM 16.3).
+enum : word { tisr = 0x18, tier = 0x1c, tclr = 0x24, tcrr = 0x28, tldr = 0x2c, twps = 0x34 };
+void timer_write(word t, word reg, uint32_t v) {
+  while (mmio_read(t + twps)) {}   // posted writes pending
+  mmio_write(t + reg, v);
+}
+} // namespace
+
+void init_console() {
+  uart = arch::map_device(board::uart3_phys, 0x1000);   // U-Boot set the baud rate
+}
+
+void console_putc(char c) {
+  for (int i = 0; i < 100000 && !(mmio_read(uart + 0x14) & 0x20); ++i) {}   // LSR.THRE
+  mmio_write(uart + 0x00, uint8_t(c));
+}
+
+void init() {
+  intc = arch::map_device(board::intc_phys, 0x1000);
+  mmio_write(intc + 0x10, 0x2);                          // SYSCONFIG: soft reset
+  while (!(mmio_read(intc + 0x14) & 1)) {}               // SYSSTATUS: reset done
+  for (unsigned i = 0; i < 3; ++i) mmio_write(intc + 0x8c + i * 0x20, ~0u);   // MIR_SET: all masked
+  tick_timer = arch::map_device(board::gptimer2_phys, 0x1000);
+  free_timer = arch::map_device(board::gptimer10_phys, 0x1000);
+  // Auto-reload overflow timers: 32 ticks of 32 kHz ~ 1 ms.
+  timer_write(tick_timer, tclr, 0);
+  timer_write(tick_timer, tldr, ~0u - board::timer_khz * tick_ms + 1);
+  timer_write(tick_timer, tcrr, ~0u - board::timer_khz * tick_ms + 1);
+  timer_write(tick_timer, tier, 0x2);                    // overflow interrupt
+  timer_write(tick_timer, tclr, 0x3);                    // start, auto-reload
+  timer_write(free_timer, tclr, 0);
+  timer_write(free_timer, tldr, 0);
+  timer_write(free_timer, tcrr, 0);
+  timer_write(free_timer, tclr, 0x3);
+  irq_unmask(timer_irq);
+}
+
+int irq_next() {
+  const uint32_t sir = mmio_read(intc + 0x40);           // INTC_SIR_IRQ
+  if (sir & 0xffffff80) {                                // spurious
+    mmio_write(intc + 0x48, 1);
+    return -1;
+  }
+  return int(sir & 0x7f);
+}
+
+bool irq_begin(unsigned line) {
+  if (line == timer_irq) timer_write(tick_timer, tisr, 0x2);
+  return true;
+}
+
+void irq_end(unsigned) {
+  mmio_write(intc + 0x48, 1);                            // CONTROL.NEWIRQAGR
+  arch::dsb();
+}
+void irq_mask(unsigned line) { mmio_write(intc + 0x8c + (line / 32) * 0x20, 1u << (line % 32)); }
+void irq_unmask(unsigned line) { mmio_write(intc + 0x88 + (line / 32) * 0x20, 1u << (line % 32)); }
+
+uint64_t board_cycles() {
+  if (!free_timer) return 0;
+  const uint32_t now = mmio_read(free_timer + tcrr);
+  if (now < free_last) ++free_hi;
+  free_last = now;
+  return ((uint64_t(free_hi) << 32) | now) * (board::cpu_mhz * 1000 / board::timer_khz);
+}
+
+void halt_system(word status) {
+  (void)status;
+  asm volatile("cpsid if");
+  for (;;) asm volatile("wfi");
+}
+
+} // namespace kern::platform

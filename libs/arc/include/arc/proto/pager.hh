@@ -1,0 +1,20 @@
+// The per-process pager's interface, reached through proc::pager. Page faults and exceptions of
+// the process's threads arrive on the same endpoint with the kernel's labels.
+#pragma once
+#include <arc/abi.hh>
+
+namespace arc::pager {
+
+enum Label : word {
+  counts = 0x200,       // reply MR1 resident, MR2 persistent, MR3 shared with the image,
+                        //   MR4 copy-on-write copies
+  exit = 0x201,         // MR1 = exit status: the process ends
+  share_create = 0x210, // MR1 = bytes; reply MR1 status, MR2 address, MR3 token
+  share_allow = 0x211,  // MR1 = token, MR2 = pid allowed to attach
+  share_attach = 0x212, // MR1 = token, MR2 = owner pid; reply MR1 status, MR2 address
+  share_detach = 0x213, // MR1 = address
+};
+
+// Replies: label 0, MR1 = Status, results from MR2 on.
+
+} // namespace arc::pager

@@ -1,0 +1,31 @@
+// What a process started by the root task can ask about itself, and the name service client.
+#pragma once
+#include <arc/abi.hh>
+#include <arc/proto/process.hh>
+
+namespace arc {
+
+// Our information page (proc::Info at boot_info_addr), or null when it is not there (a program
+// started as an initial task gets a BootInfo instead).
+const proc::Info *process_info();
+word my_pid();                        // 0 when unknown
+
+// The n-th (0-based) resource of a kind from the boot configuration, or null.
+const proc::Resource *find_resource(word kind, unsigned n = 0);
+// The I/O-port resource that covers [first, first + count), or null.
+const proc::Resource *find_ports(word first, word count);
+
+// The name service (proc::names).
+Status name_register(const char *name, CapSlot ep);
+// Looks `name` up and puts a capability for it into `slot` (empty).
+Status name_lookup(const char *name, CapSlot slot);
+// name_lookup, retried every `poll_ms` for at most `wait_ms` (servers start in any order).
+Status name_wait(const char *name, CapSlot slot, word wait_ms, word poll_ms = 20);
+
+// Capability slots for a program's own use (saved reply rights, looked-up names): a small
+// allocator over proc::first_free .. proc::first_free + 63. The map is persistent, so slots
+// held across a hot/warm restart stay taken.
+CapSlot slot_alloc();
+void slot_free(CapSlot slot);
+
+} // namespace arc

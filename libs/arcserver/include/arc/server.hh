@@ -1,0 +1,245 @@
+// The ArcServer framework: a server is a class deriving from arc::ArcServer<Self>.
+//
+//   class Counter : public arc::ArcServer<Counter> {
+//   public:
+//     Counter() : ArcServer("counter") {}
+//     arc::Status Initialize();                  // first start and cold restarts
+//     arc::Recovery Recover();                   // hot/warm restarts (default: ask for cold)
+//     void Exit();                               // the main loop ended
+//     static constexpr auto Handlers() { return counter::handlers<Counter>; }
+//     arc::Status Add(const arc::Request &, arc::Reply &);   // one member per label
+//   };
+//   int main() { static Counter server; return server.Run(); }
+//
+// The handler table lives next to the labels in the interface header (arc/iface/*.hh): an array
+// of {label, fewest words, most words, member function, name}. Run() starts the server
+// (Initialize, or Recover and replay), then MainLoop() receives on proc::service, checks the
+// argument count against the table (invalid_arg otherwise, also for unknown labels), calls the
+// member, and answers with reply_wait. The request being served is copied to persistent memory
+// first (label, badge, words), so that after a hot or warm restart it is served again.
+//
+// Why CRTP and not virtual functions: the table is constexpr data of member pointers of the
+// server's own type, checked at compile time; Initialize/Recover/Exit are resolved statically
+// (the server's versions hide the defaults); no vtable and no virtual call on the IPC path.
+// The parts that do not depend on the server's type (persistent request record, replay,
+// sessions, deferred replies, the loop itself) are compiled once in ServerCore.
+#pragma once
+#include <arc/abi.hh>
+#include <arc/message.hh>
+#include <arc/proto/process.hh>
+#include <arc/session.hh>
+
+namespace arc {
+
+// What Recover() decides.
+enum class Recovery : word {
+  resume = 0,   // persistent state is good: replay the interrupted request and carry on
+  cold = 1,     // start over: persistent state is discarded, Initialize() runs
+};
+
+// How the server was started (ServerCore::start_kind()).
+enum class StartKind : word { first = 0, recovered = 1, cold_restart = 2 };
+
+// One entry of a handler table.
+template <class S> struct Handler {
+  word label;
+  unsigned min_words, max_words;                       // accepted untyped argument counts
+  Status (S::*fn)(const Request &, Reply &);
+  const char *name;
+};
+
+// A fixed-size handler table; tables join with +, so a server can add its own entries (label::irq)
+// to the interface's.
+template <class S, unsigned N> struct Handlers {
+  Handler<S> entry[N];
+  static constexpr unsigned size = N;
+};
+template <class S, unsigned A, unsigned B>
+constexpr Handlers<S, A + B> operator+(const Handlers<S, A> &a, const Handlers<S, B> &b) {
+  Handlers<S, A + B> r{};
+  for (unsigned i = 0; i < A; ++i) r.entry[i] = a.entry[i];
+  for (unsigned i = 0; i < B; ++i) r.entry[A + i] = b.entry[i];
+  return r;
+}
+// True when no label appears twice (use in a static_assert next to a table).
+template <class S, unsigned N> constexpr bool labels_unique(const Handlers<S, N> &t) {
+  for (unsigned i = 0; i < N; ++i)
+    for (unsigned j = i + 1; j < N; ++j)
+      if (t.entry[i].label == t.entry[j].label) return false;
+  return true;
+}
+
+// Labels every ArcServer answers itself (0xffe0..0xffef: below the kernel's, above interfaces').
+namespace server_label {
+constexpr word info = 0xffe0;           // reply MR2 pid, MR3 restarts, MR4 requests served
+constexpr word session_begin = 0xffe1;  // MR1 share token, MR2 client pid, MR3 bytes; reply MR2 id
+constexpr word session_end = 0xffe2;    // MR1 session id
+constexpr word first = 0xffe0, last = 0xffef;
+}
+
+// A request whose reply comes later (a read that waits for input): its reply right is kept in a
+// capability slot. Plain data, so a server may keep it in persistent memory.
+struct Deferred {
+  CapSlot slot = 0;      // 0: none
+  word label = 0;
+  word badge = 0;
+  word arg[4] = {0, 0, 0, 0};   // the first arguments of the request, for the server's use
+  bool pending() const { return slot != 0; }
+};
+
+// A FIFO of deferred requests (blocked readers); plain data, for persistent memory.
+template <unsigned N> struct DeferredQueue {
+  Deferred item[N];
+  word count = 0;
+  bool full() const { return count >= N; }
+  bool empty() const { return count == 0; }
+  Deferred *front() { return count ? &item[0] : nullptr; }
+  bool push(const Deferred &d) {
+    if (full()) return false;
+    item[count++] = d;
+    return true;
+  }
+  void pop() {
+    if (!count) return;
+    for (word i = 1; i < count; ++i) item[i - 1] = item[i];
+    item[--count] = Deferred{};
+  }
+  bool valid() const { return count <= N; }
+};
+
+// The persistent record of the request in progress.
+struct InFlight {
+  enum : word { idle = 0, serving = 1 };
+  word state;
+  word badge;
+  word reply_slot;     // 0: the kernel's pending reply right; else a saved reply capability
+  word seq;            // requests received so far
+  word check;          // checksum of the fields above and the message words
+  word mr[mr_count];   // tag and untyped words as received
+};
+
+class ServerCore {
+public:
+  using DispatchFn = Status (*)(void *self, const Request &, Reply &);
+
+  explicit ServerCore(const char *name) : name_(name) {}
+  const char *name() const { return name_; }
+  StartKind start_kind() const { return start_kind_; }
+  CapSlot endpoint() const { return endpoint_; }
+  void set_endpoint(CapSlot ep) { endpoint_ = ep; }   // default proc::service
+
+  // Register our service endpoint (send right) under `name` with the name service.
+  Status RegisterName(const char *name);
+
+  // Keep the current request's reply right for later (inside a handler, then rep.defer()).
+  // Fails (busy) when no capability slot is free.
+  Status Defer(const Request &req, Reply &rep, Deferred &d);
+  // Answer a deferred request: `fill` writes its results. The current message registers are
+  // kept, so this is safe inside another request's handler.
+  template <class F> Status Complete(Deferred &d, Status st, F &&fill);
+  Status Complete(Deferred &d, Status st) { return Complete(d, st, [](Reply &) {}); }
+
+  SessionTable &sessions();
+
+  // ---- used by ArcServer<S> and by tests ------------------------------------------------------
+  // Decide how we start: true when persistent state from a previous run is valid (Recover()),
+  // false for a first start, a cold restart, or corrupt state (then it has been reset).
+  bool Begin();
+  // Forget all persistent framework state (before Initialize() on a cold start).
+  void ResetPersistent();
+  // Make the framework's persistent state as the pristine image has it (what a cold restart's
+  // discarding of .pdata does; for tests).
+  static void DiscardPersistent();
+  // Serve the request recorded in persistent memory again, if one was in progress. Returns true
+  // when a reply is now waiting in the message registers for the kernel's pending reply right
+  // (MainLoop then starts with reply_wait); a saved reply capability is answered at once.
+  bool ReplayInFlight(DispatchFn fn, void *self);
+  // Receive, dispatch, reply, forever; returns the status of a receive that cannot go on
+  // (the endpoint is gone, or the fake transport ran dry in tests).
+  Status Loop(DispatchFn fn, void *self, bool reply_pending);
+  // One request already in the message registers: record, dispatch, build the reply. Returns
+  // true when a reply is to be sent (false: deferred, or an interrupt).
+  bool Serve(DispatchFn fn, void *self, word badge);
+  // The persistent record (tests and the restart machinery read it).
+  static InFlight &in_flight();
+  // The restart machinery moved the interrupted caller's reply right into `slot` of the new
+  // process (warm restart): the replay answers through it.
+  static void SetReplySlot(CapSlot slot);
+
+private:
+  bool Framework(const Request &req, Reply &rep, Status *st);
+  const char *name_;
+  CapSlot endpoint_ = proc::service;
+  StartKind start_kind_ = StartKind::first;
+};
+
+Status complete_deferred(Deferred &, Status, void (*)(Reply &, void *), void *);
+template <class F> Status ServerCore::Complete(Deferred &d, Status st, F &&fill) {
+  return complete_deferred(d, st, [](Reply &r, void *f) { (*static_cast<F *>(f))(r); },
+                           static_cast<void *>(&fill));
+}
+
+// Dispatch through a handler table: unknown label or wrong argument count -> invalid_arg.
+template <class S, unsigned N>
+Status dispatch_table(S &server, const Handlers<S, N> &table, const Request &req, Reply &rep) {
+  for (unsigned i = 0; i < N; ++i) {
+    const Handler<S> &h = table.entry[i];
+    if (h.label != req.label) continue;
+    if (req.untyped < h.min_words || req.untyped > h.max_words) return Status::invalid_arg;
+    return (server.*h.fn)(req, rep);
+  }
+  return Status::invalid_arg;
+}
+
+template <class Self> class ArcServer : public ServerCore {
+public:
+  explicit ArcServer(const char *name) : ServerCore(name) {}
+
+  // Defaults, hidden by the server's own versions.
+  Status Initialize() { return Status::ok; }
+  Recovery Recover() { return Recovery::cold; }
+  void Exit() {}
+
+  // Start (Initialize, or Recover + replay), serve until the endpoint goes away, Exit().
+  // Returns 0 on a clean end, else the failing status as a number (for main's return).
+  int Run() {
+    Self &self = *static_cast<Self *>(this);
+    bool reply_pending = false;
+    if (Begin()) {
+      if (self.Recover() == Recovery::resume) {
+        reply_pending = ReplayInFlight(&Dispatch, this);
+      } else {
+        ResetPersistent();
+        if (self.Initialize() != Status::ok) return int(Status::invalid_arg);
+      }
+    } else if (Status st = self.Initialize(); st != Status::ok) {
+      return int(st);
+    }
+    Status st = MainLoop(reply_pending);
+    self.Exit();
+    return st == Status::partner_gone ? 0 : int(st);
+  }
+
+  Status MainLoop(bool reply_pending = false) { return Loop(&Dispatch, this, reply_pending); }
+
+  // The table dispatch, usable directly (tests).
+  static Status Dispatch(void *p, const Request &req, Reply &rep) {
+    static constexpr auto table = Self::Handlers();
+    return dispatch_table(*static_cast<Self *>(static_cast<ArcServer *>(p)), table, req, rep);
+  }
+};
+
+// Shorthand for building tables in interface headers.
+template <class S, unsigned N> constexpr Handlers<S, N> handler_table(const Handler<S> (&e)[N]) {
+  Handlers<S, N> t{};
+  for (unsigned i = 0; i < N; ++i) t.entry[i] = e[i];
+  return t;
+}
+
+// A server's panic: records the message in persistent memory (last_panic()), prints it, and
+// crashes on purpose so the pager sees the failure and restarts the server by its policy.
+[[noreturn]] void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+// The last panic message and how many there were (persistent; "" when none).
+const char *last_panic(word *count = nullptr);
+
+} // namespace arc

@@ -1,0 +1,21 @@
+// The IPC primitives the ArcServer framework and the client helpers use, as plain functions.
+//
+// On Arc they are the kernel's (src/transport_kernel.cc, a few lines each over libs/arc). The
+// host unit tests link their own definitions instead (a fake transport that feeds messages and
+// records replies), which is how the dispatch, replay and session logic is tested without Arc.
+// Every function works on the calling thread's message registers, mr().
+#pragma once
+#include <arc/abi.hh>
+
+namespace arc::transport {
+
+word *mr();                                      // MR0..MR63 of the calling thread
+Status wait(CapSlot ep, word *badge);            // open receive on ep
+Status reply_wait(CapSlot ep, word *badge);      // reply with mr(), then receive on ep
+Status reply_to(CapSlot reply_cap);              // send mr() to a saved reply capability; the
+                                                 // slot is empty afterwards
+Status save_reply(CapSlot slot);                 // move the pending caller's reply right to slot
+Status call(CapSlot ep, word timeouts);          // call ep with mr(); the reply lands in mr()
+void set_rcv_cap_slot(CapSlot slot);             // where an incoming capability item goes
+
+} // namespace arc::transport

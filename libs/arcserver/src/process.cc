@@ -1,0 +1,84 @@
+// Process services (arc/process.hh) that need no system call of their own: resources, the name
+// service client (through Rpc), the capability-slot allocator. process_info() itself and
+// name_wait() are in info.cc (they touch the information page and sleep).
+#include <arc/message.hh>
+#include <arc/pdata.hh>
+#include <arc/process.hh>
+#include <arc/proto/names.hh>
+
+namespace arc {
+
+namespace {
+constexpr unsigned slot_count = 64;
+ARC_PDATA word g_slot_map[slot_count / (8 * sizeof(word))] = {};
+constexpr unsigned bits = 8 * sizeof(word);
+
+void put_name(Rpc &rpc, const char *name) {
+  word w[names::name_words] = {};
+  proc::pack(w, name, names::name_words);
+  for (word x : w) rpc.put(x);
+}
+bool name_ok(const char *name) {
+  unsigned n = 0;
+  while (name[n]) ++n;
+  return n > 0 && n < names::name_words * sizeof(word);
+}
+} // namespace
+
+word my_pid() {
+  const proc::Info *info = process_info();
+  return info ? info->pid : 0;
+}
+
+const proc::Resource *find_resource(word kind, unsigned n) {
+  const proc::Info *info = process_info();
+  if (!info) return nullptr;
+  const unsigned count = info->n_resources < 12 ? unsigned(info->n_resources) : 12;
+  for (unsigned i = 0; i < count; ++i)
+    if (info->resources[i].kind == kind && n-- == 0) return &info->resources[i];
+  return nullptr;
+}
+
+const proc::Resource *find_ports(word first, word count) {
+  for (unsigned i = 0;; ++i) {
+    const proc::Resource *r = find_resource(proc::Resource::ioports, i);
+    if (!r) return nullptr;
+    if (r->first <= first && first + count <= r->first + r->count) return r;
+  }
+}
+
+Status name_register(const char *name, CapSlot ep) {
+  if (!name_ok(name)) return Status::invalid_arg;
+  Rpc rpc(names::reg);
+  put_name(rpc, name);
+  rpc.put_cap(ep, rights::send);
+  return rpc.call(proc::names);
+}
+
+Status name_lookup(const char *name, CapSlot slot) {
+  if (!name_ok(name) || !slot) return Status::invalid_arg;
+  Rpc rpc(names::lookup);
+  put_name(rpc, name);
+  rpc.receive_cap(slot);
+  return rpc.call(proc::names);
+}
+
+CapSlot slot_alloc() {
+  for (unsigned i = 0; i < slot_count; ++i) {
+    word &w = g_slot_map[i / bits];
+    const word bit = word(1) << (i % bits);
+    if (!(w & bit)) {
+      w |= bit;
+      return proc::first_free + i;
+    }
+  }
+  return 0;
+}
+
+void slot_free(CapSlot slot) {
+  if (slot < proc::first_free || slot >= proc::first_free + slot_count) return;
+  const unsigned i = unsigned(slot - proc::first_free);
+  g_slot_map[i / bits] &= ~(word(1) << (i % bits));
+}
+
+} // namespace arc

@@ -1,0 +1,253 @@
+// ServerCore: the type-independent half of the ArcServer framework (arc/server.hh): the
+// persistent request record, start-up decision, replay, the receive-dispatch-reply loop, deferred
+// replies, the framework's own labels (info, sessions) and panic.
+#include <arc/pdata.hh>
+#include <arc/process.hh>
+#include <arc/server.hh>
+#include <arc/transport.hh>
+
+#include <stdarg.h>
+#include <stdio.h>
+
+namespace arc {
+
+namespace {
+
+constexpr word state_magic = 0x53435241;   // "ARCS"
+
+// Everything the framework keeps across hot and warm restarts, in one place.
+struct FrameworkState {
+  word magic;              // state_magic once a server has started with this image
+  word starts;             // recoveries so far (Begin() with valid state)
+  word served;             // requests served
+  InFlight in_flight;
+  SessionTable sessions;
+  word panics;
+  char panic_msg[120];
+};
+ARC_PDATA FrameworkState g_fw = {};
+
+const char *g_name = "server";
+
+word checksum(const InFlight &f) {
+  word h = 2166136261u;
+  auto mix = [&h](word w) {
+    for (unsigned i = 0; i < sizeof(word); ++i) {
+      h ^= (w >> (8 * i)) & 0xff;
+      h *= 16777619u;
+    }
+  };
+  mix(f.state);
+  mix(f.badge);
+  mix(f.reply_slot);
+  mix(f.seq);
+  const unsigned n = Tag(f.mr[0]).untyped();
+  for (unsigned i = 0; i <= n && i < mr_count; ++i) mix(f.mr[i]);
+  return h;
+}
+
+bool in_flight_valid(const InFlight &f) {
+  if (f.state != InFlight::idle && f.state != InFlight::serving) return false;
+  if (Tag(f.mr[0]).untyped() >= mr_count) return false;
+  return f.check == checksum(f);
+}
+
+Request request_of(const InFlight &f) {
+  Request r;
+  const Tag tag(f.mr[0]);
+  r.label = tag.label();
+  r.badge = f.badge;
+  r.untyped = tag.untyped();
+  r.typed = tag.typed();
+  r.mr = f.mr;
+  r.seq = f.seq;
+  return r;
+}
+
+void commit_idle(InFlight &f) {
+  f.state = InFlight::idle;
+  f.check = checksum(f);
+}
+
+} // namespace
+
+InFlight &ServerCore::in_flight() { return g_fw.in_flight; }
+
+void ServerCore::SetReplySlot(CapSlot slot) {
+  InFlight &f = g_fw.in_flight;
+  if (!in_flight_valid(f)) return;   // leave a corrupt record corrupt: Begin() will see it
+  f.reply_slot = slot;
+  f.check = checksum(f);
+}
+SessionTable &ServerCore::sessions() { return g_fw.sessions; }
+
+void ServerCore::ResetPersistent() {
+  g_fw.in_flight = InFlight{};
+  commit_idle(g_fw.in_flight);
+  g_fw.sessions.Reset();
+  g_fw.served = 0;
+  g_fw.magic = state_magic;
+}
+
+void ServerCore::DiscardPersistent() { g_fw = FrameworkState{}; }
+
+bool ServerCore::Begin() {
+  g_name = name_;
+  const proc::Info *info = process_info();
+  if (g_fw.magic != state_magic) {
+    // Pristine .pdata: the first start, or a cold restart (the pager discarded our state).
+    start_kind_ = info && info->restarts ? StartKind::cold_restart : StartKind::first;
+    ResetPersistent();
+    return false;
+  }
+  if (!in_flight_valid(g_fw.in_flight) || !g_fw.sessions.Valid()) {
+    printf("[arcserver] %s: persistent state is corrupt: cold start\n", name_);
+    start_kind_ = StartKind::cold_restart;
+    ResetPersistent();
+    return false;
+  }
+  start_kind_ = StartKind::recovered;
+  ++g_fw.starts;
+  return true;
+}
+
+bool ServerCore::Framework(const Request &req, Reply &rep, Status *st) {
+  if (req.label < server_label::first || req.label > server_label::last) return false;
+  switch (req.label) {
+  case server_label::info: {
+    const proc::Info *info = process_info();
+    rep.put(my_pid());
+    rep.put(info ? info->restarts : 0);
+    rep.put(g_fw.served);
+    *st = Status::ok;
+    break;
+  }
+  case server_label::session_begin: {
+    word id = 0;
+    *st = req.untyped != 3 ? Status::invalid_arg
+                           : g_fw.sessions.Open(req.badge, req.arg(1), req.arg(2), req.arg(3), &id);
+    if (*st == Status::ok) rep.put(id);
+    break;
+  }
+  case server_label::session_end:
+    *st = req.untyped != 1 ? Status::invalid_arg : g_fw.sessions.Close(req.badge, req.arg(1));
+    break;
+  default:
+    *st = Status::invalid_arg;
+  }
+  return true;
+}
+
+bool ServerCore::Serve(DispatchFn fn, void *self, word badge) {
+  word *mr = transport::mr();
+  InFlight &f = g_fw.in_flight;
+  const Tag tag(mr[0]);
+  const unsigned n = tag.untyped() < mr_count ? tag.untyped() : mr_count - 1;
+  // Record first: from here on a restart replays this request.
+  for (unsigned i = 0; i <= n; ++i) f.mr[i] = mr[i];
+  f.badge = badge;
+  f.reply_slot = 0;
+  ++f.seq;
+  f.state = InFlight::serving;
+  f.check = checksum(f);
+
+  const Request req = request_of(f);
+  Reply rep(mr);
+  Status st;
+  if (!Framework(req, rep, &st)) st = fn(self, req, rep);
+  ++g_fw.served;
+  commit_idle(f);   // the commit point: the request is done
+  if (rep.deferred() || req.label == label::irq) return false;
+  rep.finish(st);
+  return true;
+}
+
+bool ServerCore::ReplayInFlight(DispatchFn fn, void *self) {
+  InFlight &f = g_fw.in_flight;
+  if (f.state != InFlight::serving) return false;
+  Request req = request_of(f);
+  req.replayed = true;
+  word *mr = transport::mr();
+  Reply rep(mr);
+  Status st;
+  if (!Framework(req, rep, &st)) st = fn(self, req, rep);
+  ++g_fw.served;
+  const CapSlot reply_slot = f.reply_slot;
+  f.reply_slot = 0;
+  commit_idle(f);
+  if (rep.deferred() || req.label == label::irq) return false;
+  rep.finish(st);
+  if (reply_slot) {   // a warm restart carried the caller's reply right over in a capability
+    transport::reply_to(reply_slot);
+    slot_free(reply_slot);
+    return false;
+  }
+  return true;        // the kernel still holds the pending reply right: reply_wait answers it
+}
+
+Status ServerCore::Loop(DispatchFn fn, void *self, bool reply_pending) {
+  word badge = 0;
+  for (;;) {
+    Status st = reply_pending ? transport::reply_wait(endpoint_, &badge)
+                              : transport::wait(endpoint_, &badge);
+    if (st == Status::no_partner || st == Status::timeout) {   // caller gave up; wait again
+      reply_pending = false;
+      continue;
+    }
+    if (st != Status::ok) return st;
+    reply_pending = Serve(fn, self, badge);
+  }
+}
+
+Status ServerCore::RegisterName(const char *name) { return name_register(name, endpoint_); }
+
+Status ServerCore::Defer(const Request &req, Reply &rep, Deferred &d) {
+  const CapSlot slot = slot_alloc();
+  if (!slot) return Status::busy;
+  const Status st = transport::save_reply(slot);
+  if (st != Status::ok) {
+    slot_free(slot);
+    return st;
+  }
+  d.slot = slot;
+  d.label = req.label;
+  d.badge = req.badge;
+  for (unsigned i = 0; i < 4; ++i) d.arg[i] = req.arg(i + 1);
+  rep.defer();
+  return Status::ok;
+}
+
+Status complete_deferred(Deferred &d, Status st, void (*fill)(Reply &, void *), void *ctx) {
+  if (!d.pending()) return Status::no_partner;
+  word *mr = transport::mr();
+  word saved[mr_count];
+  for (unsigned i = 0; i < mr_count; ++i) saved[i] = mr[i];
+  Reply rep(mr);
+  if (st == Status::ok) fill(rep, ctx);
+  rep.finish(st);
+  const Status sent = transport::reply_to(d.slot);
+  slot_free(d.slot);
+  d = Deferred{};
+  for (unsigned i = 0; i < mr_count; ++i) mr[i] = saved[i];
+  return sent;
+}
+
+[[noreturn]] void panic(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(g_fw.panic_msg, sizeof(g_fw.panic_msg), fmt, ap);
+  va_end(ap);
+  ++g_fw.panics;
+  printf("[panic] %s: %s\n", g_name, g_fw.panic_msg);
+  fflush(stdout);
+  // Crash on purpose: the fault goes to our pager, which applies the restart policy.
+  for (;;) __builtin_trap();
+}
+
+const char *last_panic(word *count) {
+  if (count) *count = g_fw.panics;
+  g_fw.panic_msg[sizeof(g_fw.panic_msg) - 1] = 0;
+  return g_fw.panic_msg;
+}
+
+} // namespace arc

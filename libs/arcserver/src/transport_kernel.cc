@@ -1,0 +1,27 @@
+// The framework's transport on Arc: the kernel's IPC through libs/arc (arc/transport.hh).
+#include <arc/sys.hh>
+#include <arc/transport.hh>
+
+namespace arc::transport {
+
+word *mr() { return utcb()->mr; }
+
+Status wait(CapSlot ep, word *badge) { return recv(ep, badge); }
+
+Status reply_wait(CapSlot ep, word *badge) { return arc::reply_wait(ep, badge); }
+
+Status reply_to(CapSlot reply_cap) {
+  const Status st = send(reply_cap, ipc::timeouts(ipc::t_zero, ipc::t_zero));
+  cap_delete(reply_cap);   // consumed by the send; make sure the slot is free for reuse
+  return st;
+}
+
+Status save_reply(CapSlot slot) {
+  return thread_ctl(boot_cap::thread, ThreadOp::save_reply, slot);   // proc::thread: our own
+}
+
+Status call(CapSlot ep, word timeouts) { return arc::ipc_raw(ipc::send | ipc::call, ep, 0, timeouts, nullptr); }
+
+void set_rcv_cap_slot(CapSlot slot) { utcb()->rcv_cap_slot = slot; }
+
+} // namespace arc::transport

@@ -1,0 +1,139 @@
+// The boot configuration (boot module `boot.cfg`): which servers the root task starts, with their
+// resources and restart policy. The format is described in docs/boot-config.md.
+//
+// parse() fills a Config made of fixed-capacity arrays (no allocation, no system calls). A line
+// that is malformed is reported to the ErrorSink with its line number and skipped as a whole; the
+// rest of the file is still parsed, so one typo does not hide the other errors.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+namespace bootcfg {
+
+constexpr unsigned max_servers = 32;
+constexpr unsigned max_port_ranges = 8;
+constexpr unsigned max_irqs = 4;
+constexpr unsigned max_mem_ranges = 4;
+constexpr unsigned max_args = 8;
+constexpr unsigned max_afters = 8;
+constexpr unsigned max_restart_kinds = 4;
+constexpr unsigned max_settings = 16;
+constexpr unsigned max_name_len = 23;    // server names and setting keys: [a-z0-9_-]{1,23}
+constexpr unsigned max_string_len = 63;  // program, arguments, setting values
+constexpr unsigned max_tokens = 48;      // per line
+constexpr unsigned max_irq = 255;
+constexpr unsigned max_port = 0xffff;
+constexpr uint64_t mem_limit = 1ull << 32;  // device memory lies below 4 GiB
+constexpr uint32_t page_size = 4096;
+
+enum class RestartKind : uint8_t { hot, warm, cold, group };
+enum class OnExhausted : uint8_t { stop, domain, reboot };
+
+const char *name_of(RestartKind k);
+const char *name_of(OnExhausted e);
+
+struct PortRange {
+  uint16_t first, last;  // inclusive
+};
+struct MemRange {
+  uint64_t base, end;  // [base, end), both page-aligned
+};
+
+// Bits of Server::given: which keys the line wrote (everything else holds its default).
+enum Given : uint32_t {
+  given_prio = 1u << 0,
+  given_restart = 1u << 1,
+  given_intensity = 1u << 2,
+  given_backoff = 1u << 3,
+  given_on_exhausted = 1u << 4,
+  given_heartbeat = 1u << 5,
+  given_deadline = 1u << 6,
+  given_quota = 1u << 7,
+};
+
+// Defaults of keys a line does not write.
+constexpr uint8_t default_prio = 100;
+constexpr uint32_t default_intensity_restarts = 5;
+constexpr uint32_t default_intensity_ms = 10000;
+
+struct Server {
+  char name[max_name_len + 1];
+  char program[max_string_len + 1];
+  unsigned line;  // where it was declared
+
+  PortRange ports[max_port_ranges];
+  uint8_t nports;
+  uint8_t irqs[max_irqs];
+  uint8_t nirqs;
+  MemRange mem[max_mem_ranges];
+  uint8_t nmem;
+
+  uint8_t prio;                                // 0..254
+  RestartKind restart[max_restart_kinds];      // kinds to try, in order; none: not restarted
+  uint8_t nrestart;
+  uint32_t intensity_restarts;                 // at most this many restarts ...
+  uint32_t intensity_ms;                       // ... within this many milliseconds
+  uint32_t backoff_ms;                         // between attempts; 0: none
+  OnExhausted on_exhausted;
+  uint32_t heartbeat_ms;                       // 0: no heartbeat supervision
+  uint32_t deadline_ms;                        // 0: requests have no time bound
+  uint32_t quota_kib;                          // 0: no memory quota
+
+  uint8_t after[max_afters];                   // indices into Config::servers
+  char after_names[max_afters][max_name_len + 1];  // the same servers by name
+  uint8_t nafter;
+
+  char args[max_args][max_string_len + 1];     // after `--`; argv[0] is not included
+  uint8_t nargs;
+
+  uint32_t given;                              // Given bits
+};
+
+struct Setting {
+  char key[max_name_len + 1];
+  char value[max_string_len + 1];
+  unsigned line;
+};
+
+struct Config {
+  Server servers[max_servers];
+  unsigned nservers;
+  Setting settings[max_settings];
+  unsigned nsettings;
+  // A start order that honours every `after` (each server after the ones it names); the relative
+  // order of independent servers is the order of the file.
+  uint8_t order[max_servers];
+
+  const Server *find(const char *name) const;  // null when absent
+  int index_of(const char *name) const;        // -1 when absent
+  const char *setting(const char *key) const;  // null when absent
+};
+
+constexpr unsigned max_message_len = 95;
+struct Error {
+  unsigned line;                            // 1-based; 0 for whole-file errors
+  char text[max_message_len + 1];           // "boot.cfg:7: unknown key 'prot'"
+};
+
+// Receives the errors. The default implementation keeps the first `capacity` errors and counts all;
+// derive and override report() to print them as they come.
+class ErrorSink {
+public:
+  static constexpr unsigned capacity = 16;
+  virtual void report(const Error &e);
+  unsigned count() const { return total; }
+  unsigned stored() const { return total < capacity ? total : capacity; }
+  const Error &operator[](unsigned i) const { return kept[i]; }
+
+protected:
+  unsigned total = 0;
+  Error kept[capacity];
+};
+
+// Parses `len` bytes of `text` (need not be NUL-terminated; a NUL byte is an invalid character) into
+// `out`, which is reset first. `errors` may be null. Returns the number of errors reported
+// (0: the whole file was understood). `filename` prefixes the messages.
+unsigned parse(const char *text, size_t len, Config &out, ErrorSink *errors,
+               const char *filename = "boot.cfg");
+
+} // namespace bootcfg

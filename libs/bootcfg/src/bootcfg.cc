@@ -1,0 +1,622 @@
+// The boot configuration parser. Everything is bounded by the input length and the fixed
+// capacities of Config; no byte outside [text, text + len) is read.
+#include "bootcfg/bootcfg.hh"
+
+namespace bootcfg {
+
+namespace {
+
+// ---- small string helpers (no C library needed)
+
+size_t slen(const char *s) {
+  size_t n = 0;
+  while (s[n]) ++n;
+  return n;
+}
+
+bool seq(const char *a, const char *b) {
+  while (*a && *a == *b) ++a, ++b;
+  return *a == *b;
+}
+
+// A token: a view of the line, or of a quoted string (without the quotes, escapes not yet undone).
+struct Token {
+  const char *p;
+  size_t n;
+  bool quoted;
+};
+
+bool teq(const Token &t, const char *s) {
+  if (t.quoted) return false;
+  size_t i = 0;
+  for (; i < t.n; ++i)
+    if (s[i] != t.p[i]) return false;
+  return s[i] == 0;
+}
+
+// Copies the token's text (escapes undone) into dst[cap]; false when longer than cap - 1.
+bool copy_token(const Token &t, char *dst, size_t cap) {
+  size_t o = 0;
+  for (size_t i = 0; i < t.n; ++i) {
+    char c = t.p[i];
+    if (t.quoted && c == '\\' && i + 1 < t.n) c = t.p[++i];
+    if (o + 1 >= cap) return false;
+    dst[o++] = c;
+  }
+  dst[o] = 0;
+  return true;
+}
+
+// ---- error messages
+
+class Message {
+public:
+  Message(const char *file, unsigned line) {
+    str(file);
+    if (line) {
+      put(':');
+      num(line);
+    }
+    str(": ");
+  }
+  Message &str(const char *s) {
+    while (*s) put(*s++);
+    return *this;
+  }
+  Message &num(uint64_t v) {
+    char d[24];
+    int n = 0;
+    do d[n++] = char('0' + v % 10); while (v /= 10);
+    while (n) put(d[--n]);
+    return *this;
+  }
+  // 'text' quoted, non-printable bytes shown as '?', long tokens cut with "...".
+  Message &quote(const char *p, size_t n) {
+    put('\'');
+    const size_t shown = n > 32 ? 29 : n;
+    for (size_t i = 0; i < shown; ++i) put(p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '?');
+    if (shown < n) str("...");
+    put('\'');
+    return *this;
+  }
+  Message &quote(const Token &t) { return quote(t.p, t.n); }
+  Message &quote(const char *s) { return quote(s, slen(s)); }
+  Error error;
+
+private:
+  unsigned len = 0;
+  void put(char c) {
+    if (len < max_message_len) error.text[len++] = c;
+    error.text[len] = 0;
+  }
+};
+
+// ---- numbers
+
+constexpr uint64_t no_number = ~0ull;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+int hex_value(char c) {
+  if (is_digit(c)) return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Parses a decimal or 0x-hex number from [p, p + n); *used is how many bytes it took. Returns
+// no_number when there are no digits or the value does not fit in 63 bits.
+uint64_t parse_number_prefix(const char *p, size_t n, size_t *used) {
+  size_t i = 0;
+  uint64_t v = 0;
+  const uint64_t limit = (1ull << 63) - 1;
+  if (n >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+    i = 2;
+    const size_t start = i;
+    for (; i < n && hex_value(p[i]) >= 0; ++i) {
+      if (v > (limit >> 4)) return no_number;
+      v = v << 4 | uint64_t(hex_value(p[i]));
+    }
+    if (i == start) return no_number;
+  } else {
+    for (; i < n && is_digit(p[i]); ++i) {
+      const uint64_t d = uint64_t(p[i] - '0');
+      if (v > (limit - d) / 10) return no_number;
+      v = v * 10 + d;
+    }
+    if (i == 0) return no_number;
+  }
+  *used = i;
+  return v;
+}
+
+// The whole of [p, p + n) is a number.
+uint64_t parse_number(const char *p, size_t n) {
+  size_t used = 0;
+  const uint64_t v = parse_number_prefix(p, n, &used);
+  return v != no_number && used == n ? v : no_number;
+}
+
+bool suffix_is(const char *p, size_t n, const char *s) {
+  const size_t k = slen(s);
+  if (n != k) return false;
+  for (size_t i = 0; i < k; ++i)
+    if (p[i] != s[i]) return false;
+  return true;
+}
+
+// "250ms", "10s" -> milliseconds (fits in 32 bits); no_number otherwise. *unit_missing is set when
+// the text is a bare number.
+uint64_t parse_duration(const char *p, size_t n, bool *unit_missing) {
+  size_t used = 0;
+  const uint64_t v = parse_number_prefix(p, n, &used);
+  *unit_missing = false;
+  if (v == no_number) return no_number;
+  uint64_t ms;
+  if (suffix_is(p + used, n - used, "ms")) ms = v;
+  else if (suffix_is(p + used, n - used, "s")) ms = v > 0xffffffffull ? no_number : v * 1000;
+  else {
+    *unit_missing = used == n;
+    return no_number;
+  }
+  return ms <= 0xffffffffull ? ms : no_number;
+}
+
+// ---- names
+
+bool valid_name(const char *s) {
+  size_t n = 0;
+  for (; s[n]; ++n) {
+    const char c = s[n];
+    if (!(is_digit(c) || (c >= 'a' && c <= 'z') || c == '_' || c == '-')) return false;
+  }
+  return n >= 1 && n <= max_name_len;
+}
+
+// ---- the parser proper
+
+class Parser {
+public:
+  Parser(Config &out, ErrorSink *errors, const char *file, unsigned line)
+      : cfg(out), sink(errors), file(file), line(line) {}
+
+  unsigned errors = 0;
+
+  Message msg() { return Message(file, line); }
+  void report(Message &m) {
+    m.error.line = line;
+    ++errors;
+    if (sink) sink->report(m.error);
+  }
+  // Reports "<what> 'token'" and returns false, for `return fail(...)`.
+  bool fail(const char *what) {
+    Message m = msg();
+    m.str(what);
+    report(m);
+    return false;
+  }
+  bool fail(const char *what, const Token &t, const char *after = "") {
+    Message m = msg();
+    m.str(what).str(" ").quote(t).str(after);
+    report(m);
+    return false;
+  }
+
+  void set_line(unsigned l) { line = l; }
+
+  // Tokenizes [p, p + n) (one line, without its newline). False (reported) on a malformed line.
+  bool tokenize(const char *p, size_t n) {
+    ntokens = 0;
+    size_t i = 0;
+    for (size_t k = 0; k < n; ++k) {
+      const unsigned char c = static_cast<unsigned char>(p[k]);
+      if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) return fail("invalid character");
+    }
+    for (;;) {
+      while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r')) ++i;
+      if (i == n || p[i] == '#') return true;
+      if (ntokens == max_tokens) return fail("too many words on the line");
+      Token &t = tokens[ntokens++];
+      if (p[i] == '"') {
+        const size_t start = ++i;
+        while (i < n && p[i] != '"') i += p[i] == '\\' && i + 1 < n ? 2 : 1;
+        if (i >= n) return fail("unterminated quote");
+        t = {p + start, i - start, true};
+        ++i;
+        if (i < n && p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '#')
+          return fail("missing space after closing quote");
+      } else {
+        const size_t start = i;
+        while (i < n && p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '#') {
+          if (p[i] == '"') return fail("quote inside a word");
+          ++i;
+        }
+        t = {p + start, i - start, false};
+      }
+    }
+  }
+
+  void line_done() {
+    if (!ntokens) return;
+    if (teq(tokens[0], "server")) server_line();
+    else if (teq(tokens[0], "set")) set_line();
+    else fail("unknown directive", tokens[0]);
+  }
+
+  // After all lines: resolve `after` names, compute the start order.
+  void finish();
+
+private:
+  Config &cfg;
+  ErrorSink *sink;
+  const char *file;
+  unsigned line;
+  Token tokens[max_tokens];
+  unsigned ntokens = 0;
+
+  void set_line();
+  void server_line();
+  bool key_value(Server &s, const Token &key, const Token &value, uint32_t &seen);
+  bool parse_ports(Server &s, const char *p, size_t n);
+  bool parse_irqs(Server &s, const char *p, size_t n);
+  bool parse_mem(Server &s, const char *p, size_t n);
+  bool parse_restart(Server &s, const char *p, size_t n);
+  bool parse_after(Server &s, const char *p, size_t n);
+  bool parse_ms(const char *key, const char *p, size_t n, uint32_t *out);
+};
+
+void Parser::set_line() {
+  if (ntokens < 3) return void(fail("'set' needs a key and a value"));
+  if (ntokens > 3) return void(fail("unexpected word after the value", tokens[3]));
+  Setting st{};
+  st.line = line;
+  if (tokens[1].quoted || !copy_token(tokens[1], st.key, sizeof st.key) || !valid_name(st.key))
+    return void(fail("bad setting name", tokens[1]));
+  if (!copy_token(tokens[2], st.value, sizeof st.value))
+    return void(fail("value too long", tokens[2]));
+  if (cfg.setting(st.key)) return void(fail("duplicate setting", tokens[1]));
+  if (cfg.nsettings == max_settings) return void(fail("too many settings"));
+  cfg.settings[cfg.nsettings++] = st;
+}
+
+void Parser::server_line() {
+  if (ntokens < 2) return void(fail("'server' needs a name and a program"));
+  if (cfg.nservers == max_servers) return void(fail("too many servers"));
+  const unsigned index = cfg.nservers;
+  Server &s = cfg.servers[index];
+  s = Server{};
+  s.line = line;
+  s.prio = default_prio;
+  s.intensity_restarts = default_intensity_restarts;
+  s.intensity_ms = default_intensity_ms;
+  s.on_exhausted = OnExhausted::stop;
+  if (tokens[1].quoted || !copy_token(tokens[1], s.name, sizeof s.name))
+    return void(fail("bad server name", tokens[1]));
+  if (!valid_name(s.name)) return void(fail("bad server name", tokens[1]));
+  if (cfg.index_of(s.name) >= 0) return void(fail("duplicate server", tokens[1]));
+  if (ntokens < 3 || teq(tokens[2], "--") || tokens[2].n == 0)
+    return void(fail("missing program for server", tokens[1]));
+  {
+    // The program is the word after the name; `key=value` there means the program was forgotten.
+    const Token &t = tokens[2];
+    bool has_eq = false;
+    for (size_t i = 0; !t.quoted && i < t.n; ++i) has_eq |= t.p[i] == '=';
+    if (has_eq) return void(fail("missing program for server", tokens[1]));
+    if (!copy_token(t, s.program, sizeof s.program)) return void(fail("program name too long", t));
+  }
+  uint32_t seen = 0;
+  unsigned i = 3;
+  for (; i < ntokens; ++i) {
+    const Token &t = tokens[i];
+    if (teq(t, "--")) break;
+    size_t eq = 0;
+    while (eq < t.n && t.p[eq] != '=') ++eq;
+    if (t.quoted || eq == t.n) return void(fail("expected key=value, got", t));
+    const Token key{t.p, eq, false}, value{t.p + eq + 1, t.n - eq - 1, false};
+    if (value.n == 0) return void(fail("empty value for", key));
+    if (!key_value(s, key, value, seen)) return;
+  }
+  if (i < ntokens) {
+    for (++i; i < ntokens; ++i) {
+      if (s.nargs == max_args) return void(fail("too many arguments"));
+      if (!copy_token(tokens[i], s.args[s.nargs], sizeof s.args[0]))
+        return void(fail("argument too long", tokens[i]));
+      ++s.nargs;
+    }
+  }
+  ++cfg.nservers;
+}
+
+bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t &seen) {
+  const char *p = value.p;
+  const size_t n = value.n;
+  // Keys that may appear once.
+  struct Once {
+    const char *name;
+    uint32_t bit;
+  };
+  static const Once once[] = {
+      {"prio", given_prio},         {"restart", given_restart},
+      {"intensity", given_intensity}, {"backoff", given_backoff},
+      {"on-exhausted", given_on_exhausted}, {"heartbeat", given_heartbeat},
+      {"deadline", given_deadline}, {"quota", given_quota},
+  };
+  for (const Once &o : once) {
+    if (!teq(key, o.name)) continue;
+    if (seen & o.bit) return fail("duplicate key", key);
+    seen |= o.bit;
+    s.given |= o.bit;
+  }
+
+  if (teq(key, "ports")) return parse_ports(s, p, n);
+  if (teq(key, "irq")) return parse_irqs(s, p, n);
+  if (teq(key, "mem")) return parse_mem(s, p, n);
+  if (teq(key, "after")) return parse_after(s, p, n);
+  if (teq(key, "restart")) return parse_restart(s, p, n);
+  if (teq(key, "backoff")) return parse_ms("backoff", p, n, &s.backoff_ms);
+  if (teq(key, "heartbeat")) return parse_ms("heartbeat", p, n, &s.heartbeat_ms);
+  if (teq(key, "deadline")) return parse_ms("deadline", p, n, &s.deadline_ms);
+  if (teq(key, "prio")) {
+    const uint64_t v = parse_number(p, n);
+    if (v == no_number) return fail("bad number", value);
+    if (v > 254) return fail("priority out of range (0..254):", value);
+    s.prio = uint8_t(v);
+    return true;
+  }
+  if (teq(key, "on-exhausted")) {
+    if (suffix_is(p, n, "stop")) s.on_exhausted = OnExhausted::stop;
+    else if (suffix_is(p, n, "domain")) s.on_exhausted = OnExhausted::domain;
+    else if (suffix_is(p, n, "reboot")) s.on_exhausted = OnExhausted::reboot;
+    else return fail("unknown on-exhausted action", value);
+    return true;
+  }
+  if (teq(key, "intensity")) {
+    size_t slash = 0;
+    while (slash < n && p[slash] != '/') ++slash;
+    if (slash == n) return fail("intensity is R/T (restarts/window), got", value);
+    const uint64_t r = parse_number(p, slash);
+    if (r == no_number || r > 0xffffffffull) return fail("bad number", Token{p, slash, false});
+    bool unit_missing;
+    const uint64_t t = parse_duration(p + slash + 1, n - slash - 1, &unit_missing);
+    if (t == no_number)
+      return fail(unit_missing ? "missing unit (ms or s) in" : "bad duration", value);
+    if (t == 0) return fail("intensity window must not be zero:", value);
+    s.intensity_restarts = uint32_t(r);
+    s.intensity_ms = uint32_t(t);
+    return true;
+  }
+  if (teq(key, "quota")) {
+    size_t used = 0;
+    const uint64_t v = parse_number_prefix(p, n, &used);
+    if (v == no_number) return fail("bad number", value);
+    uint64_t kib;
+    if (suffix_is(p + used, n - used, "KiB")) kib = v;
+    else if (suffix_is(p + used, n - used, "MiB")) kib = v > (1ull << 40) ? no_number : v * 1024;
+    else return fail("quota needs a unit (KiB or MiB):", value);
+    if (kib == no_number || kib > 0xffffffffull) return fail("quota too large:", value);
+    s.quota_kib = uint32_t(kib);
+    return true;
+  }
+  return fail("unknown key", key);
+}
+
+bool Parser::parse_ms(const char *key, const char *p, size_t n, uint32_t *out) {
+  bool unit_missing;
+  const uint64_t v = parse_duration(p, n, &unit_missing);
+  if (v == no_number) {
+    Message m = msg();
+    m.str(unit_missing ? "missing unit (ms or s) in " : "bad duration for ").str(key).str(": ");
+    m.quote(p, n);
+    report(m);
+    return false;
+  }
+  *out = uint32_t(v);
+  return true;
+}
+
+// Calls item(p, n) for each comma-separated part of [p, p + n); false on an empty part or when
+// item fails.
+template <typename F> bool each_item(Parser &ps, const char *p, size_t n, F item) {
+  size_t start = 0;
+  for (size_t i = 0; i <= n; ++i) {
+    if (i < n && p[i] != ',') continue;
+    if (i == start) return ps.fail("empty list element");
+    if (!item(p + start, i - start)) return false;
+    start = i + 1;
+  }
+  return true;
+}
+
+// "A-B" or "A" -> [a, b]; false (not reported) on a syntax or number error.
+bool parse_range(const char *p, size_t n, uint64_t *a, uint64_t *b, bool single_ok) {
+  size_t dash = 0;
+  while (dash < n && p[dash] != '-') ++dash;
+  if (dash == n) {
+    if (!single_ok) return false;
+    *a = *b = parse_number(p, n);
+    return *a != no_number;
+  }
+  *a = parse_number(p, dash);
+  *b = parse_number(p + dash + 1, n - dash - 1);
+  return *a != no_number && *b != no_number;
+}
+
+bool Parser::parse_ports(Server &s, const char *p, size_t n) {
+  return each_item(*this, p, n, [&](const char *q, size_t m) {
+    uint64_t a, b;
+    const Token t{q, m, false};
+    if (!parse_range(q, m, &a, &b, true)) return fail("bad port range", t);
+    if (a > b) return fail("reversed port range", t);
+    if (b > max_port) return fail("port out of range (max 0xffff):", t);
+    if (s.nports == max_port_ranges) return fail("too many port ranges");
+    s.ports[s.nports++] = {uint16_t(a), uint16_t(b)};
+    return true;
+  });
+}
+
+bool Parser::parse_irqs(Server &s, const char *p, size_t n) {
+  return each_item(*this, p, n, [&](const char *q, size_t m) {
+    const Token t{q, m, false};
+    const uint64_t v = parse_number(q, m);
+    if (v == no_number) return fail("bad number", t);
+    if (v > max_irq) return fail("irq out of range (max 255):", t);
+    for (unsigned i = 0; i < s.nirqs; ++i)
+      if (s.irqs[i] == v) return fail("duplicate irq", t);
+    if (s.nirqs == max_irqs) return fail("too many irqs");
+    s.irqs[s.nirqs++] = uint8_t(v);
+    return true;
+  });
+}
+
+bool Parser::parse_mem(Server &s, const char *p, size_t n) {
+  return each_item(*this, p, n, [&](const char *q, size_t m) {
+    uint64_t a, b;
+    const Token t{q, m, false};
+    if (!parse_range(q, m, &a, &b, false)) return fail("bad memory range (BASE-END)", t);
+    if ((a | b) & (page_size - 1)) return fail("memory range not page-aligned:", t);
+    if (a >= b) return fail("reversed or empty memory range", t);
+    if (b > mem_limit) return fail("memory range above 4 GiB:", t);
+    if (s.nmem == max_mem_ranges) return fail("too many memory ranges");
+    s.mem[s.nmem++] = {a, b};
+    return true;
+  });
+}
+
+bool Parser::parse_restart(Server &s, const char *p, size_t n) {
+  return each_item(*this, p, n, [&](const char *q, size_t m) {
+    const Token t{q, m, false};
+    RestartKind k;
+    if (suffix_is(q, m, "hot")) k = RestartKind::hot;
+    else if (suffix_is(q, m, "warm")) k = RestartKind::warm;
+    else if (suffix_is(q, m, "cold")) k = RestartKind::cold;
+    else if (suffix_is(q, m, "group")) k = RestartKind::group;
+    else return fail("unknown restart kind", t);
+    for (unsigned i = 0; i < s.nrestart; ++i)
+      if (s.restart[i] == k) return fail("restart kind listed twice:", t);
+    s.restart[s.nrestart++] = k;  // four distinct kinds fit
+    return true;
+  });
+}
+
+bool Parser::parse_after(Server &s, const char *p, size_t n) {
+  return each_item(*this, p, n, [&](const char *q, size_t m) {
+    const Token t{q, m, false};
+    char name[max_name_len + 1];
+    if (!copy_token(t, name, sizeof name) || !valid_name(name)) return fail("bad server name", t);
+    if (seq(name, s.name)) return fail("server cannot start after itself:", t);
+    for (unsigned i = 0; i < s.nafter; ++i)
+      if (seq(s.after_names[i], name)) return fail("duplicate after", t);
+    if (s.nafter == max_afters) return fail("too many 'after' entries");
+    copy_token(t, s.after_names[s.nafter++], max_name_len + 1);
+    return true;
+  });
+}
+
+void Parser::finish() {
+  // Resolve names; a dangling reference is reported and dropped (the server still starts).
+  for (unsigned i = 0; i < cfg.nservers; ++i) {
+    Server &s = cfg.servers[i];
+    set_line(s.line);
+    unsigned kept = 0;
+    for (unsigned k = 0; k < s.nafter; ++k) {
+      const int j = cfg.index_of(s.after_names[k]);
+      if (j < 0) {
+        Message m = msg();
+        m.str("server ").quote(s.name).str(" starts after unknown server ").quote(s.after_names[k]);
+        report(m);
+        continue;
+      }
+      if (kept != k) copy_token(Token{s.after_names[k], slen(s.after_names[k]), false},
+                                s.after_names[kept], max_name_len + 1);
+      s.after[kept++] = uint8_t(j);
+    }
+    s.nafter = uint8_t(kept);
+  }
+  // Start order (Kahn). A cycle is reported at its first server, whose `after`s are dropped.
+  bool placed[max_servers] = {};
+  unsigned done = 0;
+  while (done < cfg.nservers) {
+    bool progress = false;
+    for (unsigned i = 0; i < cfg.nservers; ++i) {
+      if (placed[i]) continue;
+      bool ready = true;
+      for (unsigned k = 0; k < cfg.servers[i].nafter; ++k) ready &= placed[cfg.servers[i].after[k]];
+      if (!ready) continue;
+      placed[i] = true;
+      cfg.order[done++] = uint8_t(i);
+      progress = true;
+    }
+    if (progress) continue;
+    for (unsigned i = 0; i < cfg.nservers; ++i) {
+      if (placed[i]) continue;
+      Server &s = cfg.servers[i];
+      set_line(s.line);
+      Message m = msg();
+      m.str("dependency cycle through server ").quote(s.name);
+      report(m);
+      s.nafter = 0;
+      break;
+    }
+  }
+}
+
+} // namespace
+
+const char *name_of(RestartKind k) {
+  switch (k) {
+  case RestartKind::hot: return "hot";
+  case RestartKind::warm: return "warm";
+  case RestartKind::cold: return "cold";
+  case RestartKind::group: return "group";
+  }
+  return "?";
+}
+
+const char *name_of(OnExhausted e) {
+  switch (e) {
+  case OnExhausted::stop: return "stop";
+  case OnExhausted::domain: return "domain";
+  case OnExhausted::reboot: return "reboot";
+  }
+  return "?";
+}
+
+void ErrorSink::report(const Error &e) {
+  if (total < capacity) kept[total] = e;
+  ++total;
+}
+
+int Config::index_of(const char *name) const {
+  for (unsigned i = 0; i < nservers; ++i)
+    if (seq(servers[i].name, name)) return int(i);
+  return -1;
+}
+
+const Server *Config::find(const char *name) const {
+  const int i = index_of(name);
+  return i < 0 ? nullptr : &servers[i];
+}
+
+const char *Config::setting(const char *key) const {
+  for (unsigned i = 0; i < nsettings; ++i)
+    if (seq(settings[i].key, key)) return settings[i].value;
+  return nullptr;
+}
+
+unsigned parse(const char *text, size_t len, Config &out, ErrorSink *errors, const char *filename) {
+  out.nservers = 0;
+  out.nsettings = 0;
+  Parser ps(out, errors, filename ? filename : "boot.cfg", 0);
+  size_t start = 0;
+  unsigned line = 0;
+  while (start < len) {
+    size_t end = start;
+    while (end < len && text[end] != '\n') ++end;
+    ps.set_line(++line);
+    if (ps.tokenize(text + start, end - start)) ps.line_done();
+    start = end + 1;
+  }
+  ps.finish();
+  return ps.errors;
+}
+
+} // namespace bootcfg

@@ -1,0 +1,210 @@
+// msh commands: help, echo, ps, servers, start, kill, mem, uptime. System state comes from the
+// root task (arc/proto/root.hh; replies: MR1 status, MR2.. results).
+#include "msh.hh"
+
+#include <arc/message.hh>
+#include <arc/process.hh>
+#include <arc/proto/root.hh>
+#include <arc/sys.hh>
+
+#include <stdio.h>
+#include <string.h>
+
+namespace msh {
+
+namespace {
+
+using arc::Rpc;
+using arc::Status;
+using arc::word;
+
+struct Command {
+  const char *name;
+  const char *usage;
+  const char *help;
+  unsigned min_args, max_args;   // not counting the command itself
+  void (*fn)(unsigned argc, char **argv);
+};
+
+const char *state_name(word s) {
+  switch (arc::root::PState(s)) {
+  case arc::root::PState::starting: return "starting";
+  case arc::root::PState::running: return "running";
+  case arc::root::PState::exited: return "exited";
+  case arc::root::PState::failed: return "failed";
+  }
+  return "?";
+}
+
+void failed(const char *what, Status st) { out("msh: %s: %s\n", what, arc::status_name(st)); }
+
+void cmd_help(unsigned, char **);
+
+void cmd_echo(unsigned argc, char **argv) {
+  for (unsigned i = 1; i < argc; ++i) out("%s%s", i > 1 ? " " : "", argv[i]);
+  out("\n");
+}
+
+void cmd_ps(unsigned, char **) {
+  out("  PID STATE     PAGES  PDATA  RESTARTS NAME\n");
+  for (word i = 0;; ++i) {
+    Rpc rpc(arc::root::ps);
+    rpc.put(i);
+    const Status st = rpc.call(arc::proc::root);
+    if (st == Status::invalid_arg) return;   // past the last process
+    if (st != Status::ok) return failed("ps", st);
+    char name[32];
+    rpc.result_string(5, 6, name, sizeof(name));
+    char pages[16], pdata[16];
+    const word none = ~word(0);
+    if (rpc.result(2) == none) strcpy(pages, "-");
+    else snprintf(pages, sizeof(pages), "%lu", rpc.result(2));
+    if (rpc.result(3) == none) strcpy(pdata, "-");
+    else snprintf(pdata, sizeof(pdata), "%lu", rpc.result(3));
+    out("%5lu %-9s %6s %6s %9lu %s\n", rpc.result(0), state_name(rpc.result(1)), pages, pdata,
+        rpc.result(4), name);
+  }
+}
+
+void cmd_servers(unsigned, char **) {
+  out("NAME             PROGRAM          PID  RESTARTS\n");
+  for (word i = 0;; ++i) {
+    Rpc rpc(arc::root::servers);
+    rpc.put(i);
+    const Status st = rpc.call(arc::proc::root);
+    if (st == Status::invalid_arg) return;
+    if (st != Status::ok) return failed("servers", st);
+    char text[72];
+    rpc.result_string(2, 16, text, sizeof(text));
+    char *program = strchr(text, ' ');
+    if (program) *program++ = 0;
+    char pid[16];
+    if (rpc.result(0)) snprintf(pid, sizeof(pid), "%lu", rpc.result(0));
+    else strcpy(pid, "-");
+    out("%-16s %-16s %4s %9lu\n", text, program ? program : "", pid, rpc.result(1));
+  }
+}
+
+void cmd_start(unsigned argc, char **argv) {
+  char line[200];
+  unsigned n = 0;
+  for (unsigned i = 1; i < argc; ++i) {
+    const unsigned len = unsigned(strlen(argv[i]));
+    if (n + len + 2 > sizeof(line)) {
+      out("msh: start: command line too long (at most %u characters)\n", unsigned(sizeof(line) - 1));
+      return;
+    }
+    if (i > 1) line[n++] = ' ';
+    memcpy(line + n, argv[i], len);
+    n += len;
+  }
+  line[n] = 0;
+  Rpc rpc(arc::root::spawn);
+  rpc.put_string(line, arc::words_for(n + 1));
+  const Status st = rpc.call(arc::proc::root);
+  if (st != Status::ok) {
+    out("msh: start: cannot start '%s': %s\n", argv[1], arc::status_name(st));
+    return;
+  }
+  out("started %s: pid %lu\n", argv[1], rpc.result(0));
+}
+
+void cmd_kill(unsigned, char **argv) {
+  word pid;
+  if (!parse_number(argv[1], &pid) || pid == 0) {
+    out("msh: kill: '%s' is not a process id\n", argv[1]);
+    return;
+  }
+  Rpc rpc(arc::root::kill);
+  rpc.put(pid);
+  const Status st = rpc.call(arc::proc::root);
+  if (st == Status::invalid_arg) out("msh: kill: no running process %lu (or not allowed)\n", pid);
+  else if (st != Status::ok) failed("kill", st);
+  else out("killed %lu\n", pid);
+}
+
+void cmd_mem(unsigned, char **) {
+  Rpc rpc(arc::root::mem);
+  const Status st = rpc.call(arc::proc::root);
+  if (st != Status::ok) return failed("mem", st);
+  const word total = rpc.result(0), free_frames = rpc.result(1), used = rpc.result(2);
+  out("memory: %lu frames (%lu KiB) total, %lu free (%lu KiB), %lu held by processes\n", total,
+      total * 4, free_frames, free_frames * 4, used);
+}
+
+void cmd_uptime(unsigned, char **) {
+  const arc::Result r = arc::syscall(arc::Sys::kdebug, word(arc::KdOp::ticks));
+  if (!r.ok()) return failed("uptime", r.status);
+  const unsigned long long ms = (unsigned long long)r.r[0] * (r.r[1] ? r.r[1] : 1);
+  out("up %llu.%03llu s (%lu ticks of %lu ms)\n", ms / 1000, ms % 1000, r.r[0], r.r[1]);
+}
+
+const Command commands[] = {
+    {"help", "help", "this list", 0, 1, cmd_help},
+    {"echo", "echo [words]", "print the words", 0, max_args - 1, cmd_echo},
+    {"ps", "ps", "processes, their pages and restarts", 0, 0, cmd_ps},
+    {"servers", "servers", "servers of the boot configuration", 0, 0, cmd_servers},
+    {"start", "start <program> [args]", "start a program from the boot modules", 1, max_args - 1,
+     cmd_start},
+    {"kill", "kill <pid>", "end a process", 1, 1, cmd_kill},
+    {"mem", "mem", "physical memory", 0, 0, cmd_mem},
+    {"uptime", "uptime", "time since boot", 0, 0, cmd_uptime},
+};
+
+void cmd_help(unsigned, char **) {
+  for (const Command &c : commands) out("  %-24s %s\n", c.usage, c.help);
+}
+
+} // namespace
+
+unsigned split(char *line, char **argv) {
+  unsigned argc = 0;
+  char *p = line;
+  for (;;) {
+    while (*p == ' ' || *p == '\t') *p++ = 0;
+    if (!*p || argc == max_args) break;
+    argv[argc++] = p;
+    while (*p && *p != ' ' && *p != '\t') ++p;
+  }
+  argv[argc] = nullptr;
+  return argc;
+}
+
+bool parse_number(const char *s, word *value) {
+  word v = 0;
+  unsigned base = 10;
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    base = 16;
+    s += 2;
+  }
+  if (!*s) return false;
+  for (; *s; ++s) {
+    unsigned d;
+    if (*s >= '0' && *s <= '9') d = unsigned(*s - '0');
+    else if (base == 16 && *s >= 'a' && *s <= 'f') d = unsigned(*s - 'a' + 10);
+    else if (base == 16 && *s >= 'A' && *s <= 'F') d = unsigned(*s - 'A' + 10);
+    else return false;
+    if (v > (~word(0) - d) / base) return false;
+    v = v * base + d;
+  }
+  *value = v;
+  return true;
+}
+
+void run(char *line) {
+  char *argv[max_args + 1];
+  const unsigned argc = split(line, argv);
+  if (!argc) return;
+  for (const Command &c : commands) {
+    if (strcmp(c.name, argv[0]) != 0) continue;
+    if (argc - 1 < c.min_args || argc - 1 > c.max_args) {
+      out("msh: usage: %s\n", c.usage);
+      return;
+    }
+    c.fn(argc, argv);
+    return;
+  }
+  out("msh: unknown command '%s' (try help)\n", argv[0]);
+}
+
+} // namespace msh

@@ -1,0 +1,21 @@
+// msh, the micro shell: shared declarations of the line reader and the commands.
+#pragma once
+#include <arc/abi.hh>
+
+namespace msh {
+
+constexpr unsigned max_args = 16;
+
+// Output through the console server (falls back to the kernel console before it is found).
+void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+// Splits line in place into argv (spaces and tabs separate); returns argc (at most max_args).
+unsigned split(char *line, char **argv);
+
+// Runs one command line; unknown commands and bad arguments print a message, never fail.
+void run(char *line);
+
+// Parses a whole decimal or 0x-hex number; false on anything else (empty, junk, overflow).
+bool parse_number(const char *s, arc::word *value);
+
+} // namespace msh

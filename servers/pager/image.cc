@@ -1,0 +1,148 @@
+#include "image.hh"
+#include <string.h>
+
+namespace p3 {
+
+using namespace arc;
+
+namespace {
+constexpr word page = 0x1000;
+word page_down(word a) { return a & ~(page - 1); }
+} // namespace
+
+void Image::init(const unsigned char *image, word size, FrameSource *frames, Page *pages,
+                 unsigned capacity) {
+  image_ = image;
+  image_size_ = size;
+  frames_ = frames;
+  pages_ = pages;
+  capacity_ = capacity;
+  n_segs_ = n_ranges_ = n_persistent_ = n_fixed_ = n_pages_ = 0;
+  image_shared_ = cow_ = 0;
+}
+
+bool Image::add_segment(const Segment &s) {
+  if (n_segs_ == max_segments || s.filesz > s.memsz || s.offset + s.filesz > image_size_ ||
+      s.offset + s.filesz < s.offset)
+    return false;
+  segs_[n_segs_++] = s;
+  return true;
+}
+
+bool Image::add_zero_range(word start, word end, bool persistent) {
+  if (n_ranges_ == max_ranges || end <= start) return false;
+  ranges_[n_ranges_++] = {page_down(start), end, persistent};
+  return true;
+}
+
+void Image::set_persistent(word start, word end) {
+  if (n_persistent_ < 2 && end > start) persistent_[n_persistent_++] = {page_down(start), end, true};
+}
+
+bool Image::add_fixed(word va, word addr, word size, word rights) {
+  if (n_fixed_ == 16 || !size) return false;
+  fixed_[n_fixed_++] = {page_down(va), page_down(addr), size, rights};
+  return true;
+}
+
+const Segment *Image::segment_of(word va) const {
+  for (unsigned i = 0; i < n_segs_; ++i)
+    if (va >= page_down(segs_[i].vaddr) && va < segs_[i].vaddr + segs_[i].memsz) return &segs_[i];
+  return nullptr;
+}
+
+Image::Page *Image::page_of(word va) {
+  for (unsigned i = 0; i < n_pages_; ++i)
+    if (pages_[i].va == va) return &pages_[i];
+  return nullptr;
+}
+
+bool Image::persistent_at(word va) const {
+  for (unsigned i = 0; i < n_persistent_; ++i)
+    if (va >= persistent_[i].start && va < persistent_[i].end) return true;
+  for (unsigned i = 0; i < n_ranges_; ++i)
+    if (ranges_[i].persistent && va >= ranges_[i].start && va < ranges_[i].end) return true;
+  return false;
+}
+
+Image::Page *Image::remember(word va, word addr, word rights) {
+  if (n_pages_ == capacity_) return nullptr;
+  pages_[n_pages_] = {va, addr, rights, persistent_at(va)};
+  return &pages_[n_pages_++];
+}
+
+word Image::fill_from_image(const Segment &s, word va) {
+  word f = frames_->alloc();
+  if (!f) return 0;
+  // The bytes of the segment's file part that fall into this page; the rest stays zero.
+  word lo = va > s.vaddr ? va : s.vaddr;
+  word hi = va + page < s.vaddr + s.filesz ? va + page : s.vaddr + s.filesz;
+  if (lo < hi) memcpy(reinterpret_cast<void *>(f + (lo - va)), image_ + s.offset + (lo - s.vaddr), hi - lo);
+  return f;
+}
+
+Source Image::resolve(word va, word access) {
+  va = page_down(va);
+  for (unsigned i = 0; i < n_fixed_; ++i)
+    if (va >= fixed_[i].va && va < fixed_[i].va + fixed_[i].size) {
+      if ((access & fault::write) && !(fixed_[i].rights & fpage_rights::w)) return {};
+      return {Source::frame, fixed_[i].addr + (va - fixed_[i].va), fixed_[i].rights};
+    }
+  if (Page *p = page_of(va)) {
+    // Mapped before (the process lost it to an unmap, or this is a write to a COW page that
+    // we already copied): map it again.
+    if ((access & fault::write) && !(p->rights & fpage_rights::w)) return {};
+    return {Source::frame, p->addr, p->rights};
+  }
+  if (const Segment *s = segment_of(va)) {
+    if ((access & fault::write) && !(s->rights & fpage_rights::w)) return {};
+    // A page entirely inside the file part, page-aligned in the file: share the image page.
+    const word file_end = s->vaddr + s->filesz;
+    const bool whole = va >= s->vaddr && va + page <= file_end &&
+                       ((s->offset + (va - s->vaddr)) & (page - 1)) == 0;
+    if (whole && !persistent_at(va)) {
+      if (!(s->rights & fpage_rights::w)) {
+        ++image_shared_;
+        return {Source::image, reinterpret_cast<word>(image_) + s->offset + (va - s->vaddr),
+                s->rights};
+      }
+      if (!(access & fault::write)) {   // copy-on-write: read-only until the first write
+        ++image_shared_;
+        return {Source::image, reinterpret_cast<word>(image_) + s->offset + (va - s->vaddr),
+                s->rights & ~fpage_rights::w};
+      }
+      ++cow_;
+    }
+    word f = fill_from_image(*s, va);
+    if (!f) return {};
+    if (!remember(va, f, s->rights)) { frames_->release(f); return {}; }
+    return {Source::frame, f, s->rights};
+  }
+  for (unsigned i = 0; i < n_ranges_; ++i)
+    if (va >= ranges_[i].start && va < ranges_[i].end) {
+      word f = frames_->alloc();
+      if (!f) return {};
+      if (!remember(va, f, fpage_rights::r | fpage_rights::w)) { frames_->release(f); return {}; }
+      return {Source::frame, f, fpage_rights::r | fpage_rights::w};
+    }
+  return {};
+}
+
+Image::Counts Image::counts() const {
+  Counts c{n_pages_, 0, image_shared_, cow_};
+  for (unsigned i = 0; i < n_pages_; ++i)
+    if (pages_[i].persistent) ++c.persistent;
+  return c;
+}
+
+unsigned Image::discard_volatile() {
+  unsigned kept = 0, dropped = 0;
+  for (unsigned i = 0; i < n_pages_; ++i) {
+    if (pages_[i].persistent) pages_[kept++] = pages_[i];
+    else { frames_->release(pages_[i].addr); ++dropped; }
+  }
+  n_pages_ = kept;
+  return dropped;
+}
+
+} // namespace p3

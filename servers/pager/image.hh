@@ -1,0 +1,98 @@
+// A process's address space as its pager sees it: where each page of the process comes from.
+//
+// The ELF image stays pristine in the pager's space (mapped read-only from the boot module).
+// Read-only pages that hold only file bytes are mapped straight from it; writable file pages
+// are shared read-only until the first write, then copied (copy-on-write); everything else —
+// bss, heap, stack, persistent heap — is a zero page on first touch. Private pages are
+// remembered, with whether they are persistent (.pdata and the persistent heap), so a restart
+// can discard or keep them. Used by the per-process pager (for its client) and by the root
+// task (for the pagers themselves).
+#pragma once
+#include <arc/abi.hh>
+
+namespace p3 {
+
+using arc::word;
+
+struct Segment {
+  word vaddr, memsz;      // in the process
+  word offset, filesz;    // in the image
+  word rights;            // fpage rights r=4 w=2 x=1
+};
+
+// Where a page of the process comes from.
+struct Source {
+  enum Kind { invalid, image, frame } kind = invalid;
+  word addr = 0;          // in our space: the image page or the private frame
+  word rights = 0;        // to map with
+};
+
+// Frames a pager can fill: root's frame pool, or frames the pager got from the root task.
+class FrameSource {
+public:
+  virtual word alloc() = 0;          // address of a zeroed 4 KiB frame in our space, or 0
+  virtual void release(word addr) = 0;
+protected:
+  ~FrameSource() = default;
+};
+
+class Image {
+public:
+  static constexpr unsigned max_segments = 8;
+  static constexpr unsigned max_ranges = 8;
+  struct Page { word va, addr, rights; bool persistent; };
+
+  // image: the ELF file, mapped read-only at `image` in our space. pages: room to remember
+  // `capacity` private pages (the caller sizes it: a process, or a pager paged by the root).
+  void init(const unsigned char *image, word size, FrameSource *frames, Page *pages,
+            unsigned capacity);
+  bool add_segment(const Segment &s);
+  // A range of zero-fill memory (bss beyond segments, heap, stack); persistent ranges survive
+  // hot and warm restarts.
+  bool add_zero_range(word start, word end, bool persistent);
+  void set_persistent(word start, word end);   // .pdata: file-backed but kept
+  // Fixed pages (information pages, device memory, a boot module): [va, va + size) is mapped
+  // from [addr, addr + size) in our space as given, not owned.
+  bool add_fixed(word va, word addr, word size, word rights);
+
+  // Resolve a fault at va with access (arc::fault bits). Allocates and fills a private page
+  // when the page needs one. kind invalid: the process touched what it must not.
+  Source resolve(word va, word access);
+
+  struct Counts { word resident, persistent, image_shared, cow_copies; };
+  Counts counts() const;
+
+  // For restarts: drop every private page that is not persistent (returns how many).
+  unsigned discard_volatile();
+  // Visit every private page (for remapping after a restart).
+  template <class F> void each_private(F f) const {
+    for (unsigned i = 0; i < n_pages_; ++i) f(pages_[i].va, pages_[i].addr, pages_[i].rights, pages_[i].persistent);
+  }
+
+private:
+  struct Range { word start, end; bool persistent; };
+  struct Fixed { word va, addr, size, rights; };
+  const Segment *segment_of(word va) const;
+  Page *page_of(word va);
+  bool persistent_at(word va) const;
+  word fill_from_image(const Segment &s, word va);   // private copy of an image page
+  Page *remember(word va, word addr, word rights);
+
+  const unsigned char *image_ = nullptr;
+  word image_size_ = 0;
+  FrameSource *frames_ = nullptr;
+  Segment segs_[max_segments];
+  unsigned n_segs_ = 0;
+  Range ranges_[max_ranges];
+  unsigned n_ranges_ = 0;
+  Range persistent_[2];
+  unsigned n_persistent_ = 0;
+  Fixed fixed_[16];
+  unsigned n_fixed_ = 0;
+  Page *pages_ = nullptr;
+  unsigned capacity_ = 0;
+  unsigned n_pages_ = 0;
+  word image_shared_ = 0, cow_ = 0;
+};
+
+} // namespace p3

@@ -1,0 +1,291 @@
+// The root task: owns physical memory (from sigma0), starts the servers of the boot
+// configuration (each with its own pager), pages the pagers, and answers process management
+// requests (spawn, kill, ps, mem, servers).
+#include "memory.hh"
+#include "modules.hh"
+#include "process.hh"
+#include "share.hh"
+#include <arc/proto/process.hh>
+#include <arc/proto/pager.hh>
+#include <arc/proto/root.hh>
+#include <arc/start.hh>
+#include <arc/sys.hh>
+#include <bootcfg/bootcfg.hh>
+#include <string.h>
+
+using namespace arc;
+
+namespace rt {
+extern CapSlot root_ep;
+}
+
+namespace {
+
+using rt::Process;
+
+bootcfg::Config config;
+
+struct PrintErrors final : bootcfg::ErrorSink {
+  void report(const bootcfg::Error &e) override {
+    bootcfg::ErrorSink::report(e);
+    printf("[root] %s; line skipped\n", e.text);
+  }
+};
+
+void start_servers() {
+  const rt::Module *cfg = rt::module_find("boot.cfg");
+  if (!cfg) {
+    printf("[root] no boot.cfg module: no servers to start\n");
+    return;
+  }
+  PrintErrors errors;
+  bootcfg::parse(reinterpret_cast<const char *>(cfg->addr + cfg->offset), cfg->size, config, &errors);
+  // The name service's endpoint exists before anyone needs it, so every process gets it.
+  if (config.find("names")) {
+    CapSlot ep = 15;
+    if (create(boot_cap::factory, ObjType::endpoint, ep) == Status::ok) rt::set_names_endpoint(ep);
+  }
+  for (unsigned i = 0; i < config.nservers; ++i) {
+    const bootcfg::Server &s = config.servers[config.order[i]];
+    word err;
+    if (Process *p = rt::spawn(s.name, s.program, s.args, s.nargs, &s, &err))
+      printf("[root] started %s (%s) as pid %lu\n", s.name, s.program, p->pid);
+  }
+}
+
+void reply_status(Utcb *u, Status s, unsigned results = 0) {
+  u->mr[0] = Tag(0, 1 + results, 0).raw;
+  u->mr[1] = word(s);
+}
+
+// A page fault of a pager task, resolved from the image we keep for it.
+bool pager_fault(Process *p, Utcb *u) {
+  word addr = u->mr[1], ip = u->mr[2], access = u->mr[3];
+  p3::Source src = p->pager_image.resolve(addr, access);
+  if (src.kind == p3::Source::invalid) {
+    printf("[root] pager of %s: invalid access at %lx ip %lx; pager stopped\n", p->name, addr, ip);
+    p->state = arc::root::PState::failed;
+    return false;
+  }
+  (void)*reinterpret_cast<volatile const char *>(src.addr);
+  u->mr[0] = Tag(0, 0, 2).raw;
+  u->mr[1] = fpage(src.addr, 12, src.rights);
+  u->mr[2] = (addr & ~word(0xfff)) | item::map;
+  return true;
+}
+
+void give_frames(Process *p, Utcb *u) {
+  word count = u->mr[1], base = u->mr[2] & ~word(0xfff);
+  if (!count || count > 16) return reply_status(u, Status::invalid_arg);
+  word got = 0;
+  word items[32];
+  for (; got < count; ++got) {
+    word f = rt::frame_alloc(p->pid);
+    if (!f) break;
+    items[2 * got] = fpage(f, 12, fpage_rights::r | fpage_rights::w);
+    items[2 * got + 1] = (base + got * 0x1000) | item::map;
+  }
+  u->mr[0] = Tag(0, 1, unsigned(2 * got)).raw;
+  u->mr[1] = got;
+  for (word i = 0; i < 2 * got; ++i) u->mr[2 + i] = items[i];
+}
+
+// Map a shared region's frames into a pager's share window at base.
+void map_region(Utcb *u, const rt::Region &r, word base, word token) {
+  u->mr[0] = Tag(0, 2, 2 * r.pages).raw;
+  u->mr[1] = word(Status::ok);
+  u->mr[2] = token;
+  for (unsigned i = 0; i < r.pages; ++i) {
+    u->mr[3 + 2 * i] = fpage(r.frames[i], 12, fpage_rights::r | fpage_rights::w);
+    u->mr[4 + 2 * i] = (base + i * 0x1000) | item::map;
+  }
+}
+
+void serve_share(Process *p, Utcb *u) {
+  const word label = Tag(u->mr[0]).label();
+  rt::Region *r = nullptr;
+  Status st;
+  switch (label) {
+  case arc::root::share_new:
+    st = rt::share_new(p->pid, unsigned(u->mr[1]), &r);
+    if (st == Status::ok) return map_region(u, *r, u->mr[2] & ~word(0xfff), r->token);
+    return reply_status(u, st);
+  case arc::root::share_allow:
+    return reply_status(u, rt::share_allow(p->pid, u->mr[1], u->mr[2]));
+  case arc::root::share_map: {
+    word token = u->mr[1];
+    st = rt::share_attach(p->pid, u->mr[2], token, &r);
+    if (st != Status::ok) return reply_status(u, st);
+    map_region(u, *r, u->mr[3] & ~word(0xfff), r->pages);
+    return;
+  }
+  case arc::root::share_drop:
+    rt::share_drop(p->pid, u->mr[1]);
+    return reply_status(u, Status::ok);
+  }
+}
+
+// Page counts of a process, asked of its pager without ever blocking on it.
+bool counts_of(Process *p, word out[4]) {
+  Utcb *u = utcb();
+  u->mr[0] = Tag(arc::pager::counts, 0, 0).raw;
+  if (ipc_raw(ipc::send | ipc::call, p->fault_ep, 0, ipc::timeouts(0, 100), nullptr) != Status::ok ||
+      u->mr[1] != word(Status::ok))
+    return false;
+  for (unsigned i = 0; i < 4; ++i) out[i] = u->mr[2 + i];
+  return true;
+}
+
+// Split "program arg arg" into program and argv.
+unsigned split(char *line, char **program, char args[][64]) {
+  unsigned argc = 0;
+  char *p = line;
+  while (*p == ' ') ++p;
+  *program = p;
+  while (*p && *p != ' ') ++p;
+  while (*p) {
+    *p++ = 0;
+    while (*p == ' ') ++p;
+    if (!*p || argc == 8) break;
+    unsigned n = 0;
+    while (*p && *p != ' ' && n < 63) args[argc][n++] = *p++;
+    args[argc++][n] = 0;
+    while (*p && *p != ' ') ++p;
+  }
+  return argc;
+}
+
+void serve_client(word pid, Utcb *u) {
+  switch (Tag(u->mr[0]).label()) {
+  case arc::root::spawn: {
+    char line[200];
+    proc::unpack(&u->mr[1], Tag(u->mr[0]).untyped(), line, sizeof(line));
+    char *program;
+    char args[8][64];
+    unsigned argc = split(line, &program, args);
+    word err;
+    Process *p = *program ? rt::spawn(program, program, args, argc, nullptr, &err) : nullptr;
+    if (!*program) err = word(Status::invalid_arg);
+    reply_status(u, p ? Status::ok : Status(err), 1);
+    u->mr[2] = p ? p->pid : 0;
+    return;
+  }
+  case arc::root::kill: {
+    Process *p = rt::process_by_pid(u->mr[1]);
+    if (!p || p->state != arc::root::PState::running || p->pid == pid) return reply_status(u, Status::invalid_arg);
+    rt::kill(p);
+    printf("[root] %s (pid %lu) killed\n", p->name, p->pid);
+    return reply_status(u, Status::ok);
+  }
+  case arc::root::ps: {
+    Process *p = rt::process_at(unsigned(u->mr[1]));
+    if (!p) return reply_status(u, Status::invalid_arg);
+    word c[4] = {};
+    bool have = p->state == arc::root::PState::running && counts_of(p, c);
+    reply_status(u, Status::ok, 5);
+    u->mr[2] = p->pid;
+    u->mr[3] = word(p->state);
+    u->mr[4] = have ? c[0] : ~word(0);
+    u->mr[5] = have ? c[1] : ~word(0);
+    u->mr[6] = p->restarts;
+    unsigned w = proc::pack(&u->mr[7], p->name, 6);
+    u->mr[0] = Tag(0, 6 + w, 0).raw;
+    return;
+  }
+  case arc::root::mem:
+    reply_status(u, Status::ok, 3);
+    u->mr[2] = rt::frames_total();
+    u->mr[3] = rt::frames_free();
+    u->mr[4] = rt::frames_total() - rt::frames_free();
+    return;
+  case arc::root::servers: {
+    word i = u->mr[1];
+    if (i >= config.nservers) return reply_status(u, Status::invalid_arg);
+    const bootcfg::Server &s = config.servers[i];
+    word pid_running = 0, restarts = 0;
+    for (unsigned k = 0; Process *p = rt::process_at(k); ++k)
+      if (p->config == &s && p->state == arc::root::PState::running) {
+        pid_running = p->pid;
+        restarts = p->restarts;
+      }
+    char text[64];
+    unsigned n = 0;
+    for (const char *q = s.name; *q && n < 30;) text[n++] = *q++;
+    text[n++] = ' ';
+    for (const char *q = s.program; *q && n < 62;) text[n++] = *q++;
+    text[n] = 0;
+    reply_status(u, Status::ok, 2);
+    u->mr[2] = pid_running;
+    u->mr[3] = restarts;
+    unsigned w = proc::pack(&u->mr[4], text, 16);
+    u->mr[0] = Tag(0, 3 + w, 0).raw;
+    return;
+  }
+  default:
+    return reply_status(u, Status::invalid_arg);
+  }
+}
+
+} // namespace
+
+int main(int, char **) {
+  const BootInfo *bi = boot_info();
+  if (!bi) {
+    printf("[root] no boot information\n");
+    return 1;
+  }
+  printf("[root] Arc root task\n");
+  rt::memory_init(*bi);
+  rt::modules_init(*bi);
+  rt::root_ep = 14;
+  if (create(boot_cap::factory, ObjType::endpoint, rt::root_ep) != Status::ok) {
+    printf("[root] cannot create the root endpoint\n");
+    return 1;
+  }
+  rt::processes_init(*bi);
+  start_servers();
+
+  Utcb *u = utcb();
+  word badge = 0;
+  Status st = recv(rt::root_ep, &badge);
+  for (;;) {
+    if (st != Status::ok) {
+      st = recv(rt::root_ep, &badge);
+      continue;
+    }
+    bool answer = true;
+    Process *kill_after = nullptr;
+    if (badge & rt::pager_badge) {
+      Process *p = rt::process_by_pid(badge & ~rt::pager_badge);
+      const word label = Tag(u->mr[0]).label();
+      if (!p) {
+        answer = false;
+      } else if (label == label::page_fault) {
+        answer = pager_fault(p, u);
+      } else if (label == label::exception) {
+        printf("[root] pager of %s: exception %lu at %lx; pager stopped\n", p->name, u->mr[1], u->mr[3]);
+        p->state = arc::root::PState::failed;
+        answer = false;
+      } else if (label == arc::root::frames) {
+        give_frames(p, u);
+      } else if (label >= arc::root::share_new && label <= arc::root::share_drop) {
+        serve_share(p, u);
+      } else if (label == arc::root::exited) {
+        reply_status(u, Status::ok);
+        kill_after = p;
+      } else {
+        reply_status(u, Status::invalid_arg);
+      }
+    } else {
+      serve_client(badge, u);
+    }
+    if (kill_after) {
+      // Answer the pager first (it may be waiting), then take the process down.
+      (void)reply(ipc::timeouts(0, 0));
+      rt::kill(kill_after);
+      st = recv(rt::root_ep, &badge);
+    } else {
+      st = answer ? reply_wait(rt::root_ep, &badge) : recv(rt::root_ep, &badge);
+    }
+  }
+}

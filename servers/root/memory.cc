@@ -1,0 +1,79 @@
+#include "memory.hh"
+#include <arc/sys.hh>
+#include <physmem/physmem.hh>
+#include <string.h>
+#include "../sigma0/sigma0.hh"
+
+namespace rt {
+
+using namespace arc;
+
+namespace {
+constexpr word max_frames = 1u << (phys_window_log2 - 12);
+physmem::Entry entries[max_frames];
+physmem::Share shares[256];
+physmem::Table table;
+word nframes;
+
+// One naturally aligned chunk of 2^log2 bytes from sigma0 at phys_window + its address;
+// returns the physical address or ~0 when sigma0 has no chunk that large left.
+word take_chunk(unsigned log2) {
+  Utcb *u = utcb();
+  u->rcv_window = fpage(phys_window, phys_window_log2, fpage_rights::rwx);
+  u->mr[0] = Tag(sigma0::label_alloc_chunk, 1, 0).raw;
+  u->mr[1] = log2;
+  Status st = call(boot_cap::pager);
+  u->rcv_window = 0;
+  if (st != Status::ok || Tag(u->mr[0]).typed() != 2 || Tag(u->mr[0]).map_failed()) return ~word(0);
+  return u->mr[1];
+}
+} // namespace
+
+void memory_init(const BootInfo &bi) {
+  // Take everything sigma0 hands out, largest chunks first.
+  physmem::Region regions[64 + 24];
+  unsigned n = 0;
+  word top = 0, bytes = 0;
+  for (unsigned log2 = 22; log2 >= 12 && n < 64; --log2) {
+    for (;;) {
+      word base = take_chunk(log2);
+      if (base == ~word(0)) break;
+      if (base + (word(1) << log2) > (word(1) << phys_window_log2)) continue;   // beyond our window
+      regions[n++] = {base, word(1) << log2, physmem::Kind::ram};
+      bytes += word(1) << log2;
+      if (base + (word(1) << log2) > top) top = base + (word(1) << log2);
+      if (n == 64) break;
+    }
+  }
+  // What we did not get is recorded as such: kernel, modules, firmware.
+  for (unsigned i = 0; i < bi.n_regions && n < 64 + 24; ++i) {
+    const BootInfo::Region &r = bi.regions[i];
+    if (r.kind == BootInfo::region_free) continue;
+    physmem::Kind k = r.kind == BootInfo::region_module ? physmem::Kind::module : physmem::Kind::kernel;
+    regions[n++] = {r.base, r.size, k};
+    if (r.base + r.size > top && r.base + r.size <= (word(1) << phys_window_log2)) top = r.base + r.size;
+  }
+  nframes = top >> 12;
+  physmem::Error e = table.init(entries, nframes, 0, regions, n, shares, 256);
+  if (e != physmem::Error::ok) printf("[root] physical page table: %s\n", physmem::describe(e));
+  printf("[root] took %lu MiB of memory from sigma0 in %u chunks\n", bytes >> 20, n);
+}
+
+word frame_alloc(word owner) {
+  physmem::Frame f;
+  if (table.alloc(physmem::Owner(owner), &f) != physmem::Error::ok) return 0;
+  word va = phys_window + (word(f) << 12);
+  memset(reinterpret_cast<void *>(va), 0, 0x1000);
+  return va;
+}
+
+void frame_free(word addr, word owner) {
+  (void)table.release(physmem::Frame((addr - phys_window) >> 12), physmem::Owner(owner));
+}
+
+void frames_free_all(word owner) { (void)table.free_all(physmem::Owner(owner)); }
+word frames_total() { return table.totals().frames - table.totals().absent; }
+word frames_free() { return table.totals().free; }
+word frames_of(word owner) { return table.usage(physmem::Owner(owner)).owned; }
+
+} // namespace rt

@@ -1,0 +1,23 @@
+// The root task's physical memory: everything sigma0 has, taken at boot in naturally aligned
+// chunks and mapped at window + physical address in the root task's space. A table of every
+// frame (libs/physmem) records its state, owner and holders.
+#pragma once
+#include <arc/abi.hh>
+
+namespace rt {
+
+using arc::word;
+
+constexpr word phys_window = 0x40000000;   // frames at phys_window + physical address
+constexpr word phys_window_log2 = 30;      // up to 1 GiB of RAM
+
+void memory_init(const arc::BootInfo &bi);
+// A zeroed frame for owner (a pid); returns its address in our space, or 0.
+word frame_alloc(word owner);
+void frame_free(word addr, word owner);
+void frames_free_all(word owner);
+word frames_total();
+word frames_free();
+word frames_of(word owner);
+
+} // namespace rt

@@ -1,0 +1,45 @@
+// Processes: a process is a space with a main thread, paged by a pager task of its own (P3)
+// that the root task creates with it and pages itself.
+#pragma once
+#include "../pager/image.hh"
+#include <arc/proto/root.hh>
+#include <bootcfg/bootcfg.hh>
+
+namespace rt {
+
+using arc::word;
+using arc::CapSlot;
+
+constexpr unsigned max_processes = 32;
+constexpr word pager_badge = 0x10000;   // root-endpoint badge of a pager: pid | pager_badge
+
+struct Process {
+  word pid = 0;                 // 0: slot unused
+  char name[24] = {};
+  char program[24] = {};
+  arc::root::PState state = arc::root::PState::starting;
+  word restarts = 0;
+  const bootcfg::Server *config = nullptr;   // null: started from the shell
+  // Capabilities in the root task's space.
+  CapSlot factory = 0, space = 0, thread = 0, service = 0, fault_ep = 0;
+  CapSlot pager_space = 0, pager_thread = 0;
+  // The badged endpoint capabilities the threads' pager and handler were derived from: a
+  // thread's own copy lives only as long as these.
+  CapSlot fault_send = 0, root_send = 0;
+  // The pager task, paged by us.
+  p3::Image pager_image;
+  p3::Image::Page pager_pages[64];
+  word pager_info = 0, client_info = 0, pager_own_info = 0;   // frames in our space
+};
+
+void processes_init(const arc::BootInfo &bi);
+// Start `program` (a boot module) as a new process; null and a message if that fails.
+Process *spawn(const char *name, const char *program, const char args[][64], unsigned argc,
+               const bootcfg::Server *config, word *error);
+void kill(Process *p);
+Process *process_by_pid(word pid);
+Process *process_at(unsigned index);   // for listings: the index-th live slot, or null
+// The endpoint of the name service, once it runs (0 before).
+void set_names_endpoint(CapSlot ep);
+
+} // namespace rt

@@ -1,0 +1,574 @@
+// Host tests of the ArcServer framework (libs/arcserver): handler dispatch and argument checks,
+// the main loop, the persistent request record and its replay after a "crash", deferred replies,
+// the session table and the client's session set-up, the message helpers. The kernel is replaced
+// by a fake transport (below) that feeds messages and records what the server sends.
+#include <arc/message.hh>
+#include <arc/process.hh>
+#include <arc/proto/names.hh>
+#include <arc/server.hh>
+#include <arc/session.hh>
+#include <arc/transport.hh>
+
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <vector>
+
+using namespace arc;
+
+// ---- the fake transport -----------------------------------------------------------------------
+namespace fake {
+struct Msg {
+  word badge;
+  std::vector<word> mr;   // tag first
+};
+word regs[mr_count];
+std::deque<Msg> inbox;                       // what wait()/reply_wait() deliver
+std::vector<std::vector<word>> replies;      // what reply_wait() sent
+std::vector<std::pair<CapSlot, std::vector<word>>> slot_replies;   // reply_to()
+std::vector<CapSlot> saved_slots;
+std::vector<std::pair<CapSlot, std::vector<word>>> calls;          // call(): ep, request
+std::function<void(CapSlot, word *)> on_call;                      // answers call()
+CapSlot rcv_cap_slot;
+proc::Info info;
+
+std::vector<word> sent(const word *mr) {
+  const Tag t(mr[0]);
+  return std::vector<word>(mr, mr + 1 + t.untyped() + t.typed());
+}
+void reset() {
+  std::memset(regs, 0, sizeof(regs));
+  inbox.clear();
+  replies.clear();
+  slot_replies.clear();
+  saved_slots.clear();
+  calls.clear();
+  on_call = nullptr;
+  rcv_cap_slot = 0;
+  info = proc::Info{};
+  info.magic = proc::info_magic;
+  info.pid = 7;
+}
+void push(word label, std::vector<word> args, word badge = 1, unsigned typed = 0) {
+  Msg m{badge, {Tag(label, unsigned(args.size()), typed).raw}};
+  m.mr.insert(m.mr.end(), args.begin(), args.end());
+  inbox.push_back(m);
+}
+// Reply helpers: status (MR1) and result i (MR2 + i).
+Status status_of(const std::vector<word> &r) { return Status(r.at(1)); }
+} // namespace fake
+
+namespace arc {
+namespace transport {
+word *mr() { return fake::regs; }
+static Status deliver(word *badge) {
+  if (fake::inbox.empty()) return Status::cancelled;   // ends MainLoop in the tests
+  const fake::Msg m = fake::inbox.front();
+  fake::inbox.pop_front();
+  std::memcpy(fake::regs, m.mr.data(), m.mr.size() * sizeof(word));
+  if (badge) *badge = m.badge;
+  return Status::ok;
+}
+Status wait(CapSlot, word *badge) { return deliver(badge); }
+Status reply_wait(CapSlot, word *badge) {
+  fake::replies.push_back(fake::sent(fake::regs));
+  return deliver(badge);
+}
+Status reply_to(CapSlot slot) {
+  fake::slot_replies.push_back({slot, fake::sent(fake::regs)});
+  return Status::ok;
+}
+Status save_reply(CapSlot slot) {
+  fake::saved_slots.push_back(slot);
+  return Status::ok;
+}
+Status call(CapSlot ep, word) {
+  fake::calls.push_back({ep, fake::sent(fake::regs)});
+  if (!fake::on_call) return Status::no_partner;
+  fake::on_call(ep, fake::regs);
+  return Status::ok;
+}
+void set_rcv_cap_slot(CapSlot slot) { fake::rcv_cap_slot = slot; }
+} // namespace transport
+const proc::Info *process_info() { return &fake::info; }
+} // namespace arc
+
+// A reply as a server would write it: label 0, MR1 status, results.
+static void answer(word *mr, Status st, std::vector<word> results = {}) {
+  mr[0] = Tag(0, unsigned(1 + results.size()), 0).raw;
+  mr[1] = word(st);
+  for (size_t i = 0; i < results.size(); ++i) mr[2 + i] = results[i];
+}
+
+// ---- a small server ----------------------------------------------------------------------------
+struct TestServer : ArcServer<TestServer> {
+  enum : word { add = 0x10, echo = 0x11, crash = 0x12, wait_input = 0x13, name = 0x14 };
+  TestServer() : ArcServer("test") {}
+
+  int inits = 0, recovers = 0, adds = 0;
+  Recovery recovery = Recovery::resume;
+  bool replayed_seen = false;
+  word last_seq = 0;
+  Deferred waiting;
+
+  Status Initialize() { ++inits; return Status::ok; }
+  Recovery Recover() { ++recovers; return recovery; }
+
+  Status Add(const Request &req, Reply &rep) {
+    ++adds;
+    replayed_seen = req.replayed;
+    last_seq = req.seq;
+    rep.put(req.arg(1) + req.arg(2));
+    return Status::ok;
+  }
+  Status Echo(const Request &req, Reply &rep) {
+    const char *data;
+    unsigned n;
+    if (!req.bytes(1, &data, &n)) return Status::invalid_arg;
+    rep.put_bytes(data, n);
+    return Status::ok;
+  }
+  Status Crash(const Request &, Reply &) { throw 42; }   // a fault in the middle of a request
+  Status WaitInput(const Request &req, Reply &rep) { return Defer(req, rep, waiting); }
+  Status Name(const Request &req, Reply &rep) {
+    char buf[16];
+    if (!req.string(1, 2, buf, sizeof(buf))) return Status::invalid_arg;
+    rep.put(std::strlen(buf));
+    return Status::ok;
+  }
+  static constexpr auto Handlers() {
+    return handler_table<TestServer>({
+        {add, 2, 2, &TestServer::Add, "add"},
+        {echo, 1, max_untyped, &TestServer::Echo, "echo"},
+        {crash, 0, 0, &TestServer::Crash, "crash"},
+        {wait_input, 0, 1, &TestServer::WaitInput, "wait_input"},
+        {name, 2, 2, &TestServer::Name, "name"},
+    });
+  }
+};
+static_assert(labels_unique(TestServer::Handlers()), "labels must be unique");
+
+static void fresh() {
+  fake::reset();
+  ServerCore::DiscardPersistent();
+}
+
+TEST_CASE("ARCS0001 dispatch: known label, results, reply through reply_wait", "[arcserver]") {
+  fresh();
+  TestServer s;
+  fake::push(TestServer::add, {2, 40});
+  fake::push(TestServer::add, {1, 1});
+  CHECK(s.MainLoop() == Status::cancelled);
+  REQUIRE(fake::replies.size() == 2);
+  CHECK(fake::status_of(fake::replies[0]) == Status::ok);
+  CHECK(Tag(fake::replies[0][0]).label() == 0);
+  CHECK(Tag(fake::replies[0][0]).untyped() == 2);
+  CHECK(fake::replies[0][2] == 42);
+  CHECK(fake::replies[1][2] == 2);
+  CHECK(s.adds == 2);
+}
+
+TEST_CASE("ARCS0002 unknown labels and malformed arguments get invalid_arg", "[arcserver]") {
+  fresh();
+  TestServer s;
+  fake::push(0x999, {1, 2});                 // unknown label
+  fake::push(TestServer::add, {1});          // too few words
+  fake::push(TestServer::add, {1, 2, 3});    // too many words
+  fake::push(TestServer::echo, {1000, 0});   // byte count beyond the words sent
+  fake::push(TestServer::name, {~word(0) / 255 * 0x41, ~word(0) / 255 * 0x41});   // string not terminated
+  fake::push(server_label::last, {});        // reserved framework label, unused
+  fake::push(TestServer::add, {3, 4});       // and the server still works
+  CHECK(s.MainLoop() == Status::cancelled);
+  REQUIRE(fake::replies.size() == 7);
+  for (int i = 0; i < 6; ++i) {
+    INFO("reply " << i);
+    CHECK(fake::status_of(fake::replies[i]) == Status::invalid_arg);
+    CHECK(Tag(fake::replies[i][0]).untyped() == 1);   // only the status on error
+  }
+  CHECK(s.adds == 1);
+  CHECK(fake::replies[6][2] == 7);
+}
+
+TEST_CASE("ARCS0003 bytes and strings round-trip through Request/Reply", "[arcserver]") {
+  fresh();
+  TestServer s;
+  Rpc rpc(TestServer::echo);   // build with the client helper, straight into the registers
+  rpc.put_bytes("hello, arc", 10);
+  fake::inbox.push_back({3, fake::sent(fake::regs)});
+  fake::inbox.back().mr[0] = Tag(TestServer::echo, 1 + words_for(10), 0).raw;
+  word w[2] = {};
+  proc::pack(w, "abc", 2);
+  fake::push(TestServer::name, {w[0], w[1]});
+  CHECK(s.MainLoop() == Status::cancelled);
+  REQUIRE(fake::replies.size() == 2);
+  const auto &r = fake::replies[0];
+  REQUIRE(fake::status_of(r) == Status::ok);
+  CHECK(r[2] == 10);
+  CHECK(std::memcmp(&r[3], "hello, arc", 10) == 0);
+  CHECK(fake::replies[1][2] == 3);
+}
+
+TEST_CASE("ARCS0004 the request in progress is recorded and replayed after a crash", "[arcserver]") {
+  fresh();
+  {
+    TestServer s;
+    CHECK_FALSE(s.Begin());                 // first start: nothing to recover
+    CHECK(s.start_kind() == StartKind::first);
+    fake::push(TestServer::add, {5, 6}, /*badge*/ 9);
+    REQUIRE(s.MainLoop() == Status::cancelled);
+    const InFlight &f = ServerCore::in_flight();
+    CHECK(f.state == InFlight::idle);       // done: nothing to replay
+    fake::push(TestServer::crash, {}, 9);
+    CHECK_THROWS(s.MainLoop());             // the "fault": the handler never returns
+    CHECK(ServerCore::in_flight().state == InFlight::serving);
+    CHECK(Tag(ServerCore::in_flight().mr[0]).label() == TestServer::crash);
+  }
+  // Pretend the crash happened during an add: rewrite the record as the framework would have.
+  {
+    fake::reset();
+    fake::push(TestServer::add, {20, 22}, 9);
+    TestServer s;
+    CHECK_THROWS(([&] {
+      // Serve records first, then dispatches: make the handler fail after the record is made.
+      struct Boom : ArcServer<Boom> {
+        Boom() : ArcServer("boom") {}
+        Status Add(const Request &, Reply &) { throw 1; }
+        static constexpr auto Handlers() {
+          return handler_table<Boom>({{TestServer::add, 2, 2, &Boom::Add, "add"}});
+        }
+      } boom;
+      boom.MainLoop();
+    })());
+  }
+  // The restarted server (hot or warm: persistent memory kept) recovers and replays.
+  fake::reset();
+  TestServer s;
+  REQUIRE(s.Begin());
+  CHECK(s.start_kind() == StartKind::recovered);
+  const word seq = ServerCore::in_flight().seq;
+  CHECK(s.ReplayInFlight(&TestServer::Dispatch, &s));   // reply waits for the pending right
+  CHECK(s.adds == 1);
+  CHECK(s.replayed_seen);
+  CHECK(s.last_seq == seq);
+  CHECK(fake::status_of(fake::sent(fake::regs)) == Status::ok);
+  CHECK(fake::regs[2] == 42);
+  CHECK(ServerCore::in_flight().state == InFlight::idle);
+  // MainLoop(true) sends that reply first.
+  CHECK(s.MainLoop(true) == Status::cancelled);
+  REQUIRE(fake::replies.size() == 1);
+  CHECK(fake::replies[0][2] == 42);
+  // Nothing left to replay.
+  CHECK_FALSE(s.ReplayInFlight(&TestServer::Dispatch, &s));
+}
+
+// Leaves an `add` request recorded as in progress, as a fault inside its handler would.
+static void crash_during_add(word x, word y) {
+  struct Boom : ArcServer<Boom> {
+    Boom() : ArcServer("boom") {}
+    Status Add(const Request &, Reply &) { throw 1; }
+    static constexpr auto Handlers() {
+      return handler_table<Boom>({{TestServer::add, 2, 2, &Boom::Add, "add"}});
+    }
+  } boom;
+  boom.Begin();
+  fake::push(TestServer::add, {x, y}, 4);
+  CHECK_THROWS(boom.MainLoop());
+  CHECK(ServerCore::in_flight().state == InFlight::serving);
+}
+
+TEST_CASE("ARCS0005 replay answers a reply right carried over in a capability (warm restart)",
+          "[arcserver]") {
+  fresh();
+  crash_during_add(1, 2);
+  ServerCore::SetReplySlot(40);   // the pager moved the caller's reply right to slot 40
+  fake::reset();
+  TestServer s;
+  REQUIRE(s.Begin());
+  CHECK_FALSE(s.ReplayInFlight(&TestServer::Dispatch, &s));   // answered at once, not pending
+  REQUIRE(fake::slot_replies.size() == 1);
+  CHECK(fake::slot_replies[0].first == 40);
+  CHECK(fake::slot_replies[0].second[2] == 3);
+  CHECK(ServerCore::in_flight().state == InFlight::idle);
+  CHECK(ServerCore::in_flight().reply_slot == 0);
+}
+
+TEST_CASE("ARCS0013 a corrupt request record makes the next start a cold one", "[arcserver]") {
+  fresh();
+  crash_during_add(1, 2);
+  ServerCore::in_flight().mr[1] = 1000;   // a stray write into persistent memory
+  fake::reset();
+  TestServer s;
+  s.Run();
+  CHECK(s.start_kind() == StartKind::cold_restart);
+  CHECK(s.recovers == 0);
+  CHECK(s.inits == 1);
+  CHECK(s.adds == 0);                      // the damaged request is not replayed
+  CHECK(ServerCore::in_flight().state == InFlight::idle);
+}
+
+TEST_CASE("ARCS0006 Run: Initialize on first start, Recover after, default Recover is cold",
+          "[arcserver]") {
+  fresh();
+  {
+    TestServer s;
+    fake::push(TestServer::add, {1, 2});
+    s.Run();
+    CHECK(s.inits == 1);
+    CHECK(s.recovers == 0);
+  }
+  {
+    fake::reset();
+    TestServer s;                            // persistent state valid: a hot/warm restart
+    s.Run();
+    CHECK(s.inits == 0);
+    CHECK(s.recovers == 1);
+  }
+  {
+    // A server that does not implement Recover() asks for a cold start.
+    struct Plain : ArcServer<Plain> {
+      Plain() : ArcServer("plain") {}
+      int inits = 0;
+      Status Initialize() { ++inits; return Status::ok; }
+      Status Nop(const Request &, Reply &) { return Status::ok; }
+      static constexpr auto Handlers() {
+        return handler_table<Plain>({{1, 0, 0, &Plain::Nop, "nop"}});
+      }
+    } p;
+    fake::reset();
+    p.Run();
+    CHECK(p.inits == 1);
+  }
+}
+
+TEST_CASE("ARCS0007 deferred replies: saved reply right, answered later, registers kept",
+          "[arcserver]") {
+  fresh();
+  TestServer s;
+  fake::push(TestServer::wait_input, {5}, 3);
+  fake::push(TestServer::add, {1, 1});
+  CHECK(s.MainLoop() == Status::cancelled);
+  REQUIRE(fake::saved_slots.size() == 1);
+  CHECK(s.waiting.pending());
+  CHECK(s.waiting.badge == 3);
+  CHECK(s.waiting.arg[0] == 5);
+  // Only the add was answered through reply_wait.
+  REQUIRE(fake::replies.size() == 1);
+  CHECK(fake::replies[0][2] == 2);
+  // Complete it from "another request": the message registers must survive.
+  fake::regs[0] = 0x1234;
+  fake::regs[5] = 0x5678;
+  CHECK(s.Complete(s.waiting, Status::ok, [](Reply &r) { r.put(99); }) == Status::ok);
+  CHECK(fake::regs[0] == 0x1234);
+  CHECK(fake::regs[5] == 0x5678);
+  REQUIRE(fake::slot_replies.size() == 1);
+  CHECK(fake::slot_replies[0].first == fake::saved_slots[0]);
+  CHECK(fake::slot_replies[0].second[2] == 99);
+  CHECK_FALSE(s.waiting.pending());
+  // The slot is free again.
+  const CapSlot again = slot_alloc();
+  CHECK(again == fake::saved_slots[0]);
+  slot_free(again);
+  CHECK(s.Complete(s.waiting, Status::ok) == Status::no_partner);   // twice: nothing pending
+}
+
+TEST_CASE("ARCS0008 interrupts are dispatched but never answered", "[arcserver]") {
+  fresh();
+  struct Irq : ArcServer<Irq> {
+    Irq() : ArcServer("irq") {}
+    word line = 0;
+    Status OnIrq(const Request &req, Reply &) { line = req.arg(1); return Status::ok; }
+    static constexpr auto Handlers() {
+      return handler_table<Irq>({{label::irq, 0, 1, &Irq::OnIrq, "irq"}});
+    }
+  } s;
+  fake::push(label::irq, {4});
+  fake::push(label::irq, {4});
+  CHECK(s.MainLoop() == Status::cancelled);
+  CHECK(s.line == 4);
+  CHECK(fake::replies.empty());   // every receive after an interrupt is a plain wait
+}
+
+// ---- sessions ----------------------------------------------------------------------------------
+static void fake_pager(CapSlot ep, word *mr) {
+  const Tag t(mr[0]);
+  if (ep != proc::pager) return answer(mr, Status::invalid_cap);
+  switch (t.label()) {
+  case share_label::create: return answer(mr, Status::ok, {0x70000000, 0xabc});
+  case share_label::allow: return answer(mr, Status::ok);
+  case share_label::attach:
+    return answer(mr, mr[1] == 0xabc ? Status::ok : Status::invalid_arg, {0x71000000});
+  case share_label::detach: return answer(mr, Status::ok);
+  default: return answer(mr, Status::invalid_arg);
+  }
+}
+
+TEST_CASE("ARCS0009 server session table: open, find by owner, close, full, validity",
+          "[arcserver][session]") {
+  fresh();
+  fake::on_call = fake_pager;
+  TestServer s;
+  fake::push(server_label::session_begin, {0xabc, 12, 8192}, /*badge*/ 5);
+  fake::push(server_label::session_begin, {0xdef, 12, 8192}, 5);    // pager refuses the token
+  fake::push(server_label::session_begin, {0xabc, 12, 0}, 5);       // zero bytes
+  fake::push(server_label::session_begin, {0xabc, 12}, 5);          // malformed
+  CHECK(s.MainLoop() == Status::cancelled);
+  REQUIRE(fake::replies.size() == 4);
+  REQUIRE(fake::status_of(fake::replies[0]) == Status::ok);
+  CHECK(fake::status_of(fake::replies[1]) == Status::invalid_arg);
+  CHECK(fake::status_of(fake::replies[2]) == Status::invalid_arg);
+  CHECK(fake::status_of(fake::replies[3]) == Status::invalid_arg);
+  const word id = fake::replies[0][2];
+  // The attach went to our own pager with the token and the owner's pid.
+  REQUIRE(fake::calls.size() >= 1);
+  CHECK(fake::calls[0].first == proc::pager);
+  CHECK(Tag(fake::calls[0].second[0]).label() == share_label::attach);
+  CHECK(fake::calls[0].second[1] == 0xabc);
+  CHECK(fake::calls[0].second[2] == 12);
+
+  SessionTable &t = s.sessions();
+  CHECK(t.count() == 1);
+  SessionEntry *e = t.Find(5, id);
+  REQUIRE(e);
+  CHECK(e->addr == 0x71000000);
+  CHECK(t.Find(6, id) == nullptr);          // another client's badge
+  CHECK(t.Find(5, id + 0x100) == nullptr);  // a stale generation
+  CHECK(t.Valid());
+
+  // Close by someone else fails, by the owner works (and detaches).
+  fake::calls.clear();
+  fake::replies.clear();
+  fake::push(server_label::session_end, {id}, 6);
+  fake::push(server_label::session_end, {id}, 5);
+  fake::push(server_label::session_end, {id}, 5);
+  CHECK(s.MainLoop() == Status::cancelled);
+  CHECK(fake::status_of(fake::replies[0]) == Status::invalid_arg);
+  CHECK(fake::status_of(fake::replies[1]) == Status::ok);
+  CHECK(fake::status_of(fake::replies[2]) == Status::invalid_arg);
+  REQUIRE(fake::calls.size() == 1);
+  CHECK(Tag(fake::calls[0].second[0]).label() == share_label::detach);
+  CHECK(fake::calls[0].second[1] == 0x71000000);
+  CHECK(t.count() == 0);
+
+  // Full table.
+  word ids[SessionTable::capacity];
+  for (unsigned i = 0; i < SessionTable::capacity; ++i)
+    REQUIRE(t.Open(5, 0xabc, 12, 4096, &ids[i]) == Status::ok);
+  word extra;
+  CHECK(t.Open(5, 0xabc, 12, 4096, &extra) == Status::no_memory);
+  CHECK(t.Valid());
+  t.entry[3].addr = 0x123;                  // not page aligned: corrupt
+  CHECK_FALSE(t.Valid());
+  // Corrupt sessions make the next start a cold one.
+  TestServer again;
+  CHECK_FALSE(again.Begin());
+  CHECK(t.count() == 0);
+}
+
+TEST_CASE("ARCS0010 client Session: Begin through pager and server, Put/Get bounds, End",
+          "[arcserver][session]") {
+  fresh();
+  static unsigned char shared[8192];
+  fake::on_call = [](CapSlot ep, word *mr) {
+    const Tag t(mr[0]);
+    if (ep == 50) {   // the server
+      if (t.label() == server_label::info) return answer(mr, Status::ok, {33, 0, 0});
+      if (t.label() == server_label::session_begin) {
+        CHECK(mr[1] == 0xabc);
+        CHECK(mr[2] == 7);        // our pid from the information page
+        CHECK(mr[3] == 8192);
+        return answer(mr, Status::ok, {0x101});
+      }
+      if (t.label() == server_label::session_end) return answer(mr, Status::ok);
+      return answer(mr, Status::invalid_arg);
+    }
+    if (t.label() == share_label::create)
+      return answer(mr, Status::ok, {word(reinterpret_cast<uintptr_t>(shared)), 0xabc});
+    if (t.label() == share_label::allow) {
+      CHECK(mr[2] == 33);         // the server's pid
+      return answer(mr, Status::ok);
+    }
+    return fake_pager(ep, mr);
+  };
+  Session ses;
+  REQUIRE(ses.Begin(50, 8192) == Status::ok);
+  CHECK(ses.active());
+  CHECK(ses.id() == 0x101);
+  CHECK(ses.Begin(50, 8192) == Status::busy);
+  CHECK(ses.Put(0, "abcd", 4));
+  CHECK(ses.Put(8188, "wxyz", 4));
+  CHECK_FALSE(ses.Put(8189, "wxyz", 4));     // past the end
+  CHECK_FALSE(ses.Put(~word(0), "x", 1));    // offset overflow
+  char out[4];
+  CHECK(ses.Get(8188, out, 4));
+  CHECK(std::memcmp(out, "wxyz", 4) == 0);
+  CHECK(std::memcmp(shared, "abcd", 4) == 0);
+  CHECK(ses.End() == Status::ok);
+  CHECK_FALSE(ses.active());
+  CHECK_FALSE(ses.Get(0, out, 1));
+  CHECK(ses.End() == Status::invalid_arg);
+  Session bad;
+  CHECK(bad.Begin(50, 0) == Status::invalid_arg);
+  CHECK(bad.Begin(51, 4096) == Status::invalid_cap);   // server 51 does not answer info
+}
+
+TEST_CASE("ARCS0011 Rpc: argument overflow, reply decoding, names and slots", "[arcserver]") {
+  fresh();
+  Rpc big(0x20);
+  for (unsigned i = 0; i < 70; ++i) big.put(i);
+  CHECK_FALSE(big.ok());
+  CHECK(big.call(1) == Status::invalid_arg);
+  CHECK(fake::calls.empty());                // nothing was sent
+
+  fake::on_call = [](CapSlot, word *mr) { mr[0] = Tag(0, 0, 0).raw; };   // no status word
+  CHECK(Rpc(0x21).call(1) == Status::invalid_arg);
+
+  fake::on_call = [](CapSlot ep, word *mr) {
+    const Tag t(mr[0]);
+    CHECK(ep == proc::names);
+    CHECK(t.untyped() == names::name_words);
+    char name[24];
+    proc::unpack(&mr[1], names::name_words, name, sizeof(name));
+    if (t.label() == names::reg) {
+      CHECK(t.typed() == 2);
+      CHECK(mr[7] == proc::service);
+      CHECK(mr[8] == ((rights::send << 8) | item::cap));
+      return answer(mr, std::strcmp(name, "console") == 0 ? Status::ok : Status::busy);
+    }
+    CHECK(fake::rcv_cap_slot == 40);
+    answer(mr, std::strcmp(name, "console") == 0 ? Status::ok : Status::invalid_arg);
+  };
+  CHECK(name_register("console", proc::service) == Status::ok);
+  CHECK(name_register("", proc::service) == Status::invalid_arg);
+  CHECK(name_register("a-name-that-is-far-too-long-for-six-message-registers-even-of-64-bits", proc::service) == Status::invalid_arg);
+  CHECK(name_lookup("console", 40) == Status::ok);
+  CHECK(fake::rcv_cap_slot == 0);            // reset after the call
+  CHECK(name_lookup("nobody", 40) == Status::invalid_arg);
+
+  std::vector<CapSlot> got;
+  for (CapSlot s; (s = slot_alloc()) != 0;) got.push_back(s);
+  CHECK(got.size() == 64);
+  CHECK(got.front() == proc::first_free);
+  slot_free(got[10]);
+  CHECK(slot_alloc() == got[10]);
+  for (CapSlot s : got) slot_free(s);
+  slot_free(3);                              // not ours: ignored
+}
+
+TEST_CASE("ARCS0012 resources from the information page", "[arcserver]") {
+  fresh();
+  fake::info.n_resources = 3;
+  fake::info.resources[0] = {proc::Resource::irq, 17, 4, 1, 0};
+  fake::info.resources[1] = {proc::Resource::ioports, 16, 0x3f8, 8, 0};
+  fake::info.resources[2] = {proc::Resource::mem, 0, 0xb8000, 4096, 0xa0000000};
+  CHECK(find_resource(proc::Resource::irq)->slot == 17);
+  CHECK(find_resource(proc::Resource::irq, 1) == nullptr);
+  CHECK(find_ports(0x3f8, 8)->slot == 16);
+  CHECK(find_ports(0x3f8, 9) == nullptr);
+  CHECK(find_ports(0x60, 1) == nullptr);
+  CHECK(find_resource(proc::Resource::mem)->va == 0xa0000000);
+  CHECK(my_pid() == 7);
+  fake::info.n_resources = 1000;             // garbage count: clamped, no overrun
+  CHECK(find_resource(proc::Resource::none) != nullptr);
+}

@@ -1,0 +1,406 @@
+// Host tests of the boot configuration parser (libs/bootcfg): a full example, every error path,
+// and random input (the build runs this under AddressSanitizer: no read outside the text).
+#include "bootcfg/bootcfg.hh"
+
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace bootcfg;
+
+namespace {
+
+struct Result {
+  std::unique_ptr<Config> cfg = std::make_unique<Config>();
+  ErrorSink errors;
+  unsigned n = 0;
+  std::string error(unsigned i) const { return errors[i].text; }
+};
+
+// Parses from an exactly-sized heap copy, so ASan catches a read past the end.
+std::unique_ptr<Result> parse_text(const std::string &s) {
+  auto r = std::make_unique<Result>();
+  std::unique_ptr<char[]> copy(new char[s.size() ? s.size() : 1]);
+  memcpy(copy.get(), s.data(), s.size());
+  r->n = parse(copy.get(), s.size(), *r->cfg, &r->errors);
+  REQUIRE(r->n == r->errors.count());
+  return r;
+}
+
+// The one error a one-line file produces.
+std::string only_error(const std::string &line) {
+  auto r = parse_text(line);
+  INFO(line);
+  REQUIRE(r->n == 1);
+  return r->error(0);
+}
+
+} // namespace
+
+TEST_CASE("BCFG0001 full example", "[bootcfg]") {
+  const std::string text =
+      "# Arc boot configuration\n"
+      "set shell msh\n"
+      "set banner \"Arc \\\"test\\\" boot\"   # a quoted value\n"
+      "\n"
+      "server names   names\n"
+      "server console drivers/uart ports=0x3f8-0x3ff irq=4 prio=200 restart=hot,warm,cold "
+      "intensity=5/10s backoff=100ms on-exhausted=reboot heartbeat=500ms deadline=2s quota=64KiB\n"
+      "\tserver disk disk ports=0x1f0-0x1f7,0x3f6 ports=0x170-0x177 irq=14,15 "
+      "mem=0xfee00000-0xfee01000 mem=0xa0000-0xc0000 after=names after=console -- -v \"a b\" "
+      "x#notcomment\n"
+      "server fs fs restart=warm,group intensity=3/10000ms on-exhausted=domain after=disk,names "
+      "quota=2MiB -- --root=/ \"\" \n"
+      "server shell msh after=fs   # the shell\r\n";
+  auto r = parse_text(text);
+  CHECK(r->n == 0);
+  const Config &c = *r->cfg;
+  REQUIRE(c.nservers == 5);
+  REQUIRE(c.nsettings == 2);
+  CHECK(std::string(c.setting("shell")) == "msh");
+  CHECK(std::string(c.setting("banner")) == "Arc \"test\" boot");
+  CHECK(c.setting("nope") == nullptr);
+
+  const Server &names = *c.find("names");
+  CHECK(std::string(names.program) == "names");
+  CHECK(names.line == 5);
+  CHECK(names.prio == default_prio);
+  CHECK(names.nrestart == 0);
+  CHECK(names.intensity_restarts == default_intensity_restarts);
+  CHECK(names.intensity_ms == default_intensity_ms);
+  CHECK(names.on_exhausted == OnExhausted::stop);
+  CHECK(names.given == 0);
+
+  const Server &con = *c.find("console");
+  CHECK(std::string(con.program) == "drivers/uart");
+  REQUIRE(con.nports == 1);
+  CHECK(con.ports[0].first == 0x3f8);
+  CHECK(con.ports[0].last == 0x3ff);
+  REQUIRE(con.nirqs == 1);
+  CHECK(con.irqs[0] == 4);
+  CHECK(con.prio == 200);
+  REQUIRE(con.nrestart == 3);
+  CHECK(con.restart[0] == RestartKind::hot);
+  CHECK(con.restart[1] == RestartKind::warm);
+  CHECK(con.restart[2] == RestartKind::cold);
+  CHECK(con.intensity_restarts == 5);
+  CHECK(con.intensity_ms == 10000);
+  CHECK(con.backoff_ms == 100);
+  CHECK(con.on_exhausted == OnExhausted::reboot);
+  CHECK(con.heartbeat_ms == 500);
+  CHECK(con.deadline_ms == 2000);
+  CHECK(con.quota_kib == 64);
+  CHECK(con.given == (given_prio | given_restart | given_intensity | given_backoff |
+                      given_on_exhausted | given_heartbeat | given_deadline | given_quota));
+
+  const Server &disk = *c.find("disk");
+  REQUIRE(disk.nports == 3);
+  CHECK((disk.ports[1].first == 0x3f6 && disk.ports[1].last == 0x3f6));
+  CHECK((disk.ports[2].first == 0x170 && disk.ports[2].last == 0x177));
+  REQUIRE(disk.nirqs == 2);
+  CHECK(disk.irqs[1] == 15);
+  REQUIRE(disk.nmem == 2);
+  CHECK(disk.mem[0].base == 0xfee00000);
+  CHECK(disk.mem[0].end == 0xfee01000);
+  CHECK(disk.mem[1].base == 0xa0000);
+  REQUIRE(disk.nafter == 2);
+  CHECK(disk.after[0] == c.index_of("names"));
+  CHECK(disk.after[1] == c.index_of("console"));
+  CHECK(std::string(disk.after_names[1]) == "console");
+  REQUIRE(disk.nargs == 3);
+  CHECK(std::string(disk.args[0]) == "-v");
+  CHECK(std::string(disk.args[1]) == "a b");
+  CHECK(std::string(disk.args[2]) == "x");  // '#' starts a comment
+
+  const Server &fs = *c.find("fs");
+  REQUIRE(fs.nrestart == 2);
+  CHECK(fs.restart[1] == RestartKind::group);
+  CHECK(fs.intensity_restarts == 3);
+  CHECK(fs.intensity_ms == 10000);
+  CHECK(fs.on_exhausted == OnExhausted::domain);
+  CHECK(fs.quota_kib == 2048);
+  REQUIRE(fs.nargs == 2);
+  CHECK(std::string(fs.args[0]) == "--root=/");
+  CHECK(std::string(fs.args[1]).empty());
+
+  // Start order: every server after the ones it names.
+  std::vector<int> pos(c.nservers);
+  for (unsigned i = 0; i < c.nservers; ++i) pos[c.order[i]] = int(i);
+  for (unsigned i = 0; i < c.nservers; ++i)
+    for (unsigned k = 0; k < c.servers[i].nafter; ++k) CHECK(pos[c.servers[i].after[k]] < pos[i]);
+  CHECK(c.order[0] == c.index_of("names"));
+  CHECK(c.order[4] == c.index_of("shell"));
+  CHECK(std::string(name_of(RestartKind::group)) == "group");
+  CHECK(std::string(name_of(OnExhausted::domain)) == "domain");
+}
+
+TEST_CASE("BCFG0002 empty, blank and comment-only files", "[bootcfg]") {
+  for (const char *t : {"", "\n\n", "   \t \r\n# only a comment\n  # indented\n", "#"}) {
+    auto r = parse_text(t);
+    CHECK(r->n == 0);
+    CHECK(r->cfg->nservers == 0);
+  }
+  // No trailing newline, CRLF line ends.
+  auto r = parse_text("server a a\r\nserver b b");
+  CHECK(r->n == 0);
+  CHECK(r->cfg->nservers == 2);
+}
+
+TEST_CASE("BCFG0003 number syntax", "[bootcfg]") {
+  auto r = parse_text("server a a ports=0x10-0X20,30-40 irq=0xf prio=0 quota=0x10KiB\n");
+  REQUIRE(r->n == 0);
+  const Server &s = r->cfg->servers[0];
+  CHECK(s.ports[0].first == 16);
+  CHECK(s.ports[0].last == 32);
+  CHECK(s.ports[1].first == 30);
+  CHECK(s.irqs[0] == 15);
+  CHECK(s.prio == 0);
+  CHECK(s.quota_kib == 16);
+  auto r2 = parse_text("server a a prio=254 ports=65535 mem=0xfffff000-0x100000000\n");
+  CHECK(r2->n == 0);
+  CHECK(r2->cfg->servers[0].mem[0].end == 0x100000000ull);
+}
+
+TEST_CASE("BCFG0004 error messages carry file and line", "[bootcfg]") {
+  auto r = parse_text("server a a\n\n# x\n\n\n\nserver b b prot=1\nserver c c\n");
+  REQUIRE(r->n == 1);
+  CHECK(r->error(0) == "boot.cfg:7: unknown key 'prot'");
+  CHECK(r->errors[0].line == 7);
+  // The malformed line is skipped, the rest kept.
+  CHECK(r->cfg->nservers == 2);
+  CHECK(r->cfg->find("b") == nullptr);
+  CHECK(r->cfg->find("c") != nullptr);
+
+  Config cfg;
+  ErrorSink sink;
+  const char text[] = "bogus\n";
+  CHECK(parse(text, sizeof text - 1, cfg, &sink, "my.cfg") == 1);
+  CHECK(std::string(sink[0].text) == "my.cfg:1: unknown directive 'bogus'");
+  // A null sink only counts.
+  CHECK(parse(text, sizeof text - 1, cfg, nullptr) == 1);
+}
+
+TEST_CASE("BCFG0005 every line error", "[bootcfg]") {
+  struct Case {
+    const char *line, *message;
+  };
+  const std::string long_name(24, 'a'), long_prog(64, 'p'), long_arg(64, 'x');
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"frobnicate x", "unknown directive 'frobnicate'"},
+      {"\"server\" a a", "unknown directive 'server'"},
+      {"server", "'server' needs a name and a program"},
+      {"server a", "missing program for server 'a'"},
+      {"server a -- x", "missing program for server 'a'"},
+      {"server a ports=1-2", "missing program for server 'a'"},
+      {"server a \"\"", "missing program for server 'a'"},
+      {"server A a", "bad server name 'A'"},
+      {"server a.b a", "bad server name 'a.b'"},
+      {"server \"a\" a", "bad server name 'a'"},
+      {"server " + long_name + " a", "bad server name '" + long_name + "'"},
+      {"server a " + long_prog, "program name too long '" + long_prog.substr(0, 29) + "...'"},
+      {"server a a prot=1", "unknown key 'prot'"},
+      {"server a a ports", "expected key=value, got 'ports'"},
+      {"server a a \"ports=1\"", "expected key=value, got 'ports=1'"},
+      {"server a a ports=", "empty value for 'ports'"},
+      {"server a a ports=1,,2", "empty list element"},
+      {"server a a ports=x-2", "bad port range 'x-2'"},
+      {"server a a ports=1-", "bad port range '1-'"},
+      {"server a a ports=1-2-3", "bad port range '1-2-3'"},
+      {"server a a ports=0x-2", "bad port range '0x-2'"},
+      {"server a a ports=+1", "bad port range '+1'"},
+      {"server a a ports=9-8", "reversed port range '9-8'"},
+      {"server a a ports=1-0x10000", "port out of range (max 0xffff): '1-0x10000'"},
+      {"server a a ports=99999999999999999999", "bad port range '99999999999999999999'"},
+      {"server a a ports=0xffffffffffffffffff", "bad port range '0xffffffffffffffffff'"},
+      {"server a a ports=1,2,3,4,5,6,7,8,9", "too many port ranges"},
+      {"server a a ports=1,2,3,4 ports=5,6,7,8,9", "too many port ranges"},
+      {"server a a irq=x", "bad number 'x'"},
+      {"server a a irq=256", "irq out of range (max 255): '256'"},
+      {"server a a irq=1,2,3,4,5", "too many irqs"},
+      {"server a a irq=1 irq=1", "duplicate irq '1'"},
+      {"server a a mem=0x1000", "bad memory range (BASE-END) '0x1000'"},
+      {"server a a mem=0x1000-0x2001", "memory range not page-aligned: '0x1000-0x2001'"},
+      {"server a a mem=0x1800-0x2000", "memory range not page-aligned: '0x1800-0x2000'"},
+      {"server a a mem=0x2000-0x1000", "reversed or empty memory range '0x2000-0x1000'"},
+      {"server a a mem=0x2000-0x2000", "reversed or empty memory range '0x2000-0x2000'"},
+      {"server a a mem=0x1000-0x100001000", "memory range above 4 GiB: '0x1000-0x100001000'"},
+      {"server a a mem=0-0x1000,0-0x1000,0-0x1000,0-0x1000,0-0x1000", "too many memory ranges"},
+      {"server a a prio=255", "priority out of range (0..254): '255'"},
+      {"server a a prio=-1", "bad number '-1'"},
+      {"server a a prio=1 prio=2", "duplicate key 'prio'"},
+      {"server a a restart=tepid", "unknown restart kind 'tepid'"},
+      {"server a a restart=hot,hot", "restart kind listed twice: 'hot'"},
+      {"server a a restart=hot restart=cold", "duplicate key 'restart'"},
+      {"server a a restart=hot,", "empty list element"},
+      {"server a a intensity=5", "intensity is R/T (restarts/window), got '5'"},
+      {"server a a intensity=x/10s", "bad number 'x'"},
+      {"server a a intensity=5/10", "missing unit (ms or s) in '5/10'"},
+      {"server a a intensity=5/10m", "bad duration '5/10m'"},
+      {"server a a intensity=5/0ms", "intensity window must not be zero: '5/0ms'"},
+      {"server a a intensity=5/99999999999s", "bad duration '5/99999999999s'"},
+      {"server a a backoff=100", "missing unit (ms or s) in backoff: '100'"},
+      {"server a a backoff=ms", "bad duration for backoff: 'ms'"},
+      {"server a a heartbeat=5h", "bad duration for heartbeat: '5h'"},
+      {"server a a deadline=4294968s", "bad duration for deadline: '4294968s'"},
+      {"server a a deadline=4294967296ms", "bad duration for deadline: '4294967296ms'"},
+      {"server a a on-exhausted=panic", "unknown on-exhausted action 'panic'"},
+      {"server a a quota=64", "quota needs a unit (KiB or MiB): '64'"},
+      {"server a a quota=64kb", "quota needs a unit (KiB or MiB): '64kb'"},
+      {"server a a quota=KiB", "bad number 'KiB'"},
+      {"server a a quota=4194304MiB", "quota too large: '4194304MiB'"},
+      {"server a a after=a", "server cannot start after itself: 'a'"},
+      {"server a a after=B", "bad server name 'B'"},
+      {"server a a after=b,b", "duplicate after 'b'"},
+      {"server a a after=b,c,d,e,f,g,h,i,j", "too many 'after' entries"},
+      {"server a a -- 1 2 3 4 5 6 7 8 9", "too many arguments"},
+      {"server a a -- " + long_arg, "argument too long '" + long_arg.substr(0, 29) + "...'"},
+      {"server a a -- \"unterminated", "unterminated quote"},
+      {"server a a -- \"a\"b", "missing space after closing quote"},
+      {"server a a -- a\"b\"", "quote inside a word"},
+      {"server a a\x01", "invalid character"},
+      {std::string("server a a\0", 11), "invalid character"},
+      {"server a a\x7f", "invalid character"},
+      {"set", "'set' needs a key and a value"},
+      {"set shell", "'set' needs a key and a value"},
+      {"set shell msh extra", "unexpected word after the value 'extra'"},
+      {"set Shell msh", "bad setting name 'Shell'"},
+      {"set \"shell\" msh", "bad setting name 'shell'"},
+      {"set shell " + long_arg, "value too long '" + long_arg.substr(0, 29) + "...'"},
+  };
+  for (const auto &[line, message] : cases) {
+    INFO(line);
+    CHECK(only_error(line + "\n") == "boot.cfg:1: " + message);
+    auto r = parse_text(line);
+    CHECK(r->cfg->nservers == 0);  // skipped
+    CHECK(r->cfg->nsettings == 0);
+  }
+}
+
+TEST_CASE("BCFG0006 errors that involve several lines", "[bootcfg]") {
+  SECTION("duplicate server") {
+    auto r = parse_text("server a a\nserver a b\n");
+    REQUIRE(r->n == 1);
+    CHECK(r->error(0) == "boot.cfg:2: duplicate server 'a'");
+    CHECK(std::string(r->cfg->servers[0].program) == "a");
+  }
+  SECTION("duplicate setting") {
+    auto r = parse_text("set shell a\nset shell b\n");
+    REQUIRE(r->n == 1);
+    CHECK(r->error(0) == "boot.cfg:2: duplicate setting 'shell'");
+    CHECK(std::string(r->cfg->setting("shell")) == "a");
+  }
+  SECTION("too many servers") {
+    std::string t;
+    for (unsigned i = 0; i <= max_servers; ++i) t += "server s" + std::to_string(i) + " p\n";
+    auto r = parse_text(t);
+    REQUIRE(r->n == 1);
+    CHECK(r->error(0) == "boot.cfg:33: too many servers");
+    CHECK(r->cfg->nservers == max_servers);
+  }
+  SECTION("too many settings") {
+    std::string t;
+    for (unsigned i = 0; i <= max_settings; ++i) t += "set k" + std::to_string(i) + " v\n";
+    auto r = parse_text(t);
+    REQUIRE(r->n == 1);
+    CHECK(r->error(0) == "boot.cfg:17: too many settings");
+  }
+  SECTION("unknown after target: reported, dropped, server kept") {
+    auto r = parse_text("server a a after=ghost,b\nserver b b\n");
+    REQUIRE(r->n == 1);
+    CHECK(r->error(0) == "boot.cfg:1: server 'a' starts after unknown server 'ghost'");
+    const Server &a = *r->cfg->find("a");
+    REQUIRE(a.nafter == 1);
+    CHECK(a.after[0] == 1);
+    CHECK(std::string(a.after_names[0]) == "b");
+    CHECK(r->cfg->order[0] == 1);  // forward reference honoured
+    CHECK(r->cfg->order[1] == 0);
+  }
+  SECTION("after a skipped server") {
+    auto r = parse_text("server a a bad=1\nserver b b after=a\n");
+    REQUIRE(r->n == 2);
+    CHECK(r->error(1) == "boot.cfg:2: server 'b' starts after unknown server 'a'");
+  }
+  SECTION("dependency cycle") {
+    auto r = parse_text("server a a after=c\nserver b b after=a\nserver c c after=b\nserver d d\n");
+    REQUIRE(r->n == 1);
+    CHECK(r->error(0) == "boot.cfg:1: dependency cycle through server 'a'");
+    const Config &c = *r->cfg;
+    CHECK(c.servers[0].nafter == 0);  // the cycle is broken there
+    std::vector<int> order(c.order, c.order + c.nservers);
+    CHECK(order == std::vector<int>{3, 0, 1, 2});
+  }
+  SECTION("many errors: each line reported, sink keeps the first ones") {
+    std::string t;
+    for (int i = 0; i < 40; ++i) t += "oops\n";
+    auto r = parse_text(t);
+    CHECK(r->n == 40);
+    CHECK(r->errors.count() == 40);
+    CHECK(r->errors.stored() == ErrorSink::capacity);
+    CHECK(r->error(15) == "boot.cfg:16: unknown directive 'oops'");
+  }
+  SECTION("too many words") {
+    std::string t = "server a a --";
+    for (unsigned i = 0; i < max_tokens; ++i) t += " x";
+    CHECK(only_error(t) == "boot.cfg:1: too many words on the line");
+  }
+  SECTION("message quoting of odd bytes") {
+    CHECK(only_error("server a a k\xff=1") == "boot.cfg:1: unknown key 'k?'");
+  }
+}
+
+TEST_CASE("BCFG0007 a reused Config is reset", "[bootcfg]") {
+  Config cfg;
+  ErrorSink sink;
+  const std::string a = "server a a\nset x y\n";
+  parse(a.data(), a.size(), cfg, &sink);
+  CHECK(cfg.nservers == 1);
+  parse("", 0, cfg, &sink);
+  CHECK(cfg.nservers == 0);
+  CHECK(cfg.nsettings == 0);
+}
+
+TEST_CASE("BCFG0008 random bytes never crash or read out of bounds", "[bootcfg]") {
+  std::mt19937 rng(1234);
+  // Pieces of valid syntax make the random lines reach deep into the parser.
+  const std::vector<std::string> pieces = {
+      "server ", "set ", "a ", "b ", "prog ", "ports=", "irq=", "mem=", "prio=", "restart=",
+      "intensity=", "backoff=", "on-exhausted=", "after=", "heartbeat=", "deadline=", "quota=",
+      "0x", "1", "9", "f", "-", ",", "/", "ms", "s", "KiB", "MiB", "hot", "warm", "cold", "group",
+      "stop", "\"", "\\", "#", " ", "\t", "\n", "\r", "--", "=", "\0", "\xff", "0x1000-0x2000 "};
+  auto cfg = std::make_unique<Config>();
+  unsigned total_servers = 0;
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string s;
+    const int n = int(rng() % 200);
+    for (int i = 0; i < n; ++i) {
+      if (rng() % 3 == 0) s += char(rng() % 256);
+      else s += pieces[rng() % pieces.size()];
+    }
+    std::unique_ptr<char[]> buf(new char[s.size() + 1]);
+    memcpy(buf.get(), s.data(), s.size());
+    ErrorSink sink;
+    parse(buf.get(), s.size(), *cfg, &sink);
+    // Whatever was accepted is within the limits and consistent.
+    REQUIRE(cfg->nservers <= max_servers);
+    for (unsigned i = 0; i < cfg->nservers; ++i) {
+      const Server &sv = cfg->servers[i];
+      REQUIRE(strlen(sv.name) >= 1);
+      REQUIRE(strlen(sv.name) <= max_name_len);
+      REQUIRE(strlen(sv.program) >= 1);
+      REQUIRE(sv.nports <= max_port_ranges);
+      REQUIRE(sv.nafter <= max_afters);
+      for (unsigned k = 0; k < sv.nafter; ++k) REQUIRE(sv.after[k] < cfg->nservers);
+      for (unsigned k = 0; k < sv.nports; ++k) REQUIRE(sv.ports[k].first <= sv.ports[k].last);
+    }
+    total_servers += cfg->nservers;
+  }
+  CHECK(total_servers > 0);  // the generator does reach valid lines
+  // One very long line without newline.
+  std::string big(1 << 20, 'a');
+  parse(big.data(), big.size(), *cfg, nullptr);
+  CHECK(cfg->nservers == 0);
+}
