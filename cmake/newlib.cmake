@@ -127,6 +127,11 @@ macro(arc_find_newlib)
     # directories from include flags, and -nostdinc needs this one named.
     target_compile_options(arc-libc INTERFACE -nostdinc "SHELL:-isystem ${ARC_NEWLIB_INCLUDE_DIR}"
                                               "SHELL:-isystem ${_gcc_include}")
+    _arc_compiler_query(_gcc_include_fixed -print-file-name=include-fixed)
+    if(IS_ABSOLUTE "${_gcc_include_fixed}" AND IS_DIRECTORY "${_gcc_include_fixed}")
+      # limits.h lives here in some gcc versions (arm-none-eabi 12)
+      target_compile_options(arc-libc INTERFACE "SHELL:-isystem ${_gcc_include_fixed}")
+    endif()
     if(ARC_ARCH STREQUAL "ia32")
       target_compile_options(arc-libc INTERFACE ${ARC_NEWLIB_IA32_UNDEFS})
     endif()

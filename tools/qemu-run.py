@@ -13,6 +13,25 @@ as soon as the last --expect is seen). Exit code: 0 pass, 1 fail, 2 bad usage.
 
 Serial output is read as it arrives (QEMU's `-serial stdio` on a pipe we own), so the fail
 patterns stop a run at once and --send-after can answer the guest, e.g. type at a shell prompt.
+
+The --send-after, --monitor-after and --wait-for steps form one sequence, in the order given: each step
+waits for its REGEX in the serial output that arrived after the previous step was taken (the
+first: since boot), so several steps on the same prompt answer successive prompts:
+
+    --send-after 'msh> ' 'help\r' --send-after 'msh> ' 'ps\r'
+    --monitor-after 'KBD: ready' 'sendkey a' --monitor-after "KBD: 'a'" 'sendkey ret'
+
+--monitor-after writes a command to QEMU's human monitor (on a unix socket in a temporary
+directory; the monitor's transcript goes to <log>.monitor). Named groups of a step's or an
+--expect's regex are remembered, and ${NAME} in a later step's text or --expect regex stands for
+the text they matched (in a regex, escaped):
+
+    --expect '^started sleeper: pid (?P<pid>[0-9]+)$' --send-after 'msh> ' 'kill ${pid}\r'
+    --expect '^killed ${pid}$'
+
+--vga-expect (ia32-pc, with --exit-status none): once every --expect is seen, the runner reads
+the VGA text screen (80x25 at 0xb8000) through the monitor's `xp`, keeps it in <log>.screen and
+wants each regex to match a row of it, in order.
 Python standard library only: this runs on a fresh Debian machine before anything is installed.
 """
 
@@ -22,6 +41,7 @@ import queue
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -139,6 +159,39 @@ def unescape(text):
     return bytes(out)
 
 
+VAR_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def substitute(text, variables, escape):
+    """Replace ${NAME} by the captured text NAME (escaped for a regex when `escape`)."""
+    def value(m):
+        if m.group(1) not in variables:
+            raise Failure("${%s} used before a regex captured it (a named group (?P<%s>...))"
+                          % (m.group(1), m.group(1)))
+        v = variables[m.group(1)]
+        return re.escape(v) if escape else v
+    return VAR_REF.sub(value, text)
+
+
+def parse_late_regex(text):
+    """A regex that may hold ${NAME} references: checked now (with the references as plain
+    words), compiled when it is used."""
+    parse_regex(VAR_REF.sub("x", text))
+    return text
+
+
+class StepAction(argparse.Action):
+    """--send-after, --monitor-after and --wait-for append to one list, so the steps keep their
+    order."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if isinstance(values, str):
+            values = [values, ""]
+        steps = getattr(namespace, "steps", None) or []
+        steps.append((self.const, values[0], values[1]))
+        namespace.steps = steps
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(
         description="Boot Arc in QEMU and check its serial console.",
@@ -149,8 +202,9 @@ def parse_args(argv):
     p.add_argument("--module", action="append", default=[], metavar='"PATH [ARGS]"',
                    help="multiboot module and its command line (repeatable, needs --kernel)")
     p.add_argument("--iso", help="bootable ISO, booted with -cdrom ISO -boot d")
-    p.add_argument("--expect", action="append", default=[], type=parse_regex, metavar="REGEX",
-                   help="must appear in the serial log, in the order given (repeatable)")
+    p.add_argument("--expect", action="append", default=[], type=parse_late_regex, metavar="REGEX",
+                   help="must appear in the serial log, in the order given (repeatable; may use "
+                   "${NAME}, see --send-after)")
     p.add_argument("--fail", action="append", default=[], type=parse_regex, metavar="REGEX",
                    help="fail as soon as a serial line matches (repeatable; added to %s)"
                    % " and ".join(DEFAULT_FAIL))
@@ -166,9 +220,25 @@ def parse_args(argv):
                    help="use the fixed benchmark machine flags instead of the default ones")
     p.add_argument("--qemu-arg", action="append", default=[], metavar="ARG",
                    help="extra QEMU argument (repeatable; use --qemu-arg=-foo for a leading dash)")
-    p.add_argument("--send-after", action="append", default=[], nargs=2, metavar=("REGEX", "TEXT"),
-                   help="once REGEX is seen on the serial console, type TEXT into it (repeatable; "
-                   r"TEXT may use \n \r \t \\ \xHH; no newline is added)")
+    p.set_defaults(steps=[])
+    p.add_argument("--send-after", action=StepAction, const="send", nargs=2, metavar=("REGEX", "TEXT"),
+                   help="a step: once REGEX is seen on the serial console (after the previous "
+                   "step), type TEXT into it (repeatable, steps run in the order given; "
+                   r"TEXT may use \n \r \t \\ \xHH and ${NAME}, the text a named group "
+                   "(?P<NAME>...) of an earlier step's or --expect's regex matched; no newline "
+                   "is added)")
+    p.add_argument("--monitor-after", action=StepAction, const="monitor", nargs=2,
+                   metavar=("REGEX", "COMMAND"),
+                   help="a step: once REGEX is seen on the serial console (after the previous "
+                   "step), write COMMAND and a newline to QEMU's human monitor, e.g. "
+                   "'sendkey a' (repeatable; COMMAND may use ${NAME})")
+    p.add_argument("--vga-expect", action="append", default=[], type=parse_regex, metavar="REGEX",
+                   help="after the last --expect, a row of the VGA text screen must match, in the "
+                   "order given (repeatable; ia32-pc with --exit-status none)")
+    p.add_argument("--wait-for", action=StepAction, const="wait", metavar="REGEX",
+                   help="a step that does nothing but wait for REGEX on the serial console "
+                   "(after the previous step), e.g. for output that comes in no fixed order "
+                   "with a prompt (repeatable)")
     p.add_argument("--qemu", help="QEMU binary to use instead of the target's default")
     args = p.parse_args(argv)
 
@@ -183,10 +253,15 @@ def parse_args(argv):
         p.error("target %s doesn't boot from an ISO" % args.target)
     if args.exit_status is None and not args.expect:
         p.error("--exit-status none needs at least one --expect (nothing would end the run)")
-    sends = []
-    for regex, text in args.send_after:
-        sends.append((parse_regex(regex), unescape(text), regex))
-    args.send_after = sends
+    steps = []
+    for kind, regex, text in args.steps:
+        if "\n" in text and kind == "monitor":
+            p.error("--monitor-after COMMAND must be one line: %r" % text)
+        steps.append((kind, parse_regex(regex), text, regex))
+    args.steps = steps
+    args.monitor = any(kind == "monitor" for kind, *_ in steps) or bool(args.vga_expect)
+    if args.vga_expect and (args.exit_status is not None or args.target != "ia32-pc"):
+        p.error("--vga-expect needs --target ia32-pc and --exit-status none (QEMU must still run)")
     return args
 
 
@@ -234,16 +309,20 @@ def packed_image(kernel, modules):
     return out
 
 
-def qemu_command(args, target):
+def qemu_command(args, target, monitor_path=None):
     qemu = args.qemu or target["qemu"]
     if not shutil.which(qemu):
         raise Failure("%s not found (install it, or run tools/arc test which installs it)" % qemu)
     cmd = [qemu]
     cmd += target["bench"] if args.bench_flags else target["machine"]
     cmd += target["common"]
-    # The guest's first serial port is our stdin/stdout pipes; no monitor, so nothing else
-    # shares them.
-    cmd += ["-serial", "stdio", "-monitor", "none"]
+    # The guest's first serial port is our stdin/stdout pipes; the monitor, when a step needs
+    # it, is a unix socket, so nothing else shares them.
+    cmd += ["-serial", "stdio"]
+    if monitor_path:
+        cmd += ["-monitor", "unix:%s,server=on,wait=off" % monitor_path]
+    else:
+        cmd += ["-monitor", "none"]
     if args.kernel:
         if not os.path.isfile(args.kernel):
             raise Failure("kernel file missing: %s (was the target built?)" % args.kernel)
@@ -291,14 +370,20 @@ class Run:
         self.args = args
         self.target = TARGETS[args.target]
         self.fail = ([] if args.no_default_fail else [re.compile(f) for f in DEFAULT_FAIL]) + args.fail
-        self.expects = args.expect
+        self.expects = args.expect    # regex texts, compiled when used (they may hold ${NAME})
         self.next_expect = 0          # index of the --expect we are waiting for
-        self.pending_sends = list(args.send_after)
+        self.steps = args.steps       # (kind, regex, text, regex text)
+        self.next_step = 0            # index of the step we are waiting for
+        self.step_window = b""        # serial bytes since the last step, not yet checked
+        self.variables = {}           # named groups matched so far
         self.tail = deque(maxlen=40)  # last serial lines, shown on failure
         self.stderr = bytearray()     # QEMU's own messages, shown on failure
         self.partial = b""            # serial bytes after the last newline
         self.proc = None
         self.log = None
+        self.monitor = None           # socket to QEMU's human monitor, when a step needs it
+        self.monitor_log = None
+        self.monitor_buf = bytearray()  # monitor output not yet parsed
 
     # -- serial console handling ------------------------------------------------------------
 
@@ -309,11 +394,7 @@ class Run:
         *lines, self.partial = data.split(b"\n")
         for raw in lines:
             self.on_line(raw.rstrip(b"\r").decode("utf-8", "replace"))
-        # A prompt ("login: ", "$ ") has no newline yet: --send-after must see it anyway.
-        # --expect and --fail only look at whole lines, so a half-printed line can't match a
-        # pattern that the full line would not.
-        if self.partial:
-            self.try_sends(self.partial.decode("utf-8", "replace"))
+        self.feed_steps(chunk)
 
     def on_line(self, line):
         self.tail.append(line)
@@ -321,40 +402,163 @@ class Run:
             if f.search(line):
                 raise Failure("fail pattern /%s/ matched: %s" % (f.pattern, line))
         # One line satisfies at most one --expect: "in this order" means distinct events.
-        if self.next_expect < len(self.expects) and self.expects[self.next_expect].search(line):
-            self.next_expect += 1
-        self.try_sends(line)
+        if self.next_expect < len(self.expects):
+            regex = self.expect_regex(self.next_expect)
+            m = regex.search(line) if regex else None
+            if m:
+                self.capture(m)
+                self.next_expect += 1
 
-    def try_sends(self, text):
-        for send in list(self.pending_sends):
-            regex, data, _ = send
-            if regex.search(text):
-                self.pending_sends.remove(send)
-                try:
-                    self.proc.stdin.write(data)
-                    self.proc.stdin.flush()
-                except (BrokenPipeError, OSError):
-                    pass              # QEMU is gone; the exit handling reports why
+    def expect_regex(self, i):
+        """The i-th --expect, its ${NAME}s filled in; None while one of them is not captured
+        yet (it can't match then)."""
+        try:
+            return re.compile(substitute(self.expects[i], self.variables, escape=True))
+        except Failure:
+            return None
+
+    def capture(self, match):
+        for name, value in match.groupdict().items():
+            if value is not None:
+                self.variables[name] = value
+
+    def feed_steps(self, chunk):
+        """The next step looks at the serial output since the previous step, line by line, and
+        at a line still being printed: a prompt ("msh> ") has no newline yet. What arrived
+        before a step was taken never triggers the next one, not even the rest of the same
+        chunk (it was printed before the guest could have seen the step)."""
+        if self.next_step == len(self.steps):
+            return
+        self.step_window += chunk
+        *lines, rest = self.step_window.split(b"\n")
+        kind, regex, text, _ = self.steps[self.next_step]
+        for raw in lines + ([rest] if rest else []):
+            m = regex.search(raw.rstrip(b"\r").decode("utf-8", "replace"))
+            if m:
+                self.capture(m)
+                self.next_step += 1
+                self.step_window = b""
+                self.take_step(kind, substitute(text, self.variables, escape=False))
+                return
+        self.step_window = rest       # whole lines are checked once; keep the line in progress
+
+    def take_step(self, kind, text):
+        if kind == "wait":
+            return
+        if kind == "send":
+            try:
+                self.proc.stdin.write(unescape(text))
+                self.proc.stdin.flush()
+            except (BrokenPipeError, OSError):
+                pass                  # QEMU is gone; the exit handling reports why
+        else:
+            try:
+                self.monitor.sendall(text.encode("utf-8") + b"\n")
+            except OSError as e:
+                raise Failure("cannot write %r to the QEMU monitor: %s" % (text, e))
+
+    def pending_steps(self):
+        return ", ".join("--%s /%s/" % ({"send": "send-after", "monitor": "monitor-after",
+                                         "wait": "wait-for"}[kind], rx)
+                         for kind, _, _, rx in self.steps[self.next_step:])
 
     def all_seen(self):
         return self.next_expect == len(self.expects)
 
     def waiting_for(self):
-        return "/%s/ (expect %d of %d)" % (self.expects[self.next_expect].pattern,
+        return "/%s/ (expect %d of %d)" % (self.expects[self.next_expect],
                                            self.next_expect + 1, len(self.expects))
+
+    # -- the VGA text screen -------------------------------------------------------------------
+
+    VGA_COLS, VGA_ROWS = 80, 25
+    XP_LINE = re.compile(rb"^([0-9a-f]+): ((?:0x[0-9a-f]{4}\s*)+)$", re.M)
+
+    def read_screen(self, deadline):
+        """The 25 rows of the text screen, read with the monitor's `xp /2000hx 0xb8000`: lines
+        of 'ADDRESS: 0xHHHH 0xHHHH ...', attribute in the high byte, character in the low."""
+        cells = self.VGA_COLS * self.VGA_ROWS
+        self.monitor_buf = bytearray()
+        self.take_step("monitor", "xp /%dhx 0xb8000" % cells)
+        words = {}
+        while True:
+            for m in self.XP_LINE.finditer(bytes(self.monitor_buf)):
+                addr = int(m.group(1), 16)
+                for i, h in enumerate(m.group(2).split()):
+                    words[(addr - 0xb8000) // 2 + i] = int(h, 16)
+            if all(i in words for i in range(cells)):
+                break
+            if time.monotonic() > deadline:
+                raise Failure("timeout after %gs reading the VGA screen through the monitor"
+                              % self.args.timeout)
+            try:
+                name, chunk = self.events.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if name == "monitor" and chunk is not None:
+                self.monitor_log.write(chunk)
+                self.monitor_buf += chunk
+            elif name == "serial" and chunk is not None:
+                self.on_serial(chunk)
+            elif name == "stderr" and chunk is not None:
+                self.stderr += chunk
+        text = "".join(chr(words[i] & 0xff) if 0x20 <= (words[i] & 0xff) < 0x7f else " "
+                       for i in range(cells))
+        return [text[r * self.VGA_COLS:(r + 1) * self.VGA_COLS].rstrip()
+                for r in range(self.VGA_ROWS)]
+
+    def check_screen(self, deadline):
+        rows = self.read_screen(deadline)
+        with open(self.log.name + ".screen", "w") as f:
+            f.write("\n".join(rows) + "\n")
+        at = 0
+        for regex in self.args.vga_expect:
+            while at < len(rows) and not regex.search(rows[at]):
+                at += 1
+            if at == len(rows):
+                raise Failure("no row of the VGA screen (after the rows matched before) matches "
+                              "/%s/; the screen:\n%s" % (regex.pattern, "\n".join(
+                                  "  # " + r for r in rows if r)))
+            at += 1
+
+    def check_steps_done(self):
+        if self.next_step < len(self.steps):
+            raise Failure("every expect seen, but these steps never triggered: %s"
+                          % self.pending_steps())
 
     # -- the run ----------------------------------------------------------------------------
 
-    def start(self, cmd, log_path):
+    def start(self, cmd, log_path, monitor_path=None):
         os.makedirs(os.path.dirname(os.path.abspath(log_path)), exist_ok=True)
         self.log = open(log_path, "wb")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE)
         self.events = queue.Queue()
+        streams = [(self.proc.stdout, "serial"), (self.proc.stderr, "stderr")]
+        if monitor_path:
+            self.monitor = self.connect_monitor(monitor_path)
+            self.monitor_log = open(log_path + ".monitor", "wb")
+            streams.append((self.monitor, "monitor"))
         self.readers = [threading.Thread(target=pump, args=(s, n, self.events), daemon=True)
-                        for s, n in ((self.proc.stdout, "serial"), (self.proc.stderr, "stderr"))]
+                        for s, n in streams]
         for t in self.readers:
             t.start()
+
+    def connect_monitor(self, path):
+        """QEMU makes the monitor's socket while it starts up: retry until it is there."""
+        give_up = time.monotonic() + 10
+        while True:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(path)
+                return sock
+            except OSError as e:
+                sock.close()
+                if self.proc.poll() is not None:
+                    raise Failure("QEMU exited (code %d) before its monitor was up" % self.proc.returncode)
+                if time.monotonic() > give_up:
+                    raise Failure("cannot connect to the QEMU monitor at %s: %s" % (path, e))
+                time.sleep(0.05)
 
     def watch(self, deadline):
         """Process QEMU's output until the run is decided. Returns the guest's exit status
@@ -371,6 +575,12 @@ class Run:
                 name, chunk = self.events.get(timeout=min(left, 0.5))
             except queue.Empty:
                 continue
+            if name == "monitor":
+                if chunk is not None:
+                    self.monitor_log.write(chunk)
+                    self.monitor_log.flush()
+                    self.monitor_buf += chunk
+                continue
             if chunk is None:
                 open_streams -= 1
                 if name == "serial" and self.partial:
@@ -383,6 +593,9 @@ class Run:
                 continue
             self.on_serial(chunk)
             if self.args.exit_status is None and self.all_seen():
+                self.check_steps_done()
+                if self.args.vga_expect:
+                    self.check_screen(deadline)
                 return None
         # Both streams closed: QEMU has exited (or is about to).
         try:
@@ -394,10 +607,9 @@ class Run:
             "QEMU exit code %d, no guest exit status: reset, triple fault or QEMU error" % code
         if not self.all_seen():
             raise Failure("QEMU exited (%s) while waiting for %s" % (said, self.waiting_for()))
-        if self.args.exit_status is None:
-            return status
-        if status != self.args.exit_status:
+        if self.args.exit_status is not None and status != self.args.exit_status:
             raise Failure("unexpected exit: %s, wanted guest exit status %d" % (said, self.args.exit_status))
+        self.check_steps_done()
         return status
 
     def stop(self):
@@ -408,8 +620,16 @@ class Run:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.monitor:
+            try:
+                self.monitor.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            self.monitor.close()
         if self.log:
             self.log.close()
+        if self.monitor_log:
+            self.monitor_log.close()
 
 
 def main(argv):
@@ -418,18 +638,22 @@ def main(argv):
     run = Run(args)
     start = time.monotonic()
     cmd = None
+    # The monitor's socket: a short path (sun_path holds 108 bytes) that nobody else uses.
+    monitor_dir = tempfile.TemporaryDirectory(prefix="arc-mon-") if args.monitor else None
+    monitor_path = os.path.join(monitor_dir.name, "monitor.sock") if monitor_dir else None
     try:
-        cmd = qemu_command(args, run.target)
-        run.start(cmd, log_path)
+        cmd = qemu_command(args, run.target, monitor_path)
+        run.start(cmd, log_path, monitor_path)
         status = run.watch(start + args.timeout)
     except Failure as e:
         run.stop()
         print("qemu-run: FAIL [%s]: %s" % (args.target, e), file=sys.stderr)
         if cmd:
             print("qemu-run: command: %s" % " ".join(quote(c) for c in cmd), file=sys.stderr)
-        if run.pending_sends:
-            print("qemu-run: --send-after never triggered: %s"
-                  % ", ".join("/%s/" % s[2] for s in run.pending_sends), file=sys.stderr)
+        if run.next_step < len(run.steps):
+            print("qemu-run: steps not taken: %s" % run.pending_steps(), file=sys.stderr)
+        if run.monitor_log:
+            print("qemu-run: monitor transcript in %s.monitor" % log_path, file=sys.stderr)
         if run.stderr:
             print("qemu-run: QEMU said:\n%s" % run.stderr.decode("utf-8", "replace").rstrip(),
                   file=sys.stderr)

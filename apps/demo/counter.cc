@@ -7,6 +7,8 @@
 
 #include <arc/pdata.hh>
 #include <arc/process.hh>
+#include <arc/proto/pager.hh>
+#include <arc/proto/process.hh>
 #include <arc/server.hh>
 
 #include <stdio.h>
@@ -74,6 +76,20 @@ public:
     }
     if (!s->Put(count * sizeof(long), &total, sizeof(total))) return Status::invalid_arg;
     rep.put(word(total));
+    return Status::ok;
+  }
+  // Where the state lives: inside .pdata (the pager keeps those pages across restarts), and how
+  // many persistent pages our pager counts.
+  Status Info(const Request &, Reply &rep) {
+    const proc::Info *info = process_info();
+    const word at = word(&g_counter);
+    const bool inside = info && at >= info->pdata_start && at + sizeof(g_counter) <= info->pdata_end;
+    Rpc counts(pager::counts);
+    const Status st = counts.call(proc::pager);
+    if (st != Status::ok) return st;
+    rep.put(inside ? 1 : 0);
+    rep.put(counts.result(1));
+    rep.put(counts.result(0));
     return Status::ok;
   }
   [[noreturn]] Status Crash(const Request &, Reply &) { panic("crash requested by a client"); }

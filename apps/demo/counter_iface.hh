@@ -6,6 +6,9 @@
 //          the client has put `count` words at offset 0 of the session area; the server adds
 //          them, writes the sum after them (offset count * 4)      -> MR2 = the sum
 //   crash  (none)                               the server panics (for restart demos)
+//   info   (none)                               -> MR2 = 1 when the counter's state lies in the
+//          server's .pdata (as its information page tells), MR3 = its pager's persistent pages,
+//          MR4 = its resident pages
 // Errors: invalid_arg (bad session id, count out of range). Registered as "counter".
 #pragma once
 #include <arc/message.hh>
@@ -14,7 +17,7 @@
 namespace demo::counter {
 
 using arc::word;
-enum Label : word { add = 0x700, get = 0x701, sum = 0x702, crash = 0x703 };
+enum Label : word { add = 0x700, get = 0x701, sum = 0x702, crash = 0x703, info = 0x704 };
 constexpr word max_count = 1024;
 constexpr const char *service_name = "counter";
 
@@ -23,6 +26,7 @@ template <class S> constexpr auto handlers = arc::handler_table<S>({
   {get, 0, 0, &S::Get, "get"},
   {sum, 2, 2, &S::Sum, "sum"},
   {crash, 0, 0, &S::Crash, "crash"},
+  {info, 0, 0, &S::Info, "info"},
 });
 
 class Client {
@@ -51,6 +55,17 @@ public:
     rpc.put(session).put(count);
     const arc::Status st = rpc.call(ep_);
     if (st == arc::Status::ok) *total = long(rpc.result(0));
+    return st;
+  }
+
+  struct Where {
+    bool state_in_pdata;
+    word persistent_pages, resident_pages;
+  };
+  arc::Status Info(Where *w) const {
+    arc::Rpc rpc(info);
+    const arc::Status st = rpc.call(ep_);
+    if (st == arc::Status::ok) *w = Where{rpc.result(0) == 1, rpc.result(1), rpc.result(2)};
     return st;
   }
 

@@ -59,7 +59,10 @@ void test_printf() {
   CHECK(fmt_is("[  abc] [abc  ] [ab]", "[%5s] [%-5s] [%.2s]", "abc", "abc", "abcdef"));
   CHECK(fmt_is("-9223372036854775807 18446744073709551615", "%lld %llu",
                -9223372036854775807LL, 18446744073709551615ULL));
-  CHECK(fmt_is("12345678 z % 3", "%zu %c %% %hhd", size_t(12345678), 'z', 259));
+  CHECK(fmt_is("z %", "%c %%", 'z'));
+#ifdef _WANT_IO_C99_FORMATS   // our ia32 build has them; Debian's ARM newlib does not
+  CHECK(fmt_is("12345678 3", "%zu %hhd", size_t(12345678), 259));
+#endif
   CHECK(fmt_is("0xdeadbeef", "%p", reinterpret_cast<void *>(0xdeadbeef)));
   const char *volatile null_string = nullptr;
   CHECK(fmt_is("(null)", "%s", null_string));

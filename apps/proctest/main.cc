@@ -46,12 +46,13 @@ word counts(unsigned which) {
 
 int main(int argc, char **argv) {
   const proc::Info *info = proc_info();
-  if (argc >= 1 && !strcmp(argv[0], "child")) {
+  if (argc >= 2 && !strcmp(argv[1], "child")) {
     printf("PROCTEST child running as pid %lu\n", info ? info->pid : 0);
     return 0;
   }
   check("P01", info && info->magic == proc::info_magic, "the process information page is mapped");
-  check("P02", argc == 2 && !strcmp(argv[0], "hello") && !strcmp(argv[1], "world"),
+  check("P02", argc == 3 && !strcmp(argv[0], "proctest") && !strcmp(argv[1], "hello") &&
+                   !strcmp(argv[2], "world"),
         "arguments from the boot configuration", word(argc));
   check("P03", info && info->pdata_end > info->pdata_start, "the pager found .pdata");
   check("P04", persistent_counter == 42, "a persistent variable starts with its image value",

@@ -107,7 +107,15 @@ void fill_boot_info(arc::BootInfo *bi, const BootData &bd, const BootModule &sel
     strlcpy(o.cmdline, m.args, sizeof(o.cmdline));
     add(m.start, m.end - m.start, arc::BootInfo::region_module);
   }
-  strlcpy(bi->cmdline, self.args, sizeof(bi->cmdline));
+  // The task's own command line: its name (argv[0]) and its arguments.
+  strlcpy(bi->cmdline, self.name, sizeof(bi->cmdline));
+  if (self.args[0]) {
+    const word n = strlen(bi->cmdline);
+    if (n + 2 < sizeof(bi->cmdline)) {
+      bi->cmdline[n] = ' ';
+      strlcpy(bi->cmdline + n + 1, self.args, sizeof(bi->cmdline) - n - 1);
+    }
+  }
   strlcpy(bi->arch, arch_name, sizeof(bi->arch));
   strlcpy(bi->board, platform::board_name, sizeof(bi->board));
 }

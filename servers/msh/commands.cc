@@ -102,6 +102,11 @@ void cmd_start(unsigned argc, char **argv) {
   Rpc rpc(arc::root::spawn);
   rpc.put_string(line, arc::words_for(n + 1));
   const Status st = rpc.call(arc::proc::root);
+  if (st == Status::invalid_arg) {   // the root task found no such module, or cannot load it
+    out("msh: start: cannot start '%s': no such program among the boot modules, or not loadable\n",
+        argv[1]);
+    return;
+  }
   if (st != Status::ok) {
     out("msh: start: cannot start '%s': %s\n", argv[1], arc::status_name(st));
     return;
@@ -113,6 +118,10 @@ void cmd_kill(unsigned, char **argv) {
   word pid;
   if (!parse_number(argv[1], &pid) || pid == 0) {
     out("msh: kill: '%s' is not a process id\n", argv[1]);
+    return;
+  }
+  if (pid == arc::my_pid()) {
+    out("msh: kill: %lu is this shell itself, not killed\n", pid);
     return;
   }
   Rpc rpc(arc::root::kill);

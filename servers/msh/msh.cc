@@ -5,6 +5,7 @@
 #include "msh.hh"
 
 #include <arc/iface/console.hh>
+#include <string.h>
 #include <arc/process.hh>
 #include <arc/sys.hh>
 
@@ -41,6 +42,17 @@ int main(int argc, char **argv) {
   msh::g_console.bind(slot);
   msh::g_have_console = true;
   msh::out("msh: Arc micro shell, pid %lu (type help)\n", arc::my_pid());
+  // `--bench-boot`: report the guest instructions from power-on to the first prompt (rdtsc
+  // counts instructions under the benchmark machine's -icount), for `tools/arc bench`.
+  if (argc > 1 && !strcmp(argv[1], "--bench-boot")) {
+#if defined(__i386__)
+    unsigned lo, hi;
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    ::printf("bench ia32 boot_to_prompt %llu insns\n", (static_cast<unsigned long long>(hi) << 32) | lo);
+#endif
+    --argc;
+    ++argv;
+  }
   // Commands given as arguments run first (boot configuration: ... -- echo hello).
   if (argc > 1) {
     char line[256];

@@ -16,7 +16,8 @@ void Image::init(const unsigned char *image, word size, FrameSource *frames, Pag
   image_size_ = size;
   frames_ = frames;
   pages_ = pages;
-  capacity_ = capacity;
+  capacity_ = capacity & (capacity - 1) ? 0 : capacity;   // a power of two, or nothing
+  for (unsigned i = 0; i < capacity_; ++i) pages_[i] = Page{};
   n_segs_ = n_ranges_ = n_persistent_ = n_fixed_ = n_pages_ = 0;
   image_shared_ = cow_ = 0;
 }
@@ -52,9 +53,12 @@ const Segment *Image::segment_of(word va) const {
 }
 
 Image::Page *Image::page_of(word va) {
-  for (unsigned i = 0; i < n_pages_; ++i)
+  if (!capacity_) return nullptr;
+  // Linear probing; va 0 marks a free slot (page 0 is never mapped).
+  for (unsigned i = slot_of(va);; i = (i + 1) & (capacity_ - 1)) {
     if (pages_[i].va == va) return &pages_[i];
-  return nullptr;
+    if (!pages_[i].va) return nullptr;
+  }
 }
 
 bool Image::persistent_at(word va) const {
@@ -66,9 +70,12 @@ bool Image::persistent_at(word va) const {
 }
 
 Image::Page *Image::remember(word va, word addr, word rights) {
-  if (n_pages_ == capacity_) return nullptr;
-  pages_[n_pages_] = {va, addr, rights, persistent_at(va)};
-  return &pages_[n_pages_++];
+  if (!capacity_ || (n_pages_ + 1) * 4 > capacity_ * 3) return nullptr;
+  unsigned i = slot_of(va);
+  while (pages_[i].va) i = (i + 1) & (capacity_ - 1);
+  pages_[i] = {va, addr, rights, persistent_at(va)};
+  ++n_pages_;
+  return &pages_[i];
 }
 
 word Image::fill_from_image(const Segment &s, word va) {
@@ -130,18 +137,27 @@ Source Image::resolve(word va, word access) {
 
 Image::Counts Image::counts() const {
   Counts c{n_pages_, 0, image_shared_, cow_};
-  for (unsigned i = 0; i < n_pages_; ++i)
-    if (pages_[i].persistent) ++c.persistent;
+  for (unsigned i = 0; i < capacity_; ++i)
+    if (pages_[i].va && pages_[i].persistent) ++c.persistent;
   return c;
 }
 
 unsigned Image::discard_volatile() {
-  unsigned kept = 0, dropped = 0;
-  for (unsigned i = 0; i < n_pages_; ++i) {
-    if (pages_[i].persistent) pages_[kept++] = pages_[i];
+  // Release the volatile pages, then rebuild the table from the persistent ones.
+  unsigned dropped = 0, kept = 0;
+  for (unsigned i = 0; i < capacity_; ++i) {
+    if (!pages_[i].va) continue;
+    if (pages_[i].persistent) pages_[kept++] = pages_[i];   // compact to the front first
     else { frames_->release(pages_[i].addr); ++dropped; }
   }
-  n_pages_ = kept;
+  for (unsigned i = kept; i < capacity_; ++i) pages_[i] = Page{};
+  n_pages_ = 0;
+  for (unsigned k = kept; k-- > 0;) {
+    Page p = pages_[k];
+    pages_[k] = Page{};
+    Page *q = remember(p.va, p.addr, p.rights);
+    q->persistent = p.persistent;
+  }
   return dropped;
 }
 

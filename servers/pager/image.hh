@@ -43,7 +43,9 @@ public:
   struct Page { word va, addr, rights; bool persistent; };
 
   // image: the ELF file, mapped read-only at `image` in our space. pages: room to remember
-  // `capacity` private pages (the caller sizes it: a process, or a pager paged by the root).
+  // private pages (the caller sizes it: a process, or a pager paged by the root); capacity must
+  // be a power of two, and the table holds at most 3/4 of it (an open-addressing hash by
+  // address, so a fault finds its page in a probe or two however many pages there are).
   void init(const unsigned char *image, word size, FrameSource *frames, Page *pages,
             unsigned capacity);
   bool add_segment(const Segment &s);
@@ -66,7 +68,8 @@ public:
   unsigned discard_volatile();
   // Visit every private page (for remapping after a restart).
   template <class F> void each_private(F f) const {
-    for (unsigned i = 0; i < n_pages_; ++i) f(pages_[i].va, pages_[i].addr, pages_[i].rights, pages_[i].persistent);
+    for (unsigned i = 0; i < capacity_; ++i)
+      if (pages_[i].va) f(pages_[i].va, pages_[i].addr, pages_[i].rights, pages_[i].persistent);
   }
 
 private:
@@ -74,6 +77,7 @@ private:
   struct Fixed { word va, addr, size, rights; };
   const Segment *segment_of(word va) const;
   Page *page_of(word va);
+  unsigned slot_of(word va) const { return unsigned((va >> 12) * 2654435761u) & (capacity_ - 1); }
   bool persistent_at(word va) const;
   word fill_from_image(const Segment &s, word va);   // private copy of an image page
   Page *remember(word va, word addr, word rights);

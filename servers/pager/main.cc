@@ -26,16 +26,21 @@ public:
     if (!free_) return 0;
     Free *f = free_;
     free_ = f->next;
-    memset(f, 0, 0x1000);
+    f->next = nullptr;   // the rest of the frame is zero already
     return reinterpret_cast<word>(f);
   }
+  // Frames from the root task arrive zeroed; a frame coming back is zeroed here, once.
   void release(word addr) override {
+    memset(reinterpret_cast<void *>(addr), 0, 0x1000);
+    push(addr);
+  }
+
+private:
+  void push(word addr) {
     auto *f = reinterpret_cast<Free *>(addr);
     f->next = free_;
     free_ = f;
   }
-
-private:
   struct Free { Free *next; };
   void refill() {
     constexpr word batch = 16;
@@ -49,7 +54,7 @@ private:
     u->rcv_window = 0;
     if (st != Status::ok || Tag(u->mr[0]).map_failed()) return;
     word got = u->mr[1];
-    for (word i = 0; i < got; ++i) release(next_ + i * 0x1000);
+    for (word i = 0; i < got; ++i) push(next_ + i * 0x1000);
     next_ += got * 0x1000;
   }
   Free *free_ = nullptr;

@@ -181,7 +181,15 @@ void serve_client(word pid, Utcb *u) {
     Process *p = rt::process_at(unsigned(u->mr[1]));
     if (!p) return reply_status(u, Status::invalid_arg);
     word c[4] = {};
-    bool have = p->state == arc::root::PState::running && counts_of(p, c);
+    bool have = false;
+    if (p->direct && p->state == arc::root::PState::running) {
+      p3::Image::Counts k = p->pager_image.counts();
+      c[0] = k.resident;
+      c[1] = k.persistent;
+      have = true;
+    } else {
+      have = p->state == arc::root::PState::running && counts_of(p, c);
+    }
     reply_status(u, Status::ok, 5);
     u->mr[2] = p->pid;
     u->mr[3] = word(p->state);
@@ -255,7 +263,31 @@ int main(int, char **) {
     }
     bool answer = true;
     Process *kill_after = nullptr;
-    if (badge & rt::pager_badge) {
+    if (badge & rt::direct_badge) {
+      // A process we page ourselves (pager=root): what its pager would answer.
+      Process *p = rt::process_by_pid(badge & ~rt::direct_badge);
+      const word label = Tag(u->mr[0]).label();
+      if (!p) {
+        answer = false;
+      } else if (label == label::page_fault) {
+        answer = pager_fault(p, u);
+      } else if (label == arc::pager::counts) {
+        p3::Image::Counts c = p->pager_image.counts();
+        reply_status(u, Status::ok, 4);
+        u->mr[2] = c.resident;
+        u->mr[3] = c.persistent;
+        u->mr[4] = c.image_shared;
+        u->mr[5] = c.cow_copies;
+      } else if (label == arc::pager::exit) {
+        printf("[root] %s (pid %lu) exited with status %ld\n", p->name, p->pid, long(u->mr[1]));
+        rt::kill(p);
+        answer = false;
+      } else {
+        printf("[root] %s: exception %lu at %lx; process stopped\n", p->name, u->mr[1], u->mr[3]);
+        rt::kill(p);
+        answer = false;
+      }
+    } else if (badge & rt::pager_badge) {
       Process *p = rt::process_by_pid(badge & ~rt::pager_badge);
       const word label = Tag(u->mr[0]).label();
       if (!p) {

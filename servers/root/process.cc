@@ -89,8 +89,65 @@ word map_device(word phys, word size) {
   return va;
 }
 
+// Pages of the one process that may be paged by the root task directly (pager=root, used by the
+// benchmark that compares it with a per-process pager).
+p3::Image::Page direct_pages[4096];
+bool direct_in_use;
+
+void undo(Process *p);
+bool ok(Status s);
+
+bool start_direct(Process *p, const Module *prog, uint8_t prio, word *error) {
+  elf::Image elf;
+  elf::Error err;
+#if defined(__i386__)
+  const uint16_t machine = elf::em_386;
+#else
+  const uint16_t machine = elf::em_arm;
+#endif
+  if (direct_in_use) {
+    printf("[root] %s: only one process can be paged by the root task\n", p->name);
+  } else if (!elf.open(reinterpret_cast<const void *>(prog->addr), prog->size, machine, 0x1000,
+                       proc::heap_base_default, &err)) {
+    printf("[root] %s: program '%s' refused: %s\n", p->name, prog->name, elf::describe(err));
+  } else {
+    PagerFrames &pf = pager_frames[p - procs];
+    pf.owner = p->pid;
+    p->direct = true;
+    p->pager_image.init(reinterpret_cast<const unsigned char *>(prog->addr), prog->size, &pf,
+                        direct_pages, sizeof(direct_pages) / sizeof(direct_pages[0]));
+    for (unsigned i = 0; i < elf.segment_count(); ++i) {
+      const elf::Segment &s = elf.segment(i);
+      (void)p->pager_image.add_segment({s.vaddr, s.memsz, s.offset, s.filesz, rights_of(s.rights)});
+    }
+    elf::Section pdata;
+    if (elf.find_section(".pdata", &pdata) == elf::Error::none)
+      p->pager_image.set_persistent(pdata.addr, pdata.addr + pdata.size);
+    p->pager_image.add_zero_range(proc::heap_base_default, proc::heap_base_default + proc::heap_size, false);
+    p->pager_image.add_zero_range(proc::stack_top - proc::stack_size, proc::stack_top, false);
+    p->pager_image.add_zero_range(proc::pheap_base, proc::pheap_base + proc::pheap_size, true);
+    p->pager_image.add_fixed(boot_info_addr, p->client_info, 0x1000, fpage_rights::r);
+    if (ok(cap_mint(root_ep, boot_cap::space, p->fault_send, rights::send | rights::grant,
+                    p->pid | direct_badge)) &&
+        ok(thread_ctl(p->thread, ThreadOp::bind_space, p->space)) &&
+        ok(thread_ctl(p->thread, ThreadOp::set_pager, p->fault_send)) &&
+        ok(thread_ctl(p->thread, ThreadOp::set_handler, p->fault_send)) &&
+        ok(thread_ctl(p->thread, ThreadOp::set_priority, prio, 0)) &&
+        ok(thread_ctl(p->thread, ThreadOp::start, elf.entry(), 0))) {
+      direct_in_use = true;
+      p->state = arc::root::PState::running;
+      *error = word(Status::ok);
+      return true;
+    }
+    printf("[root] %s: cannot start it\n", p->name);
+  }
+  undo(p);
+  return false;
+}
+
 // Everything a spawn made so far goes again.
 void undo(Process *p) {
+  if (p->direct) direct_in_use = false;
   slot_free(p->fault_send);
   slot_free(p->root_send);
   slot_free(p->pager_thread);
@@ -158,6 +215,7 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
   const word quota = (config && config->quota_kib ? config->quota_kib : 1024) * 1024;
   const uint8_t prio = config ? config->prio : bootcfg::default_prio;
   const bool is_names = !strcmp(name, "names") && names_ep;
+  const bool direct = config && config->pager == bootcfg::PagerKind::root;
 
   // ---- kernel objects
   bool good = (p->factory = slot_alloc()) && (p->space = slot_alloc()) &&
@@ -176,7 +234,8 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
   const CapSlot service = is_names ? names_ep : p->service;
 
   // ---- the process's capabilities
-  good = good && ok(cap_mint(p->fault_ep, p->space, proc::pager, rights::send | rights::grant, 1)) &&
+  good = good && ok(cap_mint(direct ? root_ep : p->fault_ep, p->space, proc::pager,
+                             rights::send | rights::grant, direct ? (p->pid | direct_badge) : 1)) &&
          ok(cap_mint(root_ep, p->space, proc::root, rights::send | rights::grant, p->pid)) &&
          ok(cap_copy(service, p->space, proc::service, rights::all)) &&
          ok(cap_copy(p->space, p->space, proc::space, rights::all)) &&
@@ -254,6 +313,10 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
     }
   }
 
+  // ---- pager=root: we page the process ourselves, with the same image logic a pager uses
+  if (good && direct)
+    return start_direct(p, prog, prio, error) ? p : nullptr;
+
   // ---- the main thread: bound, paged by its pager; the pager starts it
   good = good && ok(cap_mint(p->fault_ep, boot_cap::space, p->fault_send, rights::send | rights::grant, 1)) &&
          ok(thread_ctl(p->thread, ThreadOp::bind_space, p->space)) &&
@@ -317,7 +380,7 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
   PagerFrames &pf = pager_frames[p - procs];
   pf.owner = p->pid;
   const unsigned char *pimg = reinterpret_cast<const unsigned char *>(pager_module->addr);
-  p->pager_image.init(pimg, pager_module->size, &pf, p->pager_pages, 64);
+  p->pager_image.init(pimg, pager_module->size, &pf, p->pager_pages, 128);
   for (unsigned i = 0; i < pager_elf.segment_count(); ++i) {
     const elf::Segment &s = pager_elf.segment(i);
     (void)p->pager_image.add_segment({s.vaddr, s.memsz, s.offset, s.filesz, rights_of(s.rights)});
@@ -343,6 +406,7 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
 }
 
 void kill(Process *p) {
+  if (p->direct) direct_in_use = false;
   // Destroying the spaces removes every mapping in them; then the frames are free.
   slot_free(p->fault_send);
   slot_free(p->root_send);

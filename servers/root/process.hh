@@ -12,6 +12,7 @@ using arc::CapSlot;
 
 constexpr unsigned max_processes = 32;
 constexpr word pager_badge = 0x10000;   // root-endpoint badge of a pager: pid | pager_badge
+constexpr word direct_badge = 0x20000;  // of a process the root task pages itself (pager=root)
 
 struct Process {
   word pid = 0;                 // 0: slot unused
@@ -26,9 +27,10 @@ struct Process {
   // The badged endpoint capabilities the threads' pager and handler were derived from: a
   // thread's own copy lives only as long as these.
   CapSlot fault_send = 0, root_send = 0;
-  // The pager task, paged by us.
+  // What we page ourselves: the pager task, or (pager=root) the process itself.
+  bool direct = false;
   p3::Image pager_image;
-  p3::Image::Page pager_pages[64];
+  p3::Image::Page pager_pages[128];
   word pager_info = 0, client_info = 0, pager_own_info = 0;   // frames in our space
 };
 

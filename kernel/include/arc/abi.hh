@@ -254,7 +254,7 @@ struct BootInfo {
   Region regions[24];
   word n_modules;
   Module modules[12];
-  char cmdline[256];            // this task's own command line (after its name)
+  char cmdline[256];            // this task's own command line: its name, then its arguments
   char arch[16];                // "ia32", "armv7"
   char board[24];               // "pc", "qemu-virt" ...
 };

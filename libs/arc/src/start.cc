@@ -66,7 +66,9 @@ extern "C" [[noreturn]] void __arc_start(arc::word boot_info) {
     const auto *pi = reinterpret_cast<const arc::proc::Info *>(arc::boot_info_addr);
     if (pi->magic == arc::proc::info_magic) {
       g_proc_info = pi;
-      for (arc::word i = 0; i < pi->argc && i < max_args; ++i) argv_buf[argc++] = const_cast<char *>(pi->argv[i]);
+      // argv[0] is the program, as in C; the arguments of the boot line or spawn follow.
+      argv_buf[argc++] = const_cast<char *>(pi->program);
+      for (arc::word i = 0; i < pi->argc && argc < max_args; ++i) argv_buf[argc++] = const_cast<char *>(pi->argv[i]);
       argv_buf[argc] = nullptr;
     }
   }

@@ -339,6 +339,7 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
       {"intensity", given_intensity}, {"backoff", given_backoff},
       {"on-exhausted", given_on_exhausted}, {"heartbeat", given_heartbeat},
       {"deadline", given_deadline}, {"quota", given_quota},
+      {"pager", given_pager},
   };
   for (const Once &o : once) {
     if (!teq(key, o.name)) continue;
@@ -360,6 +361,12 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
     if (v == no_number) return fail("bad number", value);
     if (v > 254) return fail("priority out of range (0..254):", value);
     s.prio = uint8_t(v);
+    return true;
+  }
+  if (teq(key, "pager")) {
+    if (suffix_is(p, n, "own")) s.pager = PagerKind::own;
+    else if (suffix_is(p, n, "root")) s.pager = PagerKind::root;
+    else return fail("unknown pager (own or root)", value);
     return true;
   }
   if (teq(key, "on-exhausted")) {

@@ -28,6 +28,9 @@ constexpr uint32_t page_size = 4096;
 
 enum class RestartKind : uint8_t { hot, warm, cold, group };
 enum class OnExhausted : uint8_t { stop, domain, reboot };
+// Who pages the process: its own pager task (P3, the default) or the root task itself (used to
+// measure what the per-process pager costs).
+enum class PagerKind : uint8_t { own, root };
 
 const char *name_of(RestartKind k);
 const char *name_of(OnExhausted e);
@@ -49,6 +52,7 @@ enum Given : uint32_t {
   given_heartbeat = 1u << 5,
   given_deadline = 1u << 6,
   given_quota = 1u << 7,
+  given_pager = 1u << 8,
 };
 
 // Defaults of keys a line does not write.
@@ -78,6 +82,7 @@ struct Server {
   uint32_t heartbeat_ms;                       // 0: no heartbeat supervision
   uint32_t deadline_ms;                        // 0: requests have no time bound
   uint32_t quota_kib;                          // 0: no memory quota
+  PagerKind pager;                             // own (default) or root
 
   uint8_t after[max_afters];                   // indices into Config::servers
   char after_names[max_afters][max_name_len + 1];  // the same servers by name

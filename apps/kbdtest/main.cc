@@ -1,0 +1,76 @@
+// kbdtest: reads keys from the `keyboard` server (drivers/keyboard) and prints each one, until a
+// line ends with Enter. The keyboard test (tests/qemu, ia32-keyboard) types into QEMU's PS/2
+// keyboard with the monitor's `sendkey` and checks these lines:
+//   KBD: ready                       (the keyboard server was found; type now)
+//   KBD: 'a' scancode 0x1e           (one per key with a character; '\n' for Enter)
+//   KBD: key without character, scancode 0x2a
+//   KBD: got line 'arc'              (Enter ends a line; argv[1]: how many lines, default 1)
+//   KBD: on screen 'arc'             (with argv[2] = "vga": each line is also written to the
+//                                     VGA text console, `vgacon`, as "kbdtest: got line 'arc'")
+//   KBD: done
+#include <arc/iface/keyboard.hh>
+#include <arc/iface/vgacon.hh>
+#include <arc/process.hh>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int main(int argc, char **argv) {
+  const arc::CapSlot slot = arc::slot_alloc();
+  arc::Status st = arc::name_wait(arc::keyboard::service_name, slot, 10000);
+  if (st != arc::Status::ok) {
+    printf("KBD: no keyboard server (%s)\n", arc::status_name(st));
+    return 1;
+  }
+  arc::keyboard::Client keyboard(slot);
+  int lines = argc > 1 ? atoi(argv[1]) : 1;
+  if (lines < 1) lines = 1;
+  arc::vgacon::Client screen;
+  const bool vga = argc > 2 && !strcmp(argv[2], "vga");
+  if (vga) {
+    const arc::CapSlot vslot = arc::slot_alloc();
+    if ((st = arc::name_wait(arc::vgacon::service_name, vslot, 10000)) != arc::Status::ok) {
+      printf("KBD: no vgacon server (%s)\n", arc::status_name(st));
+      return 1;
+    }
+    screen.bind(vslot);
+    if ((st = screen.Write("kbdtest: Arc keyboard test\n")) != arc::Status::ok) {
+      printf("KBD: screen write failed (%s)\n", arc::status_name(st));
+      return 1;
+    }
+  }
+  printf("KBD: ready\n");
+  fflush(stdout);
+  char line[80];
+  unsigned n = 0;
+  while (lines > 0) {
+    arc::keyboard::Key k;
+    if ((st = keyboard.Read(&k)) != arc::Status::ok) {
+      printf("KBD: read failed (%s)\n", arc::status_name(st));
+      return 1;
+    }
+    if (k.ch == '\n' || k.ch == '\r') {
+      printf("KBD: '\\n' scancode 0x%lx\n", k.scancode);
+      line[n] = 0;
+      printf("KBD: got line '%s'\n", line);
+      if (vga) {
+        char text[sizeof(line) + 32];
+        snprintf(text, sizeof(text), "kbdtest: got line '%s'\n", line);
+        st = screen.Write(text);
+        if (st == arc::Status::ok) printf("KBD: on screen '%s'\n", line);
+        else printf("KBD: screen write failed (%s)\n", arc::status_name(st));
+      }
+      n = 0;
+      --lines;
+    } else if (k.ch >= ' ' && k.ch < 0x7f) {
+      printf("KBD: '%c' scancode 0x%lx\n", k.ch, k.scancode);
+      if (n + 1 < sizeof(line)) line[n++] = k.ch;
+    } else {
+      printf("KBD: key without character, scancode 0x%lx\n", k.scancode);
+    }
+    fflush(stdout);
+  }
+  printf("KBD: done\n");
+  return 0;
+}
