@@ -27,8 +27,8 @@ void low_main(word) {
   while (!pre.stop) {
     pre.low_count = pre.low_count + 1;
     if (pre.high_woke && !pre.low_saw_high) {
+      note('l');              // before the flag: the test reads the order once it sees the flag
       pre.low_saw_high = 1;
-      note('l');
     }
   }
 }
