@@ -39,7 +39,8 @@ public:
   Recovery Recover() {
     ::printf("[counter] recovered: value %ld after %lu adds, %u sessions\n", g_counter.value,
              g_counter.adds, sessions().count());
-    RegisterName(demo::counter::service_name);
+    // Hot and warm restarts keep our endpoint, so clients' capabilities stay good: no need to
+    // publish again (a cold restart runs Initialize, which does).
     return Recovery::resume;
   }
   void Exit() { ::printf("[counter] exit\n"); }

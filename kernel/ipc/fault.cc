@@ -35,7 +35,10 @@ void fault_page(Thread *t, word addr, word ip, word access) {
   t->kmsg_mr[1] = addr;
   t->kmsg_mr[2] = ip;
   t->kmsg_mr[3] = access;
-  if (ipc::kernel_call(t, t->pager) != Status::ok)
+  // Cancelled (exregs abort_ipc): the pager took the thread over, e.g. to restart it at a new IP;
+  // it returns to user mode as its frame now says.
+  Status st = ipc::kernel_call(t, t->pager);
+  if (st != Status::ok && st != Status::cancelled)
     kill_thread(t, "page fault, pager unreachable, at", addr, ip);
   // The reply's map items are in place; the faulting instruction runs again.
 }
@@ -49,8 +52,9 @@ void fault_exception(Thread *t, word vector, word error) {
   t->kmsg_mr[3] = f->ip();
   t->kmsg_mr[4] = f->sp();
   t->kmsg_mr[5] = f->flags();
-  if (ipc::kernel_call(t, t->handler) != Status::ok)
-    return kill_thread(t, "exception, handler unreachable, vector", vector, f->ip());
+  Status st = ipc::kernel_call(t, t->handler);
+  if (st == Status::cancelled) return;   // taken over by its handler (see fault_page)
+  if (st != Status::ok) return kill_thread(t, "exception, handler unreachable, vector", vector, f->ip());
   if (arc::Tag(t->kmsg_mr[0]).untyped() >= 2) {
     f->set_ip(t->kmsg_mr[1]);
     f->set_sp(t->kmsg_mr[2]);

@@ -77,8 +77,9 @@ int main(int, char **) {
       }
       Entry *e = find(name);
       if (e) {
-        // A restarted server publishes again: the new endpoint replaces the old one.
-        (void)cap_delete(e->slot);
+        // A restarted server publishes again: the new capability replaces the old one. The old
+        // one is not deleted: clients' copies derive from it. After a cold restart its endpoint
+        // is gone and the slot empties itself; after a hot or warm one it still works.
         e->slot = got;
         e->owner = badge;
       } else {
@@ -90,10 +91,10 @@ int main(int, char **) {
         e->owner = badge;
         e->connections = 0;
       }
-      // The next free slot for the next incoming capability.
-      for (spare = 0; spare < max_names + 1; ++spare) {
+      // The next free slot for the next incoming capability: empty, and no entry's.
+      for (spare = 0; spare < 200; ++spare) {   // our space has 256 slots
         CapSlot s = first_slot + spare;
-        bool used = false;
+        bool used = cap_identify(s).r[0] != word(ObjType::none);
         for (Entry &f : entries) used |= f.slot == s;
         if (!used) break;
       }

@@ -53,7 +53,7 @@ const Segment *Image::segment_of(word va) const {
 }
 
 Image::Page *Image::page_of(word va) {
-  if (!capacity_) return nullptr;
+  if (!capacity_ || !va) return nullptr;   // va 0 marks a free slot: never a page
   // Linear probing; va 0 marks a free slot (page 0 is never mapped).
   for (unsigned i = slot_of(va);; i = (i + 1) & (capacity_ - 1)) {
     if (pages_[i].va == va) return &pages_[i];
@@ -142,21 +142,37 @@ Image::Counts Image::counts() const {
   return c;
 }
 
-unsigned Image::discard_volatile() {
-  // Release the volatile pages, then rebuild the table from the persistent ones.
-  unsigned dropped = 0, kept = 0;
-  for (unsigned i = 0; i < capacity_; ++i) {
-    if (!pages_[i].va) continue;
-    if (pages_[i].persistent) pages_[kept++] = pages_[i];   // compact to the front first
-    else { frames_->release(pages_[i].addr); ++dropped; }
+// Remove slot i from the linear-probing table, shifting later entries of its cluster back so
+// that every remaining entry stays reachable from its home slot.
+void Image::erase(unsigned i) {
+  const unsigned mask = capacity_ - 1;
+  unsigned j = i;
+  for (;;) {
+    pages_[i] = Page{};
+    for (;;) {
+      j = (j + 1) & mask;
+      if (!pages_[j].va) return;
+      const unsigned home = slot_of(pages_[j].va);
+      // The entry at j may fill the hole at i unless its home lies cyclically in (i, j].
+      const bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+      if (!stays) break;
+    }
+    pages_[i] = pages_[j];
+    i = j;
   }
-  for (unsigned i = kept; i < capacity_; ++i) pages_[i] = Page{};
-  n_pages_ = 0;
-  for (unsigned k = kept; k-- > 0;) {
-    Page p = pages_[k];
-    pages_[k] = Page{};
-    Page *q = remember(p.va, p.addr, p.rights);
-    q->persistent = p.persistent;
+}
+
+unsigned Image::discard_volatile() {
+  unsigned dropped = 0;
+  for (unsigned i = 0; i < capacity_;) {
+    if (pages_[i].va && !pages_[i].persistent) {
+      frames_->release(pages_[i].addr);
+      erase(i);   // slot i may now hold a shifted entry: look at it again
+      --n_pages_;
+      ++dropped;
+    } else {
+      ++i;
+    }
   }
   return dropped;
 }

@@ -77,6 +77,7 @@ private:
   struct Fixed { word va, addr, size, rights; };
   const Segment *segment_of(word va) const;
   Page *page_of(word va);
+  void erase(unsigned slot);
   unsigned slot_of(word va) const { return unsigned((va >> 12) * 2654435761u) & (capacity_ - 1); }
   bool persistent_at(word va) const;
   word fill_from_image(const Segment &s, word va);   // private copy of an image page

@@ -162,6 +162,65 @@ void reply_status(Utcb *u, Status s, unsigned extra = 0) {
   u->mr[1] = word(s);
 }
 
+word client_entry;
+
+inline unsigned long long cycles() {
+#if defined(__i386__)
+  unsigned lo, hi;
+  asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+  return (static_cast<unsigned long long>(hi) << 32) | lo;
+#else
+  return 0;
+#endif
+}
+
+// Hot restart: the process stays; its volatile pages go (they come back from the pristine
+// image on demand), its persistent pages stay mapped, its main thread starts again at the
+// entry. The kernel still holds the reply right of the request it was serving, so the
+// framework's replay answers the waiting client. (Single-threaded processes: the main thread.)
+void hot_restart(unsigned long long t0) {
+  // 1. Take the thread: out of its fault IPC (to us), held still.
+  (void)exchange_registers(p3::client_thread, exregs::halt | exregs::abort_ipc);
+  // 2. Revoke what the process received from us except the persistent pages: private
+  //    volatile pages, and every page it mapped straight from the image.
+  image.each_private([](word, word addr, word, bool persistent) {
+    if (!persistent) (void)unmap(fpage(addr, 12, fpage_rights::rwx), false);
+  });
+  image.discard_volatile();
+  const word image_pages = (pinfo().image_size + 0xfff) & ~word(0xfff);
+  for (word a = p3::image_base; a < p3::image_base + image_pages; a += 0x1000)
+    (void)unmap(fpage(a, 12, fpage_rights::rwx), false);
+  // 3. Tell it it was restarted, then start it at the entry with the stack crt0 sets up.
+  auto *ci = reinterpret_cast<proc::Info *>(p3::client_info_addr);
+  ++ci->restarts;
+  ci->last_restart_kind = word(root::Action::hot);
+  (void)exchange_registers(p3::client_thread, exregs::set_ip | exregs::set_sp | exregs::resume,
+                           client_entry, 0);
+  Utcb *u = utcb();
+  u->mr[0] = Tag(root::restarted, 1, 0).raw;
+  u->mr[1] = word(cycles() - t0);
+  (void)call(proc::root);
+}
+
+// The process failed: ask the reincarnation monitor (in the root task) what to do, and do the
+// hot restart ourselves; warm and cold restarts the root task carries out. True when the
+// process runs again (its thread must not get a reply).
+bool failed(root::Cause cause, word addr, word ip) {
+  const unsigned long long t0 = cycles();
+  Utcb *u = utcb();
+  u->mr[0] = Tag(root::crashed, 3, 0).raw;
+  u->mr[1] = word(cause);
+  u->mr[2] = addr;
+  u->mr[3] = ip;
+  if (call(proc::root) != Status::ok || u->mr[1] != word(Status::ok)) return false;
+  const auto action = root::Action(u->mr[2]);
+  const word backoff = u->mr[3];
+  if (action != root::Action::hot) return false;   // the root task takes over (or stops it)
+  if (backoff) sleep_ms(backoff);
+  hot_restart(t0);
+  return true;
+}
+
 // The process crashed or misbehaved beyond what a pager can fix: say so, tell the root task.
 void stop_client(const char *why, word a, word b) {
   printf("[pager] %s (pid %lu): %s %lx ip %lx; process stopped\n", pinfo().client_name,
@@ -234,6 +293,7 @@ int main(int, char **) {
     stop_client("bad executable", 0, 0);
     for (;;) sleep_ms(1000000);
   }
+  client_entry = entry;
   if (thread_ctl(p3::client_thread, ThreadOp::start, entry, 0) != Status::ok) {
     stop_client("cannot start the main thread", entry, 0);
     for (;;) sleep_ms(1000000);
@@ -260,17 +320,23 @@ int main(int, char **) {
       else
         src = image.resolve(addr, access);
       if (src.kind == p3::Source::invalid) {
-        stop_client(access & fault::write ? "invalid write at" : "invalid access at", addr, ip);
-        answer = false;   // the faulting thread stays blocked: the process is stopped
+        printf("[pager] %s (pid %lu): %s %lx ip %lx\n", pi.client_name, pi.client_pid,
+               access & fault::write ? "invalid write at" : "invalid access at", addr, ip);
+        failed(root::Cause::crash, addr, ip);
+        answer = false;   // restarted (it runs from its entry) or stopped: no reply either way
       } else {
         map_reply(u, addr, src);
       }
       break;
     }
-    case label::exception:
-      stop_client("exception", u->mr[1], u->mr[3]);
+    case label::exception: {
+      // The framework's panic is an undefined instruction on purpose (vector 6).
+      const word vector = u->mr[1], ip = u->mr[3];
+      printf("[pager] %s (pid %lu): exception %lu at ip %lx\n", pi.client_name, pi.client_pid, vector, ip);
+      failed(vector == 6 ? root::Cause::panic : root::Cause::exception, vector, ip);
       answer = false;
       break;
+    }
     case arc::pager::counts: {
       p3::Image::Counts c = image.counts();
       reply_status(u, Status::ok, 4);

@@ -3,6 +3,7 @@
 // requests (spawn, kill, ps, mem, servers).
 #include "memory.hh"
 #include "modules.hh"
+#include "monitor.hh"
 #include "process.hh"
 #include "share.hh"
 #include <arc/proto/process.hh>
@@ -155,6 +156,45 @@ unsigned split(char *line, char **program, char args[][64]) {
   return argc;
 }
 
+// A cold (or, for now, warm) restart: the process and its pager go, a fresh one takes the same
+// boot line; its persistent memory is gone, and a client blocked on it hears partner_gone.
+void restart_cold(Process *p) {
+  const bootcfg::Server *cfg = p->config;
+  char name[24];
+  strncpy(name, p->name, sizeof(name));
+  rt::kill(p);
+  word err;
+  if (Process *q = cfg ? rt::spawn(cfg->name, cfg->program, cfg->args, cfg->nargs, cfg, &err) : nullptr) {
+    rt::monitor_moved(p, q);
+    printf("[monitor] %s: cold restart done, now pid %lu\n", name, q->pid);
+  } else {
+    printf("[monitor] %s: cold restart failed\n", name);
+  }
+}
+
+// Fault injection for demos and tests: through a capability to the server's endpoint that
+// carries the monitor's badge (the framework accepts injections from nobody else).
+Status inject(Utcb *u) {
+  char name[24];
+  proc::unpack(&u->mr[1], 6, name, sizeof(name));
+  const word kind = u->mr[7], after = u->mr[8];
+  Process *p = nullptr;
+  for (unsigned k = 0; Process *q = rt::process_at(k); ++k)
+    if (q->state == arc::root::PState::running && !strcmp(q->name, name)) p = q;
+  if (!p || !p->service) return Status::invalid_arg;
+  const CapSlot tmp = 13;
+  if (cap_mint(p->service, boot_cap::space, tmp, rights::send, 0xfff0) != Status::ok) return Status::busy;
+  u->mr[0] = Tag(0xffe3, 2, 0).raw;
+  u->mr[1] = kind;
+  u->mr[2] = after;
+  Status st = ipc_raw(ipc::send | ipc::call, tmp, 0, ipc::timeouts(100, 1000), nullptr);
+  (void)cap_delete(tmp);
+  printf("[monitor] inject %s into %s after %lu requests: %s\n",
+         kind == 1 ? "crash" : kind == 2 ? "hang" : kind == 3 ? "panic" : "corrupt", name, after,
+         st == Status::ok ? "armed" : "failed");
+  return st != Status::ok ? st : Status(u->mr[1]);
+}
+
 void serve_client(word pid, Utcb *u) {
   switch (Tag(u->mr[0]).label()) {
   case arc::root::spawn: {
@@ -229,6 +269,21 @@ void serve_client(word pid, Utcb *u) {
     u->mr[0] = Tag(0, 3 + w, 0).raw;
     return;
   }
+  case arc::root::restarts: {
+    rt::LogEntry e;
+    if (!rt::monitor_log(unsigned(u->mr[1]), &e)) return reply_status(u, Status::invalid_arg);
+    reply_status(u, Status::ok, 5);
+    u->mr[2] = e.pid;
+    u->mr[3] = word(e.cause);
+    u->mr[4] = word(e.action);
+    u->mr[5] = e.insns;
+    u->mr[6] = e.done;
+    unsigned w = proc::pack(&u->mr[7], e.name, 6);
+    u->mr[0] = Tag(0, 6 + w, 0).raw;
+    return;
+  }
+  case arc::root::inject:
+    return reply_status(u, Tag(u->mr[0]).untyped() == 8 ? inject(u) : Status::invalid_arg);
   default:
     return reply_status(u, Status::invalid_arg);
   }
@@ -262,7 +317,7 @@ int main(int, char **) {
       continue;
     }
     bool answer = true;
-    Process *kill_after = nullptr;
+    Process *kill_after = nullptr, *cold_after = nullptr;
     if (badge & rt::direct_badge) {
       // A process we page ourselves (pager=root): what its pager would answer.
       Process *p = rt::process_by_pid(badge & ~rt::direct_badge);
@@ -305,13 +360,27 @@ int main(int, char **) {
       } else if (label == arc::root::exited) {
         reply_status(u, Status::ok);
         kill_after = p;
+      } else if (label == arc::root::crashed) {
+        const rt::Decision d = rt::monitor_decide(p, arc::root::Cause(u->mr[1]), u->mr[2], u->mr[3]);
+        reply_status(u, Status::ok, 2);
+        u->mr[2] = word(d.action);
+        u->mr[3] = d.backoff_ms;
+        if (d.action == arc::root::Action::stop) kill_after = p;
+        else if (d.action != arc::root::Action::hot) cold_after = p;
+      } else if (label == arc::root::restarted) {
+        rt::monitor_restarted(p, u->mr[1]);
+        reply_status(u, Status::ok);
       } else {
         reply_status(u, Status::invalid_arg);
       }
     } else {
       serve_client(badge, u);
     }
-    if (kill_after) {
+    if (cold_after) {
+      (void)reply(ipc::timeouts(0, 0));
+      restart_cold(cold_after);
+      st = recv(rt::root_ep, &badge);
+    } else if (kill_after) {
       // Answer the pager first (it may be waiting), then take the process down.
       (void)reply(ipc::timeouts(0, 0));
       rt::kill(kill_after);

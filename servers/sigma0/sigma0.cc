@@ -98,7 +98,7 @@ int main(int, char **) {
     if (tag.label() == label::page_fault) {
       word frame = mem.alloc();
       if (!frame) {
-        printf("[sigma0] out of memory: fault at %lx from client %lu\n", u->mr[1], badge);
+        printf("[sigma0] out of memory: fault at %lx ip %lx from client %lu\n", u->mr[1], u->mr[2], badge);
         u->mr[0] = Tag(0, 0, 0).raw;   // no mapping: the client faults again, visibly stuck
       } else {
         zero_page(frame);

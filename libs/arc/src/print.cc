@@ -14,10 +14,16 @@ struct Out {
   int total = 0;
   void flush() {
     if (!n) return;
+    // The text travels in our message registers; keep what they held, so printing between a
+    // receive and its reply (or after a call) changes no message.
     Utcb *u = utcb();
+    word saved[(sizeof(buf) + sizeof(word) - 1) / sizeof(word)];
+    const unsigned words = (n + sizeof(word) - 1) / sizeof(word);
+    for (unsigned i = 0; i < words; ++i) saved[i] = u->mr[i];
     char *dst = reinterpret_cast<char *>(u->mr);
     for (unsigned i = 0; i < n; ++i) dst[i] = buf[i];
     syscall(Sys::kdebug, word(KdOp::puts), n);
+    for (unsigned i = 0; i < words; ++i) u->mr[i] = saved[i];
     n = 0;
   }
   void put(char c) {

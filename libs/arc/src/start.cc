@@ -56,7 +56,10 @@ const proc::Info *proc_info() { return g_proc_info; }
 
 extern "C" [[noreturn]] void __arc_start(arc::word boot_info) {
   for (ctor_fn *f = __init_array_start; f && f < __init_array_end; ++f) (*f)();
-  const auto *bi = reinterpret_cast<const arc::BootInfo *>(boot_info);
+  // The kernel starts an initial task with the boot-information address in the first argument
+  // register; a process started (or restarted) by its pager has anything there.
+  const auto *bi = boot_info == arc::boot_info_addr ? reinterpret_cast<const arc::BootInfo *>(boot_info)
+                                                    : nullptr;
   int argc = 0;
   if (bi && bi->magic == arc::boot_info_magic) {   // an initial task, started by the kernel
     g_boot_info = bi;

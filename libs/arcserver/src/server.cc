@@ -138,6 +138,30 @@ bool ServerCore::Framework(const Request &req, Reply &rep, Status *st) {
   return true;
 }
 
+namespace {
+// The armed fault (volatile memory: gone after any restart).
+struct Injection { word kind, countdown; };
+volatile Injection g_inject;
+
+[[noreturn]] void trigger(word kind) {
+  switch (kind) {
+  case server_label::inject_hang:
+    printf("[arcserver] %s: injected hang\n", g_name);
+    for (;;) asm volatile("");
+  case server_label::inject_panic:
+    panic("injected panic");
+  case server_label::inject_corrupt:
+    printf("[arcserver] %s: injected corruption of persistent memory\n", g_name);
+    g_fw.in_flight.check ^= 0x5a5a5a5a;   // a lie the next start must catch
+    [[fallthrough]];
+  default:
+    printf("[arcserver] %s: injected crash\n", g_name);
+    *reinterpret_cast<volatile word *>(0x10) = 0;   // an invalid write: the pager sees a crash
+    for (;;) {}
+  }
+}
+} // namespace
+
 bool ServerCore::Serve(DispatchFn fn, void *self, word badge) {
   word *mr = transport::mr();
   InFlight &f = g_fw.in_flight;
@@ -153,6 +177,19 @@ bool ServerCore::Serve(DispatchFn fn, void *self, word badge) {
 
   const Request req = request_of(f);
   Reply rep(mr);
+  if (req.label == server_label::inject) {
+    // Not an in-flight request to replay: answer it and forget it.
+    commit_idle(f);
+    if (badge != server_label::monitor_badge || req.untyped != 2) {
+      rep.finish(Status::no_rights);
+      return true;
+    }
+    g_inject.kind = req.arg(1);
+    g_inject.countdown = req.arg(2);
+    rep.finish(Status::ok);
+    return true;
+  }
+  if (g_inject.kind && g_inject.countdown-- == 0) trigger(g_inject.kind);
   Status st;
   if (!Framework(req, rep, &st)) st = fn(self, req, rep);
   ++g_fw.served;

@@ -74,6 +74,12 @@ namespace server_label {
 constexpr word info = 0xffe0;           // reply MR2 pid, MR3 restarts, MR4 requests served
 constexpr word session_begin = 0xffe1;  // MR1 share token, MR2 client pid, MR3 bytes; reply MR2 id
 constexpr word session_end = 0xffe2;    // MR1 session id
+// Fault injection for demos and tests (the monitor's `inject` command): MR1 = kind (inject_*),
+// MR2 = after how many more requests. Accepted only through the monitor's capability (badge
+// monitor_badge). The trigger lives in volatile memory, so a restart disarms it: one fault.
+constexpr word inject = 0xffe3;
+constexpr word monitor_badge = 0xfff0;
+enum : word { inject_crash = 1, inject_hang = 2, inject_panic = 3, inject_corrupt = 4 };
 constexpr word first = 0xffe0, last = 0xffef;
 }
 

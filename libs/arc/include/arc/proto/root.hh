@@ -25,7 +25,18 @@ enum Label : word {
   share_map = 0x112,   // MR1 = token, MR2 = owner pid, MR3 = base in the pager's share window;
                        //   reply: the frames mapped there, MR1 = status, MR2 = pages
   share_drop = 0x113,  // MR1 = token: this process holds the region no more
+  // The reincarnation monitor (servers/root/monitor.cc):
+  crashed = 0x120,     // pager: its process failed. MR1 cause (Cause), MR2 address, MR3 IP;
+                       //   reply MR1 status, MR2 what to do (Action), MR3 back-off in ms
+  restarted = 0x121,   // pager: a hot restart is done. MR1 guest instructions it took
+  restarts = 0x122,    // MR1 = index: the restart log; reply MR1 status, MR2 pid, MR3 cause,
+                       //   MR4 action, MR5 instructions, MR6 outcome, MR7.. packed server name
+  inject = 0x123,      // MR1..6 packed server name, MR7 kind (1 crash, 2 hang, 3 panic,
+                       //   4 corrupt), MR8 after how many more requests
 };
+
+enum class Cause : word { crash = 1, exception = 2, panic = 3, hang = 4, corrupt = 5, exit = 6 };
+enum class Action : word { hot = 0, warm = 1, cold = 2, group = 3, stop = 4 };
 
 // Replies carry the status in MR1 when untyped >= 1 and the label is 0; on success the label
 // is 0 and the results follow.

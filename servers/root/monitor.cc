@@ -1,0 +1,141 @@
+#include "monitor.hh"
+#include <arc/sys.hh>
+#include <string.h>
+
+namespace rt {
+
+using namespace arc;
+using arc::root::Action;
+using arc::root::Cause;
+
+namespace {
+
+constexpr unsigned log_size = 64;
+LogEntry log_ring[log_size];
+unsigned log_count;
+
+struct History {
+  const bootcfg::Server *config = nullptr;
+  unsigned rung = 0;          // index into the restart ladder
+  word times[16] = {};        // ticks of recent restarts with the current rung
+  unsigned n_times = 0;
+  word restarts = 0;
+};
+History histories[bootcfg::max_servers];
+
+History &history_of(const bootcfg::Server *cfg) {
+  for (History &h : histories)
+    if (h.config == cfg) return h;
+  for (History &h : histories)
+    if (!h.config) { h.config = cfg; return h; }
+  return histories[0];
+}
+
+const char *cause_name(Cause c) {
+  switch (c) {
+  case Cause::crash: return "crash";
+  case Cause::exception: return "exception";
+  case Cause::panic: return "panic";
+  case Cause::hang: return "hang";
+  case Cause::corrupt: return "corrupt persistent memory";
+  case Cause::exit: return "exit";
+  }
+  return "?";
+}
+
+const char *action_name(Action a) {
+  switch (a) {
+  case Action::hot: return "hot";
+  case Action::warm: return "warm";
+  case Action::cold: return "cold";
+  case Action::group: return "group";
+  case Action::stop: return "stop";
+  }
+  return "?";
+}
+
+Action action_of(bootcfg::RestartKind k) {
+  switch (k) {
+  case bootcfg::RestartKind::hot: return Action::hot;
+  case bootcfg::RestartKind::warm: return Action::warm;
+  case bootcfg::RestartKind::cold: return Action::cold;
+  case bootcfg::RestartKind::group: return Action::group;
+  }
+  return Action::stop;
+}
+
+LogEntry &append(Process *p, Cause cause, Action action) {
+  LogEntry &e = log_ring[log_count++ % log_size];
+  e = LogEntry{};
+  e.pid = p->pid;
+  strncpy(e.name, p->name, sizeof(e.name) - 1);
+  e.cause = cause;
+  e.action = action;
+  return e;
+}
+
+} // namespace
+
+Decision monitor_decide(Process *p, Cause cause, word addr, word ip) {
+  const bootcfg::Server *cfg = p->config;
+  if (!cfg || !cfg->nrestart) {
+    append(p, cause, Action::stop).done = true;
+    printf("[monitor] %s (pid %lu): %s at %lx ip %lx; no restart policy: stopped\n", p->name,
+           p->pid, cause_name(cause), addr, ip);
+    return {Action::stop, 0};
+  }
+  History &h = history_of(cfg);
+  // Restart intensity: at most R restarts of the current kind within T ms; past that, the next
+  // kind of the ladder; past the ladder, what the policy says.
+  const word now = kd_ticks();
+  unsigned kept = 0;
+  for (unsigned i = 0; i < h.n_times; ++i)
+    if (now - h.times[i] <= cfg->intensity_ms) h.times[kept++] = h.times[i];
+  h.n_times = kept;
+  if (h.n_times >= cfg->intensity_restarts) {
+    ++h.rung;
+    h.n_times = 0;
+    if (h.rung < cfg->nrestart)
+      printf("[monitor] %s: %u restarts in %u ms: escalating to %s restarts\n", p->name,
+             unsigned(cfg->intensity_restarts), unsigned(cfg->intensity_ms),
+             action_name(action_of(cfg->restart[h.rung])));
+  }
+  if (h.rung >= cfg->nrestart) {
+    append(p, cause, Action::stop).done = true;
+    printf("[monitor] %s (pid %lu): %s; restart policy exhausted (%s): stopped\n", p->name,
+           p->pid, cause_name(cause), bootcfg::name_of(cfg->on_exhausted));
+    return {Action::stop, 0};
+  }
+  Action a = action_of(cfg->restart[h.rung]);
+  if (h.n_times < 16) h.times[h.n_times++] = now;
+  ++h.restarts;
+  p->restarts = h.restarts;
+  append(p, cause, a);
+  printf("[monitor] %s (pid %lu): %s at %lx ip %lx; %s restart #%lu\n", p->name, p->pid,
+         cause_name(cause), addr, ip, action_name(a), h.restarts);
+  return {a, cfg->backoff_ms};
+}
+
+void monitor_restarted(Process *p, word insns) {
+  for (unsigned i = log_count; i-- > 0 && log_count - i <= log_size;) {
+    LogEntry &e = log_ring[i % log_size];
+    if (e.pid == p->pid && !e.done) {
+      e.done = true;
+      e.insns = insns;
+      break;
+    }
+  }
+  // Time-stamp-counter ticks: guest instructions on the benchmark machine (-icount).
+  printf("[monitor] %s (pid %lu): hot restart done in %lu cycles\n", p->name, p->pid, insns);
+}
+
+bool monitor_log(unsigned index, LogEntry *out) {
+  const unsigned n = log_count < log_size ? log_count : log_size;
+  if (index >= n) return false;
+  *out = log_ring[(log_count - n + index) % log_size];
+  return true;
+}
+
+void monitor_moved(Process *from, Process *to) { to->restarts = from->restarts; }
+
+} // namespace rt
