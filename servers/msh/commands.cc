@@ -148,6 +148,55 @@ void cmd_uptime(unsigned, char **) {
   out("up %llu.%03llu s (%lu ticks of %lu ms)\n", ms / 1000, ms % 1000, r.r[0], r.r[1]);
 }
 
+const char *cause_name(word c) {
+  static const char *const names[] = {"?", "crash", "exception", "panic", "hang", "corrupt", "exit"};
+  return c < 7 ? names[c] : "?";
+}
+const char *action_name(word a) {
+  static const char *const names[] = {"hot", "warm", "cold", "group", "stop"};
+  return a < 5 ? names[a] : "?";
+}
+
+// The reincarnation monitor's log (the root task keeps the last 64 restarts).
+void cmd_restarts(unsigned, char **) {
+  unsigned shown = 0;
+  for (word i = 0; i < 64; ++i) {
+    Rpc rpc(arc::root::restarts);
+    rpc.put(i);
+    if (rpc.call(arc::proc::root) != Status::ok) break;
+    char name[24];
+    if (!rpc.result_string(5, 6, name, sizeof(name))) name[0] = 0;
+    if (!shown++) out("  PID SERVER           CAUSE      KIND  CYCLES      OUTCOME\n");
+    out("%5lu %-16s %-10s %-5s %-11lu %s\n", rpc.result(0), name, cause_name(rpc.result(1)),
+        action_name(rpc.result(2)), rpc.result(3), rpc.result(4) ? "done" : "pending");
+  }
+  if (!shown) out("no restarts\n");
+}
+
+// inject <server> crash|hang|panic|corrupt [after N]: arm a fault in a server (demos, tests).
+void cmd_inject(unsigned argc, char **argv) {
+  static const char *const kinds[] = {"crash", "hang", "panic", "corrupt"};
+  word kind = 0, after = 0;
+  for (word k = 0; k < 4; ++k)
+    if (!strcmp(argv[2], kinds[k])) kind = k + 1;
+  if (!kind) return (void)out("msh: inject: unknown fault '%s' (crash, hang, panic, corrupt)\n", argv[2]);
+  if (argc == 5) {
+    if (strcmp(argv[3], "after") || !parse_number(argv[4], &after))
+      return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt [after N]\n");
+  } else if (argc != 3) {
+    return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt [after N]\n");
+  }
+  // The server name fills MR1..MR6 exactly, NUL-padded, as the root task expects.
+  word name[6] = {};
+  strncpy(reinterpret_cast<char *>(name), argv[1], sizeof(name) - 1);
+  Rpc rpc(arc::root::inject);
+  for (word w : name) rpc.put(w);
+  rpc.put(kind).put(after);
+  const Status st = rpc.call(arc::proc::root);
+  if (st != Status::ok) return failed("inject", st);
+  out("armed: %s in %s after %lu requests\n", argv[2], argv[1], after);
+}
+
 const Command commands[] = {
     {"help", "help", "this list", 0, 1, cmd_help},
     {"echo", "echo [words]", "print the words", 0, max_args - 1, cmd_echo},
@@ -158,6 +207,9 @@ const Command commands[] = {
     {"kill", "kill <pid>", "end a process", 1, 1, cmd_kill},
     {"mem", "mem", "physical memory", 0, 0, cmd_mem},
     {"uptime", "uptime", "time since boot", 0, 0, cmd_uptime},
+    {"restarts", "restarts", "the restart log of the reincarnation monitor", 0, 0, cmd_restarts},
+    {"inject", "inject <srv> <fault> [after N]", "arm crash|hang|panic|corrupt in a server", 2, 4,
+     cmd_inject},
 };
 
 void cmd_help(unsigned, char **) {
