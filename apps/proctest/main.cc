@@ -25,6 +25,9 @@ void check(const char *id, bool ok, const char *what, word got = 0) {
   }
 }
 
+// Initialised data filling whole pages nobody touches before P14: copy-on-write from the image.
+volatile char cow_area[3 * 4096] __attribute__((aligned(4096))) = {7};
+
 // A persistent variable: kept by the pager across restarts, initialised from the image.
 __attribute__((section(".pdata"))) volatile word persistent_counter = 42;
 
@@ -69,6 +72,17 @@ int main(int argc, char **argv) {
   word after = counts(0);
   check("P05", zero, "heap pages arrive zeroed");
   check("P06", before != ~word(0) && after == before + 8, "the pager counts 8 new resident pages", after - before);
+
+  // Copy-on-write: a page of initialised data is shared with the image until the first write.
+  volatile char *page = &cow_area[4096];
+  word shared_before = counts(2), cow_before = counts(3);
+  char first = page[1];   // a read maps the image page, read-only
+  word shared_after = counts(2);
+  page[1] = 42;           // the write faults again: now a private copy
+  word cow_after = counts(3);
+  check("P14", first == 0 && shared_after == shared_before + 1 && cow_after == cow_before + 1 &&
+                   page[1] == 42 && cow_area[0] == 7,
+        "copy-on-write: read shares the image page, the first write copies it", cow_after - cow_before);
 
   // The name service.
   check("P07", names::publish("proctest", proc::service) == Status::ok, "publish a name");

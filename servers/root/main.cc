@@ -244,7 +244,7 @@ void serve_client(word pid, Utcb *u) {
     reply_status(u, Status::ok, 3);
     u->mr[2] = rt::frames_total();
     u->mr[3] = rt::frames_free();
-    u->mr[4] = rt::frames_total() - rt::frames_free();
+    u->mr[4] = rt::frames_used();
     return;
   case arc::root::servers: {
     word i = u->mr[1];

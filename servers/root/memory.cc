@@ -75,5 +75,6 @@ void frames_free_all(word owner) { (void)table.free_all(physmem::Owner(owner)); 
 word frames_total() { return table.totals().frames - table.totals().absent; }
 word frames_free() { return table.totals().free; }
 word frames_of(word owner) { return table.usage(physmem::Owner(owner)).owned; }
+word frames_used() { return table.totals().allocated + table.totals().shared; }
 
 } // namespace rt

@@ -19,5 +19,6 @@ void frames_free_all(word owner);
 word frames_total();
 word frames_free();
 word frames_of(word owner);
+word frames_used();   // allocated to processes and pagers, or shared
 
 } // namespace rt
