@@ -11,14 +11,15 @@ word page_down(word a) { return a & ~(page - 1); }
 } // namespace
 
 void Image::init(const unsigned char *image, word size, FrameSource *frames, Page *pages,
-                 unsigned capacity) {
+                 unsigned capacity, word *volatile_vas) {
+  volatile_vas_ = volatile_vas;
   image_ = image;
   image_size_ = size;
   frames_ = frames;
   pages_ = pages;
   capacity_ = capacity & (capacity - 1) ? 0 : capacity;   // a power of two, or nothing
   for (unsigned i = 0; i < capacity_; ++i) pages_[i] = Page{};
-  n_segs_ = n_ranges_ = n_persistent_ = n_fixed_ = n_pages_ = 0;
+  n_segs_ = n_ranges_ = n_persistent_ = n_fixed_ = n_pages_ = n_volatile_ = 0;
   image_shared_ = cow_ = 0;
 }
 
@@ -75,6 +76,10 @@ Image::Page *Image::remember(word va, word addr, word rights) {
   while (pages_[i].va) i = (i + 1) & (capacity_ - 1);
   pages_[i] = {va, addr, rights, persistent_at(va)};
   ++n_pages_;
+  if (!pages_[i].persistent) {
+    if (volatile_vas_) volatile_vas_[n_volatile_] = va;
+    ++n_volatile_;
+  }
   return &pages_[i];
 }
 
@@ -162,13 +167,28 @@ void Image::erase(unsigned i) {
   }
 }
 
-unsigned Image::discard_volatile() {
+unsigned Image::discard_volatile(void (*before_release)(word addr)) {
   unsigned dropped = 0;
-  for (unsigned i = 0; i < capacity_;) {
+  if (volatile_vas_) {   // visit the listed pages only
+    for (unsigned k = n_volatile_; k-- > 0;) {
+      Page *p = page_of(volatile_vas_[k]);
+      if (!p) continue;
+      if (before_release) before_release(p->addr);
+      frames_->release(p->addr);
+      erase(unsigned(p - pages_));
+      --n_pages_;
+      ++dropped;
+    }
+    n_volatile_ = 0;
+    return dropped;
+  }
+  for (unsigned i = 0; i < capacity_ && n_volatile_;) {
     if (pages_[i].va && !pages_[i].persistent) {
+      if (before_release) before_release(pages_[i].addr);
       frames_->release(pages_[i].addr);
       erase(i);   // slot i may now hold a shifted entry: look at it again
       --n_pages_;
+      --n_volatile_;
       ++dropped;
     } else {
       ++i;

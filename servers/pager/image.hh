@@ -46,8 +46,10 @@ public:
   // private pages (the caller sizes it: a process, or a pager paged by the root); capacity must
   // be a power of two, and the table holds at most 3/4 of it (an open-addressing hash by
   // address, so a fault finds its page in a probe or two however many pages there are).
+  // volatile_vas (optional, `capacity` words): a list of the volatile pages, so a restart
+  // visits only those instead of the whole table.
   void init(const unsigned char *image, word size, FrameSource *frames, Page *pages,
-            unsigned capacity);
+            unsigned capacity, word *volatile_vas = nullptr);
   bool add_segment(const Segment &s);
   // A range of zero-fill memory (bss beyond segments, heap, stack); persistent ranges survive
   // hot and warm restarts.
@@ -64,8 +66,9 @@ public:
   struct Counts { word resident, persistent, image_shared, cow_copies; };
   Counts counts() const;
 
-  // For restarts: drop every private page that is not persistent (returns how many).
-  unsigned discard_volatile();
+  // For restarts: drop every private page that is not persistent (returns how many);
+  // before_release(addr) runs for each, e.g. to revoke the process's mapping of it.
+  unsigned discard_volatile(void (*before_release)(word addr) = nullptr);
   // Visit every private page (for remapping after a restart).
   template <class F> void each_private(F f) const {
     for (unsigned i = 0; i < capacity_; ++i)
@@ -97,6 +100,8 @@ private:
   Page *pages_ = nullptr;
   unsigned capacity_ = 0;
   unsigned n_pages_ = 0;
+  unsigned n_volatile_ = 0;   // of which not persistent: a restart's scan stops when none is left
+  word *volatile_vas_ = nullptr;
   word image_shared_ = 0, cow_ = 0;
 };
 

@@ -4,6 +4,7 @@
 // takes its exceptions, and reports its page counts. Frames come from the root task.
 #include "image.hh"
 #include "pager_info.hh"
+#include <arc/arch.hh>
 #include <arc/proto/pager.hh>
 #include <arc/proto/process.hh>
 #include <arc/proto/root.hh>
@@ -26,13 +27,15 @@ public:
     if (!free_) return 0;
     Free *f = free_;
     free_ = f->next;
-    f->next = nullptr;   // the rest of the frame is zero already
+    if (f->dirty) memset(f, 0, 0x1000);   // a frame that came back: zero it now, not at release
+    else f->next = nullptr;               // from the root task: zero already
     return reinterpret_cast<word>(f);
   }
-  // Frames from the root task arrive zeroed; a frame coming back is zeroed here, once.
+  // Released frames are zeroed when they are used again: a restart that discards many pages
+  // does not pay for zeroing them.
   void release(word addr) override {
-    memset(reinterpret_cast<void *>(addr), 0, 0x1000);
     push(addr);
+    reinterpret_cast<Free *>(addr)->dirty = 1;
   }
 
 private:
@@ -41,7 +44,7 @@ private:
     f->next = free_;
     free_ = f;
   }
-  struct Free { Free *next; };
+  struct Free { Free *next; word dirty; };
   void refill() {
     constexpr word batch = 16;
     if (next_ + batch * 0x1000 > p3::frame_window + (word(1) << p3::frame_window_log2)) return;
@@ -54,7 +57,7 @@ private:
     u->rcv_window = 0;
     if (st != Status::ok || Tag(u->mr[0]).map_failed()) return;
     word got = u->mr[1];
-    for (word i = 0; i < got; ++i) push(next_ + i * 0x1000);
+    for (word i = 0; i < got; ++i) push(next_ + i * 0x1000);   // zero: dirty stays 0
     next_ += got * 0x1000;
   }
   Free *free_ = nullptr;
@@ -155,6 +158,7 @@ void serve_share(Utcb *u) {
 }
 p3::Image image;
 p3::Image::Page pages[8192];   // private pages of the process: 32 MiB
+word volatile_pages[8192];
 bool client_stopped;
 
 void reply_status(Utcb *u, Status s, unsigned extra = 0) {
@@ -164,15 +168,7 @@ void reply_status(Utcb *u, Status s, unsigned extra = 0) {
 
 word client_entry;
 
-inline unsigned long long cycles() {
-#if defined(__i386__)
-  unsigned lo, hi;
-  asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-  return (static_cast<unsigned long long>(hi) << 32) | lo;
-#else
-  return 0;
-#endif
-}
+inline unsigned long long cycles() { return arc::arch::cycles(); }
 
 // Hot restart: the process stays; its volatile pages go (they come back from the pristine
 // image on demand), its persistent pages stay mapped, its main thread starts again at the
@@ -181,19 +177,16 @@ inline unsigned long long cycles() {
 void hot_restart(unsigned long long t0) {
   // 1. Take the thread: out of its fault IPC (to us), held still.
   (void)exchange_registers(p3::client_thread, exregs::halt | exregs::abort_ipc);
-  // 2. Revoke what the process received from us except the persistent pages: private
-  //    volatile pages, and every page it mapped straight from the image.
-  image.each_private([](word, word addr, word, bool persistent) {
-    if (!persistent) (void)unmap(fpage(addr, 12, fpage_rights::rwx), false);
-  });
-  image.discard_volatile();
-  const word image_pages = (pinfo().image_size + 0xfff) & ~word(0xfff);
-  for (word a = p3::image_base; a < p3::image_base + image_pages; a += 0x1000)
-    (void)unmap(fpage(a, 12, fpage_rights::rwx), false);
+  // 2. Revoke the private volatile pages (data, bss, heap, stack: whatever the failure may have
+  //    damaged). Pages mapped straight from the image stay: they are read-only, so still
+  //    pristine, and the restarted process need not fault them in again. Persistent pages stay.
+  image.discard_volatile([](word addr) { (void)unmap(fpage(addr, 12, fpage_rights::rwx), false); });
   // 3. Tell it it was restarted, then start it at the entry with the stack crt0 sets up.
   auto *ci = reinterpret_cast<proc::Info *>(p3::client_info_addr);
   ++ci->restarts;
   ci->last_restart_kind = word(root::Action::hot);
+  ci->restart_cycles_lo = word(t0);
+  ci->restart_cycles_hi = word(t0 >> 32);
   (void)exchange_registers(p3::client_thread, exregs::set_ip | exregs::set_sp | exregs::resume,
                            client_entry, 0);
   Utcb *u = utcb();
@@ -205,8 +198,10 @@ void hot_restart(unsigned long long t0) {
 // The process failed: ask the reincarnation monitor (in the root task) what to do, and do the
 // hot restart ourselves; warm and cold restarts the root task carries out. True when the
 // process runs again (its thread must not get a reply).
+unsigned long long fault_arrived;   // cycle counter when the current message arrived
+
 bool failed(root::Cause cause, word addr, word ip) {
-  const unsigned long long t0 = cycles();
+  const unsigned long long t0 = fault_arrived;   // restart times count from the fault IPC
   Utcb *u = utcb();
   u->mr[0] = Tag(root::crashed, 3, 0).raw;
   u->mr[1] = word(cause);
@@ -240,7 +235,7 @@ const char *load(word *entry) {
                 uint16_t(pi.machine), 0x1000, proc::heap_base_default, &err))
     return elf::describe(err);
   image.init(reinterpret_cast<const unsigned char *>(p3::image_base), pi.image_size, &frames,
-             pages, sizeof(pages) / sizeof(pages[0]));
+             pages, sizeof(pages) / sizeof(pages[0]), volatile_pages);
   for (unsigned i = 0; i < elf.segment_count(); ++i) {
     const elf::Segment &s = elf.segment(i);
     word rights = ((s.rights & elf::pf_r) ? fpage_rights::r : 0) |
@@ -307,6 +302,7 @@ int main(int, char **) {
       st = recv(p3::fault_ep, &badge);
       continue;
     }
+    fault_arrived = cycles();
     const Tag tag(u->mr[0]);
     bool answer = true;
     switch (tag.label()) {
@@ -330,10 +326,10 @@ int main(int, char **) {
       break;
     }
     case label::exception: {
-      // The framework's panic is an undefined instruction on purpose (vector 6).
+      // The framework's panic is an undefined instruction on purpose (arch::panic_vector).
       const word vector = u->mr[1], ip = u->mr[3];
       printf("[pager] %s (pid %lu): exception %lu at ip %lx\n", pi.client_name, pi.client_pid, vector, ip);
-      failed(vector == 6 ? root::Cause::panic : root::Cause::exception, vector, ip);
+      failed(vector == arc::arch::panic_vector ? root::Cause::panic : root::Cause::exception, vector, ip);
       answer = false;
       break;
     }

@@ -91,6 +91,30 @@ void ServerCore::ResetPersistent() {
 
 void ServerCore::DiscardPersistent() { g_fw = FrameworkState{}; }
 
+unsigned long long ServerCore::SinceFailure() {
+  const proc::Info *info = process_info();
+  if (!info || !info->restarts) return 0;
+  const unsigned long long t0 =
+      (static_cast<unsigned long long>(info->restart_cycles_hi) << 32) | info->restart_cycles_lo;
+#if defined(__i386__)
+  unsigned lo, hi;
+  asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+  const unsigned long long now = (static_cast<unsigned long long>(hi) << 32) | lo;
+#else
+  const unsigned long long now = t0;   // no user-level cycle counter used here yet
+#endif
+  return t0 && now > t0 ? now - t0 : 0;
+}
+
+void ServerCore::ReportRecovery(unsigned long long to_recover, unsigned long long to_reply) const {
+  const proc::Info *info = process_info();
+  if (!to_recover || !info) return;
+  static const char *const kinds[] = {"hot", "warm", "cold"};
+  printf("[arcserver] %s: %s restart: %llu cycles to Recover(), %llu to the replayed reply\n",
+         name_, info->last_restart_kind < 3 ? kinds[info->last_restart_kind] : "?", to_recover,
+         to_reply);
+}
+
 bool ServerCore::Begin() {
   g_name = name_;
   const proc::Info *info = process_info();

@@ -171,6 +171,11 @@ public:
   // The restart machinery moved the interrupted caller's reply right into `slot` of the new
   // process (warm restart): the replay answers through it.
   static void SetReplySlot(CapSlot slot);
+  // Cycles since the pager received our failure (0 if unknown); logged after a recovery as
+  // "<name>: hot restart: N cycles to Recover(), M to the replayed reply" (guest instructions
+  // on the benchmark machine, -icount).
+  static unsigned long long SinceFailure();
+  void ReportRecovery(unsigned long long to_recover, unsigned long long to_reply) const;
 
 private:
   bool Framework(const Request &req, Reply &rep, Status *st);
@@ -212,8 +217,10 @@ public:
     Self &self = *static_cast<Self *>(this);
     bool reply_pending = false;
     if (Begin()) {
+      const unsigned long long to_recover = SinceFailure();
       if (self.Recover() == Recovery::resume) {
         reply_pending = ReplayInFlight(&Dispatch, this);
+        ReportRecovery(to_recover, SinceFailure());
       } else {
         ResetPersistent();
         if (self.Initialize() != Status::ok) return int(Status::invalid_arg);

@@ -42,9 +42,10 @@ struct Info {
   word stack_base, stack_top;        // main thread stack (zero pages on demand)
   word pheap_base, pheap_limit;      // persistent heap (kept across hot/warm restarts)
   word pdata_start, pdata_end;       // the .pdata section (persistent variables)
-  // Restart history (the reincarnation monitor fills these in later).
+  // Restart history, kept by the pager.
   word restarts;
   word last_restart_kind;
+  word restart_cycles_lo, restart_cycles_hi;   // cycle counter when the last failure arrived
 };
 static_assert(sizeof(Info) <= 4096, "process information must fit one page");
 
