@@ -32,6 +32,10 @@ the text they matched (in a regex, escaped):
 --vga-expect (ia32-pc, with --exit-status none): once every --expect is seen, the runner reads
 the VGA text screen (80x25 at 0xb8000) through the monitor's `xp`, keeps it in <log>.screen and
 wants each regex to match a row of it, in order.
+
+--post-check CMD (repeatable): once the run has passed and QEMU has exited, CMD runs through the
+shell (e.g. to compare what the guest wrote to a -parallel file: with the expected text); the run
+fails if it exits non-zero, with its output shown.
 Python standard library only: this runs on a fresh Debian machine before anything is installed.
 """
 
@@ -240,6 +244,13 @@ def parse_args(argv):
                    "(after the previous step), e.g. for output that comes in no fixed order "
                    "with a prompt (repeatable)")
     p.add_argument("--qemu", help="QEMU binary to use instead of the target's default")
+    p.add_argument("--disk-copy", nargs=2, metavar=("IMAGE", "COPY"),
+                   help="copy the raw disk IMAGE to COPY before QEMU starts and boot with COPY as "
+                   "the first IDE disk (the image itself stays untouched; a --post-check can "
+                   "look at COPY)")
+    p.add_argument("--post-check", action="append", default=[], metavar="CMD",
+                   help="after a passing run, once QEMU has exited, run CMD through the shell; "
+                   "the run fails if CMD exits non-zero (repeatable, run in the order given)")
     args = p.parse_args(argv)
 
     args.target = TARGET_ALIASES.get(args.target, args.target)
@@ -336,6 +347,13 @@ def qemu_command(args, target, monitor_path=None):
         if not os.path.isfile(args.iso):
             raise Failure("ISO missing: %s (was the target built?)" % args.iso)
         cmd += ["-cdrom", args.iso, "-boot", "d"]
+    if args.disk_copy:
+        image, copy = args.disk_copy
+        if not os.path.isfile(image):
+            raise Failure("disk image missing: %s (was the target built?)" % image)
+        os.makedirs(os.path.dirname(os.path.abspath(copy)), exist_ok=True)
+        shutil.copyfile(image, copy)
+        cmd += ["-drive", "file=%s,format=raw,if=ide,index=0" % copy]
     cmd += args.qemu_arg
     return cmd
 
@@ -425,21 +443,31 @@ class Run:
     def feed_steps(self, chunk):
         """The next step looks at the serial output since the previous step, line by line, and
         at a line still being printed: a prompt ("msh> ") has no newline yet. What arrived
-        before a step was taken never triggers the next one, not even the rest of the same
-        chunk (it was printed before the guest could have seen the step)."""
+        before a step that acts (send, monitor) was taken never triggers the next one, not even
+        the rest of the same chunk: it was printed before the guest could have seen the step.
+        After a --wait-for, which does nothing, the rest of the chunk still counts."""
         if self.next_step == len(self.steps):
             return
         self.step_window += chunk
         *lines, rest = self.step_window.split(b"\n")
-        kind, regex, text, _ = self.steps[self.next_step]
-        for raw in lines + ([rest] if rest else []):
-            m = regex.search(raw.rstrip(b"\r").decode("utf-8", "replace"))
-            if m:
-                self.capture(m)
-                self.next_step += 1
+        pieces = lines + ([rest] if rest else [])
+        i = 0
+        while i < len(pieces) and self.next_step < len(self.steps):
+            kind, regex, text, _ = self.steps[self.next_step]
+            m = regex.search(pieces[i].rstrip(b"\r").decode("utf-8", "replace"))
+            if not m:
+                i += 1
+                continue
+            self.capture(m)
+            self.next_step += 1
+            if kind != "wait":
                 self.step_window = b""
                 self.take_step(kind, substitute(text, self.variables, escape=False))
                 return
+            # A wait: the next step may match in the rest of this line or in the lines after.
+            pieces[i] = pieces[i].rstrip(b"\r").decode("utf-8", "replace")[m.end():].encode("utf-8")
+            if rest and i == len(lines):
+                rest = pieces[i]      # the line in progress: keep only what follows the match
         self.step_window = rest       # whole lines are checked once; keep the line in progress
 
     def take_step(self, kind, text):
@@ -671,6 +699,16 @@ def main(argv):
         print("qemu-run: interrupted; serial log in %s" % log_path, file=sys.stderr)
         return 130
     run.stop()
+    for check in args.post_check:
+        r = subprocess.run(check, shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode:
+            print("qemu-run: FAIL [%s]: --post-check exited with %d: %s" % (args.target, r.returncode, check),
+                  file=sys.stderr)
+            out = r.stdout.decode("utf-8", "replace").rstrip()
+            if out:
+                print("\n".join("  | " + line for line in out.splitlines()[-40:]), file=sys.stderr)
+            print("qemu-run: serial log %s" % log_path, file=sys.stderr)
+            return 1
     ending = "guest exit status %d" % status if status is not None else "stopped after the last expect"
     print("qemu-run: PASS [%s]: %d expect%s seen, %s, %.1fs, log %s"
           % (args.target, len(run.expects), "" if len(run.expects) == 1 else "s", ending,

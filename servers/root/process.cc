@@ -3,6 +3,7 @@
 #include "modules.hh"
 #include "share.hh"
 #include "../pager/pager_info.hh"
+#include <arc/arch.hh>
 #include <arc/proto/process.hh>
 #include <arc/start.hh>
 #include <arc/sys.hh>
@@ -100,11 +101,7 @@ bool ok(Status s);
 bool start_direct(Process *p, const Module *prog, uint8_t prio, word *error) {
   elf::Image elf;
   elf::Error err;
-#if defined(__i386__)
-  const uint16_t machine = elf::em_386;
-#else
-  const uint16_t machine = elf::em_arm;
-#endif
+  const uint16_t machine = arc::arch::elf_machine;
   if (direct_in_use) {
     printf("[root] %s: only one process can be paged by the root task\n", p->name);
   } else if (!elf.open(reinterpret_cast<const void *>(prog->addr), prog->size, machine, 0x1000,
@@ -175,11 +172,7 @@ void processes_init(const BootInfo &bi) {
     printf("[root] no 'pager' module: processes cannot be started\n");
     return;
   }
-#if defined(__i386__)
-  const uint16_t machine = elf::em_386;
-#else
-  const uint16_t machine = elf::em_arm;
-#endif
+  const uint16_t machine = arc::arch::elf_machine;
   if (!pager_elf.open(reinterpret_cast<const void *>(pager_module->addr + pager_module->offset),
                       pager_module->size, machine, 0x1000, proc::heap_base_default, &err)) {
     printf("[root] the pager program is refused: %s\n", elf::describe(err));
@@ -340,11 +333,7 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
       pi->devices[i] = {va, dev_size[i]};
       va += (dev_size[i] + 0xfff) & ~word(0xfff);
     }
-#if defined(__i386__)
-    pi->machine = elf::em_386;
-#else
-    pi->machine = elf::em_arm;
-#endif
+    pi->machine = arc::arch::elf_machine;
     auto *own = reinterpret_cast<proc::Info *>(own_frame);
     own->magic = proc::info_magic;
     own->pid = p->pid;

@@ -4,6 +4,7 @@
 #include <arc/proto/process.hh>
 #include <arc/start.hh>
 #include <arc/sys.hh>
+#include <stddef.h>
 #include <stdlib.h>
 
 extern "C" {
@@ -11,6 +12,8 @@ typedef void (*ctor_fn)();
 extern ctor_fn __init_array_start[] __attribute__((weak));
 extern ctor_fn __init_array_end[] __attribute__((weak));
 int main(int argc, char **argv);
+// libs/newlib-glue: where malloc's heap lives (weak: a program without the C library has none).
+int arc_heap_set(void *base, size_t size) __attribute__((weak));
 }
 
 namespace {
@@ -55,7 +58,6 @@ const proc::Info *proc_info() { return g_proc_info; }
 } // namespace arc
 
 extern "C" [[noreturn]] void __arc_start(arc::word boot_info) {
-  for (ctor_fn *f = __init_array_start; f && f < __init_array_end; ++f) (*f)();
   // The kernel starts an initial task with the boot-information address in the first argument
   // register; a process started (or restarted) by its pager has anything there.
   const auto *bi = boot_info == arc::boot_info_addr ? reinterpret_cast<const arc::BootInfo *>(boot_info)
@@ -69,11 +71,16 @@ extern "C" [[noreturn]] void __arc_start(arc::word boot_info) {
     const auto *pi = reinterpret_cast<const arc::proc::Info *>(arc::boot_info_addr);
     if (pi->magic == arc::proc::info_magic) {
       g_proc_info = pi;
+      // The heap is where the pager serves zero pages for it, not after .bss.
+      if (arc_heap_set && pi->heap_limit > pi->heap_base)
+        arc_heap_set(reinterpret_cast<void *>(pi->heap_base), pi->heap_limit - pi->heap_base);
       // argv[0] is the program, as in C; the arguments of the boot line or spawn follow.
       argv_buf[argc++] = const_cast<char *>(pi->program);
       for (arc::word i = 0; i < pi->argc && argc < max_args; ++i) argv_buf[argc++] = const_cast<char *>(pi->argv[i]);
       argv_buf[argc] = nullptr;
     }
   }
+  // Constructors last: they may already allocate, from the heap chosen above.
+  for (ctor_fn *f = __init_array_start; f && f < __init_array_end; ++f) (*f)();
   ::exit(main(argc, argv_buf));
 }

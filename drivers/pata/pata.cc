@@ -1,0 +1,357 @@
+// pata: the master disk on the PC's primary ATA channel (ports 0x1f0-0x1f7, 0x3f6, IRQ 14), PIO
+// with interrupts, as the `block` server (libs/arcserver/include/arc/iface/block.hh).
+//
+// Boot configuration:   server pata pata ports=0x1f0-0x1f7,0x3f6 irq=14
+//
+// Commands (ATA-6): IDENTIFY DEVICE 0xEC at start (polled), READ SECTORS 0x20, WRITE SECTORS 0x30
+// (28-bit LBA, up to 256 sectors; one interrupt per sector), FLUSH CACHE 0xE7.
+//
+// A request is queued and its reply deferred; the disk is driven from the interrupt handler, one
+// sector per interrupt, straight between the data port and the client's session area.
+//
+// Recovery (STYLE 13): what cannot be rebuilt is persistent — the queue of requests with their
+// saved reply rights and their progress, the clients' sessions (the framework's table), the disk's
+// geometry as IDENTIFY told it. After a hot or warm restart Recover() resets the channel and starts
+// the request the disk was working on again from its first sector: reads and writes of whole
+// sectors are idempotent, so the client gets exactly the reply it was waiting for.
+#include <arc/iface/block.hh>
+#include <arc/pdata.hh>
+#include <arc/process.hh>
+#include <arc/server.hh>
+#include <arc/sys.hh>
+#include <pc/io.hh>
+
+#include <stdio.h>
+
+using namespace arc;
+
+namespace {
+
+constexpr word base = 0x1f0, control = 0x3f6;
+enum Reg : word { data = 0, error = 1, count = 2, lba0 = 3, lba1 = 4, lba2 = 5, drive = 6,
+                  status = 7, command = 7 };
+constexpr uint8_t st_err = 0x01, st_drq = 0x08, st_df = 0x20, st_bsy = 0x80;
+constexpr uint8_t cmd_read = 0x20, cmd_write = 0x30, cmd_flush = 0xe7, cmd_identify = 0xec;
+constexpr uint8_t ctl_nien = 0x02, ctl_srst = 0x04;
+
+void insw(word port, void *dst, word n) {
+  asm volatile("cld; rep insw" : "+D"(dst), "+c"(n) : "d"(port) : "memory");
+}
+void outsw(word port, const void *src, word n) {
+  asm volatile("cld; rep outsw" : "+S"(src), "+c"(n) : "d"(port) : "memory");
+}
+
+// One request: queued, or the one the disk works on (queue[0] while `busy`).
+struct Job {
+  word seq;          // the framework's request number (a replayed request finds itself queued)
+  word op;           // block::read / write / flush
+  word badge, session, offset, lba, count;
+  word done;         // sectors finished
+  Deferred reply;
+};
+
+constexpr word queue_size = 8;
+constexpr word state_magic = 0x41544150;   // "PATA"
+
+// ---- the significant state, all persistent ---------------------------------------------------
+struct PataState {
+  word magic;
+  word sectors;              // from IDENTIFY
+  char model[41];
+  Job queue[queue_size];
+  word queued;
+  word busy;                 // the disk is working on queue[0]
+  CapSlot irq_slot;
+  word reads, writes, flushes, irqs, errors, redone;
+};
+ARC_PDATA PataState g_pata = {};
+
+uint8_t Status_() { return pc::inb(base + status); }
+
+// Waits until BSY clears; returns the status (BSY still set after the bound: a dead channel).
+uint8_t WaitIdle() {
+  uint8_t s = Status_();
+  for (unsigned spin = 0; (s & st_bsy) && spin < 1000000; ++spin) s = Status_();
+  return s;
+}
+
+} // namespace
+
+class Pata : public ArcServer<Pata> {
+public:
+  Pata() : ArcServer("pata") {}
+
+  Status Initialize() {
+    g_pata = PataState{};
+    if (Status st = Ports(); st != Status::ok) return st;
+    Reset();
+    if (!Identify()) {
+      ::printf("[pata] no ATA disk on the primary channel\n");
+      return Status::invalid_arg;
+    }
+    if (Status st = AttachIrq(); st != Status::ok) return st;
+    g_pata.magic = state_magic;
+    RegisterName(block::service_name);
+    ::printf("[pata] primary master: %lu sectors (%lu KiB), '%s', irq %lu: ready\n",
+             g_pata.sectors, g_pata.sectors / 2, g_pata.model, IrqLine());
+    return Status::ok;
+  }
+
+  Recovery Recover() {
+    if (g_pata.magic != state_magic || g_pata.queued > queue_size || g_pata.sectors == 0 ||
+        (g_pata.busy && !g_pata.queued))
+      return Recovery::cold;
+    for (word i = 0; i < g_pata.queued; ++i) {
+      const Job &j = g_pata.queue[i];
+      if (j.done > j.count || !j.reply.pending()) return Recovery::cold;
+    }
+    if (Ports() != Status::ok || AttachIrq() != Status::ok) return Recovery::cold;
+    Reset();
+    RegisterName(block::service_name);
+    ::printf("[pata] recovered: %lu requests queued%s\n", g_pata.queued,
+             g_pata.busy ? ", redoing the one in progress" : "");
+    g_pata.busy = 0;
+    if (g_pata.queued) {
+      g_pata.queue[0].done = 0;   // from its first sector again
+      ++g_pata.redone;
+      Start();
+    }
+    return Recovery::resume;
+  }
+
+  static constexpr auto Handlers() {
+    return block::handlers<Pata> + handler_table<Pata>({{label::irq, 0, 1, &Pata::Irq, "irq"}});
+  }
+
+  // ---- block interface ------------------------------------------------------------------------
+  Status Info(const Request &, Reply &rep) {
+    rep.put(g_pata.sectors);
+    rep.put(block::sector_size);
+    rep.put(block::max_sectors);
+    return Status::ok;
+  }
+  Status Read(const Request &req, Reply &rep) { return Queue(req, rep, block::read); }
+  Status Write(const Request &req, Reply &rep) { return Queue(req, rep, block::write); }
+  Status Flush(const Request &req, Reply &rep) { return Queue(req, rep, block::flush); }
+
+  // ---- the interrupt: one sector done (or the command) ----------------------------------------
+  Status Irq(const Request &req, Reply &) {
+    ++g_pata.irqs;
+    const uint8_t s = Status_();   // also clears the device's interrupt
+    if (!req.replayed && g_pata.busy && g_pata.queued) Step(s);
+    irq_ctl(IrqOp::ack, g_pata.irq_slot);
+    return Status::ok;
+  }
+
+private:
+  static word IrqLine() {
+    const proc::Resource *r = find_resource(proc::Resource::irq);
+    return r ? r->first : 0;
+  }
+
+  Status Ports() {
+    const proc::Resource *cmd = find_ports(base, 8), *ctl = find_ports(control, 1);
+    if (!cmd || !ctl) {
+      ::printf("[pata] needs ports 0x1f0-0x1f7 and 0x3f6 (ports=0x1f0-0x1f7,0x3f6)\n");
+      return Status::invalid_cap;
+    }
+    if (Status st = ioport(IoOp::enable, cmd->slot); st != Status::ok) return st;
+    if (ctl->slot != cmd->slot)
+      if (Status st = ioport(IoOp::enable, ctl->slot); st != Status::ok) return st;
+    return Status::ok;
+  }
+
+  Status AttachIrq() {
+    const proc::Resource *irq = find_resource(proc::Resource::irq);
+    if (!irq) {
+      ::printf("[pata] needs an IRQ (irq=14)\n");
+      return Status::invalid_cap;
+    }
+    g_pata.irq_slot = irq->slot;
+    const Status st = irq_ctl(IrqOp::attach, irq->slot, endpoint());
+    if (st != Status::ok && st != Status::busy) return st;
+    irq_ctl(IrqOp::ack, irq->slot);
+    return Status::ok;
+  }
+
+  // Software reset of the channel; interrupts on (nIEN clear) afterwards.
+  static void Reset() {
+    pc::outb(control, ctl_srst | ctl_nien);
+    for (int i = 0; i < 1000; ++i) pc::inb(control);   // > 5 us
+    pc::outb(control, ctl_nien);
+    for (int i = 0; i < 1000; ++i) pc::inb(control);
+    WaitIdle();
+    pc::outb(base + drive, 0xe0);
+    WaitIdle();
+    pc::outb(control, 0);
+  }
+
+  // IDENTIFY DEVICE, polled with the interrupt masked at the device.
+  static bool Identify() {
+    pc::outb(control, ctl_nien);
+    pc::outb(base + drive, 0xa0);
+    WaitIdle();
+    pc::outb(base + command, cmd_identify);
+    if (Status_() == 0) return false;   // no device
+    uint8_t s = WaitIdle();
+    for (unsigned spin = 0; !(s & (st_drq | st_err)) && spin < 1000000; ++spin) s = Status_();
+    if ((s & st_err) || !(s & st_drq)) return false;
+    uint16_t id[256];
+    insw(base + data, id, 256);
+    pc::outb(control, 0);
+    if (!(id[49] & 0x200)) return false;   // no LBA
+    g_pata.sectors = word(id[60]) | (word(id[61]) << 16);
+    for (unsigned i = 0; i < 20; ++i) {
+      g_pata.model[2 * i] = char(id[27 + i] >> 8);
+      g_pata.model[2 * i + 1] = char(id[27 + i] & 0xff);
+    }
+    int n = 40;
+    while (n > 0 && (g_pata.model[n - 1] == ' ' || !g_pata.model[n - 1])) --n;
+    g_pata.model[n] = 0;
+    return g_pata.sectors != 0;
+  }
+
+  Status Queue(const Request &req, Reply &rep, word op) {
+    // A request replayed after a restart may already be queued (its reply right saved).
+    if (req.replayed)
+      for (word i = 0; i < g_pata.queued; ++i)
+        if (g_pata.queue[i].seq == req.seq && g_pata.queue[i].badge == req.badge) {
+          rep.defer();
+          return Status::ok;
+        }
+    Job j{};
+    j.seq = req.seq;
+    j.op = op;
+    j.badge = req.badge;
+    if (op != block::flush) {
+      j.session = req.arg(1);
+      j.offset = req.arg(2);
+      j.lba = req.arg(3);
+      j.count = req.arg(4);
+      SessionEntry *s = sessions().Find(req.badge, j.session);
+      if (!s || j.count < 1 || j.count > block::max_sectors || j.offset > s->bytes ||
+          j.count * block::sector_size > s->bytes - j.offset || (j.offset & 1))
+        return Status::invalid_arg;
+      if (j.lba >= g_pata.sectors || j.count > g_pata.sectors - j.lba) return Status::invalid_arg;
+    }
+    if (g_pata.queued >= queue_size) return Status::busy;
+    if (Status st = Defer(req, rep, j.reply); st != Status::ok) return st;
+    g_pata.queue[g_pata.queued] = j;
+    ++g_pata.queued;   // the commit point: from here on the request is ours to finish
+    if (!g_pata.busy) Start();
+    return Status::ok;
+  }
+
+  // Issue queue[0]'s command for its remaining sectors.
+  void Start() {
+    while (g_pata.queued) {
+      Job &j = g_pata.queue[0];
+      if (WaitIdle() & st_bsy) {
+        Finish(Status::cancelled);
+        continue;
+      }
+      if (j.op == block::flush) {
+        pc::outb(base + drive, 0xe0);
+        pc::outb(base + command, cmd_flush);
+        ++g_pata.flushes;
+        g_pata.busy = 1;
+        return;
+      }
+      const word lba = j.lba + j.done, n = j.count - j.done;
+      pc::outb(base + drive, uint8_t(0xe0 | ((lba >> 24) & 0x0f)));
+      pc::outb(base + count, uint8_t(n));   // 1..128
+      pc::outb(base + lba0, uint8_t(lba));
+      pc::outb(base + lba1, uint8_t(lba >> 8));
+      pc::outb(base + lba2, uint8_t(lba >> 16));
+      g_pata.busy = 1;
+      if (j.op == block::read) {
+        pc::outb(base + command, cmd_read);
+        ++g_pata.reads;
+        return;
+      }
+      pc::outb(base + command, cmd_write);
+      ++g_pata.writes;
+      if (!SendSector(j)) {   // the first sector goes without an interrupt
+        g_pata.busy = 0;
+        Finish(Status::cancelled);
+        continue;
+      }
+      return;
+    }
+  }
+
+  // Writes the next sector of j when the disk asks for it (DRQ).
+  bool SendSector(Job &j) {
+    uint8_t s = WaitIdle();
+    for (unsigned spin = 0; !(s & (st_drq | st_err | st_df)) && spin < 1000000; ++spin)
+      s = Status_();
+    if (!(s & st_drq) || (s & (st_err | st_df))) return false;
+    const SessionEntry *area = Area(j);
+    if (!area) return false;
+    outsw(base + data, static_cast<char *>(area->data()) + j.offset + j.done * block::sector_size,
+          block::sector_size / 2);
+    return true;
+  }
+
+  SessionEntry *Area(const Job &j) {
+    SessionEntry *s = sessions().Find(j.badge, j.session);
+    if (!s || j.offset + j.count * block::sector_size > s->bytes) return nullptr;
+    return s;
+  }
+
+  // The interrupt of queue[0]'s command, with the status it left.
+  void Step(uint8_t s) {
+    Job &j = g_pata.queue[0];
+    if (s & (st_err | st_df)) {
+      ::printf("[pata] %s at sector %lu failed: status %#x error %#x\n",
+               j.op == block::read ? "read" : j.op == block::write ? "write" : "flush",
+               j.lba + j.done, s, pc::inb(base + error));
+      ++g_pata.errors;
+      g_pata.busy = 0;
+      Finish(Status::cancelled);
+      Start();
+      return;
+    }
+    if (s & st_bsy) return;   // not for us yet
+    if (j.op == block::read) {
+      if (!(s & st_drq)) return;
+      const SessionEntry *area = Area(j);
+      if (!area) {   // the client ended its session under us: drain the sector, drop the request
+        uint16_t sink[256];
+        insw(base + data, sink, 256);
+      } else {
+        insw(base + data,
+             static_cast<char *>(area->data()) + j.offset + j.done * block::sector_size,
+             block::sector_size / 2);
+      }
+      if (++j.done < j.count) return;
+    } else if (j.op == block::write) {
+      if (++j.done < j.count) {
+        if (!SendSector(j)) {
+          g_pata.busy = 0;
+          Finish(Status::cancelled);
+          Start();
+        }
+        return;
+      }
+    }
+    g_pata.busy = 0;
+    Finish(Status::ok);
+    Start();
+  }
+
+  // Answers queue[0] and takes it off the queue.
+  void Finish(Status st) {
+    Job &j = g_pata.queue[0];
+    const Status sent = Complete(j.reply, st);
+    if (sent != Status::ok) ::printf("[pata] client gone (status %lu)\n", word(sent));
+    for (word i = 1; i < g_pata.queued; ++i) g_pata.queue[i - 1] = g_pata.queue[i];
+    --g_pata.queued;
+    g_pata.queue[g_pata.queued] = Job{};
+  }
+};
+
+int main() {
+  static Pata server;
+  return server.Run();
+}

@@ -1,0 +1,70 @@
+// Interface `block`: a disk of 512-byte sectors (drivers/pata: the primary ATA channel of the PC).
+//
+// Data travels through a shared-memory session (arc::Session, at most 64 KiB): the client opens
+// one, then asks for sectors to be read into it or written from it.
+//
+//   info   (none)                                      -> MR2 sectors, MR3 sector size (512),
+//                                                         MR4 most sectors per request
+//   read   MR1 session id, MR2 byte offset in the session area, MR3 first sector (LBA),
+//          MR4 count (1..max_sectors)                  -> (the sectors are in the area)
+//   write  the same, from the area to the disk          -> (on the disk, or in its write cache)
+//   flush  (none)                                      -> the disk's write cache is on the medium
+//
+// Errors: invalid_arg (unknown session, area too small, sectors past the end of the disk, bad
+// count), busy (too many requests waiting), cancelled (the device reported an error).
+// Requests are served in order; a request waits in the driver (deferred reply) while the disk
+// works. The driver keeps requests in progress in persistent memory: after a hot or warm restart
+// it redoes the one the disk was working on (sector reads and writes are idempotent), so clients
+// see nothing. Registered with the name service as "block".
+#pragma once
+#include <arc/message.hh>
+#include <arc/server.hh>
+
+namespace arc::block {
+
+enum Label : word { info = 0x800, read = 0x801, write = 0x802, flush = 0x803 };
+constexpr word sector_size = 512;
+constexpr word max_sectors = 128;          // 64 KiB, one session slot of the pagers
+constexpr const char *service_name = "block";
+
+template <class S> constexpr auto handlers = handler_table<S>({
+  {info, 0, 0, &S::Info, "info"},
+  {read, 4, 4, &S::Read, "read"},
+  {write, 4, 4, &S::Write, "write"},
+  {flush, 0, 0, &S::Flush, "flush"},
+});
+
+// ---- client stub ----------------------------------------------------------------------------
+class Client {
+public:
+  explicit Client(CapSlot ep = 0) : ep_(ep) {}
+  void bind(CapSlot ep) { ep_ = ep; }
+  CapSlot endpoint() const { return ep_; }
+
+  Status Info(word *sectors, word *max = nullptr) const {
+    Rpc rpc(info);
+    const Status st = rpc.call(ep_);
+    if (st == Status::ok) {
+      *sectors = rpc.result(0);
+      if (max) *max = rpc.result(2);
+    }
+    return st;
+  }
+  Status Read(word session, word offset, word lba, word count) const {
+    return Transfer(read, session, offset, lba, count);
+  }
+  Status Write(word session, word offset, word lba, word count) const {
+    return Transfer(write, session, offset, lba, count);
+  }
+  Status Flush() const { return Rpc(flush).call(ep_); }
+
+private:
+  Status Transfer(word label, word session, word offset, word lba, word count) const {
+    Rpc rpc(label);
+    rpc.put(session).put(offset).put(lba).put(count);
+    return rpc.call(ep_);
+  }
+  CapSlot ep_;
+};
+
+} // namespace arc::block

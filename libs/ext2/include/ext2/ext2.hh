@@ -1,0 +1,237 @@
+// ext2: a small ext2 file-system library over an abstract block device.
+//
+// Pure C++ without system calls or allocation, so the same sources run in the file server on Arc
+// (servers/ext2, over the PATA driver) and natively in the host tests (tests/unit/test_ext2.cc,
+// over an image file made by Debian's mke2fs -d and checked with e2fsck and debugfs).
+//
+// What it does: revision 1 (and 0) ext2 with 1, 2 or 4 KiB blocks and 128- or 256-byte inodes, as
+// `mke2fs -t ext2` makes them (features filetype, sparse_super, large_file, ext_attr,
+// resize_inode, dir_index). Files with direct, indirect and double-indirect blocks (triple
+// indirect is refused with too_big); holes read as zeros. Paths, lookup, readdir, stat; create,
+// write (extend, fill holes), truncate, unlink, mkdir, rmdir; bitmaps, the free counts of the
+// superblock and of every group descriptor, link counts and used-directory counts are kept exact,
+// so `e2fsck -fn` finds nothing to fix.
+//
+// What it refuses: an incompatible feature other than filetype (extents, 64bit, meta_bg, flex_bg,
+// journal recovery, compression, inline data ...) fails mount() with Error::unsupported and a
+// message (why()); an unknown read-only-compatible feature or a journal mounts read-only (every
+// change then fails with read_only). Directories with a hash index (dir_index) are read
+// linearly; changing one clears its index flag (as Linux's ext2 does), which e2fsck accepts.
+//
+// Consistency: every mutating operation is bracketed by BlockDevice::begin() / commit(), and each
+// leaves the disk consistent on success and on failure (a write that runs out of space keeps what
+// it wrote). A device can therefore gather an operation's writes into one transaction (the file
+// server keeps it in persistent memory and redoes a committed one after a restart).
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+namespace ext2 {
+
+enum class Error : int {
+  ok = 0,
+  io,             // the device failed
+  corrupt,        // on-disk structure does not hold together
+  unsupported,    // a feature this library does not implement
+  read_only,      // mounted read-only (unknown ro-compat feature, journal)
+  not_found,
+  exists,
+  not_dir,
+  is_dir,
+  not_empty,
+  no_space,       // no free block or inode
+  name_too_long,  // a path component over 255 bytes
+  invalid,        // bad argument (empty path, "." or "..", root ...)
+  too_big,        // past what direct + indirect + double-indirect blocks reach
+  end,            // readdir: no more entries
+  not_mounted,
+};
+const char *error_name(Error e);
+
+constexpr uint32_t sector_size = 512;
+
+// The disk: 512-byte sectors. begin()/commit() bracket one file-system operation.
+class BlockDevice {
+public:
+  virtual Error read(uint32_t lba, uint32_t count, void *buf) = 0;
+  virtual Error write(uint32_t lba, uint32_t count, const void *buf) = 0;
+  // File contents (not metadata): rewriting them is idempotent and a block written before the
+  // operation commits is still free on disk if it never does, so a transactional device may
+  // write these straight through.
+  virtual Error write_data(uint32_t lba, uint32_t count, const void *buf) {
+    return write(lba, count, buf);
+  }
+  virtual void begin() {}
+  virtual Error commit() { return Error::ok; }
+
+protected:
+  ~BlockDevice() = default;
+};
+
+// ---- on-disk structures (little endian; the hosts and targets we build for are too) ------------
+struct Superblock {
+  uint32_t inodes_count, blocks_count, r_blocks_count, free_blocks_count, free_inodes_count;
+  uint32_t first_data_block, log_block_size, log_frag_size, blocks_per_group, frags_per_group;
+  uint32_t inodes_per_group, mtime, wtime;
+  uint16_t mnt_count, max_mnt_count, magic, state, errors, minor_rev_level;
+  uint32_t lastcheck, checkinterval, creator_os, rev_level;
+  uint16_t def_resuid, def_resgid;
+  uint32_t first_ino;
+  uint16_t inode_size, block_group_nr;
+  uint32_t feature_compat, feature_incompat, feature_ro_compat;
+  uint8_t uuid[16];
+  char volume_name[16];
+  char last_mounted[64];
+  uint32_t algorithm_usage_bitmap;
+  uint8_t prealloc_blocks, prealloc_dir_blocks;
+  uint16_t reserved_gdt_blocks;
+  uint8_t rest0[348 - 208];
+  uint16_t min_extra_isize, want_extra_isize;
+  uint8_t rest1[1024 - 352];
+};
+static_assert(sizeof(Superblock) == 1024);
+
+struct GroupDesc {
+  uint32_t block_bitmap, inode_bitmap, inode_table;
+  uint16_t free_blocks_count, free_inodes_count, used_dirs_count, flags;
+  uint8_t reserved[12];
+};
+static_assert(sizeof(GroupDesc) == 32);
+
+constexpr unsigned direct_blocks = 12, ind_block = 12, dind_block = 13, tind_block = 14;
+
+struct DiskInode {   // the first 128 bytes of an inode (the rest is kept as it is on disk)
+  uint16_t mode, uid;
+  uint32_t size, atime, ctime, mtime, dtime;
+  uint16_t gid, links_count;
+  uint32_t blocks;   // 512-byte units, data and indirect blocks
+  uint32_t flags, osd1;
+  uint32_t block[15];
+  uint32_t generation, file_acl, size_high, faddr;
+  uint8_t osd2[12];
+};
+static_assert(sizeof(DiskInode) == 128);
+
+// Modes and directory-entry types.
+constexpr uint16_t s_ifmt = 0xf000, s_ifreg = 0x8000, s_ifdir = 0x4000, s_iflnk = 0xa000;
+enum FileType : uint8_t { ft_unknown = 0, ft_reg = 1, ft_dir = 2, ft_chr = 3, ft_blk = 4,
+                          ft_fifo = 5, ft_sock = 6, ft_symlink = 7 };
+constexpr uint32_t root_ino = 2;
+constexpr unsigned max_name = 255;
+constexpr unsigned max_block_size = 4096;
+constexpr unsigned max_groups = 256;
+
+// An inode as the library hands it around: its number and its first 128 bytes.
+struct Inode {
+  uint32_t ino;
+  DiskInode d;
+  uint64_t size() const;
+  bool is_dir() const { return (d.mode & s_ifmt) == s_ifdir; }
+  bool is_reg() const { return (d.mode & s_ifmt) == s_ifreg; }
+};
+
+struct Stat {
+  uint32_t ino;
+  uint16_t mode, links;
+  uint64_t size;
+  uint32_t blocks;   // 512-byte units
+  uint32_t mtime;
+};
+
+struct DirEntry {
+  uint32_t ino;
+  uint8_t type;      // FileType (ft_unknown without the filetype feature)
+  char name[max_name + 1];
+};
+
+struct FsInfo {
+  uint32_t block_size, blocks, free_blocks, inodes, free_inodes, groups;
+  bool writable;
+};
+
+class Fs {
+public:
+  // Reads and checks the superblock and the group descriptors. read_only forces no writes.
+  Error mount(BlockDevice &dev, bool read_only = false);
+  void unmount() { dev_ = nullptr; }
+  bool mounted() const { return dev_ != nullptr; }
+  // Why mount() failed, or why the file system is read-only ("" otherwise).
+  const char *why() const { return why_; }
+  FsInfo info() const;
+  // Seconds since 1970 for timestamps (default: none, timestamps 0).
+  void set_clock(uint32_t (*now)()) { clock_ = now; }
+
+  // Inodes by number.
+  Error get(uint32_t ino, Inode &out);
+  Error put(const Inode &in);                     // writes the 128 bytes back
+  Error lookup(const char *path, uint32_t *ino);  // absolute path; "/" is the root
+  Error stat(uint32_t ino, Stat *st);
+
+  // File contents. read: *got < n only at the end of the file. write extends the file as
+  // needed and writes the inode (the caller's copy is updated); *done tells how much was written
+  // when it fails part-way (no_space, too_big).
+  Error read(const Inode &ino, uint64_t off, void *buf, uint32_t n, uint32_t *got);
+  Error write(Inode &ino, uint64_t off, const void *buf, uint32_t n, uint32_t *done);
+  Error truncate(Inode &ino, uint64_t size);
+
+  // Names. create: a regular file (exists when the name is taken); mkdir with . and ..;
+  // unlink: not a directory (frees blocks and inode when the last link goes); rmdir: empty only.
+  Error create(const char *path, uint16_t perm, uint32_t *ino);
+  Error mkdir(const char *path, uint16_t perm, uint32_t *ino = nullptr);
+  Error unlink(const char *path);
+  Error rmdir(const char *path);
+  // The entry at or after byte position *pos of a directory ("." and ".." included); advances
+  // *pos. Error::end when there are no more.
+  Error readdir(const Inode &dir, uint64_t *pos, DirEntry *out);
+
+  // Internal, public for the tests: the physical block of logical block `lb` (0 for a hole).
+  Error bmap(const Inode &ino, uint32_t lb, uint32_t *pb);
+
+private:
+  struct Op {   // brackets a mutating operation: BlockDevice::begin() ... commit()
+    Fs &fs;
+    explicit Op(Fs &f) : fs(f) { fs.dev_->begin(); }
+    Error end(Error e);   // writes the superblock and descriptors if changed, commits
+  };
+  Error read_block(uint32_t b, void *buf);
+  Error write_block(uint32_t b, const void *buf);
+  Error write_data(uint32_t b, const void *buf);   // file contents
+  Error inode_location(uint32_t ino, uint32_t *lba, uint32_t *offset);
+  Error write_meta();   // superblock and group descriptors, if changed
+  Error alloc_block(uint32_t goal_group, uint32_t *b);
+  Error free_block(uint32_t b);
+  Error alloc_inode(uint32_t goal_group, bool dir, uint32_t *ino);
+  Error free_inode(uint32_t ino, bool dir);
+  Error map_alloc(Inode &ino, uint32_t lb, uint32_t *pb, bool *fresh);
+  Error trim(uint32_t *slot, int level, uint32_t base, uint32_t keep, Inode &ino, bool *changed);
+  Error truncate_blocks(Inode &ino, uint64_t size);
+  uint32_t now() const { return clock_ ? clock_() : 0; }
+  uint32_t group_of_ino(uint32_t ino) const { return (ino - 1) / sb_.inodes_per_group; }
+  uint32_t ptrs() const { return bs_ / 4; }
+
+  // Directories (dir.cc).
+  Error walk(const char *path, uint32_t *ino);
+  Error parent_of(const char *path, Inode &parent, const char **name, unsigned *len);
+  Error find_entry(const Inode &dir, const char *name, unsigned len, uint32_t *ino);
+  Error add_entry(Inode &dir, const char *name, unsigned len, uint32_t ino, uint8_t type);
+  Error remove_entry(Inode &dir, const char *name, unsigned len);
+  Error dir_empty(const Inode &dir, bool *empty);
+  Error new_inode(uint32_t goal_group, uint16_t mode, Inode &out);
+  Error release(Inode &ino);   // last link gone: free blocks and inode
+  Error unindex(Inode &dir);
+  uint8_t type_of(uint16_t mode) const;
+  bool filetype() const;
+
+  BlockDevice *dev_ = nullptr;
+  bool writable_ = false;
+  bool meta_dirty_ = false;
+  const char *why_ = "";
+  uint32_t (*clock_)() = nullptr;
+  uint32_t bs_ = 1024, sectors_per_block_ = 2, groups_ = 0, gdt_blocks_ = 0, inode_size_ = 128;
+  Superblock sb_;
+  GroupDesc gd_[max_groups];
+  // Block buffers: one per level of the block tree, and one for directory and data work.
+  alignas(8) uint8_t buf_[4][max_block_size];
+};
+
+} // namespace ext2

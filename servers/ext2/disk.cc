@@ -1,0 +1,165 @@
+// The ext2 server's disk (disk.hh): block-server client and persistent metadata transactions.
+#include "disk.hh"
+
+#include <arc/pdata.hh>
+#include <arc/process.hh>
+#include <arc/proto/process.hh>
+
+#include <stdio.h>
+#include <string.h>
+
+namespace ext2srv {
+
+using arc::Status;
+using ext2::Error;
+
+namespace {
+struct DiskState {
+  TxState tx;
+  arc::Session session;   // plain data: the area's address and size, the server, the id
+  arc::CapSlot block_slot;
+};
+ARC_PDATA DiskState g_disk = {};
+
+// The transaction's data: the first 64 KiB of the persistent heap (zero pages on demand, kept
+// across hot and warm restarts like .pdata).
+char *tx_data() { return reinterpret_cast<char *>(arc::proc::pheap_base); }
+} // namespace
+
+TxState &Disk::tx() { return g_disk.tx; }
+
+Status Disk::Connect(bool fresh) {
+  if (fresh || !g_disk.block_slot) {
+    g_disk = DiskState{};
+    g_disk.block_slot = arc::slot_alloc();
+    if (Status st = arc::name_wait(arc::block::service_name, g_disk.block_slot, 20000);
+        st != Status::ok)
+      return st;
+  }
+  blk_.bind(g_disk.block_slot);
+  word max = 0;
+  if (Status st = blk_.Info(&sectors_, &max); st != Status::ok) return st;
+  if (max < area_sectors) return Status::not_supported;
+  if (!g_disk.session.active())
+    if (Status st = g_disk.session.Begin(g_disk.block_slot, area_bytes); st != Status::ok)
+      return st;
+  return Status::ok;
+}
+
+void Disk::SetSeq(word seq) { g_disk.tx.seq = seq; }
+
+Error Disk::DiskRead(uint32_t lba, uint32_t count, void *buf) {
+  char *out = static_cast<char *>(buf);
+  while (count) {
+    const uint32_t n = count < area_sectors ? count : area_sectors;
+    if (blk_.Read(g_disk.session.id(), 0, lba, n) != Status::ok) return Error::io;
+    if (!g_disk.session.Get(0, out, n * 512)) return Error::io;
+    out += n * 512;
+    lba += n;
+    count -= n;
+  }
+  return Error::ok;
+}
+
+Error Disk::DiskWrite(uint32_t lba, uint32_t count, const void *buf) {
+  const char *in = static_cast<const char *>(buf);
+  while (count) {
+    const uint32_t n = count < area_sectors ? count : area_sectors;
+    if (!g_disk.session.Put(0, in, n * 512)) return Error::io;
+    if (blk_.Write(g_disk.session.id(), 0, lba, n) != Status::ok) return Error::io;
+    in += n * 512;
+    lba += n;
+    count -= n;
+  }
+  return Error::ok;
+}
+
+Error Disk::read(uint32_t lba, uint32_t count, void *buf) {
+  if (Error e = DiskRead(lba, count, buf); e != Error::ok) return e;
+  TxState &t = g_disk.tx;
+  if (t.state != TxState::open) return Error::ok;
+  // What this transaction wrote, in order (a later entry overrides an earlier one).
+  for (word i = 0; i < t.n; ++i) {
+    const TxEntry &e = t.entry[i];
+    const uint32_t from = lba > e.lba ? lba : e.lba;
+    const uint32_t to = lba + count < e.lba + e.count ? lba + count : e.lba + e.count;
+    if (from >= to) continue;
+    memcpy(static_cast<char *>(buf) + (from - lba) * 512, tx_data() + e.offset + (from - e.lba) * 512,
+           (to - from) * 512);
+  }
+  return Error::ok;
+}
+
+Error Disk::write(uint32_t lba, uint32_t count, const void *buf) {
+  TxState &t = g_disk.tx;
+  if (t.state != TxState::open) return DiskWrite(lba, count, buf);
+  for (word i = 0; i < t.n; ++i)
+    if (t.entry[i].lba == lba && t.entry[i].count == count) {
+      memcpy(tx_data() + t.entry[i].offset, buf, count * 512);
+      return Error::ok;
+    }
+  if (t.n < tx_entries && t.used + count * 512 <= tx_bytes) {
+    memcpy(tx_data() + t.used, buf, count * 512);
+    t.entry[t.n] = TxEntry{lba, count, t.used};
+    t.used += count * 512;
+    ++t.n;   // counts from here on
+    return Error::ok;
+  }
+  // Too big for one transaction: write what we have and go on without one.
+  ++t.spills;
+  if (Error e = Apply(); e != Error::ok) return e;
+  t.state = TxState::idle;
+  return DiskWrite(lba, count, buf);
+}
+
+Error Disk::write_data(uint32_t lba, uint32_t count, const void *buf) {
+  return DiskWrite(lba, count, buf);
+}
+
+void Disk::begin() {
+  TxState &t = g_disk.tx;
+  t.n = 0;
+  t.used = 0;
+  t.state = TxState::open;
+}
+
+Error Disk::Apply() {
+  TxState &t = g_disk.tx;
+  for (word i = 0; i < t.n; ++i)
+    if (Error e = DiskWrite(t.entry[i].lba, t.entry[i].count, tx_data() + t.entry[i].offset);
+        e != Error::ok)
+      return e;
+  if (t.n && blk_.Flush() != Status::ok) return Error::io;
+  return Error::ok;
+}
+
+Error Disk::commit() {
+  TxState &t = g_disk.tx;
+  if (t.state != TxState::open) return Error::ok;   // spilled: already on the disk
+  t.state = TxState::committed;                     // the commit point
+  const Error e = Apply();
+  if (e != Error::ok) return e;                     // stays committed: a restart redoes it
+  t.applied_seq = t.seq;
+  t.state = TxState::idle;
+  t.n = 0;
+  ++t.commits;
+  return Error::ok;
+}
+
+Error Disk::Redo() {
+  TxState &t = g_disk.tx;
+  if (t.n > tx_entries || t.used > tx_bytes) {
+    t = TxState{};
+    return Error::corrupt;
+  }
+  if (t.state == TxState::committed) {
+    ++t.redos;
+    if (Error e = Apply(); e != Error::ok) return e;
+    t.applied_seq = t.seq;
+  }
+  t.state = TxState::idle;
+  t.n = 0;
+  return Error::ok;
+}
+
+} // namespace ext2srv

@@ -1,0 +1,67 @@
+// The ext2 server's disk: libs/ext2's BlockDevice over the `block` server, with each file-system
+// operation's metadata writes gathered into a transaction in persistent memory.
+//
+// Between begin() and commit() metadata writes (bitmaps, inodes, directories, indirect blocks,
+// superblock, group descriptors) are kept in the transaction and read back from it; file contents
+// go straight to the disk (write_data: idempotent, and a new block is still free on disk until the
+// transaction that allocates it commits). commit() marks the transaction committed, then writes
+// it out and flushes. After a restart, Redo() writes a committed transaction again (idempotent)
+// and drops an uncommitted one — the disk is then as before the operation, which the replayed
+// request carries out again. A transaction that does not fit is written through (not atomic,
+// counted in spills).
+#pragma once
+#include <arc/iface/block.hh>
+#include <arc/session.hh>
+#include <ext2/ext2.hh>
+
+namespace ext2srv {
+
+using arc::word;
+
+constexpr word tx_entries = 48;
+constexpr word tx_bytes = 64 * 1024;          // data area in the persistent heap
+constexpr word area_bytes = 32 * 1024;        // the session with the block server
+constexpr word area_sectors = area_bytes / 512;
+
+struct TxEntry {
+  word lba, count, offset;   // sectors and where their data is in the area
+};
+
+// Persistent: the transaction and the session with the block server.
+struct TxState {
+  enum : word { idle = 0, open = 1, committed = 2 };
+  word state;
+  word seq;            // the request whose operation this is
+  word applied_seq;    // the last request whose transaction reached the disk
+  word n, used;
+  TxEntry entry[tx_entries];
+  word spills, commits, redos;
+};
+
+class Disk : public ext2::BlockDevice {
+public:
+  // Connect: find "block", open the session (kept in persistent memory across restarts).
+  arc::Status Connect(bool fresh);
+  word sectors() const { return sectors_; }
+
+  // The request the next transaction belongs to.
+  void SetSeq(word seq);
+  // After a restart: finish a committed transaction, forget an open one.
+  ext2::Error Redo();
+  static TxState &tx();
+
+  ext2::Error read(uint32_t lba, uint32_t count, void *buf) override;
+  ext2::Error write(uint32_t lba, uint32_t count, const void *buf) override;
+  ext2::Error write_data(uint32_t lba, uint32_t count, const void *buf) override;
+  void begin() override;
+  ext2::Error commit() override;
+
+private:
+  ext2::Error DiskRead(uint32_t lba, uint32_t count, void *buf);
+  ext2::Error DiskWrite(uint32_t lba, uint32_t count, const void *buf);
+  ext2::Error Apply();
+  arc::block::Client blk_;
+  word sectors_ = 0;
+};
+
+} // namespace ext2srv

@@ -1,0 +1,403 @@
+// ext2: the file server (interface `fs`, libs/arcserver/include/arc/iface/fs.hh) on the disk of
+// the `block` server, with libs/ext2 doing the file system.
+//
+// Boot configuration:   server ext2 ext2 after=pata restart=hot,warm,cold
+//
+// Recovery (STYLE 13, ARCHITECTURE §5): significant and persistent are the open-file table (which
+// client has which file open), the inode table (the inodes of open files, kept in memory), the
+// record of the last request served (so a replayed request is answered once, not applied twice),
+// the metadata transaction of the operation in progress and the session with the block server
+// (disk.hh). Rebuilt after a restart: libs/ext2's own state (superblock and group descriptors are
+// read again at mount) and the data buffer.
+//
+// A replayed request whose transaction reached the disk is answered from the record (or, if the
+// server failed between the disk and the record, from what the request asked for); one whose
+// transaction did not is carried out again on a disk that is as it was before.
+#include "disk.hh"
+
+#include <arc/iface/fs.hh>
+#include <arc/pdata.hh>
+#include <arc/process.hh>
+#include <arc/server.hh>
+#include <arc/sys.hh>
+#include <ext2/ext2.hh>
+
+#include <stdio.h>
+#include <string.h>
+
+using namespace arc;
+using ext2srv::Disk;
+using FsError = arc::fs::Error;
+
+namespace {
+
+constexpr word max_open = 32, max_inodes = 16;
+constexpr word state_magic = 0x32545845;   // "EXT2"
+
+struct OpenFile {
+  word id;          // 0: free; (generation << 8) | (index + 1)
+  word badge;       // the client that opened it
+  word slot;        // its inode in the inode table
+  word open_seq;    // the open request (a replayed open finds its entry)
+};
+
+struct InodeSlot {
+  word refs;        // open files using it; 0: free
+  ext2::Inode inode;
+};
+
+// The last request served: a replay of it is answered from here.
+struct Done {
+  word seq;
+  word err;
+  word r[2];
+};
+
+struct FsState {
+  word magic;
+  word generation;
+  OpenFile files[max_open];
+  InodeSlot inodes[max_inodes];
+  Done done;
+  word ops, replays;
+};
+ARC_PDATA FsState g_fs = {};
+
+// Not significant: rebuilt at every start.
+Disk g_disk;
+ext2::Fs g_ext2;
+char g_buf[fs::max_io];
+
+uint32_t clock_seconds() {
+  const proc::Info *info = process_info();
+  const word ms = kd_ticks() * (info && info->tick_ms ? info->tick_ms : 1);
+  return 1704067200u + ms / 1000;   // 2024-01-01 plus the time since boot
+}
+
+FsError to_fs(ext2::Error e) { return FsError(word(e)); }
+
+} // namespace
+
+class Ext2Server : public ArcServer<Ext2Server> {
+public:
+  Ext2Server() : ArcServer("ext2") {}
+
+  Status Initialize() {
+    g_fs = FsState{};
+    g_fs.magic = state_magic;
+    Disk::tx() = ext2srv::TxState{};
+    if (Status st = g_disk.Connect(true); st != Status::ok) {
+      ::printf("[ext2] no block device (%s)\n", status_name(st));
+      return st;
+    }
+    if (Status st = Mount(); st != Status::ok) return st;
+    RegisterName(fs::service_name);
+    const ext2::FsInfo i = g_ext2.info();
+    ::printf("[ext2] mounted: %lu KiB blocks, %lu of %lu blocks and %lu of %lu inodes free%s\n",
+             word(i.block_size / 1024), word(i.free_blocks), word(i.blocks), word(i.free_inodes),
+             word(i.inodes), i.writable ? "" : ", read-only");
+    return Status::ok;
+  }
+
+  Recovery Recover() {
+    if (!Plausible()) return Recovery::cold;
+    if (g_disk.Connect(false) != Status::ok) return Recovery::cold;
+    if (g_disk.Redo() != ext2::Error::ok) return Recovery::cold;
+    if (Mount() != Status::ok) return Recovery::cold;
+    // The disk is the truth now: take the open files' inodes from it again.
+    for (InodeSlot &s : g_fs.inodes)
+      if (s.refs && g_ext2.get(s.inode.ino, s.inode) != ext2::Error::ok) return Recovery::cold;
+    RegisterName(fs::service_name);
+    unsigned open = 0;
+    for (const OpenFile &f : g_fs.files) open += f.id != 0;
+    ::printf("[ext2] recovered: %u open files, %lu transactions redone\n", open,
+             Disk::tx().redos);
+    return Recovery::resume;
+  }
+
+  static constexpr auto Handlers() { return fs::handlers<Ext2Server>; }
+
+  // ---- open files -----------------------------------------------------------------------------
+  Status Open(const Request &req, Reply &rep) {
+    char path[fs::max_path];
+    if (!Path(req, 2, path)) return Status::invalid_arg;
+    const word flags = req.arg(1);
+    if (req.replayed)   // the entry may exist already
+      for (OpenFile &f : g_fs.files)
+        if (f.id && f.open_seq == req.seq && f.badge == req.badge) return Opened(rep, f);
+    g_disk.SetSeq(req.seq);
+    uint32_t ino;
+    ext2::Error e = g_ext2.lookup(path, &ino);
+    if (e == ext2::Error::not_found && (flags & fs::o_create)) {
+      e = g_ext2.create(path, 0644, &ino);
+      if (e == ext2::Error::exists) e = g_ext2.lookup(path, &ino);
+    }
+    if (e != ext2::Error::ok) return Fail(rep, to_fs(e));
+    word slot;
+    if (!InodeFor(ino, &slot)) return Fail(rep, FsError::busy);
+    OpenFile *free_file = nullptr;
+    for (OpenFile &f : g_fs.files)
+      if (!f.id) { free_file = &f; break; }
+    if (!free_file) {
+      Unref(slot);
+      return Fail(rep, FsError::busy);
+    }
+    ext2::Inode &in = g_fs.inodes[slot].inode;
+    if ((flags & fs::o_truncate) && in.is_reg() && in.size()) {
+      ext2::Inode copy = in;
+      if ((e = g_ext2.truncate(copy, 0)) != ext2::Error::ok) {
+        Unref(slot);
+        return Fail(rep, to_fs(e));
+      }
+      in = copy;
+    }
+    g_fs.generation = (g_fs.generation + 1) & 0xffffff;
+    OpenFile f{};
+    f.badge = req.badge;
+    f.slot = slot;
+    f.open_seq = req.seq;
+    f.id = (g_fs.generation << 8) | word(free_file - g_fs.files + 1);
+    *free_file = f;   // id last: the entry counts from here
+    return Opened(rep, *free_file);
+  }
+
+  Status Close(const Request &req, Reply &rep) {
+    OpenFile *f = File(req, req.arg(1));
+    if (!f) return Fail(rep, FsError::bad_handle);
+    const word slot = f->slot;
+    *f = OpenFile{};
+    Unref(slot);
+    return Ok(rep);
+  }
+
+  // ---- contents -------------------------------------------------------------------------------
+  Status Read(const Request &req, Reply &rep) {
+    OpenFile *f = File(req, req.arg(1));
+    SessionEntry *s = sessions().Find(req.badge, req.arg(2));
+    const word area_off = req.arg(3), off = req.arg(4), n = req.arg(5);
+    if (!f) return Fail(rep, FsError::bad_handle);
+    if (!s || n > fs::max_io || area_off > s->bytes || n > s->bytes - area_off)
+      return Status::invalid_arg;
+    uint32_t got = 0;
+    const ext2::Error e = g_ext2.read(g_fs.inodes[f->slot].inode, off, g_buf, uint32_t(n), &got);
+    if (e != ext2::Error::ok) return Fail(rep, to_fs(e));
+    if (!s->Put(area_off, g_buf, got)) return Status::invalid_arg;
+    rep.put(0);
+    rep.put(got);
+    return Status::ok;
+  }
+
+  Status Write(const Request &req, Reply &rep) {
+    if (Status st; Replayed(req, rep, &st)) return st;
+    OpenFile *f = File(req, req.arg(1));
+    SessionEntry *s = sessions().Find(req.badge, req.arg(2));
+    const word area_off = req.arg(3), off = req.arg(4), n = req.arg(5);
+    if (!f) return Fail(rep, FsError::bad_handle);
+    if (!s || n > fs::max_io || !s->Get(area_off, g_buf, n)) return Status::invalid_arg;
+    ext2::Inode copy = g_fs.inodes[f->slot].inode;   // changed only once the disk has it
+    uint32_t done = 0;
+    g_disk.SetSeq(req.seq);
+    const ext2::Error e = g_ext2.write(copy, off, g_buf, uint32_t(n), &done);
+    g_fs.inodes[f->slot].inode = copy;
+    return Record(req, rep, to_fs(e), done);
+  }
+
+  Status Truncate(const Request &req, Reply &rep) {
+    if (Status st; Replayed(req, rep, &st)) return st;
+    OpenFile *f = File(req, req.arg(1));
+    if (!f) return Fail(rep, FsError::bad_handle);
+    ext2::Inode copy = g_fs.inodes[f->slot].inode;
+    g_disk.SetSeq(req.seq);
+    const ext2::Error e = g_ext2.truncate(copy, req.arg(2));
+    g_fs.inodes[f->slot].inode = copy;
+    return Record(req, rep, to_fs(e));
+  }
+
+  // ---- names ----------------------------------------------------------------------------------
+  Status Create(const Request &req, Reply &rep) { return Make(req, rep, false); }
+  Status Mkdir(const Request &req, Reply &rep) { return Make(req, rep, true); }
+
+  Status Unlink(const Request &req, Reply &rep) { return Remove(req, rep, false); }
+  Status Rmdir(const Request &req, Reply &rep) { return Remove(req, rep, true); }
+
+  Status Stat(const Request &req, Reply &rep) {
+    char path[fs::max_path];
+    if (!Path(req, 1, path)) return Status::invalid_arg;
+    uint32_t ino;
+    ext2::Stat st;
+    ext2::Error e = g_ext2.lookup(path, &ino);
+    if (e == ext2::Error::ok) e = g_ext2.stat(ino, &st);
+    if (e != ext2::Error::ok) return Fail(rep, to_fs(e));
+    const word results[] = {0, st.ino, st.mode, st.links, word(st.size), st.blocks, st.mtime};
+    for (word w : results) rep.put(w);
+    return Status::ok;
+  }
+
+  Status Readdir(const Request &req, Reply &rep) {
+    OpenFile *f = File(req, req.arg(1));
+    if (!f) return Fail(rep, FsError::bad_handle);
+    uint64_t pos = req.arg(2);
+    ext2::DirEntry e;
+    const ext2::Error r = g_ext2.readdir(g_fs.inodes[f->slot].inode, &pos, &e);
+    if (r != ext2::Error::ok) return Fail(rep, to_fs(r));
+    const unsigned len = unsigned(strlen(e.name));
+    if (len > sizeof(fs::DirEntry::name) - 1) return Fail(rep, FsError::name_too_long);
+    rep.put(0);
+    rep.put(word(pos));
+    rep.put(e.ino);
+    rep.put(e.type);
+    rep.put_bytes(e.name, len);
+    return Status::ok;
+  }
+
+private:
+  static Status Mount() {
+    g_ext2.set_clock(clock_seconds);
+    const ext2::Error e = g_ext2.mount(g_disk);
+    if (e != ext2::Error::ok) {
+      ::printf("[ext2] cannot mount: %s (%s)\n", ext2::error_name(e), g_ext2.why());
+      return Status::not_supported;
+    }
+    if (*g_ext2.why()) ::printf("[ext2] %s\n", g_ext2.why());
+    return Status::ok;
+  }
+
+  static bool Plausible() {
+    if (g_fs.magic != state_magic || g_fs.generation > 0xffffff) return false;
+    for (word i = 0; i < max_open; ++i) {
+      const OpenFile &f = g_fs.files[i];
+      if (!f.id) continue;
+      if ((f.id & 0xff) != i + 1 || f.slot >= max_inodes || !g_fs.inodes[f.slot].refs)
+        return false;
+    }
+    for (const InodeSlot &s : g_fs.inodes)
+      if (s.refs > max_open || (s.refs && (s.inode.ino < 1 || !(s.inode.is_reg() || s.inode.is_dir()))))
+        return false;
+    return true;
+  }
+
+  static bool Path(const Request &req, unsigned first, char *path) {
+    if (req.untyped < first) return false;
+    return req.string(first, req.untyped - first + 1, path, fs::max_path);
+  }
+
+  static OpenFile *File(const Request &req, word id) {
+    const word i = id & 0xff;
+    if (i < 1 || i > max_open) return nullptr;
+    OpenFile &f = g_fs.files[i - 1];
+    return f.id && f.id == id && f.badge == req.badge ? &f : nullptr;
+  }
+
+  static bool InodeFor(uint32_t ino, word *slot) {
+    InodeSlot *free_slot = nullptr;
+    for (InodeSlot &s : g_fs.inodes) {
+      if (s.refs && s.inode.ino == ino) {
+        ++s.refs;
+        *slot = word(&s - g_fs.inodes);
+        return true;
+      }
+      if (!s.refs && !free_slot) free_slot = &s;
+    }
+    if (!free_slot) return false;
+    ext2::Inode in;
+    if (g_ext2.get(ino, in) != ext2::Error::ok) return false;
+    free_slot->inode = in;
+    free_slot->refs = 1;
+    *slot = word(free_slot - g_fs.inodes);
+    return true;
+  }
+
+  static void Unref(word slot) {
+    if (slot < max_inodes && g_fs.inodes[slot].refs) --g_fs.inodes[slot].refs;
+  }
+
+  static bool IsOpen(uint32_t ino) {
+    for (const InodeSlot &s : g_fs.inodes)
+      if (s.refs && s.inode.ino == ino) return true;
+    return false;
+  }
+
+  static Status Opened(Reply &rep, const OpenFile &f) {
+    const ext2::Inode &in = g_fs.inodes[f.slot].inode;
+    rep.put(0);
+    rep.put(f.id);
+    rep.put(word(in.size()));
+    rep.put(in.ino);
+    rep.put(in.d.mode);
+    return Status::ok;
+  }
+
+  static Status Ok(Reply &rep) {
+    rep.put(0);
+    return Status::ok;
+  }
+  static Status Fail(Reply &rep, FsError e) {
+    rep.put(word(e));
+    return Status::ok;
+  }
+
+  // A change is recorded with its results, so that a replay answers the same.
+  static Status Record(const Request &req, Reply &rep, FsError e, word r0 = 0, word r1 = 0) {
+    g_fs.done = Done{req.seq, word(e), {r0, r1}};
+    ++g_fs.ops;
+    rep.put(word(e));
+    if (e == FsError::none || r0) {
+      rep.put(r0);
+      rep.put(r1);
+    }
+    return Status::ok;
+  }
+
+  // True when a replayed request already took effect: *st and rep hold its answer.
+  static bool Replayed(const Request &req, Reply &rep, Status *st) {
+    if (!req.replayed) return false;
+    ++g_fs.replays;
+    if (g_fs.done.seq == req.seq) {
+      rep.put(g_fs.done.err);
+      rep.put(g_fs.done.r[0]);
+      rep.put(g_fs.done.r[1]);
+      *st = Status::ok;
+      return true;
+    }
+    if (Disk::tx().applied_seq == req.seq) {
+      // On the disk, but not recorded: answer what the request asked for.
+      word r0 = 0;
+      if (req.label == fs::write) r0 = req.arg(5);
+      *st = Record(req, rep, FsError::none, r0);
+      return true;
+    }
+    return false;
+  }
+
+  Status Make(const Request &req, Reply &rep, bool dir) {
+    char path[fs::max_path];
+    if (!Path(req, 2, path)) return Status::invalid_arg;
+    uint32_t ino = 0;
+    if (req.replayed && Disk::tx().applied_seq == req.seq && g_fs.done.seq != req.seq) {
+      g_ext2.lookup(path, &ino);   // made before the failure: tell its inode
+      return Record(req, rep, FsError::none, ino);
+    }
+    if (Status st; Replayed(req, rep, &st)) return st;
+    g_disk.SetSeq(req.seq);
+    const uint16_t perm = uint16_t(req.arg(1) & 07777);
+    const ext2::Error e = dir ? g_ext2.mkdir(path, perm, &ino) : g_ext2.create(path, perm, &ino);
+    return Record(req, rep, to_fs(e), ino);
+  }
+
+  Status Remove(const Request &req, Reply &rep, bool dir) {
+    char path[fs::max_path];
+    if (!Path(req, 1, path)) return Status::invalid_arg;
+    if (Status st; Replayed(req, rep, &st)) return st;
+    uint32_t ino;
+    if (g_ext2.lookup(path, &ino) == ext2::Error::ok && IsOpen(ino))
+      return Record(req, rep, FsError::busy);
+    g_disk.SetSeq(req.seq);
+    const ext2::Error e = dir ? g_ext2.rmdir(path) : g_ext2.unlink(path);
+    return Record(req, rep, to_fs(e));
+  }
+};
+
+int main() {
+  static Ext2Server server;
+  return server.Run();
+}

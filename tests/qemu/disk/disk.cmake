@@ -1,0 +1,21 @@
+# The disk image of the file-system tests: an 8 MiB ext2 file system made by Debian's mke2fs -d
+# from tests/qemu/disk/tree (package e2fsprogs), as <target build>/disk.img. Included by
+# boot/CMakeLists.txt in the ia32-pc target build. Tests boot a copy of it (qemu-run.py
+# --disk-copy), so runs never share or change this one.
+find_program(ARC_MKE2FS mke2fs PATHS /usr/sbin /sbin NO_CMAKE_FIND_ROOT_PATH)
+if(NOT ARC_MKE2FS)
+  message(FATAL_ERROR "The disk image needs mke2fs: apt-get install e2fsprogs (tools/arc does it)")
+endif()
+set(disk_tree ${CMAKE_CURRENT_LIST_DIR}/tree)
+file(GLOB_RECURSE disk_files CONFIGURE_DEPENDS ${disk_tree}/*)
+set(disk_img ${CMAKE_BINARY_DIR}/disk.img)
+# Written to a temporary name first: a failed mke2fs leaves no image that looks up to date.
+# -E root_owner: files owned by root whoever builds; the timestamps of the tree do not matter.
+add_custom_command(OUTPUT ${disk_img}
+  COMMAND ${CMAKE_COMMAND} -E remove -f ${disk_img}.tmp
+  COMMAND ${ARC_MKE2FS} -q -F -t ext2 -E root_owner=0:0 -L arc-test -d ${disk_tree} ${disk_img}.tmp 8M
+  COMMAND ${CMAKE_COMMAND} -E rename ${disk_img}.tmp ${disk_img}
+  DEPENDS ${disk_files} ${CMAKE_CURRENT_LIST_FILE}
+  COMMENT "Making the ext2 disk image ${disk_img} (mke2fs -d)"
+  VERBATIM)
+add_custom_target(disk-image ALL DEPENDS ${disk_img})
