@@ -84,8 +84,15 @@ public:
   Status Initialize() {
     g_pata = PataState{};
     if (Status st = Ports(); st != Status::ok) return st;
-    Reset();
-    if (!Identify()) {
+    // A loaded host can leave the emulated channel busy longer than the spin bounds: try again
+    // a few times before concluding there is no disk.
+    bool found = false;
+    for (int attempt = 0; attempt < 5 && !found; ++attempt) {
+      if (attempt) sleep_ms(20);
+      Reset();
+      found = Identify();
+    }
+    if (!found) {
       ::printf("[pata] no ATA disk on the primary channel\n");
       return Status::invalid_arg;
     }

@@ -1,0 +1,63 @@
+// Fault injector for restart scenarios: asks the reincarnation monitor (root task) to arm a
+// fault in a server, again and again. Usage (boot line):
+//   injector -- <server> crash|hang|panic|corrupt <after N requests> <times> <interval ms>
+// <server> is the process name of the boot line (what the monitor knows), not a service name.
+#include <arc/process.hh>
+#include <arc/proto/process.hh>
+#include <arc/proto/root.hh>
+#include <arc/sys.hh>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+using namespace arc;
+
+namespace {
+// Entries in the monitor's restart log so far.
+word restarts_logged() {
+  word n = 0;
+  Utcb *u = utcb();
+  for (; n < 64; ++n) {
+    u->mr[0] = Tag(root::restarts, 1, 0).raw;
+    u->mr[1] = n;
+    if (call(proc::root) != Status::ok || u->mr[1] != word(Status::ok)) break;
+  }
+  return n;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc != 6) {
+    ::printf("injector: usage: injector <server> <fault> <after> <times> <interval ms>\n");
+    return 1;
+  }
+  static const char *const kinds[] = {"crash", "hang", "panic", "corrupt"};
+  word kind = 0;
+  for (word k = 0; k < 4; ++k)
+    if (!strcmp(argv[2], kinds[k])) kind = k + 1;
+  const word after = strtoul(argv[3], nullptr, 10), times = strtoul(argv[4], nullptr, 10),
+             interval = strtoul(argv[5], nullptr, 10);
+  if (!kind) {
+    ::printf("injector: unknown fault '%s'\n", argv[2]);
+    return 1;
+  }
+  word armed = 0;
+  for (word i = 0; i < times; ++i) {
+    sleep_ms(interval);
+    const word before = restarts_logged();
+    Utcb *u = utcb();
+    word name[6] = {};
+    strncpy(reinterpret_cast<char *>(name), argv[1], sizeof(name) - 1);
+    u->mr[0] = Tag(root::inject, 8, 0).raw;
+    for (unsigned k = 0; k < 6; ++k) u->mr[1 + k] = name[k];
+    u->mr[7] = kind;
+    u->mr[8] = after;
+    if (call(proc::root) != Status::ok || u->mr[1] != word(Status::ok)) continue;
+    ++armed;
+    // One fault at a time: wait until the monitor has logged it before arming the next (an
+    // armed trigger would otherwise just be re-armed).
+    for (unsigned waited = 0; waited < 5000 && restarts_logged() == before; waited += 10) sleep_ms(10);
+  }
+  ::printf("INJECTOR: %lu of %lu %s faults armed in %s\n", armed, times, argv[2], argv[1]);
+  return 0;
+}
