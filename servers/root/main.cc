@@ -83,7 +83,10 @@ void give_frames(Process *p, Utcb *u) {
   for (; got < count; ++got) {
     word f = rt::frame_alloc(p->pid);
     if (!f) break;
-    items[2 * got] = fpage(f, 12, fpage_rights::r | fpage_rights::w);
+    // rwx: a pager fills frames with code too (a text page that shares its last page with data,
+    // or a page the image cannot give whole); without x the process could not execute it on ARM
+    // (execute-never), whatever rights the pager asks for.
+    items[2 * got] = fpage(f, 12, fpage_rights::rwx);
     items[2 * got + 1] = (base + got * 0x1000) | item::map;
   }
   u->mr[0] = Tag(0, 1, unsigned(2 * got)).raw;

@@ -14,6 +14,15 @@ physmem::Entry entries[max_frames];
 physmem::Share shares[256];
 physmem::Table table;
 word nframes;
+// The naturally aligned GiB of physical memory the window shows: sigma0's chunk at physical p lands
+// at phys_window + (p mod 1 GiB) (the kernel places a mapping in the receive window by its hot
+// spot, here p). RAM starts at 0 on a PC and the realview board, at 1 GiB on QEMU virt, at 2 GiB on
+// the OMAP3530; all of it must lie in one such GiB. Set by the first chunk.
+constexpr word window_size = word(1) << phys_window_log2;
+word phys_base = ~word(0);
+bool in_window(word base, word size) {
+  return base >= phys_base && base - phys_base <= window_size && size <= window_size - (base - phys_base);
+}
 
 // One naturally aligned chunk of 2^log2 bytes from sigma0 at phys_window + its address;
 // returns the physical address or ~0 when sigma0 has no chunk that large left.
@@ -38,7 +47,11 @@ void memory_init(const BootInfo &bi) {
     for (;;) {
       word base = take_chunk(log2);
       if (base == ~word(0)) break;
-      if (base + (word(1) << log2) > (word(1) << phys_window_log2)) continue;   // beyond our window
+      if (phys_base == ~word(0)) phys_base = top = base & ~(window_size - 1);
+      if (!in_window(base, word(1) << log2)) {   // another GiB: not reachable through our window
+        printf("[root] memory at %lx is outside the window of %lx..; not used\n", base, phys_base);
+        continue;
+      }
       regions[n++] = {base, word(1) << log2, physmem::Kind::ram};
       bytes += word(1) << log2;
       if (base + (word(1) << log2) > top) top = base + (word(1) << log2);
@@ -51,10 +64,11 @@ void memory_init(const BootInfo &bi) {
     if (r.kind == BootInfo::region_free) continue;
     physmem::Kind k = r.kind == BootInfo::region_module ? physmem::Kind::module : physmem::Kind::kernel;
     regions[n++] = {r.base, r.size, k};
-    if (r.base + r.size > top && r.base + r.size <= (word(1) << phys_window_log2)) top = r.base + r.size;
+    if (r.base + r.size > top && in_window(r.base, r.size)) top = r.base + r.size;
   }
-  nframes = top >> 12;
-  physmem::Error e = table.init(entries, nframes, 0, regions, n, shares, 256);
+  if (phys_base == ~word(0)) phys_base = top = 0;   // nothing from sigma0
+  nframes = (top - phys_base) >> 12;
+  physmem::Error e = table.init(entries, nframes, physmem::Frame(phys_base >> 12), regions, n, shares, 256);
   if (e != physmem::Error::ok) printf("[root] physical page table: %s\n", physmem::describe(e));
   printf("[root] took %lu MiB of memory from sigma0 in %u chunks\n", bytes >> 20, n);
 }
@@ -62,13 +76,13 @@ void memory_init(const BootInfo &bi) {
 word frame_alloc(word owner) {
   physmem::Frame f;
   if (table.alloc(physmem::Owner(owner), &f) != physmem::Error::ok) return 0;
-  word va = phys_window + (word(f) << 12);
+  word va = phys_window + ((word(f) << 12) - phys_base);
   memset(reinterpret_cast<void *>(va), 0, 0x1000);
   return va;
 }
 
 void frame_free(word addr, word owner) {
-  (void)table.release(physmem::Frame((addr - phys_window) >> 12), physmem::Owner(owner));
+  (void)table.release(physmem::Frame((addr - phys_window + phys_base) >> 12), physmem::Owner(owner));
 }
 
 void frames_free_all(word owner) { (void)table.free_all(physmem::Owner(owner)); }

@@ -1,5 +1,6 @@
 // The root task's physical memory: everything sigma0 has, taken at boot in naturally aligned
-// chunks and mapped at window + physical address in the root task's space. A table of every
+// chunks and mapped at window + (physical address mod 1 GiB) in the root task's space (RAM lies in
+// one naturally aligned GiB: from 0 on a PC, from 1 GiB on QEMU virt, from 2 GiB on the OMAP3530). A table of every
 // frame (libs/physmem) records its state, owner and holders.
 #pragma once
 #include <arc/abi.hh>
@@ -8,7 +9,7 @@ namespace rt {
 
 using arc::word;
 
-constexpr word phys_window = 0x40000000;   // frames at phys_window + physical address
+constexpr word phys_window = 0x40000000;   // frames at phys_window + physical address mod 1 GiB
 constexpr word phys_window_log2 = 30;      // up to 1 GiB of RAM
 
 void memory_init(const arc::BootInfo &bi);

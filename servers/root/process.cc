@@ -374,8 +374,9 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
     const elf::Segment &s = pager_elf.segment(i);
     (void)p->pager_image.add_segment({s.vaddr, s.memsz, s.offset, s.filesz, rights_of(s.rights)});
   }
+  // Read and execute: the pager maps text pages straight from here (execute-never on ARM without x).
   p->pager_image.add_fixed(p3::image_base, prog->addr, (prog->size + 0xfff) & ~word(0xfff),
-                           fpage_rights::r);
+                           fpage_rights::r | fpage_rights::x);
   p->pager_image.add_fixed(p3::pager_info_addr, pi_frame, 0x1000, fpage_rights::r);
   p->pager_image.add_fixed(boot_info_addr, own_frame, 0x1000, fpage_rights::r);
   p->pager_image.add_fixed(p3::client_info_addr, ci, 0x1000, fpage_rights::r | fpage_rights::w);

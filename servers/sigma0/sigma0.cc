@@ -113,7 +113,10 @@ int main(int, char **) {
         volatile word touch = *reinterpret_cast<volatile word *>(phys);   // enter our space
         (void)touch;
         u->mr[0] = Tag(0, 0, 2).raw;
-        u->mr[1] = fpage(phys, 12, fpage_rights::r);
+        // Read and execute: modules are programs, and their read-only pages reach processes
+        // through the root task and the pagers (a right dropped here is dropped for all of
+        // them; without x, ARM's execute-never bit would be set).
+        u->mr[1] = fpage(phys, 12, fpage_rights::r | fpage_rights::x);
         u->mr[2] = (hot & ~word(0xfff)) | item::map;
       } else {
         u->mr[0] = Tag(0, 1, 0).raw;

@@ -3,8 +3,8 @@
 #include <arc/abi.hh>
 
 namespace sigma0 {
-// MR1 = physical address of a page inside a boot module; reply maps it read-only at the
-// receiver's window (hot spot MR2). Refused (MR1 = error) for anything else.
+// MR1 = physical address of a page inside a boot module; reply maps it read-only (and executable)
+// at the receiver's window (hot spot MR2). Refused (MR1 = error) for anything else.
 constexpr arc::word label_map_module = 1;
 // Reply MR1 = number of free frames left.
 constexpr arc::word label_free_frames = 2;
