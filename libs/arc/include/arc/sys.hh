@@ -6,10 +6,17 @@
 #pragma once
 #include <arc/abi.hh>
 
+// ia32 passes the first three arguments of the IPC stub in registers; other ABIs already do.
+#if defined(__i386__)
+#define ARC_REGPARM3 __attribute__((regparm(3)))
+#else
+#define ARC_REGPARM3
+#endif
+
 extern "C" {
 // Returns the status; *badge gets the sender's badge on a receive (may be null). MR0..MR2 are
 // taken from and returned to the caller's UTCB. (regparm: the first three in registers.)
-__attribute__((regparm(3))) arc::word arc_ipc_raw(arc::word nr_flags, arc::word dest,
+ARC_REGPARM3 arc::word arc_ipc_raw(arc::word nr_flags, arc::word dest,
                                                   arc::word src, arc::word timeouts,
                                                   arc::word *badge);
 // in[6] arguments, out[5] results.
