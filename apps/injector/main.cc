@@ -48,11 +48,17 @@ int main(int argc, char **argv) {
     Utcb *u = utcb();
     word name[6] = {};
     strncpy(reinterpret_cast<char *>(name), argv[1], sizeof(name) - 1);
-    u->mr[0] = Tag(root::inject, 8, 0).raw;
-    for (unsigned k = 0; k < 6; ++k) u->mr[1 + k] = name[k];
-    u->mr[7] = kind;
-    u->mr[8] = after;
-    if (call(proc::root) != Status::ok || u->mr[1] != word(Status::ok)) continue;
+    // The server may not serve yet (or be restarting): try again for a while.
+    bool ok = false;
+    for (unsigned attempt = 0; attempt < 200 && !ok; ++attempt) {
+      if (attempt) sleep_ms(10);
+      u->mr[0] = Tag(root::inject, 8, 0).raw;
+      for (unsigned k = 0; k < 6; ++k) u->mr[1 + k] = name[k];
+      u->mr[7] = kind;
+      u->mr[8] = after;
+      ok = call(proc::root) == Status::ok && u->mr[1] == word(Status::ok);
+    }
+    if (!ok) continue;
     ++armed;
     // One fault at a time: wait until the monitor has logged it before arming the next (an
     // armed trigger would otherwise just be re-armed).
