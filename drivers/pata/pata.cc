@@ -87,8 +87,8 @@ public:
     // A loaded host can leave the emulated channel busy longer than the spin bounds: try again
     // a few times before concluding there is no disk.
     bool found = false;
-    for (int attempt = 0; attempt < 5 && !found; ++attempt) {
-      if (attempt) sleep_ms(20);
+    for (int attempt = 0; attempt < 40 && !found; ++attempt) {
+      if (attempt) sleep_ms(50);
       Reset();
       found = Identify();
     }
