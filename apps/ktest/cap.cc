@@ -162,3 +162,61 @@ ARC_TEST(CAP0012, "a sub-factory with a tiny quota runs out: no_memory") {
   REQUIRE_OK(create(boot_cap::factory, ObjType::factory, g, 0));
   REQUIRE_EQ(create(g, ObjType::endpoint, s), Status::no_memory);
 }
+
+ARC_TEST(CAP0013, "take moves a capability out of another space, derivation intact") {
+  CapSlot ep = make(ObjType::endpoint);
+  CapSlot pg1, pg2;
+  CapSlot from = make_space(0x902, &pg1), to = make_space(0x903, &pg2);
+  CapSlot back = slot();
+  REQUIRE(ep && from && to && back);
+  REQUIRE_OK(cap_mint(ep, from, 20, rights::send, 0x77));
+  // Into a third space, then back home into our own capability space.
+  REQUIRE_OK(cap_take(from, 20, to, 21).status);
+  REQUIRE_EQ(cap_take(from, 20, to, 22).status, Status::invalid_cap);   // the source slot is empty now
+  REQUIRE_OK(cap_take(to, 21, cap_self, back).status);
+  Result r = cap_identify(back);
+  REQUIRE_OK(r.status);
+  REQUIRE_EQ(r.r[0], word(ObjType::endpoint));
+  REQUIRE_EQ(r.r[2], word(0x77));
+  // Still derived from ep: revoking ep takes it away.
+  REQUIRE_OK(cap_revoke(ep));
+  REQUIRE(is_empty(back));
+}
+
+ARC_TEST(CAP0014, "take: bad spaces, occupied or empty slots, missing control right") {
+  CapSlot ep = make(ObjType::endpoint);
+  CapSlot pg;
+  CapSlot sp = make_space(0x904, &pg);
+  CapSlot weak = slot(), dst = slot();
+  REQUIRE(ep && sp && weak && dst);
+  REQUIRE_OK(cap_copy(ep, sp, 30, rights::send));
+  REQUIRE_EQ(cap_take(ep, 30, cap_self, dst).status, Status::invalid_cap);      // not a space
+  REQUIRE_EQ(cap_take(sp, 31, cap_self, dst).status, Status::invalid_cap);      // empty source
+  REQUIRE_EQ(cap_take(sp, 1u << 20, cap_self, dst).status, Status::invalid_cap);
+  REQUIRE_EQ(cap_take(sp, 30, cap_self, ep).status, Status::busy);              // occupied target
+  REQUIRE_EQ(cap_take(sp, 30, sp, 30).status, Status::busy);                    // onto itself
+  REQUIRE_OK(cap_copy(sp, boot_cap::space, weak, rights::all & ~rights::control));
+  REQUIRE_EQ(cap_take(weak, 30, cap_self, dst).status, Status::no_rights);
+  REQUIRE(is_empty(dst));
+  REQUIRE_OK(cap_take(sp, 30, cap_self, dst).status);
+}
+
+ARC_TEST(CAP0015, "take a range: empty slots skipped, the count moved reported, busy stops it") {
+  CapSlot ep = make(ObjType::endpoint);
+  CapSlot pg1, pg2;
+  CapSlot from = make_space(0x905, &pg1), to = make_space(0x906, &pg2);
+  REQUIRE(ep && from && to);
+  const CapSlot used[] = {40, 42, 45};
+  for (CapSlot s : used) REQUIRE_OK(cap_copy(ep, from, s, rights::send));
+  Result r = cap_take(from, 40, to, 40, 8);
+  REQUIRE_OK(r.status);
+  REQUIRE_EQ(r.r[0], word(3));
+  REQUIRE_EQ(cap_take(from, 40, to, 50, 8).r[0], word(0));   // all empty now: nothing moved
+  REQUIRE_OK(cap_copy(ep, from, 41, rights::send));
+  REQUIRE_OK(cap_copy(ep, from, 42, rights::send));
+  r = cap_take(from, 41, to, 41, 2);   // 41 moves, 42 is occupied in the target
+  REQUIRE_EQ(r.status, Status::busy);
+  REQUIRE_EQ(r.r[0], word(1));
+  REQUIRE_EQ(cap_take(from, 0, to, 0, 5000).status, Status::invalid_arg);
+  REQUIRE_EQ(cap_take(from, 250, to, 250, 10).status, Status::invalid_cap);   // past 2^8 slots
+}

@@ -19,6 +19,35 @@ Status target_cspace(Thread *self, word cap, CSpace **out) {
   *out = &static_cast<Space *>(c->obj)->cspace;
   return Status::ok;
 }
+// cap_ctl(take): both ends named through space capabilities (or cap_self); the capability keeps
+// its derivation links, as with move. An enabled I/O-port capability stops enabling the ports of
+// the space it leaves. With a count above 1, a range of slots moves to the same offsets, empty
+// ones skipped (a warm restart moves a whole capability space in one call); the first slot that
+// cannot move stops it, with r0 = the capabilities moved so far.
+void take(Thread *self, arch::UserFrame *f) {
+  CSpace *scs, *dcs;
+  if (Status s = target_cspace(self, f->arg(1), &scs); s != Status::ok) return f->set_status(s);
+  if (Status s = target_cspace(self, f->arg(3), &dcs); s != Status::ok) return f->set_status(s);
+  const word first = f->arg(2), to = f->arg(4), count = f->arg(5) ? f->arg(5) : 1;
+  if (count > (word(1) << 12)) return f->set_status(Status::invalid_arg);   // the largest cspace
+  word moved = 0;
+  Status st = Status::ok;
+  for (word i = 0; i < count; ++i) {
+    Cap *src = scs->slot(first + i);
+    Cap *dst = dcs->slot(to + i);
+    if (!src || !dst) { st = Status::invalid_cap; break; }
+    if (src->empty()) {
+      if (count == 1) st = Status::invalid_cap;
+      continue;
+    }
+    if (!dst->empty() || dst == src) { st = Status::busy; break; }
+    if (src->type == ObjType::ioports && src->enabled) cap_hook_cleared(*src);
+    cdt::move(*src, *dst);
+    ++moved;
+  }
+  f->set_result(0, moved);
+  f->set_status(st);
+}
 } // namespace
 
 void create(Thread *self, arch::UserFrame *f) {
@@ -51,6 +80,7 @@ void create(Thread *self, arch::UserFrame *f) {
 void cap_ctl(Thread *self, arch::UserFrame *f) {
   CSpace &cs = self->space->cspace;
   const auto op = arc::CapOp(f->arg(0));
+  if (op == arc::CapOp::take) return take(self, f);
   Cap *src = cs.slot(f->arg(1));
   if (!src) return f->set_status(Status::invalid_cap);
 

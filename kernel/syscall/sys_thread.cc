@@ -85,6 +85,9 @@ void thread_ctl(Thread *self, arch::UserFrame *f) {
     if (!caller) return f->set_status(Status::no_partner);
     cdt::insert_original(*dst, nullptr, caller, ObjType::reply, arc::rights::send, caller->reply_gen);
     t->reply_to = nullptr;
+    // The reply capability answers now, not the thread: the caller must not keep pointing at a
+    // thread that may be destroyed before the answer comes (a warm restart does that).
+    caller->partner = nullptr;
     return f->set_status(Status::ok);
   }
   case arc::ThreadOp::info:

@@ -170,29 +170,102 @@ word client_entry;
 
 inline unsigned long long cycles() { return arc::arch::cycles(); }
 
+// The phases of the last hot or warm restart, timed here and printed when the framework reports
+// its Recover() and replayed reply (pager::recovered): the Arc thesis's breakdown.
+struct Phases {
+  bool active = false;
+  root::Action kind = root::Action::hot;
+  unsigned long long fault = 0, decided = 0, unmapped = 0, started = 0;
+  static constexpr unsigned max_faults = 128;
+  unsigned long long fault_at[max_faults] = {}, fault_took[max_faults] = {};
+  unsigned faults = 0;   // page faults served since the start (the image coming back)
+} phases;
+
+void phases_fault(unsigned long long arrived, unsigned long long done) {
+  if (!phases.active || phases.faults >= Phases::max_faults) return;
+  phases.fault_at[phases.faults] = arrived;
+  phases.fault_took[phases.faults++] = done - arrived;
+}
+
+void phases_report(word to_recover, word to_reply) {
+  if (!phases.active) return;
+  phases.active = false;
+  const unsigned long long recover_at = phases.fault + to_recover;
+  unsigned long long load = 0, remap = 0;
+  unsigned n_load = 0, n_remap = 0;
+  for (unsigned i = 0; i < phases.faults; ++i) {
+    if (phases.fault_at[i] < recover_at) load += phases.fault_took[i], ++n_load;
+    else remap += phases.fault_took[i], ++n_remap;
+  }
+  auto span = [](unsigned long long a, unsigned long long b) { return b > a ? b - a : 0ull; };
+  const unsigned long long start = span(phases.started + load, recover_at);
+  const unsigned long long replay = span(to_recover + remap, to_reply);
+  printf("[pager] %s: %s restart phases: monitor %llu, unmap %llu, reinit %llu, load %llu (%u faults), "
+         "start %llu, remap %llu (%u faults), replay %llu; to Recover() %lu, to reply %lu\n",
+         pinfo().client_name, phases.kind == root::Action::hot ? "hot" : "warm",
+         span(phases.fault, phases.decided), span(phases.decided, phases.unmapped),
+         span(phases.unmapped, phases.started), load, n_load, start, remap, n_remap, replay,
+         to_recover, to_reply);
+}
+
+// Tell the process it was restarted (its information page), then tell the monitor how long
+// it took: from the fault IPC to the thread running again.
+void restarted(root::Action kind, unsigned long long t0, word carried) {
+  auto *ci = reinterpret_cast<proc::Info *>(p3::client_info_addr);
+  ++ci->restarts;
+  ci->last_restart_kind = word(kind);
+  ci->restart_cycles_lo = word(t0);
+  ci->restart_cycles_hi = word(t0 >> 32);
+  ci->carried_reply = carried;
+}
+
+void report_restart(root::Action kind, unsigned long long t0) {
+  Utcb *u = utcb();
+  u->mr[0] = Tag(root::restarted, 2, 0).raw;
+  u->mr[1] = word(cycles() - t0);
+  u->mr[2] = word(kind);
+  (void)call(proc::root);
+}
+
 // Hot restart: the process stays; its volatile pages go (they come back from the pristine
 // image on demand), its persistent pages stay mapped, its main thread starts again at the
 // entry. The kernel still holds the reply right of the request it was serving, so the
 // framework's replay answers the waiting client. (Single-threaded processes: the main thread.)
 void hot_restart(unsigned long long t0) {
+  phases.decided = cycles();
   // 1. Take the thread: out of its fault IPC (to us), held still.
   (void)exchange_registers(p3::client_thread, exregs::halt | exregs::abort_ipc);
   // 2. Revoke the private volatile pages (data, bss, heap, stack: whatever the failure may have
   //    damaged). Pages mapped straight from the image stay: they are read-only, so still
   //    pristine, and the restarted process need not fault them in again. Persistent pages stay.
   image.discard_volatile([](word addr) { (void)unmap(fpage(addr, 12, fpage_rights::rwx), false); });
+  phases.unmapped = cycles();
   // 3. Tell it it was restarted, then start it at the entry with the stack crt0 sets up.
-  auto *ci = reinterpret_cast<proc::Info *>(p3::client_info_addr);
-  ++ci->restarts;
-  ci->last_restart_kind = word(root::Action::hot);
-  ci->restart_cycles_lo = word(t0);
-  ci->restart_cycles_hi = word(t0 >> 32);
+  restarted(root::Action::hot, t0, 0);
   (void)exchange_registers(p3::client_thread, exregs::set_ip | exregs::set_sp | exregs::resume,
                            client_entry, 0);
-  Utcb *u = utcb();
-  u->mr[0] = Tag(root::restarted, 1, 0).raw;
-  u->mr[1] = word(cycles() - t0);
-  (void)call(proc::root);
+  phases.started = cycles();
+  report_restart(root::Action::hot, t0);
+}
+
+// Warm restart: the root task has destroyed the old space and thread and made new ones (our
+// client_space and client_thread name them now), with the process's capabilities carried over.
+// What the old image gave is gone with the old space; the volatile frames are freed, the
+// persistent ones stay and are mapped again when the new process touches them, as are shared
+// regions and device windows. The new thread starts at the entry; the framework finds its
+// persistent state, calls Recover() and replays the interrupted request through the carried
+// reply right.
+void warm_restart(unsigned long long t0, word carried) {
+  phases.decided = cycles();   // includes the root task's new space and capabilities
+  image.discard_volatile([](word) {});   // no mapping of them is left to revoke
+  phases.unmapped = cycles();
+  restarted(root::Action::warm, t0, carried);
+  if (thread_ctl(p3::client_thread, ThreadOp::start, client_entry, 0) != Status::ok) {
+    printf("[pager] %s: cannot start the new thread\n", pinfo().client_name);
+    return;
+  }
+  phases.started = cycles();
+  report_restart(root::Action::warm, t0);
 }
 
 // The process failed: ask the reincarnation monitor (in the root task) what to do, and do the
@@ -209,10 +282,16 @@ bool failed(root::Cause cause, word addr, word ip) {
   u->mr[3] = ip;
   if (call(proc::root) != Status::ok || u->mr[1] != word(Status::ok)) return false;
   const auto action = root::Action(u->mr[2]);
-  const word backoff = u->mr[3];
-  if (action != root::Action::hot) return false;   // the root task takes over (or stops it)
+  const word backoff = u->mr[3], carried = u->mr[4];
+  if (action != root::Action::hot && action != root::Action::warm)
+    return false;   // the root task takes over (or stops it)
   if (backoff) sleep_ms(backoff);
-  hot_restart(t0);
+  phases = Phases{};
+  phases.active = true;
+  phases.kind = action;
+  phases.fault = t0;
+  if (action == root::Action::hot) hot_restart(t0);
+  else warm_restart(t0, carried);
   return true;
 }
 
@@ -322,6 +401,7 @@ int main(int, char **) {
         answer = false;   // restarted (it runs from its entry) or stopped: no reply either way
       } else {
         map_reply(u, addr, src);
+        phases_fault(fault_arrived, cycles());
       }
       break;
     }
@@ -333,6 +413,10 @@ int main(int, char **) {
       answer = false;
       break;
     }
+    case arc::pager::recovered:
+      phases_report(u->mr[1], u->mr[2]);
+      reply_status(u, Status::ok);
+      break;
     case arc::pager::counts: {
       p3::Image::Counts c = image.counts();
       reply_status(u, Status::ok, 4);

@@ -5,6 +5,7 @@
 #include "modules.hh"
 #include "monitor.hh"
 #include "process.hh"
+#include "restart.hh"
 #include "share.hh"
 #include <arc/proto/process.hh>
 #include <arc/proto/pager.hh>
@@ -157,22 +158,6 @@ unsigned split(char *line, char **program, char args[][64]) {
     while (*p && *p != ' ') ++p;
   }
   return argc;
-}
-
-// A cold (or, for now, warm) restart: the process and its pager go, a fresh one takes the same
-// boot line; its persistent memory is gone, and a client blocked on it hears partner_gone.
-void restart_cold(Process *p) {
-  const bootcfg::Server *cfg = p->config;
-  char name[24];
-  strncpy(name, p->name, sizeof(name));
-  rt::kill(p);
-  word err;
-  if (Process *q = cfg ? rt::spawn(cfg->name, cfg->program, cfg->args, cfg->nargs, cfg, &err) : nullptr) {
-    rt::monitor_moved(p, q);
-    printf("[monitor] %s: cold restart done, now pid %lu\n", name, q->pid);
-  } else {
-    printf("[monitor] %s: cold restart failed\n", name);
-  }
 }
 
 // Fault injection for demos and tests: through a capability to the server's endpoint that
@@ -336,6 +321,8 @@ int main(int, char **) {
         u->mr[3] = c.persistent;
         u->mr[4] = c.image_shared;
         u->mr[5] = c.cow_copies;
+      } else if (label == arc::pager::recovered) {
+        reply_status(u, Status::ok);   // never restarted here: nothing was timed
       } else if (label == arc::pager::exit) {
         printf("[root] %s (pid %lu) exited with status %ld\n", p->name, p->pid, long(u->mr[1]));
         rt::kill(p);
@@ -364,14 +351,20 @@ int main(int, char **) {
         reply_status(u, Status::ok);
         kill_after = p;
       } else if (label == arc::root::crashed) {
-        const rt::Decision d = rt::monitor_decide(p, arc::root::Cause(u->mr[1]), u->mr[2], u->mr[3]);
-        reply_status(u, Status::ok, 2);
+        rt::Decision d = rt::monitor_decide(p, arc::root::Cause(u->mr[1]), u->mr[2], u->mr[3]);
+        CapSlot carried = 0;
+        if (d.action == arc::root::Action::warm && !rt::restart_warm(p, &carried)) {
+          printf("[monitor] %s: warm restart failed: cold restart instead\n", p->name);
+          d.action = arc::root::Action::cold;
+        }
+        reply_status(u, Status::ok, 3);
         u->mr[2] = word(d.action);
         u->mr[3] = d.backoff_ms;
+        u->mr[4] = carried;   // warm: where the interrupted caller's reply right is now
         if (d.action == arc::root::Action::stop) kill_after = p;
-        else if (d.action != arc::root::Action::hot) cold_after = p;
+        else if (d.action != arc::root::Action::hot && d.action != arc::root::Action::warm) cold_after = p;
       } else if (label == arc::root::restarted) {
-        rt::monitor_restarted(p, u->mr[1]);
+        rt::monitor_restarted(p, u->mr[1], arc::root::Action(u->mr[2]));
         reply_status(u, Status::ok);
       } else {
         reply_status(u, Status::invalid_arg);
@@ -381,7 +374,7 @@ int main(int, char **) {
     }
     if (cold_after) {
       (void)reply(ipc::timeouts(0, 0));
-      restart_cold(cold_after);
+      (void)rt::restart_cold(cold_after);
       st = recv(rt::root_ep, &badge);
     } else if (kill_after) {
       // Answer the pager first (it may be waiting), then take the process down.

@@ -116,7 +116,7 @@ Decision monitor_decide(Process *p, Cause cause, word addr, word ip) {
   return {a, cfg->backoff_ms};
 }
 
-void monitor_restarted(Process *p, word insns) {
+void monitor_restarted(Process *p, word insns, Action kind) {
   for (unsigned i = log_count; i-- > 0 && log_count - i <= log_size;) {
     LogEntry &e = log_ring[i % log_size];
     if (e.pid == p->pid && !e.done) {
@@ -126,7 +126,8 @@ void monitor_restarted(Process *p, word insns) {
     }
   }
   // Time-stamp-counter ticks: guest instructions on the benchmark machine (-icount).
-  printf("[monitor] %s (pid %lu): hot restart done in %lu cycles\n", p->name, p->pid, insns);
+  printf("[monitor] %s (pid %lu): %s restart done in %lu cycles\n", p->name, p->pid,
+         action_name(kind), insns);
 }
 
 bool monitor_log(unsigned index, LogEntry *out) {

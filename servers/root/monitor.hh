@@ -14,8 +14,8 @@ struct Decision {
 
 // A process failed: what now? Logs the decision.
 Decision monitor_decide(Process *p, arc::root::Cause cause, word addr, word ip);
-// The pager finished a hot restart that took `insns` guest instructions.
-void monitor_restarted(Process *p, word insns);
+// The pager finished a hot or warm restart that took `insns` guest instructions.
+void monitor_restarted(Process *p, word insns, arc::root::Action kind);
 // Restart log entry `index` for the restarts query; false past the end.
 struct LogEntry {
   word pid;

@@ -29,6 +29,8 @@ word tick_ms = 1;
 // Root's capability slots, handed out and taken back.
 constexpr unsigned slot_count = 1024;
 uint32_t slot_used[slot_count / 32];
+} // namespace
+
 CapSlot slot_alloc() {
   for (CapSlot s = boot_cap::first_free; s < slot_count; ++s)
     if (!(slot_used[s / 32] & (1u << (s % 32)))) {
@@ -43,6 +45,8 @@ void slot_free(CapSlot &s) {
   slot_used[s / 32] &= ~(1u << (s % 32));
   s = 0;
 }
+
+namespace {
 
 // Frames for the pager tasks we page ourselves, owned by the process they serve.
 class PagerFrames final : public p3::FrameSource {
@@ -216,7 +220,7 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
               (p->pager_space = slot_alloc()) && (p->pager_thread = slot_alloc()) &&
               (p->fault_send = slot_alloc()) && (p->root_send = slot_alloc()) &&
               ok(create(boot_cap::factory, ObjType::factory, p->factory, quota)) &&
-              ok(create(p->factory, ObjType::space, p->space, 8)) &&
+              ok(create(p->factory, ObjType::space, p->space, cspace_log2)) &&
               ok(create(p->factory, ObjType::thread, p->thread)) &&
               ok(create(p->factory, ObjType::endpoint, p->fault_ep)) &&
               ok(create(boot_cap::factory, ObjType::space, p->pager_space, 5)) &&

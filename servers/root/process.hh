@@ -11,6 +11,7 @@ using arc::word;
 using arc::CapSlot;
 
 constexpr unsigned max_processes = 32;
+constexpr unsigned cspace_log2 = 8;     // capability slots of a process: 2^8
 constexpr word pager_badge = 0x10000;   // root-endpoint badge of a pager: pid | pager_badge
 constexpr word direct_badge = 0x20000;  // of a process the root task pages itself (pager=root)
 
@@ -41,6 +42,9 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
 void kill(Process *p);
 Process *process_by_pid(word pid);
 Process *process_at(unsigned index);   // for listings: the index-th live slot, or null
+// The root task's own capability slots (0: none left); slot_free deletes the capability.
+CapSlot slot_alloc();
+void slot_free(CapSlot &slot);
 // The endpoint of the name service, once it runs (0 before).
 void set_names_endpoint(CapSlot ep);
 

@@ -91,6 +91,7 @@ Status call(CapSlot ep, word) {
   return Status::ok;
 }
 void set_rcv_cap_slot(CapSlot slot) { fake::rcv_cap_slot = slot; }
+unsigned long long cycles() { return 0; }
 } // namespace transport
 const proc::Info *process_info() { return &fake::info; }
 } // namespace arc

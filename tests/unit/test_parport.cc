@@ -90,6 +90,7 @@ Status call(CapSlot, word) {
   return Status::ok;
 }
 void set_rcv_cap_slot(CapSlot) {}
+unsigned long long cycles() { return 0; }
 } // namespace transport
 const proc::Info *process_info() { return &fake::info; }
 } // namespace arc

@@ -99,8 +99,13 @@ word pd_next_mapped(const PageDir &pd, word va, word end) {
       va = next;
       continue;
     }
-    if (table(pd.pde[di])[(va >> 12) & 1023] & P) return va;
-    va += 0x1000;
+    // A tight scan of the rest of this table (destroying a space walks every table this way).
+    const uint32_t *t = table(pd.pde[di]);
+    unsigned i = (va >> 12) & 1023;
+    while (i < 1024 && !(t[i] & P)) ++i;
+    if (i < 1024) return (va & ~word(0x3fffff)) | (word(i) << 12);
+    va = (va & ~word(0x3fffff)) + 0x400000;
+    if (!va) return end;   // wrapped
   }
   return end;
 }

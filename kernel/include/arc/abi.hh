@@ -169,6 +169,10 @@ enum class CapOp : word {
   remove = 3,   // (slot): delete; deleting an object's original capability destroys the object
   revoke = 4,   // (slot): delete every capability derived from this one
   identify = 5, // (slot) -> type, rights, badge
+  take = 6,     // (src_space, src_slot, dst_space, dst_slot, count): move a capability (count
+                // > 1: a range, empty slots skipped) out of another space's capability space
+                // (control right on src_space); a warm restart carries a process's
+                // capabilities over to its new space this way. r0 = capabilities moved
 };
 
 // thread_ctl(thread, op, a, b, c)

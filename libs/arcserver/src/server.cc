@@ -2,6 +2,7 @@
 // persistent request record, start-up decision, replay, the receive-dispatch-reply loop, deferred
 // replies, the framework's own labels (info, sessions) and panic.
 #include <arc/pdata.hh>
+#include <arc/proto/pager.hh>
 #include <arc/process.hh>
 #include <arc/server.hh>
 #include <arc/transport.hh>
@@ -28,6 +29,10 @@ struct FrameworkState {
 ARC_PDATA FrameworkState g_fw = {};
 
 const char *g_name = "server";
+
+// While a replayed request is dispatched: the capability holding its caller's reply right (a warm
+// restart carried it over), so that a handler that defers the request keeps that one.
+CapSlot g_replay_reply;
 
 word checksum(const InFlight &f) {
   word h = 2166136261u;
@@ -96,23 +101,26 @@ unsigned long long ServerCore::SinceFailure() {
   if (!info || !info->restarts) return 0;
   const unsigned long long t0 =
       (static_cast<unsigned long long>(info->restart_cycles_hi) << 32) | info->restart_cycles_lo;
-#if defined(__i386__)
-  unsigned lo, hi;
-  asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-  const unsigned long long now = (static_cast<unsigned long long>(hi) << 32) | lo;
-#else
-  const unsigned long long now = t0;   // no user-level cycle counter used here yet
-#endif
+  const unsigned long long now = transport::cycles();   // 0 where user code has no counter
   return t0 && now > t0 ? now - t0 : 0;
 }
 
 void ServerCore::ReportRecovery(unsigned long long to_recover, unsigned long long to_reply) const {
   const proc::Info *info = process_info();
   if (!to_recover || !info) return;
-  static const char *const kinds[] = {"hot", "warm", "cold"};
+  static const char *const kinds[] = {"hot", "warm", "cold"};   // root::Action order
   printf("[arcserver] %s: %s restart: %llu cycles to Recover(), %llu to the replayed reply\n",
          name_, info->last_restart_kind < 3 ? kinds[info->last_restart_kind] : "?", to_recover,
          to_reply);
+  // The pager timed the phases before our start; it prints the whole breakdown.
+  word *mr = transport::mr();
+  word saved[mr_count];   // the replayed reply may be waiting in them
+  for (unsigned i = 0; i < mr_count; ++i) saved[i] = mr[i];
+  mr[0] = Tag(pager::recovered, 2, 0).raw;
+  mr[1] = word(to_recover);
+  mr[2] = word(to_reply);
+  (void)transport::call(proc::pager, ipc::timeouts(100, 100));
+  for (unsigned i = 0; i < mr_count; ++i) mr[i] = saved[i];
 }
 
 bool ServerCore::Begin() {
@@ -132,6 +140,9 @@ bool ServerCore::Begin() {
   }
   start_kind_ = StartKind::recovered;
   ++g_fw.starts;
+  // A warm restart destroyed the thread that held the kernel's pending reply right; the restart
+  // machinery saved it in a capability of our new space. The replay answers through it.
+  if (info && info->carried_reply) SetReplySlot(info->carried_reply);
   return true;
 }
 
@@ -231,9 +242,11 @@ bool ServerCore::ReplayInFlight(DispatchFn fn, void *self) {
   word *mr = transport::mr();
   Reply rep(mr);
   Status st;
+  g_replay_reply = f.reply_slot;
   if (!Framework(req, rep, &st)) st = fn(self, req, rep);
+  const CapSlot reply_slot = g_replay_reply;   // 0 if the handler deferred with it
+  g_replay_reply = 0;
   ++g_fw.served;
-  const CapSlot reply_slot = f.reply_slot;
   f.reply_slot = 0;
   commit_idle(f);
   if (rep.deferred() || req.label == label::irq) return false;
@@ -263,12 +276,17 @@ Status ServerCore::Loop(DispatchFn fn, void *self, bool reply_pending) {
 Status ServerCore::RegisterName(const char *name) { return name_register(name, endpoint_); }
 
 Status ServerCore::Defer(const Request &req, Reply &rep, Deferred &d) {
-  const CapSlot slot = slot_alloc();
-  if (!slot) return Status::busy;
-  const Status st = transport::save_reply(slot);
-  if (st != Status::ok) {
-    slot_free(slot);
-    return st;
+  CapSlot slot = g_replay_reply;
+  if (slot) {
+    g_replay_reply = 0;   // the replayed request's carried reply right is the one to keep
+  } else {
+    slot = slot_alloc();
+    if (!slot) return Status::busy;
+    const Status st = transport::save_reply(slot);
+    if (st != Status::ok) {
+      slot_free(slot);
+      return st;
+    }
   }
   d.slot = slot;
   d.label = req.label;

@@ -1,4 +1,5 @@
 // The framework's transport on Arc: the kernel's IPC through libs/arc (arc/transport.hh).
+#include <arc/arch.hh>
 #include <arc/sys.hh>
 #include <arc/transport.hh>
 
@@ -23,5 +24,6 @@ Status save_reply(CapSlot slot) {
 Status call(CapSlot ep, word timeouts) { return arc::ipc_raw(ipc::send | ipc::call, ep, 0, timeouts, nullptr); }
 
 void set_rcv_cap_slot(CapSlot slot) { utcb()->rcv_cap_slot = slot; }
+unsigned long long cycles() { return arch::cycles(); }
 
 } // namespace arc::transport

@@ -79,6 +79,12 @@ inline Status cap_mint(CapSlot src, CapSlot dst_space, CapSlot dst, word rights_
 inline Status cap_move(CapSlot src, CapSlot dst_space, CapSlot dst) {
   return syscall(Sys::cap_ctl, word(CapOp::move), src, dst_space, dst).status;
 }
+// Move the capability in src_slot of src_space's capability space to dst_slot of dst_space's
+// (either may be cap_self); count > 1 moves a range of slots, empty ones skipped (r[0] = moved).
+inline Result cap_take(CapSlot src_space, CapSlot src_slot, CapSlot dst_space, CapSlot dst_slot,
+                       word count = 1) {
+  return syscall(Sys::cap_ctl, word(CapOp::take), src_space, src_slot, dst_space, dst_slot, count);
+}
 inline Status cap_delete(CapSlot slot) {
   return syscall(Sys::cap_ctl, word(CapOp::remove), slot).status;
 }

@@ -17,5 +17,7 @@ Status reply_to(CapSlot reply_cap);              // send mr() to a saved reply c
 Status save_reply(CapSlot slot);                 // move the pending caller's reply right to slot
 Status call(CapSlot ep, word timeouts);          // call ep with mr(); the reply lands in mr()
 void set_rcv_cap_slot(CapSlot slot);             // where an incoming capability item goes
+unsigned long long cycles();                     // a time stamp (guest instructions under
+                                                 // -icount; 0 where user code has no counter)
 
 } // namespace arc::transport

@@ -9,6 +9,8 @@ enum Label : word {
   counts = 0x200,       // reply MR1 resident, MR2 persistent, MR3 shared with the image,
                         //   MR4 copy-on-write copies
   exit = 0x201,         // MR1 = exit status: the process ends
+  recovered = 0x202,    // after a hot or warm restart: MR1 cycles from the failure to Recover(),
+                        //   MR2 to the replayed reply; the pager prints the phases it timed
   share_create = 0x210, // MR1 = bytes; reply MR1 status, MR2 address, MR3 token
   share_allow = 0x211,  // MR1 = token, MR2 = pid allowed to attach
   share_attach = 0x212, // MR1 = token, MR2 = owner pid; reply MR1 status, MR2 address

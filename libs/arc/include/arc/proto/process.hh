@@ -12,6 +12,8 @@ constexpr CapSlot pager = 4;        // its pager (P3): faults, memory, counts (b
 constexpr CapSlot names = 8;        // the name service (badge: our pid)
 constexpr CapSlot root = 9;         // the root task (badge: our pid)
 constexpr CapSlot service = 10;     // our own service endpoint (send/receive), if we serve
+constexpr CapSlot carried_reply = 11;   // after a warm restart: the reply right of the request
+                                        // that was being served (Info::carried_reply says so)
 constexpr CapSlot first_resource = 16;   // I/O ports and IRQs from the boot configuration
 constexpr CapSlot first_free = 32;
 
@@ -46,6 +48,7 @@ struct Info {
   word restarts;
   word last_restart_kind;
   word restart_cycles_lo, restart_cycles_hi;   // cycle counter when the last failure arrived
+  word carried_reply;      // warm restart: slot of the interrupted caller's reply right (0: none)
 };
 static_assert(sizeof(Info) <= 4096, "process information must fit one page");
 

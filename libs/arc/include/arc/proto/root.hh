@@ -27,8 +27,12 @@ enum Label : word {
   share_drop = 0x113,  // MR1 = token: this process holds the region no more
   // The reincarnation monitor (servers/root/monitor.cc):
   crashed = 0x120,     // pager: its process failed. MR1 cause (Cause), MR2 address, MR3 IP;
-                       //   reply MR1 status, MR2 what to do (Action), MR3 back-off in ms
-  restarted = 0x121,   // pager: a hot restart is done. MR1 guest instructions it took
+                       //   reply MR1 status, MR2 what to do (Action), MR3 back-off in ms,
+                       //   MR4 (warm) slot of the caller's reply right in the new space, 0: none.
+                       //   Warm: the root task has already replaced the space and the thread;
+                       //   the pager drops the volatile pages and starts the new thread.
+  restarted = 0x121,   // pager: a hot or warm restart is done. MR1 guest instructions it took,
+                       //   MR2 the kind (Action)
   restarts = 0x122,    // MR1 = index: the restart log; reply MR1 status, MR2 pid, MR3 cause,
                        //   MR4 action, MR5 instructions, MR6 outcome, MR7.. packed server name
   inject = 0x123,      // MR1..6 packed server name, MR7 kind (1 crash, 2 hang, 3 panic,

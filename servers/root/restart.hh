@@ -1,0 +1,18 @@
+// Restarts the root task carries out (a hot restart is the pager's alone): warm, cold and group.
+#pragma once
+#include "process.hh"
+
+namespace rt {
+
+// Warm restart of p, whose pager is waiting for the monitor's answer: a new space and main thread
+// replace the old ones, the capability space moves over whole (endpoint, IRQs, connections, saved
+// reply rights), and the interrupted caller's reply right goes into a free slot of proc::carried_reply..
+// (returned in *carried, 0 if there was none). The pager keeps the persistent pages, drops the rest
+// and starts the new thread. False when it cannot be done: then restart it cold.
+bool restart_warm(Process *p, CapSlot *carried);
+
+// Cold restart: the process and its pager go (a pending caller hears partner_gone), and its boot
+// line is started again. Returns the new process, or null.
+Process *restart_cold(Process *p);
+
+} // namespace rt
