@@ -4,6 +4,7 @@
 #include <arc/pdata.hh>
 #include <arc/process.hh>
 #include <arc/proto/process.hh>
+#include <arc/sys.hh>
 
 #include <stdio.h>
 #include <string.h>
@@ -38,7 +39,18 @@ Status Disk::Connect(bool fresh) {
   }
   blk_.bind(g_disk.block_slot);
   word max = 0;
-  if (Status st = blk_.Info(&sectors_, &max); st != Status::ok) return st;
+  Status info = blk_.Info(&sectors_, &max);
+  if (!fresh && (info == Status::invalid_cap || info == Status::partner_gone)) {
+    // The block server was restarted cold (we are restarted with it, as a group): its endpoint
+    // and our session went with it. Connect again, keeping the transaction record for Redo().
+    (void)g_disk.session.End();   // the server's half is gone; this gives our pages back
+    (void)arc::cap_delete(g_disk.block_slot);
+    if (Status st = arc::name_wait(arc::block::service_name, g_disk.block_slot, 20000);
+        st != Status::ok)
+      return st;
+    info = blk_.Info(&sectors_, &max);
+  }
+  if (info != Status::ok) return info;
   if (max < area_sectors) return Status::not_supported;
   if (!g_disk.session.active())
     if (Status st = g_disk.session.Begin(g_disk.block_slot, area_bytes); st != Status::ok)

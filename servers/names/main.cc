@@ -104,7 +104,12 @@ int main(int, char **) {
     }
     case names::lookup: {
       Entry *e = find(name);
-      if (!e) { reply_status(u, Status::invalid_arg); break; }
+      // A server restarted cold is gone until it publishes again: its endpoint (and so our
+      // copy) went with it. Not found, for now; name_wait() asks again.
+      if (!e || cap_identify(e->slot).r[0] != word(ObjType::endpoint)) {
+        reply_status(u, Status::invalid_arg);
+        break;
+      }
       ++e->connections;
       if (n_conns < max_connections) conns[n_conns++] = {badge, unsigned(e - entries)};
       reply_status(u, Status::ok);

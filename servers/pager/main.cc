@@ -413,6 +413,25 @@ int main(int, char **) {
       answer = false;
       break;
     }
+    case arc::pager::restart: {
+      // Only the root task (unbadged) restarts a process this way: a group restart.
+      if (badge != 0) {   // the process itself: no
+        reply_status(u, Status::no_rights);
+        break;
+      }
+      answer = false;   // a send: nobody waits for an answer
+      const auto kind = root::Action(u->mr[1]);
+      const word carried = u->mr[2];
+      printf("[pager] %s (pid %lu): %s restart with its group\n", pi.client_name, pi.client_pid,
+             kind == root::Action::warm ? "warm" : "hot");
+      phases = Phases{};
+      phases.active = true;
+      phases.kind = kind;
+      phases.fault = fault_arrived;
+      if (kind == root::Action::warm) warm_restart(fault_arrived, carried);
+      else hot_restart(fault_arrived);
+      break;
+    }
     case arc::pager::recovered:
       phases_report(u->mr[1], u->mr[2]);
       reply_status(u, Status::ok);

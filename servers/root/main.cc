@@ -305,7 +305,7 @@ int main(int, char **) {
       continue;
     }
     bool answer = true;
-    Process *kill_after = nullptr, *cold_after = nullptr;
+    Process *kill_after = nullptr, *cold_after = nullptr, *group_after = nullptr;
     if (badge & rt::direct_badge) {
       // A process we page ourselves (pager=root): what its pager would answer.
       Process *p = rt::process_by_pid(badge & ~rt::direct_badge);
@@ -362,7 +362,8 @@ int main(int, char **) {
         u->mr[3] = d.backoff_ms;
         u->mr[4] = carried;   // warm: where the interrupted caller's reply right is now
         if (d.action == arc::root::Action::stop) kill_after = p;
-        else if (d.action != arc::root::Action::hot && d.action != arc::root::Action::warm) cold_after = p;
+        else if (d.action == arc::root::Action::cold) cold_after = p;
+        else if (d.action == arc::root::Action::group) group_after = p;
       } else if (label == arc::root::restarted) {
         rt::monitor_restarted(p, u->mr[1], arc::root::Action(u->mr[2]));
         reply_status(u, Status::ok);
@@ -372,9 +373,11 @@ int main(int, char **) {
     } else {
       serve_client(badge, u);
     }
-    if (cold_after) {
+    if (cold_after || group_after) {
       (void)reply(ipc::timeouts(0, 0));
-      (void)rt::restart_cold(cold_after);
+      if (cold_after) (void)rt::restart_cold(cold_after);
+      else rt::restart_group(group_after);
+      rt::deliver_pending_restarts();
       st = recv(rt::root_ep, &badge);
     } else if (kill_after) {
       // Answer the pager first (it may be waiting), then take the process down.
@@ -382,6 +385,7 @@ int main(int, char **) {
       rt::kill(kill_after);
       st = recv(rt::root_ep, &badge);
     } else {
+      rt::deliver_pending_restarts();
       st = answer ? reply_wait(rt::root_ep, &badge) : recv(rt::root_ep, &badge);
     }
   }

@@ -39,6 +39,7 @@ const char *cause_name(Cause c) {
   case Cause::hang: return "hang";
   case Cause::corrupt: return "corrupt persistent memory";
   case Cause::exit: return "exit";
+  case Cause::group: return "group";
   }
   return "?";
 }
@@ -114,6 +115,23 @@ Decision monitor_decide(Process *p, Cause cause, word addr, word ip) {
   printf("[monitor] %s (pid %lu): %s at %lx ip %lx; %s restart #%lu\n", p->name, p->pid,
          cause_name(cause), addr, ip, action_name(a), h.restarts);
   return {a, cfg->backoff_ms};
+}
+
+Action monitor_member(Process *c, Process *leader) {
+  const bootcfg::Server *cfg = c->config;
+  if (!cfg || !cfg->nrestart) {
+    printf("[monitor] %s (pid %lu): connected to %s, no restart policy: left alone\n", c->name,
+           c->pid, leader->name);
+    return Action::stop;
+  }
+  History &h = history_of(cfg);
+  const Action a = action_of(cfg->restart[h.rung < cfg->nrestart ? h.rung : cfg->nrestart - 1]);
+  ++h.restarts;
+  c->restarts = h.restarts;
+  append(c, Cause::group, a);
+  printf("[monitor] %s (pid %lu): restarted with %s (group); %s restart #%lu\n", c->name, c->pid,
+         leader->name, action_name(a), h.restarts);
+  return a;
 }
 
 void monitor_restarted(Process *p, word insns, Action kind) {

@@ -14,6 +14,9 @@ struct Decision {
 
 // A process failed: what now? Logs the decision.
 Decision monitor_decide(Process *p, arc::root::Cause cause, word addr, word ip);
+// A group restart led by `leader` takes member c along: by which kind (its policy's current
+// rung; stop: it has no policy and is left alone). Logs it.
+arc::root::Action monitor_member(Process *c, Process *leader);
 // The pager finished a hot or warm restart that took `insns` guest instructions.
 void monitor_restarted(Process *p, word insns, arc::root::Action kind);
 // Restart log entry `index` for the restarts query; false past the end.

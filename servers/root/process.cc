@@ -167,6 +167,7 @@ bool ok(Status s) { return s == Status::ok; }
 } // namespace
 
 void set_names_endpoint(CapSlot ep) { names_ep = ep; }
+CapSlot names_endpoint() { return names_ep; }
 
 void processes_init(const BootInfo &bi) {
   tick_ms = bi.tick_ms;

@@ -21,6 +21,9 @@ struct Process {
   char program[24] = {};
   arc::root::PState state = arc::root::PState::starting;
   word restarts = 0;
+  // A restart the root task asked of the pager (group member) but could not deliver yet:
+  // pending_restart is 1 + the Action, carried_reply its carried reply slot (warm).
+  word pending_restart = 0, pending_carried = 0;
   const bootcfg::Server *config = nullptr;   // null: started from the shell
   // Capabilities in the root task's space.
   CapSlot factory = 0, space = 0, thread = 0, service = 0, fault_ep = 0;
@@ -47,5 +50,6 @@ CapSlot slot_alloc();
 void slot_free(CapSlot &slot);
 // The endpoint of the name service, once it runs (0 before).
 void set_names_endpoint(CapSlot ep);
+CapSlot names_endpoint();
 
 } // namespace rt

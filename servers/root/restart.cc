@@ -1,6 +1,8 @@
 #include "restart.hh"
 #include "monitor.hh"
 #include "../pager/pager_info.hh"
+#include <arc/proto/names.hh>
+#include <arc/proto/pager.hh>
 #include <arc/proto/process.hh>
 #include <arc/sys.hh>
 #include <string.h>
@@ -11,7 +13,82 @@ using namespace arc;
 
 namespace {
 bool ok(Status s) { return s == Status::ok; }
+
+// A question to the name service, answered within 100 ms or not at all (it must never hold up
+// the root task: its own pager may be waiting for us).
+bool ask_names(word label, word index) {
+  const CapSlot ep = names_endpoint();
+  if (!ep) return false;
+  Utcb *u = utcb();
+  u->mr[0] = Tag(label, 1, 0).raw;
+  u->mr[1] = index;
+  return ok(ipc_raw(ipc::send | ipc::call, ep, 0, ipc::timeouts(100, 100), nullptr)) &&
+         u->mr[1] == word(Status::ok);
 }
+
+constexpr unsigned max_group = 8;
+constexpr unsigned name_bytes = names::name_words * sizeof(word);
+
+// The running processes connected to p.
+unsigned dependents_of(Process *p, Process *out[], unsigned max) {
+  char published[8][name_bytes];
+  unsigned n_pub = 0;
+  Utcb *u = utcb();
+  for (word i = 0; n_pub < 8 && ask_names(names::list, i); ++i)
+    if (u->mr[2] == p->pid) proc::unpack(&u->mr[4], names::name_words, published[n_pub++], name_bytes);
+  unsigned n = 0;
+  for (word i = 0; n < max && ask_names(names::connections, i); ++i) {
+    char server[name_bytes];
+    proc::unpack(&u->mr[3], names::name_words, server, name_bytes);
+    Process *c = process_by_pid(u->mr[2]);
+    if (!c || c == p || c->state != arc::root::PState::running) continue;
+    bool connected = false;
+    for (unsigned k = 0; k < n_pub; ++k) connected |= !strcmp(published[k], server);
+    for (unsigned k = 0; k < n; ++k) connected &= out[k] != c;
+    if (connected) out[n++] = c;
+  }
+  return n;
+}
+
+// Ask c's pager to restart it (hot, or warm after restart_warm): a send that never blocks us.
+void ask_pager(Process *c, root::Action kind, word carried) {
+  Utcb *u = utcb();
+  u->mr[0] = Tag(pager::restart, 2, 0).raw;
+  u->mr[1] = word(kind);
+  u->mr[2] = carried;
+  if (ok(ipc_raw(ipc::send, c->fault_ep, 0, ipc::timeouts(0, 0), nullptr))) {
+    c->pending_restart = 0;
+  } else {
+    c->pending_restart = 1 + word(kind);
+    c->pending_carried = carried;
+  }
+}
+
+void restart_members(Process *leader, Process *members[], unsigned n, unsigned depth);
+
+void restart_member(Process *leader, Process *c, unsigned depth) {
+  const root::Action kind = monitor_member(c, leader);
+  if (kind == root::Action::hot) return ask_pager(c, kind, 0);
+  if (kind == root::Action::warm) {
+    CapSlot carried = 0;
+    if (restart_warm(c, &carried)) return ask_pager(c, kind, carried);
+  }
+  if (kind == root::Action::stop) {   // no policy: it goes on and sees the reset itself
+    (void)exchange_registers(c->thread, exregs::resume);
+    return;
+  }
+  // Cold: its own clients would see the reset; they come along (a bounded depth).
+  Process *deps[max_group];
+  const unsigned n = depth < 3 ? dependents_of(c, deps, max_group) : 0;
+  for (unsigned i = 0; i < n; ++i) (void)exchange_registers(deps[i]->thread, exregs::halt);
+  Process *q = restart_cold(c);
+  restart_members(q ? q : c, deps, n, depth + 1);
+}
+
+void restart_members(Process *leader, Process *members[], unsigned n, unsigned depth) {
+  for (unsigned i = 0; i < n; ++i) restart_member(leader, members[i], depth);
+}
+} // namespace
 
 bool restart_warm(Process *p, CapSlot *carried) {
   *carried = 0;
@@ -58,6 +135,34 @@ bool restart_warm(Process *p, CapSlot *carried) {
     return true;
   printf("[monitor] %s: cannot set up the new space: warm restart impossible\n", p->name);
   return false;
+}
+
+void restart_group(Process *p) {
+  Process *deps[max_group];
+  const unsigned n = dependents_of(p, deps, max_group);
+  // Hold them all before the leader goes: a member blocked in a call to it would otherwise wake
+  // with partner_gone and answer its own clients with an error.
+  for (unsigned i = 0; i < n; ++i) (void)exchange_registers(deps[i]->thread, exregs::halt);
+  char leader[24];
+  strncpy(leader, p->name, sizeof(leader));
+  printf("[monitor] %s: group restart with %u connected process%s\n", leader, n, n == 1 ? "" : "es");
+  Process *q = restart_cold(p);   // the dependency root first
+  restart_members(q ? q : p, deps, n, 1);
+}
+
+void deliver_pending_restarts() {
+  bool any = false;
+  for (unsigned k = 0; Process *c = process_at(k); ++k)
+    any |= c->pending_restart && c->state == arc::root::PState::running;
+  if (!any) return;
+  // The caller's reply may be waiting in the message registers.
+  Utcb *u = utcb();
+  word saved[mr_count];
+  for (unsigned i = 0; i < mr_count; ++i) saved[i] = u->mr[i];
+  for (unsigned k = 0; Process *c = process_at(k); ++k)
+    if (c->pending_restart && c->state == arc::root::PState::running)
+      ask_pager(c, root::Action(c->pending_restart - 1), c->pending_carried);
+  for (unsigned i = 0; i < mr_count; ++i) u->mr[i] = saved[i];
 }
 
 Process *restart_cold(Process *p) {

@@ -15,4 +15,14 @@ bool restart_warm(Process *p, CapSlot *carried);
 // line is started again. Returns the new process, or null.
 Process *restart_cold(Process *p);
 
+// Group restart: p failed and is restarted cold; the processes connected to it (they looked up a
+// name p published, by the name service's record) are held first, so that none of them sees the
+// reset, then restarted after it, each by its own policy's first kind (a cold member brings its
+// own dependents along). Members without a restart policy are left alone.
+void restart_group(Process *p);
+
+// Deliver restarts asked of group members' pagers that could not be delivered at once (the
+// pager was busy); called by the root task's loop.
+void deliver_pending_restarts();
+
 } // namespace rt

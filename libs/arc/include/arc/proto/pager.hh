@@ -11,6 +11,9 @@ enum Label : word {
   exit = 0x201,         // MR1 = exit status: the process ends
   recovered = 0x202,    // after a hot or warm restart: MR1 cycles from the failure to Recover(),
                         //   MR2 to the replayed reply; the pager prints the phases it timed
+  restart = 0x203,      // from the root task only (group restart): MR1 kind (root::Action, hot
+                        //   or warm; warm: the root task has replaced space and thread), MR2
+                        //   warm: slot of the carried reply right. A send: no reply
   share_create = 0x210, // MR1 = bytes; reply MR1 status, MR2 address, MR3 token
   share_allow = 0x211,  // MR1 = token, MR2 = pid allowed to attach
   share_attach = 0x212, // MR1 = token, MR2 = owner pid; reply MR1 status, MR2 address
