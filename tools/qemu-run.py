@@ -222,6 +222,8 @@ def parse_args(argv):
     p.add_argument("--log", help="where to write the serial log (default under build/qemu-logs/)")
     p.add_argument("--bench-flags", action="store_true",
                    help="use the fixed benchmark machine flags instead of the default ones")
+    p.add_argument("--allow-reboot", action="store_true",
+                   help="let the guest reset the machine and boot again (no -no-reboot)")
     p.add_argument("--qemu-arg", action="append", default=[], metavar="ARG",
                    help="extra QEMU argument (repeatable; use --qemu-arg=-foo for a leading dash)")
     p.set_defaults(steps=[])
@@ -326,7 +328,8 @@ def qemu_command(args, target, monitor_path=None):
         raise Failure("%s not found (install it, or run tools/arc test which installs it)" % qemu)
     cmd = [qemu]
     cmd += target["bench"] if args.bench_flags else target["machine"]
-    cmd += target["common"]
+    # -no-reboot turns a reset into the end of the run, except for a test of rebooting itself.
+    cmd += [a for a in target["common"] if not (args.allow_reboot and a == "-no-reboot")]
     # The guest's first serial port is our stdin/stdout pipes; the monitor, when a step needs
     # it, is a unix socket, so nothing else shares them.
     cmd += ["-serial", "stdio"]

@@ -1,6 +1,6 @@
 // Fault injector for restart scenarios: asks the reincarnation monitor (root task) to arm a
 // fault in a server, again and again. Usage (boot line):
-//   injector -- <server> crash|hang|panic|corrupt <after N requests> <times> <interval ms>
+//   injector -- <server> crash|hang|panic|corrupt|stall <after N requests> <times> <interval ms>
 // <server> is the process name of the boot line (what the monitor knows), not a service name.
 #include <arc/process.hh>
 #include <arc/proto/process.hh>
@@ -31,9 +31,9 @@ int main(int argc, char **argv) {
     ::printf("injector: usage: injector <server> <fault> <after> <times> <interval ms>\n");
     return 1;
   }
-  static const char *const kinds[] = {"crash", "hang", "panic", "corrupt"};
+  static const char *const kinds[] = {"crash", "hang", "panic", "corrupt", "stall"};
   word kind = 0;
-  for (word k = 0; k < 4; ++k)
+  for (word k = 0; k < 5; ++k)
     if (!strcmp(argv[2], kinds[k])) kind = k + 1;
   const word after = strtoul(argv[3], nullptr, 10), times = strtoul(argv[4], nullptr, 10),
              interval = strtoul(argv[5], nullptr, 10);

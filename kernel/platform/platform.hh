@@ -19,4 +19,5 @@ void irq_mask(unsigned line);
 void irq_unmask(unsigned line);
 
 [[noreturn]] void halt_system(word status);   // leave the emulator with a status, or stop
+bool reset_system();                  // reboot the machine; false: the board cannot
 } // namespace kern::platform

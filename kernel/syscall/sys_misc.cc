@@ -150,6 +150,11 @@ void kdebug(Thread *self, arch::UserFrame *f) {
     if (!self->space->privileged) return f->set_status(Status::no_rights);
     klog("exit with status %lu requested by space %lu", f->arg(1), self->space->id);
     platform::halt_system(f->arg(1));
+  case arc::KdOp::reboot:
+    if (!self->space->privileged) return f->set_status(Status::no_rights);
+    klog("reboot requested by space %lu", self->space->id);
+    if (!platform::reset_system()) return f->set_status(Status::not_supported);
+    return f->set_status(Status::ok);
   case arc::KdOp::ticks:
     f->set_result(0, sched::ticks());
     f->set_result(1, platform::tick_ms);

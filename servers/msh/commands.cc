@@ -149,8 +149,9 @@ void cmd_uptime(unsigned, char **) {
 }
 
 const char *cause_name(word c) {
-  static const char *const names[] = {"?", "crash", "exception", "panic", "hang", "corrupt", "exit"};
-  return c < 7 ? names[c] : "?";
+  static const char *const names[] = {"?", "crash", "exception", "panic", "hang", "corrupt", "exit",
+                                      "group"};
+  return c < 8 ? names[c] : "?";
 }
 const char *action_name(word a) {
   static const char *const names[] = {"hot", "warm", "cold", "group", "stop"};
@@ -173,18 +174,18 @@ void cmd_restarts(unsigned, char **) {
   if (!shown) out("no restarts\n");
 }
 
-// inject <server> crash|hang|panic|corrupt [after N]: arm a fault in a server (demos, tests).
+// inject <server> crash|hang|panic|corrupt|stall [after N]: arm a fault in a server (demos, tests).
 void cmd_inject(unsigned argc, char **argv) {
-  static const char *const kinds[] = {"crash", "hang", "panic", "corrupt"};
+  static const char *const kinds[] = {"crash", "hang", "panic", "corrupt", "stall"};
   word kind = 0, after = 0;
-  for (word k = 0; k < 4; ++k)
+  for (word k = 0; k < 5; ++k)
     if (!strcmp(argv[2], kinds[k])) kind = k + 1;
-  if (!kind) return (void)out("msh: inject: unknown fault '%s' (crash, hang, panic, corrupt)\n", argv[2]);
+  if (!kind) return (void)out("msh: inject: unknown fault '%s' (crash, hang, panic, corrupt, stall)\n", argv[2]);
   if (argc == 5) {
     if (strcmp(argv[3], "after") || !parse_number(argv[4], &after))
-      return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt [after N]\n");
+      return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall [after N]\n");
   } else if (argc != 3) {
-    return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt [after N]\n");
+    return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall [after N]\n");
   }
   // The server name fills MR1..MR6 exactly, NUL-padded, as the root task expects.
   word name[6] = {};

@@ -273,6 +273,9 @@ void warm_restart(unsigned long long t0, word carried) {
 // process runs again (its thread must not get a reply).
 unsigned long long fault_arrived;   // cycle counter when the current message arrived
 
+// Whether the monitor answered the last report (false: it could not be asked).
+bool monitor_answered;
+
 bool failed(root::Cause cause, word addr, word ip) {
   const unsigned long long t0 = fault_arrived;   // restart times count from the fault IPC
   Utcb *u = utcb();
@@ -280,7 +283,9 @@ bool failed(root::Cause cause, word addr, word ip) {
   u->mr[1] = word(cause);
   u->mr[2] = addr;
   u->mr[3] = ip;
+  monitor_answered = false;
   if (call(proc::root) != Status::ok || u->mr[1] != word(Status::ok)) return false;
+  monitor_answered = true;
   const auto action = root::Action(u->mr[2]);
   const word backoff = u->mr[3], carried = u->mr[4];
   if (action != root::Action::hot && action != root::Action::warm)
@@ -422,14 +427,28 @@ int main(int, char **) {
       answer = false;   // a send: nobody waits for an answer
       const auto kind = root::Action(u->mr[1]);
       const word carried = u->mr[2];
-      printf("[pager] %s (pid %lu): %s restart with its group\n", pi.client_name, pi.client_pid,
-             kind == root::Action::warm ? "warm" : "hot");
+      printf("[pager] %s (pid %lu): %s restart asked by the monitor\n", pi.client_name,
+             pi.client_pid, kind == root::Action::warm ? "warm" : "hot");
       phases = Phases{};
       phases.active = true;
       phases.kind = kind;
       phases.fault = fault_arrived;
       if (kind == root::Action::warm) warm_restart(fault_arrived, carried);
       else hot_restart(fault_arrived);
+      break;
+    }
+    case arc::pager::corrupt: {
+      // The framework found the persistent state damaged at start: the monitor escalates to a
+      // cold or group restart (or stops it); the process, waiting here, never runs again. Only
+      // if the monitor cannot be asked does it go on (resetting its state in place).
+      printf("[pager] %s (pid %lu): persistent memory is corrupt\n", pi.client_name, pi.client_pid);
+      if (badge == 0) {   // the root task: not a process's report
+        reply_status(u, Status::no_rights);
+        break;
+      }
+      (void)failed(root::Cause::corrupt, 0, 0);
+      answer = !monitor_answered;
+      if (answer) reply_status(u, Status::not_supported);
       break;
     }
     case arc::pager::recovered:

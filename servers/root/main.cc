@@ -7,9 +7,11 @@
 #include "process.hh"
 #include "restart.hh"
 #include "share.hh"
+#include "watchdog.hh"
 #include <arc/proto/process.hh>
 #include <arc/proto/pager.hh>
 #include <arc/proto/root.hh>
+#include <arc/server.hh>
 #include <arc/start.hh>
 #include <arc/sys.hh>
 #include <bootcfg/bootcfg.hh>
@@ -171,14 +173,16 @@ Status inject(Utcb *u) {
     if (q->state == arc::root::PState::running && !strcmp(q->name, name)) p = q;
   if (!p || !p->service) return Status::invalid_arg;
   const CapSlot tmp = 13;
-  if (cap_mint(p->service, boot_cap::space, tmp, rights::send, 0xfff0) != Status::ok) return Status::busy;
-  u->mr[0] = Tag(0xffe3, 2, 0).raw;
+  if (cap_mint(p->service, boot_cap::space, tmp, rights::send, server_label::monitor_badge) != Status::ok)
+    return Status::busy;
+  u->mr[0] = Tag(server_label::inject, 2, 0).raw;
   u->mr[1] = kind;
   u->mr[2] = after;
   Status st = ipc_raw(ipc::send | ipc::call, tmp, 0, ipc::timeouts(100, 1000), nullptr);
   (void)cap_delete(tmp);
   printf("[monitor] inject %s into %s after %lu requests: %s\n",
-         kind == 1 ? "crash" : kind == 2 ? "hang" : kind == 3 ? "panic" : "corrupt", name, after,
+         kind == 1 ? "crash" : kind == 2 ? "hang" : kind == 3 ? "panic" : kind == 4 ? "corrupt" : "stall",
+         name, after,
          st == Status::ok ? "armed" : "failed");
   return st != Status::ok ? st : Status(u->mr[1]);
 }
@@ -298,10 +302,19 @@ int main(int, char **) {
 
   Utcb *u = utcb();
   word badge = 0;
-  Status st = recv(rt::root_ep, &badge);
+  // While a server is watched for hangs, no wait is longer than a watchdog tick.
+  auto timeouts = [] {
+    const word t = rt::watch_timeout_ms();
+    return t ? ipc::timeouts(0, t) : forever;
+  };
+  auto next = [&](bool answer) {
+    return answer ? reply_wait(rt::root_ep, &badge, timeouts()) : recv(rt::root_ep, &badge, timeouts());
+  };
+  Status st = next(false);
   for (;;) {
+    rt::watch_tick(st == Status::timeout);
     if (st != Status::ok) {
-      st = recv(rt::root_ep, &badge);
+      st = next(false);
       continue;
     }
     bool answer = true;
@@ -378,15 +391,15 @@ int main(int, char **) {
       if (cold_after) (void)rt::restart_cold(cold_after);
       else rt::restart_group(group_after);
       rt::deliver_pending_restarts();
-      st = recv(rt::root_ep, &badge);
+      st = next(false);
     } else if (kill_after) {
       // Answer the pager first (it may be waiting), then take the process down.
       (void)reply(ipc::timeouts(0, 0));
       rt::kill(kill_after);
-      st = recv(rt::root_ep, &badge);
+      st = next(false);
     } else {
       rt::deliver_pending_restarts();
-      st = answer ? reply_wait(rt::root_ep, &badge) : recv(rt::root_ep, &badge);
+      st = next(answer);
     }
   }
 }

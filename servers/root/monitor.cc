@@ -1,4 +1,5 @@
 #include "monitor.hh"
+#include "watchdog.hh"
 #include <arc/sys.hh>
 #include <string.h>
 
@@ -75,6 +76,26 @@ LogEntry &append(Process *p, Cause cause, Action action) {
   return e;
 }
 
+// What the policy says when its ladder is exhausted, beyond stopping the server (which the
+// caller does when this returns).
+void exhausted(Process *p, bootcfg::OnExhausted what) {
+  switch (what) {
+  case bootcfg::OnExhausted::stop:
+    return;
+  case bootcfg::OnExhausted::domain:
+    // Secure domains (SecDom0 restarting a whole domain) do not exist yet.
+    printf("[monitor] %s: a domain restart is not available (no secure domains yet)\n", p->name);
+    return;
+  case bootcfg::OnExhausted::reboot: {
+    printf("[monitor] %s: rebooting the machine\n", p->name);
+    const Status st = syscall(Sys::kdebug, word(KdOp::reboot)).status;
+    printf("[monitor] %s: reboot failed (%s)\n", p->name,
+           st == Status::not_supported ? "this board cannot reset itself" : "refused");
+    return;
+  }
+  }
+}
+
 } // namespace
 
 Decision monitor_decide(Process *p, Cause cause, word addr, word ip) {
@@ -88,7 +109,7 @@ Decision monitor_decide(Process *p, Cause cause, word addr, word ip) {
   History &h = history_of(cfg);
   // Restart intensity: at most R restarts of the current kind within T ms; past that, the next
   // kind of the ladder; past the ladder, what the policy says.
-  const word now = kd_ticks();
+  const word now = now_ms();
   unsigned kept = 0;
   for (unsigned i = 0; i < h.n_times; ++i)
     if (now - h.times[i] <= cfg->intensity_ms) h.times[kept++] = h.times[i];
@@ -101,10 +122,25 @@ Decision monitor_decide(Process *p, Cause cause, word addr, word ip) {
              unsigned(cfg->intensity_restarts), unsigned(cfg->intensity_ms),
              action_name(action_of(cfg->restart[h.rung])));
   }
+  // Damaged persistent memory cannot be kept: hot and warm restarts, which keep it, are passed
+  // over for the first cold or group rung.
+  if (cause == Cause::corrupt) {
+    const unsigned from = h.rung;
+    while (h.rung < cfg->nrestart && (cfg->restart[h.rung] == bootcfg::RestartKind::hot ||
+                                      cfg->restart[h.rung] == bootcfg::RestartKind::warm))
+      ++h.rung;
+    if (h.rung != from) {
+      h.n_times = 0;
+      printf("[monitor] %s: persistent memory is corrupt: hot and warm restarts passed over\n",
+             p->name);
+    }
+  }
   if (h.rung >= cfg->nrestart) {
     append(p, cause, Action::stop).done = true;
-    printf("[monitor] %s (pid %lu): %s; restart policy exhausted (%s): stopped\n", p->name,
-           p->pid, cause_name(cause), bootcfg::name_of(cfg->on_exhausted));
+    printf("[monitor] %s (pid %lu): %s; restart policy exhausted (%s)\n", p->name, p->pid,
+           cause_name(cause), bootcfg::name_of(cfg->on_exhausted));
+    exhausted(p, cfg->on_exhausted);
+    printf("[monitor] %s: stopped\n", p->name);
     return {Action::stop, 0};
   }
   Action a = action_of(cfg->restart[h.rung]);
@@ -155,6 +191,15 @@ bool monitor_log(unsigned index, LogEntry *out) {
   return true;
 }
 
-void monitor_moved(Process *from, Process *to) { to->restarts = from->restarts; }
+void monitor_moved(Process *from, Process *to) {
+  to->restarts = from->restarts;
+  for (unsigned i = log_count; i-- > 0 && log_count - i <= log_size;) {
+    LogEntry &e = log_ring[i % log_size];
+    if (e.pid == from->pid && !e.done) {   // the cold (or group) restart that made `to`
+      e.done = true;
+      break;
+    }
+  }
+}
 
 } // namespace rt

@@ -24,6 +24,10 @@ struct Process {
   // A restart the root task asked of the pager (group member) but could not deliver yet:
   // pending_restart is 1 + the Action, carried_reply its carried reply slot (warm).
   word pending_restart = 0, pending_carried = 0;
+  // Hang detection (watchdog.cc): the thread whose counter is set up, the messages it had
+  // received when last seen, and when it last showed it was alive (ms).
+  CapSlot watched_thread = 0;
+  word watch_received = 0, watch_alive = 0;
   const bootcfg::Server *config = nullptr;   // null: started from the shell
   // Capabilities in the root task's space.
   CapSlot factory = 0, space = 0, thread = 0, service = 0, fault_ep = 0;

@@ -150,6 +150,28 @@ void restart_group(Process *p) {
   restart_members(q ? q : p, deps, n, 1);
 }
 
+void carry_out(Process *p, root::Action action) {
+  switch (action) {
+  case root::Action::hot:
+    return ask_pager(p, action, 0);
+  case root::Action::warm: {
+    CapSlot carried = 0;
+    if (restart_warm(p, &carried)) return ask_pager(p, action, carried);
+    printf("[monitor] %s: warm restart failed: cold restart instead\n", p->name);
+    (void)restart_cold(p);
+    return;
+  }
+  case root::Action::cold:
+    (void)restart_cold(p);
+    return;
+  case root::Action::group:
+    return restart_group(p);
+  case root::Action::stop:
+    kill(p);
+    return;
+  }
+}
+
 void deliver_pending_restarts() {
   bool any = false;
   for (unsigned k = 0; Process *c = process_at(k); ++k)

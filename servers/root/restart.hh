@@ -21,6 +21,10 @@ Process *restart_cold(Process *p);
 // own dependents along). Members without a restart policy are left alone.
 void restart_group(Process *p);
 
+// Carry out a monitor's decision taken outside a pager's report (a hang, corruption reported by
+// the process itself): hot and warm restarts through the pager, the others here.
+void carry_out(Process *p, arc::root::Action action);
+
 // Deliver restarts asked of group members' pagers that could not be delivered at once (the
 // pager was busy); called by the root task's loop.
 void deliver_pending_restarts();

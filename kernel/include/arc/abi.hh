@@ -238,6 +238,8 @@ enum class KdOp : word {
   puts = 1,     // (length): prints that many bytes from the caller's UTCB message registers
   exit = 2,     // (status): end the emulator run (privileged initial tasks only)
   ticks = 3,    // -> timer ticks since boot, ms per tick
+  reboot = 4,   // reset the machine (privileged initial tasks only); not_supported if the board
+                // cannot
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -91,6 +91,9 @@ uint64_t board_cycles() {
   return ((uint64_t(free_hi) << 32) | now) * (board::cpu_mhz * 1000 / board::timer_khz);
 }
 
+// No reset line is driven here yet (a PSCI call or the board's reset controller would do it).
+bool reset_system() { return false; }
+
 void halt_system(word status) {
   (void)status;
   asm volatile("cpsid if");

@@ -83,6 +83,15 @@ void irq_unmask(unsigned line) {
   write_mask();
 }
 
+// The keyboard controller's reset line (command 0xfe on port 0x64), as PCs have always done it.
+bool reset_system() {
+  for (int tries = 0; tries < 1000; ++tries)
+    if (!(inb(0x64) & 2)) break;   // input buffer empty
+  outb(0x64, 0xfe);
+  for (int spin = 0; spin < 1000000; ++spin) asm volatile("pause");
+  return false;
+}
+
 void halt_system(word status) {
   outb(0xf4, uint8_t(status));   // QEMU isa-debug-exit: exits with (status << 1) | 1
   for (;;) asm volatile("cli; hlt");

@@ -75,6 +75,9 @@ uint64_t board_cycles() {
   return timer_freq ? t * (1000000000ull / timer_freq) : t;        // nominal 1 GHz
 }
 
+// No reset line is driven here yet (a PSCI call or the board's reset controller would do it).
+bool reset_system() { return false; }
+
 void halt_system(word status) { arch::semihosting_exit(status); }
 
 } // namespace kern::platform

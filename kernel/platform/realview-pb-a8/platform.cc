@@ -73,6 +73,9 @@ uint64_t board_cycles() {
   return ((uint64_t(free_hi) << 32) | up) * (board::cpu_mhz / board::timer_mhz);
 }
 
+// No reset line is driven here yet (a PSCI call or the board's reset controller would do it).
+bool reset_system() { return false; }
+
 void halt_system(word status) { arch::semihosting_exit(status); }
 
 } // namespace kern::platform

@@ -133,8 +133,9 @@ bool ServerCore::Begin() {
     return false;
   }
   if (!in_flight_valid(g_fw.in_flight) || !g_fw.sessions.Valid()) {
-    printf("[arcserver] %s: persistent state is corrupt: cold start\n", name_);
+    printf("[arcserver] %s: persistent state is corrupt\n", name_);
     start_kind_ = StartKind::cold_restart;
+    found_corrupt_ = true;
     ResetPersistent();
     return false;
   }
@@ -143,6 +144,21 @@ bool ServerCore::Begin() {
   // A warm restart destroyed the thread that held the kernel's pending reply right; the restart
   // machinery saved it in a capability of our new space. The replay answers through it.
   if (info && info->carried_reply) SetReplySlot(info->carried_reply);
+  return true;
+}
+
+bool ServerCore::ReportCorrupt(const char *why) {
+  printf("[arcserver] %s: %s: asking for a cold restart\n", name_, why);
+  word *mr = transport::mr();
+  mr[0] = Tag(pager::corrupt, 0, 0).raw;
+  (void)transport::call(proc::pager, ipc::timeouts(ipc::t_never, ipc::t_never));
+  // Still here: nobody could restart us. The caller of the interrupted request (its reply right
+  // is still ours after a hot restart) hears that the server was reset.
+  printf("[arcserver] %s: no cold restart possible: starting over in place\n", name_);
+  const proc::Info *info = process_info();
+  if (!info || !info->restarts) return false;
+  Reply rep(mr);
+  rep.finish(Status::partner_gone);
   return true;
 }
 
@@ -183,6 +199,9 @@ volatile Injection g_inject;
   case server_label::inject_hang:
     printf("[arcserver] %s: injected hang\n", g_name);
     for (;;) asm volatile("");
+  case server_label::inject_stall:
+    printf("[arcserver] %s: injected stall\n", g_name);
+    for (word b;;) (void)transport::wait(cap_nil, &b);   // a receive nobody can answer
   case server_label::inject_panic:
     panic("injected panic");
   case server_label::inject_corrupt:
@@ -191,7 +210,8 @@ volatile Injection g_inject;
     [[fallthrough]];
   default:
     printf("[arcserver] %s: injected crash\n", g_name);
-    *reinterpret_cast<volatile word *>(0x10) = 0;   // an invalid write: the pager sees a crash
+    word *volatile bad = reinterpret_cast<word *>(0x10);   // (volatile: no compiler warning)
+    *bad = 0;   // an invalid write: the pager sees a crash
     for (;;) {}
   }
 }
@@ -201,6 +221,7 @@ bool ServerCore::Serve(DispatchFn fn, void *self, word badge) {
   word *mr = transport::mr();
   InFlight &f = g_fw.in_flight;
   const Tag tag(mr[0]);
+  if (tag.label() == server_label::heartbeat) return false;   // taking it was the answer
   const unsigned n = tag.untyped() < mr_count ? tag.untyped() : mr_count - 1;
   // Record first: from here on a restart replays this request.
   for (unsigned i = 0; i <= n; ++i) f.mr[i] = mr[i];
@@ -224,7 +245,11 @@ bool ServerCore::Serve(DispatchFn fn, void *self, word badge) {
     rep.finish(Status::ok);
     return true;
   }
-  if (g_inject.kind && g_inject.countdown-- == 0) trigger(g_inject.kind);
+  if (g_inject.kind) {
+    const word left = g_inject.countdown;
+    if (left == 0) trigger(g_inject.kind);
+    g_inject.countdown = left - 1;
+  }
   Status st;
   if (!Framework(req, rep, &st)) st = fn(self, req, rep);
   ++g_fw.served;

@@ -79,7 +79,12 @@ constexpr word session_end = 0xffe2;    // MR1 session id
 // monitor_badge). The trigger lives in volatile memory, so a restart disarms it: one fault.
 constexpr word inject = 0xffe3;
 constexpr word monitor_badge = 0xfff0;
-enum : word { inject_crash = 1, inject_hang = 2, inject_panic = 3, inject_corrupt = 4 };
+// hang: an endless loop; stall: blocked for ever on nothing (stops answering, uses no CPU).
+enum : word { inject_crash = 1, inject_hang = 2, inject_panic = 3, inject_corrupt = 4,
+              inject_stall = 5 };
+// The monitor's heartbeat (a send, no reply): a server that takes it is not hung. Never recorded,
+// never replayed, not counted as a request.
+constexpr word heartbeat = 0xffe4;
 constexpr word first = 0xffe0, last = 0xffef;
 }
 
@@ -176,6 +181,14 @@ public:
   // on the benchmark machine, -icount).
   static unsigned long long SinceFailure();
   void ReportRecovery(unsigned long long to_recover, unsigned long long to_reply) const;
+  // Persistent state found damaged at start: tell the pager, which has the monitor escalate to a
+  // cold or group restart (this process then never returns from here). If the monitor cannot be
+  // asked: answer the interrupted caller (if any) with partner_gone, the "server reset" a cold
+  // restart would give, and return true (the answer waits in the message registers).
+  bool ReportCorrupt(const char *why);
+
+protected:
+  bool found_corrupt_ = false;   // Begin() found the framework's persistent state damaged
 
 private:
   bool Framework(const Request &req, Reply &rep, Status *st);
@@ -222,11 +235,15 @@ public:
         reply_pending = ReplayInFlight(&Dispatch, this);
         ReportRecovery(to_recover, SinceFailure());
       } else {
+        // The server found its own persistent state unusable: the monitor restarts us cold
+        // (or as a group). Only if it cannot, we start over in place.
+        reply_pending = ReportCorrupt("Recover() refused the persistent state");
         ResetPersistent();
         if (self.Initialize() != Status::ok) return int(Status::invalid_arg);
       }
-    } else if (Status st = self.Initialize(); st != Status::ok) {
-      return int(st);
+    } else {
+      if (found_corrupt_) reply_pending = ReportCorrupt("the framework's record is damaged");
+      if (Status st = self.Initialize(); st != Status::ok) return int(st);
     }
     Status st = MainLoop(reply_pending);
     self.Exit();

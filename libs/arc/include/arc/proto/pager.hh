@@ -14,6 +14,9 @@ enum Label : word {
   restart = 0x203,      // from the root task only (group restart): MR1 kind (root::Action, hot
                         //   or warm; warm: the root task has replaced space and thread), MR2
                         //   warm: slot of the carried reply right. A send: no reply
+  corrupt = 0x204,      // the framework found the process's persistent state damaged before
+                        //   Recover(): the monitor escalates (cold or group restart, or stop).
+                        //   A reply (not_supported) only if the monitor could not be asked
   share_create = 0x210, // MR1 = bytes; reply MR1 status, MR2 address, MR3 token
   share_allow = 0x211,  // MR1 = token, MR2 = pid allowed to attach
   share_attach = 0x212, // MR1 = token, MR2 = owner pid; reply MR1 status, MR2 address

@@ -1,0 +1,87 @@
+#include "watchdog.hh"
+#include "monitor.hh"
+#include "restart.hh"
+#include <arc/server.hh>
+#include <arc/sys.hh>
+
+namespace rt {
+
+using namespace arc;
+
+namespace {
+// The perfmon counter of a watched thread that counts the messages it receives (the kernel keeps
+// four per thread; servers do not use this one).
+constexpr unsigned watch_counter = 3;
+constexpr word tick_ms = 50;   // how often the watched servers are looked at
+word last_tick;
+
+word bound_of(const Process *p) {
+  if (!p->config || p->state != arc::root::PState::running || !p->service) return 0;
+  const word hb = p->config->heartbeat_ms, dl = p->config->deadline_ms;
+  return hb && dl ? (hb < dl ? hb : dl) : hb ? hb : dl;
+}
+
+// The server takes a heartbeat only if it waits for messages right now; never blocks us.
+bool knock(Process *p) {
+  Utcb *u = utcb();
+  u->mr[0] = Tag(server_label::heartbeat, 0, 0).raw;
+  return ipc_raw(ipc::send, p->service, 0, ipc::timeouts(0, 0), nullptr) == Status::ok;
+}
+
+void look_at(Process *p, word now) {
+  const word bound = bound_of(p);
+  if (!bound) return;
+  if (p->watched_thread != p->thread) {   // new, or a new thread after a warm restart
+    (void)perfmon(p->thread, PerfOp::config, watch_counter, event::ipc_received);
+    p->watched_thread = p->thread;
+    p->watch_received = 0;
+    p->watch_alive = now;
+    return;
+  }
+  const Result r = perfmon(p->thread, PerfOp::read, watch_counter);
+  if (r.ok() && r.r[0] != p->watch_received) {   // it received something since we looked
+    p->watch_received = r.r[0];
+    p->watch_alive = now;
+    return;
+  }
+  if (knock(p)) {
+    p->watch_received += 1;   // our heartbeat
+    p->watch_alive = now;
+    return;
+  }
+  if (now - p->watch_alive <= bound) return;
+  const word ip = exchange_registers(p->thread, 0).r[0];
+  printf("[monitor] %s (pid %lu): no message taken for %lu ms (bound %lu ms): hung\n", p->name,
+         p->pid, now - p->watch_alive, bound);
+  p->watch_alive = now;
+  const Decision d = monitor_decide(p, arc::root::Cause::hang, 0, ip);
+  carry_out(p, d.action);
+}
+} // namespace
+
+word now_ms() {
+  const Result r = syscall(Sys::kdebug, word(KdOp::ticks));
+  return r.r[0] * (r.r[1] ? r.r[1] : 1);
+}
+
+word watch_timeout_ms() {
+  for (unsigned k = 0; Process *p = process_at(k); ++k)
+    if (bound_of(p)) return tick_ms;
+  return 0;
+}
+
+void watch_tick(bool timed_out) {
+  const word now = now_ms();
+  if (!timed_out && now - last_tick < tick_ms) return;
+  last_tick = now;
+  bool any = false;
+  for (unsigned k = 0; Process *p = process_at(k); ++k) any |= bound_of(p) != 0;
+  if (!any) return;
+  Utcb *u = utcb();
+  word saved[mr_count];
+  for (unsigned i = 0; i < mr_count; ++i) saved[i] = u->mr[i];
+  for (unsigned k = 0; Process *p = process_at(k); ++k) look_at(p, now);
+  for (unsigned i = 0; i < mr_count; ++i) u->mr[i] = saved[i];
+}
+
+} // namespace rt
