@@ -33,6 +33,15 @@ the text they matched (in a regex, escaped):
 the VGA text screen (80x25 at 0xb8000) through the monitor's `xp`, keeps it in <log>.screen and
 wants each regex to match a row of it, in order.
 
+--monitor-at-end COMMAND (with --exit-status none, repeatable): once every --expect is seen, the
+runner writes COMMAND to QEMU's monitor and waits for the monitor to finish it before it stops
+QEMU, e.g. to save guest memory to a file for a --post-check (a RAM disk's image):
+
+    --expect 'at physical (?P<phys>0x[0-9a-f]+)' --monitor-at-end 'pmemsave ${phys} 8388608 disk.img'
+
+(QEMU runs in the runner's directory. Give pmemsave a relative file name: the monitor reads the
+size as an expression, and "8388608 /tmp/x" as a division.)
+
 --post-check CMD (repeatable): once the run has passed and QEMU has exited, CMD runs through the
 shell (e.g. to compare what the guest wrote to a -parallel file: with the expected text); the run
 fails if it exits non-zero, with its output shown.
@@ -250,6 +259,10 @@ def parse_args(argv):
                    help="copy the raw disk IMAGE to COPY before QEMU starts and boot with COPY as "
                    "the first IDE disk (the image itself stays untouched; a --post-check can "
                    "look at COPY)")
+    p.add_argument("--monitor-at-end", action="append", default=[], metavar="COMMAND",
+                   help="once every --expect is seen (--exit-status none), write COMMAND to QEMU's "
+                   "monitor and wait until it is done before QEMU is stopped (repeatable; "
+                   "COMMAND may use ${NAME})")
     p.add_argument("--post-check", action="append", default=[], metavar="CMD",
                    help="after a passing run, once QEMU has exited, run CMD through the shell; "
                    "the run fails if CMD exits non-zero (repeatable, run in the order given)")
@@ -272,7 +285,10 @@ def parse_args(argv):
             p.error("--monitor-after COMMAND must be one line: %r" % text)
         steps.append((kind, parse_regex(regex), text, regex))
     args.steps = steps
-    args.monitor = any(kind == "monitor" for kind, *_ in steps) or bool(args.vga_expect)
+    args.monitor = (any(kind == "monitor" for kind, *_ in steps) or bool(args.vga_expect) or
+                    bool(args.monitor_at_end))
+    if args.monitor_at_end and args.exit_status is not None:
+        p.error("--monitor-at-end needs --exit-status none (QEMU must still run)")
     if args.vga_expect and (args.exit_status is not None or args.target != "ia32-pc"):
         p.error("--vga-expect needs --target ia32-pc and --exit-status none (QEMU must still run)")
     return args
@@ -552,6 +568,47 @@ class Run:
                                   "  # " + r for r in rows if r)))
             at += 1
 
+    # -- monitor commands the run waits for --------------------------------------------------
+
+    PROMPT = b"(qemu) "
+
+    def monitor_wait_prompts(self, count, deadline, what):
+        """Until the monitor's output holds `count` prompts (each command ends with one)."""
+        while self.monitor_buf.count(self.PROMPT) < count:
+            if time.monotonic() > deadline:
+                raise Failure("timeout after %gs waiting for the QEMU monitor to finish %s"
+                              % (self.args.timeout, what))
+            try:
+                name, chunk = self.events.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if chunk is None:
+                if name == "monitor":
+                    raise Failure("the QEMU monitor closed while %s ran" % what)
+                continue
+            if name == "monitor":
+                self.monitor_log.write(chunk)
+                self.monitor_log.flush()
+                self.monitor_buf += chunk
+            elif name == "serial":
+                self.on_serial(chunk)
+            else:
+                self.stderr += chunk
+
+    def monitor_at_end(self, deadline):
+        """Runs each --monitor-at-end command and waits for its prompt: the command (pmemsave
+        writes a file) is complete when the monitor is ready for the next one."""
+        self.monitor_wait_prompts(1, deadline, "its start-up")   # the first prompt
+        for command in self.args.monitor_at_end:
+            text = substitute(command, self.variables, escape=False)
+            before = self.monitor_buf.count(self.PROMPT)
+            self.take_step("monitor", text)
+            self.monitor_wait_prompts(before + 1, deadline, repr(text))
+            if re.search(rb"[Ee]rror|[Ii]nvalid|[Uu]nknown command|[Cc]ould not",
+                         bytes(self.monitor_buf).rsplit(self.PROMPT, 2)[-2]):
+                raise Failure("the QEMU monitor refused %r (transcript in the log's .monitor)"
+                              % text)
+
     def check_steps_done(self):
         if self.next_step < len(self.steps):
             raise Failure("every expect seen, but these steps never triggered: %s"
@@ -627,6 +684,8 @@ class Run:
                 self.check_steps_done()
                 if self.args.vga_expect:
                     self.check_screen(deadline)
+                if self.args.monitor_at_end:
+                    self.monitor_at_end(deadline)
                 return None
         # Both streams closed: QEMU has exited (or is about to).
         try:

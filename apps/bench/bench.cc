@@ -1,8 +1,10 @@
-// bench: guest instructions per kernel operation on ia32.
+// bench: guest instructions per kernel operation.
 //
-// Run as the root task under `-icount shift=0,sleep=off`, where one TSC tick is one guest
-// instruction, so rdtsc differences count instructions. Each figure is the mean over `iters`
-// operations after a warm-up. Output lines: `bench ia32 <name> <value> <unit>`.
+// Run as the root task under `-icount shift=0,sleep=off`, where one TSC tick (ia32) and one count
+// of the PMU's instruction event (armv7) is one guest instruction, so differences of
+// arc::arch::cycles() count instructions. Each figure is the mean over `iters`
+// operations after a warm-up. Output lines: `bench <arch> <name> <value> <unit>`.
+#include <arc/arch.hh>
 #include <arc/sys.hh>
 
 using namespace arc;
@@ -11,25 +13,10 @@ namespace {
 constexpr unsigned warmup = 100, iters = 2000;
 constexpr word forever_t = ipc::timeouts(ipc::t_never, ipc::t_never);
 
-#if defined(__arm__)
-// armv7 (QEMU virt): the generic timer's virtual count, which the kernel lets user level read.
-// Under -icount shift=0 a guest nanosecond is one instruction, so count * 10^9 / CNTFRQ counts
-// instructions (in steps of 16 at QEMU's 62.5 MHz, which the averages below smooth out).
-constexpr const char *arch_name = "armv7";
-inline unsigned long long rdtsc() {
-  unsigned lo, hi, freq;
-  asm volatile("mrrc p15, 1, %0, %1, c14" : "=r"(lo), "=r"(hi));   // CNTVCT
-  asm volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(freq));          // CNTFRQ
-  return ((static_cast<unsigned long long>(hi) << 32) | lo) * (1000000000ull / freq);
-}
-#else
-constexpr const char *arch_name = "ia32";
-inline unsigned long long rdtsc() {
-  unsigned lo, hi;
-  asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-  return (static_cast<unsigned long long>(hi) << 32) | lo;
-}
-#endif
+// The time stamp of <arc/arch.hh>: rdtsc on ia32, the kernel's PMU instruction counter (event
+// 0x08) on armv7; under -icount shift=0 both count guest instructions, kernel and user alike.
+constexpr const char *arch_name = arch::name;
+inline unsigned long long rdtsc() { return arch::cycles(); }
 
 void report(const char *name, unsigned long long total, unsigned n) {
   unsigned long long avg = (total + n / 2) / n;

@@ -1,8 +1,10 @@
 // Page-fault cost seen by a process: touch fresh heap pages and count guest instructions per
-// fault (rdtsc under -icount shift=0). Booted twice by `tools/arc bench`: once paged by its own
-// pager task (P3), once by the root task directly (boot line `pager=root`), so the two figures
-// compare the same fault through the two designs. argv[1] names the figure; argv[2], if given,
-// is a delay in milliseconds before measuring, so that two instances do not interleave.
+// fault (arc::arch::cycles() under -icount shift=0). Booted twice by `tools/arc bench`: once
+// paged by its own pager task (P3), once by the root task directly (boot line `pager=root`), so
+// the two figures compare the same fault through the two designs. argv[1] names the figure;
+// argv[2], if given, is a delay in milliseconds before measuring, so that two instances do not
+// interleave.
+#include <arc/arch.hh>
 #include <arc/proto/process.hh>
 #include <arc/start.hh>
 #include <arc/sys.hh>
@@ -10,17 +12,7 @@
 #include <stdlib.h>
 
 namespace {
-inline unsigned long long cycles() {
-#if defined(__i386__)
-  unsigned lo, hi;
-  asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-  return (static_cast<unsigned long long>(hi) << 32) | lo;
-#else
-  unsigned long long v;
-  asm volatile("mrrc p15, 1, %Q0, %R0, c14" : "=r"(v));   // CNTVCT, scaled by the bench driver
-  return v;
-#endif
-}
+using arc::arch::cycles;   // instructions under -icount (rdtsc; the PMU's event 0x08 on armv7)
 constexpr unsigned warmup = 16, rounds = 256;
 } // namespace
 
@@ -33,11 +25,6 @@ int main(int argc, char **argv) {
   unsigned long long t0 = cycles();
   for (unsigned i = warmup; i < warmup + rounds; ++i) heap[i * 4096] = 1;
   unsigned long long t1 = cycles();
-#if defined(__i386__)
-  const char *arch = "ia32";
-#else
-  const char *arch = "armv7";
-#endif
-  printf("bench %s pagefault_%s %llu insns\n", arch, label, (t1 - t0) / rounds);
+  printf("bench %s pagefault_%s %llu insns\n", arc::arch::name, label, (t1 - t0) / rounds);
   return 0;
 }

@@ -12,11 +12,14 @@ IoPorts io_ports;
 
 namespace {
 Slab<Irq> slab;
-Irq *table[32];
+// One entry per line a board can give to user level (platform::irq_lines, at most this many):
+// the OMAP3's INTC has 96, its UART3 is line 74.
+constexpr unsigned max_lines = 128;
+Irq *table[max_lines];
 } // namespace
 
 Status Irq::create(Factory *f, unsigned line, Irq **out) {
-  if (line >= platform::irq_lines) return Status::invalid_arg;
+  if (line >= platform::irq_lines || line >= max_lines) return Status::invalid_arg;
   if (line == platform::timer_irq || table[line]) return Status::busy;
   if (!f->charge(sizeof(Irq))) return Status::no_memory;
   void *mem = slab.alloc();
@@ -64,7 +67,7 @@ void irq_raise(unsigned line) {
   // Mask first: the line stays quiet until user level has handled the device and acknowledged.
   platform::irq_mask(line);
   platform::irq_end(line);
-  Irq *irq = line < 32 ? table[line] : nullptr;
+  Irq *irq = line < max_lines ? table[line] : nullptr;
   if (!irq || !irq->ep || irq->pending) return;
   if (ipc::deliver_irq(irq->ep, irq->line, irq->badge)) return;
   irq->pending = true;

@@ -36,6 +36,7 @@ void modules_init(const BootInfo &bi) {
     out.addr = va;
     out.offset = m.base - first;
     out.size = m.size;
+    out.phys = first;
     bool ok = true;
     for (word p = first; p < end && ok; p += 0x1000, va += 0x1000) ok = map_module_page(p, va);
     if (!ok) {

@@ -13,6 +13,7 @@ struct Module {
   word addr;      // in our space (page-aligned start of the module's first page)
   word offset;    // of the module's first byte within that page
   word size;
+  word phys;      // physical address of the module's first page
 };
 
 void modules_init(const arc::BootInfo &bi);

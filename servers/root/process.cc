@@ -68,13 +68,14 @@ void copy_str(char *dst, const char *src, unsigned n) {
   dst[i] = 0;
 }
 
-// Device memory: sigma0 maps the physical pages into our device window once; pagers get them
-// from there. Returns our address of [phys, phys + size), or 0.
+// Device memory and data modules: sigma0 maps the physical pages into our device window once;
+// pagers get them from there. Returns our address of [phys, phys + size), or 0. label: which
+// sigma0 service maps a page (device memory, or a boot module read-write).
 word device_window_next = 0xa0000000;
 struct DeviceMap { word phys, size, va; } device_maps[16];
 unsigned n_device_maps;
 
-word map_device(word phys, word size) {
+word map_window(word phys, word size, word label) {
   for (unsigned i = 0; i < n_device_maps; ++i)
     if (device_maps[i].phys == phys && device_maps[i].size >= size) return device_maps[i].va;
   if (n_device_maps == 16 || device_window_next + size > 0xb0000000) return 0;
@@ -82,7 +83,7 @@ word map_device(word phys, word size) {
   Utcb *u = utcb();
   for (word off = 0; off < size; off += 0x1000) {
     u->rcv_window = fpage(va + off, 12, fpage_rights::r | fpage_rights::w);
-    u->mr[0] = Tag(sigma0::label_map_device, 2, 0).raw;
+    u->mr[0] = Tag(label, 2, 0).raw;
     u->mr[1] = phys + off;
     u->mr[2] = va + off;
     Status st = call(boot_cap::pager);
@@ -93,6 +94,7 @@ word map_device(word phys, word size) {
   device_maps[n_device_maps++] = {phys, size, va};
   return va;
 }
+word map_device(word phys, word size) { return map_window(phys, size, sigma0::label_map_device); }
 
 // Pages of the one process that may be paged by the root task directly (pager=root, used by the
 // benchmark that compares it with a per-process pager).
@@ -293,8 +295,8 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
   // proc::device_base (the pager's fixed mappings; see below).
   word dev_src[4] = {}, dev_size[4] = {};
   unsigned n_dev = 0;
+  word client_va = proc::device_base;
   if (good && config) {
-    word client_va = proc::device_base;
     for (unsigned i = 0; good && i < config->nmem && n_dev < 4; ++i) {
       const word base = word(config->mem[i].base), size = word(config->mem[i].end - config->mem[i].base);
       dev_src[n_dev] = map_device(base, size);
@@ -307,6 +309,26 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
       if (info->n_resources < 12)
         info->resources[info->n_resources++] = {proc::Resource::mem, 0, base, size, client_va};
       client_va += (size + 0xfff) & ~word(0xfff);
+      ++n_dev;
+    }
+  }
+  // A boot module as data (module=, e.g. a RAM disk's image): mapped read-write after the device
+  // memory, the same way. It is changed in place and belongs to no process, so its contents
+  // outlive every restart of the process, as a disk's would.
+  if (good && config && config->module[0]) {
+    const Module *m = module_find(config->module);
+    const word bytes = m ? (m->offset + m->size + 0xfff) & ~word(0xfff) : 0;
+    const word src = m && n_dev < 4 ? map_window(m->phys, bytes, sigma0::label_map_module_rw) : 0;
+    if (!src) {
+      printf("[root] %s: module '%s' %s\n", name, config->module,
+             m ? "cannot be mapped" : "is not among the boot modules");
+      good = false;
+    } else {
+      dev_src[n_dev] = src;
+      dev_size[n_dev] = bytes;
+      if (info->n_resources < 12)
+        info->resources[info->n_resources++] = {proc::Resource::module, 0, m->phys + m->offset,
+                                                m->size, client_va + m->offset};
       ++n_dev;
     }
   }

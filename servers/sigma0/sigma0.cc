@@ -107,7 +107,8 @@ int main(int, char **) {
         u->mr[1] = fpage(frame, 12, fpage_rights::rwx);
         u->mr[2] = (fault & ~word(0xfff)) | item::map;
       }
-    } else if (tag.label() == sigma0::label_map_module) {
+    } else if (tag.label() == sigma0::label_map_module ||
+               tag.label() == sigma0::label_map_module_rw) {
       word phys = u->mr[1] & ~word(0xfff), hot = u->mr[2];
       if (mem.in_module(phys)) {
         volatile word touch = *reinterpret_cast<volatile word *>(phys);   // enter our space
@@ -115,8 +116,11 @@ int main(int, char **) {
         u->mr[0] = Tag(0, 0, 2).raw;
         // Read and execute: modules are programs, and their read-only pages reach processes
         // through the root task and the pagers (a right dropped here is dropped for all of
-        // them; without x, ARM's execute-never bit would be set).
-        u->mr[1] = fpage(phys, 12, fpage_rights::r | fpage_rights::x);
+        // them; without x, ARM's execute-never bit would be set). A data module (a disk image)
+        // is read-write instead, never executable.
+        const bool rw = tag.label() == sigma0::label_map_module_rw;
+        u->mr[1] = fpage(phys, 12, rw ? fpage_rights::r | fpage_rights::w
+                                      : fpage_rights::r | fpage_rights::x);
         u->mr[2] = (hot & ~word(0xfff)) | item::map;
       } else {
         u->mr[0] = Tag(0, 1, 0).raw;

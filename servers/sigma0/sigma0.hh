@@ -16,4 +16,7 @@ constexpr arc::word label_alloc_chunk = 3;
 // e.g. a timer's registers on ARM); reply maps it read-write, uncached (the kernel maps memory
 // outside RAM as device memory), at the receiver's window (hot spot MR2). Refused for RAM.
 constexpr arc::word label_map_device = 4;
+// As label_map_module, but read-write and not executable: a module that a process uses as data
+// (module= in the boot configuration, e.g. a RAM disk's image), changed in place.
+constexpr arc::word label_map_module_rw = 5;
 } // namespace sigma0

@@ -363,6 +363,26 @@ TEST_CASE("BCFG0007 a reused Config is reset", "[bootcfg]") {
   CHECK(cfg.nsettings == 0);
 }
 
+TEST_CASE("BCFG0009 module= names a boot module mapped writable", "[bootcfg]") {
+  auto r = parse_text("server disk ramdisk module=disk.img restart=hot\nserver other x\n");
+  CHECK(r->n == 0);
+  REQUIRE(r->cfg->nservers == 2);
+  const Server &disk = r->cfg->servers[0];
+  CHECK(std::string(disk.module) == "disk.img");
+  CHECK((disk.given & given_module) != 0);
+  CHECK(std::string(r->cfg->servers[1].module).empty());
+  CHECK((r->cfg->servers[1].given & given_module) == 0);
+
+  const std::string long_module(64, 'm');
+  CHECK(only_error("server d r module=a module=b") == "boot.cfg:1: duplicate key 'module'");
+  CHECK(only_error("server d r module=dir/disk.img") ==
+        "boot.cfg:1: bad module name 'dir/disk.img'");
+  CHECK(only_error("server d r module=a,b") == "boot.cfg:1: bad module name 'a,b'");
+  // (the message is cut at its 95 characters)
+  CHECK(only_error("server d r module=" + long_module).rfind("boot.cfg:1: module name too long: 'mmm", 0) == 0);
+  CHECK(only_error("server d r module=") == "boot.cfg:1: empty value for 'module'");
+}
+
 TEST_CASE("BCFG0008 random bytes never crash or read out of bounds", "[bootcfg]") {
   std::mt19937 rng(1234);
   // Pieces of valid syntax make the random lines reach deep into the parser.

@@ -3,8 +3,18 @@
 // at boot: PMCEID0 is a v8 register (undefined on QEMU's v7 cores), and QEMU counts some events
 // only in some modes (instructions on the Cortex-A15 only under -icount). QEMU's Cortex-A8 has
 // the registers but nothing counts: no hardware events there.
+//
+// The user clock: when the core has more event counters than perfmon's four (the Cortex-A15 has
+// six), the kernel keeps the last one for itself, counting instructions (event 0x08) in every
+// mode, or cycles (0x11) where instructions do not count, never reset: user code reads it as its
+// time stamp (arc::arch::cycles() in libs/arc, like rdtsc on the PC; apps/bench counts guest
+// instructions with it under -icount). Reading needs PMUSERENR.EN, which on ARMv7 opens all PMU
+// registers to user mode (there is no read-only setting before ARMv8): a thread could stop or
+// reprogram counters while it runs. pmu_load therefore re-enables the PMU and the user clock
+// whenever it programs a watched thread's counters, so a thread can spoil only its own figures.
 #include "arch/pmu.hh"
 #include "arch/cpu.hh"
+#include "lib/console.hh"
 
 namespace kern::arch {
 
@@ -18,7 +28,9 @@ constexpr Event table[] = {
   {arc::event::icache_miss,  0x01},   // L1I_CACHE_REFILL
   {arc::event::pc_write,     0x0c},   // PC_WRITE_RETIRED (software change of the PC)
 };
-unsigned ncounters;
+unsigned ncounters;    // perfmon's: at most 4
+unsigned user_clock;   // the kernel's counter for user time stamps; 0: none (cores with <= 4)
+uint32_t user_clock_event;
 uint32_t present;    // bit n: event code n counted when tried
 uint8_t loaded[4];
 
@@ -43,17 +55,37 @@ bool counts(uint8_t code) {
   isb();
   return ARC_CP15_READ(c9, 0, c13, 2) != 0;
 }
+
+void start_user_clock() {
+  select(user_clock);
+  ARC_CP15_WRITE(c9, 0, c13, 1, user_clock_event);   // PMXEVTYPER: all modes
+  ARC_CP15_WRITE(c9, 0, c12, 1, 1u << user_clock);   // PMCNTENSET
+}
 } // namespace
 
 void pmu_init() {
+  // User mode may read the PMU (PMUSERENR.EN) on every board, so that arc::arch::cycles() never
+  // faults; where nothing counts it reads a still counter.
+  ARC_CP15_WRITE(c9, 0, c14, 0, 1);
   if (!pmu_cycles_count) return;
-  ncounters = (ARC_CP15_READ(c9, 0, c12, 0) >> 11) & 0x1f;
-  if (ncounters > 4) ncounters = 4;
+  const unsigned hw = (ARC_CP15_READ(c9, 0, c12, 0) >> 11) & 0x1f;
+  ncounters = hw > 4 ? 4 : hw;
   ARC_CP15_WRITE(c9, 0, c14, 2, ~0u);   // PMINTENCLR: no overflow interrupts
   if (ncounters)
     for (const Event &x : table)
       if (counts(x.code)) present |= 1u << x.code;
   pmu_stop();
+  if (hw > 4) {
+    user_clock = hw - 1;
+    user_clock_event = (present & (1u << 0x08)) ? 0x08 : 0x11;   // INST_RETIRED, else CPU_CYCLES
+    select(user_clock);
+    ARC_CP15_WRITE(c9, 0, c13, 2, 0);                 // PMXEVCNTR: from zero, at boot
+    start_user_clock();
+    klog("perfmon: user time stamps from PMU counter %u, event 0x%x (%s)", user_clock,
+         user_clock_event, user_clock_event == 0x08 ? "instructions" : "cycles");
+  } else {
+    klog("perfmon: user time stamps from the cycle counter");
+  }
 }
 
 const char *pmu_name() {
@@ -69,6 +101,9 @@ bool pmu_has(word e) {
 
 void pmu_load(const uint8_t events[4]) {
   if (!ncounters) return;
+  // PMCR.E and the user clock, whatever a thread did to them (see the top of this file).
+  ARC_CP15_WRITE(c9, 0, c12, 0, ARC_CP15_READ(c9, 0, c12, 0) | 1u);
+  if (user_clock) start_user_clock();
   uint32_t on = 0;
   for (unsigned i = 0; i < ncounters; ++i) {
     loaded[i] = events[i];

@@ -2,9 +2,8 @@
 // GPTIMER10 free-running as the fallback cycle clock. There is no emulator to leave: halting
 // stops the CPU. Built only: this board has not been run (no QEMU model, no test hardware).
 //
-// Interrupt lines are the INTC's numbers; only 0..31 can be given to user level (irq_lines): the
-// kernel's IRQ table has 32 entries. The tick (38) is above them, which is fine: it is the
-// kernel's own.
+// Interrupt lines are the INTC's numbers, all 96 of them (UART3, the console, is 74); the tick
+// (38, GPTIMER2) is the kernel's own.
 #include "platform/platform.hh"
 #include "arch/board_hooks.hh"
 #include "arch/cpu.hh"
@@ -13,7 +12,7 @@
 namespace kern::platform {
 
 const unsigned timer_irq = 38;   // GPTIMER2
-const unsigned irq_lines = 32;
+const unsigned irq_lines = 96;
 const word tick_ms = 1;
 const char *const board_name = "omap3";
 

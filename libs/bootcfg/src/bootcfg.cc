@@ -339,7 +339,7 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
       {"intensity", given_intensity}, {"backoff", given_backoff},
       {"on-exhausted", given_on_exhausted}, {"heartbeat", given_heartbeat},
       {"deadline", given_deadline}, {"quota", given_quota},
-      {"pager", given_pager},
+      {"pager", given_pager},         {"module", given_module},
   };
   for (const Once &o : once) {
     if (!teq(key, o.name)) continue;
@@ -367,6 +367,13 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
     if (suffix_is(p, n, "own")) s.pager = PagerKind::own;
     else if (suffix_is(p, n, "root")) s.pager = PagerKind::root;
     else return fail("unknown pager (own or root)", value);
+    return true;
+  }
+  if (teq(key, "module")) {
+    // A boot module's name as the root task knows it (the basename of its path).
+    if (!copy_token(value, s.module, sizeof s.module)) return fail("module name too long:", value);
+    for (size_t i = 0; i < n; ++i)
+      if (p[i] == '/' || p[i] == ',') return fail("bad module name", value);
     return true;
   }
   if (teq(key, "on-exhausted")) {

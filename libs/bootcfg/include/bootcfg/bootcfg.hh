@@ -53,6 +53,7 @@ enum Given : uint32_t {
   given_deadline = 1u << 6,
   given_quota = 1u << 7,
   given_pager = 1u << 8,
+  given_module = 1u << 9,
 };
 
 // Defaults of keys a line does not write.
@@ -83,6 +84,7 @@ struct Server {
   uint32_t deadline_ms;                        // 0: requests have no time bound
   uint32_t quota_kib;                          // 0: no memory quota
   PagerKind pager;                             // own (default) or root
+  char module[max_string_len + 1];             // a boot module mapped writable; "" if none
 
   uint8_t after[max_afters];                   // indices into Config::servers
   char after_names[max_afters][max_name_len + 1];  // the same servers by name

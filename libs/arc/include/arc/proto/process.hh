@@ -20,11 +20,12 @@ constexpr CapSlot first_free = 32;
 constexpr word info_magic = 0x434f5250;   // "PROC"
 
 struct Resource {
-  enum : word { none = 0, ioports = 1, irq = 2, mem = 3 };
+  enum : word { none = 0, ioports = 1, irq = 2, mem = 3, module = 4 };
   word kind;
   CapSlot slot;        // where its capability is (ioports, irq)
-  word first, count;   // ports; IRQ line (first); device memory: physical base, bytes
-  word va;             // device memory: where the pager maps it in our space
+  word first, count;   // ports; IRQ line (first); device memory and module: physical address of
+                       // the first byte, bytes
+  word va;             // device memory and module: where the first byte is in our space
 };
 
 // Read-only, at arc::boot_info_addr in every process; crt0 reads argc/argv from it.

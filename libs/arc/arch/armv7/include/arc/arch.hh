@@ -13,8 +13,28 @@ constexpr uint16_t elf_machine = 40;       // EM_ARM: the programs this system l
 // panic, not a crash.
 constexpr word panic_vector = 1;
 
-// A time stamp. Not every ARMv7 core has a counter user code may read (the Cortex-A8 has no
-// generic timer, and the kernel keeps the PMU to itself), so user-level time stamps are 0 here:
-// figures that depend on them (restart durations) read 0 on ARM.
-inline unsigned long long cycles() { return 0; }
+// A time stamp: the PMU counter the kernel keeps running for user level and lets it read
+// (kernel/arch/armv7/pmu.cc). On a core with more event counters than perfmon's four (the
+// Cortex-A15: six) it is the last one, counting instructions (event 0x08; under QEMU only with
+// -icount, where it counts guest instructions as rdtsc does on the PC) or else cycles; on other
+// cores the cycle counter (QEMU's Cortex-A8: still). 32 bits: it wraps every 2^32 counts, so
+// differences are right for intervals shorter than that (seconds of guest time).
+inline unsigned long long cycles() {
+  unsigned pmcr, v;
+  asm volatile("mrc p15, 0, %0, c9, c12, 0" : "=r"(pmcr));          // PMCR
+  const unsigned n = (pmcr >> 11) & 0x1f;
+  if (n <= 4) {
+    asm volatile("mrc p15, 0, %0, c9, c13, 0" : "=r"(v));           // PMCCNTR
+    return v;
+  }
+  // Select, read, and check that the selection still holds: the kernel selects other counters
+  // (never this one) when it is entered between the two instructions.
+  unsigned sel;
+  do {
+    asm volatile("mcr p15, 0, %0, c9, c12, 5\n\tisb" : : "r"(n - 1) : "memory");   // PMSELR
+    asm volatile("mrc p15, 0, %0, c9, c13, 2" : "=r"(v));           // PMXEVCNTR
+    asm volatile("mrc p15, 0, %0, c9, c12, 5" : "=r"(sel));
+  } while (sel != n - 1);
+  return v;
+}
 } // namespace arc::arch

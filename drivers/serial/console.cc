@@ -1,6 +1,10 @@
-// serial: the 16550 UART on COM1 (ports 0x3f8..0x3ff, IRQ 4) as the `console` server.
+// serial: a UART as the `console` server. The UART is a back-end (uart.hh) that the boot
+// configuration chooses (uart_select.hh):
 //
-// Boot configuration:   server console serial ports=0x3f8-0x3ff irq=4
+//   PC (COM1)          server console serial ports=0x3f8-0x3ff irq=4
+//   QEMU virt          server console serial mem=0x09000000-0x09001000 irq=1 -- pl011
+//   RealView PB-A8     server console serial mem=0x10009000-0x1000a000 irq=12 -- pl011
+//   OMAP3 (UART3)      server console serial mem=0x49020000-0x49021000 irq=74 -- 16550 stride=4
 //
 // Output is written with polling (as the kernel console does; both share the line). Input comes
 // by interrupt: every received byte goes into a persistent ring; blocked readers (read, read_line)
@@ -11,7 +15,8 @@
 #include <arc/process.hh>
 #include <arc/server.hh>
 #include <arc/sys.hh>
-#include <pc/io.hh>
+
+#include "uart_select.hh"
 
 #include <stdio.h>
 
@@ -19,9 +24,8 @@ using namespace arc;
 
 namespace {
 
-constexpr word com1 = 0x3f8;
-enum Reg : word { rbr = 0, thr = 0, ier = 1, fcr = 2, lcr = 3, mcr = 4, lsr = 5 };
-constexpr uint8_t lsr_data = 0x01, lsr_thr_empty = 0x20;
+// The hardware: chosen again at every start from the information page, so not persistent.
+serial::Uart *g_uart;
 
 // ---- the significant state, all persistent (STYLE 13): typed input not yet read, the line
 // being edited, the blocked readers, and which IRQ capability we acknowledge. -----------------
@@ -48,7 +52,7 @@ public:
     if (Status st = Attach(); st != Status::ok) return st;
     if (Status st = RegisterName(console::service_name); st != Status::ok)
       ::printf("[console] cannot register with the name service (status %lu)\n", word(st));
-    ::printf("[console] 16550 on COM1, irq %lu: ready\n", IrqLine());
+    ::printf("[console] %s, irq %lu: ready\n", g_uart->Kind(), IrqLine());
     return Status::ok;
   }
 
@@ -103,37 +107,34 @@ private:
   }
 
   Status Attach() {
-    const proc::Resource *ports = find_ports(com1, 8);
-    if (!ports) {
-      ::printf("[console] no I/O ports 0x3f8-0x3ff (boot configuration: ports=0x3f8-0x3ff)\n");
+    const char *why = nullptr;
+    g_uart = serial::SelectUart(&why);
+    if (!g_uart) {
+      ::printf("[console] %s\n", why);
       return Status::invalid_cap;
     }
-    if (Status st = ioport(IoOp::enable, ports->slot); st != Status::ok) return st;
     const proc::Resource *irq = find_resource(proc::Resource::irq);
     if (!irq) {
-      ::printf("[console] no IRQ (boot configuration: irq=4)\n");
+      ::printf("[console] no IRQ (boot configuration: irq=N, the UART's line)\n");
       return Status::invalid_cap;
     }
     g_state.irq_slot = irq->slot;
     const Status st = irq_ctl(IrqOp::attach, irq->slot, endpoint());
     if (st != Status::ok && st != Status::busy) return st;
-    pc::outb(com1 + fcr, 0x07);   // FIFO on, cleared, interrupt at every byte
-    pc::outb(com1 + mcr, 0x0b);   // DTR, RTS, OUT2 (routes the interrupt to the PIC)
-    pc::outb(com1 + ier, 0x01);   // interrupt when data arrives
+    g_uart->Start();
     irq_ctl(IrqOp::ack, irq->slot);
     return Status::ok;
   }
 
   static void Put(char c) {
     if (c == '\n') Put('\r');
-    for (unsigned spin = 0; !(pc::inb(com1 + lsr) & lsr_thr_empty) && spin < 100000; ++spin) {}
-    pc::outb(com1 + thr, uint8_t(c));
+    g_uart->Tx(uint8_t(c));
     ++g_state.tx_bytes;
   }
 
   static void Receive() {
-    while (pc::inb(com1 + lsr) & lsr_data) {
-      const char c = char(pc::inb(com1 + rbr));
+    while (g_uart->RxReady()) {
+      const char c = char(g_uart->Rx());
       ++g_state.rx_bytes;
       if (g_state.head - g_state.tail < sizeof(g_state.ring))
         g_state.ring[g_state.head++ % sizeof(g_state.ring)] = c;
