@@ -7,6 +7,7 @@
 // are deferred requests served in order as input arrives. read_line edits the line (echo,
 // backspace) before handing it over.
 #include <arc/iface/console.hh>
+#include <arc/libc.h>
 #include <arc/pdata.hh>
 #include <arc/process.hh>
 #include <arc/server.hh>
@@ -16,6 +17,10 @@
 #include <stdio.h>
 
 using namespace arc;
+
+// We are the console: printing through ourselves would wait on ourselves. The kernel's console
+// it is (arc/libc.h).
+ARC_CONSOLE_KDEBUG_ONLY;
 
 namespace {
 

@@ -6,6 +6,7 @@
 #include "monitor.hh"
 #include "process.hh"
 #include "share.hh"
+#include <arc/libc.h>
 #include <arc/proto/process.hh>
 #include <arc/proto/pager.hh>
 #include <arc/proto/root.hh>
@@ -15,6 +16,9 @@
 #include <string.h>
 
 using namespace arc;
+
+// The root task starts the console and pages the pagers: its console is the kernel's.
+ARC_CONSOLE_KDEBUG_ONLY;
 
 namespace rt {
 extern CapSlot root_ep;
