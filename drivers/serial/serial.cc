@@ -39,6 +39,7 @@ struct SerialState {
   DeferredQueue<4> readers;
   CapSlot irq_slot;
   word rx_bytes, tx_bytes, irqs, dropped;
+  word written;                    // bytes clients asked us to write (stats)
 };
 ARC_PDATA SerialState g_state = {};
 
@@ -82,6 +83,7 @@ public:
     unsigned n;
     if (!req.bytes(1, &data, &n) || n > console::max_bytes) return Status::invalid_arg;
     for (unsigned i = 0; i < n; ++i) Put(data[i]);
+    g_state.written += n;
     rep.put(n);
     return Status::ok;
   }
@@ -89,6 +91,11 @@ public:
   Status ReadLine(const Request &req, Reply &rep) { return Block(req, rep); }
   Status Poll(const Request &, Reply &rep) {
     rep.put(g_state.head - g_state.tail);
+    return Status::ok;
+  }
+  Status Stats(const Request &, Reply &rep) {
+    rep.put(g_state.written);
+    rep.put(g_state.rx_bytes);
     return Status::ok;
   }
 
