@@ -18,13 +18,15 @@ arc_find_newlib()
 
 # arc_user_program(NAME SOURCES... [LINK_ADDRESS addr] [LIBS libs...])
 # An ELF user program: libs/arc (crt0, system calls, its console printf) and newlib (libc, libm)
-# with its system-call glue (libs/newlib-glue), libgcc. libc needs the glue, the glue libs/arc and
-# libc (errno), so they are linked as one group; nothing of the host's C library is linked.
+# with its system-call glue (libs/newlib-glue), libgcc. libc needs the glue, the glue libs/arc,
+# libs/arcserver (the console and file clients) and libc (errno), and arcserver the glue, so they
+# are linked as one group; nothing of the host's C library is linked.
 function(arc_user_program name)
   cmake_parse_arguments(P "" "LINK_ADDRESS" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${P_SOURCES})
   target_link_libraries(${name} PRIVATE ${P_LIBS} arc-user arc-newlib-glue
-    -Wl,--start-group arc-newlib-glue arc-user ${ARC_LIBC_LINK_LIBS} -Wl,--end-group)
+    -Wl,--start-group arc-newlib-glue arcserver arc-pmem arc-user ${ARC_LIBC_LINK_LIBS}
+    -Wl,--end-group)
   set(addr 0x08048000)
   if(P_LINK_ADDRESS)
     set(addr ${P_LINK_ADDRESS})

@@ -11,6 +11,7 @@
 // are deferred requests served in order as input arrives. read_line edits the line (echo,
 // backspace) before handing it over.
 #include <arc/iface/console.hh>
+#include <arc/libc.h>
 #include <arc/pdata.hh>
 #include <arc/process.hh>
 #include <arc/server.hh>
@@ -21,6 +22,10 @@
 #include <stdio.h>
 
 using namespace arc;
+
+// We are the console: printing through ourselves would wait on ourselves. The kernel's console
+// it is (arc/libc.h).
+ARC_CONSOLE_KDEBUG_ONLY;
 
 namespace {
 
@@ -38,6 +43,7 @@ struct SerialState {
   DeferredQueue<4> readers;
   CapSlot irq_slot;
   word rx_bytes, tx_bytes, irqs, dropped;
+  word written;                    // bytes clients asked us to write (stats)
 };
 ARC_PDATA SerialState g_state = {};
 
@@ -81,6 +87,7 @@ public:
     unsigned n;
     if (!req.bytes(1, &data, &n) || n > console::max_bytes) return Status::invalid_arg;
     for (unsigned i = 0; i < n; ++i) Put(data[i]);
+    g_state.written += n;
     rep.put(n);
     return Status::ok;
   }
@@ -88,6 +95,11 @@ public:
   Status ReadLine(const Request &req, Reply &rep) { return Block(req, rep); }
   Status Poll(const Request &, Reply &rep) {
     rep.put(g_state.head - g_state.tail);
+    return Status::ok;
+  }
+  Status Stats(const Request &, Reply &rep) {
+    rep.put(g_state.written);
+    rep.put(g_state.rx_bytes);
     return Status::ok;
   }
 

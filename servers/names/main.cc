@@ -2,6 +2,7 @@
 // under a name; a client looks the name up and receives a send capability. Every lookup is
 // recorded (client pid → server name): the reincarnation monitor restarts connected processes
 // together.
+#include <arc/libc.h>
 #include <arc/proto/names.hh>
 #include <arc/proto/process.hh>
 #include <arc/start.hh>
@@ -9,6 +10,9 @@
 #include <string.h>
 
 using namespace arc;
+
+// The name service is what a console lookup asks: its console is the kernel's.
+ARC_CONSOLE_KDEBUG_ONLY;
 
 namespace {
 

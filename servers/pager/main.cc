@@ -5,6 +5,7 @@
 #include "image.hh"
 #include "pager_info.hh"
 #include <arc/arch.hh>
+#include <arc/libc.h>
 #include <arc/proto/pager.hh>
 #include <arc/proto/process.hh>
 #include <arc/proto/root.hh>
@@ -14,6 +15,9 @@
 #include <string.h>
 
 using namespace arc;
+
+// A pager serves the console server's faults too: its console is the kernel's.
+ARC_CONSOLE_KDEBUG_ONLY;
 
 namespace {
 

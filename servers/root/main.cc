@@ -8,6 +8,7 @@
 #include "restart.hh"
 #include "share.hh"
 #include "watchdog.hh"
+#include <arc/libc.h>
 #include <arc/proto/process.hh>
 #include <arc/proto/pager.hh>
 #include <arc/proto/root.hh>
@@ -18,6 +19,9 @@
 #include <string.h>
 
 using namespace arc;
+
+// The root task starts the console and pages the pagers: its console is the kernel's.
+ARC_CONSOLE_KDEBUG_ONLY;
 
 namespace rt {
 extern CapSlot root_ep;

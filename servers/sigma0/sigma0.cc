@@ -2,10 +2,14 @@
 // page into sigma0's space at its own address when sigma0 touches it) and hands out pages to the
 // root task: a fresh zeroed page for each page fault, module pages on request. It never revokes.
 #include "sigma0.hh"
+#include <arc/libc.h>
 #include <arc/start.hh>
 #include <arc/sys.hh>
 
 using namespace arc;
+
+// sigma0 is below everything: its console is the kernel's (arc/libc.h).
+ARC_CONSOLE_KDEBUG_ONLY;
 
 namespace {
 

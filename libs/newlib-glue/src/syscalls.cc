@@ -1,4 +1,6 @@
-// newlib's system calls on Arc (see arc/libc.h for what each descriptor means).
+// newlib's system calls on Arc (see arc/libc.h for what each descriptor means): the calls on
+// descriptors, which go to the console (console.cc) or to a file (files.cc), the heap, processes
+// and time. The calls by path are in files.cc.
 //
 // The ia32 newlib (built without supplied system calls, MISSING_SYSCALL_NAMES) calls the plain
 // names, write, sbrk ...; Debian's ARM newlib has libc's own write() ... calling _write_r and
@@ -11,6 +13,8 @@
 // report failures by returning -1 with `errno` set (newlib's errno, the reent's). Everything a
 // libc.a member may reference is defined, so no program fails to link because it used, say,
 // system() or stat(); what Arc cannot do yet fails with ENOSYS.
+#include "glue.hh"
+
 #include <arc/libc.h>
 #include <arc/start.hh>
 #include <arc/sys.hh>
@@ -34,10 +38,7 @@ constexpr int console_fds = 3;   // 0, 1, 2
 constexpr pid_t our_pid = 1;     // no process ids yet
 bool is_console(int fd) { return fd >= 0 && fd < console_fds; }
 
-int fail(int err) {
-  errno = err;
-  return -1;
-}
+using arc::glue::fail;
 
 // ---- heap ------------------------------------------------------------------------------------
 struct Heap {
@@ -55,69 +56,49 @@ struct Heap {
 
 extern "C" {
 
-// ---- console ---------------------------------------------------------------------------------
-ssize_t arc_kd_console_write(const void *buf, size_t n) {
-  const auto *src = static_cast<const char *>(buf);
-  arc::Utcb *u = arc::utcb();
-  constexpr size_t chunk_max = sizeof(u->mr);   // what kdebug(puts) takes: 256 bytes
-  // The message registers may hold a message being handled (a server printing between receive
-  // and reply): keep the words we overwrite and put them back.
-  arc::word saved[arc::mr_count];
-  for (size_t done = 0; done < n;) {
-    const size_t len = n - done < chunk_max ? n - done : chunk_max;
-    const size_t words = (len + sizeof(arc::word) - 1) / sizeof(arc::word);
-    for (size_t i = 0; i < words; ++i) saved[i] = u->mr[i];
-    char *dst = reinterpret_cast<char *>(u->mr);
-    for (size_t i = 0; i < len; ++i) dst[i] = src[done + i];
-    const arc::Status st = arc::syscall(arc::Sys::kdebug, arc::word(arc::KdOp::puts), len).status;
-    for (size_t i = 0; i < words; ++i) u->mr[i] = saved[i];
-    if (st != arc::Status::ok) return done ? ssize_t(done) : fail(EIO);
-    done += len;
-  }
-  return ssize_t(n);
-}
-
-__attribute__((weak)) ssize_t (*arc_console_read)(void *, size_t) = nullptr;
-__attribute__((weak)) ssize_t (*arc_console_write)(const void *, size_t) = arc_kd_console_write;
-
+// ---- descriptors: 0-2 the console, 3 and up files ----------------------------------------
 __attribute__((weak)) _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t n) {
-  if (!is_console(fd)) return fail(EBADF);
+  if (!is_console(fd)) return arc::glue::file_write(fd, buf, n);
   if (!n) return 0;
   if (!arc_console_write) return fail(EIO);
   return arc_console_write(buf, n);
 }
 
 __attribute__((weak)) _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t n) {
-  if (!is_console(fd)) return fail(EBADF);
-  if (!n || !arc_console_read) return 0;   // no console input yet: end of file
+  if (!is_console(fd)) return arc::glue::file_read(fd, buf, n);
+  if (!n || !arc_console_read) return 0;   // no console input: end of file
   return arc_console_read(buf, n);
 }
 
 __attribute__((weak)) int isatty(int fd) {
   if (is_console(fd)) return 1;
-  errno = EBADF;
+  errno = arc::glue::is_file(fd) ? ENOTTY : EBADF;
   return 0;
 }
 
 __attribute__((weak)) int fstat(int fd, struct stat *st) {
-  if (!is_console(fd)) return fail(EBADF);
+  if (!is_console(fd)) return arc::glue::file_fstat(fd, st);
   *st = {};
   st->st_mode = S_IFCHR | 0620;   // a terminal: stdio makes stdout line buffered
   st->st_blksize = 0;
   return 0;
 }
 
-__attribute__((weak)) int close(int fd) { return is_console(fd) ? 0 : fail(EBADF); }
+__attribute__((weak)) int close(int fd) { return is_console(fd) ? 0 : arc::glue::file_close(fd); }
 
-__attribute__((weak)) off_t lseek(int fd, off_t, int) {
-  return is_console(fd) ? fail(ESPIPE) : fail(EBADF);   // a console cannot seek
+__attribute__((weak)) off_t lseek(int fd, off_t offset, int whence) {
+  if (is_console(fd)) return fail(ESPIPE);   // a console cannot seek
+  return arc::glue::file_lseek(fd, offset, whence);
 }
 
-// No file system client yet.
-__attribute__((weak)) int open(const char *, int, ...) { return fail(ENOSYS); }
-
-__attribute__((weak)) int fcntl(int fd, int, ...) {
-  return is_console(fd) ? fail(ENOSYS) : fail(EBADF);
+// F_GETFL (fdopen asks), and the close-on-exec flag, which means nothing without exec.
+__attribute__((weak)) int fcntl(int fd, int cmd, ...) {
+  if (!is_console(fd) && !arc::glue::is_file(fd)) return fail(EBADF);
+  switch (cmd) {
+  case F_GETFL: return is_console(fd) ? O_RDWR : arc::glue::file_flags(fd);
+  case F_GETFD: case F_SETFD: return 0;
+  default: return fail(EINVAL);
+  }
 }
 
 // ---- memory ----------------------------------------------------------------------------------
@@ -179,21 +160,12 @@ __attribute__((weak)) int execve(const char *, char *const[], char *const[]) {
 }
 __attribute__((weak)) pid_t wait(int *) { return fail(ECHILD); }
 
-// ---- files by name: no file system yet -------------------------------------------------------
-__attribute__((weak)) int stat(const char *__restrict, struct stat *__restrict) {
-  return fail(ENOSYS);
-}
-__attribute__((weak)) int link(const char *, const char *) { return fail(ENOSYS); }
-__attribute__((weak)) int unlink(const char *) { return fail(ENOSYS); }
-__attribute__((weak)) int mkdir(const char *, mode_t) { return fail(ENOSYS); }
+// ---- files by name (the rest is in files.cc) ------------------------------------------------
+__attribute__((weak)) int link(const char *, const char *) { return fail(ENOSYS); }   // fs has none
 
 // ---- time: the kernel's tick counter, from boot ---------------------------------------------
 namespace {
-unsigned long long uptime_us() {
-  const arc::Result r = arc::syscall(arc::Sys::kdebug, arc::word(arc::KdOp::ticks));
-  if (!r.ok()) return 0;
-  return static_cast<unsigned long long>(r.r[0]) * r.r[1] * 1000;
-}
+unsigned long long uptime_us() { return arc::glue::uptime_ms() * 1000; }
 }
 
 __attribute__((weak)) int gettimeofday(struct timeval *__restrict tv, void *__restrict) {
@@ -226,7 +198,6 @@ ARC_GLUE_ALIAS(int, isatty, (int))
 ARC_GLUE_ALIAS(int, fstat, (int, struct stat *))
 ARC_GLUE_ALIAS(int, close, (int))
 ARC_GLUE_ALIAS(off_t, lseek, (int, off_t, int))
-ARC_GLUE_ALIAS(int, open, (const char *, int, ...))
 ARC_GLUE_ALIAS(int, fcntl, (int, int, ...))
 ARC_GLUE_ALIAS(void *, sbrk, (ptrdiff_t))
 ARC_GLUE_ALIAS(pid_t, getpid, ())
@@ -234,10 +205,7 @@ ARC_GLUE_ALIAS(int, kill, (pid_t, int))
 ARC_GLUE_ALIAS(pid_t, fork, ())
 ARC_GLUE_ALIAS(int, execve, (const char *, char *const[], char *const[]))
 ARC_GLUE_ALIAS(pid_t, wait, (int *))
-ARC_GLUE_ALIAS(int, stat, (const char *, struct stat *))
 ARC_GLUE_ALIAS(int, link, (const char *, const char *))
-ARC_GLUE_ALIAS(int, unlink, (const char *))
-ARC_GLUE_ALIAS(int, mkdir, (const char *, mode_t))
 ARC_GLUE_ALIAS(int, gettimeofday, (struct timeval *, void *))
 ARC_GLUE_ALIAS(clock_t, times, (struct tms *))
 

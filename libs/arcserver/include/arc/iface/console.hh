@@ -6,6 +6,9 @@
 //   read_line  MR1 = max (1..240), MR2 = flags (echo)        -> MR2 = n, MR3.. the line without
 //              its end; blocks until Enter; with echo the console echoes and handles backspace
 //   poll       (none)                                        -> MR2 = bytes waiting
+//   stats      (none)                                        -> MR2 = bytes written for clients
+//              (by write, counted as sent: without the CR before each LF, without echo),
+//              MR3 = bytes received
 // Errors: invalid_arg (count out of range, bytes missing), busy (too many blocked readers).
 // Registered with the name service as "console".
 #pragma once
@@ -14,7 +17,7 @@
 
 namespace arc::console {
 
-enum Label : word { write = 0x400, read = 0x401, read_line = 0x402, poll = 0x403 };
+enum Label : word { write = 0x400, read = 0x401, read_line = 0x402, poll = 0x403, stats = 0x404 };
 constexpr word echo = 1;                 // read_line flag
 constexpr unsigned max_bytes = 240;      // per write/read message
 constexpr const char *service_name = "console";
@@ -25,6 +28,7 @@ template <class S> constexpr auto handlers = handler_table<S>({
   {read, 1, 1, &S::Read, "read"},
   {read_line, 1, 2, &S::ReadLine, "read_line"},
   {poll, 0, 0, &S::Poll, "poll"},
+  {stats, 0, 0, &S::Stats, "stats"},
 });
 
 // ---- client stub ----------------------------------------------------------------------------
@@ -57,6 +61,16 @@ public:
     rpc.put(size < max_bytes ? size : max_bytes);
     Status st = rpc.call(ep_);
     if (st == Status::ok && !rpc.result_bytes(0, buf, size, n)) st = Status::invalid_arg;
+    return st;
+  }
+  // What the console has written for its clients and received, in bytes (see stats above).
+  Status Stats(word *written, word *received = nullptr) const {
+    Rpc rpc(stats);
+    const Status st = rpc.call(ep_);
+    if (st == Status::ok) {
+      *written = rpc.result(0);
+      if (received) *received = rpc.result(1);
+    }
     return st;
   }
   // One line, terminated in buf (without the end of line).

@@ -105,7 +105,8 @@ public:
   CapSlot endpoint() const { return ep_; }
   Error last_error() const { return last_; }
 
-  Status Open(const char *path, word flags, word *handle, word *size = nullptr) {
+  Status Open(const char *path, word flags, word *handle, word *size = nullptr,
+              word *ino = nullptr, word *mode = nullptr) {
     if (!PathFits(path)) return Status::not_supported;
     Rpc rpc(open);
     rpc.put(flags).put_string(path, path_words);
@@ -113,6 +114,8 @@ public:
     if (st == Status::ok) {
       *handle = rpc.result(1);
       if (size) *size = rpc.result(2);
+      if (ino) *ino = rpc.result(3);
+      if (mode) *mode = rpc.result(4);
     }
     return st;
   }
