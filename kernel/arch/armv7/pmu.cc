@@ -82,7 +82,7 @@ void pmu_init() {
     ARC_CP15_WRITE(c9, 0, c13, 2, 0);                 // PMXEVCNTR: from zero, at boot
     start_user_clock();
     klog("perfmon: user time stamps from PMU counter %u, event 0x%x (%s)", user_clock,
-         user_clock_event, user_clock_event == 0x08 ? "instructions" : "cycles");
+         unsigned(user_clock_event), user_clock_event == 0x08 ? "instructions" : "cycles");
   } else {
     klog("perfmon: user time stamps from the cycle counter");
   }

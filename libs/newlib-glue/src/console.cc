@@ -131,9 +131,10 @@ ssize_t arc_kd_console_write(const void *buf, size_t n) {
 }
 
 ssize_t arc_server_console_write(const void *buf, size_t n) {
+  glue::SavedMrs keep;   // first: resolving may ask the name service (a server prints while it
+                         // holds a request or a reply in its message registers)
   if (resolve(false) != Mode::server) return arc_kd_console_write(buf, n);
   const auto *src = static_cast<const char *>(buf);
-  glue::SavedMrs keep;
   for (size_t done = 0; done < n;) {
     const size_t len = glue::line_piece(src + done, n - done, console::max_bytes);
     auto send = [&] { return console::Client(g_con.slot).Write(src + done, unsigned(len)); };
@@ -150,8 +151,8 @@ ssize_t arc_server_console_write(const void *buf, size_t n) {
 ssize_t arc_server_console_read(void *buf, size_t n) {
   if (!n) return 0;
   if (g_con.input_pos >= g_con.input_len) {
-    if (resolve(true) != Mode::server) return 0;   // no console: end of file
     glue::SavedMrs keep;
+    if (resolve(true) != Mode::server) return 0;   // no console: end of file
     g_con.input_pos = g_con.input_len = 0;
     Status st = console::Client(g_con.slot).ReadLine(g_con.input, sizeof(g_con.input) - 1);
     if (st != Status::ok && reconnect())
