@@ -139,6 +139,7 @@ bool start_direct(Process *p, const Module *prog, uint8_t prio, word *error) {
         ok(thread_ctl(p->thread, ThreadOp::start, elf.entry(), 0))) {
       direct_in_use = true;
       p->state = arc::root::PState::running;
+      ++process_generation;
       *error = word(Status::ok);
       return true;
     }
@@ -419,6 +420,7 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
   }
   p->state = arc::root::PState::running;
   *error = word(Status::ok);
+  ++process_generation;
   return p;
 }
 
@@ -437,12 +439,20 @@ void kill(Process *p) {
   share_drop_all(p->pid);
   frames_free_all(p->pid);
   p->state = arc::root::PState::exited;
+  ++process_generation;
 }
 
 Process *process_by_pid(word pid) {
   for (Process &p : procs)
     if (p.pid && p.pid == pid) return &p;
   return nullptr;
+}
+
+word process_generation;
+
+Process *process_table(unsigned *count) {
+  *count = max_processes;
+  return procs;
 }
 
 Process *process_at(unsigned index) {

@@ -49,6 +49,10 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
 void kill(Process *p);
 Process *process_by_pid(word pid);
 Process *process_at(unsigned index);   // for listings: the index-th live slot, or null
+// Every slot (pid 0: unused), for loops that run at every message.
+Process *process_table(unsigned *count);
+// Changes whenever a process starts or ends: per-message loops recompute only then.
+extern word process_generation;
 // The root task's own capability slots (0: none left); slot_free deletes the capability.
 CapSlot slot_alloc();
 void slot_free(CapSlot &slot);

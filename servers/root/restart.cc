@@ -13,6 +13,7 @@ using namespace arc;
 
 namespace {
 bool ok(Status s) { return s == Status::ok; }
+bool restarts_pending;   // some pager still has to be told (the loop's fast path)
 
 // A question to the name service, answered within 100 ms or not at all (it must never hold up
 // the root task: its own pager may be waiting for us).
@@ -61,6 +62,7 @@ void ask_pager(Process *c, root::Action kind, word carried) {
   } else {
     c->pending_restart = 1 + word(kind);
     c->pending_carried = carried;
+    restarts_pending = true;
   }
 }
 
@@ -173,9 +175,13 @@ void carry_out(Process *p, root::Action action) {
 }
 
 void deliver_pending_restarts() {
+  if (!restarts_pending) return;
+  restarts_pending = false;   // ask_pager sets it again for any it cannot reach
+  unsigned n;
+  Process *t = process_table(&n);
   bool any = false;
-  for (unsigned k = 0; Process *c = process_at(k); ++k)
-    any |= c->pending_restart && c->state == arc::root::PState::running;
+  for (unsigned i = 0; i < n; ++i)
+    any |= t[i].pid && t[i].pending_restart && t[i].state == arc::root::PState::running;
   if (!any) return;
   // The caller's reply may be waiting in the message registers.
   Utcb *u = utcb();

@@ -14,6 +14,8 @@ namespace {
 constexpr unsigned watch_counter = 3;
 constexpr word tick_ms = 50;   // how often the watched servers are looked at
 word last_tick;
+bool any_watched;              // as of the last watch_timeout_ms(): the loop's fast path
+word watched_generation = ~word(0);   // process_generation any_watched was computed for
 
 word bound_of(const Process *p) {
   if (!p->config || p->state != arc::root::PState::running || !p->service) return 0;
@@ -65,22 +67,27 @@ word now_ms() {
 }
 
 word watch_timeout_ms() {
-  for (unsigned k = 0; Process *p = process_at(k); ++k)
-    if (bound_of(p)) return tick_ms;
-  return 0;
+  if (watched_generation == process_generation) return any_watched ? tick_ms : 0;
+  watched_generation = process_generation;
+  unsigned n;
+  Process *t = process_table(&n);
+  any_watched = false;
+  for (unsigned i = 0; i < n && !any_watched; ++i) any_watched = t[i].pid && bound_of(&t[i]);
+  return any_watched ? tick_ms : 0;
 }
 
 void watch_tick(bool timed_out) {
+  if (!any_watched) return;   // nothing to look at: no clock read on the message path
   const word now = now_ms();
   if (!timed_out && now - last_tick < tick_ms) return;
   last_tick = now;
-  bool any = false;
-  for (unsigned k = 0; Process *p = process_at(k); ++k) any |= bound_of(p) != 0;
-  if (!any) return;
   Utcb *u = utcb();
   word saved[mr_count];
   for (unsigned i = 0; i < mr_count; ++i) saved[i] = u->mr[i];
-  for (unsigned k = 0; Process *p = process_at(k); ++k) look_at(p, now);
+  unsigned n;
+  Process *t = process_table(&n);
+  for (unsigned i = 0; i < n; ++i)
+    if (t[i].pid) look_at(&t[i], now);
   for (unsigned i = 0; i < mr_count; ++i) u->mr[i] = saved[i];
 }
 
