@@ -156,18 +156,9 @@ int main(int argc, char **argv) {
   check("R07", get_st == Status::ok && value == v && adds == word(v),
         "persistent state survived both restarts (value, adds)", value);
   // The monitor's log: two restarts of the counter of the expected kind, both done.
-  unsigned done = 0;
-  Utcb *u = utcb();
-  for (word i = 0; i < 64; ++i) {
-    u->mr[0] = Tag(root::restarts, 1, 0).raw;
-    u->mr[1] = i;
-    if (call(proc::root) != Status::ok || u->mr[1] != word(Status::ok)) break;
-    char name[24];
-    proc::unpack(&u->mr[7], 6, name, sizeof(name));
-    if (!strcmp(name, "counter") && u->mr[4] == word(kind) && u->mr[6] &&
-        (!hang || u->mr[3] == word(root::Cause::hang)))
-      ++done;
-  }
+  const unsigned done = hang ? logged("counter", kind, root::Cause::hang)
+                             : logged("counter", kind, root::Cause::crash) +
+                                   logged("counter", kind, root::Cause::panic);
   char what[96];
   snprintf(what, sizeof(what), "the restart log shows two completed %s restarts%s", kind_name,
            hang ? " of a hung server" : "");

@@ -66,6 +66,13 @@ Action action_of(bootcfg::RestartKind k) {
   return Action::stop;
 }
 
+// The newest entry of pid's that is not done yet, if it is still in the ring.
+LogEntry *pending_entry(word pid) {
+  for (unsigned i = log_count; i-- > 0 && log_count - i <= log_size;)
+    if (LogEntry &e = log_ring[i % log_size]; e.pid == pid && !e.done) return &e;
+  return nullptr;
+}
+
 LogEntry &append(Process *p, Cause cause, Action action) {
   LogEntry &e = log_ring[log_count++ % log_size];
   e = LogEntry{};
@@ -171,13 +178,9 @@ Action monitor_member(Process *c, Process *leader) {
 }
 
 void monitor_restarted(Process *p, word insns, Action kind) {
-  for (unsigned i = log_count; i-- > 0 && log_count - i <= log_size;) {
-    LogEntry &e = log_ring[i % log_size];
-    if (e.pid == p->pid && !e.done) {
-      e.done = true;
-      e.insns = insns;
-      break;
-    }
+  if (LogEntry *e = pending_entry(p->pid)) {
+    e->done = true;
+    e->insns = insns;
   }
   // Time-stamp-counter ticks: guest instructions on the benchmark machine (-icount).
   printf("[monitor] %s (pid %lu): %s restart done in %lu cycles\n", p->name, p->pid,
@@ -193,13 +196,7 @@ bool monitor_log(unsigned index, LogEntry *out) {
 
 void monitor_moved(Process *from, Process *to) {
   to->restarts = from->restarts;
-  for (unsigned i = log_count; i-- > 0 && log_count - i <= log_size;) {
-    LogEntry &e = log_ring[i % log_size];
-    if (e.pid == from->pid && !e.done) {   // the cold (or group) restart that made `to`
-      e.done = true;
-      break;
-    }
-  }
+  if (LogEntry *e = pending_entry(from->pid)) e->done = true;   // the restart that made `to`
 }
 
 } // namespace rt
