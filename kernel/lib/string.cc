@@ -12,7 +12,14 @@ void *memcpy(void *d, const void *s, size_t n) {
         (sizeof(unsigned long) - 1))) {
     auto *wd = reinterpret_cast<unsigned long *>(dp);
     auto *ws = reinterpret_cast<const unsigned long *>(sp);
-    for (size_t i = 0; i < n / sizeof(unsigned long); ++i) wd[i] = ws[i];
+    const size_t nw = n / sizeof(unsigned long);
+    size_t i = 0;
+    // Eight at a time: a frame copy costs a quarter of the loop overhead.
+    for (; i + 8 <= nw; i += 8) {
+      wd[i] = ws[i]; wd[i + 1] = ws[i + 1]; wd[i + 2] = ws[i + 2]; wd[i + 3] = ws[i + 3];
+      wd[i + 4] = ws[i + 4]; wd[i + 5] = ws[i + 5]; wd[i + 6] = ws[i + 6]; wd[i + 7] = ws[i + 7];
+    }
+    for (; i < nw; ++i) wd[i] = ws[i];
     return d;
   }
   while (n--) *dp++ = *sp++;
@@ -28,7 +35,14 @@ void *memset(void *d, int c, size_t n) {
     v |= v << 8;
     v |= v << 16;
     auto *wp = reinterpret_cast<unsigned long *>(dp);
-    for (size_t i = 0; i < n / sizeof(unsigned long); ++i) wp[i] = v;
+    const size_t nw = n / sizeof(unsigned long);
+    size_t i = 0;
+    // Eight at a time: every frame the pool hands out is zeroed here.
+    for (; i + 8 <= nw; i += 8) {
+      wp[i] = v; wp[i + 1] = v; wp[i + 2] = v; wp[i + 3] = v;
+      wp[i + 4] = v; wp[i + 5] = v; wp[i + 6] = v; wp[i + 7] = v;
+    }
+    for (; i < nw; ++i) wp[i] = v;
     return d;
   }
   while (n--) *dp++ = static_cast<unsigned char>(c);

@@ -10,6 +10,11 @@
 // frames from its factory and keeps them (in the PageDir) until pd_destroy gives them back, so the
 // accounting is the same as for a pool-allocated table.
 //
+// Making and destroying a space must not cost in proportion to the 3 GiB it could map (a warm
+// restart does both): a free table's user part is always zero (pd_destroy clears only the entries
+// the space set, found through PageDir::groups), and its kernel part, the same in every table, is
+// copied once, when the slot is first used.
+//
 // Cache and TLB maintenance, right for Cortex-A8 (table walks do not look into the L1 data cache)
 // and Cortex-A15: every table write is cleaned to the point of unification before a DSB; a changed
 // or removed entry is invalidated in the TLB by address and ASID; a new executable mapping
@@ -32,11 +37,15 @@ constexpr uint32_t pg_normal = pg_tex0 | pg_c | pg_b;   // TEX=001 C=1 B=1: writ
 constexpr uint32_t pg_device = pg_b;                    // TEX=000 C=0 B=1: shareable device
 constexpr unsigned user_l1 = kernel_base >> 20;         // 3072 entries below the kernel
 constexpr uint32_t ttbr_flags = 0x09;                   // as in boot.S
-constexpr word cache_line = 32;                         // <= every ARMv7-A line (A8, A15: 64)
+// The smallest data-cache line of the core (CTR.DminLine, read in mmu_init): cleaning a page for
+// a new executable mapping takes page_size / cache_line operations. 32 until then (no ARMv7-A
+// core has a smaller line).
+word cache_line = 32;
 
 constexpr unsigned n_tables = 64;                        // first-level tables: spaces alive at once
 alignas(16384) uint32_t l1_tables[n_tables][4096];
 bool l1_used[n_tables];
+bool l1_ready[n_tables];   // the kernel part is in place, the whole table cleaned
 
 PageDir kpd;
 word device_next = device_window;
@@ -76,11 +85,23 @@ bool ensure_l2(PageDir &pd, word va, FrameAlloc alloc, void *ctx) {
   for (unsigned k = 0; k < 4; ++k) pd.pde[first + k] = (f + k * 1024) | l1_table;
   clean_range(l2_of(pd.pde[first]), page_size);
   clean_range(&pd.pde[first], 16);
+  pd.groups[i / 128] |= 1u << (i / 4 % 32);
   return true;
+}
+
+// The first group at or after g that has a second-level frame; l2_groups if none.
+unsigned next_group(const PageDir &pd, unsigned g) {
+  while (g < l2_groups) {
+    const uint32_t bits = pd.groups[g / 32] >> (g % 32);
+    if (bits) return g + unsigned(__builtin_ctz(bits));
+    g = (g / 32 + 1) * 32;
+  }
+  return l2_groups;
 }
 } // namespace
 
 void mmu_init() {
+  cache_line = word(4) << ((ARC_CP15_READ(c0, 0, c0, 1) >> 16) & 0xf);   // CTR.DminLine (words)
   kpd.pde = boot_l1;
   kpd.phys = virt_to_phys(reinterpret_cast<word>(boot_l1));
   kpd.asid = 0;
@@ -127,9 +148,14 @@ bool pd_init(PageDir &pd, FrameAlloc alloc, void *ctx) {
   pd.pde = l1_tables[slot];
   pd.phys = virt_to_phys(reinterpret_cast<word>(pd.pde));
   pd.asid = slot + 1;
-  memset(pd.pde, 0, user_l1 * 4);
-  memcpy(pd.pde + user_l1, kpd.pde + user_l1, (4096 - user_l1) * 4);
-  clean_range(pd.pde, 16384);
+  for (uint32_t &bits : pd.groups) bits = 0;
+  // The user part is zero (.bss, then pd_destroy); the kernel's entries never change once
+  // spaces exist (map_device refuses), so one copy per slot is enough.
+  if (!l1_ready[slot]) {
+    memcpy(pd.pde + user_l1, kpd.pde + user_l1, (4096 - user_l1) * 4);
+    clean_range(pd.pde, 16384);
+    l1_ready[slot] = true;
+  }
   return true;
 }
 
@@ -137,11 +163,15 @@ void pd_destroy(PageDir &pd, FrameFree release, void *ctx) {
   for (word &f : pd.paid)
     if (f) { release(ctx, f); f = 0; }
   if (!pd.pde) return;
-  for (unsigned i = 0; i < user_l1; i += 4)
-    if (pd.pde[i] & 3) release(ctx, pd.pde[i] & ~0xfffu);
   if (current_ttbr() == pd.phys) pd_activate(kpd);
-  memset(pd.pde, 0, user_l1 * 4);
-  clean_range(pd.pde, user_l1 * 4);
+  // Clear what the space set, so that the table is all zero below the kernel for its next user.
+  for (unsigned g = next_group(pd, 0); g < l2_groups; g = next_group(pd, g + 1)) {
+    uint32_t *e = &pd.pde[g * 4];
+    release(ctx, e[0] & ~0xfffu);
+    e[0] = e[1] = e[2] = e[3] = 0;
+    clean_range(e, 16);
+  }
+  for (uint32_t &bits : pd.groups) bits = 0;
   ARC_CP15_WRITE(c8, 0, c7, 2, pd.asid);   // TLBIASID: nothing of this space stays cached
   ARC_CP15_WRITE(c7, 0, c5, 6, 0);         // BPIALL
   dsb();
@@ -191,16 +221,21 @@ bool pd_lookup(const PageDir &pd, word va, word *pfn) {
 }
 
 word pd_next_mapped(const PageDir &pd, word va, word end) {
+  const word limit = end < kernel_base ? end : kernel_base;
   va &= ~word(0xfff);
-  while (va < end && va < kernel_base) {
-    if (!(pd.pde[va >> 20] & 3)) {
-      word next = (va & ~word(0xfffff)) + 0x100000;
-      if (next <= va) return end;
-      va = next;
-      continue;
-    }
-    if (l2_of(pd.pde[va >> 20])[(va >> 12) & 255] & pg_small) return va;
-    va += 0x1000;
+  if (va >= limit) return end;
+  // The common question (page faults, one-page unmaps): is va itself mapped?
+  if (const uint32_t pde = pd.pde[va >> 20]; (pde & 3) && (l2_of(pde)[(va >> 12) & 255] & pg_small))
+    return va;
+  // Group by group (only those with a second-level frame), whose 1024 entries lie together.
+  for (unsigned g = next_group(pd, unsigned(va >> 22)); g < l2_groups; g = next_group(pd, g + 1)) {
+    const word base = word(g) << 22;
+    if (base >= limit) break;
+    const uint32_t *pte = l2_of(pd.pde[g * 4]);
+    // Stop at the limit: a one-page query must not scan the rest of its group.
+    const unsigned last = limit - base >= (word(1) << 22) ? 1024 : unsigned(limit - base + 0xfff) >> 12;
+    for (unsigned i = va > base ? unsigned(va - base) >> 12 : 0; i < last; ++i)
+      if (pte[i] & pg_small) return base + (word(i) << 12);
   }
   return end;
 }

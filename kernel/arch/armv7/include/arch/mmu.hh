@@ -26,11 +26,17 @@ constexpr word kernel_phys_start = board::ram_base + 0x10000;
 inline word phys_to_virt(word p) { return p - board::ram_base + kernel_base; }
 inline word virt_to_phys(word v) { return v - kernel_base + board::ram_base; }
 
+// User space in 4 MiB groups (one second-level frame each), below kernel_base.
+constexpr unsigned l2_groups = kernel_base >> 22;
+
 struct PageDir {
   word phys = 0;                   // physical address of the first-level table (TTBR0)
   uint32_t *pde = nullptr;         // the same through the direct map
   unsigned asid = 0;               // 1..n, tied to the table's slot; 0 = the kernel's table
   word paid[4] = {};               // frames charged for the table (returned by pd_destroy)
+  // Bit g: group g has its second-level frame. Walks over a whole space (destroy, unmap a
+  // range) visit only these instead of 3072 first-level entries.
+  uint32_t groups[l2_groups / 32] = {};
 };
 
 using FrameAlloc = word (*)(void *ctx);   // returns a zeroed frame or 0
