@@ -20,6 +20,7 @@
 // or removed entry is invalidated in the TLB by address and ASID; a new executable mapping
 // invalidates the instruction cache and branch predictor after cleaning the page's data.
 #include "arch/mmu.hh"
+#include "arch/pte.hh"
 #include "arch/cpu.hh"
 #include "lib/console.hh"
 #include "lib/string.hh"
@@ -29,12 +30,7 @@ extern "C" uint32_t boot_l1[4096];
 namespace kern::arch {
 
 namespace {
-constexpr uint32_t l1_table = 0x1, l1_section = 0x2;
-constexpr uint32_t sect_b = 1u << 2, sect_xn = 1u << 4, sect_ap_kernel = 1u << 10;
-constexpr uint32_t pg_xn = 1u << 0, pg_small = 1u << 1, pg_b = 1u << 2, pg_c = 1u << 3,
-                   pg_ap0 = 1u << 4, pg_ap1 = 1u << 5, pg_tex0 = 1u << 6, pg_ng = 1u << 11;
-constexpr uint32_t pg_normal = pg_tex0 | pg_c | pg_b;   // TEX=001 C=1 B=1: write-back, allocate
-constexpr uint32_t pg_device = pg_b;                    // TEX=000 C=0 B=1: shareable device
+using namespace pte;
 constexpr unsigned user_l1 = kernel_base >> 20;         // 3072 entries below the kernel
 constexpr uint32_t ttbr_flags = 0x09;                   // as in boot.S
 // The smallest data-cache line of the core (CTR.DminLine, read in mmu_init): cleaning a page for
@@ -82,22 +78,14 @@ bool ensure_l2(PageDir &pd, word va, FrameAlloc alloc, void *ctx) {
   word f = alloc(ctx);
   if (!f) return false;
   unsigned first = i & ~3u;
-  for (unsigned k = 0; k < 4; ++k) pd.pde[first + k] = (f + k * 1024) | l1_table;
+  for (unsigned k = 0; k < 4; ++k) pd.pde[first + k] = l1_entry(uint32_t(f), k);
   clean_range(l2_of(pd.pde[first]), page_size);
   clean_range(&pd.pde[first], 16);
-  pd.groups[i / 128] |= 1u << (i / 4 % 32);
+  group_set(pd.groups, i / 4);
   return true;
 }
 
-// The first group at or after g that has a second-level frame; l2_groups if none.
-unsigned next_group(const PageDir &pd, unsigned g) {
-  while (g < l2_groups) {
-    const uint32_t bits = pd.groups[g / 32] >> (g % 32);
-    if (bits) return g + unsigned(__builtin_ctz(bits));
-    g = (g / 32 + 1) * 32;
-  }
-  return l2_groups;
-}
+unsigned next_group(const PageDir &pd, unsigned g) { return pte::next_group(pd.groups, l2_groups, g); }
 } // namespace
 
 void mmu_init() {
@@ -186,15 +174,13 @@ bool pd_map(PageDir &pd, word va, word pfn, unsigned rights, FrameAlloc alloc, v
   if ((va >> 20) >= user_l1) return false;
   if (!ensure_l2(pd, va, alloc, ctx)) return false;
   const word phys = pfn << page_shift;
-  uint32_t pte = phys | pg_small | pg_ng | pg_ap1 | ((rights & 2) ? pg_ap0 : 0);
-  pte |= in_ram(phys) ? pg_normal : (pg_device | pg_xn);
-  if (!(rights & 1)) pte |= pg_xn;
+  const uint32_t e = small_page(uint32_t(phys), rights, in_ram(phys));
   uint32_t &slot = l2_of(pd.pde[va >> 20])[(va >> 12) & 255];
-  const bool had = slot & pg_small;
-  slot = pte;
+  const bool had = maps_page(slot);
+  slot = e;
   clean_range(&slot, 4);
   if (had) tlb_flush_va(va, pd.asid);
-  if (!(pte & pg_xn)) sync_icache_for(pfn);
+  if (!(e & pg_xn)) sync_icache_for(pfn);
   return true;
 }
 
@@ -214,9 +200,9 @@ void pd_unmap(PageDir &pd, word va) {
 
 bool pd_lookup(const PageDir &pd, word va, word *pfn) {
   if ((va >> 20) >= user_l1 || !(pd.pde[va >> 20] & 3)) return false;
-  uint32_t pte = l2_of(pd.pde[va >> 20])[(va >> 12) & 255];
-  if (!(pte & pg_small)) return false;
-  *pfn = pte >> 12;
+  const uint32_t e = l2_of(pd.pde[va >> 20])[(va >> 12) & 255];
+  if (!maps_page(e)) return false;
+  *pfn = e >> 12;
   return true;
 }
 
@@ -229,13 +215,13 @@ word pd_next_mapped(const PageDir &pd, word va, word end) {
     return va;
   // Group by group (only those with a second-level frame), whose 1024 entries lie together.
   for (unsigned g = next_group(pd, unsigned(va >> 22)); g < l2_groups; g = next_group(pd, g + 1)) {
-    const word base = word(g) << 22;
+    const word base = word(g) << group_shift;
     if (base >= limit) break;
-    const uint32_t *pte = l2_of(pd.pde[g * 4]);
     // Stop at the limit: a one-page query must not scan the rest of its group.
-    const unsigned last = limit - base >= (word(1) << 22) ? 1024 : unsigned(limit - base + 0xfff) >> 12;
-    for (unsigned i = va > base ? unsigned(va - base) >> 12 : 0; i < last; ++i)
-      if (pte[i] & pg_small) return base + (word(i) << 12);
+    const unsigned last = limit - base >= (word(1) << group_shift)
+                              ? entries_per_group : unsigned(limit - base + 0xfff) >> 12;
+    const unsigned i = first_mapped(l2_of(pd.pde[g * 4]), va > base ? unsigned(va - base) >> 12 : 0, last);
+    if (i < last) return base + (word(i) << 12);
   }
   return end;
 }

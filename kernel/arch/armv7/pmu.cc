@@ -13,6 +13,7 @@
 // reprogram counters while it runs. pmu_load therefore re-enables the PMU and the user clock
 // whenever it programs a watched thread's counters, so a thread can spoil only its own figures.
 #include "arch/pmu.hh"
+#include "arch/pmu_events.hh"
 #include "arch/cpu.hh"
 #include "lib/console.hh"
 
@@ -21,24 +22,14 @@ namespace kern::arch {
 extern bool pmu_cycles_count;
 
 namespace {
-struct Event { word event; uint8_t code; };
-constexpr Event table[] = {
-  {arc::event::instructions, 0x08},   // INST_RETIRED
-  {arc::event::branches,     0x0d},   // BR_IMMED_RETIRED
-  {arc::event::icache_miss,  0x01},   // L1I_CACHE_REFILL
-  {arc::event::pc_write,     0x0c},   // PC_WRITE_RETIRED (software change of the PC)
-};
+using pmu_events::Event;
+using pmu_events::find;
 unsigned ncounters;    // perfmon's: at most 4
 unsigned user_clock;   // the kernel's counter for user time stamps; 0: none (cores with <= 4)
 uint32_t user_clock_event;
 uint32_t present;    // bit n: event code n counted when tried
 uint8_t loaded[4];
 
-const Event *find(word e) {
-  for (const Event &x : table)
-    if (x.event == e) return &x;
-  return nullptr;
-}
 void select(unsigned i) { ARC_CP15_WRITE(c9, 0, c12, 5, i); isb(); }   // PMSELR
 
 // Does event `code` count? Counter 0 watches a loop that branches, after the I-cache was emptied.
@@ -69,15 +60,15 @@ void pmu_init() {
   ARC_CP15_WRITE(c9, 0, c14, 0, 1);
   if (!pmu_cycles_count) return;
   const unsigned hw = (ARC_CP15_READ(c9, 0, c12, 0) >> 11) & 0x1f;
-  ncounters = hw > 4 ? 4 : hw;
+  ncounters = pmu_events::perfmon_counters(hw);
   ARC_CP15_WRITE(c9, 0, c14, 2, ~0u);   // PMINTENCLR: no overflow interrupts
   if (ncounters)
-    for (const Event &x : table)
+    for (const Event &x : pmu_events::table)
       if (counts(x.code)) present |= 1u << x.code;
   pmu_stop();
-  if (hw > 4) {
-    user_clock = hw - 1;
-    user_clock_event = (present & (1u << 0x08)) ? 0x08 : 0x11;   // INST_RETIRED, else CPU_CYCLES
+  user_clock = pmu_events::user_clock_counter(hw);
+  if (user_clock) {
+    user_clock_event = pmu_events::user_clock_event(present);
     select(user_clock);
     ARC_CP15_WRITE(c9, 0, c13, 2, 0);                 // PMXEVCNTR: from zero, at boot
     start_user_clock();
