@@ -154,8 +154,8 @@ const char *cause_name(word c) {
   return c < 8 ? names[c] : "?";
 }
 const char *action_name(word a) {
-  static const char *const names[] = {"hot", "warm", "cold", "group", "stop"};
-  return a < 5 ? names[a] : "?";
+  static const char *const names[] = {"hot", "warm", "cold", "group", "stop", "domain"};
+  return a < sizeof(names) / sizeof(names[0]) ? names[a] : "?";
 }
 
 // The reincarnation monitor's log (the root task keeps the last 64 restarts).

@@ -1,6 +1,7 @@
 // The root task: owns physical memory (from sigma0), starts the servers of the boot
 // configuration (each with its own pager), pages the pagers, and answers process management
 // requests (spawn, kill, ps, mem, servers).
+#include "domain.hh"
 #include "memory.hh"
 #include "modules.hh"
 #include "monitor.hh"
@@ -48,17 +49,7 @@ void start_servers() {
   }
   PrintErrors errors;
   bootcfg::parse(reinterpret_cast<const char *>(cfg->addr + cfg->offset), cfg->size, config, &errors);
-  // The name service's endpoint exists before anyone needs it, so every process gets it.
-  if (config.find("names")) {
-    CapSlot ep = 15;
-    if (create(boot_cap::factory, ObjType::endpoint, ep) == Status::ok) rt::set_names_endpoint(ep);
-  }
-  for (unsigned i = 0; i < config.nservers; ++i) {
-    const bootcfg::Server &s = config.servers[config.order[i]];
-    word err;
-    if (Process *p = rt::spawn(s.name, s.program, s.args, s.nargs, &s, &err))
-      printf("[root] started %s (%s) as pid %lu\n", s.name, s.program, p->pid);
-  }
+  rt::domain_start(config);
 }
 
 void reply_status(Utcb *u, Status s, unsigned results = 0) {
@@ -306,9 +297,11 @@ int main(int, char **) {
 
   Utcb *u = utcb();
   word badge = 0;
-  // While a server is watched for hangs, no wait is longer than a watchdog tick.
+  // While a server is watched for hangs, no wait is longer than a watchdog tick; while a domain
+  // restart is coming, none lasts past it.
   auto timeouts = [] {
-    const word t = rt::watch_timeout_ms();
+    const word w = rt::watch_timeout_ms(), d = rt::domain_timeout_ms();
+    const word t = w && d ? (w < d ? w : d) : w ? w : d;
     return t ? ipc::timeouts(0, t) : forever;
   };
   auto next = [&](bool answer) {
@@ -317,6 +310,11 @@ int main(int, char **) {
   Status st = next(false);
   for (;;) {
     rt::watch_tick(st == Status::timeout);
+    // A domain restart replaces every process: a message in hand is from the old domain.
+    if (rt::domain_tick()) {
+      st = next(false);
+      continue;
+    }
     if (st != Status::ok) {
       st = next(false);
       continue;

@@ -1,4 +1,5 @@
 #include "monitor.hh"
+#include "domain.hh"
 #include "watchdog.hh"
 #include <arc/sys.hh>
 #include <string.h>
@@ -52,6 +53,7 @@ const char *action_name(Action a) {
   case Action::cold: return "cold";
   case Action::group: return "group";
   case Action::stop: return "stop";
+  case Action::domain: return "domain";
   }
   return "?";
 }
@@ -85,21 +87,16 @@ LogEntry &append(Process *p, Cause cause, Action action) {
 
 // What the policy says when its ladder is exhausted, beyond stopping the server (which the
 // caller does when this returns).
-void exhausted(Process *p, bootcfg::OnExhausted what) {
+void exhausted(Process *p, Cause cause, bootcfg::OnExhausted what) {
   switch (what) {
   case bootcfg::OnExhausted::stop:
     return;
   case bootcfg::OnExhausted::domain:
-    // Secure domains (SecDom0 restarting a whole domain) do not exist yet.
-    printf("[monitor] %s: a domain restart is not available (no secure domains yet)\n", p->name);
+    // Logged as pending until it is carried out (monitor_domain_done).
+    if (domain_restart_later(p, p->config ? p->config->backoff_ms : 0)) append(p, cause, Action::domain);
     return;
-  case bootcfg::OnExhausted::reboot: {
-    printf("[monitor] %s: rebooting the machine\n", p->name);
-    const Status st = syscall(Sys::kdebug, word(KdOp::reboot)).status;
-    printf("[monitor] %s: reboot failed (%s)\n", p->name,
-           st == Status::not_supported ? "this board cannot reset itself" : "refused");
-    return;
-  }
+  case bootcfg::OnExhausted::reboot:
+    return reboot_machine(p->name);
   }
 }
 
@@ -146,7 +143,7 @@ Decision monitor_decide(Process *p, Cause cause, word addr, word ip) {
     append(p, cause, Action::stop).done = true;
     printf("[monitor] %s (pid %lu): %s; restart policy exhausted (%s)\n", p->name, p->pid,
            cause_name(cause), bootcfg::name_of(cfg->on_exhausted));
-    exhausted(p, cfg->on_exhausted);
+    exhausted(p, cause, cfg->on_exhausted);
     printf("[monitor] %s: stopped\n", p->name);
     return {Action::stop, 0};
   }
@@ -192,6 +189,14 @@ bool monitor_log(unsigned index, LogEntry *out) {
   if (index >= n) return false;
   *out = log_ring[(log_count - n + index) % log_size];
   return true;
+}
+
+void monitor_domain_done(word pid) {
+  if (LogEntry *e = pending_entry(pid)) e->done = true;
+}
+
+void monitor_forget_histories() {
+  for (History &h : histories) h = History{};
 }
 
 void monitor_moved(Process *from, Process *to) {

@@ -31,5 +31,9 @@ struct LogEntry {
 bool monitor_log(unsigned index, LogEntry *out);
 // Carry the history of a server over to the process that replaces it (cold restart).
 void monitor_moved(Process *from, Process *to);
+// A domain restart: every server starts again with no restarts counted and its first kind.
+void monitor_forget_histories();
+// The domain restart that pid's failure asked for was carried out.
+void monitor_domain_done(word pid);
 
 } // namespace rt

@@ -442,6 +442,12 @@ void kill(Process *p) {
   ++process_generation;
 }
 
+void forget(Process *p) {
+  if (p->state != arc::root::PState::exited) return;   // kill it first
+  *p = Process{};
+  ++process_generation;
+}
+
 Process *process_by_pid(word pid) {
   for (Process &p : procs)
     if (p.pid && p.pid == pid) return &p;

@@ -47,6 +47,8 @@ void processes_init(const arc::BootInfo &bi);
 Process *spawn(const char *name, const char *program, const char args[][64], unsigned argc,
                const bootcfg::Server *config, word *error);
 void kill(Process *p);
+// Free the slot of a process that was killed or exited (its pid then names nothing).
+void forget(Process *p);
 Process *process_by_pid(word pid);
 Process *process_at(unsigned index);   // for listings: the index-th live slot, or null
 // Every slot (pid 0: unused), for loops that run at every message.

@@ -169,6 +169,7 @@ void carry_out(Process *p, root::Action action) {
   case root::Action::group:
     return restart_group(p);
   case root::Action::stop:
+  case root::Action::domain:   // the domain restart comes later, from the root task's loop
     kill(p);
     return;
   }

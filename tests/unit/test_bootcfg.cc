@@ -270,6 +270,10 @@ TEST_CASE("BCFG0005 every line error", "[bootcfg]") {
       {"set Shell msh", "bad setting name 'Shell'"},
       {"set \"shell\" msh", "bad setting name 'shell'"},
       {"set shell " + long_arg, "value too long '" + long_arg.substr(0, 29) + "...'"},
+      {"set domain-restarts 3", "domain-restarts is R/T (restarts/window), got '3'"},
+      {"set domain-restarts 3/0s", "domain-restarts window must not be zero: '3/0s'"},
+      {"set domain-restarts x/60s", "bad number 'x'"},
+      {"set domain-restarts 3/60", "missing unit (ms or s) in '3/60'"},
   };
   for (const auto &[line, message] : cases) {
     INFO(line);
@@ -381,6 +385,30 @@ TEST_CASE("BCFG0009 module= names a boot module mapped writable", "[bootcfg]") {
   // (the message is cut at its 95 characters)
   CHECK(only_error("server d r module=" + long_module).rfind("boot.cfg:1: module name too long: 'mmm", 0) == 0);
   CHECK(only_error("server d r module=") == "boot.cfg:1: empty value for 'module'");
+}
+
+TEST_CASE("BCFG0010 domain restarts allowed before a reboot", "[bootcfg]") {
+  auto d = parse_text("server a a\n");
+  CHECK(d->cfg->domain_restarts == default_domain_restarts);
+  CHECK(d->cfg->domain_window_ms == default_domain_window_ms);
+  auto r = parse_text("set domain-restarts 2/30s\nserver a a\n");
+  CHECK(r->n == 0);
+  CHECK(r->cfg->domain_restarts == 2);
+  CHECK(r->cfg->domain_window_ms == 30000);
+  CHECK(std::string(r->cfg->setting("domain-restarts")) == "2/30s");
+  // A bad value is a line error and leaves the defaults; a reused Config gets them back.
+  auto bad = parse_text("set domain-restarts 2/0ms\n");
+  CHECK(bad->n == 1);
+  CHECK(bad->cfg->domain_restarts == default_domain_restarts);
+  CHECK(bad->cfg->setting("domain-restarts") == nullptr);
+  Config cfg;
+  ErrorSink sink;
+  const std::string a = "set domain-restarts 9/1s\n";
+  parse(a.data(), a.size(), cfg, &sink);
+  CHECK(cfg.domain_restarts == 9);
+  parse("", 0, cfg, &sink);
+  CHECK(cfg.domain_restarts == default_domain_restarts);
+  CHECK(cfg.domain_window_ms == default_domain_window_ms);
 }
 
 TEST_CASE("BCFG0008 random bytes never crash or read out of bounds", "[bootcfg]") {

@@ -262,7 +262,37 @@ private:
   bool parse_restart(Server &s, const char *p, size_t n);
   bool parse_after(Server &s, const char *p, size_t n);
   bool parse_ms(const char *key, const char *p, size_t n, uint32_t *out);
+  bool parse_intensity(const char *what, const Token &value, uint32_t *restarts, uint32_t *ms);
 };
+
+// R/T: at most R restarts within the duration T (> 0).
+bool Parser::parse_intensity(const char *what, const Token &value, uint32_t *restarts, uint32_t *ms) {
+  const char *p = value.p;
+  const size_t n = value.n;
+  size_t slash = 0;
+  while (slash < n && p[slash] != '/') ++slash;
+  if (slash == n) {
+    Message m = msg();
+    m.str(what).str(" is R/T (restarts/window), got ").quote(value);
+    report(m);
+    return false;
+  }
+  const uint64_t r = parse_number(p, slash);
+  if (r == no_number || r > 0xffffffffull) return fail("bad number", Token{p, slash, false});
+  bool unit_missing;
+  const uint64_t t = parse_duration(p + slash + 1, n - slash - 1, &unit_missing);
+  if (t == no_number)
+    return fail(unit_missing ? "missing unit (ms or s) in" : "bad duration", value);
+  if (t == 0) {
+    Message m = msg();
+    m.str(what).str(" window must not be zero: ").quote(value);
+    report(m);
+    return false;
+  }
+  *restarts = uint32_t(r);
+  *ms = uint32_t(t);
+  return true;
+}
 
 void Parser::set_line() {
   if (ntokens < 3) return void(fail("'set' needs a key and a value"));
@@ -275,6 +305,10 @@ void Parser::set_line() {
     return void(fail("value too long", tokens[2]));
   if (cfg.setting(st.key)) return void(fail("duplicate setting", tokens[1]));
   if (cfg.nsettings == max_settings) return void(fail("too many settings"));
+  // Settings the root task acts on are checked here, so that a bad value is a line error.
+  if (seq(st.key, "domain-restarts") &&
+      !parse_intensity("domain-restarts", tokens[2], &cfg.domain_restarts, &cfg.domain_window_ms))
+    return;
   cfg.settings[cfg.nsettings++] = st;
 }
 
@@ -383,21 +417,7 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
     else return fail("unknown on-exhausted action", value);
     return true;
   }
-  if (teq(key, "intensity")) {
-    size_t slash = 0;
-    while (slash < n && p[slash] != '/') ++slash;
-    if (slash == n) return fail("intensity is R/T (restarts/window), got", value);
-    const uint64_t r = parse_number(p, slash);
-    if (r == no_number || r > 0xffffffffull) return fail("bad number", Token{p, slash, false});
-    bool unit_missing;
-    const uint64_t t = parse_duration(p + slash + 1, n - slash - 1, &unit_missing);
-    if (t == no_number)
-      return fail(unit_missing ? "missing unit (ms or s) in" : "bad duration", value);
-    if (t == 0) return fail("intensity window must not be zero:", value);
-    s.intensity_restarts = uint32_t(r);
-    s.intensity_ms = uint32_t(t);
-    return true;
-  }
+  if (teq(key, "intensity")) return parse_intensity("intensity", value, &s.intensity_restarts, &s.intensity_ms);
   if (teq(key, "quota")) {
     size_t used = 0;
     const uint64_t v = parse_number_prefix(p, n, &used);
@@ -619,6 +639,8 @@ const char *Config::setting(const char *key) const {
 unsigned parse(const char *text, size_t len, Config &out, ErrorSink *errors, const char *filename) {
   out.nservers = 0;
   out.nsettings = 0;
+  out.domain_restarts = default_domain_restarts;
+  out.domain_window_ms = default_domain_window_ms;
   Parser ps(out, errors, filename ? filename : "boot.cfg", 0);
   size_t start = 0;
   unsigned line = 0;

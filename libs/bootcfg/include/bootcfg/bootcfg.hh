@@ -60,6 +60,9 @@ enum Given : uint32_t {
 constexpr uint8_t default_prio = 100;
 constexpr uint32_t default_intensity_restarts = 5;
 constexpr uint32_t default_intensity_ms = 10000;
+// `set domain-restarts R/T`: domain restarts allowed before the machine reboots.
+constexpr uint32_t default_domain_restarts = 3;
+constexpr uint32_t default_domain_window_ms = 60000;
 
 struct Server {
   char name[max_name_len + 1];
@@ -107,6 +110,8 @@ struct Config {
   unsigned nservers;
   Setting settings[max_settings];
   unsigned nsettings;
+  // From `set domain-restarts R/T` (checked when parsed), else the defaults.
+  uint32_t domain_restarts, domain_window_ms;
   // A start order that honours every `after` (each server after the ones it names); the relative
   // order of independent servers is the order of the file.
   uint8_t order[max_servers];

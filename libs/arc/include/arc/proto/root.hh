@@ -43,7 +43,10 @@ enum class Cause : word {
   crash = 1, exception = 2, panic = 3, hang = 4, corrupt = 5, exit = 6,
   group = 7,   // restarted along with a failed server it is connected to
 };
-enum class Action : word { hot = 0, warm = 1, cold = 2, group = 3, stop = 4 };
+enum class Action : word {
+  hot = 0, warm = 1, cold = 2, group = 3, stop = 4,
+  domain = 5,   // every process of the domain stopped and the boot configuration started again
+};
 
 // Replies carry the status in MR1 when untyped >= 1 and the label is 0; on success the label
 // is 0 and the results follow.
