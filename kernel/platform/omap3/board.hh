@@ -10,6 +10,7 @@ constexpr word uart3_phys = 0x49020000;    // the board's serial port (16550-com
 constexpr word intc_phys = 0x48200000;     // MPU interrupt controller (96 lines)
 constexpr word gptimer2_phys = 0x49032000; // GPTIMER2, IRQ 38: the kernel's tick
 constexpr word gptimer10_phys = 0x48086000; // GPTIMER10, IRQ 46: free-running fallback clock
+constexpr word prm_global_phys = 0x48307200; // PRM's global registers (GLOBAL_REG_PRM), PRM_RSTCTRL
 constexpr unsigned timer_khz = 32;         // GPTIMERs on the 32 kHz functional clock (U-Boot's)
 constexpr unsigned cpu_mhz = 600;
 } // namespace kern::board

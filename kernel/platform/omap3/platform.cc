@@ -1,6 +1,7 @@
 // OMAP3 (BeagleBoard): UART3 console (polled 16550), the INTC, GPTIMER2 at ~1 kHz for the tick and
 // GPTIMER10 free-running as the fallback cycle clock. There is no emulator to leave: halting
-// stops the CPU. Built only: this board has not been run (no QEMU model, no test hardware).
+// stops the CPU; rebooting is the PRM's software reset. Built only: this board has not been run
+// (no QEMU model, no test hardware).
 //
 // Interrupt lines are the INTC's numbers, all 96 of them (UART3, the console, is 74); the tick
 // (38, GPTIMER2) is the kernel's own.
@@ -21,11 +22,19 @@ extern "C" const word board_ram_size = board::ram_size;   // for boot.S
 namespace {
 using arch::mmio_read;
 using arch::mmio_write;
-word uart, intc, tick_timer, free_timer;
+word uart, intc, tick_timer, free_timer, prm_global;
 uint32_t free_last, free_hi;
 
 // GPTIMER registers (OMAP35x TRM 16.3).
 enum : word { tisr = 0x18, tier = 0x1c, tclr = 0x24, tcrr = 0x28, tldr = 0x2c, twps = 0x34 };
+// PRM_RSTCTRL (OMAP35x TRM, PRM global registers, offset 0x50 of GLOBAL_REG_PRM): bit 1 RST_GS
+// requests a global software (warm) reset, bit 2 RST_DPLL3 a global software reset through
+// DPLL3; both bits clear themselves. We use RST_DPLL3, as Linux does on OMAP3, whose code calls
+// it the recommended way to restart the SoC in view of erratum i520 (RST_GS is what old U-Boots
+// wrote).
+constexpr word prm_rstctrl = 0x50;
+constexpr uint32_t rst_dpll3 = 1u << 2;
+
 void timer_write(word t, word reg, uint32_t v) {
   while (mmio_read(t + twps)) {}   // posted writes pending
   mmio_write(t + reg, v);
@@ -48,6 +57,7 @@ void init() {
   for (unsigned i = 0; i < 3; ++i) mmio_write(intc + 0x8c + i * 0x20, ~0u);   // MIR_SET: all masked
   tick_timer = arch::map_device(board::gptimer2_phys, 0x1000);
   free_timer = arch::map_device(board::gptimer10_phys, 0x1000);
+  prm_global = arch::map_device(board::prm_global_phys, 0x100);   // for reset_system, later
   // Auto-reload overflow timers: 32 ticks of 32 kHz ~ 1 ms.
   timer_write(tick_timer, tclr, 0);
   timer_write(tick_timer, tldr, ~0u - board::timer_khz * tick_ms + 1);
@@ -90,8 +100,15 @@ uint64_t board_cycles() {
   return ((uint64_t(free_hi) << 32) | now) * (board::cpu_mhz * 1000 / board::timer_khz);
 }
 
-// No reset line is driven here yet (a PSCI call or the board's reset controller would do it).
-bool reset_system() { return false; }
+// The SoC resets itself, and the boot ROM starts over (MLO, U-Boot, boot.scr: Arc boots again
+// from the card). Written from the TRM, not tried on a board (docs/beagleboard.md).
+bool reset_system() {
+  if (!prm_global) return false;
+  mmio_write(prm_global + prm_rstctrl, rst_dpll3);
+  (void)mmio_read(prm_global + prm_rstctrl);   // the write has reached the PRM
+  for (int spin = 0; spin < 10000000; ++spin) asm volatile("nop");
+  return false;
+}
 
 void halt_system(word status) {
   (void)status;

@@ -1,5 +1,5 @@
-// QEMU virt: PL011 console, GICv2, the ARM generic timer (virtual timer, PPI 27) at 1 kHz, and
-// semihosting SYS_EXIT_EXTENDED to end a run with a status.
+// QEMU virt: PL011 console, GICv2, the ARM generic timer (virtual timer, PPI 27) at 1 kHz,
+// semihosting SYS_EXIT_EXTENDED to end a run with a status and PSCI SYSTEM_RESET to reboot.
 //
 // Interrupt lines: line 0 is the kernel timer (GIC ID 27); line n (1..31) is SPI n (GIC ID 32+n):
 // 1 UART, 2 PL031 RTC, 3..6 PCIe, 7 GPIO, 16.. virtio-mmio.
@@ -9,6 +9,7 @@
 #include "arch/dev/gic.hh"
 #include "arch/dev/pl011.hh"
 #include "arch/mmu.hh"
+#include "psci.hh"
 
 namespace kern::platform {
 
@@ -75,8 +76,13 @@ uint64_t board_cycles() {
   return timer_freq ? t * (1000000000ull / timer_freq) : t;        // nominal 1 GHz
 }
 
-// No reset line is driven here yet (a PSCI call or the board's reset controller would do it).
-bool reset_system() { return false; }
+// The machine has no reset register of its own: QEMU's PSCI firmware interface resets it (and,
+// booted with -kernel, loads the kernel image with its modules again). A successful call does not
+// return: QEMU powers this CPU off until the reset.
+bool reset_system() {
+  psci::system_reset();
+  return false;
+}
 
 void halt_system(word status) { arch::semihosting_exit(status); }
 

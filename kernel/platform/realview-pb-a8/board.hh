@@ -6,6 +6,7 @@
 namespace kern::board {
 constexpr word ram_base = 0x70000000;
 constexpr word ram_size = 256u << 20;      // what tools/qemu-run.py gives it (-m 256M)
+constexpr word sysctl_phys = 0x10000000;   // status and system control registers (SYS_*)
 constexpr word uart_phys = 0x10009000;     // PL011 UART0, SPI 12
 constexpr word gicc_phys = 0x1e000000;     // realview GIC: CPU interface ...
 constexpr word gicd_phys = 0x1e001000;     // ... and distributor

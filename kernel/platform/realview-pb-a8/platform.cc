@@ -1,5 +1,6 @@
 // RealView PB-A8: PL011 console, the board's GIC, SP804 timer 0 at 1 kHz for the kernel tick
-// (timer 1 runs free as the fallback cycle clock), semihosting SYS_EXIT_EXTENDED to end a run.
+// (timer 1 runs free as the fallback cycle clock), semihosting SYS_EXIT_EXTENDED to end a run,
+// the system controller's reset register to reboot.
 //
 // Interrupt lines are the GIC's SPIs: line n is GIC ID 32+n (4 SP804 0/1 = the kernel's timer,
 // 5 SP804 2/3, 10 PL031 RTC, 12..15 UARTs ...).
@@ -25,6 +26,12 @@ arch::Pl011 uart;
 arch::Gic gic;
 arch::Sp804 tick_timer, free_timer;
 uint32_t free_last, free_hi;
+word sysctl;   // the status and system control registers
+
+// Status and system control registers of the RealView boards (SYS_LOCK, SYS_RESETCTL).
+enum : word { sys_lock = 0x20, sys_resetctl = 0x40 };
+constexpr uint32_t lock_key = 0xa05f;         // SYS_LOCK: unlocks the lockable registers
+constexpr uint32_t reset_poreset = 0x4;       // SYS_RESETCTL level 0b100: power-on reset
 
 unsigned id_of(unsigned line) { return 32 + line; }
 } // namespace
@@ -37,6 +44,8 @@ void init_console() {
 void console_putc(char c) { uart.putc(c); }
 
 void init() {
+  // Mapped now: devices can be mapped during boot only (the section is the UART's anyway).
+  sysctl = arch::map_device(board::sysctl_phys, 0x1000);
   gic.cpu = arch::map_device(board::gicc_phys, 0x1000);
   gic.dist = arch::map_device(board::gicd_phys, 0x1000);
   gic.init();
@@ -73,8 +82,23 @@ uint64_t board_cycles() {
   return ((uint64_t(free_hi) << 32) | up) * (board::cpu_mhz / board::timer_mhz);
 }
 
-// No reset line is driven here yet (a PSCI call or the board's reset controller would do it).
-bool reset_system() { return false; }
+// The board's FPGA resets the system when a reset level is written to SYS_RESETCTL, which is
+// locked: SYS_LOCK must hold the key first. Writing 0, then the level gives the controller a
+// change to act on (Linux's PB-A8 code does the same). The level differs between RealView boards:
+// on the PB-A8 (and PBX) it is 0x4, the power-on reset; QEMU's arm_sysctl model resets a PB-A8
+// (board id 0x178) on bit 2 exactly (it wants bit 8 on the PB926, and ignores the register on
+// the EB). Booted with -kernel, QEMU then loads the kernel image with its modules again.
+bool reset_system() {
+  if (!sysctl) return false;
+  arch::mmio_write(sysctl + sys_lock, lock_key);
+  arch::mmio_write(sysctl + sys_resetctl, 0);
+  arch::mmio_write(sysctl + sys_resetctl, reset_poreset);
+  arch::dsb();
+  // The reset is not instantaneous (QEMU acts at its next main-loop turn): give it time.
+  for (int spin = 0; spin < 10000000; ++spin) asm volatile("nop");
+  arch::mmio_write(sysctl + sys_lock, 0);   // still here: lock the registers again
+  return false;
+}
 
 void halt_system(word status) { arch::semihosting_exit(status); }
 
