@@ -24,7 +24,7 @@ _start:
         mrs r0, cpsr
         bic r0, r0, #0x1f
         orr r0, r0, #0xd3               /* SVC, IRQ and FIQ masked */
-        msr spsr_hyp, r0
+        msr spsr_cxsf, r0               /* SPSR_hyp: banked access to it is unpredictable in Hyp mode */
         adr r0, 1f
         msr elr_hyp, r0
         eret
