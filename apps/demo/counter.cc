@@ -3,6 +3,12 @@
 // request is replayed exactly once; a cold restart starts again from zero.
 //
 // Boot configuration:   server counter demo-counter restart=hot,warm,cold
+//
+// With the argument `leak` it leaks: every add allocates a heap page, touches it and never frees
+// it (for the proactive-restart tests: renew-pages= and renew-every= bound what it holds). The
+// heap is volatile, so a hot or warm restart takes the leak back; the counter, in .pdata, goes
+// on. With `slow` every add also waits 10 ms, as for a device, so that a monitor looking for a
+// quiet point often finds one in progress.
 #include "counter_iface.hh"
 
 #include <arc/pdata.hh>
@@ -10,8 +16,11 @@
 #include <arc/proto/pager.hh>
 #include <arc/proto/process.hh>
 #include <arc/server.hh>
+#include <arc/sys.hh>
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 using namespace arc;
 
@@ -22,8 +31,16 @@ struct CounterState {
   word adds;
   word applied_seq;      // the request number of the last add applied ...
   long applied_value;    // ... and the value it produced (for an exactly-once replay)
+  word replays;          // restarts that found a request in progress (served again)
 };
 ARC_PDATA CounterState g_counter = {};
+
+bool g_leak, g_slow;   // from the arguments, at every start
+
+// One page of heap, touched (so the pager really gives it) and never freed.
+void leak_page() {
+  if (void *p = malloc(4096)) memset(p, 0x5a, 4096);
+}
 } // namespace
 
 class Counter : public ArcServer<Counter> {
@@ -33,12 +50,17 @@ public:
   Status Initialize() {
     g_counter = CounterState{};
     RegisterName(demo::counter::service_name);
-    ::printf("[counter] ready (first start)\n");
+    ::printf("[counter] ready (first start)%s%s\n", g_leak ? ", leaking a page per add" : "",
+             g_slow ? ", 10 ms per add" : "");
     return Status::ok;
   }
   Recovery Recover() {
-    ::printf("[counter] recovered: value %ld after %lu adds, %u sessions\n", g_counter.value,
-             g_counter.adds, sessions().count());
+    // A failure interrupts a request (replayed next); a renewal waits for a quiet point.
+    const bool interrupted = in_flight().state == InFlight::serving;
+    g_counter.replays += interrupted;
+    ::printf("[counter] recovered: value %ld after %lu adds, %u sessions; %s\n", g_counter.value,
+             g_counter.adds, sessions().count(),
+             interrupted ? "replaying the interrupted request" : "no request was in progress");
     // Hot and warm restarts keep our endpoint, so clients' capabilities stay good: no need to
     // publish again (a cold restart runs Initialize, which does).
     return Recovery::resume;
@@ -48,6 +70,8 @@ public:
   static constexpr auto Handlers() { return demo::counter::handlers<Counter>; }
 
   Status Add(const Request &req, Reply &rep) {
+    if (g_leak) leak_page();
+    if (g_slow) sleep_ms(10);
     if (req.replayed && req.seq == g_counter.applied_seq) {
       g_counter.value = g_counter.applied_value;   // applied before the failure: do not redo
     } else {
@@ -91,12 +115,17 @@ public:
     rep.put(inside ? 1 : 0);
     rep.put(counts.result(1));
     rep.put(counts.result(0));
+    rep.put(g_counter.replays);
     return Status::ok;
   }
   [[noreturn]] Status Crash(const Request &, Reply &) { panic("crash requested by a client"); }
 };
 
-int main() {
+int main(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i) {
+    g_leak |= !strcmp(argv[i], "leak");
+    g_slow |= !strcmp(argv[i], "slow");
+  }
   static Counter server;
   return server.Run();
 }

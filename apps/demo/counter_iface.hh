@@ -8,7 +8,8 @@
 //   crash  (none)                               the server panics (for restart demos)
 //   info   (none)                               -> MR2 = 1 when the counter's state lies in the
 //          server's .pdata (as its information page tells), MR3 = its pager's persistent pages,
-//          MR4 = its resident pages
+//          MR4 = its resident pages, MR5 = how many restarts found a request in progress (and
+//          served it again)
 // Errors: invalid_arg (bad session id, count out of range). Registered as "counter".
 #pragma once
 #include <arc/message.hh>
@@ -61,11 +62,13 @@ public:
   struct Where {
     bool state_in_pdata;
     word persistent_pages, resident_pages;
+    word replays;
   };
   arc::Status Info(Where *w) const {
     arc::Rpc rpc(info);
     const arc::Status st = rpc.call(ep_);
-    if (st == arc::Status::ok) *w = Where{rpc.result(0) == 1, rpc.result(1), rpc.result(2)};
+    if (st == arc::Status::ok)
+      *w = Where{rpc.result(0) == 1, rpc.result(1), rpc.result(2), rpc.result(3)};
     return st;
   }
 

@@ -150,12 +150,17 @@ void cmd_uptime(unsigned, char **) {
 
 const char *cause_name(word c) {
   static const char *const names[] = {"?", "crash", "exception", "panic", "hang", "corrupt", "exit",
-                                      "group"};
-  return c < 8 ? names[c] : "?";
+                                      "group", "renew"};
+  return c < 9 ? names[c] : "?";
 }
 const char *action_name(word a) {
   static const char *const names[] = {"hot", "warm", "cold", "group", "stop", "domain"};
   return a < sizeof(names) / sizeof(names[0]) ? names[a] : "?";
+}
+
+const char *outcome_name(word o) {
+  static const char *const names[] = {"pending", "done", "abandoned"};   // root::Outcome
+  return o < 3 ? names[o] : "?";
 }
 
 // The reincarnation monitor's log (the root task keeps the last 64 restarts).
@@ -167,9 +172,9 @@ void cmd_restarts(unsigned, char **) {
     if (rpc.call(arc::proc::root) != Status::ok) break;
     char name[24];
     if (!rpc.result_string(5, 6, name, sizeof(name))) name[0] = 0;
-    if (!shown++) out("  PID SERVER           CAUSE      KIND  CYCLES      OUTCOME\n");
-    out("%5lu %-16s %-10s %-5s %-11lu %s\n", rpc.result(0), name, cause_name(rpc.result(1)),
-        action_name(rpc.result(2)), rpc.result(3), rpc.result(4) ? "done" : "pending");
+    if (!shown++) out("  PID SERVER           CAUSE      KIND   CYCLES      OUTCOME\n");
+    out("%5lu %-16s %-10s %-6s %-11lu %s\n", rpc.result(0), name, cause_name(rpc.result(1)),
+        action_name(rpc.result(2)), rpc.result(3), outcome_name(rpc.result(4)));
   }
   if (!shown) out("no restarts\n");
 }

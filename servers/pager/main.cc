@@ -223,11 +223,15 @@ void restarted(root::Action kind, unsigned long long t0, word carried) {
   ci->carried_reply = carried;
 }
 
+// With the pages the process holds now: only its persistent ones are left (a renewal's log shows
+// what it freed).
 void report_restart(root::Action kind, unsigned long long t0) {
+  const word took = word(cycles() - t0);   // before counting: not part of the restart
   Utcb *u = utcb();
-  u->mr[0] = Tag(root::restarted, 2, 0).raw;
-  u->mr[1] = word(cycles() - t0);
+  u->mr[0] = Tag(root::restarted, 3, 0).raw;
+  u->mr[1] = took;
   u->mr[2] = word(kind);
+  u->mr[3] = image.counts().resident;
   (void)call(proc::root);
 }
 

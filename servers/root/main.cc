@@ -127,17 +127,6 @@ void serve_share(Process *p, Utcb *u) {
   }
 }
 
-// Page counts of a process, asked of its pager without ever blocking on it.
-bool counts_of(Process *p, word out[4]) {
-  Utcb *u = utcb();
-  u->mr[0] = Tag(arc::pager::counts, 0, 0).raw;
-  if (ipc_raw(ipc::send | ipc::call, p->fault_ep, 0, ipc::timeouts(0, 100), nullptr) != Status::ok ||
-      u->mr[1] != word(Status::ok))
-    return false;
-  for (unsigned i = 0; i < 4; ++i) out[i] = u->mr[2 + i];
-  return true;
-}
-
 // Split "program arg arg" into program and argv.
 unsigned split(char *line, char **program, char args[][64]) {
   unsigned argc = 0;
@@ -208,15 +197,7 @@ void serve_client(word pid, Utcb *u) {
     Process *p = rt::process_at(unsigned(u->mr[1]));
     if (!p) return reply_status(u, Status::invalid_arg);
     word c[4] = {};
-    bool have = false;
-    if (p->direct && p->state == arc::root::PState::running) {
-      p3::Image::Counts k = p->pager_image.counts();
-      c[0] = k.resident;
-      c[1] = k.persistent;
-      have = true;
-    } else {
-      have = p->state == arc::root::PState::running && counts_of(p, c);
-    }
+    const bool have = p->state == arc::root::PState::running && rt::page_counts(p, c);
     reply_status(u, Status::ok, 5);
     u->mr[2] = p->pid;
     u->mr[3] = word(p->state);
@@ -264,7 +245,7 @@ void serve_client(word pid, Utcb *u) {
     u->mr[3] = word(e.cause);
     u->mr[4] = word(e.action);
     u->mr[5] = e.insns;
-    u->mr[6] = e.done;
+    u->mr[6] = word(e.outcome);
     unsigned w = proc::pack(&u->mr[7], e.name, 6);
     u->mr[0] = Tag(0, 6 + w, 0).raw;
     return;
@@ -380,7 +361,8 @@ int main(int, char **) {
         else if (d.action == arc::root::Action::cold) cold_after = p;
         else if (d.action == arc::root::Action::group) group_after = p;
       } else if (label == arc::root::restarted) {
-        rt::monitor_restarted(p, u->mr[1], arc::root::Action(u->mr[2]));
+        rt::monitor_restarted(p, u->mr[1], arc::root::Action(u->mr[2]),
+                              Tag(u->mr[0]).untyped() >= 3 ? u->mr[3] : ~word(0));
         reply_status(u, Status::ok);
       } else {
         reply_status(u, Status::invalid_arg);

@@ -1,5 +1,6 @@
 #include "monitor.hh"
 #include "domain.hh"
+#include "renew.hh"
 #include "watchdog.hh"
 #include <arc/sys.hh>
 #include <string.h>
@@ -9,6 +10,7 @@ namespace rt {
 using namespace arc;
 using arc::root::Action;
 using arc::root::Cause;
+using arc::root::Outcome;
 
 namespace {
 
@@ -42,6 +44,7 @@ const char *cause_name(Cause c) {
   case Cause::corrupt: return "corrupt persistent memory";
   case Cause::exit: return "exit";
   case Cause::group: return "group";
+  case Cause::renew: return "renew";
   }
   return "?";
 }
@@ -71,7 +74,8 @@ Action action_of(bootcfg::RestartKind k) {
 // The newest entry of pid's that is not done yet, if it is still in the ring.
 LogEntry *pending_entry(word pid) {
   for (unsigned i = log_count; i-- > 0 && log_count - i <= log_size;)
-    if (LogEntry &e = log_ring[i % log_size]; e.pid == pid && !e.done) return &e;
+    if (LogEntry &e = log_ring[i % log_size]; e.pid == pid && e.outcome == Outcome::pending)
+      return &e;
   return nullptr;
 }
 
@@ -105,7 +109,7 @@ void exhausted(Process *p, Cause cause, bootcfg::OnExhausted what) {
 Decision monitor_decide(Process *p, Cause cause, word addr, word ip) {
   const bootcfg::Server *cfg = p->config;
   if (!cfg || !cfg->nrestart) {
-    append(p, cause, Action::stop).done = true;
+    append(p, cause, Action::stop).outcome = Outcome::done;
     printf("[monitor] %s (pid %lu): %s at %lx ip %lx; no restart policy: stopped\n", p->name,
            p->pid, cause_name(cause), addr, ip);
     return {Action::stop, 0};
@@ -140,7 +144,7 @@ Decision monitor_decide(Process *p, Cause cause, word addr, word ip) {
     }
   }
   if (h.rung >= cfg->nrestart) {
-    append(p, cause, Action::stop).done = true;
+    append(p, cause, Action::stop).outcome = Outcome::done;
     printf("[monitor] %s (pid %lu): %s; restart policy exhausted (%s)\n", p->name, p->pid,
            cause_name(cause), bootcfg::name_of(cfg->on_exhausted));
     exhausted(p, cause, cfg->on_exhausted);
@@ -174,14 +178,54 @@ Action monitor_member(Process *c, Process *leader) {
   return a;
 }
 
-void monitor_restarted(Process *p, word insns, Action kind) {
-  if (LogEntry *e = pending_entry(p->pid)) {
-    e->done = true;
+Action monitor_renew(Process *p, const RenewReason &why) {
+  const bootcfg::Server *cfg = p->config;
+  // The first rung that clients do not notice; the ladder's position is left alone (a renewal
+  // says nothing about how well the current rung works).
+  Action a = Action::stop;
+  for (unsigned i = 0; cfg && i < cfg->nrestart && a == Action::stop; ++i) {
+    const bootcfg::RestartKind k = cfg->restart[i];
+    if (k == bootcfg::RestartKind::hot || k == bootcfg::RestartKind::warm) a = action_of(k);
+  }
+  if (a == Action::stop) {
+    printf("[monitor] %s (pid %lu): renewal due, but no hot or warm restart in its policy\n",
+           p->name, p->pid);
+    return a;
+  }
+  // Counted as a restart (the process's information page counts it too), never in the
+  // intensity's window: only failures may escalate.
+  History &h = history_of(cfg);
+  ++h.restarts;
+  p->restarts = h.restarts;
+  append(p, Cause::renew, a);
+  if (why.by_pages)
+    printf("[monitor] %s (pid %lu): renew: %lu pages, over renew-pages=%lu; %s restart #%lu at a "
+           "quiet point (not a failure)\n", p->name, p->pid, why.value, why.limit, action_name(a),
+           h.restarts);
+  else
+    printf("[monitor] %s (pid %lu): renew: %lu ms since its last start (renew-every=%lums); %s "
+           "restart #%lu at a quiet point (not a failure)\n", p->name, p->pid, why.value, why.limit,
+           action_name(a), h.restarts);
+  return a;
+}
+
+void monitor_renew_abandoned(Process *p) {
+  if (LogEntry *e = pending_entry(p->pid)) e->outcome = Outcome::abandoned;
+}
+
+bool monitor_restarting(const Process *p) { return pending_entry(p->pid) != nullptr; }
+
+void monitor_restarted(Process *p, word insns, Action kind, word pages) {
+  LogEntry *e = pending_entry(p->pid);
+  const bool renewal = e && e->cause == Cause::renew;
+  if (e) {
+    e->outcome = Outcome::done;
     e->insns = insns;
   }
   // Time-stamp-counter ticks: guest instructions on the benchmark machine (-icount).
   printf("[monitor] %s (pid %lu): %s restart done in %lu cycles\n", p->name, p->pid,
          action_name(kind), insns);
+  renew_done(p, renewal, pages);
 }
 
 bool monitor_log(unsigned index, LogEntry *out) {
@@ -192,7 +236,7 @@ bool monitor_log(unsigned index, LogEntry *out) {
 }
 
 void monitor_domain_done(word pid) {
-  if (LogEntry *e = pending_entry(pid)) e->done = true;
+  if (LogEntry *e = pending_entry(pid)) e->outcome = Outcome::done;
 }
 
 void monitor_forget_histories() {
@@ -201,7 +245,8 @@ void monitor_forget_histories() {
 
 void monitor_moved(Process *from, Process *to) {
   to->restarts = from->restarts;
-  if (LogEntry *e = pending_entry(from->pid)) e->done = true;   // the restart that made `to`
+  // The restart that made `to` is done.
+  if (LogEntry *e = pending_entry(from->pid)) e->outcome = Outcome::done;
 }
 
 } // namespace rt

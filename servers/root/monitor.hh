@@ -17,8 +17,23 @@ Decision monitor_decide(Process *p, arc::root::Cause cause, word addr, word ip);
 // A group restart led by `leader` takes member c along: by which kind (its policy's current
 // rung; stop: it has no policy and is left alone). Logs it.
 arc::root::Action monitor_member(Process *c, Process *leader);
-// The pager finished a hot or warm restart that took `insns` guest instructions.
-void monitor_restarted(Process *p, word insns, arc::root::Action kind);
+// Why a renewal is due (renew.cc).
+struct RenewReason {
+  bool by_pages;       // it holds more pages than renew-pages; else renew-every has passed
+  word value, limit;   // the pages and renew-pages, or the ms since its last start and renew-every
+};
+// A renewal (renew.cc: due, and p is held at a quiet point): by the first hot or warm kind of
+// p's policy (stop: it has none; the boot configuration refuses such lines). Not a failure: it
+// is logged (cause renew) but does not count against the restart intensity, and the ladder
+// stays on its rung. Logs it.
+arc::root::Action monitor_renew(Process *p, const RenewReason &why);
+// The renewal just decided could not be carried out: p goes on as it was.
+void monitor_renew_abandoned(Process *p);
+// A restart of p was decided and has not completed yet.
+bool monitor_restarting(const Process *p);
+// The pager finished a hot or warm restart that took `insns` guest instructions; p holds
+// `pages` pages now (~0: not known).
+void monitor_restarted(Process *p, word insns, arc::root::Action kind, word pages);
 // Restart log entry `index` for the restarts query; false past the end.
 struct LogEntry {
   word pid;
@@ -26,7 +41,7 @@ struct LogEntry {
   arc::root::Cause cause;
   arc::root::Action action;
   word insns;        // guest instructions from the failure to the process running again
-  bool done;         // the restart completed
+  arc::root::Outcome outcome;
 };
 bool monitor_log(unsigned index, LogEntry *out);
 // Carry the history of a server over to the process that replaces it (cold restart).

@@ -4,6 +4,7 @@
 #include "share.hh"
 #include "../pager/pager_info.hh"
 #include <arc/arch.hh>
+#include <arc/proto/pager.hh>
 #include <arc/proto/process.hh>
 #include <arc/start.hh>
 #include <arc/sys.hh>
@@ -446,6 +447,24 @@ void forget(Process *p) {
   if (p->state != arc::root::PState::exited) return;   // kill it first
   *p = Process{};
   ++process_generation;
+}
+
+bool page_counts(Process *p, word out[4]) {
+  if (p->direct) {
+    const p3::Image::Counts c = p->pager_image.counts();
+    out[0] = c.resident;
+    out[1] = c.persistent;
+    out[2] = c.image_shared;
+    out[3] = c.cow_copies;
+    return true;
+  }
+  Utcb *u = utcb();
+  u->mr[0] = Tag(arc::pager::counts, 0, 0).raw;
+  if (ipc_raw(ipc::send | ipc::call, p->fault_ep, 0, ipc::timeouts(0, 100), nullptr) != Status::ok ||
+      u->mr[1] != word(Status::ok))
+    return false;
+  for (unsigned i = 0; i < 4; ++i) out[i] = u->mr[2 + i];
+  return true;
 }
 
 Process *process_by_pid(word pid) {

@@ -28,6 +28,12 @@ struct Process {
   // received when last seen, and when it last showed it was alive (ms).
   CapSlot watched_thread = 0;
   word watch_received = 0, watch_alive = 0;
+  // Proactive restarts (renew.cc): since when its renew-every period runs (ms; set when first
+  // looked at, and at every hot or warm restart), the pages it held when the renewal under way
+  // was decided, how many ticks a due renewal has waited for a quiet point, and whether
+  // renew-pages was found impossible to meet (its persistent pages alone are over it).
+  word renew_since = 0, renew_pages_before = 0, renew_waits = 0;
+  bool renew_seen = false, renew_pages_off = false;
   const bootcfg::Server *config = nullptr;   // null: started from the shell
   // Capabilities in the root task's space.
   CapSlot factory = 0, space = 0, thread = 0, service = 0, fault_ep = 0;
@@ -50,6 +56,10 @@ void kill(Process *p);
 // Free the slot of a process that was killed or exited (its pid then names nothing).
 void forget(Process *p);
 Process *process_by_pid(word pid);
+// The page counts of p (resident, persistent, shared with the image, copy-on-write copies): from
+// its pager, asked without ever blocking on it (false when the pager is not waiting for
+// messages right now), or our own (pager=root).
+bool page_counts(Process *p, word out[4]);
 Process *process_at(unsigned index);   // for listings: the index-th live slot, or null
 // Every slot (pid 0: unused), for loops that run at every message.
 Process *process_table(unsigned *count);

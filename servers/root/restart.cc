@@ -51,6 +51,8 @@ unsigned dependents_of(Process *p, Process *out[], unsigned max) {
   return n;
 }
 
+} // namespace
+
 // Ask c's pager to restart it (hot, or warm after restart_warm): a send that never blocks us.
 void ask_pager(Process *c, root::Action kind, word carried) {
   Utcb *u = utcb();
@@ -65,6 +67,8 @@ void ask_pager(Process *c, root::Action kind, word carried) {
     restarts_pending = true;
   }
 }
+
+namespace {
 
 void restart_members(Process *leader, Process *members[], unsigned n, unsigned depth);
 

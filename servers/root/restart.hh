@@ -21,6 +21,10 @@ Process *restart_cold(Process *p);
 // own dependents along). Members without a restart policy are left alone.
 void restart_group(Process *p);
 
+// Ask p's pager to restart it hot, or warm after restart_warm (carried: the slot restart_warm
+// returned); if the pager is busy, the root task's loop asks again (deliver_pending_restarts).
+void ask_pager(Process *p, arc::root::Action kind, word carried);
+
 // Carry out a monitor's decision taken outside a pager's report (a hang, corruption reported by
 // the process itself): hot and warm restarts through the pager, the others here.
 void carry_out(Process *p, arc::root::Action action);

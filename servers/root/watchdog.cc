@@ -1,5 +1,6 @@
 #include "watchdog.hh"
 #include "monitor.hh"
+#include "renew.hh"
 #include "restart.hh"
 #include <arc/server.hh>
 #include <arc/sys.hh>
@@ -21,13 +22,6 @@ word bound_of(const Process *p) {
   if (!p->config || p->state != arc::root::PState::running || !p->service) return 0;
   const word hb = p->config->heartbeat_ms, dl = p->config->deadline_ms;
   return hb && dl ? (hb < dl ? hb : dl) : hb ? hb : dl;
-}
-
-// The server takes a heartbeat only if it waits for messages right now; never blocks us.
-bool knock(Process *p) {
-  Utcb *u = utcb();
-  u->mr[0] = Tag(server_label::heartbeat, 0, 0).raw;
-  return ipc_raw(ipc::send, p->service, 0, ipc::timeouts(0, 0), nullptr) == Status::ok;
 }
 
 void look_at(Process *p, word now) {
@@ -61,6 +55,12 @@ void look_at(Process *p, word now) {
 }
 } // namespace
 
+bool knock(Process *p) {
+  Utcb *u = utcb();
+  u->mr[0] = Tag(server_label::heartbeat, 0, 0).raw;
+  return ipc_raw(ipc::send, p->service, 0, ipc::timeouts(0, 0), nullptr) == Status::ok;
+}
+
 word now_ms() {
   const Result r = syscall(Sys::kdebug, word(KdOp::ticks));
   return r.r[0] * (r.r[1] ? r.r[1] : 1);
@@ -72,7 +72,8 @@ word watch_timeout_ms() {
   unsigned n;
   Process *t = process_table(&n);
   any_watched = false;
-  for (unsigned i = 0; i < n && !any_watched; ++i) any_watched = t[i].pid && bound_of(&t[i]);
+  for (unsigned i = 0; i < n && !any_watched; ++i)
+    any_watched = t[i].pid && (bound_of(&t[i]) || renews(&t[i]));
   return any_watched ? tick_ms : 0;
 }
 
@@ -86,8 +87,13 @@ void watch_tick(bool timed_out) {
   for (unsigned i = 0; i < mr_count; ++i) saved[i] = u->mr[i];
   unsigned n;
   Process *t = process_table(&n);
-  for (unsigned i = 0; i < n; ++i)
-    if (t[i].pid) look_at(&t[i], now);
+  for (unsigned i = 0; i < n; ++i) {
+    if (!t[i].pid) continue;
+    // A server being renewed (or restarted for another reason) takes no messages for a while:
+    // that is no hang.
+    if (renew_tick(&t[i], now)) t[i].watch_alive = now;
+    else look_at(&t[i], now);
+  }
   for (unsigned i = 0; i < mr_count; ++i) u->mr[i] = saved[i];
 }
 

@@ -1,5 +1,6 @@
 // Hang detection: the servers whose boot line has heartbeat= or deadline= are watched by the
-// root task between messages (it receives with a timeout while any is watched).
+// root task between messages (it receives with a timeout while any is watched). The same tick
+// looks at the servers that ask for proactive restarts (renew.cc).
 #pragma once
 #include "process.hh"
 
@@ -12,7 +13,11 @@ word watch_timeout_ms();
 // Look at every watched server if a tick is due (always after a receive timed out). A server
 // that has neither received a message (its ipc_received counter, read through perfmon) nor been
 // ready to take the monitor's heartbeat for longer than its bound is hung: the monitor decides
-// and the restart is carried out. Keeps the caller's message registers.
+// and the restart is carried out. Servers due for a renewal are renewed if they are at a quiet
+// point. Keeps the caller's message registers.
 void watch_tick(bool timed_out);
+// Send p the monitor's heartbeat with a zero timeout: true when p took it, which it can only
+// have done waiting for messages on its endpoint (no request in progress). Never blocks us.
+bool knock(Process *p);
 
 } // namespace rt

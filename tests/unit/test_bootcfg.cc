@@ -248,6 +248,27 @@ TEST_CASE("BCFG0005 every line error", "[bootcfg]") {
       {"server a a deadline=4294968s", "bad duration for deadline: '4294968s'"},
       {"server a a deadline=4294967296ms", "bad duration for deadline: '4294967296ms'"},
       {"server a a on-exhausted=panic", "unknown on-exhausted action 'panic'"},
+      {"server a a restart=hot renew-pages=x", "bad number 'x'"},
+      {"server a a restart=hot renew-pages=-1", "bad number '-1'"},
+      {"server a a restart=hot renew-pages=64p", "bad number '64p'"},
+      {"server a a restart=hot renew-pages=0", "renew-pages out of range (1..4294967295): '0'"},
+      {"server a a restart=hot renew-pages=4294967296",
+       "renew-pages out of range (1..4294967295): '4294967296'"},
+      {"server a a restart=hot renew-pages=1 renew-pages=2", "duplicate key 'renew-pages'"},
+      {"server a a restart=hot renew-every=500", "missing unit (ms or s) in renew-every: '500'"},
+      {"server a a restart=hot renew-every=2m", "bad duration for renew-every: '2m'"},
+      {"server a a restart=hot renew-every=0ms", "renew-every must not be zero: '0ms'"},
+      {"server a a restart=hot renew-every=0s", "renew-every must not be zero: '0s'"},
+      {"server a a restart=hot renew-every=1s renew-every=2s", "duplicate key 'renew-every'"},
+      // A renewal must be invisible to clients: only hot or warm, through the process's pager.
+      {"server a a renew-pages=64",
+       "'renew-pages' needs a hot or warm kind in restart= (renewals never go cold)"},
+      {"server a a renew-every=1s restart=cold,group",
+       "'renew-every' needs a hot or warm kind in restart= (renewals never go cold)"},
+      {"server a a renew-every=1s renew-pages=9 restart=cold",
+       "'renew-pages' needs a hot or warm kind in restart= (renewals never go cold)"},
+      {"server a a restart=hot renew-every=1s pager=root",
+       "'renew-every' needs the process's own pager (pager=own)"},
       {"server a a quota=64", "quota needs a unit (KiB or MiB): '64'"},
       {"server a a quota=64kb", "quota needs a unit (KiB or MiB): '64kb'"},
       {"server a a quota=KiB", "bad number 'KiB'"},
@@ -387,7 +408,7 @@ TEST_CASE("BCFG0009 module= names a boot module mapped writable", "[bootcfg]") {
   CHECK(only_error("server d r module=") == "boot.cfg:1: empty value for 'module'");
 }
 
-TEST_CASE("BCFG0010 domain restarts allowed before a reboot", "[bootcfg]") {
+TEST_CASE("BCFG0011 domain restarts allowed before a reboot", "[bootcfg]") {
   auto d = parse_text("server a a\n");
   CHECK(d->cfg->domain_restarts == default_domain_restarts);
   CHECK(d->cfg->domain_window_ms == default_domain_window_ms);
@@ -411,12 +432,48 @@ TEST_CASE("BCFG0010 domain restarts allowed before a reboot", "[bootcfg]") {
   CHECK(cfg.domain_window_ms == default_domain_window_ms);
 }
 
+TEST_CASE("BCFG0010 renew-pages and renew-every: proactive restarts", "[bootcfg]") {
+  auto r = parse_text(
+      "server leaky counter renew-pages=64 restart=cold,warm\n"   // restart= after the key
+      "server tidy counter restart=hot renew-every=500ms\n"
+      "server both counter restart=group,hot,cold renew-every=2s renew-pages=0x100\n"
+      "server plain counter restart=hot\n");
+  CHECK(r->n == 0);
+  REQUIRE(r->cfg->nservers == 4);
+  const Server &leaky = *r->cfg->find("leaky");
+  CHECK(leaky.renew_pages == 64);
+  CHECK(leaky.renew_every_ms == 0);
+  CHECK(leaky.given == (given_restart | given_renew_pages));
+  const Server &tidy = *r->cfg->find("tidy");
+  CHECK(tidy.renew_pages == 0);
+  CHECK(tidy.renew_every_ms == 500);
+  CHECK(tidy.given == (given_restart | given_renew_every));
+  const Server &both = *r->cfg->find("both");
+  CHECK(both.renew_pages == 256);
+  CHECK(both.renew_every_ms == 2000);
+  const Server &plain = *r->cfg->find("plain");
+  CHECK(plain.renew_pages == 0);
+  CHECK(plain.renew_every_ms == 0);
+  CHECK((plain.given & (given_renew_pages | given_renew_every)) == 0);
+
+  // A refused renewal takes the whole line with it; the other lines stay.
+  auto bad = parse_text("server a counter renew-pages=8 restart=cold\nserver b counter restart=warm "
+                        "renew-every=4294967295ms\n");
+  REQUIRE(bad->n == 1);
+  CHECK(bad->error(0) ==
+        "boot.cfg:1: 'renew-pages' needs a hot or warm kind in restart= (renewals never go cold)");
+  CHECK(bad->cfg->find("a") == nullptr);
+  REQUIRE(bad->cfg->find("b") != nullptr);
+  CHECK(bad->cfg->find("b")->renew_every_ms == 4294967295u);
+}
+
 TEST_CASE("BCFG0008 random bytes never crash or read out of bounds", "[bootcfg]") {
   std::mt19937 rng(1234);
   // Pieces of valid syntax make the random lines reach deep into the parser.
   const std::vector<std::string> pieces = {
       "server ", "set ", "a ", "b ", "prog ", "ports=", "irq=", "mem=", "prio=", "restart=",
       "intensity=", "backoff=", "on-exhausted=", "after=", "heartbeat=", "deadline=", "quota=",
+      "renew-pages=", "renew-every=",
       "0x", "1", "9", "f", "-", ",", "/", "ms", "s", "KiB", "MiB", "hot", "warm", "cold", "group",
       "stop", "\"", "\\", "#", " ", "\t", "\n", "\r", "--", "=", "\0", "\xff", "0x1000-0x2000 "};
   auto cfg = std::make_unique<Config>();
@@ -443,6 +500,12 @@ TEST_CASE("BCFG0008 random bytes never crash or read out of bounds", "[bootcfg]"
       REQUIRE(sv.nafter <= max_afters);
       for (unsigned k = 0; k < sv.nafter; ++k) REQUIRE(sv.after[k] < cfg->nservers);
       for (unsigned k = 0; k < sv.nports; ++k) REQUIRE(sv.ports[k].first <= sv.ports[k].last);
+      if (sv.renew_pages || sv.renew_every_ms) {   // only with a kind that clients do not see
+        bool hot_or_warm = false;
+        for (unsigned k = 0; k < sv.nrestart; ++k)
+          hot_or_warm |= sv.restart[k] == RestartKind::hot || sv.restart[k] == RestartKind::warm;
+        REQUIRE(hot_or_warm);
+      }
     }
     total_servers += cfg->nservers;
   }

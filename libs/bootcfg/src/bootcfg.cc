@@ -263,6 +263,7 @@ private:
   bool parse_after(Server &s, const char *p, size_t n);
   bool parse_ms(const char *key, const char *p, size_t n, uint32_t *out);
   bool parse_intensity(const char *what, const Token &value, uint32_t *restarts, uint32_t *ms);
+  bool renewal_possible(const Server &s);
 };
 
 // R/T: at most R restarts within the duration T (> 0).
@@ -349,6 +350,7 @@ void Parser::server_line() {
     if (value.n == 0) return void(fail("empty value for", key));
     if (!key_value(s, key, value, seen)) return;
   }
+  if (!renewal_possible(s)) return;
   if (i < ntokens) {
     for (++i; i < ntokens; ++i) {
       if (s.nargs == max_args) return void(fail("too many arguments"));
@@ -374,6 +376,7 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
       {"on-exhausted", given_on_exhausted}, {"heartbeat", given_heartbeat},
       {"deadline", given_deadline}, {"quota", given_quota},
       {"pager", given_pager},         {"module", given_module},
+      {"renew-pages", given_renew_pages}, {"renew-every", given_renew_every},
   };
   for (const Once &o : once) {
     if (!teq(key, o.name)) continue;
@@ -390,6 +393,19 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
   if (teq(key, "backoff")) return parse_ms("backoff", p, n, &s.backoff_ms);
   if (teq(key, "heartbeat")) return parse_ms("heartbeat", p, n, &s.heartbeat_ms);
   if (teq(key, "deadline")) return parse_ms("deadline", p, n, &s.deadline_ms);
+  if (teq(key, "renew-every")) {
+    if (!parse_ms("renew-every", p, n, &s.renew_every_ms)) return false;
+    if (!s.renew_every_ms) return fail("renew-every must not be zero:", value);
+    return true;
+  }
+  if (teq(key, "renew-pages")) {
+    const uint64_t v = parse_number(p, n);
+    if (v == no_number) return fail("bad number", value);
+    if (v == 0 || v > 0xffffffffull)
+      return fail("renew-pages out of range (1..4294967295):", value);
+    s.renew_pages = uint32_t(v);
+    return true;
+  }
   if (teq(key, "prio")) {
     const uint64_t v = parse_number(p, n);
     if (v == no_number) return fail("bad number", value);
@@ -445,6 +461,27 @@ bool Parser::parse_ms(const char *key, const char *p, size_t n, uint32_t *out) {
   }
   *out = uint32_t(v);
   return true;
+}
+
+// A renewal (renew-pages, renew-every) is a hot or warm restart through the process's own pager:
+// it must be invisible to clients, so a policy that could only restart the server cold (or one
+// the root task pages itself, which is never restarted in place) cannot have one. Checked once
+// the whole line is read, since restart= may come after the renew keys.
+bool Parser::renewal_possible(const Server &s) {
+  if (!s.renew_pages && !s.renew_every_ms) return true;
+  const char *key = s.renew_pages ? "renew-pages" : "renew-every";
+  bool hot_or_warm = false;
+  for (unsigned i = 0; i < s.nrestart; ++i)
+    hot_or_warm |= s.restart[i] == RestartKind::hot || s.restart[i] == RestartKind::warm;
+  Message m = msg();
+  if (!hot_or_warm)
+    m.quote(key).str(" needs a hot or warm kind in restart= (renewals never go cold)");
+  else if (s.pager == PagerKind::root)
+    m.quote(key).str(" needs the process's own pager (pager=own)");
+  else
+    return true;
+  report(m);
+  return false;
 }
 
 // Calls item(p, n) for each comma-separated part of [p, p + n); false on an empty part or when

@@ -54,6 +54,8 @@ enum Given : uint32_t {
   given_quota = 1u << 7,
   given_pager = 1u << 8,
   given_module = 1u << 9,
+  given_renew_pages = 1u << 10,
+  given_renew_every = 1u << 11,
 };
 
 // Defaults of keys a line does not write.
@@ -88,6 +90,9 @@ struct Server {
   uint32_t quota_kib;                          // 0: no memory quota
   PagerKind pager;                             // own (default) or root
   char module[max_string_len + 1];             // a boot module mapped writable; "" if none
+  // Proactive restarts (renewals) at a quiet point, by the first hot or warm kind of `restart`:
+  uint32_t renew_pages;                        // when the process holds more pages; 0: never
+  uint32_t renew_every_ms;                     // this long after its start or last restart; 0: never
 
   uint8_t after[max_afters];                   // indices into Config::servers
   char after_names[max_afters][max_name_len + 1];  // the same servers by name

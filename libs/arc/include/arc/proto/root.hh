@@ -32,9 +32,11 @@ enum Label : word {
                        //   Warm: the root task has already replaced the space and the thread;
                        //   the pager drops the volatile pages and starts the new thread.
   restarted = 0x121,   // pager: a hot or warm restart is done. MR1 guest instructions it took,
-                       //   MR2 the kind (Action)
+                       //   MR2 the kind (Action), MR3 the pages the process holds now (its
+                       //   persistent ones: the volatile ones are gone)
   restarts = 0x122,    // MR1 = index: the restart log; reply MR1 status, MR2 pid, MR3 cause,
-                       //   MR4 action, MR5 instructions, MR6 outcome, MR7.. packed server name
+                       //   MR4 action, MR5 instructions, MR6 outcome (Outcome), MR7.. packed
+                       //   server name
   inject = 0x123,      // MR1..6 packed server name, MR7 kind (1 crash, 2 hang, 3 panic,
                        //   4 corrupt), MR8 after how many more requests
 };
@@ -42,11 +44,15 @@ enum Label : word {
 enum class Cause : word {
   crash = 1, exception = 2, panic = 3, hang = 4, corrupt = 5, exit = 6,
   group = 7,   // restarted along with a failed server it is connected to
+  renew = 8,   // not a failure: a proactive restart at a quiet point (renew-pages, renew-every)
 };
 enum class Action : word {
   hot = 0, warm = 1, cold = 2, group = 3, stop = 4,
   domain = 5,   // every process of the domain stopped and the boot configuration started again
 };
+// Of a restart log entry. abandoned: a renewal that could not be carried out (the server went on
+// as it was).
+enum class Outcome : word { pending = 0, done = 1, abandoned = 2 };
 
 // Replies carry the status in MR1 when untyped >= 1 and the label is 0; on success the label
 // is 0 and the results follow.

@@ -1,0 +1,25 @@
+// Proactive restarts (renewals): a server whose boot line has renew-pages= or renew-every= is
+// restarted hot or warm before slow damage (a leak, fragmentation, state that goes bad with age)
+// becomes a failure: when it holds more pages than renew-pages, or renew-every after its start
+// or last restart. Only at a quiet point (it waits for messages: no request in progress, no
+// reply owed), so its clients see nothing and nothing needs replaying. Looked at on the
+// watchdog's tick (watchdog.cc).
+#pragma once
+#include "process.hh"
+
+namespace rt {
+
+// p is running and its boot line asks for renewals.
+bool renews(const Process *p);
+
+// A watchdog tick for p at `now` (ms): if a renewal is due and p is at a quiet point, the monitor
+// decides (monitor_renew) and the restart is carried out; a due renewal that finds p busy waits
+// for a later tick. True when p is being restarted now (a renewal or any other restart under
+// way): it cannot take messages for a while.
+bool renew_tick(Process *p, word now);
+
+// A hot or warm restart of p completed (renewal: it was one); p holds `pages` pages now (~0:
+// not known). Every such restart renews the process: its renew-every period starts again.
+void renew_done(Process *p, bool renewal, word pages);
+
+} // namespace rt
