@@ -64,7 +64,8 @@ public:
   Source resolve(word va, word access);
 
   struct Counts { word resident, persistent, image_shared, cow_copies; };
-  Counts counts() const;
+  Counts counts() const;            // walks the table (for the persistent count)
+  word resident() const { return n_pages_; }   // at no cost (inside a timed restart)
 
   // For restarts: drop every private page that is not persistent (returns how many);
   // before_release(addr) runs for each, e.g. to revoke the process's mapping of it.

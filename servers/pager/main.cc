@@ -231,7 +231,7 @@ void report_restart(root::Action kind, unsigned long long t0) {
   u->mr[0] = Tag(root::restarted, 3, 0).raw;
   u->mr[1] = took;
   u->mr[2] = word(kind);
-  u->mr[3] = image.counts().resident;
+  u->mr[3] = image.resident();
   (void)call(proc::root);
 }
 
