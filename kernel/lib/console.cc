@@ -1,6 +1,7 @@
 #include "lib/console.hh"
 #include "arch/cpu.hh"
 #include "platform/platform.hh"
+#include <arc/digits.hh>
 
 namespace kern {
 
@@ -12,18 +13,7 @@ void kputc(char c) {
 namespace {
 void put_num(unsigned long long v, unsigned base, int width, char pad, bool neg) {
   char tmp[24];
-  int i = 0;
-  // As in the user library's printf: no 64-bit division by a variable (a library call per digit
-  // on ARM) unless the value needs it.
-  if (base == 16) {
-    do { tmp[i++] = "0123456789abcdef"[v & 15]; v >>= 4; } while (v);
-  } else {
-    for (; v >> 32; v /= 10) tmp[i++] = char('0' + v % 10);
-    uint32_t w = uint32_t(v);
-    do { tmp[i++] = char('0' + w % 10); w /= 10; } while (w);
-  }
-  if (neg) tmp[i++] = '-';
-  while (i < width) tmp[i++] = pad;
+  int i = arc::format_reversed(tmp, v, base, width, pad, neg);
   while (i) kputc(tmp[--i]);
 }
 } // namespace

@@ -1,8 +1,8 @@
 // A small printf over the kernel debug console, for programs that run before the console server
 // (and for the kernel test suite, which must not depend on user-level servers).
+#include <arc/digits.hh>
 #include <arc/sys.hh>
 #include <stdarg.h>
-#include <stdint.h>
 
 namespace arc {
 
@@ -36,19 +36,7 @@ struct Out {
 
 void put_num(Out &o, unsigned long long v, unsigned base, int width, char pad, bool neg) {
   char tmp[24];
-  int i = 0;
-  // Shifts for hex, and 32-bit division by the constant 10 (a multiplication) once the value
-  // fits: a 64-bit division by a variable base is a library call per digit on ARM, and the
-  // monitor prints its restart lines while a restart is being timed.
-  if (base == 16) {
-    do { tmp[i++] = "0123456789abcdef"[v & 15]; v >>= 4; } while (v);
-  } else {
-    for (; v >> 32; v /= 10) tmp[i++] = char('0' + v % 10);
-    uint32_t w = uint32_t(v);
-    do { tmp[i++] = char('0' + w % 10); w /= 10; } while (w);
-  }
-  if (neg) tmp[i++] = '-';
-  while (i < width) tmp[i++] = pad;
+  int i = arc::format_reversed(tmp, v, base, width, pad, neg);
   while (i) o.put(tmp[--i]);
 }
 } // namespace
