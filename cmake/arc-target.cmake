@@ -21,8 +21,13 @@ arc_find_newlib()
 # with its system-call glue (libs/newlib-glue), libgcc. libc needs the glue, the glue libs/arc,
 # libs/arcserver (the console and file clients) and libc (errno), and arcserver the glue, so they
 # are linked as one group; nothing of the host's C library is linked.
+#
+# OWN_LIBS: libraries that hold the program's own logic rather than shared framework code (the
+# ext2 server's file-system library): linked like LIBS, and counted as the program's own code by
+# fault injection.
 function(arc_user_program name)
-  cmake_parse_arguments(P "" "LINK_ADDRESS" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(P "" "LINK_ADDRESS" "SOURCES;LIBS;OWN_LIBS" ${ARGN})
+  list(APPEND P_LIBS ${P_OWN_LIBS})
   add_executable(${name} ${P_SOURCES})
   target_link_libraries(${name} PRIVATE ${P_LIBS} arc-user arc-newlib-glue
     -Wl,--start-group arc-newlib-glue arcserver arc-pmem arc-user ${ARC_LIBC_LINK_LIBS}
@@ -32,4 +37,12 @@ function(arc_user_program name)
     set(addr ${P_LINK_ADDRESS})
   endif()
   target_link_options(${name} PRIVATE -Wl,-Ttext-segment=${addr} -Wl,-z,max-page-size=4096)
+  # <program>.objects next to the ELF: the program's own object files (its sources and OWN_LIBS,
+  # not the framework and C library it links), one per line. The fault-injection mutator
+  # (tools/mutate, `--scope own`) takes the functions these objects define as the ones to mutate.
+  set(objects "$<TARGET_OBJECTS:${name}>")
+  foreach(lib IN LISTS P_OWN_LIBS)
+    string(APPEND objects ";$<TARGET_OBJECTS:${lib}>")
+  endforeach()
+  file(GENERATE OUTPUT $<TARGET_FILE:${name}>.objects CONTENT "$<JOIN:${objects},\n>\n")
 endfunction()

@@ -78,16 +78,20 @@ word pid_of(const char *name) {
 
 } // namespace
 
+// The way out when the counter cannot be found: never taken in a good run. The fault scenarios
+// arm a fault here (tests/qemu, boot/configs/test-fault-*.cfg) that must never be activated.
+extern "C" __attribute__((noipa)) int demo_client_no_counter(unsigned n_passed, unsigned n_failed) {
+  printf("DEMO: %u passed, %u failed\n", n_passed, n_failed);
+  return 1;
+}
+
 int main(int, char **) {
   // ---- the name service, requests and replies through the handler table
   const arc::CapSlot slot = arc::slot_alloc();
   Status st = arc::name_wait(demo::counter::service_name, slot, 10000);
   check("D01", st == Status::ok, "name service: found '%s' (%s)", demo::counter::service_name,
         arc::status_name(st));
-  if (st != Status::ok) {
-    printf("DEMO: %u passed, %u failed\n", passed, failed);
-    return 1;
-  }
+  if (st != Status::ok) return demo_client_no_counter(passed, failed);
   demo::counter::Client counter(slot);
   long v = 0;
   st = counter.Add(5, &v);

@@ -36,6 +36,23 @@ struct CounterState {
 ARC_PDATA CounterState g_counter = {};
 
 bool g_leak, g_slow;   // from the arguments, at every start
+} // namespace
+
+// Fault-injection sites (the fault scenarios in tests/qemu find them by name in the symbol table and arm
+// fault= there, boot/configs/test-fault-*.cfg): every add runs the first, every get the second.
+// noipa: never inlined, cloned or merged, so the symbol is the code that runs. On ARM the add's
+// site is Thumb code and the get's ARM code, so that both instruction sets are tried.
+#if defined(__arm__)
+#define DEMO_THUMB __attribute__((target("thumb")))
+#else
+#define DEMO_THUMB
+#endif
+extern "C" __attribute__((noipa)) DEMO_THUMB long demo_counter_step(long value, long delta) {
+  return value + delta;
+}
+extern "C" __attribute__((noipa)) long demo_counter_read(const long *value) { return *value; }
+
+namespace {
 
 // One page of heap, touched (so the pager really gives it) and never freed.
 void leak_page() {
@@ -76,7 +93,7 @@ public:
     if (req.replayed && req.seq == g_counter.applied_seq) {
       g_counter.value = g_counter.applied_value;   // applied before the failure: do not redo
     } else {
-      const long next = g_counter.value + long(req.arg(1));
+      const long next = demo_counter_step(g_counter.value, long(req.arg(1)));
       g_counter.applied_value = next;
       g_counter.applied_seq = req.seq;
       g_counter.value = next;
@@ -86,7 +103,7 @@ public:
     return Status::ok;
   }
   Status Get(const Request &, Reply &rep) {
-    rep.put(word(g_counter.value));
+    rep.put(word(demo_counter_read(&g_counter.value)));
     rep.put(g_counter.adds);
     return Status::ok;
   }

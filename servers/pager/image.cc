@@ -140,6 +140,30 @@ Source Image::resolve(word va, word access) {
   return {};
 }
 
+bool Image::in_code(word va, word len) const {
+  if (!len || va + len < va) return false;
+  for (unsigned i = 0; i < n_segs_; ++i) {
+    const Segment &s = segs_[i];
+    if ((s.rights & fpage_rights::x) && va >= s.vaddr && va + len <= s.vaddr + s.filesz)
+      return !persistent_at(va) && !persistent_at(va + len - 1);
+  }
+  return false;
+}
+
+word Image::private_copy(word va) {
+  va = page_down(va);
+  if (Page *p = page_of(va)) return p->addr;
+  const Segment *s = segment_of(va);
+  if (!s) return 0;
+  word f = fill_from_image(*s, va);
+  if (!f) return 0;
+  if (!remember(va, f, s->rights)) {
+    frames_->release(f);
+    return 0;
+  }
+  return f;
+}
+
 Image::Counts Image::counts() const {
   Counts c{n_pages_, 0, image_shared_, cow_};
   for (unsigned i = 0; i < capacity_; ++i)

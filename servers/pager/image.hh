@@ -63,6 +63,14 @@ public:
   // when the page needs one. kind invalid: the process touched what it must not.
   Source resolve(word va, word access);
 
+  // Fault injection (fault.hh): whether [va, va + len) lies in the file part of an executable
+  // segment (and outside the persistent range), and a private copy of va's page, made from the
+  // image now if the process has none yet, that may then be changed: our address of it, or 0.
+  // The copy is volatile like any private page: a restart discards it, and the page comes back
+  // pristine from the image.
+  bool in_code(word va, word len) const;
+  word private_copy(word va);
+
   struct Counts { word resident, persistent, image_shared, cow_copies; };
   Counts counts() const;            // walks the table (for the persistent count)
   word resident() const { return n_pages_; }   // at no cost (inside a timed restart)

@@ -1,7 +1,9 @@
 // The per-process pager (P3). One runs for every process the root task starts. It loads the
 // process's ELF image from the boot module the root task mapped for it, answers the process's
 // page faults (image pages, copy-on-write data, zero pages, persistent pages, device windows),
-// takes its exceptions, and reports its page counts. Frames come from the root task.
+// takes its exceptions, plants an injected fault if the boot configuration asks (fault.hh), and
+// reports its page counts. Frames come from the root task.
+#include "fault.hh"
 #include "image.hh"
 #include "pager_info.hh"
 #include <arc/arch.hh>
@@ -164,6 +166,7 @@ p3::Image image;
 p3::Image::Page pages[8192];   // private pages of the process: 32 MiB
 word volatile_pages[8192];
 bool client_stopped;
+p3::FaultSite fault_site;      // fault injection (fault.hh): armed at the first start only
 
 void reply_status(Utcb *u, Status s, unsigned extra = 0) {
   u->mr[0] = Tag(0, 1 + extra, 0).raw;
@@ -241,6 +244,7 @@ void report_restart(root::Action kind, unsigned long long t0) {
 // framework's replay answers the waiting client. (Single-threaded processes: the main thread.)
 void hot_restart(unsigned long long t0) {
   phases.decided = cycles();
+  fault_site.drop();   // its private page goes with the volatile ones: the pristine code returns
   // 1. Take the thread: out of its fault IPC (to us), held still.
   (void)exchange_registers(p3::client_thread, exregs::halt | exregs::abort_ipc);
   // 2. Revoke the private volatile pages (data, bss, heap, stack: whatever the failure may have
@@ -265,6 +269,7 @@ void hot_restart(unsigned long long t0) {
 // reply right.
 void warm_restart(unsigned long long t0, word carried) {
   phases.decided = cycles();   // includes the root task's new space and capabilities
+  fault_site.drop();
   image.discard_volatile([](word) {});   // no mapping of them is left to revoke
   phases.unmapped = cycles();
   restarted(root::Action::warm, t0, carried);
@@ -358,6 +363,33 @@ const char *load(word *entry) {
   return nullptr;
 }
 
+// The server's fault= (the root task passes it for its first start only): plant the breakpoint
+// before the process runs, or say why not and run it without.
+void arm_fault() {
+  const p3::Info &pi = pinfo();
+  if (pi.fault_mode == p3::Info::fault_none) return;
+  if (const char *why = fault_site.arm(pi, image))
+    printf("[pager] %s (pid %lu): fault at %lx refused: %s\n", pi.client_name, pi.client_pid,
+           fault_site.site(), why);
+  else
+    printf("[pager] %s (pid %lu): fault armed at %lx (%s)\n", pi.client_name, pi.client_pid,
+           fault_site.site(), fault_site.load() ? "load" : "watch");
+}
+
+// The process trapped on the fault's breakpoint: the site now holds what it is to run; resume
+// the thread there (an exception reply with two words sets IP and SP).
+bool fault_activated(Utcb *u) {
+  word resume;
+  if (!fault_site.hit(u->mr[1], u->mr[3], &resume)) return false;
+  printf("[pager] %s (pid %lu): fault at %lx activated\n", pinfo().client_name, pinfo().client_pid,
+         fault_site.site());
+  const word sp = u->mr[4];
+  u->mr[0] = Tag(0, 2, 0).raw;
+  u->mr[1] = resume;
+  u->mr[2] = sp;
+  return true;
+}
+
 void map_reply(Utcb *u, word fault, const p3::Source &src) {
   // Only pages we hold can be mapped on: fault in a window page we have not touched yet.
   (void)*reinterpret_cast<volatile const char *>(src.addr);
@@ -381,6 +413,7 @@ int main(int, char **) {
     for (;;) sleep_ms(1000000);
   }
   client_entry = entry;
+  arm_fault();
   if (thread_ctl(p3::client_thread, ThreadOp::start, entry, 0) != Status::ok) {
     stop_client("cannot start the main thread", entry, 0);
     for (;;) sleep_ms(1000000);
@@ -419,6 +452,7 @@ int main(int, char **) {
       break;
     }
     case label::exception: {
+      if (fault_activated(u)) break;   // answered: the thread runs the site
       // The framework's panic is an undefined instruction on purpose (arch::panic_vector).
       const word vector = u->mr[1], ip = u->mr[3];
       printf("[pager] %s (pid %lu): exception %lu at ip %lx\n", pi.client_name, pi.client_pid, vector, ip);

@@ -34,6 +34,15 @@ struct Info {
   word machine;             // ELF machine of this target
   word n_devices;
   struct Device { word va, size; } devices[4];   // client va = device_window offset order
+  // Fault injection (the server's fault= key; the root task passes it for the server's first
+  // start only, so no restart brings it back): the pager plants a one-shot breakpoint at
+  // fault_addr (on ARM bit 0: Thumb code) and, when it is hit, writes fault_bytes there (load)
+  // or the image's own bytes (watch: the image holds the mutation already).
+  enum FaultMode : word { fault_none, fault_load, fault_watch };
+  word fault_mode;
+  word fault_addr;
+  word fault_len;           // load: 1..16
+  unsigned char fault_bytes[16];
 };
 
 } // namespace p3

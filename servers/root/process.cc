@@ -105,6 +105,29 @@ bool direct_in_use;
 void undo(Process *p);
 bool ok(Status s);
 
+// Fault injection (fault=): a server's fault is armed at its first start only. Restarts of any
+// kind, domain restarts included, must bring back the pristine program, so the entries whose
+// fault was handed out are remembered here for as long as the configuration lives.
+const bootcfg::Server *faults_given[bootcfg::max_servers];
+unsigned n_faults_given;
+
+// Whether config's fault is still to be armed; true once per entry (it is consumed then).
+bool take_fault(const bootcfg::Server *config) {
+  if (!config || !(config->given & bootcfg::given_fault)) return false;
+  for (unsigned i = 0; i < n_faults_given; ++i)
+    if (faults_given[i] == config) return false;
+  if (n_faults_given == bootcfg::max_servers) return false;
+  faults_given[n_faults_given++] = config;
+  return true;
+}
+
+void give_fault(p3::Info *pi, const bootcfg::Server &config) {
+  pi->fault_mode = config.fault_len ? p3::Info::fault_load : p3::Info::fault_watch;
+  pi->fault_addr = config.fault_addr;
+  pi->fault_len = config.fault_len;
+  memcpy(pi->fault_bytes, config.fault_bytes, config.fault_len);
+}
+
 bool start_direct(Process *p, const Module *prog, uint8_t prio, word *error) {
   elf::Image elf;
   elf::Error err;
@@ -363,6 +386,7 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
       va += (dev_size[i] + 0xfff) & ~word(0xfff);
     }
     pi->machine = arc::arch::elf_machine;
+    if (take_fault(config)) give_fault(pi, *config);
     auto *own = reinterpret_cast<proc::Info *>(own_frame);
     own->magic = proc::info_magic;
     own->pid = p->pid;

@@ -269,6 +269,23 @@ TEST_CASE("BCFG0005 every line error", "[bootcfg]") {
        "'renew-pages' needs a hot or warm kind in restart= (renewals never go cold)"},
       {"server a a restart=hot renew-every=1s pager=root",
        "'renew-every' needs the process's own pager (pager=own)"},
+      {"server a a fault=1000", "fault address is 0x hexadecimal: '1000'"},
+      {"server a a fault=0x", "fault address is 0x hexadecimal: '0x'"},
+      {"server a a fault=0x12g4", "fault address is 0x hexadecimal: '0x12g4'"},
+      {"server a a fault=:cc", "fault address is 0x hexadecimal: ''"},
+      {"server a a fault=0x-10", "fault address is 0x hexadecimal: '0x-10'"},
+      {"server a a fault=0x100000000", "fault address out of range (32 bits): '0x100000000'"},
+      {"server a a fault=0x1000:", "fault bytes: 2 to 32 hex digits, even count: ''"},
+      {"server a a fault=0x1000:c", "fault bytes: 2 to 32 hex digits, even count: 'c'"},
+      {"server a a fault=0x1000:ccc", "fault bytes: 2 to 32 hex digits, even count: 'ccc'"},
+      {"server a a fault=0x1000:0xcc", "fault bytes: 2 to 32 hex digits, even count: '0xcc'"},
+      {"server a a fault=0x1000:cc:cc", "fault bytes: 2 to 32 hex digits, even count: 'cc:cc'"},
+      {"server a a fault=0x1000:" + std::string(34, 'a'),
+       "fault bytes: 2 to 32 hex digits, even count: '" + std::string(29, 'a') + "...'"},
+      {"server a a fault=0x1000 fault=0x2000", "duplicate key 'fault'"},
+      // Only a per-process pager plants a fault, whichever comes first on the line.
+      {"server a a fault=0x1000 pager=root", "'fault' needs the process's own pager (pager=own)"},
+      {"server a a pager=root fault=0x1000:cc", "'fault' needs the process's own pager (pager=own)"},
       {"server a a quota=64", "quota needs a unit (KiB or MiB): '64'"},
       {"server a a quota=64kb", "quota needs a unit (KiB or MiB): '64kb'"},
       {"server a a quota=KiB", "bad number 'KiB'"},
@@ -467,13 +484,57 @@ TEST_CASE("BCFG0010 renew-pages and renew-every: proactive restarts", "[bootcfg]
   CHECK(bad->cfg->find("b")->renew_every_ms == 4294967295u);
 }
 
+TEST_CASE("BCFG0012 fault=: a code site the pager watches or mutates", "[bootcfg]") {
+  auto r = parse_text(
+      "server watched counter fault=0x0804a1c0 restart=hot\n"             // install time
+      "server loaded counter fault=0x8000:A100000000 pager=own\n"         // load time
+      "server thumb counter fault=0X80011235:0020\n"                      // bit 0 kept (Thumb)
+      "server longest counter fault=0xffffffff:00112233445566778899aabbccddeeff\n"
+      "server zeros counter fault=0x0000000000001000:00\n"
+      "server plain counter\n");
+  CHECK(r->n == 0);
+  REQUIRE(r->cfg->nservers == 6);
+  const Server &watched = *r->cfg->find("watched");
+  CHECK(watched.given == (given_fault | given_restart));
+  CHECK(watched.fault_addr == 0x0804a1c0u);
+  CHECK(watched.fault_len == 0);
+  const Server &loaded = *r->cfg->find("loaded");
+  CHECK(loaded.fault_addr == 0x8000u);
+  REQUIRE(loaded.fault_len == 5);
+  const uint8_t mov_eax_0[] = {0xa1, 0, 0, 0, 0};
+  CHECK(memcmp(loaded.fault_bytes, mov_eax_0, 5) == 0);
+  const Server &thumb = *r->cfg->find("thumb");
+  CHECK(thumb.fault_addr == 0x80011235u);
+  REQUIRE(thumb.fault_len == 2);
+  CHECK(thumb.fault_bytes[0] == 0x00);
+  CHECK(thumb.fault_bytes[1] == 0x20);
+  const Server &longest = *r->cfg->find("longest");
+  CHECK(longest.fault_addr == 0xffffffffu);
+  REQUIRE(longest.fault_len == max_fault_bytes);
+  for (unsigned i = 0; i < max_fault_bytes; ++i) CHECK(longest.fault_bytes[i] == 0x11 * i);
+  const Server &zeros = *r->cfg->find("zeros");   // leading zeros: still 32 bits
+  CHECK(zeros.fault_addr == 0x1000u);
+  CHECK(zeros.fault_len == 1);
+  const Server &plain = *r->cfg->find("plain");
+  CHECK((plain.given & given_fault) == 0);
+  CHECK(plain.fault_len == 0);
+
+  // A bad fault takes its line with it; the other lines stay.
+  auto bad = parse_text("server a counter fault=0x1000:1\nserver b counter fault=0x2000\n");
+  REQUIRE(bad->n == 1);
+  CHECK(bad->error(0) == "boot.cfg:1: fault bytes: 2 to 32 hex digits, even count: '1'");
+  CHECK(bad->cfg->find("a") == nullptr);
+  REQUIRE(bad->cfg->find("b") != nullptr);
+  CHECK(bad->cfg->find("b")->fault_addr == 0x2000u);
+}
+
 TEST_CASE("BCFG0008 random bytes never crash or read out of bounds", "[bootcfg]") {
   std::mt19937 rng(1234);
   // Pieces of valid syntax make the random lines reach deep into the parser.
   const std::vector<std::string> pieces = {
       "server ", "set ", "a ", "b ", "prog ", "ports=", "irq=", "mem=", "prio=", "restart=",
       "intensity=", "backoff=", "on-exhausted=", "after=", "heartbeat=", "deadline=", "quota=",
-      "renew-pages=", "renew-every=",
+      "renew-pages=", "renew-every=", "fault=", ":", "pager=", "root", "cc",
       "0x", "1", "9", "f", "-", ",", "/", "ms", "s", "KiB", "MiB", "hot", "warm", "cold", "group",
       "stop", "\"", "\\", "#", " ", "\t", "\n", "\r", "--", "=", "\0", "\xff", "0x1000-0x2000 "};
   auto cfg = std::make_unique<Config>();
@@ -505,6 +566,10 @@ TEST_CASE("BCFG0008 random bytes never crash or read out of bounds", "[bootcfg]"
         for (unsigned k = 0; k < sv.nrestart; ++k)
           hot_or_warm |= sv.restart[k] == RestartKind::hot || sv.restart[k] == RestartKind::warm;
         REQUIRE(hot_or_warm);
+      }
+      if (sv.given & given_fault) {   // only through a per-process pager
+        REQUIRE(sv.pager == PagerKind::own);
+        REQUIRE(sv.fault_len <= max_fault_bytes);
       }
     }
     total_servers += cfg->nservers;

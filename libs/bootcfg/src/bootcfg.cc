@@ -263,7 +263,9 @@ private:
   bool parse_after(Server &s, const char *p, size_t n);
   bool parse_ms(const char *key, const char *p, size_t n, uint32_t *out);
   bool parse_intensity(const char *what, const Token &value, uint32_t *restarts, uint32_t *ms);
+  bool parse_fault(Server &s, const Token &value);
   bool renewal_possible(const Server &s);
+  bool fault_possible(const Server &s);
 };
 
 // R/T: at most R restarts within the duration T (> 0).
@@ -350,7 +352,7 @@ void Parser::server_line() {
     if (value.n == 0) return void(fail("empty value for", key));
     if (!key_value(s, key, value, seen)) return;
   }
-  if (!renewal_possible(s)) return;
+  if (!renewal_possible(s) || !fault_possible(s)) return;
   if (i < ntokens) {
     for (++i; i < ntokens; ++i) {
       if (s.nargs == max_args) return void(fail("too many arguments"));
@@ -377,6 +379,7 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
       {"deadline", given_deadline}, {"quota", given_quota},
       {"pager", given_pager},         {"module", given_module},
       {"renew-pages", given_renew_pages}, {"renew-every", given_renew_every},
+      {"fault", given_fault},
   };
   for (const Once &o : once) {
     if (!teq(key, o.name)) continue;
@@ -433,6 +436,7 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
     else return fail("unknown on-exhausted action", value);
     return true;
   }
+  if (teq(key, "fault")) return parse_fault(s, value);
   if (teq(key, "intensity")) return parse_intensity("intensity", value, &s.intensity_restarts, &s.intensity_ms);
   if (teq(key, "quota")) {
     size_t used = 0;
@@ -480,6 +484,43 @@ bool Parser::renewal_possible(const Server &s) {
     m.quote(key).str(" needs the process's own pager (pager=own)");
   else
     return true;
+  report(m);
+  return false;
+}
+
+// fault=ADDR or fault=ADDR:HEX. ADDR is 0x hexadecimal and fits in 32 bits (bit 0 is kept: on
+// ARM it marks Thumb code, which only the pager interprets); HEX is 1 to max_fault_bytes bytes as
+// an even number of hex digits, in memory order.
+bool Parser::parse_fault(Server &s, const Token &value) {
+  const char *p = value.p;
+  size_t colon = 0;
+  while (colon < value.n && p[colon] != ':') ++colon;
+  const Token addr{p, colon, false};
+  const bool hex_prefix = colon > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+  const uint64_t a = hex_prefix ? parse_number(p, colon) : no_number;
+  if (a == no_number) return fail("fault address is 0x hexadecimal:", addr);
+  if (a > 0xffffffffull) return fail("fault address out of range (32 bits):", addr);
+  s.fault_addr = uint32_t(a);
+  s.fault_len = 0;
+  if (colon == value.n) return true;   // watch: the image holds the mutation already
+  const Token bytes{p + colon + 1, value.n - colon - 1, false};
+  if (bytes.n < 2 || bytes.n > 2 * max_fault_bytes || bytes.n % 2)
+    return fail("fault bytes: 2 to 32 hex digits, even count:", bytes);
+  for (size_t i = 0; i < bytes.n; i += 2) {
+    const int hi = hex_value(bytes.p[i]), lo = hex_value(bytes.p[i + 1]);
+    if (hi < 0 || lo < 0) return fail("fault bytes: 2 to 32 hex digits, even count:", bytes);
+    s.fault_bytes[i / 2] = uint8_t(hi << 4 | lo);
+  }
+  s.fault_len = uint8_t(bytes.n / 2);
+  return true;
+}
+
+// Only a per-process pager plants and watches a fault site: the root task pages pager=root
+// processes itself and has no such machinery. Checked once the line is read (pager= may follow).
+bool Parser::fault_possible(const Server &s) {
+  if (!(s.given & given_fault) || s.pager != PagerKind::root) return true;
+  Message m = msg();
+  m.quote("fault").str(" needs the process's own pager (pager=own)");
   report(m);
   return false;
 }

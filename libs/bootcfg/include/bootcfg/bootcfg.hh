@@ -18,6 +18,7 @@ constexpr unsigned max_args = 8;
 constexpr unsigned max_afters = 8;
 constexpr unsigned max_restart_kinds = 4;
 constexpr unsigned max_settings = 16;
+constexpr unsigned max_fault_bytes = 16;   // fault=ADDR:HEX writes at most this many bytes
 constexpr unsigned max_name_len = 23;    // server names and setting keys: [a-z0-9_-]{1,23}
 constexpr unsigned max_string_len = 63;  // program, arguments, setting values
 constexpr unsigned max_tokens = 48;      // per line
@@ -56,6 +57,7 @@ enum Given : uint32_t {
   given_module = 1u << 9,
   given_renew_pages = 1u << 10,
   given_renew_every = 1u << 11,
+  given_fault = 1u << 12,
 };
 
 // Defaults of keys a line does not write.
@@ -93,6 +95,13 @@ struct Server {
   // Proactive restarts (renewals) at a quiet point, by the first hot or warm kind of `restart`:
   uint32_t renew_pages;                        // when the process holds more pages; 0: never
   uint32_t renew_every_ms;                     // this long after its start or last restart; 0: never
+  // Fault injection (fault=, only when given_fault): the process's pager plants a one-shot
+  // breakpoint at the code site fault_addr (on ARM bit 0 set: Thumb code) at the first start,
+  // and when it is hit writes fault_bytes there (load time, fault_len > 0) or only reports it
+  // (fault_len 0: the image already holds the mutation, install time).
+  uint32_t fault_addr;
+  uint8_t fault_bytes[max_fault_bytes];
+  uint8_t fault_len;                           // 0: watch only
 
   uint8_t after[max_afters];                   // indices into Config::servers
   char after_names[max_afters][max_name_len + 1];  // the same servers by name

@@ -1,0 +1,201 @@
+"""One campaign run: boot Arc in QEMU with one mutation, watch the serial console with pexpect
+until the workload's client exits (or the run times out), check the result from outside QEMU
+and classify it (classify.py)."""
+
+import importlib.util
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import pexpect
+
+from . import classify, workloads
+
+REPO = workloads.REPO
+
+
+def _load_qemu_run():
+    # The one table of targets (machine, flags, how the guest exits) lives in tools/qemu-run.py.
+    spec = importlib.util.spec_from_file_location("qemu_run", os.path.join(REPO, "tools", "qemu-run.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+QEMU_RUN = _load_qemu_run()
+TARGETS = QEMU_RUN.TARGETS
+
+
+class RunError(Exception):
+    """The run could not be set up (not an outcome of the fault)."""
+
+
+def module_paths(build, target, workload, run_dir, mutated=None):
+    tdir = os.path.join(build, target)
+    paths = []
+    for rel in workload.modules(target):
+        name = os.path.basename(rel)
+        if mutated and name == os.path.basename(mutated):
+            paths.append(mutated)
+        else:
+            paths.append(os.path.join(tdir, rel))
+    paths.append(os.path.join(run_dir, "boot.cfg"))
+    if target != "ia32-pc":
+        paths.append(os.path.join(run_dir, "disk.img"))   # the RAM disk's image, a boot module
+    return paths
+
+
+def qemu_command(build, target, modules, run_dir):
+    t = TARGETS[target]
+    kernel = os.path.join(build, target, "kernel", "arc-kernel")
+    for p in [kernel] + modules:
+        if not os.path.isfile(p):
+            raise RunError("missing %s (was the target built?)" % p)
+    cmd = [t["qemu"]] + t["machine"] + t["common"] + ["-serial", "stdio"]
+    cmd += ["-monitor", "unix:%s,server=on,wait=off" % os.path.join(run_dir, "monitor.sock")]
+    if t.get("pack_modules"):
+        image = os.path.join(run_dir, "arc.bin")
+        r = subprocess.run([sys.executable, os.path.join(REPO, "tools", "pack-image"), "--kernel", kernel,
+                            "-o", image] + sum((["--module", m] for m in modules), []),
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode:
+            raise RunError("tools/pack-image: %s" % r.stdout.decode().strip())
+        cmd += ["-kernel", image]
+    else:
+        cmd += ["-kernel", kernel, "-initrd", ",".join(m.replace(",", ",,") for m in modules)]
+    if target == "ia32-pc":
+        cmd += ["-drive", "file=%s,format=raw,if=ide,index=0" % os.path.join(run_dir, "disk.img"),
+                "-parallel", "file:%s" % os.path.join(run_dir, "parallel.out")]
+    return cmd
+
+
+def monitor_command(run_dir, command, timeout=20):
+    """Write one command to QEMU's human monitor and wait for its next prompt."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.connect(os.path.join(run_dir, "monitor.sock"))
+    buf = b""
+    deadline = time.time() + timeout
+
+    def until_prompt():
+        nonlocal buf
+        while b"(qemu) " not in buf:
+            if time.time() > deadline:
+                raise RunError("QEMU's monitor did not answer %r" % command)
+            chunk = s.recv(4096)
+            if not chunk:
+                raise RunError("QEMU's monitor closed")
+            buf += chunk
+        buf = buf.split(b"(qemu) ", 1)[1]
+
+    until_prompt()
+    s.sendall(command.encode() + b"\n")
+    until_prompt()
+    s.close()
+
+
+def execute(spec, build, run_dir, timeout, interactive=False, extra=()):
+    """Boot one run. spec: dict with target, workload, server, mode, fault (the boot key's value
+    or None for a golden run), mutated (path of the mutated ELF for install mode or None).
+    Returns the record fields: outcome, reason, and what was seen."""
+    target, wl = spec["target"], workloads.WORKLOADS[spec["workload"]]
+    build, run_dir = os.path.abspath(build), os.path.abspath(run_dir)   # QEMU runs in run_dir
+    os.makedirs(run_dir, exist_ok=True)
+    with open(os.path.join(run_dir, "boot.cfg"), "w") as f:
+        f.write(wl.boot_config(target, spec["server"], spec.get("fault")))
+    shutil.copyfile(os.path.join(build, target, "disk.img"), os.path.join(run_dir, "disk.img"))
+    for stale in ("parallel.out", "monitor.sock"):
+        if os.path.exists(os.path.join(run_dir, stale)):
+            os.unlink(os.path.join(run_dir, stale))
+    modules = module_paths(build, target, wl, run_dir, spec.get("mutated"))
+    cmd = qemu_command(build, target, modules, run_dir) + list(extra)
+    with open(os.path.join(run_dir, "command"), "w") as f:
+        f.write(" ".join(cmd) + "\n")
+    if interactive:
+        cmd = [a if a != "stdio" else "mon:stdio" for a in cmd]
+        return subprocess.call(cmd, cwd=run_dir)
+
+    log_path = os.path.join(run_dir, "serial.log")
+    start = time.time()
+    child = pexpect.spawn(cmd[0], cmd[1:], cwd=run_dir, timeout=1, maxread=65536)
+    text = []
+    ended, disk_info = None, {}
+    done_re = wl.done_regex()
+    ramdisk_re = re.compile(r"image of [0-9]+ sectors \(([0-9]+) bytes\) at physical (0x[0-9a-f]+)")
+    deadline = start + timeout
+    with open(log_path, "wb") as log:
+        child.logfile_read = log
+        while ended is None:
+            i = child.expect([b"\r?\n", pexpect.EOF, pexpect.TIMEOUT])
+            if i == 0:
+                line = child.before.decode("utf-8", "replace").rstrip("\r")
+                text.append(line)
+                if any(k.search(line) for k in classify.KERNEL_DEAD):
+                    ended = "kernel"
+                elif done_re.search(line):
+                    ended = "done"
+                m = ramdisk_re.search(line)
+                if m:
+                    disk_info = {"bytes": int(m.group(1)), "phys": m.group(2)}
+            elif i == 1:
+                ended = "qemu-exit"
+            elif time.time() > deadline:
+                ended = "timeout"
+        alive = None
+        if ended == "timeout":
+            alive = probe_shell(child, text)
+        if ended == "done" and target != "ia32-pc" and disk_info:
+            # The RAM disk lives in guest memory: save it before QEMU goes.
+            try:
+                monitor_command(run_dir, "pmemsave %s %d disk.img" % (disk_info["phys"], disk_info["bytes"]))
+            except (RunError, OSError) as e:
+                text.append("[campaign] could not save the RAM disk: %s" % e)
+    elapsed = time.time() - start
+    child.terminate(force=True)
+    child.close()
+    serial = "\n".join(text)
+    facts = classify.parse(serial, spec["server"], wl.client)
+    check_ok, check_reason = False, "workload did not finish"
+    if ended == "done":
+        if spec["workload"] == "print":
+            check_ok, check_reason = workloads.print_check(run_dir, serial, os.path.join(build, "tests", "qemu",
+                                                                                         "lpclient-expected.txt"))
+        else:
+            check_ok, check_reason = workloads.fs_check(run_dir, serial)
+    outcome, reason = classify.classify(facts, ended, check_ok, alive)
+    return {
+        "outcome": outcome, "reason": reason, "check": check_reason, "ended": ended,
+        "activated": facts["activated"], "armed": facts["armed"], "refused": facts["refused"],
+        "restarts": [r["kind"] for r in facts["restarts"]],
+        "recovery_cycles": facts["restart_cycles"][0] if facts["restart_cycles"] else None,
+        "seconds": round(elapsed, 2),
+    }
+
+
+def probe_shell(child, text, wait=6):
+    """Type a unique echo into the micro shell: a system whose console, shell and kernel still
+    work answers within a few seconds."""
+    token = "alive-%06d" % random.randrange(10 ** 6)
+    try:
+        child.send(("echo %s\r" % token).encode())
+        end = time.time() + wait
+        while time.time() < end:
+            i = child.expect([b"\r?\n", pexpect.EOF, pexpect.TIMEOUT])
+            if i == 1:
+                return False
+            if i == 0:
+                line = child.before.decode("utf-8", "replace").rstrip("\r")
+                text.append(line)
+                # The shell echoes the typed command ("msh> echo alive-…"); its output is the
+                # token alone.
+                if line.strip().endswith(token) and "echo " not in line:
+                    return True
+    except (OSError, pexpect.ExceptionPexpect):
+        return False
+    return False
