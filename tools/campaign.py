@@ -33,6 +33,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from fi import report, workloads  # noqa: E402
+from fi.classify import OUTCOMES  # noqa: E402
 
 REPO = workloads.REPO
 TYPES = ["assignment", "conditional", "initialization", "off-by-one"]
@@ -235,6 +236,33 @@ def run_campaign(args):
             json.dump(m, f, indent=1)
     report.write(out)
     say("report: %s" % os.path.join(out, "report.md"))
+    return check_requirements(args, plan, load_results(out))
+
+
+def check_requirements(args, plan, results):
+    """--require MODE:OUTCOME[|OUTCOME] (every run of that mode, or of every mode for '*') and
+    --forbid OUTCOME,...: for tests that assert outcome classes. 0 when all hold, else 1 with
+    each broken one said."""
+    broken = []
+    if len(results) != len(plan):
+        broken.append("%d of %d runs have a result" % (len(results), len(plan)))
+    for req in args.require or []:
+        mode, _, outcomes = req.partition(":")
+        allowed = outcomes.split("|")
+        for r in sorted(results.values(), key=lambda r: r["run"]):
+            if (mode in ("*", r["mode"])) and r["outcome"] not in allowed:
+                broken.append("run %d (%s, %s at %s): %s (%s), wanted %s" % (
+                    r["run"], r["mode"], r["type"], r["addr"], r["outcome"], r["reason"], " or ".join(allowed)))
+    forbidden = set((args.forbid or "").split(",")) - {""}
+    for r in sorted(results.values(), key=lambda r: r["run"]):
+        if r["outcome"] in forbidden:
+            broken.append("run %d (%s, %s %s at %s): %s: %s; replay: %s" % (
+                r["run"], r["mode"], r["type"], r["id"], r["addr"], r["outcome"], r["reason"], r["replay"]))
+    for b in broken:
+        say("FAIL " + b)
+    if args.require or args.forbid:
+        say("%d runs checked: %s" % (len(results), "all as required" if not broken else "%d problems" % len(broken)))
+    return 1 if broken else 0
 
 
 # --- the other commands ---------------------------------------------------------------------------
@@ -344,6 +372,10 @@ def main(argv):
     r.add_argument("--function", help="only sites in functions whose (mangled) name matches this regex")
     r.add_argument("--timeout", type=float, help="seconds per run (default: from the golden run)")
     r.add_argument("--out", help="the campaign's folder")
+    r.add_argument("--fresh", action="store_true", help="start over: remove OUT first (no resuming)")
+    r.add_argument("--require", action="append", metavar="MODE:OUTCOME[|OUTCOME...]",
+                   help="fail unless every run of MODE (install, load or *) ends so (tests; repeatable)")
+    r.add_argument("--forbid", metavar="OUTCOME[,OUTCOME...]", help="fail if any run ends so (tests)")
     for name, h in (("replay", "boot one run again with its console on this terminal"),
                     ("run-one", "one run of a planned campaign")):
         q = sub.add_parser(name, help=h)
@@ -387,7 +419,12 @@ def main(argv):
             die("--runs and --jobs must be at least 1")
         args.out = args.out or os.path.join(args.build, "campaigns", "%s-%s-%s-s%d" % (
             args.target, args.server, args.mode, args.seed))
-        run_campaign(args)
+        for o in (args.forbid or "").split(",") + [x for r in args.require or [] for x in r.partition(":")[2].split("|")]:
+            if o and o not in OUTCOMES:
+                die("unknown outcome %r (known: %s)" % (o, ", ".join(OUTCOMES)))
+        if args.fresh and os.path.isdir(args.out):
+            shutil.rmtree(args.out)
+        return run_campaign(args)
     elif args.command == "replay":
         cmd_replay(args)
     elif args.command == "run-one":

@@ -42,7 +42,8 @@ ARC_TEST(PMU0001, "info: 4 counters, cycles and all software events available") 
   REQUIRE_EQ(r.r[0], word(perf_counters));
   word need = (1u << event::cycles) | (1u << event::context_switch) | (1u << event::ipc_sent) |
               (1u << event::ipc_received) | (1u << event::page_fault) |
-              (1u << event::time_running) | (1u << event::upc_change);
+              (1u << event::time_running) | (1u << event::upc_change) |
+              (1u << event::ipc_request);
   REQUIRE_EQ(r.r[1] & need, need);
   REQUIRE_OK(perfmon(boot_cap::thread, PerfOp::info).status);
 }
@@ -145,6 +146,63 @@ ARC_TEST(PMU0006, "ipc_received and context_switch count; counters are per threa
   REQUIRE_EQ(sent, 0ull);
   REQUIRE_OK(perfmon(cap_self, PerfOp::config, 2, event::none).status);
   REQUIRE_OK(perfmon(cap_self, PerfOp::config, 3, event::none).status);
+}
+
+namespace {
+// A server that never times out, so calls to it take the IPC fast path (kernel/ipc/fastpath.hh).
+struct Plain {
+  CapSlot ep;
+  volatile word served;
+};
+Plain plain;
+Echo pecho;
+void plain_server(word arg) {
+  Plain &p = *reinterpret_cast<Plain *>(arg);
+  word badge = 0;
+  Status st = recv(p.ep, &badge, forever);
+  while (st == Status::ok) {
+    p.served = p.served + 1;
+    set_tag(0x41, 0);
+    st = reply_wait(p.ep, &badge, forever);
+  }
+}
+} // namespace
+
+ARC_TEST(PMU0009, "ipc_request counts requests taken from an endpoint, never replies") {
+  // The slow path (the echo server receives with a timeout) and the fast path (plain_server).
+  pecho = Echo{};
+  plain = Plain{};
+  pecho.ep = make(ObjType::endpoint);
+  plain.ep = make(ObjType::endpoint);
+  REQUIRE(pecho.ep && plain.ep);
+  CapSlot e = spawn(echo_main, word(&pecho));
+  CapSlot p = spawn(plain_server, word(&plain));
+  REQUIRE(e && p);
+  const CapSlot watched[] = {e, p, CapSlot(cap_self)};
+  for (CapSlot t : watched) {
+    REQUIRE_OK(perfmon(t, PerfOp::config, 0, event::ipc_request).status);
+    REQUIRE_OK(perfmon(t, PerfOp::config, 1, event::ipc_received).status);
+  }
+  for (int i = 0; i < 4; ++i) {
+    set_tag(0x40, 0);
+    REQUIRE_OK(call(pecho.ep, t_2s));
+  }
+  for (int i = 0; i < 6; ++i) {
+    set_tag(0x40, 0);
+    REQUIRE_OK(call(plain.ep));
+  }
+  REQUIRE_EQ(pecho.calls, 4ul);
+  REQUIRE_EQ(plain.served, 6ul);
+  REQUIRE_EQ(rd(e, 0), 4ull);          // requests
+  REQUIRE_EQ(rd(e, 1), 4ull);
+  REQUIRE_EQ(rd(p, 0), 6ull);
+  REQUIRE_EQ(rd(p, 1), 6ull);
+  REQUIRE_EQ(rd(cap_self, 0), 0ull);   // ten replies came back, none of them a request
+  REQUIRE_EQ(rd(cap_self, 1), 10ull);
+  REQUIRE_OK(perfmon(cap_self, PerfOp::config, 0, event::none).status);
+  REQUIRE_OK(perfmon(cap_self, PerfOp::config, 1, event::none).status);
+  set_tag(label_stop, 0);
+  REQUIRE_OK(call(pecho.ep, t_2s));
 }
 
 ARC_TEST(PMU0007, "another thread's counters need the perfmon right") {

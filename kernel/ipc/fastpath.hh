@@ -60,6 +60,7 @@ __attribute__((always_inline)) inline bool fastpath(Thread *self, arch::UserFram
     self->partner = r;
     perf::count(self->perf, arc::event::ipc_sent);
     perf::count(r->perf, arc::event::ipc_received);
+    perf::count(r->perf, arc::event::ipc_request);
     sched::switch_direct(r);   // we continue in ipc_fast_resume when the reply comes
   }
 

@@ -6,6 +6,7 @@
 #include "object/endpoint.hh"
 #include "object/irq.hh"
 #include "object/space.hh"
+#include "perfmon/perfmon.hh"
 #include "sched/scheduler.hh"
 
 namespace kern::ipc {
@@ -28,6 +29,12 @@ void take_reply_right(Thread *server, Thread *caller, word rcv_timeout) {
   start_timeout(caller, rcv_timeout);
 }
 
+// A message taken from an endpoint (not a reply, not an interrupt): what a watchdog asks of a
+// server that must keep serving (perfmon event ipc_request).
+void count_request(Thread *rcv) {
+  if (!rcv->kmsg) perf::count(rcv->perf, arc::event::ipc_request);
+}
+
 void wake(Thread *t, Status s) {
   sched::timeout_cancel(t);
   t->blocked_on = nullptr;
@@ -40,6 +47,7 @@ Status send_to(Thread *self, Endpoint *ep, const Cap &cap, bool call, word snd_t
   bool items = cap.has(arc::rights::grant);
   if (Thread *r = ep->receivers.pop_front()) {
     transfer(self, r, cap.badge, items);
+    count_request(r);
     if (call) take_reply_right(r, self, rcv_to);
     wake(r, Status::ok);
     return Status::ok;
@@ -70,6 +78,7 @@ Status receive_from(Thread *self, Endpoint *ep, word rcv_to) {
       sched::timeout_cancel(s);
       s->blocked_on = nullptr;
       transfer(s, self, s->send_badge, s->send_rights & arc::rights::grant);
+      count_request(self);
       if (s->calling) take_reply_right(self, s, s->call_timeout);
       else wake(s, Status::ok);
       return Status::ok;

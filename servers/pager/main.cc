@@ -515,6 +515,19 @@ int main(int, char **) {
     case arc::pager::exit:
       printf("[pager] %s (pid %lu) exited with status %ld\n", pi.client_name, pi.client_pid,
              long(u->mr[1]));
+      // A server serves until it is stopped: one with a restart policy that ends (returns from
+      // main, gives up on its device) has failed, and the monitor restarts it like a crashed one
+      // (fault injection found ext2 ending on a mount error, its clients waiting for ever). For
+      // a program without a policy the monitor answers "stop" and says nothing.
+      if (failed(root::Cause::exit, u->mr[1], 0)) {
+        answer = false;   // restarted: it runs again from its entry
+        break;
+      }
+      if (monitor_answered) {   // stopped (the root task takes it down) or restarted cold
+        client_stopped = true;
+        answer = false;
+        break;
+      }
       client_stopped = true;
       u->mr[0] = Tag(root::exited, 1, 0).raw;
       (void)call(proc::root);

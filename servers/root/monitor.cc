@@ -108,6 +108,8 @@ void exhausted(Process *p, Cause cause, bootcfg::OnExhausted what) {
 
 Decision monitor_decide(Process *p, Cause cause, word addr, word ip) {
   const bootcfg::Server *cfg = p->config;
+  // A program without a restart policy that ends is done, not failed: nothing to log.
+  if (cause == Cause::exit && (!cfg || !cfg->nrestart)) return {Action::stop, 0};
   if (!cfg || !cfg->nrestart) {
     append(p, cause, Action::stop).outcome = Outcome::done;
     printf("[monitor] %s (pid %lu): %s at %lx ip %lx; no restart policy: stopped\n", p->name,

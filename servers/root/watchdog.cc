@@ -10,8 +10,10 @@ namespace rt {
 using namespace arc;
 
 namespace {
-// The perfmon counter of a watched thread that counts the messages it receives (the kernel keeps
-// four per thread; servers do not use this one).
+// The perfmon counter of a watched thread that counts the requests it takes (the kernel keeps
+// four per thread; servers do not use this one). Requests, not every message received: replies
+// to its own calls would make a server that loops calling others, and never serves, look alive
+// (found by fault injection: ext2 retrying its disk connection for ever).
 constexpr unsigned watch_counter = 3;
 constexpr word tick_ms = 50;   // how often the watched servers are looked at
 word last_tick;
@@ -28,7 +30,7 @@ void look_at(Process *p, word now) {
   const word bound = bound_of(p);
   if (!bound) return;
   if (p->watched_thread != p->thread) {   // new, or a new thread after a warm restart
-    (void)perfmon(p->thread, PerfOp::config, watch_counter, event::ipc_received);
+    (void)perfmon(p->thread, PerfOp::config, watch_counter, event::ipc_request);
     p->watched_thread = p->thread;
     p->watch_received = 0;
     p->watch_alive = now;

@@ -11,8 +11,10 @@ word now_ms();
 // How long the root task may wait for its next message before it must look again (0: for ever).
 word watch_timeout_ms();
 // Look at every watched server if a tick is due (always after a receive timed out). A server
-// that has neither received a message (its ipc_received counter, read through perfmon) nor been
-// ready to take the monitor's heartbeat for longer than its bound is hung: the monitor decides
+// that has neither taken a request (its ipc_request counter, read through perfmon: messages from
+// an endpoint, not the replies to its own calls) nor been ready to take the monitor's heartbeat
+// for longer than its bound is hung — also one that loops calling other servers and never
+// serves again: the monitor decides
 // and the restart is carried out. Servers due for a renewal are renewed if they are at a quiet
 // point. Keeps the caller's message registers.
 void watch_tick(bool timed_out);
