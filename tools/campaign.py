@@ -37,8 +37,9 @@ from fi.classify import OUTCOMES  # noqa: E402
 
 REPO = workloads.REPO
 TYPES = ["assignment", "conditional", "initialization", "off-by-one"]
-# Not a bug model: a trap at a function's first instruction, for tests and demos (--types crash).
-EXTRA_TYPES = ["crash"]
+# Not bug models: a trap or a branch to itself at a function's first instruction, for tests and
+# demos (--types crash, --types hang).
+EXTRA_TYPES = ["crash", "hang"]
 MODES = ["install", "load"]
 
 
@@ -69,6 +70,33 @@ def mutate(build, *args):
 
 def server_elf(build, target, server):
     return os.path.join(build, target, workloads.PROGRAMS[server])
+
+
+_hashes = {}
+
+
+def image_hash(path):
+    """The mutator's image hash (tools/mutate/elf_code.cc: the first 8 hex digits of FNV-1a 64
+    of the file), which starts every mutation id. Cached per file version."""
+    st = os.stat(path)
+    key = (path, st.st_mtime_ns, st.st_size)
+    if key not in _hashes:
+        h = 0xcbf29ce484222325
+        with open(path, "rb") as f:
+            for b in f.read():
+                h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+        _hashes[key] = "%016x" % h
+    return _hashes[key][:8]
+
+
+def check_image(build, spec):
+    """A planned run applies to the build it was planned on: a load-time fault names an address
+    and bytes, which mean nothing in a rebuilt program."""
+    elf = server_elf(build, spec["target"], spec["server"])
+    if image_hash(elf) != spec["id"].split("-", 1)[0]:
+        die("%s changed since the campaign was planned (its mutation ids are for image %s, it is "
+            "now %s): start a new campaign (--fresh or another --out)" % (
+                elf, spec["id"].split("-", 1)[0], image_hash(elf)))
 
 
 # --- planning -------------------------------------------------------------------------------------
@@ -113,6 +141,7 @@ def run_dir(out, n):
 
 def execute_run(meta, spec, timeout):
     from fi import run as fi_run
+    check_image(meta["build"], spec)
     d = run_dir(meta["out"], spec["run"])
     if os.path.isdir(d):
         shutil.rmtree(d)
@@ -278,6 +307,7 @@ def find_run(out, n):
 def cmd_replay(args):
     from fi import run as fi_run
     spec = find_run(args.out, args.run)
+    check_image(args.build, spec)
     d = os.path.join(args.out, "replay")
     if os.path.isdir(d):
         shutil.rmtree(d)

@@ -505,25 +505,33 @@ Run run(const std::string& command) {
 
 }  // namespace
 
-TEST_CASE("MUT0308 crash (tests and demos): a trap at each function's first instruction",
-          "[mutate]") {
-  FaultTypes crash;
-  crash.set(static_cast<size_t>(FaultType::crash));
-  for (const Fixture* f : fixtures()) {
-    INFO(f->path);
-    // Never among the bug models a campaign draws from.
-    CHECK(std::none_of(f->sites.begin(), f->sites.end(),
-                       [](const Site& s) { return s.type == FaultType::crash; }));
-    auto sites = list_sites(f->image, f->decoder, crash);
-    REQUIRE(!sites.empty());
-    for (const Site& s : sites) {
-      const Function* fn = f->image.function_at(s.addr);
-      REQUIRE(fn);
-      CHECK(fn->addr == s.addr);   // the function's entry
-      CHECK(s.mutated.size() == s.original.size());
-      const std::string want = s.isa == Isa::x86 ? "hlt" : s.isa == Isa::arm ? "ldr r0, [r0, -r0]" : "udf #0";
-      CHECK(s.after.rfind(want, 0) == 0);
-      CHECK(find_site(f->image, f->decoder, s.id).mutated == s.mutated);
+TEST_CASE("MUT0308 crash and hang (tests and demos): a trap or a branch to itself at each "
+          "function's first instruction", "[mutate]") {
+  for (FaultType type : {FaultType::crash, FaultType::hang}) {
+    FaultTypes types;
+    types.set(static_cast<size_t>(type));
+    for (const Fixture* f : fixtures()) {
+      INFO(f->path << ": " << fault_type_name(type));
+      // Never among the bug models a campaign draws from.
+      CHECK(std::none_of(f->sites.begin(), f->sites.end(),
+                         [&](const Site& s) { return s.type == type; }));
+      auto sites = list_sites(f->image, f->decoder, types);
+      REQUIRE(!sites.empty());
+      for (const Site& s : sites) {
+        const Function* fn = f->image.function_at(s.addr);
+        REQUIRE(fn);
+        CHECK(fn->addr == s.addr);   // the function's entry
+        CHECK(s.mutated.size() == s.original.size());
+        char self[16];
+        std::snprintf(self, sizeof self, "0x%x", s.addr);
+        const std::string want =
+            type == FaultType::hang ? (s.isa == Isa::x86 ? "jmp " : "b #") + std::string(self)
+            : s.isa == Isa::x86     ? "hlt"
+            : s.isa == Isa::arm     ? "ldr r0, [r0, -r0]"
+                                    : "udf #0";
+        CHECK(s.after.rfind(want, 0) == 0);
+        CHECK(find_site(f->image, f->decoder, s.id).mutated == s.mutated);
+      }
     }
   }
 }

@@ -11,10 +11,11 @@
 
 namespace arc::mutate {
 
-// `crash` is not a software bug model but a certain failure, for tests and demos: the first
-// instruction of a function becomes a trapping one, so a site in a function that runs on every
-// request crashes the server there. It is listed only when asked for by name.
-enum class FaultType : uint8_t { assignment, conditional, initialization, off_by_one, crash };
+// `crash` and `hang` are not software bug models but certain failures, for tests and demos: the
+// first instruction of a function becomes a trapping one, or a branch to itself, so a site in a
+// function that runs on every request crashes or hangs the server there. They are listed only
+// when asked for by name.
+enum class FaultType : uint8_t { assignment, conditional, initialization, off_by_one, crash, hang };
 
 // The bug models: what `sites` lists when no --type is given, and what campaigns draw from.
 inline constexpr std::array<FaultType, 4> all_fault_types = {
@@ -22,12 +23,12 @@ inline constexpr std::array<FaultType, 4> all_fault_types = {
     FaultType::off_by_one};
 
 // Spelled as in ids and JSON: "assignment", "conditional", "initialization", "off-by-one",
-// "crash".
+// "crash", "hang".
 std::string_view fault_type_name(FaultType t);
 std::optional<FaultType> parse_fault_type(std::string_view name);
 
 // Which fault types to look for, indexed by FaultType.
-using FaultTypes = std::bitset<5>;
+using FaultTypes = std::bitset<6>;
 inline bool wants(FaultTypes types, FaultType t) { return types.test(static_cast<size_t>(t)); }
 
 // Replace the instruction at `addr` (its bytes `original`) by `mutated`, of the same length.

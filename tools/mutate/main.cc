@@ -22,7 +22,8 @@ constexpr const char* kUsage =
     "       arc-mutate show ELF ID\n"
     "       arc-mutate apply ELF ID -o OUT\n"
     "types: assignment, conditional, initialization, off-by-one (the default: all four),\n"
-    "       crash (a trap at each function's first instruction, for tests and demos)\n"
+    "       crash, hang (a trap or a branch to itself at each function's first instruction,\n"
+    "       for tests and demos)\n"
     "--scope own (default) takes the functions of the objects listed in ELF.objects\n";
 
 struct Usage {
@@ -99,7 +100,7 @@ FaultTypes parse_types(const std::optional<std::string>& list) {
     auto t = parse_fault_type(name);
     if (!t)
       throw Error("unknown fault type '" + name +
-                  "' (assignment, conditional, initialization, off-by-one, crash)");
+                  "' (assignment, conditional, initialization, off-by-one, crash, hang)");
     types.set(static_cast<size_t>(*t));
     start = end + 1;
   }

@@ -16,6 +16,7 @@ std::string_view fault_type_name(FaultType t) {
   case FaultType::initialization: return "initialization";
   case FaultType::off_by_one: return "off-by-one";
   case FaultType::crash: return "crash";
+  case FaultType::hang: return "hang";
   }
   return "?";
 }
@@ -24,8 +25,9 @@ std::optional<FaultType> parse_fault_type(std::string_view name) {
   for (FaultType t : all_fault_types)
     if (fault_type_name(t) == name)
       return t;
-  if (name == fault_type_name(FaultType::crash))
-    return FaultType::crash;
+  for (FaultType t : {FaultType::crash, FaultType::hang})
+    if (fault_type_name(t) == name)
+      return t;
   return std::nullopt;
 }
 
@@ -65,7 +67,7 @@ SiteId parse_id(std::string_view text) {
   auto t = parse_fault_type(type);
   if (!t)
     throw Error("unknown fault type '" + std::string(type) + "' in id '" + std::string(text) +
-                "' (assignment, conditional, initialization, off-by-one, crash)");
+                "' (assignment, conditional, initialization, off-by-one, crash, hang)");
   id.type = *t;
   if (addr.size() != 8 || !is_hex(addr))
     throw bad("the address is not 8 hex digits");
@@ -115,6 +117,37 @@ Change crash_change(Isa isa, const Insn& first) {
   return c;
 }
 
+// A certain hang at a function's first instruction (FaultType::hang): a branch to itself, padded
+// to the instruction's length (x86 `jmp $` EB FE; A32 `b .`; Thumb `b .`, NOP after it for a
+// 32-bit instruction). The thread spins, takes no message: only hang detection finds it.
+Change hang_change(Isa isa, std::span<const Insn> code) {
+  const Insn& first = code.front();
+  Change c{FaultType::hang, 0, first.addr, {first.bytes.begin(), first.bytes.begin() + first.size},
+           {}, first.addr};
+  switch (isa) {
+  case Isa::x86:
+    // `jmp $` takes two bytes: a one-byte first instruction (`push ebp`) is replaced with the
+    // one after it.
+    if (c.original.size() == 1) {
+      if (code.size() < 2)
+        return {};   // no room: no site (the caller drops empty changes)
+      c.original.insert(c.original.end(), code[1].bytes.begin(), code[1].bytes.begin() + code[1].size);
+    }
+    c.mutated = {0xeb, 0xfe};
+    if (c.original.size() > 2) {
+      auto pad = x86_nop(c.original.size() - 2);
+      c.mutated.insert(c.mutated.end(), pad.begin(), pad.end());
+    }
+    break;
+  case Isa::arm: c.mutated = {0xfe, 0xff, 0xff, 0xea}; break;
+  case Isa::thumb:
+    c.mutated = {0xfe, 0xe7};
+    if (c.original.size() == 4) c.mutated.insert(c.mutated.end(), {0x00, 0xbf});
+    break;
+  }
+  return c;
+}
+
 // The changes of one function, as sites.
 void function_sites(const Image& image, const Decoder& decoder, const Function& f,
                     FaultTypes types, std::vector<Site>& out) {
@@ -136,8 +169,15 @@ void function_sites(const Image& image, const Decoder& decoder, const Function& 
   }
   for (const Stretch& s : stretches) {
     std::vector<Change> changes;
-    if (wants(types, FaultType::crash) && s.range.start == f.addr && !s.code.empty())
-      changes.push_back(crash_change(s.range.isa, s.code.front()));
+    if (s.range.start == f.addr && !s.code.empty()) {
+      if (wants(types, FaultType::crash))
+        changes.push_back(crash_change(s.range.isa, s.code.front()));
+      if (wants(types, FaultType::hang)) {
+        Change h = hang_change(s.range.isa, s.code);
+        if (!h.mutated.empty())
+          changes.push_back(std::move(h));
+      }
+    }
     switch (s.range.isa) {
     case Isa::x86: x86_changes(s.code, types, changes); break;
     case Isa::arm: arm_changes(s.code, block_starts, types, changes); break;
