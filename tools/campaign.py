@@ -8,6 +8,7 @@ classified from outside QEMU (docs/fault-injection.md). Called by `tools/arc cam
     campaign.py emit-jobs OUT                 the runs as shell commands (GNU parallel, Slurm)
     campaign.py run-one OUT RUN               one run of a planned campaign (what emit-jobs lists)
     campaign.py merge OUT DIR...              join the results of several campaign folders
+    campaign.py publish OUT DEST              copy the record of a campaign (no run folders) to DEST
 
 Runs live in OUT (default build/campaigns/<target>-<server>-<mode>-s<seed>): plan.jsonl (every
 run: its mutation id, address, bytes), results.jsonl (one line per finished run, appended as runs
@@ -139,19 +140,26 @@ def run_dir(out, n):
     return os.path.join(out, "runs", "%05d" % n)
 
 
-def execute_run(meta, spec, timeout):
-    from fi import run as fi_run
-    check_image(meta["build"], spec)
-    d = run_dir(meta["out"], spec["run"])
+def prepare_run(build, spec, d):
+    """A fresh folder d for one run of spec: the boot key's value, and for install time the
+    mutated program (named as the original: the root task finds modules by name)."""
+    check_image(build, spec)
     if os.path.isdir(d):
         shutil.rmtree(d)
     os.makedirs(d)
     s = dict(spec)
     s["fault"] = fault_value(spec)
     if spec["mode"] == "install":
-        elf = server_elf(meta["build"], spec["target"], spec["server"])
+        elf = server_elf(build, spec["target"], spec["server"])
         s["mutated"] = os.path.join(d, os.path.basename(elf))
-        mutate(meta["build"], "apply", elf, spec["id"], "-o", s["mutated"])
+        mutate(build, "apply", elf, spec["id"], "-o", s["mutated"])
+    return s
+
+
+def execute_run(meta, spec, timeout):
+    from fi import run as fi_run
+    d = run_dir(meta["out"], spec["run"])
+    s = prepare_run(meta["build"], spec, d)
     rec = dict(spec)
     rec.update(fi_run.execute(s, meta["build"], d, timeout))
     rec["replay"] = "tools/arc campaign replay %s %d" % (os.path.relpath(meta["out"], REPO), spec["run"])
@@ -307,17 +315,8 @@ def find_run(out, n):
 def cmd_replay(args):
     from fi import run as fi_run
     spec = find_run(args.out, args.run)
-    check_image(args.build, spec)
     d = os.path.join(args.out, "replay")
-    if os.path.isdir(d):
-        shutil.rmtree(d)
-    os.makedirs(d)
-    s = dict(spec)
-    s["fault"] = fault_value(spec)
-    if spec["mode"] == "install":
-        elf = server_elf(args.build, spec["target"], spec["server"])
-        s["mutated"] = os.path.join(d, os.path.basename(elf))
-        mutate(args.build, "apply", elf, spec["id"], "-o", s["mutated"])
+    s = prepare_run(args.build, spec, d)
     say("run %d: %s %s at %s in %s (%s -> %s), %s time" % (spec["run"], spec["type"], spec["id"], spec["addr"],
                                                            spec["function"], spec["before"], spec["after"], spec["mode"]))
     if args.gdb:
@@ -347,6 +346,23 @@ def cmd_emit_jobs(args):
     for r in read_plan(args.out):
         if r["run"] not in done:
             print("tools/arc campaign run-one %s %d" % (args.out, r["run"]))
+
+
+def cmd_publish(args):
+    """Copy a campaign's record (parameters, plan, results, report, plots; not the run folders)
+    to DEST, e.g. docs/campaigns/NAME, with replay commands that name DEST. Replaying needs a
+    build of the same commit: the mutation ids carry the program's image hash."""
+    os.makedirs(args.dest, exist_ok=True)
+    for name in ("campaign.json", "plan.jsonl", "report.md", "outcomes.svg", "recovery.svg"):
+        if os.path.isfile(os.path.join(args.out, name)):
+            shutil.copyfile(os.path.join(args.out, name), os.path.join(args.dest, name))
+    dest = os.path.relpath(os.path.abspath(args.dest), REPO)
+    with open(os.path.join(args.dest, "results.jsonl"), "w") as f:
+        for r in sorted(load_results(args.out).values(), key=lambda r: r["run"]):
+            r["replay"] = "tools/arc campaign replay %s %d" % (dest, r["run"])
+            f.write(json.dumps(r, sort_keys=True) + "\n")
+    report.write(args.dest)
+    say("published %s to %s" % (args.out, args.dest))
 
 
 def cmd_merge(args):
@@ -418,6 +434,9 @@ def main(argv):
     q.add_argument("out")
     q = sub.add_parser("emit-jobs", help="the runs still to do, one shell command a line")
     q.add_argument("out")
+    q = sub.add_parser("publish", help="copy a campaign's record (no run folders) to DEST")
+    q.add_argument("out")
+    q.add_argument("dest")
     q = sub.add_parser("merge", help="join several campaign folders into OUT")
     q.add_argument("out")
     q.add_argument("dirs", nargs="+")
@@ -466,6 +485,8 @@ def main(argv):
         cmd_emit_jobs(args)
     elif args.command == "merge":
         cmd_merge(args)
+    elif args.command == "publish":
+        cmd_publish(args)
     return 0
 
 

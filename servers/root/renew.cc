@@ -10,11 +10,6 @@ using namespace arc;
 
 namespace {
 
-ThreadState state_of(CapSlot thread) {
-  const Result r = syscall(Sys::thread_ctl, thread, word(ThreadOp::info));
-  return r.ok() ? ThreadState(r.r[0]) : ThreadState::dead;
-}
-
 // Hold p at a quiet point: true when its thread waits for a message on its endpoint and is now
 // held there (exregs halt). It is held before the monitor's heartbeat is sent: taking the
 // heartbeat shows it was waiting (a request in progress, a reply owed or a call of its own would
@@ -22,7 +17,7 @@ ThreadState state_of(CapSlot thread) {
 // before the restart. Clients' calls wait at the endpoint meanwhile and reach the restarted
 // server. False, and the thread let go again, when it is busy: try at a later tick.
 bool hold_at_quiet_point(Process *p) {
-  if (state_of(p->thread) != ThreadState::recv_blocked) return false;   // busy: leave it alone
+  if (thread_state(p->thread) != ThreadState::recv_blocked) return false;   // busy: leave it alone
   const ThreadState was = ThreadState(exchange_registers(p->thread, exregs::halt).r[3]);
   if (was == ThreadState::suspended) return false;   // someone else holds it: theirs to let go
   if (was == ThreadState::recv_blocked && knock(p)) return true;

@@ -26,6 +26,9 @@ word bound_of(const Process *p) {
   return hb && dl ? (hb < dl ? hb : dl) : hb ? hb : dl;
 }
 
+// Whether look_at restarted a hung server this tick.
+bool restarted_one;
+
 void look_at(Process *p, word now) {
   const word bound = bound_of(p);
   if (!bound) return;
@@ -48,14 +51,26 @@ void look_at(Process *p, word now) {
     return;
   }
   if (now - p->watch_alive <= bound) return;
+  // Waiting for the reply to a call of its own (ext2 calling a hung disk driver): the server it
+  // called is the one to blame, and if it is watched its own bound finds it; its restart
+  // replays the call and this one goes on. Only twice the bound makes this one hung too (two
+  // servers waiting for each other).
+  if (now - p->watch_alive <= 2 * bound && thread_state(p->thread) == ThreadState::wait_reply)
+    return;
   const word ip = exchange_registers(p->thread, 0).r[0];
   printf("[monitor] %s (pid %lu): no message taken for %lu ms (bound %lu ms): hung\n", p->name,
          p->pid, now - p->watch_alive, bound);
   p->watch_alive = now;
   const Decision d = monitor_decide(p, arc::root::Cause::hang, 0, ip);
   carry_out(p, d.action);
+  restarted_one = true;
 }
 } // namespace
+
+ThreadState thread_state(CapSlot thread) {
+  const Result r = syscall(Sys::thread_ctl, thread, word(ThreadOp::info));
+  return r.ok() ? ThreadState(r.r[0]) : ThreadState::dead;
+}
 
 bool knock(Process *p) {
   Utcb *u = utcb();
@@ -89,13 +104,20 @@ void watch_tick(bool timed_out) {
   for (unsigned i = 0; i < mr_count; ++i) saved[i] = u->mr[i];
   unsigned n;
   Process *t = process_table(&n);
+  restarted_one = false;
   for (unsigned i = 0; i < n; ++i) {
     if (!t[i].pid) continue;
     // A server being renewed (or restarted for another reason) takes no messages for a while:
     // that is no hang.
     if (renew_tick(&t[i], now)) t[i].watch_alive = now;
     else look_at(&t[i], now);
+    if (restarted_one) break;
   }
+  // Once one hung server is restarted, every other gets a new bound: one waiting for it (ext2
+  // calling a hung disk driver) is not hung itself, and answers once its call is replayed. A
+  // server that is hung on its own is found a bound later.
+  if (restarted_one)
+    for (unsigned i = 0; i < n; ++i) t[i].watch_alive = now;
   for (unsigned i = 0; i < mr_count; ++i) u->mr[i] = saved[i];
 }
 

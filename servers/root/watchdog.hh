@@ -18,6 +18,8 @@ word watch_timeout_ms();
 // and the restart is carried out. Servers due for a renewal are renewed if they are at a quiet
 // point. Keeps the caller's message registers.
 void watch_tick(bool timed_out);
+// The kernel's state of a thread (thread_ctl info); dead when it cannot be asked.
+arc::ThreadState thread_state(arc::CapSlot thread);
 // Send p the monitor's heartbeat with a zero timeout: true when p took it, which it can only
 // have done waiting for messages on its endpoint (no request in progress). Never blocks us.
 bool knock(Process *p);

@@ -84,6 +84,29 @@ class Classify(unittest.TestCase):
                   "[monitor] fsclient (pid 6): crash at 0 ip 8048000; no restart policy: stopped\n")
         self.assertEqual(classify.classify(f, "timeout", False, True)[0], "undetected")
 
+    def test_dependents_failing_is_no_isolation_break(self):
+        # pata mutated: ext2 (which uses it) failing is the fault's effect, not an isolation
+        # break; the console failing would be one.
+        wl = workloads.WORKLOADS["fs"]
+        self.assertEqual(wl.dependents("ia32-pc", "pata"), ["ext2", "fsclient"])
+        self.assertEqual(wl.dependents("ia32-pc", "ext2"), ["fsclient"])
+        log = ("[pager] pata (pid 4): fault at 8049100 activated\n"
+               "[monitor] pata (pid 4): crash at 0 ip 8049100; hot restart #1\n"
+               "[monitor] ext2 (pid 5): exit at 9 ip 0; hot restart #1\n") + DONE
+        f = classify.parse(log, "pata", "fsclient", wl.dependents("ia32-pc", "pata"))
+        self.assertEqual(classify.classify(f, "done", True, None)[0], "recovered")
+        f = classify.parse(log + "[monitor] console (pid 2): crash at 0 ip 1; hot restart #1\n",
+                           "pata", "fsclient", wl.dependents("ia32-pc", "pata"))
+        self.assertEqual(classify.classify(f, "done", True, None)[0], "kernel-crash")
+
+    def test_stopped_server_ends_the_run(self):
+        log = BOOT + ("[pager] ext2 (pid 5): fault at 804a1c3 activated\n"
+                      "[monitor] ext2 (pid 5): crash at 0 ip 804a1c3; cold restart #9\n"
+                      "[monitor] ext2: stopped\n")
+        f = facts(log)
+        self.assertEqual(classify.classify(f, "stopped", False, True)[0], "not-recovered")
+        self.assertEqual(classify.classify(f, "stopped", False, False)[0], "hang")
+
     def test_other_servers_lines_do_not_count(self):
         f = facts("[pager] ext22 (pid 7): fault at 1 activated\n"
                   "[monitor] ext22 (pid 7): crash at 0 ip 1; hot restart #1\n" + DONE)

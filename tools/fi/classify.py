@@ -26,8 +26,10 @@ DETECTED = ["recovered", "not-recovered"]
 KERNEL_DEAD = [re.compile(r) for r in (r"KERNEL PANIC", r"\[arc\] panic")]
 
 
-def parse(text, server, client):
-    """Facts of one serial log about the mutated server."""
+def parse(text, server, client, dependents=()):
+    """Facts of one serial log about the mutated server. dependents: the processes that use it
+    (the workload's client among them), whose failures are effects of the fault, not isolation
+    breaks."""
     lines = [l.rstrip("\r") for l in text.split("\n")]
     s = re.escape(server)
     facts = {
@@ -67,7 +69,7 @@ def parse(text, server, client):
         if stopped.search(line):
             facts["stopped"] = True
         m = other.search(line)
-        if m and m.group("name") != server and m.group("name") != client:
+        if m and m.group("name") not in (server, client) + tuple(dependents):
             facts["others"].append(line)
         for k in KERNEL_DEAD:
             if k.search(line) and not facts["kernel"]:
@@ -79,17 +81,18 @@ def parse(text, server, client):
 
 
 def classify(facts, ended, result_ok, alive):
-    """ended: 'done' (the client exited), 'timeout', 'qemu-exit' or 'kernel';
-    result_ok: the outside check passed; alive: the shell answered after a timeout (None: not
-    asked). Returns (outcome, reason)."""
+    """ended: 'done' (the client exited), 'stopped' (the monitor stopped the server: the run
+    can only end badly), 'timeout', 'qemu-exit' or 'kernel'; result_ok: the outside check
+    passed; alive: the shell answered after a timeout or a stop (None: not asked). Returns
+    (outcome, reason)."""
     if facts["kernel"]:
         return "kernel-crash", facts["kernel"]
     if facts["others"]:
         return "kernel-crash", "isolation: " + facts["others"][0]
     if ended == "qemu-exit":
         return "kernel-crash", "QEMU ended before the workload (reset or exit)"
-    if ended == "timeout" and alive is False:
-        return "hang", "the shell did not answer after the timeout"
+    if ended in ("timeout", "stopped") and alive is False:
+        return "hang", "the shell did not answer after the %s" % ("timeout" if ended == "timeout" else "stop")
     detected = bool(facts["restarts"]) or facts["stopped"]
     good = ended == "done" and result_ok and facts["client_status"] == 0
     if not facts["activated"]:

@@ -58,12 +58,23 @@ def write(out):
     lines = ["# Fault-injection campaign: %s" % os.path.basename(os.path.abspath(out)), ""]
     p = meta.get("params", {})
     if p:
-        lines += ["Target `%s`, server `%s`, workload `%s`, scope `%s`, seed %s, %s runs per fault type and "
-                  "mode; image %s." % (p.get("target"), p.get("server"), p.get("workload"), p.get("scope"),
-                                       p.get("seed"), p.get("runs"), p.get("image")), ""]
+        lines += ["Target `%s`, server `%s`, workload `%s`, scope `%s`, seed %s, at most %s runs per "
+                  "fault type and mode%s; image %s." % (
+                      p.get("target"), p.get("server"), p.get("workload"), p.get("scope"), p.get("seed"),
+                      p.get("runs"), ", functions matching `%s`" % p["function"] if p.get("function") else "",
+                      p.get("image")), ""]
     lines += ["%d of %d planned runs done.%s" % (
         len(recs), len(plan), " Throughput: %s runs/hour with %s QEMU instances at once." % (
             meta["runs_per_hour"], meta.get("jobs")) if meta.get("runs_per_hour") else ""), ""]
+    n_all, act, eff, det, rec = rates(recs)
+    count = collections.Counter(r["outcome"] for r in recs)
+    lines += ["## Goals", "",
+              "| | this campaign | goal |", "|---|---:|---:|",
+              "| kernel crashes and isolation breaks | %d | 0 |" % count["kernel-crash"],
+              "| system hangs | %d | 0 |" % count["hang"],
+              "| detection (detected of effective) | %s (%d of %d) | ≥ 95 %% |" % (pct(det, eff), det, eff),
+              "| recovery (recovered of detected) | %s (%d of %d) | ≥ 90 %% |" % (pct(rec, det), rec, det),
+              ""]
     lines += ["## Rates", "",
               "Effective: the fault had an effect (of the runs). Detection: Arc noticed it (of the "
               "effective). Success: the result was right after recovery (of the detected). For "
@@ -102,7 +113,9 @@ def write(out):
     times = [r["recovery_cycles"] for r in recs if r.get("recovery_cycles")]
     if times:
         times.sort()
-        lines += ["", "Recovery (first restart, fault to the server running again, TSC cycles): "
+        lines += ["", "Recovery time (each run's first restart, from the fault to the server running "
+                  "again, in guest time-stamp-counter cycles; without -icount QEMU derives them from "
+                  "the host's clock, so they measure host time, not instructions): "
                   "median %d, 90th percentile %d, of %d restarts." % (
                       times[len(times) // 2], times[int(len(times) * 0.9)], len(times))]
     plots = draw(out, recs)
@@ -145,7 +158,7 @@ def draw(out, recs):
     if times:
         fig, ax = plt.subplots(figsize=(6, 3.5))
         ax.hist(times, bins=30, color="#44aa66")
-        ax.set_xlabel("first restart, fault to running again (thousands of TSC cycles)")
+        ax.set_xlabel("first restart, fault to running again (thousands of guest TSC cycles)")
         ax.set_ylabel("runs")
         ax.set_title("Recovery time")
         fig.tight_layout()

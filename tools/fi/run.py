@@ -125,8 +125,12 @@ def execute(spec, build, run_dir, timeout, interactive=False, extra=()):
     start = time.time()
     child = pexpect.spawn(cmd[0], cmd[1:], cwd=run_dir, timeout=1, maxread=65536)
     text = []
-    ended, disk_info = None, {}
+    ended, disk_info, stopped_at = None, {}, False
     done_re = wl.done_regex()
+    # Once the monitor has stopped the server the workload cannot succeed: the run ends a moment
+    # later (time for the client to notice and exit) instead of at the timeout.
+    stopped_re = re.compile(r"\[monitor\] %s: stopped" % re.escape(spec["server"]))
+    stop_grace = 3.0
     ramdisk_re = re.compile(r"image of [0-9]+ sectors \(([0-9]+) bytes\) at physical (0x[0-9a-f]+)")
     deadline = start + timeout
     with open(log_path, "wb") as log:
@@ -140,15 +144,18 @@ def execute(spec, build, run_dir, timeout, interactive=False, extra=()):
                     ended = "kernel"
                 elif done_re.search(line):
                     ended = "done"
+                elif stopped_re.search(line) and deadline > time.time() + stop_grace:
+                    deadline = time.time() + stop_grace
+                    stopped_at = True
                 m = ramdisk_re.search(line)
                 if m:
                     disk_info = {"bytes": int(m.group(1)), "phys": m.group(2)}
             elif i == 1:
                 ended = "qemu-exit"
             elif time.time() > deadline:
-                ended = "timeout"
+                ended = "stopped" if stopped_at else "timeout"
         alive = None
-        if ended == "timeout":
+        if ended in ("timeout", "stopped"):
             alive = probe_shell(child, text)
         if ended == "done" and target != "ia32-pc" and disk_info:
             # The RAM disk lives in guest memory: save it before QEMU goes.
@@ -160,7 +167,7 @@ def execute(spec, build, run_dir, timeout, interactive=False, extra=()):
     child.terminate(force=True)
     child.close()
     serial = "\n".join(text)
-    facts = classify.parse(serial, spec["server"], wl.client)
+    facts = classify.parse(serial, spec["server"], wl.client, wl.dependents(target, spec["server"]))
     check_ok, check_reason = False, "workload did not finish"
     if ended == "done":
         if spec["workload"] == "print":
@@ -170,7 +177,8 @@ def execute(spec, build, run_dir, timeout, interactive=False, extra=()):
             check_ok, check_reason = workloads.fs_check(run_dir, serial)
     outcome, reason = classify.classify(facts, ended, check_ok, alive)
     return {
-        "outcome": outcome, "reason": reason, "check": check_reason, "ended": ended,
+        "outcome": outcome, "reason": reason, "check": check_reason, "check_ok": check_ok,
+        "ended": ended, "alive": alive,
         "activated": facts["activated"], "armed": facts["armed"], "refused": facts["refused"],
         "restarts": [r["kind"] for r in facts["restarts"]],
         "recovery_cycles": facts["restart_cycles"][0] if facts["restart_cycles"] else None,

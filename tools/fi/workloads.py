@@ -56,6 +56,13 @@ class Workload:
             out.append("server %-8s %-9s %s" % (server, program, keys))
         return "\n".join(out) + "\n"
 
+    def dependents(self, target, server):
+        """The processes that use `server`, directly or through others: those after it in the
+        workload's lines (each line uses the ones before it). Their failures are the fault's
+        effects reaching them through the interface, not an isolation break."""
+        names = [s for s, _, _ in self.lines(target)]
+        return names[names.index(server) + 1:] if server in names else []
+
     def modules(self, target):
         progs = BASE_MODULES + [PROGRAMS[p] for p in ("names", "console", "shell")]
         progs += [PROGRAMS[program] for _, program, _ in self.lines(target)]
