@@ -237,22 +237,28 @@ def run_campaign(args):
     try:
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
             futures = {pool.submit(execute_run, meta, spec, timeout): spec for spec in todo}
-            for fut in concurrent.futures.as_completed(futures):
-                rec = fut.result()
-                with lock:
-                    results.write(json.dumps(rec) + "\n")
-                    results.flush()
-                    os.fsync(results.fileno())
-                    finished += 1
-                    rate = finished / max(time.time() - t0, 1e-6) * 3600
-                    left = (len(todo) - finished) / max(rate, 1e-6) * 60
-                    line = "campaign: %d/%d runs (last: %s), %.0f runs/hour, %.0f min left" % (
-                        len(done) + finished, len(plan), rec["outcome"], rate, left)
-                    # On a terminal one line that updates; in a log a line every 5 % of the runs.
-                    if sys.stderr.isatty():
-                        print("\r" + line + "   ", end="", file=sys.stderr, flush=True)
-                    elif finished % max(1, len(todo) // 20) == 0 or finished == len(todo):
-                        print(line, file=sys.stderr, flush=True)
+            try:
+                for fut in concurrent.futures.as_completed(futures):
+                    rec = fut.result()
+                    with lock:
+                        results.write(json.dumps(rec) + "\n")
+                        results.flush()
+                        os.fsync(results.fileno())
+                        finished += 1
+                        rate = finished / max(time.time() - t0, 1e-6) * 3600
+                        left = (len(todo) - finished) / max(rate, 1e-6) * 60
+                        line = "campaign: %d/%d runs (last: %s), %.0f runs/hour, %.0f min left" % (
+                            len(done) + finished, len(plan), rec["outcome"], rate, left)
+                        # On a terminal one line that updates; in a log a line every 5 % of the runs.
+                        if sys.stderr.isatty():
+                            print("\r" + line + "   ", end="", file=sys.stderr, flush=True)
+                        elif finished % max(1, len(todo) // 20) == 0 or finished == len(todo):
+                            print(line, file=sys.stderr, flush=True)
+            except KeyboardInterrupt:
+                # Runs not started yet are dropped; the ones under way finish (a few seconds)
+                # and are lost, to be run again on resuming.
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     except KeyboardInterrupt:
         print(file=sys.stderr)
         say("interrupted: finished runs are kept; the same command resumes")

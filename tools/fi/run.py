@@ -127,9 +127,11 @@ def execute(spec, build, run_dir, timeout, interactive=False, extra=()):
     text = []
     ended, disk_info, stopped_at = None, {}, False
     done_re = wl.done_regex()
-    # Once the monitor has stopped the server the workload cannot succeed: the run ends a moment
-    # later (time for the client to notice and exit) instead of at the timeout.
-    stopped_re = re.compile(r"\[monitor\] %s: stopped" % re.escape(spec["server"]))
+    # Once the monitor has stopped the server, or a server of the workload that uses it, the
+    # workload cannot succeed: the run ends a moment later (time for the client to notice and
+    # exit) instead of at the timeout.
+    stopped_re = re.compile(r"\[monitor\] (%s): stopped" % "|".join(
+        re.escape(n) for n in [spec["server"]] + wl.dependents(target, spec["server"])))
     stop_grace = 3.0
     ramdisk_re = re.compile(r"image of [0-9]+ sectors \(([0-9]+) bytes\) at physical (0x[0-9a-f]+)")
     deadline = start + timeout
