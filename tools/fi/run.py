@@ -153,7 +153,11 @@ def execute(spec, build, run_dir, timeout, interactive=False, extra=()):
                 if m:
                     disk_info = {"bytes": int(m.group(1)), "phys": m.group(2)}
             elif i == 1:
-                ended = "qemu-exit"
+                # The last words before QEMU ended may lack a newline (a panic, then the exit).
+                rest = (child.before or b"").decode("utf-8", "replace").strip()
+                if rest:
+                    text.append(rest)
+                ended = "kernel" if any(k.search(rest) for k in classify.KERNEL_DEAD) else "qemu-exit"
             elif time.time() > deadline:
                 ended = "stopped" if stopped_at else "timeout"
         alive = None
