@@ -161,7 +161,10 @@ def execute_run(meta, spec, timeout):
     d = run_dir(meta["out"], spec["run"])
     s = prepare_run(meta["build"], spec, d)
     rec = dict(spec)
-    rec.update(fi_run.execute(s, meta["build"], d, timeout))
+    try:
+        rec.update(fi_run.execute(s, meta["build"], d, timeout))
+    except fi_run.RunError as e:
+        die("run %d: %s" % (spec["run"], e))
     rec["replay"] = "tools/arc campaign replay %s %d" % (os.path.relpath(meta["out"], REPO), spec["run"])
     with open(os.path.join(d, "result.json"), "w") as f:
         json.dump(rec, f)
@@ -180,7 +183,10 @@ def golden(meta, args):
     from fi import run as fi_run
     d = os.path.join(meta["out"], "golden")
     spec = {"target": args.target, "server": args.server, "workload": args.workload, "fault": None}
-    rec = fi_run.execute(spec, args.build, d, 120)
+    try:
+        rec = fi_run.execute(spec, args.build, d, 120)
+    except fi_run.RunError as e:
+        die("golden run: %s" % e)
     if rec["outcome"] != "not-activated":
         die("the golden run (no fault) failed: %s, %s; see %s/serial.log" % (rec["outcome"], rec["check"], d))
     say("golden run: %.1f s, %s" % (rec["seconds"], rec["check"]))

@@ -316,6 +316,13 @@ private:
       }
       port_.set_data(b);
       Env::delay_us(setup_us);
+      // The byte on the lines must be the client's: read the output latch back and fetch the
+      // byte again. They differ only when this driver went wrong in between (fault injection
+      // found register mix-ups that printed a wrong byte unnoticed): panic before the strobe,
+      // and the replay on fresh code prints the byte from the persistent index on.
+      uint8_t again;
+      if (!byte(s_.done, &again) || port_.data() != again)
+        Env::fault(arc::printer::Fault::panic, "the data latch differs from the client's byte");
       s_.strobing = s_.done + 1;
       barrier();
       port_.set_control(ctl_idle | ctl_strobe);   // the printer takes the byte

@@ -60,6 +60,7 @@ template <class Env> struct Port {
   uint8_t control() const { return Env::in(uint16_t(base + reg_control)); }
   void set_control(uint8_t v) const { Env::out(uint16_t(base + reg_control), v); }
   void set_data(uint8_t v) const { Env::out(uint16_t(base + reg_data), v); }
+  uint8_t data() const { return Env::in(uint16_t(base + reg_data)); }   // the output latch
 
   static bool ready(uint8_t st) { return st & st_not_busy; }
 

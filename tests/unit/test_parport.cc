@@ -113,6 +113,9 @@ std::vector<std::string> violations;
 // Crash at the crash_at-th port access (1-based; 0: never), before it takes effect or after.
 unsigned long ops, crash_at;
 bool crash_after_effect;
+// The latch_glitch_at-th read of the data register (1-based; 0: never) returns another byte than
+// the latch holds, as if the driver had put a wrong one there.
+unsigned long data_reads, latch_glitch_at;
 
 void reset() {
   paper.clear();
@@ -127,6 +130,7 @@ void reset() {
   violations.clear();
   ops = crash_at = 0;
   crash_after_effect = false;
+  data_reads = latch_glitch_at = 0;
 }
 bool crash_now() { return crash_at && ++ops == crash_at; }
 } // namespace printer_model
@@ -138,7 +142,10 @@ struct FakeEnv {
     if (crash && !m::crash_after_effect) throw Crash{0};
     uint8_t v = 0;
     switch (port - parport::lpt1) {
-    case parport::reg_data: v = m::data; break;
+    case parport::reg_data:
+      v = m::data;
+      if (++m::data_reads == m::latch_glitch_at) v ^= 0x01;
+      break;
     case parport::reg_status:
       if (m::busy && !(m::ctl & parport::ctl_strobe) && m::busy_reads && --m::busy_reads == 0)
         m::busy = false;
@@ -398,6 +405,22 @@ TEST_CASE("PARP0006 injected faults: after N bytes, STROBE asserted, re-armed, e
   fake::push_write(text(30));
   CHECK(run(config) == 0);
   CHECK(g_state.inject_kind == 0);
+}
+
+TEST_CASE("PARP0012 a wrong byte on the data lines is found before the strobe: panic, replay",
+          "[parport][replay]") {
+  // The driver reads the latch back (before every strobe) and compares it with the client's
+  // byte fetched again: a mismatch panics, and the replay prints from the persistent index, so
+  // the wrong byte never reaches the paper.
+  fresh();
+  printer_model::latch_glitch_at = 7;   // during the seventh byte
+  fake::push_write(text(12));
+  CHECK(run() == 1);
+  CHECK(printer_model::paper == text(12));
+  CHECK(printer_model::violations.empty());
+  CHECK(g_state.recoveries == 1);
+  CHECK(g_state.resumed == 1);
+  CHECK(g_state.printed == 12);
 }
 
 TEST_CASE("PARP0007 a printer that stays busy: a short write or busy, and printing goes on after",

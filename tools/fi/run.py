@@ -42,7 +42,7 @@ def module_paths(build, target, workload, run_dir, mutated=None):
     for rel in workload.modules(target):
         name = os.path.basename(rel)
         if mutated and name == os.path.basename(mutated):
-            paths.append(mutated)
+            paths.append(os.path.abspath(mutated))   # QEMU runs in the run's folder
         else:
             paths.append(os.path.join(tdir, rel))
     paths.append(os.path.join(run_dir, "boot.cfg"))
@@ -173,6 +173,9 @@ def execute(spec, build, run_dir, timeout, interactive=False, extra=()):
     child.terminate(force=True)
     child.close()
     serial = "\n".join(text)
+    if ended == "qemu-exit" and not any(l.startswith("[arc]") for l in text):
+        # QEMU never started the kernel: a setup problem, not an outcome of the fault.
+        raise RunError("QEMU did not boot (see %s): %s" % (log_path, " ".join(text[-3:]).strip()))
     facts = classify.parse(serial, spec["server"], wl.client, wl.dependents(target, spec["server"]))
     check_ok, check_reason = False, "workload did not finish"
     if ended == "done":
