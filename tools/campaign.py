@@ -225,7 +225,7 @@ def run_campaign(args):
                 f.write(json.dumps(r) + "\n")
     meta = {"out": out, "build": args.build}
     done = load_results(out)
-    todo = [r for r in plan if r["run"] not in done]
+    pending = [r for r in plan if r["run"] not in done]
     if not os.path.isfile(meta_path):
         g = golden(meta, args)
         timeout = args.timeout or max(30.0, 3 * g + 20)
@@ -235,14 +235,14 @@ def run_campaign(args):
         with open(meta_path) as f:
             timeout = args.timeout or json.load(f)["timeout"]
     say("%d runs planned, %d done, %d to go; %d at a time, timeout %.0f s" %
-        (len(plan), len(done), len(todo), args.jobs, timeout))
+        (len(plan), len(done), len(pending), args.jobs, timeout))
     lock = threading.Lock()
     t0 = time.time()
     finished = 0
     results = open(os.path.join(out, "results.jsonl"), "a")
     try:
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            futures = {pool.submit(execute_run, meta, spec, timeout): spec for spec in todo}
+            futures = {pool.submit(execute_run, meta, spec, timeout): spec for spec in pending}
             try:
                 for fut in concurrent.futures.as_completed(futures):
                     rec = fut.result()
@@ -252,13 +252,13 @@ def run_campaign(args):
                         os.fsync(results.fileno())
                         finished += 1
                         rate = finished / max(time.time() - t0, 1e-6) * 3600
-                        left = (len(todo) - finished) / max(rate, 1e-6) * 60
+                        left = (len(pending) - finished) / max(rate, 1e-6) * 60
                         line = "campaign: %d/%d runs (last: %s), %.0f runs/hour, %.0f min left" % (
                             len(done) + finished, len(plan), rec["outcome"], rate, left)
                         # On a terminal one line that updates; in a log a line every 5 % of the runs.
                         if sys.stderr.isatty():
                             print("\r" + line + "   ", end="", file=sys.stderr, flush=True)
-                        elif finished % max(1, len(todo) // 20) == 0 or finished == len(todo):
+                        elif finished % max(1, len(pending) // 20) == 0 or finished == len(pending):
                             print(line, file=sys.stderr, flush=True)
             except KeyboardInterrupt:
                 # Runs not started yet are dropped; the ones under way finish (a few seconds)
@@ -274,12 +274,12 @@ def run_campaign(args):
     if sys.stderr.isatty():
         print(file=sys.stderr)
     elapsed = time.time() - t0
-    if todo:
-        say("%d runs in %.0f s: %.0f runs/hour" % (len(todo), elapsed, len(todo) / elapsed * 3600))
+    if pending:
+        say("%d runs in %.0f s: %.0f runs/hour" % (len(pending), elapsed, len(pending) / elapsed * 3600))
     with open(meta_path) as f:
         m = json.load(f)
-    if todo:
-        m["runs_per_hour"] = round(len(todo) / elapsed * 3600)
+    if pending:
+        m["runs_per_hour"] = round(len(pending) / elapsed * 3600)
         m["jobs"] = args.jobs
         with open(meta_path, "w") as f:
             json.dump(m, f, indent=1)

@@ -59,8 +59,10 @@ __attribute__((always_inline)) inline bool fastpath(Thread *self, arch::UserFram
     self->state = Thread::State::wait_reply;
     self->partner = r;
     perf::count(self->perf, arc::event::ipc_sent);
-    perf::count(r->perf, arc::event::ipc_received);
-    perf::count(r->perf, arc::event::ipc_request);
+    if (unlikely(r->perf.sw_mask)) {   // a request: both events, one test when nobody watches
+      perf::count_slow(r->perf, arc::event::ipc_received);
+      perf::count_slow(r->perf, arc::event::ipc_request);
+    }
     sched::switch_direct(r);   // we continue in ipc_fast_resume when the reply comes
   }
 
