@@ -28,7 +28,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -236,7 +235,6 @@ def run_campaign(args):
             timeout = args.timeout or json.load(f)["timeout"]
     say("%d runs planned, %d done, %d to go; %d at a time, timeout %.0f s" %
         (len(plan), len(done), len(pending), args.jobs, timeout))
-    lock = threading.Lock()
     t0 = time.time()
     finished = 0
     results = open(os.path.join(out, "results.jsonl"), "a")
@@ -246,20 +244,20 @@ def run_campaign(args):
             try:
                 for fut in concurrent.futures.as_completed(futures):
                     rec = fut.result()
-                    with lock:
-                        results.write(json.dumps(rec) + "\n")
-                        results.flush()
-                        os.fsync(results.fileno())
-                        finished += 1
-                        rate = finished / max(time.time() - t0, 1e-6) * 3600
-                        left = (len(pending) - finished) / max(rate, 1e-6) * 60
-                        line = "campaign: %d/%d runs (last: %s), %.0f runs/hour, %.0f min left" % (
-                            len(done) + finished, len(plan), rec["outcome"], rate, left)
-                        # On a terminal one line that updates; in a log a line every 5 % of the runs.
-                        if sys.stderr.isatty():
-                            print("\r" + line + "   ", end="", file=sys.stderr, flush=True)
-                        elif finished % max(1, len(pending) // 20) == 0 or finished == len(pending):
-                            print(line, file=sys.stderr, flush=True)
+                    # Only this thread writes results: the workers return theirs.
+                    results.write(json.dumps(rec) + "\n")
+                    results.flush()
+                    os.fsync(results.fileno())
+                    finished += 1
+                    rate = finished / max(time.time() - t0, 1e-6) * 3600
+                    left = (len(pending) - finished) / max(rate, 1e-6) * 60
+                    line = "campaign: %d/%d runs (last: %s), %.0f runs/hour, %.0f min left" % (
+                        len(done) + finished, len(plan), rec["outcome"], rate, left)
+                    # On a terminal one line that updates; in a log a line every 5 % of the runs.
+                    if sys.stderr.isatty():
+                        print("\r" + line + "   ", end="", file=sys.stderr, flush=True)
+                    elif finished % max(1, len(pending) // 20) == 0 or finished == len(pending):
+                        print(line, file=sys.stderr, flush=True)
             except KeyboardInterrupt:
                 # Runs not started yet are dropped; the ones under way finish (a few seconds)
                 # and are lost, to be run again on resuming.

@@ -136,6 +136,23 @@ class BootKey(unittest.TestCase):
         self.assertNotIn("pata", mods)
 
 
+class ImageHash(unittest.TestCase):
+    def test_hash_is_the_mutators_and_a_changed_program_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            elf = os.path.join(d, "ia32-pc", workloads.PROGRAMS["ext2"])
+            os.makedirs(os.path.dirname(elf))
+            with open(elf, "wb") as f:
+                f.write(b"a")
+            # FNV-1a 64 of "a" is af63dc4c8601ec8c (tools/mutate/elf_code.cc keeps 8 digits).
+            self.assertEqual(campaign.image_hash(elf), "af63dc4c")
+            spec = {"target": "ia32-pc", "server": "ext2", "id": "af63dc4c-conditional-08049000-0"}
+            campaign.check_image(d, spec)   # the plan's program: accepted
+            with open(elf, "ab") as f:
+                f.write(b"b")               # rebuilt: another image
+            with self.assertRaises(SystemExit):
+                campaign.check_image(d, spec)
+
+
 class ResumeAndReport(unittest.TestCase):
     def test_cut_line_is_run_again_and_report_counts(self):
         with tempfile.TemporaryDirectory() as d:
