@@ -53,6 +53,24 @@ int main(int argc, char **argv) {
     printf("PROCTEST child running as pid %lu\n", info ? info->pid : 0);
     return 0;
   }
+  // `proctest names`: the name service answers, and what was published before (the console,
+  // long before us) is still found: the shell's scenarios run it around name-service restarts.
+  if (argc >= 2 && !strcmp(argv[1], "names")) {
+    const bool published = names::publish("proctest", proc::service) == Status::ok;
+    const CapSlot own = 40, console = 41;
+    (void)cap_delete(own);
+    (void)cap_delete(console);
+    const bool found_own = names::find("proctest", own) == Status::ok &&
+                           cap_identify(own).r[0] == word(ObjType::endpoint);
+    const bool found_console = names::find("console", console) == Status::ok &&
+                               cap_identify(console).r[0] == word(ObjType::endpoint);
+    const bool unknown = names::find("no-such-name", 42) == Status::invalid_arg;
+    const bool good = published && found_own && found_console && unknown;
+    printf("PROCTEST names %s: publish %s, find own %s, find console %s, unknown refused %s\n",
+           good ? "ok" : "FAIL", published ? "ok" : "failed", found_own ? "ok" : "failed",
+           found_console ? "ok" : "failed", unknown ? "yes" : "no");
+    return good ? 0 : 1;
+  }
   check("P01", info && info->magic == proc::info_magic, "the process information page is mapped");
   check("P02", argc == 3 && !strcmp(argv[0], "proctest") && !strcmp(argv[1], "hello") &&
                    !strcmp(argv[2], "world"),
@@ -110,6 +128,13 @@ int main(int argc, char **argv) {
   u->mr[0] = Tag(root::spawn, proc::pack(&u->mr[1], "no-such-program", 8), 0).raw;
   check("P13", call(proc::root) == Status::ok && u->mr[1] == word(Status::invalid_arg),
         "spawning a missing program is refused");
+  // The name service here has no restart policy: killing it would leave every later lookup
+  // without an answer, so the root task refuses and says why; it still answers afterwards.
+  u->mr[0] = Tag(root::kill, 1, 0).raw;
+  u->mr[1] = 1;
+  const bool refused = call(proc::root) == Status::ok && u->mr[1] == word(Status::no_rights);
+  check("P15", refused && names::find("proctest", 43) == Status::ok,
+        "killing the name service without a restart policy is refused");
   sleep_ms(50);
   printf("PROCTEST: %u passed, %u failed\n", passed, failed);
   return failed ? 1 : 0;

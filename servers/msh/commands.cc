@@ -114,6 +114,21 @@ void cmd_start(unsigned argc, char **argv) {
   out("started %s: pid %lu\n", argv[1], rpc.result(0));
 }
 
+const char *cause_name(word c) {
+  static const char *const names[] = {"?", "crash", "exception", "panic", "hang", "corrupt", "exit",
+                                      "group", "renew", "killed"};   // root::Cause
+  return c < sizeof(names) / sizeof(names[0]) ? names[c] : "?";
+}
+const char *action_name(word a) {
+  static const char *const names[] = {"hot", "warm", "cold", "group", "stop", "domain"};
+  return a < sizeof(names) / sizeof(names[0]) ? names[a] : "?";
+}
+
+const char *outcome_name(word o) {
+  static const char *const names[] = {"pending", "done", "abandoned"};   // root::Outcome
+  return o < 3 ? names[o] : "?";
+}
+
 void cmd_kill(unsigned, char **argv) {
   word pid;
   if (!parse_number(argv[1], &pid) || pid == 0) {
@@ -127,9 +142,15 @@ void cmd_kill(unsigned, char **argv) {
   Rpc rpc(arc::root::kill);
   rpc.put(pid);
   const Status st = rpc.call(arc::proc::root);
-  if (st == Status::invalid_arg) out("msh: kill: no running process %lu (or not allowed)\n", pid);
-  else if (st != Status::ok) failed("kill", st);
-  else out("killed %lu\n", pid);
+  if (st == Status::invalid_arg) return (void)out("msh: kill: no running process %lu\n", pid);
+  if (st == Status::no_rights)
+    return (void)out("msh: kill: %lu is the name service and has no restart policy: nothing could "
+                     "look a name up again; not killed\n", pid);
+  if (st == Status::busy) return (void)out("msh: kill: %lu is being restarted; try again\n", pid);
+  if (st != Status::ok) return failed("kill", st);
+  const word action = rpc.result(0);
+  if (action == word(arc::root::Action::stop)) out("killed %lu\n", pid);
+  else out("killed %lu: its policy restarts it (%s)\n", pid, action_name(action));
 }
 
 void cmd_mem(unsigned, char **) {
@@ -146,21 +167,6 @@ void cmd_uptime(unsigned, char **) {
   if (!r.ok()) return failed("uptime", r.status);
   const unsigned long long ms = (unsigned long long)r.r[0] * (r.r[1] ? r.r[1] : 1);
   out("up %llu.%03llu s (%lu ticks of %lu ms)\n", ms / 1000, ms % 1000, r.r[0], r.r[1]);
-}
-
-const char *cause_name(word c) {
-  static const char *const names[] = {"?", "crash", "exception", "panic", "hang", "corrupt", "exit",
-                                      "group", "renew"};
-  return c < 9 ? names[c] : "?";
-}
-const char *action_name(word a) {
-  static const char *const names[] = {"hot", "warm", "cold", "group", "stop", "domain"};
-  return a < sizeof(names) / sizeof(names[0]) ? names[a] : "?";
-}
-
-const char *outcome_name(word o) {
-  static const char *const names[] = {"pending", "done", "abandoned"};   // root::Outcome
-  return o < 3 ? names[o] : "?";
 }
 
 // The reincarnation monitor's log (the root task keeps the last 64 restarts).

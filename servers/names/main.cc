@@ -1,12 +1,23 @@
 // The name service: string names to endpoint capabilities. A server publishes its endpoint
 // under a name; a client looks the name up and receives a send capability. Every lookup is
-// recorded (client pid → server name): the reincarnation monitor restarts connected processes
+// recorded (client pid -> server name): the reincarnation monitor restarts connected processes
 // together.
+//
+// An ArcServer like any other, so it can be restarted hot or warm: its records (registry.hh)
+// are persistent, the endpoints they name stay in its capability space (kept by a hot restart,
+// moved over whole by a warm one), and its own endpoint belongs to the root task, so no client's
+// capability to it ever changes. A cold restart would lose every published capability (only
+// their publishers could give them again): the boot configuration refuses it for `names`
+// (docs/restarts.md, "The name service").
+#include "registry.hh"
+
 #include <arc/libc.h>
+#include <arc/message.hh>
 #include <arc/proto/names.hh>
-#include <arc/proto/process.hh>
-#include <arc/start.hh>
+#include <arc/pdata.hh>
+#include <arc/server.hh>
 #include <arc/sys.hh>
+
 #include <string.h>
 
 using namespace arc;
@@ -14,141 +25,129 @@ using namespace arc;
 // The name service is what a console lookup asks: its console is the kernel's.
 ARC_CONSOLE_KDEBUG_ONLY;
 
+static_assert(namesvc::name_bytes == arc::names::name_words * sizeof(word), "names fit the words");
+
 namespace {
 
-constexpr unsigned max_names = 64, max_connections = 256;
-constexpr CapSlot first_slot = proc::first_free;
+ARC_PDATA namesvc::Registry g_reg = {};
 
-struct Entry {
-  char name[names::name_words * sizeof(word)];
-  CapSlot slot;      // our copy of the endpoint (0: unused entry)
-  word owner;        // pid that published it
-  word connections;
+bool holds_endpoint(CapSlot s) { return cap_identify(s).r[0] == word(ObjType::endpoint); }
+bool empty(CapSlot s) { return cap_identify(s).r[0] == word(ObjType::none); }
+
+class Names : public ArcServer<Names> {
+public:
+  Names() : ArcServer("names") {}
+
+  Status Initialize() {
+    g_reg.Reset();
+    Arm();
+    return Status::ok;
+  }
+
+  Recovery Recover() {
+    if (!g_reg.Valid()) {
+      printf("[names] records damaged: cannot recover\n");
+      return Recovery::cold;
+    }
+    // The slot armed for the interrupted request may hold the capability it brought: keep it
+    // for the replay. Only one an entry already keeps must be replaced.
+    if (!g_reg.armed || g_reg.Holds(g_reg.armed)) Arm();
+    else ReceiveCapsInto(g_reg.armed);
+    unsigned n = 0;
+    while (g_reg.At(n)) ++n;
+    printf("[names] recovered: %u names, %lu connections\n", n, g_reg.n_conns);
+    return Recovery::resume;
+  }
+
+  static constexpr auto Handlers() {
+    return handler_table<Names>({
+        {arc::names::reg, arc::names::name_words, arc::names::name_words, &Names::Register, "register"},
+        {arc::names::lookup, arc::names::name_words, arc::names::name_words, &Names::Lookup, "lookup"},
+        {arc::names::list, 1, 1, &Names::List, "list"},
+        {arc::names::connections, 1, 1, &Names::Connections, "connections"},
+    });
+  }
+
+  Status Register(const Request &req, Reply &) {
+    if (req.seq == g_reg.last_reg_seq) return Status(g_reg.last_reg_status);   // replayed, done
+    const Status st = Publish(req);
+    g_reg.last_reg_status = word(st);
+    g_reg.last_reg_seq = req.seq;
+    // The armed slot now belongs to an entry (or was emptied): the next capability goes elsewhere.
+    Arm();
+    return st;
+  }
+
+  Status Lookup(const Request &req, Reply &rep) {
+    DropStray(req);
+    char name[namesvc::name_bytes];
+    namesvc::Entry *e = req.string(1, arc::names::name_words, name, sizeof(name)) ? g_reg.Find(name)
+                                                                                 : nullptr;
+    // A server restarted cold is gone until it publishes again: its endpoint (and so our
+    // copy) went with it. Not found, for now; name_wait() asks again.
+    if (!e || !holds_endpoint(e->slot)) return Status::invalid_arg;
+    if (!g_reg.Connect(req.badge, *e) && g_reg.dropped == 1)
+      printf("[names] connection table full: later lookups are not recorded\n");
+    rep.put_cap(e->slot, rights::send);
+    return Status::ok;
+  }
+
+  Status List(const Request &req, Reply &rep) {
+    DropStray(req);
+    const namesvc::Entry *e = g_reg.At(req.arg(1));
+    if (!e) return Status::invalid_arg;
+    rep.put(e->owner);
+    rep.put(e->connections);
+    rep.put_string(e->name, arc::names::name_words);
+    return Status::ok;
+  }
+
+  Status Connections(const Request &req, Reply &rep) {
+    DropStray(req);
+    const word i = req.arg(1);
+    if (i >= g_reg.n_conns) return Status::invalid_arg;
+    rep.put(g_reg.conns[i].client);
+    rep.put_string(g_reg.entries[g_reg.conns[i].entry].name, arc::names::name_words);
+    return Status::ok;
+  }
+
+private:
+  Status Publish(const Request &req) {
+    const CapSlot got = g_reg.armed;
+    const Tag tag(req.mr[0]);
+    const bool have_cap = got && req.typed == 2 && !tag.map_failed() && holds_endpoint(got);
+    char name[namesvc::name_bytes];
+    if (!req.string(1, arc::names::name_words, name, sizeof(name)) || !namesvc::valid_name(name) ||
+        !have_cap) {
+      DropStray(req);
+      return Status::invalid_arg;
+    }
+    if (!g_reg.Publish(name, got, req.badge)) {
+      (void)cap_delete(got);
+      return Status::no_memory;
+    }
+    printf("[names] '%s' published by pid %lu\n", name, req.badge);
+    return Status::ok;
+  }
+
+  // A capability sent with anything but a good registration is not kept.
+  void DropStray(const Request &) {
+    const CapSlot s = g_reg.armed;
+    if (s && !g_reg.Holds(s) && !empty(s)) (void)cap_delete(s);
+  }
+
+  // The next incoming capability goes into an empty slot no entry keeps.
+  void Arm() {
+    g_reg.armed = 0;
+    for (CapSlot s = namesvc::first_slot; s < namesvc::end_slot && !g_reg.armed; ++s)
+      if (!g_reg.Holds(s) && empty(s)) g_reg.armed = s;
+    ReceiveCapsInto(g_reg.armed);   // 0: every slot is taken; registrations fail until one frees
+  }
 };
-struct Connection { word client; unsigned entry; };
-
-Entry entries[max_names];
-Connection conns[max_connections];
-unsigned n_conns;
-
-Entry *find(const char *name) {
-  for (Entry &e : entries)
-    if (e.slot && !strcmp(e.name, name)) return &e;
-  return nullptr;
-}
-
-void reply_status(Utcb *u, Status s, unsigned results = 0) {
-  u->mr[0] = Tag(0, 1 + results, 0).raw;
-  u->mr[1] = word(s);
-}
-
-bool valid_name(const char *n) {
-  if (!*n) return false;
-  for (; *n; ++n)
-    if (!((*n >= 'a' && *n <= 'z') || (*n >= '0' && *n <= '9') || *n == '-' || *n == '_')) return false;
-  return true;
-}
 
 } // namespace
 
-int main(int, char **) {
-  Utcb *u = utcb();
-  word badge = 0;
-  // One slot stands ready for an incoming capability at all times.
-  unsigned spare = 0;
-  auto arm = [&] { u->rcv_cap_slot = first_slot + spare; };
-  arm();
-  Status st = recv(proc::service, &badge);
-  for (;;) {
-    if (st != Status::ok) {
-      arm();
-      st = recv(proc::service, &badge);
-      continue;
-    }
-    const Tag tag(u->mr[0]);
-    char name[names::name_words * sizeof(word)];
-    proc::unpack(&u->mr[1], tag.untyped() < names::name_words ? tag.untyped() : names::name_words,
-                 name, sizeof(name));
-    switch (tag.label()) {
-    case names::reg: {
-      const CapSlot got = first_slot + spare;
-      bool have_cap = tag.typed() == 2 && !tag.map_failed() &&
-                      cap_identify(got).r[0] == word(ObjType::endpoint);
-      if (!valid_name(name) || tag.untyped() != names::name_words || !have_cap) {
-        if (have_cap || cap_identify(got).r[0] != word(ObjType::none)) (void)cap_delete(got);
-        reply_status(u, Status::invalid_arg);
-        break;
-      }
-      Entry *e = find(name);
-      if (e) {
-        // A restarted server publishes again: the new capability replaces the old one. The old
-        // one is not deleted: clients' copies derive from it. After a cold restart its endpoint
-        // is gone and the slot empties itself; after a hot or warm one it still works.
-        e->slot = got;
-        e->owner = badge;
-      } else {
-        for (Entry &f : entries)
-          if (!f.slot) { e = &f; break; }
-        if (!e) { (void)cap_delete(got); reply_status(u, Status::no_memory); break; }
-        strcpy(e->name, name);
-        e->slot = got;
-        e->owner = badge;
-        e->connections = 0;
-      }
-      // The next free slot for the next incoming capability: empty, and no entry's.
-      for (spare = 0; spare < 200; ++spare) {   // our space has 256 slots
-        CapSlot s = first_slot + spare;
-        bool used = cap_identify(s).r[0] != word(ObjType::none);
-        for (Entry &f : entries) used |= f.slot == s;
-        if (!used) break;
-      }
-      printf("[names] '%s' published by pid %lu\n", name, badge);
-      reply_status(u, Status::ok);
-      break;
-    }
-    case names::lookup: {
-      Entry *e = find(name);
-      // A server restarted cold is gone until it publishes again: its endpoint (and so our
-      // copy) went with it. Not found, for now; name_wait() asks again.
-      if (!e || cap_identify(e->slot).r[0] != word(ObjType::endpoint)) {
-        reply_status(u, Status::invalid_arg);
-        break;
-      }
-      ++e->connections;
-      if (n_conns < max_connections) conns[n_conns++] = {badge, unsigned(e - entries)};
-      reply_status(u, Status::ok);
-      u->mr[0] = Tag(0, 1, 2).raw;
-      u->mr[2] = e->slot;
-      u->mr[3] = (rights::send << 8) | item::cap;
-      break;
-    }
-    case names::list: {
-      word i = u->mr[1];
-      unsigned k = 0;
-      Entry *e = nullptr;
-      for (Entry &f : entries)
-        if (f.slot && k++ == i) { e = &f; break; }
-      if (!e) { reply_status(u, Status::invalid_arg); break; }
-      reply_status(u, Status::ok, 2);
-      u->mr[2] = e->owner;
-      u->mr[3] = e->connections;
-      unsigned w = proc::pack(&u->mr[4], e->name, names::name_words);
-      u->mr[0] = Tag(0, 3 + w, 0).raw;
-      break;
-    }
-    case names::connections: {
-      word i = u->mr[1];
-      if (i >= n_conns) { reply_status(u, Status::invalid_arg); break; }
-      reply_status(u, Status::ok, 1);
-      u->mr[2] = conns[i].client;
-      unsigned w = proc::pack(&u->mr[3], entries[conns[i].entry].name, names::name_words);
-      u->mr[0] = Tag(0, 2 + w, 0).raw;
-      break;
-    }
-    default:
-      reply_status(u, Status::invalid_arg);
-    }
-    arm();
-    st = reply_wait(proc::service, &badge);
-  }
+int main() {
+  static Names server;
+  return server.Run();
 }

@@ -171,6 +171,36 @@ Status inject(Utcb *u) {
   return st != Status::ok ? st : Status(u->mr[1]);
 }
 
+// `kill PID` from a client (the shell). A server with a restart policy is not simply gone: a
+// kill is a failure like a crash, and its policy decides (a hot restart keeps its clients'
+// requests; a cold one gives them partner_gone). Without a policy the process ends, except the
+// name service: its endpoint would stay with nobody to answer, and every later lookup would wait
+// for ever.
+void kill_process(word caller, Utcb *u) {
+  using arc::root::Action;
+  Process *p = rt::process_by_pid(u->mr[1]);
+  if (!p || p->state != arc::root::PState::running || p->pid == caller)
+    return reply_status(u, Status::invalid_arg);
+  if (rt::monitor_restarting(p)) return reply_status(u, Status::busy);
+  const bool policy = p->config && p->config->nrestart;
+  if (!policy && p->name_service) {
+    printf("[root] %s (pid %lu): not killed: the name service has no restart policy\n", p->name,
+           p->pid);
+    return reply_status(u, Status::no_rights);
+  }
+  printf("[root] %s (pid %lu) killed\n", p->name, p->pid);
+  Action action = Action::stop;
+  if (policy) {
+    const word ip = exchange_registers(p->thread, 0).r[0];
+    action = rt::monitor_decide(p, arc::root::Cause::killed, 0, ip).action;
+    rt::carry_out(p, action);   // stop and domain: killed now (a domain restart comes later)
+  } else {
+    rt::kill(p);
+  }
+  reply_status(u, Status::ok, 1);
+  u->mr[2] = word(action);
+}
+
 void serve_client(word pid, Utcb *u) {
   switch (Tag(u->mr[0]).label()) {
   case arc::root::spawn: {
@@ -186,13 +216,8 @@ void serve_client(word pid, Utcb *u) {
     u->mr[2] = p ? p->pid : 0;
     return;
   }
-  case arc::root::kill: {
-    Process *p = rt::process_by_pid(u->mr[1]);
-    if (!p || p->state != arc::root::PState::running || p->pid == pid) return reply_status(u, Status::invalid_arg);
-    rt::kill(p);
-    printf("[root] %s (pid %lu) killed\n", p->name, p->pid);
-    return reply_status(u, Status::ok);
-  }
+  case arc::root::kill:
+    return kill_process(pid, u);
   case arc::root::ps: {
     Process *p = rt::process_at(unsigned(u->mr[1]));
     if (!p) return reply_status(u, Status::invalid_arg);

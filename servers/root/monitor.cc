@@ -45,6 +45,7 @@ const char *cause_name(Cause c) {
   case Cause::exit: return "exit";
   case Cause::group: return "group";
   case Cause::renew: return "renew";
+  case Cause::killed: return "killed";
   }
   return "?";
 }

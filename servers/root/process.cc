@@ -253,10 +253,14 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
               ok(create(p->factory, ObjType::endpoint, p->fault_ep)) &&
               ok(create(boot_cap::factory, ObjType::space, p->pager_space, 5)) &&
               ok(create(boot_cap::factory, ObjType::thread, p->pager_thread));
-  if (good && !is_names) {
-    good = (p->service = slot_alloc()) && ok(create(p->factory, ObjType::endpoint, p->service));
-  }
-  const CapSlot service = is_names ? names_ep : p->service;
+  // The name service's endpoint is our own (names_ep, made before any process): it outlives
+  // every process that serves it, so no client's capability to the name service changes when
+  // the name service is restarted. Its process record keeps a copy.
+  good = good && (p->service = slot_alloc()) &&
+         ok(is_names ? cap_copy(names_ep, boot_cap::space, p->service, rights::all)
+                     : create(p->factory, ObjType::endpoint, p->service));
+  const CapSlot service = p->service;
+  p->name_service = is_names;
 
   // ---- the process's capabilities
   good = good && ok(cap_mint(direct ? root_ep : p->fault_ep, p->space, proc::pager,

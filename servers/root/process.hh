@@ -43,6 +43,7 @@ struct Process {
   CapSlot fault_send = 0, root_send = 0;
   // What we page ourselves: the pager task, or (pager=root) the process itself.
   bool direct = false;
+  bool name_service = false;   // it serves our names endpoint (names_endpoint())
   p3::Image pager_image;
   p3::Image::Page pager_pages[128];
   word pager_info = 0, client_info = 0, pager_own_info = 0;   // frames in our space

@@ -449,6 +449,20 @@ TEST_CASE("BCFG0011 domain restarts allowed before a reboot", "[bootcfg]") {
   CHECK(cfg.domain_window_ms == default_domain_window_ms);
 }
 
+TEST_CASE("BCFG0013 the name service restarts hot or warm only", "[bootcfg]") {
+  auto good = parse_text("server names names restart=hot,warm on-exhausted=domain\n");
+  CHECK(good->n == 0);
+  REQUIRE(good->cfg->nservers == 1);
+  CHECK(good->cfg->servers[0].nrestart == 2);
+  CHECK(only_error("server names names restart=hot,cold\n") ==
+        "boot.cfg:1: names: restart=cold would lose every published name (hot, warm only)");
+  CHECK(only_error("server names names restart=group\n").find("restart=group") != std::string::npos);
+  CHECK(only_error("server names names restart=hot pager=root\n") ==
+        "boot.cfg:1: names: a restart policy needs the process's own pager (pager=own)");
+  // Any other server may go cold, and names without a policy is as before.
+  CHECK(parse_text("server fs ext2 restart=cold\nserver names names\n")->n == 0);
+}
+
 TEST_CASE("BCFG0010 renew-pages and renew-every: proactive restarts", "[bootcfg]") {
   auto r = parse_text(
       "server leaky counter renew-pages=64 restart=cold,warm\n"   // restart= after the key

@@ -287,6 +287,7 @@ bool ServerCore::ReplayInFlight(DispatchFn fn, void *self) {
 Status ServerCore::Loop(DispatchFn fn, void *self, bool reply_pending) {
   word badge = 0;
   for (;;) {
+    transport::set_rcv_cap_slot(rcv_slot_);   // handlers' own calls may have reset it
     Status st = reply_pending ? transport::reply_wait(endpoint_, &badge)
                               : transport::wait(endpoint_, &badge);
     if (st == Status::no_partner || st == Status::timeout) {   // caller gave up; wait again

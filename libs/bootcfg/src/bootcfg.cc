@@ -265,6 +265,7 @@ private:
   bool parse_intensity(const char *what, const Token &value, uint32_t *restarts, uint32_t *ms);
   bool parse_fault(Server &s, const Token &value);
   bool renewal_possible(const Server &s);
+  bool names_policy_possible(const Server &s);
   bool fault_possible(const Server &s);
 };
 
@@ -352,7 +353,7 @@ void Parser::server_line() {
     if (value.n == 0) return void(fail("empty value for", key));
     if (!key_value(s, key, value, seen)) return;
   }
-  if (!renewal_possible(s) || !fault_possible(s)) return;
+  if (!renewal_possible(s) || !fault_possible(s) || !names_policy_possible(s)) return;
   if (i < ntokens) {
     for (++i; i < ntokens; ++i) {
       if (s.nargs == max_args) return void(fail("too many arguments"));
@@ -486,6 +487,25 @@ bool Parser::renewal_possible(const Server &s) {
     return true;
   report(m);
   return false;
+}
+
+// The name service (the server named `names`) keeps the endpoints servers published in its own
+// capability space: a hot restart keeps them and a warm one moves them over, but a cold or group
+// restart would destroy them, and only their publishers could give them again. Its policy may
+// therefore list hot and warm only (on-exhausted=domain starts everything over instead).
+bool Parser::names_policy_possible(const Server &s) {
+  if (!teq(Token{s.name, slen(s.name), false}, "names")) return true;
+  for (unsigned i = 0; i < s.nrestart; ++i) {
+    if (s.restart[i] == RestartKind::hot || s.restart[i] == RestartKind::warm) continue;
+    report(msg().str("names: restart=").str(name_of(s.restart[i]))
+               .str(" would lose every published name (hot, warm only)"));
+    return false;
+  }
+  if (s.pager == PagerKind::root && s.nrestart) {
+    report(msg().str("names: a restart policy needs the process's own pager (pager=own)"));
+    return false;
+  }
+  return true;
 }
 
 // fault=ADDR or fault=ADDR:HEX. ADDR is 0x hexadecimal and fits in 32 bits (bit 0 is kept: on

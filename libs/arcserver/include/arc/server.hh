@@ -138,6 +138,11 @@ public:
   StartKind start_kind() const { return start_kind_; }
   CapSlot endpoint() const { return endpoint_; }
   void set_endpoint(CapSlot ep) { endpoint_ = ep; }   // default proc::service
+  // Where a capability item sent with the next request lands (0: nowhere, the default). The
+  // main loop arms it before every receive; a server that takes capabilities (the name
+  // service) names an empty slot of its own and moves on to another once it keeps one.
+  void ReceiveCapsInto(CapSlot slot) { rcv_slot_ = slot; }
+  CapSlot receive_slot() const { return rcv_slot_; }
 
   // Register our service endpoint (send right) under `name` with the name service.
   Status RegisterName(const char *name);
@@ -194,6 +199,7 @@ private:
   bool Framework(const Request &req, Reply &rep, Status *st);
   const char *name_;
   CapSlot endpoint_ = proc::service;
+  CapSlot rcv_slot_ = 0;
   StartKind start_kind_ = StartKind::first;
 };
 

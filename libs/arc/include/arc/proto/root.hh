@@ -9,7 +9,10 @@ enum Label : word {
   frames = 0x100,    // pager: MR1 = count (1..16), MR2 = base address in the pager's window;
                      //   reply: count map items (one frame each, at base + i * 4 KiB), MR1 = count
   spawn = 0x101,     // MR1.. = packed "program args"; reply MR1 = pid
-  kill = 0x102,      // MR1 = pid
+  kill = 0x102,      // MR1 = pid; reply MR2 what became of it (Action): stop, or, for a
+                     //   server with a restart policy, the restart its policy chose (a kill is a
+                     //   failure like a crash). no_rights: the name service without a policy
+                     //   (nothing could answer a lookup again); busy: it is being restarted
   ps = 0x103,        // MR1 = index; reply MR1 pid, MR2 state, MR3 resident pages, MR4 persistent
                      //   pages, MR5 restarts, MR6.. = packed name; Status::invalid_arg past the end
   mem = 0x104,       // reply MR1 total frames, MR2 free frames, MR3 frames held by processes
@@ -45,6 +48,7 @@ enum class Cause : word {
   crash = 1, exception = 2, panic = 3, hang = 4, corrupt = 5, exit = 6,
   group = 7,   // restarted along with a failed server it is connected to
   renew = 8,   // not a failure: a proactive restart at a quiet point (renew-pages, renew-every)
+  killed = 9,  // ended from the shell (root::kill): handled by its policy as a failure
 };
 enum class Action : word {
   hot = 0, warm = 1, cold = 2, group = 3, stop = 4,
