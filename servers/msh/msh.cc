@@ -2,20 +2,37 @@
 // (commands.cc), and writes its output back through the console. Prompt "msh> ".
 //
 // Boot configuration:   server shell msh after=console
+//
+// The console may be restarted under it: a hot or warm restart is invisible, after a cold one
+// the connection (arc/reconnect.hh) finds the new endpoint; a console that is gone for good is
+// reported once and waited for, never polled in a busy loop.
 #include "msh.hh"
 
 #include <arc/arch.hh>
 #include <arc/iface/console.hh>
 #include <string.h>
 #include <arc/process.hh>
+#include <arc/reconnect.hh>
 #include <arc/sys.hh>
 
 #include <stdarg.h>
 #include <stdio.h>
 
 namespace msh {
-arc::console::Client g_console;
-bool g_have_console = false;
+namespace {
+// The console, through a connection that survives its restarts (arc/reconnect.hh): a cold
+// restart gives it a new endpoint, which the connection looks up again.
+arc::Connection *g_console;
+
+// The console is gone and did not come back within the connection's budget: say so once, on
+// the kernel console, and keep waiting for it with the back-off (never a busy loop).
+void console_lost(arc::Status st) {
+  if (g_console->FirstFailure())
+    ::printf("msh: the console is gone (%s): waiting for it to come back\n", arc::status_name(st));
+  while (g_console->Connect() != arc::Status::ok) {}   // each waits out its back-off budget
+  out("msh: the console is back\n");
+}
+} // namespace
 
 void out(const char *fmt, ...) {
   char buf[512];
@@ -25,7 +42,11 @@ void out(const char *fmt, ...) {
   va_end(ap);
   if (n <= 0) return;
   if (unsigned(n) >= sizeof(buf)) n = sizeof(buf) - 1;
-  if (!g_have_console || g_console.Write(buf, unsigned(n)) != arc::Status::ok) {
+  // Output may be repeated after a reconnect: a line printed twice beats a line lost.
+  const arc::Status st = g_console ? g_console->Call([&](arc::CapSlot ep) {
+    return arc::console::Client(ep).Write(buf, unsigned(n));
+  }) : arc::Status::invalid_cap;
+  if (st != arc::Status::ok) {
     ::printf("%s", buf);   // no console server: the kernel console
     fflush(stdout);
   }
@@ -34,14 +55,14 @@ void out(const char *fmt, ...) {
 } // namespace msh
 
 int main(int argc, char **argv) {
-  const arc::CapSlot slot = arc::slot_alloc();
-  const arc::Status st = arc::name_wait(arc::console::service_name, slot, 10000);
-  if (st != arc::Status::ok) {
+  // Waits up to 10 s for the console to be published at start, then as long as it takes.
+  static arc::Connection console(arc::console::service_name, arc::slot_alloc(),
+                                 arc::Backoff{10, 1000, 10000});
+  if (arc::Status st = console.Connect(); st != arc::Status::ok) {
     ::printf("msh: no console server (%s)\n", arc::status_name(st));
     return 1;
   }
-  msh::g_console.bind(slot);
-  msh::g_have_console = true;
+  msh::g_console = &console;
   msh::out("msh: Arc micro shell, pid %lu (type help)\n", arc::my_pid());
   // `--bench-boot`: report the guest instructions to the first prompt (arc::arch::cycles()
   // counts instructions under the benchmark machine's -icount: on ia32 from power-on, on armv7
@@ -66,11 +87,17 @@ int main(int argc, char **argv) {
   char line[arc::console::max_bytes + 1];
   for (;;) {
     msh::out("msh> ");
-    if (arc::Status rs = msh::g_console.ReadLine(line, sizeof(line)); rs != arc::Status::ok) {
-      ::printf("msh: console read failed (%s)\n", arc::status_name(rs));
-      arc::sleep_ms(100);
-      continue;
+    const arc::Status rs = console.Call([&](arc::CapSlot ep) {
+      return arc::console::Client(ep).ReadLine(line, sizeof(line));
+    });
+    if (rs == arc::Status::ok) {
+      msh::run(line);
+    } else if (arc::server_lost(rs)) {
+      msh::console_lost(rs);
+    } else {
+      // Not a lost console (too many readers, a bad reply): say so once, wait, try again.
+      if (console.FirstFailure()) ::printf("msh: console read failed (%s)\n", arc::status_name(rs));
+      arc::sleep_ms(1000);
     }
-    msh::run(line);
   }
 }

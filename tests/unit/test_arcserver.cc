@@ -260,8 +260,37 @@ TEST_CASE("ARCS0004 the request in progress is recorded and replayed after a cra
   CHECK(s.MainLoop(true) == Status::cancelled);
   REQUIRE(fake::replies.size() == 1);
   CHECK(fake::replies[0][2] == 42);
-  // Nothing left to replay.
+  // Nothing left to replay: a caller the kernel may still hold a reply right for (a restart
+  // from outside stopped us before the record) is told to send again.
   CHECK_FALSE(s.ReplayInFlight(&TestServer::Dispatch, &s));
+  CHECK(s.adds == 1);
+  REQUIRE(fake::saved_slots.size() == 1);   // the kernel's pending right, saved (the fake has one)
+  REQUIRE(fake::slot_replies.size() == 1);
+  CHECK(fake::slot_replies[0].first == fake::saved_slots[0]);
+  CHECK(fake::status_of(fake::slot_replies[0].second) == Status::cancelled);
+}
+
+TEST_CASE("ARCS0014 a restart with nothing recorded answers a waiting caller cancelled",
+          "[arcserver]") {
+  fresh();
+  {
+    TestServer s;
+    s.Begin();
+    fake::push(TestServer::add, {1, 2}, 4);
+    REQUIRE(s.MainLoop() == Status::cancelled);   // served and committed: idle
+  }
+  // Warm restart: the caller's reply right was carried into slot 41; nothing to replay.
+  ServerCore::SetReplySlot(41);
+  fake::reset();
+  TestServer s;
+  REQUIRE(s.Begin());
+  CHECK_FALSE(s.ReplayInFlight(&TestServer::Dispatch, &s));
+  REQUIRE(fake::slot_replies.size() == 1);
+  CHECK(fake::slot_replies[0].first == 41);
+  CHECK(fake::status_of(fake::slot_replies[0].second) == Status::cancelled);
+  CHECK(s.adds == 0);
+  CHECK(ServerCore::in_flight().reply_slot == 0);
+  CHECK(ServerCore::in_flight().state == InFlight::idle);
 }
 
 // Leaves an `add` request recorded as in progress, as a fault inside its handler would.

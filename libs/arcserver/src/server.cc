@@ -261,7 +261,7 @@ bool ServerCore::Serve(DispatchFn fn, void *self, word badge) {
 
 bool ServerCore::ReplayInFlight(DispatchFn fn, void *self) {
   InFlight &f = g_fw.in_flight;
-  if (f.state != InFlight::serving) return false;
+  if (f.state != InFlight::serving) return AnswerUnrecorded();
   Request req = request_of(f);
   req.replayed = true;
   word *mr = transport::mr();
@@ -282,6 +282,33 @@ bool ServerCore::ReplayInFlight(DispatchFn fn, void *self) {
     return false;
   }
   return true;        // the kernel still holds the pending reply right: reply_wait answers it
+}
+
+// Nothing recorded, yet a caller may be waiting: a restart from outside (a kill, a hang's
+// restart) can stop the thread after the kernel delivered a request and before Serve() recorded
+// it. None of that request was done, so the caller is told to send it again (cancelled), rather
+// than wait for ever for a reply nobody will send: through the reply right a warm restart
+// carried over, or the kernel's pending one (saved first: the kernel refuses, no_partner, when
+// nobody waits, as after a renewal). Always false: nothing is left for MainLoop to send.
+bool ServerCore::AnswerUnrecorded() {
+  InFlight &f = g_fw.in_flight;
+  CapSlot slot = f.reply_slot;
+  if (!slot) {
+    slot = slot_alloc();
+    if (!slot) return false;
+    if (transport::save_reply(slot) != Status::ok) {
+      slot_free(slot);
+      return false;
+    }
+  }
+  word *mr = transport::mr();
+  Reply rep(mr);
+  rep.finish(Status::cancelled);
+  transport::reply_to(slot);
+  slot_free(slot);
+  f.reply_slot = 0;
+  commit_idle(f);
+  return false;
 }
 
 Status ServerCore::Loop(DispatchFn fn, void *self, bool reply_pending) {

@@ -169,7 +169,10 @@ public:
   // Serve the request recorded in persistent memory again, if one was in progress. Returns true
   // when a reply is now waiting in the message registers for the kernel's pending reply right
   // (MainLoop then starts with reply_wait); a saved reply capability is answered at once.
+  // When no request was recorded, a caller the restart left waiting is answered `cancelled`
+  // (send it again: nothing of it was done; AnswerUnrecorded()).
   bool ReplayInFlight(DispatchFn fn, void *self);
+  bool AnswerUnrecorded();
   // Receive, dispatch, reply, forever; returns the status of a receive that cannot go on
   // (the endpoint is gone, or the fake transport ran dry in tests).
   Status Loop(DispatchFn fn, void *self, bool reply_pending);
