@@ -1,7 +1,14 @@
 // fsclient: writes and reads files through the `fs` server (servers/ext2) for a number of rounds
 // and checks that every read returns what was written.
 //
-//   server fsclient fsclient after=ext2 -- <rounds> [files]
+//   server fsclient fsclient after=ext2 -- <rounds> [files] [fill]
+//
+// Before the rounds it works the names once under /names (names()): symlinks (fast, slow, one
+// whose target "x\x01" must not reach another file's data, a loop), a 255-byte name listed by
+// readdir with the entries after it, a path of over 1,024 bytes, a hard link, rename (in a
+// directory, over a file, a directory across directories), chmod/chown/utime; with `fill`, it
+// then fills the disk and checks that the count a failing write reports is what the file holds.
+// check-fsclient.py finds the names' results on the disk.
 //
 // Each round rewrites every file /fsclient/f<i> (opened with create and truncate, written in
 // pieces through a shared-memory session), reads it back whole and checks it byte for byte and
@@ -95,6 +102,147 @@ word read_file(const char *path) {
   return at;
 }
 
+// ---- names: links, long names and paths, rename, attributes ---------------------------------
+void check_file(const char *path, const char *want, word size);
+const char link_data[] = "the target of the links\n";
+// 61 bytes: a slow link (its target in a data block)
+const char slow_target[] = "/names/././././././././././././././././././././././././target";
+
+bool expect_error(Status st, arc::fs::Error want, const char *what, const char *path) {
+  if (st == Status::not_supported && g_fs.last_error() == want) return true;
+  error("%s %s: not the error expected", what, path);
+  return false;
+}
+
+word stat_ino(const char *path, bool follow = true, arc::fs::StatInfo *out = nullptr) {
+  arc::fs::StatInfo st{};
+  if ((follow ? g_fs.Stat(path, &st) : g_fs.Lstat(path, &st)) != Status::ok) {
+    error("%s %s: stat", "names", path);
+    return 0;
+  }
+  if (out) *out = st;
+  return st.ino;
+}
+
+void names() {
+  char name[300], path[1400], buf[300];
+  word len = 0;
+  if (g_fs.Mkdir("/names", 0755) != Status::ok) return error("%s %s: mkdir", "names", "/names");
+  write_file("/names/target", link_data, sizeof(link_data) - 1);
+  // Symlinks: followed by open and stat; lstat and readlink see the link.
+  if (g_fs.Symlink("target", "/names/fast") != Status::ok ||
+      g_fs.Symlink(slow_target, "/names/slow") != Status::ok ||
+      g_fs.Symlink("x\x01", "/names/bad") != Status::ok ||
+      g_fs.Symlink("loop", "/names/loop") != Status::ok)
+    error("%s %s: symlink", "names", "/names/...");
+  check_file("/names/fast", link_data, sizeof(link_data) - 1);
+  check_file("/names/slow", link_data, sizeof(link_data) - 1);
+  arc::fs::StatInfo st{};
+  stat_ino("/names/slow", false, &st);
+  if ((st.mode & 0xf000) != 0xa000 || st.size != sizeof(slow_target) - 1)
+    error("%s %s: lstat mode %lo size %lu", "names", "/names/slow", st.mode, st.size);
+  if (g_fs.Readlink("/names/slow", buf, sizeof(buf), &len) != Status::ok ||
+      len != sizeof(slow_target) - 1 || strcmp(buf, slow_target))
+    error("%s %s: readlink (%lu bytes)", "names", "/names/slow", len);
+  word h;
+  expect_error(g_fs.Open("/names/bad", 0, &h), arc::fs::Error::not_found, "open", "/names/bad");
+  expect_error(g_fs.Open("/names/loop", 0, &h), arc::fs::Error::loop, "open", "/names/loop");
+  // A 255-byte name, and readdir lists it and everything after it.
+  strcpy(name, "/names/");
+  memset(name + 7, 'n', 255);
+  name[7 + 255] = 0;
+  write_file(name, "255\n", 4);
+  check_file(name, "255\n", 4);
+  for (int i = 0; i < 5; ++i) {
+    snprintf(buf, sizeof(buf), "/names/z%d", i);
+    write_file(buf, "z", 1);
+  }
+  unsigned seen = 0, longest = 0;
+  word pos = 0;
+  arc::fs::DirEntry e;
+  if (g_fs.Open("/names", 0, &h) == Status::ok) {
+    while (g_fs.Readdir(h, &pos, &e) == Status::ok) {
+      ++seen;
+      if (strlen(e.name) > longest) longest = unsigned(strlen(e.name));
+    }
+    if (g_fs.last_error() != arc::fs::Error::end) error("%s %s: readdir", "names", "/names");
+    g_fs.Close(h);
+  }
+  // . .. target fast slow bad loop nnn... z0..z4
+  if (seen != 13 || longest != 255)
+    error("%s %s: readdir found %lu entries, the longest %lu bytes", "names", "/names", seen,
+          longest);
+  // A path of over 1,024 bytes: 5 directories with 200-byte names, a 255-byte file name.
+  strcpy(path, "/names");
+  for (int d = 0; d < 5; ++d) {
+    const size_t at = strlen(path);
+    path[at] = '/';
+    memset(path + at + 1, char('a' + d), 200);
+    path[at + 201] = 0;
+    if (g_fs.Mkdir(path, 0755) != Status::ok) return error("%s %s: mkdir", "names", "long path");
+  }
+  strcat(path, name + 6);   // "/nnn..."
+  write_file(path, "deep\n", 5);
+  check_file(path, "deep\n", 5);
+  if (strlen(path) <= 1024) error("%s %s: only %lu bytes", "names", "long path", strlen(path));
+  // Hard links and rename.
+  const word target = stat_ino("/names/target");
+  if (g_fs.Link("/names/target", "/names/hard") != Status::ok)
+    error("%s %s: link", "names", "/names/hard");
+  write_file("/names/victim", "to be replaced\n", 15);
+  if (g_fs.Rename("/names/hard", "/names/renamed") != Status::ok ||
+      g_fs.Rename("/names/renamed", "/names/victim") != Status::ok)
+    error("%s %s: rename", "names", "/names/victim");
+  stat_ino("/names/victim", true, &st);
+  if (st.ino != target || st.links != 2)
+    error("%s %s: inode %lu with %lu links after rename", "names", "/names/victim", st.ino,
+          st.links);
+  if (g_fs.Mkdir("/names/d1", 0755) != Status::ok || g_fs.Mkdir("/names/d2", 0755) != Status::ok ||
+      g_fs.Rename("/names/d1", "/names/d2/moved") != Status::ok)
+    error("%s %s: rename a directory", "names", "/names/d2/moved");
+  if (stat_ino("/names/d2/moved/..") != stat_ino("/names/d2"))
+    error("%s %s: .. not the new parent", "names", "/names/d2/moved");
+  expect_error(g_fs.Rename("/names/d2", "/names/d2/moved/x"), arc::fs::Error::invalid, "rename",
+               "into itself");
+  // Attributes.
+  if (g_fs.Chmod("/names/target", 0600) != Status::ok ||
+      g_fs.Chown("/names/target", 1000, 100) != Status::ok ||
+      g_fs.Utime("/names/target", 1000000000, 1200000000) != Status::ok)
+    error("%s %s: chmod/chown/utime", "names", "/names/target");
+  stat_ino("/names/fast", true, &st);
+  if ((st.mode & 07777) != 0600 || st.uid != 1000 || st.gid != 100 || st.atime != 1000000000 ||
+      st.mtime != 1200000000)
+    error("%s %s: stat after chmod/chown/utime", "names", "/names/target");
+  printf("FSCLIENT: names ok: symlinks, a 255-byte name, a %lu-byte path, link, rename\n",
+         word(strlen(path)));
+}
+
+// Fills the disk: every write's count, also the one that fails part-way, adds up to the size.
+void fill() {
+  constexpr word piece = 16000;   // not a multiple of the block size
+  word h, total = 0, last = 0;
+  static char data[piece];
+  memset(data, 'f', sizeof(data));
+  if (g_fs.Open("/names/fill", arc::fs::o_create | arc::fs::o_truncate, &h) != Status::ok)
+    return error("%s %s: open", "fill", "/names/fill");
+  g_session.Put(0, data, piece);
+  Status st = Status::ok;
+  while (st == Status::ok && total < 64 * 1024 * 1024) {
+    st = g_fs.Write(h, g_session.id(), 0, total, piece, &last);
+    total += last;
+  }
+  g_fs.Close(h);
+  if (g_fs.last_error() != arc::fs::Error::none && g_fs.last_error() != arc::fs::Error::no_space)
+    error("%s %s: write", "fill", "/names/fill");
+  arc::fs::StatInfo info{};
+  g_fs.Stat("/names/fill", &info);
+  printf("FSCLIENT: disk full: %lu bytes written, the last write %lu of %lu, the file %lu\n",
+         total, last, piece, info.size);
+  if (info.size != total)
+    error("%s %s: size %lu, reported %lu", "fill", "/names/fill", info.size, total);
+  if (g_fs.Unlink("/names/fill") != Status::ok) error("%s %s: unlink", "fill", "/names/fill");
+}
+
 void check_file(const char *path, const char *want, word size) {
   const word got = read_file(path);
   if (got == ~word(0)) return;
@@ -151,13 +299,17 @@ int main(int argc, char **argv) {
     printf("FSCLIENT: ERROR no fs server\n");
     return 1;
   }
+  const bool fill_disk = argc > 3 && !strcmp(argv[3], "fill");
   g_fs.bind(slot);
   if (Status st = g_session.Begin(slot, arc::fs::max_io); st != Status::ok) {
     printf("FSCLIENT: ERROR no session (%s)\n", arc::status_name(st));
     return 1;
   }
+  g_fs.use_session(&g_session);   // long paths, long names, link targets
   printf("FSCLIENT: %u rounds over %u files\n", rounds, files);
   check_image_files();
+  names();
+  if (fill_disk) fill();
   if (g_fs.Mkdir("/fsclient", 0755) != Status::ok &&
       g_fs.last_error() != arc::fs::Error::exists)
     error("%s %s: mkdir", "setup", "/fsclient");

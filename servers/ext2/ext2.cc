@@ -143,6 +143,10 @@ public:
       return Fail(rep, FsError::busy);
     }
     ext2::Inode &in = g_fs.inodes[slot].inode;
+    if (!in.is_reg() && !in.is_dir()) {   // a device, a fifo: nothing this server can serve
+      Unref(slot);
+      return Fail(rep, FsError::unsupported);
+    }
     if ((flags & fs::o_truncate) && in.is_reg() && in.size()) {
       ext2::Inode copy = in;
       if ((e = g_ext2.truncate(copy, 0)) != ext2::Error::ok) {
@@ -220,34 +224,114 @@ public:
   Status Unlink(const Request &req, Reply &rep) { return Remove(req, rep, false); }
   Status Rmdir(const Request &req, Reply &rep) { return Remove(req, rep, true); }
 
-  Status Stat(const Request &req, Reply &rep) {
-    char path[fs::max_path];
-    if (!Path(req, 1, path)) return Status::invalid_arg;
-    uint32_t ino;
-    ext2::Stat st;
-    ext2::Error e = g_ext2.lookup(path, &ino);
-    if (e == ext2::Error::ok) e = g_ext2.stat(ino, &st);
-    if (e != ext2::Error::ok) return Fail(rep, to_fs(e));
-    const word results[] = {0, st.ino, st.mode, st.links, word(st.size), st.blocks, st.mtime};
-    for (word w : results) rep.put(w);
-    return Status::ok;
-  }
+  Status Stat(const Request &req, Reply &rep) { return StatOf(req, rep, true); }
+  Status Lstat(const Request &req, Reply &rep) { return StatOf(req, rep, false); }
 
+  // A name that does not fit the reply goes through the client's session (MR3, MR4); without
+  // one it is name_too_long with the next position, so that the client can step past it.
   Status Readdir(const Request &req, Reply &rep) {
     OpenFile *f = File(req, req.arg(1));
     if (!f) return Fail(rep, FsError::bad_handle);
+    SessionEntry *s = nullptr;
+    if (req.untyped >= 3 && !(s = sessions().Find(req.badge, req.arg(3))))
+      return Status::invalid_arg;
     uint64_t pos = req.arg(2);
     ext2::DirEntry e;
     const ext2::Error r = g_ext2.readdir(g_fs.inodes[f->slot].inode, &pos, &e);
     if (r != ext2::Error::ok) return Fail(rep, to_fs(r));
-    const unsigned len = unsigned(strlen(e.name));
-    if (len > sizeof(fs::DirEntry::name) - 1) return Fail(rep, FsError::name_too_long);
-    rep.put(0);
+    const unsigned len = unsigned(strnlen(e.name, sizeof(e.name)));
+    // error, position, inode, type, then the name's count word and bytes
+    const bool fits = 5 + words_for(len) <= max_results;
+    if (!fits && s && !s->Put(req.arg(4), e.name, len)) return Status::invalid_arg;
+    rep.put(word(!fits && !s ? FsError::name_too_long : FsError::none));
     rep.put(word(pos));
     rep.put(e.ino);
     rep.put(e.type);
-    rep.put_bytes(e.name, len);
+    if (fits) rep.put_bytes(e.name, len);
+    else if (s) rep.put(word(len) | fs::path_in_session);
     return Status::ok;
+  }
+
+  // ---- links, rename, attributes --------------------------------------------------------------
+  Status Rename(const Request &req, Reply &rep) {
+    char from[fs::max_path], to[fs::max_path];
+    unsigned next;
+    if (!PathArg(req, 1, from, &next) || !PathArg(req, next, to, &next)) return Status::invalid_arg;
+    if (Status st; Replayed(req, rep, &st)) return st;
+    // A file being replaced must not be open (as for unlink): its slot would outlive it.
+    uint32_t target;
+    if (g_ext2.lookup(to, &target, false) == ext2::Error::ok && IsOpen(target))
+      return Record(req, rep, FsError::busy);
+    g_disk.SetSeq(req.seq);
+    const ext2::Error e = g_ext2.rename(from, to);
+    Refresh();
+    return Record(req, rep, to_fs(e));
+  }
+
+  Status Link(const Request &req, Reply &rep) {
+    char existing[fs::max_path], path[fs::max_path];
+    unsigned next;
+    if (!PathArg(req, 1, existing, &next) || !PathArg(req, next, path, &next))
+      return Status::invalid_arg;
+    if (Status st; Replayed(req, rep, &st)) return st;
+    g_disk.SetSeq(req.seq);
+    const ext2::Error e = g_ext2.link(existing, path);
+    Refresh();
+    return Record(req, rep, to_fs(e));
+  }
+
+  Status Symlink(const Request &req, Reply &rep) {
+    char target[fs::max_path], path[fs::max_path];
+    unsigned next;
+    if (!PathArg(req, 1, target, &next) || !PathArg(req, next, path, &next))
+      return Status::invalid_arg;
+    uint32_t ino = 0;
+    if (req.replayed && Disk::tx().applied_seq == req.seq && g_fs.done.seq != req.seq) {
+      g_ext2.lookup(path, &ino, false);   // made before the failure: tell its inode
+      return Record(req, rep, FsError::none, ino);
+    }
+    if (Status st; Replayed(req, rep, &st)) return st;
+    g_disk.SetSeq(req.seq);
+    const ext2::Error e = g_ext2.symlink(target, path, &ino);
+    Refresh();
+    return Record(req, rep, to_fs(e), ino);
+  }
+
+  // Reads only: the target goes into the client's area at MR2, at most MR3 bytes.
+  Status Readlink(const Request &req, Reply &rep) {
+    char path[fs::max_path];
+    unsigned next;
+    SessionEntry *s = sessions().Find(req.badge, req.arg(1));
+    const word area_off = req.arg(2), room = req.arg(3);
+    if (!s || !PathArg(req, 4, path, &next) || next != req.untyped + 1) return Status::invalid_arg;
+    if (area_off > s->bytes || room > s->bytes - area_off) return Status::invalid_arg;
+    uint32_t ino, len = 0;
+    ext2::Inode link;
+    ext2::Error e = g_ext2.lookup(path, &ino, false);
+    if (e == ext2::Error::ok) e = g_ext2.get(ino, link);
+    if (e == ext2::Error::ok) e = g_ext2.readlink(link, g_buf, sizeof(g_buf), &len);
+    if (e != ext2::Error::ok) return Fail(rep, to_fs(e));
+    const word n = len < room ? len : room;
+    if (!s->Put(area_off, g_buf, n)) return Status::invalid_arg;
+    rep.put(0);
+    rep.put(len);
+    return Status::ok;
+  }
+
+  Status Chmod(const Request &req, Reply &rep) {
+    return Attr(req, rep, 2, [&](uint32_t ino) {
+      return g_ext2.chmod(ino, uint16_t(req.arg(1) & 07777));
+    });
+  }
+  Status Chown(const Request &req, Reply &rep) {
+    return Attr(req, rep, 3, [&](uint32_t ino) {
+      return g_ext2.chown(ino, uint32_t(req.arg(1)), uint32_t(req.arg(2)));
+    });
+  }
+  Status Utime(const Request &req, Reply &rep) {
+    return Attr(req, rep, 3, [&](uint32_t ino) {
+      return g_ext2.utime(ino, uint32_t(req.arg(1)), uint32_t(req.arg(2)));
+    });
   }
 
 private:
@@ -276,9 +360,70 @@ private:
     return true;
   }
 
-  static bool Path(const Request &req, unsigned first, char *path) {
-    if (req.untyped < first) return false;
-    return req.string(first, req.untyped - first + 1, path, fs::max_path);
+  // The path argument at MR<at> (fs.hh: inline, or in the client's session), copied into path
+  // (fs::max_path bytes) and terminated; *next: the MR after it. False for anything malformed:
+  // a length past what was sent or past the area, a NUL inside, an empty or too long path.
+  bool PathArg(const Request &req, unsigned at, char *path, unsigned *next) {
+    if (at < 1 || at > req.untyped) return false;
+    const word head = req.arg(at);
+    const word len = head & ~fs::path_in_session;
+    if (len == 0 || len >= fs::max_path) return false;
+    if (head & fs::path_in_session) {
+      if (at + 2 > req.untyped) return false;
+      SessionEntry *s = sessions().Find(req.badge, req.arg(at + 1));
+      if (!s || !s->Get(req.arg(at + 2), path, len)) return false;   // copied before checked
+      *next = at + 3;
+    } else {
+      const char *data;
+      unsigned n;
+      if (!req.bytes(at, &data, &n) || n != len) return false;
+      memcpy(path, data, n);
+      *next = at + 1 + unsigned(words_for(n));
+    }
+    if (memchr(path, 0, len)) return false;
+    path[len] = 0;
+    return true;
+  }
+  // A request whose last argument is the path at MR<at>.
+  bool Path(const Request &req, unsigned at, char *path) {
+    unsigned next;
+    return PathArg(req, at, path, &next) && next == req.untyped + 1;
+  }
+
+  // The inodes of open files as the disk has them now: a change by name (a link count, a
+  // directory's size, a mode) must not be undone when a write puts its cached copy back.
+  static void Refresh() {
+    for (InodeSlot &s : g_fs.inodes) {
+      ext2::Inode in;
+      if (s.refs && g_ext2.get(s.inode.ino, in) == ext2::Error::ok) s.inode = in;
+    }
+  }
+
+  Status StatOf(const Request &req, Reply &rep, bool follow) {
+    char path[fs::max_path];
+    if (!Path(req, 1, path)) return Status::invalid_arg;
+    uint32_t ino;
+    ext2::Stat st;
+    ext2::Error e = g_ext2.lookup(path, &ino, follow);
+    if (e == ext2::Error::ok) e = g_ext2.stat(ino, &st);
+    if (e != ext2::Error::ok) return Fail(rep, to_fs(e));
+    const word results[] = {0,        st.ino, st.mode, st.links, word(st.size), st.blocks,
+                            st.mtime, st.uid, st.gid,  st.atime, st.ctime};
+    for (word w : results) rep.put(w);
+    return Status::ok;
+  }
+
+  // chmod, chown, utime: by path (links followed), the path at MR<first>.
+  template <class F> Status Attr(const Request &req, Reply &rep, unsigned first, F change) {
+    char path[fs::max_path];
+    if (!Path(req, first, path)) return Status::invalid_arg;
+    if (Status st; Replayed(req, rep, &st)) return st;
+    uint32_t ino;
+    ext2::Error e = g_ext2.lookup(path, &ino);
+    g_disk.SetSeq(req.seq);
+    if (e == ext2::Error::ok) e = change(ino);
+    Refresh();
+    return Record(req, rep, to_fs(e));
   }
 
   static OpenFile *File(const Request &req, word id) {
@@ -374,13 +519,14 @@ private:
     if (!Path(req, 2, path)) return Status::invalid_arg;
     uint32_t ino = 0;
     if (req.replayed && Disk::tx().applied_seq == req.seq && g_fs.done.seq != req.seq) {
-      g_ext2.lookup(path, &ino);   // made before the failure: tell its inode
+      g_ext2.lookup(path, &ino, false);   // made before the failure: tell its inode
       return Record(req, rep, FsError::none, ino);
     }
     if (Status st; Replayed(req, rep, &st)) return st;
     g_disk.SetSeq(req.seq);
     const uint16_t perm = uint16_t(req.arg(1) & 07777);
     const ext2::Error e = dir ? g_ext2.mkdir(path, perm, &ino) : g_ext2.create(path, perm, &ino);
+    Refresh();   // an open directory that grew
     return Record(req, rep, to_fs(e), ino);
   }
 
@@ -389,10 +535,11 @@ private:
     if (!Path(req, 1, path)) return Status::invalid_arg;
     if (Status st; Replayed(req, rep, &st)) return st;
     uint32_t ino;
-    if (g_ext2.lookup(path, &ino) == ext2::Error::ok && IsOpen(ino))
+    if (g_ext2.lookup(path, &ino, false) == ext2::Error::ok && IsOpen(ino))
       return Record(req, rep, FsError::busy);
     g_disk.SetSeq(req.seq);
     const ext2::Error e = dir ? g_ext2.rmdir(path) : g_ext2.unlink(path);
+    Refresh();
     return Record(req, rep, to_fs(e));
   }
 };

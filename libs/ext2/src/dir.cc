@@ -1,4 +1,5 @@
-// ext2: directories and names — paths, lookup, readdir, create, mkdir, unlink, rmdir.
+// ext2: directories and names — paths (following symbolic links), lookup, readdir, create,
+// mkdir, unlink, rmdir. Links, rename and attributes are in links.cc.
 #include <ext2/ext2.hh>
 
 #include <string.h>
@@ -83,33 +84,66 @@ Error Fs::find_entry(const Inode &dir, const char *name, unsigned len, uint32_t 
   return Error::not_found;
 }
 
-Error Fs::walk(const char *path, uint32_t *out) {
+// Resolves path[0, len). The rest of the path is kept in walk_; a symbolic link met on the way
+// is replaced there by its target (an absolute one starts again at the root, a relative one in
+// the directory that holds the link), at most max_symlinks times.
+Error Fs::walk(const char *path, unsigned len, bool follow, uint32_t *out) {
   if (!dev_) return Error::not_mounted;
-  if (!path || path[0] != '/') return Error::invalid;
+  if (!path || len == 0 || path[0] != '/') return Error::invalid;
+  if (len >= path_max) return Error::name_too_long;
+  memmove(walk_, path, len);   // path may be walk_ itself
+  walk_[len] = 0;
   uint32_t cur = root_ino;
-  const char *p = path;
+  unsigned links = 0;
+  char *p = walk_;
   for (;;) {
     while (*p == '/') ++p;
     if (!*p) break;
-    const char *start = p;
+    char *start = p;
     while (*p && *p != '/') ++p;
-    const unsigned len = unsigned(p - start);
-    if (len > max_name) return Error::name_too_long;
-    Inode dir;
+    const unsigned n = unsigned(p - start);
+    if (n > max_name) return Error::name_too_long;
+    Inode dir, node;
+    uint32_t next;
     if (Error e = get(cur, dir); e != Error::ok) return e;
-    if (Error e = find_entry(dir, start, len, &cur); e != Error::ok) return e;
+    if (Error e = find_entry(dir, start, n, &next); e != Error::ok) return e;
+    if (Error e = get(next, node); e != Error::ok) return e;
+    // A trailing '/' makes the last component a directory: a link there is followed too.
+    if (!node.is_symlink() || (!*p && !follow)) {
+      cur = next;
+      continue;
+    }
+    if (++links > max_symlinks) return Error::loop;
+    const char *target;
+    uint32_t tlen;
+    if (Error e = link_target(node, &target, &tlen); e != Error::ok) return e;
+    if (tlen == 0) return Error::not_found;   // an empty target names nothing (Linux: ENOENT)
+    const unsigned rest = unsigned(strlen(p));
+    if (tlen + rest >= path_max) return Error::name_too_long;
+    memmove(walk_ + tlen, p, rest + 1);
+    memcpy(walk_, target, tlen);
+    p = walk_;
+    if (*p == '/') cur = root_ino;   // else: relative to the directory holding the link
   }
   *out = cur;
   return Error::ok;
 }
 
-Error Fs::lookup(const char *path, uint32_t *ino) { return walk(path, ino); }
+Error Fs::lookup(const char *path, uint32_t *ino, bool follow) {
+  if (!path) return Error::invalid;
+  const size_t n = strlen(path);
+  if (n >= path_max) return Error::name_too_long;
+  return walk(path, unsigned(n), follow, ino);
+}
 
-// The directory that holds the last component of `path`, and that component.
+// The directory that holds the last component of `path` (links on the way followed), and that
+// component.
 Error Fs::parent_of(const char *path, Inode &parent, const char **name, unsigned *len) {
   if (!dev_) return Error::not_mounted;
   if (!path || path[0] != '/') return Error::invalid;
-  unsigned n = unsigned(strlen(path));
+  const size_t total = strlen(path);
+  if (total >= path_max) return Error::name_too_long;
+  unsigned n = unsigned(total);
   while (n > 1 && path[n - 1] == '/') --n;   // "a/b/" names b
   unsigned start = n;
   while (start > 0 && path[start - 1] != '/') --start;
@@ -117,12 +151,8 @@ Error Fs::parent_of(const char *path, Inode &parent, const char **name, unsigned
   *len = n - start;
   if (*len == 0 || is_dot(*name, *len)) return Error::invalid;   // "/", ".", ".."
   if (*len > max_name) return Error::name_too_long;
-  char dir_path[1024];
-  if (start >= sizeof(dir_path)) return Error::name_too_long;
-  memcpy(dir_path, path, start);
-  dir_path[start] = 0;
   uint32_t dino;
-  if (Error e = walk(dir_path, &dino); e != Error::ok) return e;
+  if (Error e = walk(path, start, true, &dino); e != Error::ok) return e;
   if (Error e = get(dino, parent); e != Error::ok) return e;
   return parent.is_dir() ? Error::ok : Error::not_dir;
 }
@@ -244,6 +274,31 @@ Error Fs::remove_entry(Inode &dir, const char *name, unsigned len) {
   return Error::not_found;
 }
 
+Error Fs::set_entry(Inode &dir, const char *name, unsigned len, uint32_t ino, uint8_t type) {
+  if (Error e = unindex(dir); e != Error::ok) return e;
+  const uint32_t blocks = uint32_t(dir.size() / bs_);
+  uint8_t *blk = buf_[3];
+  for (uint32_t lb = 0; lb < blocks; ++lb) {
+    uint32_t pb;
+    if (Error e = bmap(dir, lb, &pb); e != Error::ok) return e;
+    if (!pb) continue;
+    if (Error e = read_block(pb, blk); e != Error::ok) return e;
+    Error err = Error::ok;
+    for (Entries it{blk, bs_, filetype()}; it.valid(&err); it.next()) {
+      RawEntry *e = it.at();
+      if (e->inode && it.name_len() == len && memcmp(it.name(), name, len) == 0) {
+        e->inode = ino;
+        if (filetype()) e->file_type = type;
+        if (Error w = write_block(pb, blk); w != Error::ok) return w;
+        dir.d.mtime = dir.d.ctime = now();
+        return put(dir);
+      }
+    }
+    if (err != Error::ok) return err;
+  }
+  return Error::not_found;
+}
+
 Error Fs::dir_empty(const Inode &dir, bool *empty) {
   uint64_t pos = 0;
   DirEntry e;
@@ -282,7 +337,12 @@ Error Fs::new_inode(uint32_t goal, uint16_t mode, Inode &out) {
 }
 
 Error Fs::release(Inode &ino) {
-  if (Error e = truncate_blocks(ino, 0); e != Error::ok) return e;
+  // Only files, directories and slow symlinks have a block tree; a fast symlink's or a
+  // device's i_block is not one and is left alone.
+  const bool tree = ino.is_reg() || ino.is_dir() || (ino.is_symlink() && has_blocks(ino));
+  if (tree) {
+    if (Error e = truncate_blocks(ino, 0); e != Error::ok) return e;
+  }
   const bool dir = ino.is_dir();
   ino.d.links_count = 0;
   ino.d.size = ino.d.size_high = 0;

@@ -33,7 +33,7 @@ const char *error_name(Error e) {
     "ok", "I/O error", "corrupt file system", "unsupported feature", "read-only file system",
     "not found", "exists", "not a directory", "is a directory", "directory not empty",
     "no space", "name too long", "invalid argument", "file too big", "end of directory",
-    "not mounted"};
+    "not mounted", "too many symbolic links", "operation not permitted"};
   const unsigned i = unsigned(e);
   return i < sizeof(names) / sizeof(names[0]) ? names[i] : "unknown error";
 }
@@ -292,7 +292,8 @@ Error Fs::put(const Inode &in) {
 Error Fs::stat(uint32_t ino, Stat *st) {
   Inode i;
   if (Error e = get(ino, i); e != Error::ok) return e;
-  *st = Stat{ino, i.d.mode, i.d.links_count, i.size(), i.d.blocks, i.d.mtime};
+  *st = Stat{ino,     i.d.mode,  i.d.links_count, i.size(), i.d.blocks, i.d.mtime,
+             i.uid(), i.gid(), i.d.atime,       i.d.ctime};
   return Error::ok;
 }
 
@@ -391,6 +392,9 @@ Error Fs::map_alloc(Inode &ino, uint32_t lb, uint32_t *pb, bool *fresh) {
 Error Fs::read(const Inode &ino, uint64_t off, void *buf, uint32_t n, uint32_t *got) {
   *got = 0;
   if (!dev_) return Error::not_mounted;
+  // Only files and directories have blocks: a fast symlink's i_block is its target, a device's
+  // its numbers; taken as block pointers they would hand out another file's data.
+  if (!ino.is_reg() && !ino.is_dir()) return Error::invalid;
   const uint64_t size = ino.size();
   if (off >= size) return Error::ok;
   if (n > size - off) n = uint32_t(size - off);
@@ -419,7 +423,7 @@ Error Fs::write(Inode &ino, uint64_t off, const void *buf, uint32_t n, uint32_t 
   *done = 0;
   if (!dev_) return Error::not_mounted;
   if (!writable_) return Error::read_only;
-  if (ino.is_dir()) return Error::is_dir;
+  if (!ino.is_reg()) return ino.is_dir() ? Error::is_dir : Error::invalid;
   const uint64_t limit = uint64_t(direct_blocks + ptrs() + uint64_t(ptrs()) * ptrs()) * bs_;
   if (off > limit || n > limit - off) return Error::too_big;
   Op op(*this);
@@ -520,7 +524,7 @@ Error Fs::truncate_blocks(Inode &ino, uint64_t size) {
 Error Fs::truncate(Inode &ino, uint64_t size) {
   if (!dev_) return Error::not_mounted;
   if (!writable_) return Error::read_only;
-  if (ino.is_dir()) return Error::is_dir;
+  if (!ino.is_reg()) return ino.is_dir() ? Error::is_dir : Error::invalid;
   if (ino.d.block[tind_block]) return Error::too_big;
   const uint64_t old = ino.size();
   Op op(*this);

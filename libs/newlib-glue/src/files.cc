@@ -1,5 +1,7 @@
 // Files: descriptors 3 .. ARC_OPEN_MAX - 1 are open files of the `fs` server (servers/ext2),
-// and the calls by path (stat, unlink, mkdir, rmdir) go to it too (see arc/libc.h).
+// and the calls by path (stat, lstat, unlink, mkdir, rmdir, rename, link, symlink, readlink,
+// chmod, chown, utime) go to it too (see arc/libc.h). Paths longer than fit a message go through
+// the file session (fs::Client::use_session).
 //
 // The server knows handles and byte offsets; what POSIX adds on top is kept here, per
 // descriptor: the access mode (the server has none: reading a write-only descriptor is refused
@@ -16,8 +18,12 @@
 #include <arc/start.hh>
 
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include <utime.h>
 
 namespace {
 
@@ -47,6 +53,15 @@ struct FileState {
   File files[max_files];
 };
 ARC_PDATA constinit FileState g_fs = {};
+
+// A client of the file server with our session for long paths, names and link targets (the
+// session is ARC_FS_IO_BYTES, fs::session_path_bytes of room).
+static_assert(ARC_FS_IO_BYTES >= fs::session_path_bytes, "the file session holds two paths");
+arc::fs::Client files_client() {
+  fs::Client c(g_fs.slot);
+  c.use_session(&g_fs.session);
+  return c;
+}
 
 bool connect() {
   if (g_fs.conn != Conn::unknown) return g_fs.conn == Conn::ready;
@@ -92,6 +107,8 @@ int error_of(Status st, const fs::Client &c, int busy = EBUSY) {
   case fs::Error::too_big: return EFBIG;
   case fs::Error::end: return EINVAL;
   case fs::Error::not_mounted: return ENODEV;
+  case fs::Error::loop: return ELOOP;
+  case fs::Error::not_permitted: return EPERM;
   case fs::Error::busy: return busy;
   case fs::Error::bad_handle: return EBADF;
   }
@@ -131,20 +148,41 @@ struct PathCall {
     }
     ok = true;
   }
-  fs::Client client() const { return fs::Client(g_fs.slot); }
+  fs::Client client() const { return files_client(); }
 };
 
-void fill_stat(struct stat *st, word ino, word mode, word links, word size, word blocks,
-               word mtime) {
+// Two paths (rename, link, symlink): both made absolute, one connection.
+struct TwoPathCall : PathCall {
+  char second[fs::max_path];
+  TwoPathCall(const char *a, const char *b) : PathCall(a) {
+    if (ok && !absolute(b, second)) ok = false;
+  }
+};
+
+void fill_stat(struct stat *st, const fs::StatInfo &i) {
   *st = {};
-  st->st_ino = ino_t(ino);
-  st->st_mode = mode_t(mode);
-  st->st_nlink = nlink_t(links);
-  st->st_size = off_t(size);
+  st->st_ino = ino_t(i.ino);
+  st->st_mode = mode_t(i.mode);
+  st->st_nlink = nlink_t(i.links);
+  st->st_uid = uid_t(i.uid);
+  st->st_gid = gid_t(i.gid);
+  st->st_size = off_t(i.size);
   st->st_blksize = ARC_FS_IO_BYTES;   // stdio's buffer: one message's worth
-  st->st_blocks = blocks;
-  st->st_mtime = time_t(mtime);
-  st->st_atime = st->st_ctime = st->st_mtime;
+  st->st_blocks = i.blocks;
+  st->st_mtime = time_t(i.mtime);
+  st->st_atime = time_t(i.atime);
+  st->st_ctime = time_t(i.ctime);
+}
+
+int stat_call(const char *path, struct stat *st, bool follow) {
+  PathCall call(path);
+  if (!call.ok) return -1;
+  fs::Client c = call.client();
+  fs::StatInfo i;
+  const Status s = follow ? c.Stat(call.path, &i) : c.Lstat(call.path, &i);
+  if (s != Status::ok) return fail(error_of(s, c));
+  fill_stat(st, i);
+  return 0;
 }
 
 } // namespace
@@ -163,7 +201,7 @@ ssize_t file_read(int fd, void *buf, size_t n) {
   if (!f || (f->flags & O_ACCMODE) == O_WRONLY) return fail(EBADF);
   if (S_ISDIR(f->mode)) return fail(EISDIR);
   SavedMrs keep;
-  fs::Client c(g_fs.slot);
+  fs::Client c = files_client();
   auto *dst = static_cast<char *>(buf);
   size_t done = 0;
   while (done < n) {
@@ -183,7 +221,7 @@ ssize_t file_write(int fd, const void *buf, size_t n) {
   File *f = file(fd);
   if (!f || (f->flags & O_ACCMODE) == O_RDONLY) return fail(EBADF);
   SavedMrs keep;
-  fs::Client c(g_fs.slot);
+  fs::Client c = files_client();
   if (f->flags & O_APPEND) f->offset = f->size;
   const auto *src = static_cast<const char *>(buf);
   size_t done = 0;
@@ -193,10 +231,12 @@ ssize_t file_write(int fd, const void *buf, size_t n) {
     word wrote = 0;
     if (!g_fs.session.Put(0, src + done, part)) return fail(EIO);
     const Status st = c.Write(f->handle, g_fs.session.id(), 0, f->offset, part, &wrote);
-    if (st != Status::ok) return done ? ssize_t(done) : fail(error_of(st, c));
+    // What was written counts even when the call failed part-way (the disk filled up): the
+    // file has those bytes, so write() returns them; the next write gets the error.
     done += wrote;
     f->offset += wrote;
     if (f->offset > f->size) f->size = f->offset;
+    if (st != Status::ok) return done ? ssize_t(done) : fail(error_of(st, c));
     if (wrote < part) return done ? ssize_t(done) : fail(ENOSPC);
   }
   return ssize_t(done);
@@ -222,7 +262,13 @@ off_t file_lseek(int fd, off_t offset, int whence) {
 int file_fstat(int fd, struct stat *st) {
   const File *f = file(fd);
   if (!f) return fail(EBADF);
-  fill_stat(st, f->ino, f->mode, 1, f->size, (f->size + 511) / 512, 0);
+  fs::StatInfo i{};
+  i.ino = f->ino;
+  i.mode = f->mode;
+  i.links = 1;
+  i.size = f->size;
+  i.blocks = (f->size + 511) / 512;
+  fill_stat(st, i);
   return 0;
 }
 
@@ -230,7 +276,7 @@ int file_close(int fd) {
   File *f = file(fd);
   if (!f) return fail(EBADF);
   SavedMrs keep;
-  fs::Client c(g_fs.slot);
+  fs::Client c = files_client();
   const Status st = c.Close(f->handle);
   *f = File{};   // the descriptor is free whatever the server said
   return st == Status::ok ? 0 : fail(error_of(st, c));
@@ -278,14 +324,84 @@ __attribute__((weak)) int open(const char *path, int flags, ...) {
 }
 
 __attribute__((weak)) int stat(const char *__restrict path, struct stat *__restrict st) {
+  return stat_call(path, st, true);
+}
+
+__attribute__((weak)) int lstat(const char *__restrict path, struct stat *__restrict st) {
+  return stat_call(path, st, false);
+}
+
+// rename(2) as the file server does it (newlib's own would link and unlink, and fail when the
+// target exists).
+__attribute__((weak)) int rename(const char *from, const char *to) {
+  TwoPathCall call(from, to);
+  if (!call.ok) return -1;
+  fs::Client c = call.client();
+  const Status st = c.Rename(call.path, call.second);
+  return st == Status::ok ? 0 : fail(error_of(st, c));
+}
+
+// Strong: syscalls.cc has a weak stub from before the file server had links.
+int link(const char *existing, const char *path) {
+  TwoPathCall call(existing, path);
+  if (!call.ok) return -1;
+  fs::Client c = call.client();
+  const Status st = c.Link(call.path, call.second);
+  return st == Status::ok ? 0 : fail(error_of(st, c));
+}
+
+// The target is stored as given (relative targets stay relative).
+__attribute__((weak)) int symlink(const char *target, const char *path) {
+  if (!target || !*target) return fail(ENOENT);
+  if (strlen(target) >= fs::max_path) return fail(ENAMETOOLONG);
   PathCall call(path);
   if (!call.ok) return -1;
   fs::Client c = call.client();
-  fs::StatInfo i;
-  const Status s = c.Stat(call.path, &i);
-  if (s != Status::ok) return fail(error_of(s, c));
-  fill_stat(st, i.ino, i.mode, i.links, i.size, i.blocks, i.mtime);
-  return 0;
+  const Status st = c.Symlink(target, call.path);
+  return st == Status::ok ? 0 : fail(error_of(st, c));
+}
+
+__attribute__((weak)) ssize_t readlink(const char *__restrict path, char *__restrict buf,
+                                       size_t size) {
+  PathCall call(path);
+  if (!call.ok) return -1;
+  if (size == 0) return fail(EINVAL);
+  fs::Client c = call.client();
+  char target[fs::max_path];
+  word len = 0;
+  const Status st = c.Readlink(call.path, target, sizeof(target), &len);
+  if (st != Status::ok) return fail(error_of(st, c));
+  const size_t n = len < size ? len : size;   // not terminated, cut to size (POSIX)
+  memcpy(buf, target, n);
+  return ssize_t(n);
+}
+
+__attribute__((weak)) int chmod(const char *path, mode_t mode) {
+  PathCall call(path);
+  if (!call.ok) return -1;
+  fs::Client c = call.client();
+  const Status st = c.Chmod(call.path, mode & 07777);
+  return st == Status::ok ? 0 : fail(error_of(st, c));
+}
+
+__attribute__((weak)) int chown(const char *path, uid_t uid, gid_t gid) {
+  PathCall call(path);
+  if (!call.ok) return -1;
+  fs::Client c = call.client();
+  const Status st = c.Chown(call.path, uid == uid_t(-1) ? ~word(0) : word(uid),
+                            gid == gid_t(-1) ? ~word(0) : word(gid));
+  return st == Status::ok ? 0 : fail(error_of(st, c));
+}
+
+// times null: now (the seconds of the clock newlib's time() reads).
+__attribute__((weak)) int utime(const char *path, const struct utimbuf *times) {
+  PathCall call(path);
+  if (!call.ok) return -1;
+  fs::Client c = call.client();
+  const word now = word(time(nullptr));
+  const Status st = c.Utime(call.path, times ? word(times->actime) : now,
+                            times ? word(times->modtime) : now);
+  return st == Status::ok ? 0 : fail(error_of(st, c));
 }
 
 __attribute__((weak)) int unlink(const char *path) {
@@ -317,7 +433,7 @@ __attribute__((weak)) int ftruncate(int fd, off_t length) {
   if (!f || (f->flags & O_ACCMODE) == O_RDONLY) return fail(f ? EINVAL : EBADF);
   if (length < 0) return fail(EINVAL);
   glue::SavedMrs keep;
-  fs::Client c(g_fs.slot);
+  fs::Client c = files_client();
   const Status st = c.Truncate(f->handle, word(length));
   if (st != Status::ok) return fail(error_of(st, c));
   f->size = word(length);
@@ -326,6 +442,13 @@ __attribute__((weak)) int ftruncate(int fd, off_t length) {
 
 int _open(const char *, int, ...) __attribute__((weak, alias("open")));
 int _stat(const char *, struct stat *) __attribute__((weak, alias("stat")));
+int _lstat(const char *, struct stat *) __attribute__((weak, alias("lstat")));
+int _rename(const char *, const char *) __attribute__((weak, alias("rename")));
+int _link(const char *, const char *) __attribute__((weak, alias("link")));
+int _symlink(const char *, const char *) __attribute__((weak, alias("symlink")));
+ssize_t _readlink(const char *, char *, size_t) __attribute__((weak, alias("readlink")));
+int _chmod(const char *, mode_t) __attribute__((weak, alias("chmod")));
+int _chown(const char *, uid_t, gid_t) __attribute__((weak, alias("chown")));
 int _unlink(const char *) __attribute__((weak, alias("unlink")));
 int _mkdir(const char *, mode_t) __attribute__((weak, alias("mkdir")));
 

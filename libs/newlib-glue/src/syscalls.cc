@@ -161,7 +161,6 @@ __attribute__((weak)) int execve(const char *, char *const[], char *const[]) {
 __attribute__((weak)) pid_t wait(int *) { return fail(ECHILD); }
 
 // ---- files by name (the rest is in files.cc) ------------------------------------------------
-__attribute__((weak)) int link(const char *, const char *) { return fail(ENOSYS); }   // fs has none
 
 // ---- time: the kernel's tick counter, from boot ---------------------------------------------
 namespace {
@@ -205,7 +204,6 @@ ARC_GLUE_ALIAS(int, kill, (pid_t, int))
 ARC_GLUE_ALIAS(pid_t, fork, ())
 ARC_GLUE_ALIAS(int, execve, (const char *, char *const[], char *const[]))
 ARC_GLUE_ALIAS(pid_t, wait, (int *))
-ARC_GLUE_ALIAS(int, link, (const char *, const char *))
 ARC_GLUE_ALIAS(int, gettimeofday, (struct timeval *, void *))
 ARC_GLUE_ALIAS(clock_t, times, (struct tms *))
 

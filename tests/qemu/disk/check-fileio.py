@@ -54,7 +54,21 @@ def main(image):
         else:
             print("check: %s: %d bytes as written" % (path, len(got)))
     names = debugfs(image, "ls /fileio").decode("utf-8", "replace").split()
-    for gone in ("scratch.txt", "missing.txt"):
+    # What names() made through newlib: a fast symlink, a renamed file with a second name and
+    # the attributes it set; the files renamed away and the disk-filling file are gone.
+    if b'Fast link dest: "notes.txt"' not in debugfs(image, "stat /fileio/link"):
+        print("check: /fileio/link is not a fast symlink to notes.txt")
+        failed += 1
+    for path in ("/fileio/c.txt", "/fileio/d.txt"):
+        if debugfs(image, "cat " + path) != b"A\n":
+            print("check: %s does not hold the renamed file" % path)
+            failed += 1
+    st = debugfs(image, "stat /fileio/c.txt")
+    for want in (b"Links: 2", b"Mode:  0600", b"mtime: 0x47868c00"):
+        if want not in st:
+            print("check: /fileio/c.txt: no '%s' in debugfs stat" % want.decode())
+            failed += 1
+    for gone in ("scratch.txt", "missing.txt", "a.txt", "b.txt", "fill"):
         if gone in names:
             print("check: /fileio/%s should not exist: %s" % (gone, " ".join(names)))
             failed += 1

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """After an ia32-ext2 run: the disk image is clean (e2fsck -fn) and holds what apps/fsclient
-wrote in its last round (debugfs), plus the files the build put there.
+wrote in its last round (debugfs), plus the files the build put there, and what its names()
+left under /names: a fast and a slow symlink, a hard link renamed over another file, a 255-byte
+name, a file at the end of a path of over 1,024 bytes, a directory moved into another, the
+attributes it set; the disk-filling file is gone again.
 
     check-fsclient.py IMAGE ROUNDS FILES
 """
@@ -28,6 +31,47 @@ def cat(image, path):
     return r.stdout
 
 
+LINK_DATA = b"the target of the links\n"
+SLOW_TARGET = b"/names/" + b"./" * 24 + b"target"
+LONG_PATH = "/names" + "".join("/" + chr(ord("a") + d) * 200 for d in range(5)) + "/" + "n" * 255
+
+
+def debugfs(image, request):
+    return subprocess.run([tool("debugfs"), "-R", request, image], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL).stdout.decode("utf-8", "replace")
+
+
+def check_names(image):
+    """What apps/fsclient's names() left; the number of problems."""
+    problems = []
+    if 'Fast link dest: "target"' not in debugfs(image, "stat /names/fast"):
+        problems.append("/names/fast is not a fast link to target")
+    if cat(image, "/names/slow") != SLOW_TARGET:
+        problems.append("/names/slow does not hold its target in a block")
+    if cat(image, "/names/victim") != LINK_DATA:
+        problems.append("/names/victim is not the renamed hard link")
+    target = debugfs(image, "stat /names/target")
+    for want in ("Links: 2", "Mode:  0600", "User:  1000   Group:   100",
+                 "mtime: 0x47868c00", "atime: 0x3b9aca00"):
+        if want not in target:
+            problems.append("/names/target: no '%s' in debugfs stat" % want)
+    if cat(image, "/names/" + "n" * 255) != b"255\n":
+        problems.append("the 255-byte name is missing")
+    if cat(image, LONG_PATH) != b"deep\n":
+        problems.append("the file at the end of the long path is missing")
+    listing = debugfs(image, "ls /names")
+    if "moved" not in debugfs(image, "ls /names/d2") or " d1 " in listing:
+        problems.append("/names/d1 was not moved to /names/d2/moved")
+    for gone in ("hard", "renamed", "fill"):
+        if (" %s " % gone) in listing or listing.rstrip().endswith(" " + gone):
+            problems.append("/names/%s should not exist" % gone)
+    for p in problems:
+        print("check: " + p)
+    if not problems:
+        print("check: /names: links, long name and path, rename and attributes as made")
+    return len(problems)
+
+
 def main(image, rounds, files):
     r = subprocess.run([tool("e2fsck"), "-fn", image], stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT)
@@ -52,6 +96,7 @@ def main(image, rounds, files):
                 if cat(image, path) != f.read():
                     print("check: %s differs from the build's tree" % path)
                     failed += 1
+    failed += check_names(image)
     ls = subprocess.run([tool("debugfs"), "-R", "ls -l /fsclient", image],
                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.decode()
     if "tmp" in ls:

@@ -7,10 +7,17 @@
 // What it does: revision 1 (and 0) ext2 with 1, 2 or 4 KiB blocks and 128- or 256-byte inodes, as
 // `mke2fs -t ext2` makes them (features filetype, sparse_super, large_file, ext_attr,
 // resize_inode, dir_index). Files with direct, indirect and double-indirect blocks (triple
-// indirect is refused with too_big); holes read as zeros. Paths, lookup, readdir, stat; create,
-// write (extend, fill holes), truncate, unlink, mkdir, rmdir; bitmaps, the free counts of the
-// superblock and of every group descriptor, link counts and used-directory counts are kept exact,
-// so `e2fsck -fn` finds nothing to fix.
+// indirect is refused with too_big); holes read as zeros. Paths (up to path_max bytes, names up
+// to 255) that follow symbolic links (relative and absolute targets, at most max_symlinks of them
+// per path: Error::loop), lookup, readdir, stat; create, write (extend, fill holes), truncate,
+// unlink, mkdir, rmdir, symlink (fast: the target in the inode; slow: in a data block),
+// readlink, link, rename (replacing a target as POSIX does), chmod, chown, utime; bitmaps, the
+// free counts of the superblock and of every group descriptor, link counts and used-directory
+// counts are kept exact, so `e2fsck -fn` finds nothing to fix. Only regular files and
+// directories have contents: read, write and truncate refuse a symlink or a device (a fast
+// symlink's i_block holds its target, not block numbers) with Error::invalid.
+//
+// Names: links.cc (symlink, readlink, link, rename, attributes), dir.cc (paths, directories).
 //
 // What it refuses: an incompatible feature other than filetype (extents, 64bit, meta_bg, flex_bg,
 // journal recovery, compression, inline data ...) fails mount() with Error::unsupported and a
@@ -45,6 +52,8 @@ enum class Error : int {
   too_big,        // past what direct + indirect + double-indirect blocks reach
   end,            // readdir: no more entries
   not_mounted,
+  loop,           // more than max_symlinks symbolic links in one path (ELOOP)
+  not_permitted,  // a hard link to a directory (EPERM)
 };
 const char *error_name(Error e);
 
@@ -118,6 +127,9 @@ enum FileType : uint8_t { ft_unknown = 0, ft_reg = 1, ft_dir = 2, ft_chr = 3, ft
                           ft_fifo = 5, ft_sock = 6, ft_symlink = 7 };
 constexpr uint32_t root_ino = 2;
 constexpr unsigned max_name = 255;
+constexpr unsigned path_max = 4096;        // bytes of a path with its NUL, after links expand
+constexpr unsigned max_symlinks = 40;      // followed in one path resolution
+constexpr unsigned fast_symlink_max = 59;  // longest target kept in the inode (i_block, 60 bytes)
 constexpr unsigned max_block_size = 4096;
 constexpr unsigned max_groups = 256;
 
@@ -128,6 +140,9 @@ struct Inode {
   uint64_t size() const;
   bool is_dir() const { return (d.mode & s_ifmt) == s_ifdir; }
   bool is_reg() const { return (d.mode & s_ifmt) == s_ifreg; }
+  bool is_symlink() const { return (d.mode & s_ifmt) == s_iflnk; }
+  uint32_t uid() const { return d.uid | uint32_t(d.osd2[4] | d.osd2[5] << 8) << 16; }
+  uint32_t gid() const { return d.gid | uint32_t(d.osd2[6] | d.osd2[7] << 8) << 16; }
 };
 
 struct Stat {
@@ -136,6 +151,7 @@ struct Stat {
   uint64_t size;
   uint32_t blocks;   // 512-byte units
   uint32_t mtime;
+  uint32_t uid, gid, atime, ctime;
 };
 
 struct DirEntry {
@@ -164,7 +180,9 @@ public:
   // Inodes by number.
   Error get(uint32_t ino, Inode &out);
   Error put(const Inode &in);                     // writes the 128 bytes back
-  Error lookup(const char *path, uint32_t *ino);  // absolute path; "/" is the root
+  // An absolute path ("/" is the root); symbolic links on the way are followed, the last
+  // component's too unless follow is false (lstat, readlink).
+  Error lookup(const char *path, uint32_t *ino, bool follow = true);
   Error stat(uint32_t ino, Stat *st);
 
   // File contents. read: *got < n only at the end of the file. write extends the file as
@@ -183,6 +201,22 @@ public:
   // The entry at or after byte position *pos of a directory ("." and ".." included); advances
   // *pos. Error::end when there are no more.
   Error readdir(const Inode &dir, uint64_t *pos, DirEntry *out);
+
+  // Symbolic links (links.cc). symlink: a link at `path` to `target` (1 .. block size - 1 bytes,
+  // fast up to fast_symlink_max). readlink: the target of a symlink inode, at most `size` bytes
+  // copied (not terminated), *len its whole length; invalid for anything else.
+  Error symlink(const char *target, const char *path, uint32_t *ino = nullptr);
+  Error readlink(const Inode &link, char *buf, uint32_t size, uint32_t *len);
+  // A second name for `existing` (not followed if a symlink; not a directory: not_permitted).
+  Error link(const char *existing, const char *path);
+  // rename(2): `to` is linked before `from` is removed; an existing `to` is replaced (a file by a
+  // non-directory, an empty directory by a directory); a directory cannot move below itself
+  // (invalid); a moved directory's ".." and the link counts of both parents follow.
+  Error rename(const char *from, const char *to);
+  // Attributes of an inode: the permission bits (07777), owner (~0u: unchanged), times.
+  Error chmod(uint32_t ino, uint16_t perm);
+  Error chown(uint32_t ino, uint32_t uid, uint32_t gid);
+  Error utime(uint32_t ino, uint32_t atime, uint32_t mtime);
 
   // Internal, public for the tests: the physical block of logical block `lb` (0 for a hole).
   Error bmap(const Inode &ino, uint32_t lb, uint32_t *pb);
@@ -209,17 +243,25 @@ private:
   uint32_t group_of_ino(uint32_t ino) const { return (ino - 1) / sb_.inodes_per_group; }
   uint32_t ptrs() const { return bs_ / 4; }
 
-  // Directories (dir.cc).
-  Error walk(const char *path, uint32_t *ino);
+  // Directories (dir.cc). walk: the first len bytes of path, links followed (the last one
+  // only if follow).
+  Error walk(const char *path, unsigned len, bool follow, uint32_t *ino);
+  Error link_target(const Inode &link, const char **target, uint32_t *len);   // links.cc
   Error parent_of(const char *path, Inode &parent, const char **name, unsigned *len);
   Error find_entry(const Inode &dir, const char *name, unsigned len, uint32_t *ino);
   Error add_entry(Inode &dir, const char *name, unsigned len, uint32_t ino, uint8_t type);
   Error remove_entry(Inode &dir, const char *name, unsigned len);
+  // Points the existing entry `name` at another inode (rename over a target, a moved ..).
+  Error set_entry(Inode &dir, const char *name, unsigned len, uint32_t ino, uint8_t type);
   Error dir_empty(const Inode &dir, bool *empty);
   Error new_inode(uint32_t goal_group, uint16_t mode, Inode &out);
   Error release(Inode &ino);   // last link gone: free blocks and inode
   Error unindex(Inode &dir);
   uint8_t type_of(uint16_t mode) const;
+  // A symlink with a data block (slow) rather than its target in i_block (fast); i_blocks
+  // without the extended-attribute block.
+  bool has_blocks(const Inode &ino) const;
+  Error is_ancestor(uint32_t dir, uint32_t of, bool *yes);   // links.cc (rename)
   bool filetype() const;
 
   BlockDevice *dev_ = nullptr;
@@ -232,6 +274,9 @@ private:
   GroupDesc gd_[max_groups];
   // Block buffers: one per level of the block tree, and one for directory and data work.
   alignas(8) uint8_t buf_[4][max_block_size];
+  // Path resolution: the rest of the path with link targets spliced in, and a link's target.
+  char walk_[path_max];
+  char target_[max_block_size];
 };
 
 } // namespace ext2
