@@ -23,6 +23,7 @@
 //   FSCLIENT: N rounds, E errors
 #include <arc/iface/fs.hh>
 #include <arc/process.hh>
+#include <arc/reconnect.hh>
 #include <arc/session.hh>
 
 #include <stdio.h>
@@ -294,11 +295,18 @@ void check_image_files() {
 int main(int argc, char **argv) {
   const unsigned rounds = argc > 1 ? unsigned(strtoul(argv[1], nullptr, 0)) : 20;
   const unsigned files = argc > 2 ? unsigned(strtoul(argv[2], nullptr, 0)) : 3;
-  const arc::CapSlot slot = arc::slot_alloc();
-  if (arc::name_wait(arc::fs::service_name, slot, 30000) != Status::ok) {
-    printf("FSCLIENT: ERROR no fs server\n");
+  // The file server through a connection (arc/reconnect.hh): looked up with a bounded back-off
+  // (a server starting may take a while: the disk first), and when it never comes (a mount the
+  // server refused: it fails, its policy restarts it, then stops it) one clear error.
+  static arc::Connection con(arc::fs::service_name, arc::slot_alloc(),
+                             arc::Backoff{10, 1000, 20000});
+  if (Status st = con.Connect(); st != Status::ok) {
+    if (con.FirstFailure())
+      printf("FSCLIENT: ERROR no fs server (%s): no file system to work on\n",
+             arc::status_name(st));
     return 1;
   }
+  const arc::CapSlot slot = con.endpoint();
   const bool fill_disk = argc > 3 && !strcmp(argv[3], "fill");
   g_fs.bind(slot);
   if (Status st = g_session.Begin(slot, arc::fs::max_io); st != Status::ok) {

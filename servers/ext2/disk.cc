@@ -22,7 +22,7 @@ struct DiskState {
 };
 ARC_PDATA DiskState g_disk = {};
 
-// The transaction's data: the first 64 KiB of the persistent heap (zero pages on demand, kept
+// The transaction's data: the first tx_bytes of the persistent heap (zero pages on demand, kept
 // across hot and warm restarts like .pdata).
 char *tx_data() { return reinterpret_cast<char *>(arc::proc::pheap_base); }
 } // namespace

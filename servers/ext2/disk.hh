@@ -18,8 +18,8 @@ namespace ext2srv {
 
 using arc::word;
 
-constexpr word tx_entries = 48;
-constexpr word tx_bytes = 64 * 1024;          // data area in the persistent heap
+constexpr word tx_entries = 64;
+constexpr word tx_bytes = 256 * 1024;         // data area in the persistent heap (8 KiB blocks)
 constexpr word area_bytes = 32 * 1024;        // the session with the block server
 constexpr word area_sectors = area_bytes / 512;
 

@@ -104,6 +104,7 @@ public:
   }
   Error write(uint32_t lba, uint32_t count, const void *buf) override {
     ++writes;
+    if (count > 8) ++long_writes;
     if (in_op != 1) ++writes_outside_op;
     const ssize_t n = pwrite(fd, buf, size_t(count) * 512, off_t(lba) * 512);
     return n == ssize_t(count) * 512 ? Error::ok : Error::io;
@@ -132,6 +133,7 @@ public:
   std::string dir, tree, path;
   int fd = -1;
   unsigned reads = 0, writes = 0, writes_outside_op = 0;
+  unsigned long_writes = 0;   // of more than 8 sectors (more than a block of up to 4 KiB)
   int in_op = 0;
   std::vector<std::pair<std::string, std::string>> files;
 };

@@ -479,10 +479,10 @@ TEST_CASE("EXT2-0010 unsupported features are refused with a reason", "[ext2]") 
     CHECK(std::string(fs.why()) == "extent");
   }
   {
-    Image img(8192, "-t ext2 -O meta_bg,^resize_inode", false);
+    Image img(8192, "-t ext2 -O flex_bg", false);
     ext2::Fs fs;
     CHECK(fs.mount(img) == Error::unsupported);
-    CHECK(std::string(fs.why()) == "meta_bg");
+    CHECK(std::string(fs.why()) == "flex_bg");
   }
   {
     Image img(8192, "-t ext3", false);

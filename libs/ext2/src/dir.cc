@@ -320,15 +320,20 @@ Error Fs::new_inode(uint32_t goal, uint16_t mode, Inode &out) {
   // Clear the whole on-disk record (also the part past 128 bytes), then fill in the first 128.
   uint32_t lba, off;
   if (Error e = inode_location(ino, &lba, &off); e != Error::ok) return e;
+  // An inode of up to 512 bytes lies in one sector, a larger one fills whole sectors.
   uint8_t sec[sector_size];
-  if (Error e = dev_->read(lba, 1, sec); e != Error::ok) return e;
-  memset(sec + off, 0, inode_size_);
-  if (inode_size_ > 128) {
-    uint16_t extra = sb_.want_extra_isize ? sb_.want_extra_isize : sb_.min_extra_isize;
-    if (extra > inode_size_ - 128) extra = uint16_t(inode_size_ - 128);
-    memcpy(sec + off + 128, &extra, sizeof(extra));
+  for (uint32_t done = 0; done < inode_size_; done += sector_size - off, ++lba, off = 0) {
+    const uint32_t part = inode_size_ - done < sector_size - off ? inode_size_ - done
+                                                                 : sector_size - off;
+    if (Error e = dev_->read(lba, 1, sec); e != Error::ok) return e;
+    memset(sec + off, 0, part);
+    if (done == 0 && inode_size_ > 128) {
+      uint16_t extra = sb_.want_extra_isize ? sb_.want_extra_isize : sb_.min_extra_isize;
+      if (extra > inode_size_ - 128) extra = uint16_t(inode_size_ - 128);
+      memcpy(sec + off + 128, &extra, sizeof(extra));
+    }
+    if (Error e = dev_write(lba, 1, sec); e != Error::ok) return e;
   }
-  if (Error e = dev_->write(lba, 1, sec); e != Error::ok) return e;
   memset(&out, 0, sizeof(out));
   out.ino = ino;
   out.d.mode = mode;

@@ -4,10 +4,14 @@
 // (servers/ext2, over the PATA driver) and natively in the host tests (tests/unit/test_ext2.cc,
 // over an image file made by Debian's mke2fs -d and checked with e2fsck and debugfs).
 //
-// What it does: revision 1 (and 0) ext2 with 1, 2 or 4 KiB blocks and 128- or 256-byte inodes, as
+// What it does: revision 1 (and 0) ext2 with 1, 2, 4 or 8 KiB blocks and 128- to 1024-byte
+// inodes, of any number of block groups up to the 32-bit sector limit of the device, as
 // `mke2fs -t ext2` makes them (features filetype, sparse_super, large_file, ext_attr,
-// resize_inode, dir_index). Files with direct, indirect and double-indirect blocks (triple
-// indirect is refused with too_big); holes read as zeros. Paths (up to path_max bytes, names up
+// resize_inode, dir_index, meta_bg). Group descriptors are read on demand into a small window
+// (gd_window blocks), indirect blocks and bitmaps go through a small write-through cache
+// (cache_blocks), so memory stays bounded whatever the size of the disk. Files with direct,
+// indirect, double- and triple-indirect blocks and 64-bit sizes (large_file); holes read as
+// zeros; physically contiguous blocks are read and written in one device request. Paths (up to path_max bytes, names up
 // to 255) that follow symbolic links (relative and absolute targets, at most max_symlinks of them
 // per path: Error::loop), lookup, readdir, stat; create, write (extend, fill holes), truncate,
 // unlink, mkdir, rmdir, symlink (fast: the target in the inode; slow: in a data block),
@@ -19,10 +23,16 @@
 //
 // Names: links.cc (symlink, readlink, link, rename, attributes), dir.cc (paths, directories).
 //
-// What it refuses: an incompatible feature other than filetype (extents, 64bit, meta_bg, flex_bg,
-// journal recovery, compression, inline data ...) fails mount() with Error::unsupported and a
+// What it refuses: an incompatible feature other than filetype and meta_bg (extents, 64bit,
+// flex_bg, journal recovery, compression, inline data ...) and blocks over 8 KiB (every block
+// buffer and cache entry would grow with them) fail mount() with Error::unsupported and a
 // message (why()); an unknown read-only-compatible feature or a journal mounts read-only (every
-// change then fails with read_only). Directories with a hash index (dir_index) are read
+// change then fails with read_only).
+//
+// Damage: every block number taken from the disk (descriptors, inodes, indirect blocks) is
+// checked against the file system before it is used, and a block an allocation finds already
+// marked, or a free of a block that is free, is corrupt: damage is reported as Error::corrupt,
+// never followed outside the disk. Directories with a hash index (dir_index) are read
 // linearly; changing one clears its index flag (as Linux's ext2 does), which e2fsck accepts.
 //
 // Consistency: every mutating operation is bracketed by BlockDevice::begin() / commit(), and each
@@ -94,7 +104,9 @@ struct Superblock {
   uint32_t algorithm_usage_bitmap;
   uint8_t prealloc_blocks, prealloc_dir_blocks;
   uint16_t reserved_gdt_blocks;
-  uint8_t rest0[348 - 208];
+  uint8_t rest0[260 - 208];
+  uint32_t first_meta_bg;
+  uint8_t rest0b[348 - 264];
   uint16_t min_extra_isize, want_extra_isize;
   uint8_t rest1[1024 - 352];
 };
@@ -130,8 +142,9 @@ constexpr unsigned max_name = 255;
 constexpr unsigned path_max = 4096;        // bytes of a path with its NUL, after links expand
 constexpr unsigned max_symlinks = 40;      // followed in one path resolution
 constexpr unsigned fast_symlink_max = 59;  // longest target kept in the inode (i_block, 60 bytes)
-constexpr unsigned max_block_size = 4096;
-constexpr unsigned max_groups = 256;
+constexpr unsigned max_block_size = 8192;
+constexpr unsigned cache_blocks = 8;       // indirect blocks and bitmaps kept (write-through)
+constexpr unsigned gd_window = 2;          // group-descriptor blocks kept
 
 // An inode as the library hands it around: its number and its first 128 bytes.
 struct Inode {
@@ -220,6 +233,11 @@ public:
 
   // Internal, public for the tests: the physical block of logical block `lb` (0 for a hole).
   Error bmap(const Inode &ino, uint32_t lb, uint32_t *pb);
+  // Logical blocks lb, lb + 1 ... (at most max) that lie at physical pb, pb + 1 ... (or are all
+  // holes, *pb 0): *n of them.
+  Error bmap_run(const Inode &ino, uint32_t lb, uint32_t max, uint32_t *pb, uint32_t *n);
+  // The largest file this file system can hold (the block tree and i_blocks).
+  uint64_t max_file_size() const;
 
 private:
   struct Op {   // brackets a mutating operation: BlockDevice::begin() ... commit()
@@ -229,15 +247,29 @@ private:
   };
   Error read_block(uint32_t b, void *buf);
   Error write_block(uint32_t b, const void *buf);
-  Error write_data(uint32_t b, const void *buf);   // file contents
+  Error write_data(uint32_t b, const void *buf, uint32_t count = 1);   // file contents
+  Error dev_write(uint32_t lba, uint32_t count, const void *buf);      // sectors, cache kept true
+  // Metadata blocks (indirect blocks, bitmaps) through the cache: a copy, or one word of it.
+  Error read_meta(uint32_t b, void *buf);
+  Error meta_word(uint32_t b, uint32_t i, uint32_t *out);
+  int cache_find(uint32_t b) const;
+  int cache_load(uint32_t b);   // -1: read failed (cache_err_)
+  void cache_forget(uint32_t lba, uint32_t count);
+  // Group descriptors: the window block holding group g's (read and checked on first use).
+  Error group(uint32_t g, GroupDesc **out);
+  uint32_t gd_block(uint32_t i) const;      // where descriptor block i is (meta_bg or not)
+  bool has_super(uint32_t g) const;         // a superblock backup in group g
+  void gd_dirty(uint32_t g);                // group g's descriptor changed
+  bool is_meta(uint32_t b);                 // a superblock, descriptor, bitmap or inode table block
   Error inode_location(uint32_t ino, uint32_t *lba, uint32_t *offset);
   Error write_meta();   // superblock and group descriptors, if changed
-  Error alloc_block(uint32_t goal_group, uint32_t *b);
+  Error alloc_block(uint32_t goal_block, uint32_t *b);
   Error free_block(uint32_t b);
   Error alloc_inode(uint32_t goal_group, bool dir, uint32_t *ino);
   Error free_inode(uint32_t ino, bool dir);
   Error map_alloc(Inode &ino, uint32_t lb, uint32_t *pb, bool *fresh);
-  Error trim(uint32_t *slot, int level, uint32_t base, uint32_t keep, Inode &ino, bool *changed);
+  Error trim(uint32_t *slot, int level, uint64_t base, uint32_t keep, Inode &ino, bool *changed);
+  Error block_path(uint32_t lb, unsigned *slot, unsigned *levels, uint32_t idx[3]) const;
   Error truncate_blocks(Inode &ino, uint64_t size);
   uint32_t now() const { return clock_ ? clock_() : 0; }
   uint32_t group_of_ino(uint32_t ino) const { return (ino - 1) / sb_.inodes_per_group; }
@@ -270,10 +302,21 @@ private:
   const char *why_ = "";
   uint32_t (*clock_)() = nullptr;
   uint32_t bs_ = 1024, sectors_per_block_ = 2, groups_ = 0, gdt_blocks_ = 0, inode_size_ = 128;
+  uint32_t itable_blocks_ = 0;   // blocks of one group's inode table
   Superblock sb_;
-  GroupDesc gd_[max_groups];
-  // Block buffers: one per level of the block tree, and one for directory and data work.
-  alignas(8) uint8_t buf_[4][max_block_size];
+  // The group-descriptor window: descriptor block gd_index_[i] (~0u: empty) in gd_buf_[i].
+  uint32_t gd_index_[gd_window];
+  bool gd_dirty_[gd_window];
+  unsigned gd_next_ = 0;
+  alignas(8) uint8_t gd_buf_[gd_window][max_block_size];
+  // The metadata cache: block cache_block_[i] (0: empty), least recently used goes first.
+  uint32_t cache_block_[cache_blocks];
+  uint32_t cache_used_[cache_blocks];
+  uint32_t cache_clock_ = 0;
+  Error cache_err_ = Error::ok;
+  alignas(8) uint8_t cache_[cache_blocks][max_block_size];
+  // Block buffers: 0..2 one per level of the block tree, 3 directory and data work, 4 bitmaps.
+  alignas(8) uint8_t buf_[5][max_block_size];
   // Path resolution: the rest of the path with link targets spliced in, and a link's target.
   char walk_[path_max];
   char target_[max_block_size];
