@@ -9,11 +9,13 @@ constexpr uint8_t ier_rx = 0x01;
 // MCR: DTR and RTS, and OUT2, which on a PC gates the UART's interrupt onto the PIC (other
 // parts ignore it).
 constexpr uint8_t mcr_dtr_rts_out2 = 0x0b;
-constexpr uint8_t fcr_enable_clear = 0x07;   // FIFOs on and cleared; interrupt at every byte
+// FIFOs on, interrupt at every byte; not cleared: bytes typed while the console was restarting
+// wait in the receive FIFO and are read after Start().
+constexpr uint8_t fcr_enable = 0x01;
 } // namespace
 
 void Ns16550::Start() {
-  Write(fcr, fcr_enable_clear);
+  Write(fcr, fcr_enable);
   Write(mcr, mcr_dtr_rts_out2);
   Write(ier, ier_rx);
 }

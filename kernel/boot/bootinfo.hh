@@ -15,8 +15,9 @@ struct BootData {
   word ram_end = 0;    // first physical address past usable RAM (capped at the direct map)
   struct Range { word base, end; } ram[16];
   unsigned n_ram = 0;
-  BootModule modules[12];
+  BootModule modules[arc::max_boot_modules];
   unsigned n_modules = 0;
+  unsigned n_ignored = 0;   // given by the loader beyond max_boot_modules
 };
 
 // Platform part: fill `out` from the loader's information. Null on success, else why not.

@@ -98,7 +98,7 @@ void fill_boot_info(arc::BootInfo *bi, const BootData &bd, const BootModule &sel
   }
   add(kernel_phys_start, kernel_phys_end - kernel_phys_start, arc::BootInfo::region_kernel);
   add(pool::base(), pool::end() - pool::base(), arc::BootInfo::region_kernel);
-  for (unsigned i = 0; i < bd.n_modules && bi->n_modules < 12; ++i) {
+  for (unsigned i = 0; i < bd.n_modules && bi->n_modules < arc::max_boot_modules; ++i) {
     const BootModule &m = bd.modules[i];
     arc::BootInfo::Module &o = bi->modules[bi->n_modules++];
     o.base = m.start;
@@ -202,6 +202,9 @@ void boot_start(const BootData &bd) {
   sched::init(idle);
 
   if (bd.n_modules < 2) panic("boot needs two modules, sigma0 and a root task (got %u)", bd.n_modules);
+  if (bd.n_ignored)
+    klog("boot: %u modules past the first %u ignored: the root task will not find them",
+         bd.n_ignored, arc::max_boot_modules);
   const word pool_bytes = pool::free_frames() * page_size;
   // sigma0 holds every frame once: a mapping node each, page tables for all of RAM, its image.
   const word sigma0_quota = nframes * (sizeof(MapNode) + 4) + (1u << 20);

@@ -1,5 +1,5 @@
-// msh commands: help, echo, ps, servers, start, kill, mem, uptime. System state comes from the
-// root task (arc/proto/root.hh; replies: MR1 status, MR2.. results).
+// msh commands: help, echo, ps, servers, start, kill, mem, uptime, restarts, inject (the file
+// commands are in files.cc). System state comes from the root task (arc/proto/root.hh; replies: MR1 status, MR2.. results).
 #include "msh.hh"
 
 #include <arc/message.hh>
@@ -17,14 +17,6 @@ namespace {
 using arc::Rpc;
 using arc::Status;
 using arc::word;
-
-struct Command {
-  const char *name;
-  const char *usage;
-  const char *help;
-  unsigned min_args, max_args;   // not counting the command itself
-  void (*fn)(unsigned argc, char **argv);
-};
 
 const char *state_name(word s) {
   switch (arc::root::PState(s)) {
@@ -226,6 +218,12 @@ const Command commands[] = {
 
 void cmd_help(unsigned, char **) {
   for (const Command &c : commands) out("  %-24s %s\n", c.usage, c.help);
+  for (unsigned i = 0; i < file_command_count; ++i)
+    out("  %-24s %s\n", file_commands[i].usage, file_commands[i].help);
+  out("Every server has a restart policy: crash one and watch it come back, e.g.\n"
+      "  inject ext2 crash    (then ls: the file server was restarted, nothing lost)\n"
+      "  kill <pid>           (a kill is a failure its policy handles; see ps)\n"
+      "  restarts             (the monitor's log: cause, kind, cycles)\n");
 }
 
 } // namespace
@@ -268,8 +266,13 @@ void run(char *line) {
   char *argv[max_args + 1];
   const unsigned argc = split(line, argv);
   if (!argc) return;
-  for (const Command &c : commands) {
-    if (strcmp(c.name, argv[0]) != 0) continue;
+  const Command *found = nullptr;
+  for (const Command &c : commands)
+    if (!strcmp(c.name, argv[0])) found = &c;
+  for (unsigned i = 0; i < file_command_count && !found; ++i)
+    if (!strcmp(file_commands[i].name, argv[0])) found = &file_commands[i];
+  if (const Command *cp = found) {
+    const Command &c = *cp;
     if (argc - 1 < c.min_args || argc - 1 > c.max_args) {
       out("msh: usage: %s\n", c.usage);
       return;

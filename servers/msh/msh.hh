@@ -15,6 +15,18 @@ unsigned split(char *line, char **argv);
 // Runs one command line; unknown commands and bad arguments print a message, never fail.
 void run(char *line);
 
+// A command: its name, usage and help lines, how many arguments it takes (not counting itself).
+struct Command {
+  const char *name;
+  const char *usage;
+  const char *help;
+  unsigned min_args, max_args;
+  void (*fn)(unsigned argc, char **argv);
+};
+// The file commands (files.cc), through the `fs` server.
+extern const Command file_commands[];
+extern const unsigned file_command_count;
+
 // Parses a whole decimal or 0x-hex number; false on anything else (empty, junk, overflow).
 bool parse_number(const char *s, arc::word *value);
 

@@ -9,7 +9,7 @@ using namespace arc;
 
 namespace {
 constexpr word module_window = 0x90000000;
-Module mods[12];
+Module mods[max_boot_modules];
 unsigned n_mods;
 
 // Ask sigma0 for one page of a module, read-only, at va.
@@ -27,7 +27,7 @@ bool map_module_page(word phys, word va) {
 
 void modules_init(const BootInfo &bi) {
   word va = module_window;
-  for (unsigned i = 0; i < bi.n_modules && n_mods < 12; ++i) {
+  for (unsigned i = 0; i < bi.n_modules && n_mods < max_boot_modules; ++i) {
     const BootInfo::Module &m = bi.modules[i];
     const word first = m.base & ~word(0xfff), end = m.base + m.size;
     Module &out = mods[n_mods];

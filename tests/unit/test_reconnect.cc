@@ -139,3 +139,25 @@ TEST_CASE("RECON0006 a request the server's restart cancelled is sent again", "[
   CHECK(c.Call(op, false) == Status::cancelled);   // not repeatable: the caller decides
   CHECK(runs == 1);
 }
+
+TEST_CASE("RECON0007 a reconnect re-opens what the client had (a session) before the retry", "[reconnect]") {
+  reset();
+  fake.published_at = 0;
+  Connection c("fs", 40, Backoff{10, 100, 1000}, &env);
+  REQUIRE(c.Connect() == Status::ok);
+  static unsigned reopened;
+  static Status reopen_result;
+  reopened = 0;
+  reopen_result = Status::ok;
+  c.OnReconnect([](void *, CapSlot) { ++reopened; return reopen_result; }, nullptr);
+  CHECK(c.Call(call) == Status::ok);
+  CHECK(reopened == 0);            // no reconnect, nothing to re-open
+  ++fake.generation;
+  CHECK(c.Call(call) == Status::ok);
+  CHECK(reopened == 1);
+  ++fake.generation;
+  reopen_result = Status::no_memory;   // the session cannot be had again: the call says so
+  unsigned runs = 0;
+  CHECK(c.Call([&](CapSlot ep) { ++runs; return call(ep); }) == Status::no_memory);
+  CHECK(runs == 1);
+}

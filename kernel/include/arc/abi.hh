@@ -249,6 +249,10 @@ enum class KdOp : word {
 constexpr word boot_info_addr = 0xbfeff000;
 constexpr word boot_info_magic = 0x42435241;   // "ARCB"
 
+// Boot modules an initial task can be told of (the kernel reports any beyond them and ignores
+// them; a module list is sigma0, the root task, the programs and the boot configuration).
+constexpr unsigned max_boot_modules = 20;
+
 struct BootInfo {
   struct Region { word base, size, kind; };     // physical memory
   struct Module { word base, size; char name[24]; char cmdline[96]; };
@@ -260,7 +264,7 @@ struct BootInfo {
   word n_regions;
   Region regions[24];
   word n_modules;
-  Module modules[12];
+  Module modules[max_boot_modules];
   char cmdline[256];            // this task's own command line: its name, then its arguments
   char arch[16];                // "ia32", "armv7"
   char board[24];               // "pc", "qemu-virt" ...

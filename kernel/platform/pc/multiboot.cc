@@ -42,8 +42,12 @@ const char *boot_parse(word magic, word info, BootData &bd) {
   if (!bd.n_ram) return "no memory map";
   if (mb->flags & (1u << 3)) {
     const MbMod *m = at<MbMod>(mb->mods_addr);
-    for (uint32_t i = 0; i < mb->mods_count && bd.n_modules < 12; ++i) {
+    for (uint32_t i = 0; i < mb->mods_count; ++i) {
       if (m[i].end > cap || m[i].end < m[i].start) continue;
+      if (bd.n_modules == arc::max_boot_modules) {
+        ++bd.n_ignored;
+        continue;
+      }
       BootModule &bm = bd.modules[bd.n_modules++];
       bm.start = m[i].start;
       bm.end = m[i].end;

@@ -81,8 +81,22 @@ public:
       return st;
     }
     const Status c = down_ ? LookupOnce() : Connect();
-    if (c != Status::ok || !repeatable) return st;
+    if (c != Status::ok) return st;
+    if (reopen_) {
+      const Status r = reopen_(reopen_ctx_, slot_);
+      if (r != Status::ok) return r;
+    }
+    if (!repeatable) return st;
     return op(slot_);
+  }
+
+  // What to do after a reconnect (a new endpoint: the server was restarted cold), before the
+  // operation runs again: re-open what the protocol lets the client re-open, e.g. a session.
+  // A failure fails the call with its status.
+  using Reopen = Status (*)(void *ctx, CapSlot endpoint);
+  void OnReconnect(Reopen fn, void *ctx) {
+    reopen_ = fn;
+    reopen_ctx_ = ctx;
   }
 
   // True once per outage (the first failure since the connection last worked): report then.
@@ -104,6 +118,8 @@ private:
   bool reported_ = false;
   word reconnects_ = 0;
   bool connected_before_ = false;
+  Reopen reopen_ = nullptr;
+  void *reopen_ctx_ = nullptr;
 };
 
 } // namespace arc
