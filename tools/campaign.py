@@ -456,7 +456,7 @@ def main(argv):
         return 2
     if args.command == "run":
         from fi import run as fi_run
-        args.target = fi_run.QEMU_RUN.TARGET_ALIASES.get(args.target, args.target)
+        args.target = fi_run.targets.ALIASES.get(args.target, args.target)
         if args.target not in fi_run.TARGETS:
             die("unknown target %r (known: %s)" % (args.target, ", ".join(fi_run.TARGETS)))
         if args.server not in workloads.DEFAULT_WORKLOAD:

@@ -2,33 +2,22 @@
 until the workload's client exits (or the run times out), check the result from outside QEMU
 and classify it (classify.py)."""
 
-import importlib.util
 import os
 import random
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import time
 
 import pexpect
 
+from qemu import targets
+from qemu.console import Monitor
+
 from . import classify, workloads
 
 REPO = workloads.REPO
-
-
-def _load_qemu_run():
-    # The one table of targets (machine, flags, how the guest exits) lives in tools/qemu-run.py.
-    spec = importlib.util.spec_from_file_location("qemu_run", os.path.join(REPO, "tools", "qemu-run.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-QEMU_RUN = _load_qemu_run()
-TARGETS = QEMU_RUN.TARGETS
+TARGETS = targets.bootable()
 
 
 class RunError(Exception):
@@ -51,23 +40,15 @@ def module_paths(build, target, workload, run_dir, mutated=None):
 
 
 def qemu_command(build, target, modules, run_dir):
-    t = TARGETS[target]
+    """The machine of the target table (tools/qemu/targets.py), the console on stdio, the monitor
+    on a socket in the run's folder, the kernel with the run's modules."""
     kernel = os.path.join(build, target, "kernel", "arc-kernel")
-    for p in [kernel] + modules:
-        if not os.path.isfile(p):
-            raise RunError("missing %s (was the target built?)" % p)
-    cmd = [t["qemu"]] + t["machine"] + t["common"] + ["-serial", "stdio"]
+    cmd = [targets.TARGETS[target]["qemu"]] + targets.qemu_args(target) + ["-serial", "stdio"]
     cmd += ["-monitor", "unix:%s,server=on,wait=off" % os.path.join(run_dir, "monitor.sock")]
-    if t.get("pack_modules"):
-        image = os.path.join(run_dir, "arc.bin")
-        r = subprocess.run([sys.executable, os.path.join(REPO, "tools", "pack-image"), "--kernel", kernel,
-                            "-o", image] + sum((["--module", m] for m in modules), []),
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        if r.returncode:
-            raise RunError("tools/pack-image: %s" % r.stdout.decode().strip())
-        cmd += ["-kernel", image]
-    else:
-        cmd += ["-kernel", kernel, "-initrd", ",".join(m.replace(",", ",,") for m in modules)]
+    try:
+        cmd += targets.boot_args(target, kernel, modules, workdir=run_dir)
+    except targets.SetupError as e:
+        raise RunError(str(e))
     if target == "ia32-pc":
         cmd += ["-drive", "file=%s,format=raw,if=ide,index=0" % os.path.join(run_dir, "disk.img"),
                 "-parallel", "file:%s" % os.path.join(run_dir, "parallel.out")]
@@ -75,28 +56,15 @@ def qemu_command(build, target, modules, run_dir):
 
 
 def monitor_command(run_dir, command, timeout=20):
-    """Write one command to QEMU's human monitor and wait for its next prompt."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    s.connect(os.path.join(run_dir, "monitor.sock"))
-    buf = b""
-    deadline = time.time() + timeout
-
-    def until_prompt():
-        nonlocal buf
-        while b"(qemu) " not in buf:
-            if time.time() > deadline:
-                raise RunError("QEMU's monitor did not answer %r" % command)
-            chunk = s.recv(4096)
-            if not chunk:
-                raise RunError("QEMU's monitor closed")
-            buf += chunk
-        buf = buf.split(b"(qemu) ", 1)[1]
-
-    until_prompt()
-    s.sendall(command.encode() + b"\n")
-    until_prompt()
-    s.close()
+    """Write one command to QEMU's human monitor and wait until it is done."""
+    try:
+        monitor = Monitor(os.path.join(run_dir, "monitor.sock"), lambda: True, timeout=timeout)
+        try:
+            monitor.command(command, timeout)
+        finally:
+            monitor.close()
+    except OSError as e:
+        raise RunError(str(e))
 
 
 def execute(spec, build, run_dir, timeout, interactive=False, extra=()):
