@@ -51,11 +51,15 @@ void look_at(Process *p, word now) {
     return;
   }
   if (now - p->watch_alive <= bound) return;
-  // Waiting for the reply to a call of its own (ext2 calling a hung disk driver): the server it
-  // called is the one to blame, and if it is watched its own bound finds it; its restart
-  // replays the call and this one goes on. Only twice the bound makes this one hung too (two
-  // servers waiting for each other).
-  if (now - p->watch_alive <= 2 * bound && thread_state(p->thread) == ThreadState::wait_reply)
+  // In a call of its own, waiting for the reply (ext2 calling a hung disk driver) or still
+  // waiting to send it (ext2 printing to a console that loops and never receives; found by the
+  // chaos scenario, which hung the console while ext2 wrote a line): the server it called is the
+  // one to blame, and if it is watched its own bound finds it; its restart replays the call and
+  // this one goes on. Only twice the bound makes this one hung too (two servers waiting for
+  // each other).
+  const ThreadState ts = thread_state(p->thread);
+  if (now - p->watch_alive <= 2 * bound &&
+      (ts == ThreadState::wait_reply || ts == ThreadState::send_blocked))
     return;
   const word ip = exchange_registers(p->thread, 0).r[0];
   printf("[monitor] %s (pid %lu): no message taken for %lu ms (bound %lu ms): hung\n", p->name,
