@@ -155,13 +155,21 @@ Decision monitor_decide(Process *p, Cause cause, word addr, word ip) {
     return {Action::stop, 0};
   }
   Action a = action_of(cfg->restart[h.rung]);
+  // The back-off: backoff= each time, or, with backoff-max=, doubled for each restart of this
+  // kind still in the intensity window (a server that keeps failing waits longer and longer;
+  // one that has been well for a window starts again from backoff=).
+  word backoff = cfg->backoff_ms;
+  for (unsigned i = 0; cfg->backoff_max_ms && i < h.n_times && backoff < cfg->backoff_max_ms; ++i)
+    backoff *= 2;
+  if (cfg->backoff_max_ms && backoff > cfg->backoff_max_ms) backoff = cfg->backoff_max_ms;
   if (h.n_times < 16) h.times[h.n_times++] = now;
   ++h.restarts;
   p->restarts = h.restarts;
   append(p, cause, a);
   printf("[monitor] %s (pid %lu): %s at %lx ip %lx; %s restart #%lu\n", p->name, p->pid,
          cause_name(cause), addr, ip, action_name(a), h.restarts);
-  return {a, cfg->backoff_ms};
+  if (backoff) printf("[monitor] %s: back-off %lu ms before the restart\n", p->name, backoff);
+  return {a, backoff};
 }
 
 Action monitor_member(Process *c, Process *leader) {

@@ -463,6 +463,21 @@ TEST_CASE("BCFG0013 the name service restarts hot or warm only", "[bootcfg]") {
   CHECK(parse_text("server fs ext2 restart=cold\nserver names names\n")->n == 0);
 }
 
+TEST_CASE("BCFG0014 backoff-max: a back-off that doubles up to a cap", "[bootcfg]") {
+  auto good = parse_text("server a a restart=hot backoff=50ms backoff-max=1s\n");
+  CHECK(good->n == 0);
+  REQUIRE(good->cfg->nservers == 1);
+  CHECK(good->cfg->servers[0].backoff_ms == 50);
+  CHECK(good->cfg->servers[0].backoff_max_ms == 1000);
+  CHECK(parse_text("server a a backoff=10ms\n")->cfg->servers[0].backoff_max_ms == 0);
+  CHECK(only_error("server a a backoff-max=1s\n") ==
+        "boot.cfg:1: backoff-max needs backoff= (its first step), no larger than it");
+  CHECK(only_error("server a a backoff=2s backoff-max=1s\n") ==
+        "boot.cfg:1: backoff-max needs backoff= (its first step), no larger than it");
+  CHECK(only_error("server a a backoff=1s backoff-max=1s backoff-max=2s\n") ==
+        "boot.cfg:1: duplicate key 'backoff-max'");
+}
+
 TEST_CASE("BCFG0010 renew-pages and renew-every: proactive restarts", "[bootcfg]") {
   auto r = parse_text(
       "server leaky counter renew-pages=64 restart=cold,warm\n"   // restart= after the key

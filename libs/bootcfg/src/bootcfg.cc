@@ -266,6 +266,7 @@ private:
   bool parse_fault(Server &s, const Token &value);
   bool renewal_possible(const Server &s);
   bool names_policy_possible(const Server &s);
+  bool backoff_possible(const Server &s);
   bool fault_possible(const Server &s);
 };
 
@@ -353,7 +354,9 @@ void Parser::server_line() {
     if (value.n == 0) return void(fail("empty value for", key));
     if (!key_value(s, key, value, seen)) return;
   }
-  if (!renewal_possible(s) || !fault_possible(s) || !names_policy_possible(s)) return;
+  if (!renewal_possible(s) || !fault_possible(s) || !names_policy_possible(s) ||
+      !backoff_possible(s))
+    return;
   if (i < ntokens) {
     for (++i; i < ntokens; ++i) {
       if (s.nargs == max_args) return void(fail("too many arguments"));
@@ -380,7 +383,7 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
       {"deadline", given_deadline}, {"quota", given_quota},
       {"pager", given_pager},         {"module", given_module},
       {"renew-pages", given_renew_pages}, {"renew-every", given_renew_every},
-      {"fault", given_fault},
+      {"fault", given_fault},       {"backoff-max", given_backoff_max},
   };
   for (const Once &o : once) {
     if (!teq(key, o.name)) continue;
@@ -395,6 +398,7 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
   if (teq(key, "after")) return parse_after(s, p, n);
   if (teq(key, "restart")) return parse_restart(s, p, n);
   if (teq(key, "backoff")) return parse_ms("backoff", p, n, &s.backoff_ms);
+  if (teq(key, "backoff-max")) return parse_ms("backoff-max", p, n, &s.backoff_max_ms);
   if (teq(key, "heartbeat")) return parse_ms("heartbeat", p, n, &s.heartbeat_ms);
   if (teq(key, "deadline")) return parse_ms("deadline", p, n, &s.deadline_ms);
   if (teq(key, "renew-every")) {
@@ -486,6 +490,16 @@ bool Parser::renewal_possible(const Server &s) {
   else
     return true;
   report(m);
+  return false;
+}
+
+// backoff-max makes the back-off grow: it doubles from backoff= with each restart in the
+// intensity window, up to backoff-max (as MINIX 3's RS and systemd's RestartSec steps do). It
+// needs backoff= as its first step, no larger than itself.
+bool Parser::backoff_possible(const Server &s) {
+  if (!s.backoff_max_ms) return true;
+  if (s.backoff_ms && s.backoff_ms <= s.backoff_max_ms) return true;
+  report(msg().str("backoff-max needs backoff= (its first step), no larger than it"));
   return false;
 }
 

@@ -58,6 +58,7 @@ enum Given : uint32_t {
   given_renew_pages = 1u << 10,
   given_renew_every = 1u << 11,
   given_fault = 1u << 12,
+  given_backoff_max = 1u << 13,
 };
 
 // Defaults of keys a line does not write.
@@ -86,6 +87,8 @@ struct Server {
   uint32_t intensity_restarts;                 // at most this many restarts ...
   uint32_t intensity_ms;                       // ... within this many milliseconds
   uint32_t backoff_ms;                         // between attempts; 0: none
+  uint32_t backoff_max_ms;                     // 0: backoff_ms each time; else it doubles with
+                                               //   each restart in the intensity window, to this
   OnExhausted on_exhausted;
   uint32_t heartbeat_ms;                       // 0: no heartbeat supervision
   uint32_t deadline_ms;                        // 0: requests have no time bound
