@@ -132,6 +132,27 @@ int exhaust_mode(CapSlot ep) {
   ::printf("RESTART: %u passed, %u failed\n", passed, failed);
   return failed ? 1 : 0;
 }
+// Mode "ladder": the counter crashes at every request from now on, and its policy
+// (boot/configs/test-ladder.cfg: restart=hot,warm,cold,group intensity=1/60s) climbs a rung at
+// each crash: hot, warm, cold, group, then the domain. The client calls on regardless: a hot or
+// warm restart answers its call (replayed), after a cold or group one it looks the counter up
+// again. It prints each call's outcome; the scenario checks the monitor's lines.
+int ladder_mode(CapSlot ep) {
+  demo::counter::Client c(ep);
+  long first = 0;
+  if (c.Get(&first) != Status::ok) return 1;   // it serves: the monitor can reach it too
+  for (unsigned i = 1; i <= 5; ++i) {
+    if (inject("counter", 1, 0) != Status::ok) break;
+    long got = 0;
+    const Status st = c.Add(1, &got);
+    ::printf("RESTART ladder %u: %s\n", i, status_name(st));
+    if (st != Status::ok) {   // reset by a cold or group restart: find the new counter
+      (void)cap_delete(ep);
+      if (name_wait(demo::counter::service_name, ep, 5000) != Status::ok) break;
+    }
+  }
+  return 0;
+}
 // Mode "renew KIND MIN MAX_PAGES [crash]": the counter leaks a page per add (its `leak`
 // argument) and its boot line has renew-pages= or renew-every=: the monitor restarts it (KIND:
 // hot or warm) at quiet points while this client adds, paced, 200 times. A renewal is not a
@@ -253,6 +274,7 @@ int main(int argc, char **argv) {
   }
   if (argc > 1 && !strcmp(argv[1], "corrupt")) return corrupt_mode(ep);
   if (argc > 1 && !strcmp(argv[1], "exhaust")) return exhaust_mode(ep);
+  if (argc > 1 && !strcmp(argv[1], "ladder")) return ladder_mode(ep);
   if (argc > 4 && !strcmp(argv[1], "renew"))
     return renew_mode(ep, strcmp(argv[2], "warm") ? root::Action::hot : root::Action::warm,
                       unsigned(atoi(argv[3])), word(atoi(argv[4])),
