@@ -14,6 +14,7 @@
 #include <arc/libc.h>
 #include <arc/pdata.hh>
 #include <arc/process.hh>
+#include <arc/reconnect.hh>
 #include <arc/session.hh>
 #include <arc/start.hh>
 
@@ -51,6 +52,8 @@ struct FileState {
   CapSlot slot;
   Session session;
   File files[max_files];
+  // The file server's name, looked up again (with a bounded back-off) after its cold restart.
+  arc::Connection con{fs::service_name, 0, arc::Backoff{10, 500, ARC_FS_WAIT_MS}};
 };
 ARC_PDATA constinit FileState g_fs = {};
 
@@ -63,14 +66,24 @@ arc::fs::Client files_client() {
   return c;
 }
 
+// The file server is there and our session with it. After its cold restart (our capability
+// went with its old endpoint) the name is looked up again and a new session opened: calls by
+// path work again; files that were open are gone with the old server (their calls fail, EBADF
+// or EIO). The call that was in progress when it failed got EIO: one clear error, no wait.
 bool connect() {
-  if (g_fs.conn != Conn::unknown) return g_fs.conn == Conn::ready;
+  if (g_fs.conn == Conn::ready) {
+    if (cap_identify(g_fs.slot).r[0] == word(ObjType::endpoint)) return true;
+    (void)g_fs.session.End();   // the old server is gone: this gives our pages back
+    return g_fs.con.Connect() == Status::ok &&
+           g_fs.session.Begin(g_fs.slot, ARC_FS_IO_BYTES) == Status::ok;
+  }
+  if (g_fs.conn != Conn::unknown) return false;
   g_fs.conn = Conn::none;
   if (!proc_info()) return false;   // an initial task: no name service
   const CapSlot slot = slot_alloc();
   if (!slot) return false;
-  if (name_wait(fs::service_name, slot, ARC_FS_WAIT_MS) != Status::ok ||
-      cap_identify(slot).r[0] != word(ObjType::endpoint) ||
+  g_fs.con = arc::Connection(fs::service_name, slot, arc::Backoff{10, 500, ARC_FS_WAIT_MS});
+  if (g_fs.con.Connect() != Status::ok ||
       g_fs.session.Begin(slot, ARC_FS_IO_BYTES) != Status::ok) {
     if (cap_identify(slot).r[0] != word(ObjType::none)) (void)cap_delete(slot);
     slot_free(slot);

@@ -43,7 +43,8 @@ def main(image):
     if r.returncode != 0:
         print("check: e2fsck -fn exited with %d: the image is not clean" % r.returncode)
         failed += 1
-    for path, want in (("/fileio/notes.txt", notes()), ("/fileio/data.bin", data())):
+    for path, want in (("/fileio/notes.txt", notes()), ("/fileio/data.bin", data()),
+                       ("/fileio/after-cold", b"again\n")):
         got = debugfs(image, "cat " + path)
         if got != want:
             same = next((k for k in range(min(len(got), len(want))) if got[k] != want[k]),
