@@ -1,10 +1,13 @@
 // Fault injector for restart scenarios: asks the reincarnation monitor (root task) to arm a
 // fault in a server, again and again. Usage (boot line):
-//   injector -- <server> crash|hang|panic|corrupt|stall <after N requests> <times> <interval ms>
+//   injector -- <server> crash|hang|panic|corrupt|stall <after N> <times> <interval ms> [step]
+// With `step`, N counts steps inside the server's handlers (arc::fault_step) instead of requests:
+// the fault strikes in the middle of a request.
 // <server> is the process name of the boot line (what the monitor knows), not a service name.
 #include <arc/process.hh>
 #include <arc/proto/process.hh>
 #include <arc/proto/root.hh>
+#include <arc/server.hh>
 #include <arc/sys.hh>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +30,9 @@ word restarts_logged() {
 } // namespace
 
 int main(int argc, char **argv) {
-  if (argc != 6) {
-    ::printf("injector: usage: injector <server> <fault> <after> <times> <interval ms>\n");
+  const bool steps = argc == 7 && !strcmp(argv[6], "step");
+  if (argc != 6 && !steps) {
+    ::printf("injector: usage: injector <server> <fault> <after> <times> <interval ms> [step]\n");
     return 1;
   }
   static const char *const kinds[] = {"crash", "hang", "panic", "corrupt", "stall"};
@@ -52,10 +56,11 @@ int main(int argc, char **argv) {
     bool ok = false;
     for (unsigned attempt = 0; attempt < 200 && !ok; ++attempt) {
       if (attempt) sleep_ms(10);
-      u->mr[0] = Tag(root::inject, 8, 0).raw;
+      u->mr[0] = Tag(root::inject, 9, 0).raw;
       for (unsigned k = 0; k < 6; ++k) u->mr[1 + k] = name[k];
       u->mr[7] = kind;
       u->mr[8] = after;
+      u->mr[9] = steps ? server_label::inject_at_step : server_label::inject_at_request;
       ok = call(proc::root) == Status::ok && u->mr[1] == word(Status::ok);
     }
     if (!ok) continue;
@@ -64,6 +69,7 @@ int main(int argc, char **argv) {
     // armed trigger would otherwise just be re-armed).
     for (unsigned waited = 0; waited < 5000 && restarts_logged() == before; waited += 10) sleep_ms(10);
   }
-  ::printf("INJECTOR: %lu of %lu %s faults armed in %s\n", armed, times, argv[2], argv[1]);
+  ::printf("INJECTOR: %lu of %lu %s faults armed in %s%s\n", armed, times, argv[2], argv[1],
+           steps ? " (in handler steps)" : "");
   return 0;
 }

@@ -315,6 +315,7 @@ private:
         break;
       }
       port_.set_data(b);
+      arc::fault_step();   // an injected fault may strike with a byte on the lines, not strobed
       Env::delay_us(setup_us);
       // The byte on the lines must be the client's: read the output latch back and fetch the
       // byte again. They differ only when this driver went wrong in between (fault injection

@@ -357,6 +357,7 @@ private:
       return;
     }
     if (s & st_bsy) return;   // not for us yet
+    arc::fault_step();        // an injected fault may strike with a transfer half done
     if (j.op == block::read) {
       if (!(s & st_drq)) return;
       const word n = BlockAt(j);

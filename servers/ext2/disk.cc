@@ -4,6 +4,7 @@
 #include <arc/pdata.hh>
 #include <arc/process.hh>
 #include <arc/proto/process.hh>
+#include <arc/server.hh>
 #include <arc/sys.hh>
 
 #include <stdio.h>
@@ -64,6 +65,7 @@ Error Disk::DiskRead(uint32_t lba, uint32_t count, void *buf) {
   char *out = static_cast<char *>(buf);
   while (count) {
     const uint32_t n = count < area_sectors ? count : area_sectors;
+    arc::fault_step();   // an injected fault may strike between two transfers of a request
     if (blk_.Read(g_disk.session.id(), 0, lba, n) != Status::ok) return Error::io;
     if (!g_disk.session.Get(0, out, n * 512)) return Error::io;
     out += n * 512;
@@ -77,6 +79,7 @@ Error Disk::DiskWrite(uint32_t lba, uint32_t count, const void *buf) {
   const char *in = static_cast<const char *>(buf);
   while (count) {
     const uint32_t n = count < area_sectors ? count : area_sectors;
+    arc::fault_step();
     if (!g_disk.session.Put(0, in, n * 512)) return Error::io;
     if (blk_.Write(g_disk.session.id(), 0, lba, n) != Status::ok) return Error::io;
     in += n * 512;

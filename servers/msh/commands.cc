@@ -5,6 +5,7 @@
 #include <arc/message.hh>
 #include <arc/process.hh>
 #include <arc/proto/root.hh>
+#include <arc/server.hh>
 #include <arc/sys.hh>
 
 #include <stdio.h>
@@ -184,21 +185,25 @@ void cmd_inject(unsigned argc, char **argv) {
   for (word k = 0; k < 5; ++k)
     if (!strcmp(argv[2], kinds[k])) kind = k + 1;
   if (!kind) return (void)out("msh: inject: unknown fault '%s' (crash, hang, panic, corrupt, stall)\n", argv[2]);
+  // after N: at the N+1-th request; step N: at the N+1-th step inside handlers (arc::fault_step)
+  word at = arc::server_label::inject_at_request;
   if (argc == 5) {
-    if (strcmp(argv[3], "after") || !parse_number(argv[4], &after))
-      return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall [after N]\n");
+    if (!strcmp(argv[3], "step")) at = arc::server_label::inject_at_step;
+    if ((strcmp(argv[3], "after") && strcmp(argv[3], "step")) || !parse_number(argv[4], &after))
+      return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall [after N|step N]\n");
   } else if (argc != 3) {
-    return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall [after N]\n");
+    return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall [after N|step N]\n");
   }
   // The server name fills MR1..MR6 exactly, NUL-padded, as the root task expects.
   word name[6] = {};
   strncpy(reinterpret_cast<char *>(name), argv[1], sizeof(name) - 1);
   Rpc rpc(arc::root::inject);
   for (word w : name) rpc.put(w);
-  rpc.put(kind).put(after);
+  rpc.put(kind).put(after).put(at);
   const Status st = rpc.call(arc::proc::root);
   if (st != Status::ok) return failed("inject", st);
-  out("armed: %s in %s after %lu requests\n", argv[2], argv[1], after);
+  out("armed: %s in %s after %lu %s\n", argv[2], argv[1], after,
+      at == arc::server_label::inject_at_step ? "handler steps" : "requests");
 }
 
 const Command commands[] = {
@@ -212,7 +217,7 @@ const Command commands[] = {
     {"mem", "mem", "physical memory", 0, 0, cmd_mem},
     {"uptime", "uptime", "time since boot", 0, 0, cmd_uptime},
     {"restarts", "restarts", "the restart log of the reincarnation monitor", 0, 0, cmd_restarts},
-    {"inject", "inject <srv> <fault> [after N]", "arm crash|hang|panic|corrupt in a server", 2, 4,
+    {"inject", "inject <srv> <fault> [after N|step N]", "arm crash|hang|panic|corrupt|stall in a server", 2, 4,
      cmd_inject},
 };
 

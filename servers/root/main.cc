@@ -152,6 +152,7 @@ Status inject(Utcb *u) {
   char name[24];
   proc::unpack(&u->mr[1], 6, name, sizeof(name));
   const word kind = u->mr[7], after = u->mr[8];
+  const word at = Tag(u->mr[0]).untyped() >= 9 ? u->mr[9] : server_label::inject_at_request;
   Process *p = nullptr;
   for (unsigned k = 0; Process *q = rt::process_at(k); ++k)
     if (q->state == arc::root::PState::running && !strcmp(q->name, name)) p = q;
@@ -159,14 +160,15 @@ Status inject(Utcb *u) {
   const CapSlot tmp = 13;
   if (cap_mint(p->service, boot_cap::space, tmp, rights::send, server_label::monitor_badge) != Status::ok)
     return Status::busy;
-  u->mr[0] = Tag(server_label::inject, 2, 0).raw;
+  u->mr[0] = Tag(server_label::inject, 3, 0).raw;
   u->mr[1] = kind;
   u->mr[2] = after;
+  u->mr[3] = at;
   Status st = ipc_raw(ipc::send | ipc::call, tmp, 0, ipc::timeouts(100, 1000), nullptr);
   (void)cap_delete(tmp);
-  printf("[monitor] inject %s into %s after %lu requests: %s\n",
+  printf("[monitor] inject %s into %s after %lu %s: %s\n",
          kind == 1 ? "crash" : kind == 2 ? "hang" : kind == 3 ? "panic" : kind == 4 ? "corrupt" : "stall",
-         name, after,
+         name, after, at == server_label::inject_at_step ? "handler steps" : "requests",
          st == Status::ok ? "armed" : "failed");
   return st != Status::ok ? st : Status(u->mr[1]);
 }
@@ -276,7 +278,8 @@ void serve_client(word pid, Utcb *u) {
     return;
   }
   case arc::root::inject:
-    return reply_status(u, Tag(u->mr[0]).untyped() == 8 ? inject(u) : Status::invalid_arg);
+    return reply_status(u, Tag(u->mr[0]).untyped() == 8 || Tag(u->mr[0]).untyped() == 9
+                               ? inject(u) : Status::invalid_arg);
   default:
     return reply_status(u, Status::invalid_arg);
   }

@@ -191,7 +191,7 @@ bool ServerCore::Framework(const Request &req, Reply &rep, Status *st) {
 
 namespace {
 // The armed fault (volatile memory: gone after any restart).
-struct Injection { word kind, countdown; };
+struct Injection { word kind, countdown, at_step; };
 volatile Injection g_inject;
 
 [[noreturn]] void trigger(word kind) {
@@ -217,6 +217,13 @@ volatile Injection g_inject;
 }
 } // namespace
 
+void fault_step() {
+  if (!g_inject.kind || !g_inject.at_step) return;
+  const word left = g_inject.countdown;
+  if (left == 0) trigger(g_inject.kind);
+  g_inject.countdown = left - 1;
+}
+
 bool ServerCore::Serve(DispatchFn fn, void *self, word badge) {
   word *mr = transport::mr();
   InFlight &f = g_fw.in_flight;
@@ -236,16 +243,17 @@ bool ServerCore::Serve(DispatchFn fn, void *self, word badge) {
   if (req.label == server_label::inject) {
     // Not an in-flight request to replay: answer it and forget it.
     commit_idle(f);
-    if (badge != server_label::monitor_badge || req.untyped != 2) {
+    if (badge != server_label::monitor_badge || req.untyped < 2 || req.untyped > 3) {
       rep.finish(Status::no_rights);
       return true;
     }
     g_inject.kind = req.arg(1);
     g_inject.countdown = req.arg(2);
+    g_inject.at_step = req.arg(3) == server_label::inject_at_step;
     rep.finish(Status::ok);
     return true;
   }
-  if (g_inject.kind) {
+  if (g_inject.kind && !g_inject.at_step) {
     const word left = g_inject.countdown;
     if (left == 0) trigger(g_inject.kind);
     g_inject.countdown = left - 1;

@@ -75,9 +75,12 @@ constexpr word info = 0xffe0;           // reply MR2 pid, MR3 restarts, MR4 requ
 constexpr word session_begin = 0xffe1;  // MR1 share token, MR2 client pid, MR3 bytes; reply MR2 id
 constexpr word session_end = 0xffe2;    // MR1 session id
 // Fault injection for demos and tests (the monitor's `inject` command): MR1 = kind (inject_*),
-// MR2 = after how many more requests. Accepted only through the monitor's capability (badge
-// monitor_badge). The trigger lives in volatile memory, so a restart disarms it: one fault.
+// MR2 = after how many more requests, MR3 (optional) = inject_at_step: count handler steps
+// (fault_step(), in the middle of handlers) instead of requests. Accepted only through the
+// monitor's capability (badge monitor_badge). The trigger lives in volatile memory, so a restart
+// disarms it: one fault.
 constexpr word inject = 0xffe3;
+constexpr word inject_at_request = 0, inject_at_step = 1;
 constexpr word monitor_badge = 0xfff0;
 // hang: an endless loop; stall: blocked for ever on nothing (stops answering, uses no CPU).
 enum : word { inject_crash = 1, inject_hang = 2, inject_panic = 3, inject_corrupt = 4,
@@ -274,6 +277,12 @@ template <class S, unsigned N> constexpr Handlers<S, N> handler_table(const Hand
   for (unsigned i = 0; i < N; ++i) t.entry[i] = e[i];
   return t;
 }
+
+// A step in the middle of a handler where an injected fault may strike (`inject ... step N`:
+// the N+1-th step reached from then on): a disk block moved, a byte strobed, a sector sent.
+// Costs a load and a branch when nothing is armed. Servers call it where a failure would leave
+// work half done, so that recovery is tested where real faults strike, not between requests.
+void fault_step();
 
 // A server's panic: records the message in persistent memory (last_panic()), prints it, and
 // crashes on purpose so the pager sees the failure and restarts the server by its policy.

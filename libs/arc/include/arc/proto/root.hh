@@ -41,7 +41,8 @@ enum Label : word {
                        //   MR4 action, MR5 instructions, MR6 outcome (Outcome), MR7.. packed
                        //   server name
   inject = 0x123,      // MR1..6 packed server name, MR7 kind (1 crash, 2 hang, 3 panic,
-                       //   4 corrupt), MR8 after how many more requests
+                       //   4 corrupt, 5 stall), MR8 after how many more requests, MR9
+                       //   (optional) 1: count handler steps instead (arc::fault_step())
 };
 
 enum class Cause : word {
