@@ -354,7 +354,6 @@ __attribute__((weak)) int rename(const char *from, const char *to) {
   return st == Status::ok ? 0 : fail(error_of(st, c));
 }
 
-// Strong: syscalls.cc has a weak stub from before the file server had links.
 int link(const char *existing, const char *path) {
   TwoPathCall call(existing, path);
   if (!call.ok) return -1;
