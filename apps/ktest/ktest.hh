@@ -6,7 +6,14 @@
 //   TEST IPC0001 ok call and reply, same space
 //   TEST IPC0002 FAIL ipc.cc:57 st == Status::ok (got timeout(5))
 //
-// then `KTEST: <N> passed, <M> failed` and exits through kdebug with M ? 1 : 0.
+// then `KTEST: <N> passed, <M> failed, <R> ran of <T> registered` and exits through kdebug with 0
+// when nothing failed and the counts agree, 1 otherwise. The counts agree when every selected test
+// reported once (without arguments: every registered test), the tests registered are as many as
+// the ARC_TEST lines of the sources (count-tests.cmake), and no id is registered twice; a
+// `KTEST: FAIL ...` line says which did not.
+//
+// An id means the same test on every architecture: generic tests take the feature's prefix
+// (EXC0001), tests only one architecture has add the architecture (EXCX86_0001, EXCARM_0001).
 //
 // REQUIRE* checks stop the test at the first failure (they `return` from the test function), so
 // they may only be used in the test function itself. Helper threads record what they saw in

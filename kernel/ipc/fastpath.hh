@@ -36,17 +36,19 @@ inline void copy_regs(const arch::UserFrame *from, arch::UserFrame *to) {
 
 } // namespace
 
-__attribute__((always_inline)) inline bool fastpath(Thread *self, arch::UserFrame *f) {
+// Returns only when the fast path does not apply (nothing changed: take the general path). Past
+// a point of no return it switches to the partner and does not return.
+__attribute__((always_inline)) inline void fastpath(Thread *self, arch::UserFrame *f) {
   const word flags = f->syscall_nr() & ~word(0xff);
   if (unlikely((f->arg(2) & 0xffff) != arc::ipc::t_never) || unlikely(!short_message(f)))
-    return false;
+    return;
 
   if (flags == flags_call) {
     Cap *c = self->space->cspace.slot(f->arg(0));
-    if (unlikely(!c || c->type != ObjType::endpoint || !c->has(arc::rights::send))) return false;
+    if (unlikely(!c || c->type != ObjType::endpoint || !c->has(arc::rights::send))) return;
     auto *ep = static_cast<Endpoint *>(c->obj);
     Thread *r = ep->receivers.front();
-    if (unlikely(!r || !plain_partner(r))) return false;
+    if (unlikely(!r || !plain_partner(r))) return;
 
     // ---- point of no return
     ep->receivers.remove(r);
@@ -70,11 +72,11 @@ __attribute__((always_inline)) inline bool fastpath(Thread *self, arch::UserFram
     Thread *caller = self->reply_to;
     if (unlikely(!caller || caller->reply_gen != self->reply_to_gen ||
                  caller->state != Thread::State::wait_reply || caller->partner != self))
-      return false;
+      return;
     Cap *c = self->space->cspace.slot(f->arg(1));
-    if (unlikely(!c || c->type != ObjType::endpoint || !c->has(arc::rights::recv))) return false;
+    if (unlikely(!c || c->type != ObjType::endpoint || !c->has(arc::rights::recv))) return;
     auto *ep = static_cast<Endpoint *>(c->obj);
-    if (unlikely(!ep->senders.empty() || ep->pending_irqs || !plain_partner(caller))) return false;
+    if (unlikely(!ep->senders.empty() || ep->pending_irqs || !plain_partner(caller))) return;
 
     // ---- point of no return
     copy_regs(f, caller->frame());
@@ -89,7 +91,6 @@ __attribute__((always_inline)) inline bool fastpath(Thread *self, arch::UserFram
     perf::count(caller->perf, arc::event::ipc_received);
     sched::switch_direct(caller);   // we continue in ipc_fast_resume with the next message
   }
-  return false;
 }
 
 } // namespace kern::ipc

@@ -8,7 +8,6 @@
 
 namespace kern {
 
-extern MapDb mapdb;
 extern word kernel_phys_start, kernel_phys_end;
 
 void kill_thread(Thread *t, const char *why, word a, word b) {

@@ -7,10 +7,6 @@
 #include "object/space.hh"
 #include "perfmon/perfmon.hh"
 
-namespace kern {
-extern MapDb mapdb;
-}
-
 namespace kern::ipc {
 
 namespace {

@@ -50,6 +50,10 @@ private:
   word nframes_ = 0;
 };
 
+// The kernel's one database (defined in boot/init.cc, which fills it at boot; the host tests make
+// their own).
+extern MapDb mapdb;
+
 // Hooks (kernel: object/space.cc; host tests: a fake page table).
 bool mdb_pte_lookup(Space *s, word va, word *pfn);
 void mdb_pte_set(Space *s, word va, word pfn, unsigned rights);

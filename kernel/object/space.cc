@@ -12,7 +12,6 @@
 namespace kern {
 
 Space *sigma0_space;
-extern MapDb mapdb;
 
 namespace {
 Slab<Space> slab;

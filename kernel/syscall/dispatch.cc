@@ -15,14 +15,14 @@ constexpr sys::Handler table[word(arc::Sys::count)] = {
 };
 } // namespace
 
-// regparm(1): entry.S passes the frame in eax.
-extern "C" __attribute__((regparm(1))) void syscall_entry(arch::UserFrame *f) {
+// Called by entry.S with the frame (ARCH_ASM_ENTRY: how the architecture passes it).
+extern "C" ARCH_ASM_ENTRY void syscall_entry(arch::UserFrame *f) {
   Thread *self = Thread::current();
   const word nr = f->syscall_nr();
   if ((nr & 0xff) == word(arc::Sys::ipc)) {
-    // Done by the fast path: we run again because the scheduler chose us, and the fast path
-    // destroys nothing, so there is nothing to reap and nobody to prefer.
-    if (likely(ipc::fastpath(self, f))) return;
+    // The fast path returns only when it does not apply; when it does, it switches to the
+    // partner and the call ends in ipc_fast_resume (nothing to reap, nobody to prefer).
+    ipc::fastpath(self, f);
     ipc::sys_ipc(self, f);
   } else if (nr < word(arc::Sys::count)) {
     table[nr](self, f);

@@ -10,10 +10,6 @@
 #include "sched/scheduler.hh"
 #include "syscall/syscall.hh"
 
-namespace kern {
-extern MapDb mapdb;
-}
-
 namespace kern::sys {
 
 void unmap(Thread *self, arch::UserFrame *f) {

@@ -68,7 +68,7 @@ trap_return:
         iret
 
 /* int $0x30: system calls. */
-/* The frame pointer goes to syscall_entry in eax (regparm); a system call always came from user
+/* The frame pointer goes to syscall_entry in eax (ARCH_ASM_ENTRY, regparm(1)); a system call always came from user
  * mode, so its return needs no check. */
         .globl trap_syscall
 trap_syscall:

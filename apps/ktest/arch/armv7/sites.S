@@ -24,18 +24,18 @@
         str r1, [r0]
         bx lr
 
-        site ktest_udf
+        site ktest_undef
         mov r0, #0
-        label ktest_udf_insn
+        label ktest_undef_insn
         udf #0
-        label ktest_udf_after
+        label ktest_undef_after
         mov r0, #1
         bx lr
 
-        site ktest_bkpt
+        site ktest_break
         mov r0, #0
         bkpt #0
-        label ktest_bkpt_after
+        label ktest_break_after
         mov r0, #3
         bx lr
 

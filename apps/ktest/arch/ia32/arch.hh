@@ -1,4 +1,5 @@
-// ktest on ia32: port I/O and the fault sites of sites.S that only the ia32 tests use.
+// ktest on ia32: port I/O and the fault sites of sites.S that only the ia32 tests use (the
+// generic ones, ktest_undef and ktest_break, are declared in exception.hh).
 #pragma once
 #include <arc/abi.hh>
 
@@ -13,12 +14,10 @@ inline unsigned char inb(unsigned short port) {
 }
 
 extern "C" {
-arc::word ktest_ud2();                // ud2
-arc::word ktest_int3();               // int3
 arc::word ktest_div0();               // div by zero
 arc::word ktest_hlt();                // hlt (privileged)
 arc::word ktest_inb(arc::word port);  // inb (port)
-extern char ktest_ud2_insn[], ktest_ud2_after[], ktest_int3_after[], ktest_div0_insn[],
-    ktest_div0_after[], ktest_hlt_insn[], ktest_hlt_after[], ktest_inb_insn[], ktest_inb_after[];
+extern char ktest_div0_insn[], ktest_div0_after[], ktest_hlt_insn[], ktest_hlt_after[],
+    ktest_inb_insn[], ktest_inb_after[];
 }
 } // namespace ktest

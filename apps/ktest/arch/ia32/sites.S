@@ -24,18 +24,18 @@
         mov %eax, (%ecx)
         ret
 
-        site ktest_ud2
+        site ktest_undef
         xor %eax, %eax
-        label ktest_ud2_insn
+        label ktest_undef_insn
         ud2
-        label ktest_ud2_after
+        label ktest_undef_after
         mov $1, %eax
         ret
 
-        site ktest_int3
+        site ktest_break
         xor %eax, %eax
         int3
-        label ktest_int3_after
+        label ktest_break_after
         mov $3, %eax
         ret
 

@@ -3,6 +3,9 @@
 #pragma once
 #include "lib/types.hh"
 
+// Functions entry.S calls with the frame pointer: AAPCS passes it in r0 already.
+#define ARCH_ASM_ENTRY
+
 namespace kern {
 class Thread;
 }

@@ -3,6 +3,9 @@
 #pragma once
 #include "lib/types.hh"
 
+// Functions entry.S calls with the frame pointer: it passes it in eax (regparm(1)).
+#define ARCH_ASM_ENTRY __attribute__((regparm(1)))
+
 namespace kern {
 class Thread;
 }
