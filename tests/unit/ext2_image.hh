@@ -147,7 +147,7 @@ public:
          ", first difference at " + std::to_string(i);
 }
 
-std::string read_all(ext2::Fs &fs, const char *p) {
+[[maybe_unused]] std::string read_all(ext2::Fs &fs, const char *p) {
   uint32_t ino;
   REQUIRE(fs.lookup(p, &ino) == Error::ok);
   ext2::Inode in;
@@ -174,7 +174,7 @@ void write_at(ext2::Fs &fs, const char *p, uint64_t off, const std::string &data
   }
 }
 
-void create_file(ext2::Fs &fs, const char *p, const std::string &data, size_t chunk = 4096) {
+[[maybe_unused]] void create_file(ext2::Fs &fs, const char *p, const std::string &data, size_t chunk = 4096) {
   uint32_t ino;
   REQUIRE(fs.create(p, 0644, &ino) == Error::ok);
   write_at(fs, p, 0, data, chunk);

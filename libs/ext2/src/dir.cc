@@ -157,6 +157,14 @@ Error Fs::parent_of(const char *path, Inode &parent, const char **name, unsigned
   return parent.is_dir() ? Error::ok : Error::not_dir;
 }
 
+Error Fs::new_name_of(const char *path, Inode &parent, const char **name, unsigned *len) {
+  Error e = parent_of(path, parent, name, len);
+  if (e != Error::ok) return e;
+  uint32_t existing;
+  e = find_entry(parent, *name, *len, &existing);
+  return e == Error::ok ? Error::exists : e == Error::not_found ? Error::ok : e;
+}
+
 Error Fs::readdir(const Inode &dir, uint64_t *pos, DirEntry *out) {
   if (!dev_) return Error::not_mounted;
   if (!dir.is_dir()) return Error::not_dir;
@@ -366,12 +374,7 @@ Error Fs::create(const char *path, uint16_t perm, uint32_t *out) {
   Inode parent, file;
   const char *name;
   unsigned len;
-  uint32_t existing;
-  Error e = parent_of(path, parent, &name, &len);
-  if (e == Error::ok) {
-    e = find_entry(parent, name, len, &existing);
-    e = e == Error::ok ? Error::exists : e == Error::not_found ? Error::ok : e;
-  }
+  Error e = new_name_of(path, parent, &name, &len);
   if (e == Error::ok) e = new_inode(group_of_ino(parent.ino), uint16_t(s_ifreg | (perm & 07777)), file);
   if (e == Error::ok) {
     file.d.links_count = 1;
@@ -390,13 +393,9 @@ Error Fs::mkdir(const char *path, uint16_t perm, uint32_t *out) {
   Inode parent, dir;
   const char *name;
   unsigned len;
-  uint32_t existing, pb;
+  uint32_t pb;
   bool fresh;
-  Error e = parent_of(path, parent, &name, &len);
-  if (e == Error::ok) {
-    e = find_entry(parent, name, len, &existing);
-    e = e == Error::ok ? Error::exists : e == Error::not_found ? Error::ok : e;
-  }
+  Error e = new_name_of(path, parent, &name, &len);
   if (e == Error::ok && parent.d.links_count >= 65000) e = Error::no_space;   // link limit
   if (e == Error::ok) e = new_inode(group_of_ino(parent.ino), uint16_t(s_ifdir | (perm & 07777)), dir);
   if (e != Error::ok) return op.end(e);

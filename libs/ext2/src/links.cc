@@ -58,12 +58,7 @@ Error Fs::symlink(const char *target, const char *path, uint32_t *out) {
   Inode parent, link;
   const char *name;
   unsigned len;
-  uint32_t existing;
-  Error e = parent_of(path, parent, &name, &len);
-  if (e == Error::ok) {
-    e = find_entry(parent, name, len, &existing);
-    e = e == Error::ok ? Error::exists : e == Error::not_found ? Error::ok : e;
-  }
+  Error e = new_name_of(path, parent, &name, &len);
   if (e == Error::ok) e = new_inode(group_of_ino(parent.ino), uint16_t(s_iflnk | 0777), link);
   if (e != Error::ok) return op.end(e);
   link.d.links_count = 1;
@@ -99,16 +94,12 @@ Error Fs::link(const char *existing, const char *path) {
   Inode node, parent;
   const char *name;
   unsigned len;
-  uint32_t ino, other;
+  uint32_t ino;
   Error e = lookup(existing, &ino, false);
   if (e == Error::ok) e = get(ino, node);
   if (e == Error::ok && node.is_dir()) e = Error::not_permitted;
   if (e == Error::ok && node.d.links_count >= max_links) e = Error::no_space;
-  if (e == Error::ok) e = parent_of(path, parent, &name, &len);
-  if (e == Error::ok) {
-    e = find_entry(parent, name, len, &other);
-    e = e == Error::ok ? Error::exists : e == Error::not_found ? Error::ok : e;
-  }
+  if (e == Error::ok) e = new_name_of(path, parent, &name, &len);
   if (e != Error::ok) return op.end(e);
   // The count first: a failure between the two leaves one link too many, never one too few.
   ++node.d.links_count;

@@ -280,6 +280,8 @@ private:
   Error walk(const char *path, unsigned len, bool follow, uint32_t *ino);
   Error link_target(const Inode &link, const char **target, uint32_t *len);   // links.cc
   Error parent_of(const char *path, Inode &parent, const char **name, unsigned *len);
+  // parent_of for a name to be made: exists when the last component is taken already.
+  Error new_name_of(const char *path, Inode &parent, const char **name, unsigned *len);
   Error find_entry(const Inode &dir, const char *name, unsigned len, uint32_t *ino);
   Error add_entry(Inode &dir, const char *name, unsigned len, uint32_t ino, uint8_t type);
   Error remove_entry(Inode &dir, const char *name, unsigned len);
