@@ -35,9 +35,10 @@ int main(int argc, char **argv) {
     ::printf("injector: usage: injector <server> <fault> <after> <times> <interval ms> [step]\n");
     return 1;
   }
-  static const char *const kinds[] = {"crash", "hang", "panic", "corrupt", "stall"};
+  static const char *const kinds[] = {"crash", "hang", "panic", "corrupt", "stall", "lose"};
+  static_assert(sizeof(kinds) / sizeof(kinds[0]) == server_label::inject_kinds);
   word kind = 0;
-  for (word k = 0; k < 5; ++k)
+  for (word k = 0; k < server_label::inject_kinds; ++k)
     if (!strcmp(argv[2], kinds[k])) kind = k + 1;
   const word after = strtoul(argv[3], nullptr, 10), times = strtoul(argv[4], nullptr, 10),
              interval = strtoul(argv[5], nullptr, 10);

@@ -142,3 +142,27 @@ ARC_TEST(THR0007, "save_reply moves the pending reply right into a slot, used la
   REQUIRE_OK(rep.st);
   REQUIRE_EQ(rep.done, 0x92ul);
 }
+
+// The watchdog's request deadlines rest on this: a caller's info names the space that owes it
+// a reply, also after the server parked the reply right in a slot to answer later.
+ARC_TEST(THR0008, "info names the space a caller waits for, called or parked, and none once answered") {
+  rep = Rep{};
+  rep.ep = make(ObjType::endpoint);
+  CapSlot r = slot();
+  REQUIRE(rep.ep && r);
+  const word self_space = thread_info(cap_self).r[2];
+  REQUIRE(self_space != 0);
+  CapSlot t = spawn(rep_client, 0);
+  REQUIRE(t);
+  REQUIRE_OK(recv(rep.ep, nullptr, t_2s));
+  Result i = thread_info(t);
+  REQUIRE_EQ(i.r[0], word(ThreadState::wait_reply));
+  REQUIRE_EQ(i.r[3], self_space);                   // waiting for us, the server it called
+  REQUIRE_OK(thread_ctl(boot_cap::thread, ThreadOp::save_reply, r));
+  REQUIRE_EQ(thread_info(t).r[3], self_space);      // parked: still owed by our space
+  REQUIRE_EQ(thread_info(boot_cap::thread).r[3], 0ul);   // we wait for nobody
+  set_tag(0x92, 0);
+  REQUIRE_OK(send(r, t_0));
+  REQUIRE(wait_for(rep.done));
+  REQUIRE_EQ(thread_info(t).r[3], 0ul);             // answered
+}

@@ -3,8 +3,10 @@
 // that replays the interrupted request is invisible to clients. Argument: the kind of restart the
 // counter's policy gives ("hot", the default, or "warm"), checked in the monitor's log; "hang"
 // injects an endless loop and then a stall instead of a crash and a panic (the counter's boot
-// line has a heartbeat bound: the monitor finds both hung and restarts it hot). Further modes:
-// corrupt, exhaust and renew (below).
+// line has a heartbeat bound: the monitor finds both hung and restarts it hot); "deadline" an
+// endless loop and then a lost request (taken, never answered, while the counter goes on
+// taking messages: only its request deadline finds it). Further modes: corrupt, exhaust and
+// renew (below).
 #include "../demo/counter_iface.hh"
 #include <arc/process.hh>
 #include <arc/proto/process.hh>
@@ -79,7 +81,7 @@ unsigned logged(const char *server, root::Action kind, root::Cause cause, bool o
 // name up again and carries on with a counter that started over. Nothing freezes.
 int corrupt_mode(CapSlot ep) {
   demo::counter::Client c(ep);
-  long v = add_run(c, 0, 5, "C01");
+  (void)add_run(c, 0, 5, "C01");
   check("C02", inject("counter", 4, 2) == Status::ok, "a corruption is armed for the 3rd request");
   long got = 0;
   Status st = Status::ok;
@@ -93,7 +95,7 @@ int corrupt_mode(CapSlot ep) {
   const Status got_st = c.Get(&value, &adds);
   check("C05", got_st == Status::ok && value == 0 && adds == 0,
         "it started over: cold, its damaged state discarded", value);
-  v = add_run(c, 0, 5, "C06");
+  (void)add_run(c, 0, 5, "C06");
   check("C07", logged("counter", root::Action::cold, root::Cause::corrupt) == 1,
         "the restart log shows the cold restart for corrupt persistent memory");
   ::printf("RESTART: %u passed, %u failed\n", passed, failed);
@@ -263,8 +265,12 @@ int renew_mode(CapSlot ep, root::Action kind, unsigned min_renewals, word max_pa
 
 int main(int argc, char **argv) {
   const bool warm = argc > 1 && !strcmp(argv[1], "warm");
-  const bool hang = argc > 1 && !strcmp(argv[1], "hang");
-  const word first_fault = hang ? 2 : 1, second_fault = hang ? 5 : 3;   // server_label::inject_*
+  const bool deadline = argc > 1 && !strcmp(argv[1], "deadline");
+  const bool hang = deadline || (argc > 1 && !strcmp(argv[1], "hang"));
+  const word first_fault = hang ? server_label::inject_hang : server_label::inject_crash;
+  const word second_fault = deadline ? server_label::inject_lose
+                            : hang   ? server_label::inject_stall
+                                     : server_label::inject_panic;
   const root::Action kind = warm ? root::Action::warm : root::Action::hot;
   const char *kind_name = warm ? "warm" : "hot";
   const CapSlot ep = slot_alloc();
@@ -288,7 +294,8 @@ int main(int argc, char **argv) {
                                        : "a crash is armed for the 4th request", long(ist));
   v = add_run(c, v, 10, "R04");   // the counter fails in the 4th: restart, replay
   ist = inject("counter", second_fault, 2);
-  check("R05", ist == Status::ok, hang ? "a stall is armed for the 3rd request"
+  check("R05", ist == Status::ok, deadline ? "a lost request is armed for the 3rd request"
+                                 : hang   ? "a stall is armed for the 3rd request"
                                        : "a panic is armed for the 3rd request", long(ist));
   v = add_run(c, v, 5, "R06");
   long value = 0;

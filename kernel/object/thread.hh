@@ -57,6 +57,7 @@ public:
   Status ipc_status = Status::ok;   // result for a blocked IPC, set by whoever wakes us
   word ipc_badge = 0;               // badge delivered to us
   Thread *partner = nullptr;        // while waiting for a reply: the server we called
+  word saved_by_space = 0;          // ... or, once it saved our reply right, its space's id
   word reply_gen = 0;               // bumped whenever a pending reply right to us goes stale
   Thread *reply_to = nullptr;       // our pending caller (reply right) ...
   word reply_to_gen = 0;            // ... valid while its reply_gen equals this

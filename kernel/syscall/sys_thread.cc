@@ -24,6 +24,14 @@ Status thread_arg(Thread *self, word cap, word right, Thread **out) {
 arc::ThreadState visible_state(const Thread *t) {
   return t->halted && t->state != Thread::State::dead ? arc::ThreadState::suspended : t->state;
 }
+
+// Whom a caller waits for (the watchdog's request deadlines): the space of the server it called,
+// or of the one that saved its reply right to answer later; 0 when it waits for no reply.
+word awaited_space(const Thread *t) {
+  if (t->state != Thread::State::wait_reply) return 0;
+  if (t->partner) return t->partner->space ? t->partner->space->id : 0;
+  return t->saved_by_space;
+}
 } // namespace
 
 void thread_ctl(Thread *self, arch::UserFrame *f) {
@@ -86,14 +94,17 @@ void thread_ctl(Thread *self, arch::UserFrame *f) {
     cdt::insert_original(*dst, nullptr, caller, ObjType::reply, arc::rights::send, caller->reply_gen);
     t->reply_to = nullptr;
     // The reply capability answers now, not the thread: the caller must not keep pointing at a
-    // thread that may be destroyed before the answer comes (a warm restart does that).
+    // thread that may be destroyed before the answer comes (a warm restart does that). Only the
+    // id of the space that holds it is kept, for info (whom a caller waits for).
     caller->partner = nullptr;
+    caller->saved_by_space = t->space ? t->space->id : 0;
     return f->set_status(Status::ok);
   }
   case arc::ThreadOp::info:
     f->set_result(0, word(visible_state(t)));
     f->set_result(1, t->prio);
     f->set_result(2, t->space ? t->space->id : 0);
+    f->set_result(3, awaited_space(t));
     return f->set_status(Status::ok);
   default:
     return f->set_status(Status::invalid_arg);

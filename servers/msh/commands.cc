@@ -178,21 +178,24 @@ void cmd_restarts(unsigned, char **) {
   if (!shown) out("no restarts\n");
 }
 
-// inject <server> crash|hang|panic|corrupt|stall [after N]: arm a fault in a server (demos, tests).
+// inject <server> crash|hang|panic|corrupt|stall|lose [after N]: arm a fault in a server (demos,
+// tests).
 void cmd_inject(unsigned argc, char **argv) {
-  static const char *const kinds[] = {"crash", "hang", "panic", "corrupt", "stall"};
+  static const char *const kinds[] = {"crash", "hang", "panic", "corrupt", "stall", "lose"};
+  static_assert(sizeof(kinds) / sizeof(kinds[0]) == arc::server_label::inject_kinds);
   word kind = 0, after = 0;
-  for (word k = 0; k < 5; ++k)
+  for (word k = 0; k < arc::server_label::inject_kinds; ++k)
     if (!strcmp(argv[2], kinds[k])) kind = k + 1;
-  if (!kind) return (void)out("msh: inject: unknown fault '%s' (crash, hang, panic, corrupt, stall)\n", argv[2]);
+  if (!kind)
+    return (void)out("msh: inject: unknown fault '%s' (crash, hang, panic, corrupt, stall, lose)\n", argv[2]);
   // after N: at the N+1-th request; step N: at the N+1-th step inside handlers (arc::fault_step)
   word at = arc::server_label::inject_at_request;
   if (argc == 5) {
     if (!strcmp(argv[3], "step")) at = arc::server_label::inject_at_step;
     if ((strcmp(argv[3], "after") && strcmp(argv[3], "step")) || !parse_number(argv[4], &after))
-      return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall [after N|step N]\n");
+      return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall|lose [after N|step N]\n");
   } else if (argc != 3) {
-    return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall [after N|step N]\n");
+    return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall|lose [after N|step N]\n");
   }
   // The server name fills MR1..MR6 exactly, NUL-padded, as the root task expects.
   word name[6] = {};

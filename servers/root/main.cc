@@ -166,9 +166,9 @@ Status inject(Utcb *u) {
   u->mr[3] = at;
   Status st = ipc_raw(ipc::send | ipc::call, tmp, 0, ipc::timeouts(100, 1000), nullptr);
   (void)cap_delete(tmp);
+  static const char *const kinds[] = {"?", "crash", "hang", "panic", "corrupt", "stall", "lose"};
   printf("[monitor] inject %s into %s after %lu %s: %s\n",
-         kind == 1 ? "crash" : kind == 2 ? "hang" : kind == 3 ? "panic" : kind == 4 ? "corrupt" : "stall",
-         name, after, at == server_label::inject_at_step ? "handler steps" : "requests",
+         kinds[kind <= server_label::inject_kinds ? kind : 0], name, after, at == server_label::inject_at_step ? "handler steps" : "requests",
          st == Status::ok ? "armed" : "failed");
   return st != Status::ok ? st : Status(u->mr[1]);
 }

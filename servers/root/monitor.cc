@@ -84,7 +84,7 @@ LogEntry &append(Process *p, Cause cause, Action action) {
   LogEntry &e = log_ring[log_count++ % log_size];
   e = LogEntry{};
   e.pid = p->pid;
-  strncpy(e.name, p->name, sizeof(e.name) - 1);
+  for (unsigned i = 0; i + 1 < sizeof(e.name) && p->name[i]; ++i) e.name[i] = p->name[i];
   e.cause = cause;
   e.action = action;
   return e;

@@ -15,9 +15,13 @@ namespace {
 // to its own calls would make a server that loops calling others, and never serves, look alive
 // (found by fault injection: ext2 retrying its disk connection for ever).
 constexpr unsigned watch_counter = 3;
+// The counter of every process's thread that counts the messages it sent: a call in progress
+// that was also in progress a tick ago is the same call only if the count did not move.
+constexpr unsigned call_counter = 2;
 constexpr word tick_ms = 50;   // how often the watched servers are looked at
 word last_tick;
 bool any_watched;              // as of the last watch_timeout_ms(): the loop's fast path
+bool any_deadline;             // ... and whether any server has a request deadline
 word watched_generation = ~word(0);   // process_generation any_watched was computed for
 
 word bound_of(const Process *p) {
@@ -69,6 +73,63 @@ void look_at(Process *p, word now) {
   carry_out(p, d.action);
   restarted_one = true;
 }
+
+// Request deadlines. A server with deadline= may still take heartbeats while a request it took
+// goes unanswered: a disk driver that parked its caller's reply right to answer at the
+// interrupt, and lost it (found by fault injection: 24 of PATA's 31 undetected failures were
+// ext2 waiting for ever on a driver that looked alive). So the callers are watched too: one
+// that has waited in the same call for longer than the callee's deadline while the callee sits
+// idle waiting for messages convicts the callee. A callee that is busy is its own watch's
+// business (it takes no heartbeat); one that is itself waiting for a reply passes the blame on,
+// since it is a caller too. Servers that park requests for unbounded times (a console read
+// waiting for a key) have no deadline=, only heartbeat=.
+Process *process_of_space(word space_id) {
+  unsigned n;
+  Process *t = process_table(&n);
+  for (unsigned i = 0; i < n; ++i) {
+    if (!t[i].pid || t[i].state != arc::root::PState::running) continue;
+    const Result r = syscall(Sys::thread_ctl, t[i].thread, word(ThreadOp::info));
+    if (r.ok() && r.r[2] == space_id) return &t[i];
+  }
+  return nullptr;
+}
+
+void look_at_call(Process *p, word now) {
+  if (p->state != arc::root::PState::running || !p->thread) return;
+  if (p->call_thread != p->thread) {
+    (void)perfmon(p->thread, PerfOp::config, call_counter, event::ipc_sent);
+    p->call_thread = p->thread;
+    p->call_space = 0;
+    return;
+  }
+  const Result info = syscall(Sys::thread_ctl, p->thread, word(ThreadOp::info));
+  const word space = info.ok() && ThreadState(info.r[0]) == ThreadState::wait_reply ? info.r[3] : 0;
+  if (!space) {
+    p->call_space = 0;
+    return;
+  }
+  const Result c = perfmon(p->thread, PerfOp::read, call_counter);
+  const word sent = c.ok() ? c.r[0] : 0;
+  if (space != p->call_space || sent != p->call_sent) {   // a call we had not seen
+    p->call_space = space;
+    p->call_sent = sent;
+    p->call_since = now;
+    return;
+  }
+  Process *q = process_of_space(space);
+  if (!q || q == p || !q->config || !q->config->deadline_ms || !q->service) return;
+  const word waited = now - p->call_since;
+  if (waited <= q->config->deadline_ms || thread_state(q->thread) != ThreadState::recv_blocked)
+    return;
+  const word ip = exchange_registers(q->thread, 0).r[0];
+  printf("[monitor] %s (pid %lu): a request of %s (pid %lu) unanswered for %lu ms (deadline %lu ms): "
+         "hung\n", q->name, q->pid, p->name, p->pid, waited, word(q->config->deadline_ms));
+  p->call_since = now;
+  q->watch_alive = now;
+  const Decision d = monitor_decide(q, arc::root::Cause::hang, 0, ip);
+  carry_out(q, d.action);
+  restarted_one = true;
+}
 } // namespace
 
 ThreadState thread_state(CapSlot thread) {
@@ -92,9 +153,11 @@ word watch_timeout_ms() {
   watched_generation = process_generation;
   unsigned n;
   Process *t = process_table(&n);
-  any_watched = false;
-  for (unsigned i = 0; i < n && !any_watched; ++i)
-    any_watched = t[i].pid && (bound_of(&t[i]) || renews(&t[i]));
+  any_watched = any_deadline = false;
+  for (unsigned i = 0; i < n; ++i) {
+    any_watched |= t[i].pid && (bound_of(&t[i]) || renews(&t[i]));
+    any_deadline |= t[i].pid && t[i].config && t[i].config->deadline_ms;
+  }
   return any_watched ? tick_ms : 0;
 }
 
@@ -109,13 +172,16 @@ void watch_tick(bool timed_out) {
   unsigned n;
   Process *t = process_table(&n);
   restarted_one = false;
-  for (unsigned i = 0; i < n; ++i) {
+  // The callers first: the heartbeats below leave a server ready to take them, not idle, until
+  // it runs after this tick.
+  for (unsigned i = 0; i < n && any_deadline && !restarted_one; ++i)
+    if (t[i].pid) look_at_call(&t[i], now);
+  for (unsigned i = 0; i < n && !restarted_one; ++i) {
     if (!t[i].pid) continue;
     // A server being renewed (or restarted for another reason) takes no messages for a while:
     // that is no hang.
     if (renew_tick(&t[i], now)) t[i].watch_alive = now;
     else look_at(&t[i], now);
-    if (restarted_one) break;
   }
   // Once one hung server is restarted, every other gets a new bound: one waiting for it (ext2
   // calling a hung disk driver) is not hung itself, and answers once its call is replayed. A

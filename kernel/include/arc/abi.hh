@@ -183,7 +183,9 @@ enum class ThreadOp : word {
   set_priority = 3, // (priority 0..255, time slice in ticks); not above the caller's priority
   start = 4,        // (ip, sp): make a bound, inactive thread runnable
   save_reply = 5,   // (dst slot): move the thread's pending reply right into a slot of ours
-  info = 6,         // -> state, priority (cap_self allowed)
+  info = 6,         // -> state, priority, space id, and while waiting for a reply the id of
+                    //    the space that owes it (the server called, or the one that saved the
+                    //    reply right), else 0 (cap_self allowed)
 };
 
 // exregs(thread, flags, ip, sp, user flags) -> old ip, sp, flags, state

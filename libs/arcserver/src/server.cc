@@ -255,6 +255,7 @@ bool ServerCore::Serve(DispatchFn fn, void *self, word badge) {
   }
   if (g_inject.kind && !g_inject.at_step) {
     const word left = g_inject.countdown;
+    if (left == 0 && g_inject.kind == server_label::inject_lose) return Lose(f);
     if (left == 0) trigger(g_inject.kind);
     g_inject.countdown = left - 1;
   }
@@ -265,6 +266,21 @@ bool ServerCore::Serve(DispatchFn fn, void *self, word badge) {
   if (rep.deferred() || req.label == label::irq) return false;
   rep.finish(st);
   return true;
+}
+
+// An injected lost request: its reply right is parked in a slot and nobody answers it. It stays
+// recorded as in flight with that slot, so a restart replays it and answers the caller. Always
+// false: nothing for MainLoop to send.
+bool ServerCore::Lose(InFlight &f) {
+  g_inject.kind = 0;
+  const CapSlot slot = slot_alloc();
+  if (slot && transport::save_reply(slot) == Status::ok) {
+    f.reply_slot = slot;
+    f.check = checksum(f);
+  }
+  printf("[arcserver] %s: injected lost request (label %lx): never answered\n", g_name,
+         Tag(f.mr[0]).label());
+  return false;
 }
 
 bool ServerCore::ReplayInFlight(DispatchFn fn, void *self) {

@@ -82,9 +82,12 @@ constexpr word session_end = 0xffe2;    // MR1 session id
 constexpr word inject = 0xffe3;
 constexpr word inject_at_request = 0, inject_at_step = 1;
 constexpr word monitor_badge = 0xfff0;
-// hang: an endless loop; stall: blocked for ever on nothing (stops answering, uses no CPU).
+// hang: an endless loop; stall: blocked for ever on nothing (stops answering, uses no CPU);
+// lose: the request is taken and never answered while the server goes on serving (a driver that
+// parked a reply right and forgot it; only a request deadline finds it).
 enum : word { inject_crash = 1, inject_hang = 2, inject_panic = 3, inject_corrupt = 4,
-              inject_stall = 5 };
+              inject_stall = 5, inject_lose = 6 };
+constexpr word inject_kinds = 6;
 // The monitor's heartbeat (a send, no reply): a server that takes it is not hung. Never recorded,
 // never replayed, not counted as a request.
 constexpr word heartbeat = 0xffe4;
@@ -176,6 +179,8 @@ public:
   // (send it again: nothing of it was done; AnswerUnrecorded()).
   bool ReplayInFlight(DispatchFn fn, void *self);
   bool AnswerUnrecorded();
+  // An injected `lose`: park the recorded request's reply right and answer nothing.
+  bool Lose(InFlight &f);
   // Receive, dispatch, reply, forever; returns the status of a receive that cannot go on
   // (the endpoint is gone, or the fake transport ran dry in tests).
   Status Loop(DispatchFn fn, void *self, bool reply_pending);
