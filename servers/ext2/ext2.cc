@@ -12,7 +12,9 @@
 //
 // A replayed request whose transaction reached the disk is answered from the record (or, if the
 // server failed between the disk and the record, from what the request asked for); one whose
-// transaction did not is carried out again on a disk that is as it was before.
+// transaction did not is carried out again on a disk that is as it was before. Every change is
+// audited before it commits (libs/ext2/src/audit.cc); one that fails panics this server before
+// the disk sees it.
 #include "disk.hh"
 
 #include <arc/iface/fs.hh>
@@ -335,8 +337,14 @@ public:
   }
 
 private:
+  // An operation that fails libs/ext2's audit found this server's own code wrong (the disk was
+  // checked when it was read): panic before the transaction commits. The restart drops the
+  // open transaction and replays the request on a disk as it was before it.
+  [[noreturn]] static void AuditFailed(const char *why) { arc::panic("audit: %s", why); }
+
   static Status Mount() {
     g_ext2.set_clock(clock_seconds);
+    g_ext2.set_audit_failure(AuditFailed);
     const ext2::Error e = g_ext2.mount(g_disk);
     if (e != ext2::Error::ok) {
       ::printf("[ext2] cannot mount: %s (%s)\n", ext2::error_name(e), g_ext2.why());

@@ -234,7 +234,7 @@ Error Fs::add_entry(Inode &dir, const char *name, unsigned len, uint32_t ino, ui
         e->rec_len = uint16_t(used);
         fill(reinterpret_cast<RawEntry *>(blk + it.off + used), rest);
       }
-      if (Error w = write_block(pb, blk); w != Error::ok) return w;
+      if (Error w = write_dir_block(pb, blk); w != Error::ok) return w;
       dir.d.mtime = dir.d.ctime = now();
       return put(dir);
     }
@@ -249,7 +249,7 @@ Error Fs::add_entry(Inode &dir, const char *name, unsigned len, uint32_t ino, ui
   }
   memset(blk, 0, bs_);
   fill(reinterpret_cast<RawEntry *>(blk), uint16_t(bs_));
-  if (Error e = write_block(pb, blk); e != Error::ok) return e;
+  if (Error e = write_dir_block(pb, blk); e != Error::ok) return e;
   dir.d.size = (blocks + 1) * bs_;
   dir.d.mtime = dir.d.ctime = now();
   return put(dir);
@@ -271,7 +271,7 @@ Error Fs::remove_entry(Inode &dir, const char *name, unsigned len) {
       if (e->inode && it.name_len() == len && memcmp(it.name(), name, len) == 0) {
         if (prev) prev->rec_len = uint16_t(prev->rec_len + e->rec_len);   // merge into previous
         else e->inode = 0;                                                 // first: empty it
-        if (Error w = write_block(pb, blk); w != Error::ok) return w;
+        if (Error w = write_dir_block(pb, blk); w != Error::ok) return w;
         dir.d.mtime = dir.d.ctime = now();
         return put(dir);
       }
@@ -297,7 +297,7 @@ Error Fs::set_entry(Inode &dir, const char *name, unsigned len, uint32_t ino, ui
       if (e->inode && it.name_len() == len && memcmp(it.name(), name, len) == 0) {
         e->inode = ino;
         if (filetype()) e->file_type = type;
-        if (Error w = write_block(pb, blk); w != Error::ok) return w;
+        if (Error w = write_dir_block(pb, blk); w != Error::ok) return w;
         dir.d.mtime = dir.d.ctime = now();
         return put(dir);
       }
@@ -383,6 +383,7 @@ Error Fs::create(const char *path, uint16_t perm, uint32_t *out) {
       release(file);   // no room for the name: give the inode back
     if (e == Error::ok && out) *out = file.ino;
   }
+  if (e == Error::ok) audit_name(parent.ino, name, len, file.ino);
   return op.end(e);
 }
 
@@ -409,7 +410,7 @@ Error Fs::mkdir(const char *path, uint16_t perm, uint32_t *out) {
     RawEntry *dotdot = reinterpret_cast<RawEntry *>(blk + 12);
     *dotdot = RawEntry{parent.ino, uint16_t(bs_ - 12), 2, type_of(s_ifdir)};
     blk[20] = blk[21] = '.';
-    e = write_block(pb, blk);
+    e = write_dir_block(pb, blk);
     dir.d.size = bs_;
   }
   if (e == Error::ok) e = put(dir);
@@ -421,6 +422,7 @@ Error Fs::mkdir(const char *path, uint16_t perm, uint32_t *out) {
   } else {
     release(dir);
   }
+  if (e == Error::ok) audit_name(parent.ino, name, len, dir.ino);
   return op.end(e);
 }
 
@@ -446,6 +448,7 @@ Error Fs::unlink(const char *path) {
       e = release(file);
     }
   }
+  if (e == Error::ok) audit_name(parent.ino, name, len, 0);
   return op.end(e);
 }
 
@@ -470,6 +473,7 @@ Error Fs::rmdir(const char *path) {
     e = put(parent);
   }
   if (e == Error::ok) e = release(dir);
+  if (e == Error::ok) audit_name(parent.ino, name, len, 0);
   return op.end(e);
 }
 

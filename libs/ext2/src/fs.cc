@@ -63,6 +63,15 @@ uint64_t Inode::size() const {
 // Every mutating operation: begin() on the device, and at the end the superblock and group
 // descriptors (when changed) and commit(), whatever the outcome.
 Error Fs::Op::end(Error e) {
+  if (const char *why = fs.audit_end()) {
+    // This library went wrong: nothing of the operation commits. The handler (the file
+    // server's panic) normally does not return; without one, unmount, since the caches no longer
+    // match the disk.
+    if (fs.on_audit_failure_) fs.on_audit_failure_(why);
+    fs.dev_ = nullptr;
+    fs.why_ = why;
+    return Error::corrupt;
+  }
   const Error m = fs.write_meta();
   const Error c = fs.dev_->commit();
   return e != Error::ok ? e : m != Error::ok ? m : c;
@@ -288,6 +297,7 @@ Error Fs::group(uint32_t g, GroupDesc **out) {
     gd_index_[w] = i;
   }
   *out = reinterpret_cast<GroupDesc *>(gd_buf_[w]) + (g - i * per);
+  if (audit_.active) audit_group(g, **out);
   return Error::ok;
 }
 
@@ -400,6 +410,7 @@ Error Fs::alloc_inode(uint32_t goal, bool dir, uint32_t *out) {
       --sb_.free_inodes_count;
       if (dir) ++gd->used_dirs_count;
       gd_dirty(g);
+      if (AuditInode *a = audit_inode(ino)) a->bit |= 1;
       *out = ino;
       return Error::ok;
     }
@@ -424,6 +435,7 @@ Error Fs::free_inode(uint32_t ino, bool dir) {
   ++sb_.free_inodes_count;
   if (dir && gd->used_dirs_count) --gd->used_dirs_count;
   gd_dirty(g);
+  if (AuditInode *a = audit_inode(ino)) a->bit |= 2;
   return Error::ok;
 }
 
@@ -459,6 +471,10 @@ Error Fs::put(const Inode &in) {
   const int i = cache_load(b);
   if (i < 0) return cache_err_;
   memcpy(cache_[i] + (lba % sectors_per_block_) * sector_size + off, &in.d, sizeof(in.d));
+  if (AuditInode *a = audit_inode(in.ino)) {
+    a->d = in.d;
+    a->bit |= 4;
+  }
   return dev_->write(b * sectors_per_block_, sectors_per_block_, cache_[i]);
 }
 

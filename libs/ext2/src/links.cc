@@ -80,6 +80,7 @@ Error Fs::symlink(const char *target, const char *path, uint32_t *out) {
   if (e == Error::ok) e = add_entry(parent, name, len, link.ino, type_of(link.d.mode));
   if (e == Error::ok) {
     if (out) *out = link.ino;
+    audit_name(parent.ino, name, len, link.ino);
   } else {
     release(link);   // no room for the name (or for its block): give everything back
   }
@@ -108,6 +109,8 @@ Error Fs::link(const char *existing, const char *path) {
   if ((e = add_entry(parent, name, len, ino, type_of(node.d.mode))) != Error::ok) {
     --node.d.links_count;
     put(node);
+  } else {
+    audit_name(parent.ino, name, len, ino);
   }
   return op.end(e);
 }
@@ -175,6 +178,8 @@ Error Fs::rename(const char *from, const char *to) {
         e != Error::ok)
       return e;
     if (Error e = remove_entry(fparent, fname, flen); e != Error::ok) return e;
+    audit_name(tp.ino, tname, tlen, sino);
+    audit_name(fparent.ino, fname, flen, 0);
     if (src.is_dir()) {
       if (!same) {
         if (Error e = set_entry(src, "..", 2, tp.ino, type_of(s_ifdir)); e != Error::ok) return e;

@@ -39,6 +39,14 @@
 // leaves the disk consistent on success and on failure (a write that runs out of space keeps what
 // it wrote). A device can therefore gather an operation's writes into one transaction (the file
 // server keeps it in persistent memory and redoes a committed one after a restart).
+//
+// Audit (audit.cc): before an operation commits, what it changed is checked again by code of its
+// own — free counts against the bitmaps they count, each inode written read back and its block
+// tree against the bitmap, each directory block written parsed, each name made or removed
+// looked up. A failure means this library went wrong (a bug, a fault injected into its code), not
+// that the disk was damaged: the operation does not commit, and the audit-failure handler runs
+// (the file server panics, so its restart drops the transaction and replays the request);
+// without one the file system is unmounted and the operation fails with corrupt.
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
@@ -238,13 +246,48 @@ public:
   Error bmap_run(const Inode &ino, uint32_t lb, uint32_t max, uint32_t *pb, uint32_t *n);
   // The largest file this file system can hold (the block tree and i_blocks).
   uint64_t max_file_size() const;
+  // Called with the reason when an operation fails its audit; it need not return.
+  void set_audit_failure(void (*fn)(const char *why)) { on_audit_failure_ = fn; }
+  // Operations that passed their audit since the library was loaded.
+  uint32_t audits() const { return audits_; }
 
 private:
+  friend struct FsProbe;   // tests/unit/test_ext2_audit.cc: the audit fed states a bug leaves
   struct Op {   // brackets a mutating operation: BlockDevice::begin() ... commit()
     Fs &fs;
-    explicit Op(Fs &f) : fs(f) { fs.dev_->begin(); }
-    Error end(Error e);   // writes the superblock and descriptors if changed, commits
+    explicit Op(Fs &f) : fs(f) {
+      fs.dev_->begin();
+      fs.audit_begin();
+    }
+    Error end(Error e);   // audits, writes the superblock and descriptors if changed, commits
   };
+
+  // The audit of the operation in progress (audit.cc): the groups whose descriptors it read
+  // (their counts and their bitmaps' free bits before), the inodes it wrote (as written; bit:
+  // 1 allocated, 2 freed), the directory blocks it wrote, the names it made (ino) or removed (0).
+  struct AuditGroup { uint32_t g, gd_blocks, gd_inodes, free_blocks, free_inodes; };
+  struct AuditInode { uint32_t ino; uint8_t bit; DiskInode d; };
+  struct AuditName { uint32_t dir, ino; unsigned len; char name[max_name]; };
+  static constexpr unsigned audit_groups = 4, audit_inodes = 8, audit_dirs = 4, audit_names = 2;
+  struct Audit {
+    bool active, groups_over;
+    uint32_t sb_blocks, sb_inodes;
+    unsigned ngroups, ninodes, ndirs, nnames;
+    AuditGroup group[audit_groups];
+    AuditInode inode[audit_inodes];
+    uint32_t dir[audit_dirs];
+    AuditName name[audit_names];
+  };
+  void audit_begin();
+  void audit_group(uint32_t g, const GroupDesc &gd);
+  AuditInode *audit_inode(uint32_t ino);
+  void audit_name(uint32_t dir, const char *name, unsigned len, uint32_t ino);
+  Error write_dir_block(uint32_t b, const void *buf);   // a directory block (audited)
+  const char *audit_end();                               // null: all holds
+  Error free_bits(uint32_t bitmap, uint32_t bits, uint32_t *free);
+  Error bit_in(uint32_t bitmap, uint32_t i, bool *set);
+  const char *audit_tree(const Inode &ino);
+  const char *audit_dir_block(uint32_t b);
   Error read_block(uint32_t b, void *buf);
   Error write_block(uint32_t b, const void *buf);
   Error write_data(uint32_t b, const void *buf, uint32_t count = 1);   // file contents
@@ -301,6 +344,9 @@ private:
   BlockDevice *dev_ = nullptr;
   bool writable_ = false;
   bool meta_dirty_ = false;
+  Audit audit_{};
+  void (*on_audit_failure_)(const char *why) = nullptr;
+  uint32_t audits_ = 0;
   const char *why_ = "";
   uint32_t (*clock_)() = nullptr;
   uint32_t bs_ = 1024, sectors_per_block_ = 2, groups_ = 0, gdt_blocks_ = 0, inode_size_ = 128;
