@@ -602,3 +602,35 @@ TEST_CASE("ARCS0012 resources from the information page", "[arcserver]") {
   fake::info.n_resources = 1000;             // garbage count: clamped, no overrun
   CHECK(find_resource(proc::Resource::none) != nullptr);
 }
+
+TEST_CASE("ARCS0015 an injected lost request is parked unanswered, and a restart answers it",
+          "[arcserver]") {
+  fresh();
+  {
+    TestServer s;
+    s.Begin();
+    fake::push(server_label::inject, {server_label::inject_lose, 0}, server_label::monitor_badge);
+    fake::push(TestServer::add, {2, 3}, 4);                    // taken, never answered
+    fake::push(server_label::heartbeat, {}, 0);                // still taking messages
+    REQUIRE(s.MainLoop() == Status::cancelled);
+    REQUIRE(fake::replies.size() == 1);                        // the injection's own answer
+    CHECK(fake::status_of(fake::replies[0]) == Status::ok);
+    CHECK(s.adds == 0);
+    CHECK(fake::slot_replies.empty());
+    const InFlight &f = ServerCore::in_flight();
+    CHECK(f.state == InFlight::serving);                       // recorded, with its parked right
+    REQUIRE(fake::saved_slots.size() == 1);
+    CHECK(f.reply_slot == fake::saved_slots[0]);
+  }
+  // The restart its caller's deadline brings (hot: persistent memory and slots kept) replays it
+  // and answers through the parked reply right; the fault is gone with the volatile trigger.
+  const word parked = ServerCore::in_flight().reply_slot;
+  fake::reset();
+  TestServer s;
+  REQUIRE(s.Begin());
+  CHECK_FALSE(s.ReplayInFlight(&TestServer::Dispatch, &s));   // answered at once, not pending
+  REQUIRE(fake::slot_replies.size() == 1);
+  CHECK(fake::slot_replies[0].first == parked);
+  CHECK(fake::slot_replies[0].second[2] == 5);
+  CHECK(ServerCore::in_flight().state == InFlight::idle);
+}
