@@ -35,11 +35,7 @@ int main(int argc, char **argv) {
     ::printf("injector: usage: injector <server> <fault> <after> <times> <interval ms> [step]\n");
     return 1;
   }
-  static const char *const kinds[] = {"crash", "hang", "panic", "corrupt", "stall", "lose"};
-  static_assert(sizeof(kinds) / sizeof(kinds[0]) == server_label::inject_kinds);
-  word kind = 0;
-  for (word k = 0; k < server_label::inject_kinds; ++k)
-    if (!strcmp(argv[2], kinds[k])) kind = k + 1;
+  const word kind = inject_kind(argv[2]);
   const word after = strtoul(argv[3], nullptr, 10), times = strtoul(argv[4], nullptr, 10),
              interval = strtoul(argv[5], nullptr, 10);
   if (!kind) {
@@ -50,19 +46,12 @@ int main(int argc, char **argv) {
   for (word i = 0; i < times; ++i) {
     sleep_ms(interval);
     const word before = restarts_logged();
-    Utcb *u = utcb();
-    word name[6] = {};
-    strncpy(reinterpret_cast<char *>(name), argv[1], sizeof(name) - 1);
+    const word at = steps ? server_label::inject_at_step : server_label::inject_at_request;
     // The server may not serve yet (or be restarting): try again for a while.
     bool ok = false;
     for (unsigned attempt = 0; attempt < 200 && !ok; ++attempt) {
       if (attempt) sleep_ms(10);
-      u->mr[0] = Tag(root::inject, 9, 0).raw;
-      for (unsigned k = 0; k < 6; ++k) u->mr[1 + k] = name[k];
-      u->mr[7] = kind;
-      u->mr[8] = after;
-      u->mr[9] = steps ? server_label::inject_at_step : server_label::inject_at_request;
-      ok = call(proc::root) == Status::ok && u->mr[1] == word(Status::ok);
+      ok = inject_fault(argv[1], kind, after, at) == Status::ok;
     }
     if (!ok) continue;
     ++armed;

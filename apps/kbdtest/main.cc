@@ -8,9 +8,16 @@
 //   KBD: on screen 'arc'             (with argv[2] = "vga": each line is also written to the
 //                                     VGA text console, `vgacon`, as "kbdtest: got line 'arc'")
 //   KBD: done
+// With argv[3] = "restart" (ia32-keyboard-restart), after the first line it arms a crash in the
+// keyboard server for its next request (the read of the second line's first key) and after the
+// second line one in vgacon for its next (the third line's screen write), printing
+//   KBD: crash armed in keyboard      (type the next line now)
+// Both restarts must be invisible: every key arrives once, every line reaches the screen, and
+// what was on the screen before stays there.
 #include <arc/iface/keyboard.hh>
 #include <arc/iface/vgacon.hh>
 #include <arc/process.hh>
+#include <arc/server.hh>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +35,8 @@ int main(int argc, char **argv) {
   if (lines < 1) lines = 1;
   arc::vgacon::Client screen;
   const bool vga = argc > 2 && !strcmp(argv[2], "vga");
+  const bool restart = argc > 3 && !strcmp(argv[3], "restart");
+  unsigned line_no = 0;
   if (vga) {
     const arc::CapSlot vslot = arc::slot_alloc();
     if ((st = arc::name_wait(arc::vgacon::service_name, vslot, 10000)) != arc::Status::ok) {
@@ -63,6 +72,13 @@ int main(int argc, char **argv) {
       }
       n = 0;
       --lines;
+      ++line_no;
+      const char *victim = !restart ? nullptr : line_no == 1 ? "keyboard" : line_no == 2 ? "vgacon" : nullptr;
+      if (victim && lines > 0) {
+        st = arc::inject_fault(victim, arc::server_label::inject_crash, 0);
+        if (st == arc::Status::ok) printf("KBD: crash armed in %s\n", victim);
+        else printf("KBD: inject failed (%s)\n", arc::status_name(st));
+      }
     } else if (k.ch >= ' ' && k.ch < 0x7f) {
       printf("KBD: '%c' scancode 0x%lx\n", k.ch, k.scancode);
       if (n + 1 < sizeof(line)) line[n++] = k.ch;

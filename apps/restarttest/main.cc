@@ -27,15 +27,7 @@ void check(const char *id, bool ok, const char *what, long got = 0) {
   ::printf("RESTART %s %s %s (got %ld)\n", id, ok ? "ok" : "FAIL", what, got);
 }
 
-Status inject(const char *server, word kind, word after) {
-  Utcb *u = utcb();
-  u->mr[0] = Tag(root::inject, 8, 0).raw;
-  proc::pack(&u->mr[1], server, 6);
-  u->mr[7] = kind;
-  u->mr[8] = after;
-  Status st = call(proc::root);
-  return st != Status::ok ? st : Status(u->mr[1]);
-}
+Status inject(const char *server, word kind, word after) { return inject_fault(server, kind, after); }
 
 // Add 1, `n` times, checking each answer; returns the last value.
 long add_run(const demo::counter::Client &c, long from, unsigned n, const char *id) {

@@ -181,11 +181,8 @@ void cmd_restarts(unsigned, char **) {
 // inject <server> crash|hang|panic|corrupt|stall|lose [after N]: arm a fault in a server (demos,
 // tests).
 void cmd_inject(unsigned argc, char **argv) {
-  static const char *const kinds[] = {"crash", "hang", "panic", "corrupt", "stall", "lose"};
-  static_assert(sizeof(kinds) / sizeof(kinds[0]) == arc::server_label::inject_kinds);
-  word kind = 0, after = 0;
-  for (word k = 0; k < arc::server_label::inject_kinds; ++k)
-    if (!strcmp(argv[2], kinds[k])) kind = k + 1;
+  const word kind = arc::inject_kind(argv[2]);
+  word after = 0;
   if (!kind)
     return (void)out("msh: inject: unknown fault '%s' (crash, hang, panic, corrupt, stall, lose)\n", argv[2]);
   // after N: at the N+1-th request; step N: at the N+1-th step inside handlers (arc::fault_step)
@@ -197,13 +194,7 @@ void cmd_inject(unsigned argc, char **argv) {
   } else if (argc != 3) {
     return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall|lose [after N|step N]\n");
   }
-  // The server name fills MR1..MR6 exactly, NUL-padded, as the root task expects.
-  word name[6] = {};
-  strncpy(reinterpret_cast<char *>(name), argv[1], sizeof(name) - 1);
-  Rpc rpc(arc::root::inject);
-  for (word w : name) rpc.put(w);
-  rpc.put(kind).put(after).put(at);
-  const Status st = rpc.call(arc::proc::root);
+  const Status st = arc::inject_fault(argv[1], kind, after, at);
   if (st != Status::ok) return failed("inject", st);
   out("armed: %s in %s after %lu %s\n", argv[2], argv[1], after,
       at == arc::server_label::inject_at_step ? "handler steps" : "requests");

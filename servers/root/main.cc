@@ -11,6 +11,7 @@
 #include "watchdog.hh"
 #include <arc/libc.h>
 #include <arc/proto/process.hh>
+#include <arc/process.hh>
 #include <arc/proto/pager.hh>
 #include <arc/proto/root.hh>
 #include <arc/server.hh>
@@ -166,9 +167,8 @@ Status inject(Utcb *u) {
   u->mr[3] = at;
   Status st = ipc_raw(ipc::send | ipc::call, tmp, 0, ipc::timeouts(100, 1000), nullptr);
   (void)cap_delete(tmp);
-  static const char *const kinds[] = {"?", "crash", "hang", "panic", "corrupt", "stall", "lose"};
-  printf("[monitor] inject %s into %s after %lu %s: %s\n",
-         kinds[kind <= server_label::inject_kinds ? kind : 0], name, after, at == server_label::inject_at_step ? "handler steps" : "requests",
+  printf("[monitor] inject %s into %s after %lu %s: %s\n", arc::inject_kind_name(kind), name,
+         after, at == server_label::inject_at_step ? "handler steps" : "requests",
          st == Status::ok ? "armed" : "failed");
   return st != Status::ok ? st : Status(u->mr[1]);
 }

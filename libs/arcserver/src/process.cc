@@ -5,6 +5,10 @@
 #include <arc/pdata.hh>
 #include <arc/process.hh>
 #include <arc/proto/names.hh>
+#include <arc/proto/root.hh>
+#include <arc/server.hh>
+
+#include <string.h>
 
 namespace arc {
 
@@ -79,6 +83,32 @@ void slot_free(CapSlot slot) {
   if (slot < proc::first_free || slot >= proc::first_free + slot_count) return;
   const unsigned i = unsigned(slot - proc::first_free);
   g_slot_map[i / bits] &= ~(word(1) << (i % bits));
+}
+
+namespace {
+const char *const inject_kinds[] = {"crash", "hang", "panic", "corrupt", "stall", "lose"};
+static_assert(sizeof(inject_kinds) / sizeof(inject_kinds[0]) == server_label::inject_kinds);
+} // namespace
+
+word inject_kind(const char *name) {
+  for (word k = 0; k < server_label::inject_kinds; ++k)
+    if (!strcmp(name, inject_kinds[k])) return k + 1;
+  return 0;
+}
+
+const char *inject_kind_name(word kind) {
+  return kind >= 1 && kind <= server_label::inject_kinds ? inject_kinds[kind - 1] : "?";
+}
+
+Status inject_fault(const char *server, word kind, word after, word at) {
+  word name[6] = {};   // NUL-padded, as the root task expects
+  strncpy(reinterpret_cast<char *>(name), server, sizeof(name) - 1);
+  Rpc rpc(root::inject);
+  for (word w : name) rpc.put(w);
+  rpc.put(kind);
+  rpc.put(after);
+  rpc.put(at);
+  return rpc.call(proc::root);
 }
 
 } // namespace arc

@@ -28,4 +28,14 @@ Status name_wait(const char *name, CapSlot slot, word wait_ms, word poll_ms = 20
 CapSlot slot_alloc();
 void slot_free(CapSlot slot);
 
+// Fault injection through the root task's monitor (root::inject; the shell, apps/injector and
+// scenario tests): arm `kind` (server_label::inject_*) in the server named `server` (its boot
+// name) for its (after + 1)-th request, or handler step with at = server_label::inject_at_step.
+// Returns the status of the arming.
+Status inject_fault(const char *server, word kind, word after, word at = 0);
+// The injection kind called `name` ("crash", "hang", "panic", "corrupt", "stall", "lose"; 0 for
+// none), and the name of a kind ("?" for none).
+word inject_kind(const char *name);
+const char *inject_kind_name(word kind);
+
 } // namespace arc
