@@ -1,14 +1,15 @@
 // fsclient: writes and reads files through the `fs` server (servers/ext2) for a number of rounds
 // and checks that every read returns what was written.
 //
-//   server fsclient fsclient after=ext2 -- <rounds> [files] [fill]
+//   server fsclient fsclient after=ext2 -- <rounds> [files] [fill|crash-renames]
 //
 // Before the rounds it works the names once under /names (names()): symlinks (fast, slow, one
 // whose target "x\x01" must not reach another file's data, a loop), a 255-byte name listed by
 // readdir with the entries after it, a path of over 1,024 bytes, a hard link, rename (in a
 // directory, over a file, a directory across directories), chmod/chown/utime; with `fill`, it
 // then fills the disk and checks that the count a failing write reports is what the file holds.
-// check-fsclient.py finds the names' results on the disk.
+// check-fsclient.py finds the names' results on the disk. With `crash-renames` it then renames a
+// file back and forth while ext2 is crashed at each step of the rename in turn (rename_crashes()).
 //
 // Each round rewrites every file /fsclient/f<i> (opened with create and truncate, written in
 // pieces through a shared-memory session), reads it back whole and checks it byte for byte and
@@ -23,7 +24,9 @@
 //   FSCLIENT: N rounds, E errors
 #include <arc/iface/fs.hh>
 #include <arc/process.hh>
+#include <arc/message.hh>
 #include <arc/reconnect.hh>
+#include <arc/server.hh>
 #include <arc/session.hh>
 
 #include <stdio.h>
@@ -292,6 +295,49 @@ void check_image_files() {
 
 } // namespace
 
+// ---- a crash at every step of a rename -----------------------------------------------------
+// ext2 calls arc::fault_step() before each of its disk transfers. Crashing it at step 0, 1, 2 ...
+// of a rename in turn (the monitor restarts it hot and the framework replays the rename) must
+// leave the rename done exactly once: the new name with the file's contents, the old one gone,
+// whether the crash came before the transaction committed (dropped, redone on the unchanged
+// disk) or while it was being written out (redone from persistent memory). It stops at the
+// first step the rename does not reach (then disarms the fault). Prints
+//   FSCLIENT: rename crashed at step S, done once
+//   FSCLIENT: renames: crashed at N steps
+word restarts_of_fs() {
+  arc::Rpc rpc(arc::server_label::info);
+  return rpc.call(g_fs.endpoint()) == Status::ok ? rpc.result(1) : ~word(0);
+}
+
+void rename_crashes() {
+  static const char data[] = "renamed under crashes\n";
+  const word size = sizeof(data) - 1;
+  const char *names[2] = {"/fsclient/ren-a", "/fsclient/ren-b"};
+  if (!write_file(names[0], data, size)) return;
+  word step = 0;
+  const char *where = names[0];
+  for (; step < 16; ++step) {
+    const char *from = names[step % 2], *to = names[(step + 1) % 2];
+    where = to;
+    const word before = restarts_of_fs();
+    if (arc::inject_fault("ext2", arc::server_label::inject_crash, step,
+                          arc::server_label::inject_at_step) != Status::ok) {
+      error("%s %s: cannot arm a crash", "renames", from);
+      return;
+    }
+    if (g_fs.Rename(from, to) != Status::ok) error("%s %s: rename", "renames", from);
+    const bool crashed = restarts_of_fs() != before;
+    arc::fs::StatInfo st{};
+    if (g_fs.Stat(from, &st) == Status::ok) error("%s %s: the old name is still there", "renames", from);
+    check_file(to, data, size);
+    if (!crashed) break;
+    printf("FSCLIENT: rename crashed at step %lu, done once\n", step);
+  }
+  (void)arc::inject_fault("ext2", 0, 0);   // disarm what the last rename did not reach
+  printf("FSCLIENT: renames: crashed at %lu steps\n", step);
+  if (g_fs.Unlink(where) != Status::ok) error("%s %s: unlink", "renames", where);
+}
+
 int main(int argc, char **argv) {
   const unsigned rounds = argc > 1 ? unsigned(strtoul(argv[1], nullptr, 0)) : 20;
   const unsigned files = argc > 2 ? unsigned(strtoul(argv[2], nullptr, 0)) : 3;
@@ -308,6 +354,7 @@ int main(int argc, char **argv) {
   }
   const arc::CapSlot slot = con.endpoint();
   const bool fill_disk = argc > 3 && !strcmp(argv[3], "fill");
+  const bool crash_renames = argc > 3 && !strcmp(argv[3], "crash-renames");
   g_fs.bind(slot);
   if (Status st = g_session.Begin(slot, arc::fs::max_io); st != Status::ok) {
     printf("FSCLIENT: ERROR no session (%s)\n", arc::status_name(st));
@@ -321,6 +368,7 @@ int main(int argc, char **argv) {
   if (g_fs.Mkdir("/fsclient", 0755) != Status::ok &&
       g_fs.last_error() != arc::fs::Error::exists)
     error("%s %s: mkdir", "setup", "/fsclient");
+  if (crash_renames) rename_crashes();
   for (unsigned r = 0; r < rounds; ++r) {
     for (unsigned i = 0; i < files; ++i) {
       char path[32];
