@@ -247,8 +247,11 @@ class Run:
             if i == 0:
                 self.on_line(self.child.before)
             elif i == 1:
-                if self.child.before:               # the last words may lack a newline
-                    self.on_line(self.child.before)
+                # At the end the rest comes at once: every line not read yet (QEMU may exit
+                # right after printing several, as on a reboot under load), the last one perhaps
+                # without its newline. Each is a line of its own.
+                for line in self.child.before.split("\n") if self.child.before else []:
+                    self.on_line(line)
                 return False
             else:                                   # nothing more for now: the line being printed
                 self.feed_steps(self.child.buffer.rstrip("\r"), self.pos + len(self.child.buffer), False)

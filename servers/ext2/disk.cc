@@ -61,12 +61,30 @@ Status Disk::Connect(bool fresh) {
 
 void Disk::SetSeq(word seq) { g_disk.tx.seq = seq; }
 
+// The block server failed a transfer. It may be the disk, or the driver gone wrong while it
+// still takes every request (a fault that misprograms the controller: every read then fails,
+// and this server, unable to mount, would be restarted again and again while the driver never
+// is). Only its clients can tell, so we complain to the monitor (root::complain; we start after
+// it in the boot configuration), once per start: its policy decides, and a restarted driver
+// reprograms the controller. Not for a server that is gone (partner_gone, invalid_cap: it was
+// restarted cold, Connect() finds the new one), nor again after a complaint was answered; one
+// refused because the driver is being restarted (busy) may be made again.
+Error Disk::Failed(Status st) {
+  static bool complained;   // volatile memory: once per start
+  if (complained || st == Status::partner_gone || st == Status::invalid_cap) return Error::io;
+  const Status c = arc::complain(g_disk.block_slot, st);
+  complained = c != Status::busy && c != Status::timeout;
+  ::printf("[ext2] the block server failed a transfer (%s): complaint %s\n", arc::status_name(st),
+           c == Status::ok ? "taken" : arc::status_name(c));
+  return Error::io;
+}
+
 Error Disk::DiskRead(uint32_t lba, uint32_t count, void *buf) {
   char *out = static_cast<char *>(buf);
   while (count) {
     const uint32_t n = count < area_sectors ? count : area_sectors;
     arc::fault_step();   // an injected fault may strike between two transfers of a request
-    if (blk_.Read(g_disk.session.id(), 0, lba, n) != Status::ok) return Error::io;
+    if (Status st = blk_.Read(g_disk.session.id(), 0, lba, n); st != Status::ok) return Failed(st);
     if (!g_disk.session.Get(0, out, n * 512)) return Error::io;
     out += n * 512;
     lba += n;
@@ -81,7 +99,7 @@ Error Disk::DiskWrite(uint32_t lba, uint32_t count, const void *buf) {
     const uint32_t n = count < area_sectors ? count : area_sectors;
     arc::fault_step();
     if (!g_disk.session.Put(0, in, n * 512)) return Error::io;
-    if (blk_.Write(g_disk.session.id(), 0, lba, n) != Status::ok) return Error::io;
+    if (Status st = blk_.Write(g_disk.session.id(), 0, lba, n); st != Status::ok) return Failed(st);
     in += n * 512;
     lba += n;
     count -= n;

@@ -58,6 +58,7 @@ public:
 
 private:
   ext2::Error DiskRead(uint32_t lba, uint32_t count, void *buf);
+  ext2::Error Failed(arc::Status st);   // a transfer the block server failed: complain, once
   ext2::Error DiskWrite(uint32_t lba, uint32_t count, const void *buf);
   ext2::Error Apply();
   arc::block::Client blk_;

@@ -203,6 +203,37 @@ void kill_process(word caller, Utcb *u) {
   u->mr[2] = word(action);
 }
 
+// `complain` from a process about a server that failed it: answers that cannot be right (every
+// read a device error) from a server that still takes every message, so that no watchdog can
+// see it; only its clients can. As MINIX 3's reincarnation server takes complaints only from the
+// components it trusts, the monitor takes them only from processes whose boot line starts them
+// after the server (they depend on it: the configuration's own edges); anyone else is refused.
+// An accepted complaint is a failure of the server, and its policy decides (its intensity bounds
+// how often complaints restart it). A complaint about a server being restarted is busy: it is
+// most likely about the very failure being repaired.
+void complain(word caller, Utcb *u) {
+  using arc::root::Action;
+  Process *c = rt::process_by_pid(caller);
+  Process *p = rt::process_by_pid(u->mr[1]);
+  if (!p || p->state != arc::root::PState::running || p == c)
+    return reply_status(u, Status::invalid_arg);
+  bool depends = false;
+  if (c && c->config)
+    for (unsigned i = 0; i < c->config->nafter; ++i)
+      depends |= !strcmp(c->config->after_names[i], p->name);
+  if (!depends) return reply_status(u, Status::no_rights);
+  if (!p->config || !p->config->nrestart) return reply_status(u, Status::not_supported);
+  if (rt::monitor_restarting(p)) return reply_status(u, Status::busy);
+  const word seen = u->mr[2];
+  printf("[monitor] %s (pid %lu): complaint from %s (pid %lu): it answered %s\n", p->name, p->pid,
+         c->name, c->pid, seen < word(Status::count) ? arc::status_name(Status(seen)) : "?");
+  const word ip = exchange_registers(p->thread, 0).r[0];
+  const Action action = rt::monitor_decide(p, arc::root::Cause::complaint, seen, ip).action;
+  rt::carry_out(p, action);
+  reply_status(u, Status::ok, 1);
+  u->mr[2] = word(action);
+}
+
 void serve_client(word pid, Utcb *u) {
   switch (Tag(u->mr[0]).label()) {
   case arc::root::spawn: {
@@ -220,6 +251,8 @@ void serve_client(word pid, Utcb *u) {
   }
   case arc::root::kill:
     return kill_process(pid, u);
+  case arc::root::complain:
+    return complain(pid, u);
   case arc::root::ps: {
     Process *p = rt::process_at(unsigned(u->mr[1]));
     if (!p) return reply_status(u, Status::invalid_arg);

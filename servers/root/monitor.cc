@@ -46,6 +46,7 @@ const char *cause_name(Cause c) {
   case Cause::group: return "group";
   case Cause::renew: return "renew";
   case Cause::killed: return "killed";
+  case Cause::complaint: return "complaint";
   }
   return "?";
 }

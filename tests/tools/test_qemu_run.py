@@ -216,6 +216,32 @@ class TargetTable(unittest.TestCase):
         out = self.cli("shell", "ia32", "/b")
         self.assertIn("-device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom /b/ia32-pc/arc.iso -boot d)", out)
 
+    def test_modules_from_either_config_folder(self):
+        # A fake build tree with the programs the two configurations name.
+        with tempfile.TemporaryDirectory(prefix="arc-test-modules-") as build:
+            base = os.path.join(build, "ia32-pc")
+            for prog in ("servers/sigma0/sigma0", "servers/root/root", "servers/pager/pager",
+                         "servers/names/names", "drivers/pata/pata", "servers/ext2/ext2",
+                         "apps/fsclient/fsclient", "drivers/serial/serial"):
+                os.makedirs(os.path.dirname(os.path.join(base, prog)), exist_ok=True)
+                open(os.path.join(base, prog), "w").close()
+            # A scenario's configuration: tests/qemu/configs.
+            out = self.cli("modules", "ia32-pc", build, "test-ext2").split()
+            self.assertEqual([os.path.relpath(p, base) for p in out],
+                             ["servers/sigma0/sigma0", "servers/root/root", "servers/pager/pager",
+                              "servers/names/names", "drivers/pata/pata", "servers/ext2/ext2",
+                              "apps/fsclient/fsclient", "configs/test-ext2/boot.cfg"])
+            # One users boot (boot/configs) is read from there (it names a program this tree
+            # lacks); an unknown one is a clear error.
+            r = subprocess.run([sys.executable, TARGETS, "modules", "ia32-pc", build, "bench-disk"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+            self.assertIn("program 'diskbench' of bench-disk.cfg is not built", r.stderr)
+            r = subprocess.run([sys.executable, TARGETS, "modules", "ia32-pc", build, "no-such"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("no boot configuration 'no-such' in boot/configs or tests/qemu/configs",
+                          r.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -12,8 +12,9 @@ through the command line below, by tools/arc (run, debug, bench):
     targets.py status TARGET CODE   the guest's exit status for QEMU's exit code CODE, or nothing
                                     when the guest gave none
     targets.py modules TARGET BUILD CONFIG
-                                    the boot modules of boot/configs/CONFIG.cfg, one path a line:
-                                    sigma0, the root task, the pager, each program its server lines
+                                    the boot modules of CONFIG.cfg (boot/configs or
+                                    tests/qemu/configs), one path a line: sigma0, the root
+                                    task, the pager, each program its server lines
                                     name (once), each module= file, the configuration itself
 
 Standard library only.
@@ -126,15 +127,26 @@ def boot_args(target, kernel=None, modules=(), iso=None, workdir="."):
                                   if modules else [])
 
 
+def config_source(config):
+    """The source of boot configuration CONFIG: what users boot is in boot/configs, the scenario
+    tests' in tests/qemu/configs. Raises SetupError when neither has it."""
+    for d in (("boot", "configs"), ("tests", "qemu", "configs")):
+        path = os.path.join(REPO, *d, config + ".cfg")
+        if os.path.isfile(path):
+            return path
+    raise SetupError("no boot configuration %r in boot/configs or tests/qemu/configs" % config)
+
+
 def config_modules(target, build, config):
-    """The boot modules of boot/configs/CONFIG.cfg for TARGET built in BUILD, in boot order:
+    """The boot modules of CONFIG.cfg (boot/configs, or tests/qemu/configs for a scenario's)
+    for TARGET built in BUILD, in boot order:
     sigma0, the root task, the pager, the programs its server lines name (each once, found
     where the build put them: servers/, drivers/ or apps/), the files its module= keys name,
     and the configuration as the build wrote it. Raises SetupError for a program not built."""
     base = os.path.join(build, target)
     found = ["servers/sigma0/sigma0", "servers/root/root", "servers/pager/pager"]
     extra = []
-    with open(os.path.join(REPO, "boot", "configs", config + ".cfg")) as f:
+    with open(config_source(config)) as f:
         for line in f:
             words = line.split("#", 1)[0].split()
             if len(words) < 3 or words[0] != "server":

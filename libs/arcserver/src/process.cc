@@ -111,4 +111,12 @@ Status inject_fault(const char *server, word kind, word after, word at) {
   return rpc.call(proc::root);
 }
 
+Status complain(CapSlot ep, Status seen) {
+  Rpc who(server_label::info);   // every ArcServer answers with its pid; a hung one may not
+  if (Status st = who.call(ep, ipc::timeouts(100, 1000)); st != Status::ok) return st;
+  Rpc rpc(root::complain);
+  rpc.put(who.result(0)).put(word(seen));
+  return rpc.call(proc::root);
+}
+
 } // namespace arc

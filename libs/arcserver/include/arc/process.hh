@@ -33,6 +33,12 @@ void slot_free(CapSlot slot);
 // name) for its (after + 1)-th request, or handler step with at = server_label::inject_at_step.
 // Returns the status of the arming.
 Status inject_fault(const char *server, word kind, word after, word at = 0);
+// Tell the monitor that the server behind `ep` failed us (root::complain): it answered `seen`
+// where that cannot be right, while it may still take every message. Taken only from a process
+// whose boot line starts it after that server; the server's restart policy decides. The status
+// of the complaint (no_rights: we do not depend on it by the boot configuration; busy: it is
+// being restarted).
+Status complain(CapSlot ep, Status seen);
 // The injection kind called `name` ("crash", "hang", "panic", "corrupt", "stall", "lose"; 0 for
 // none), and the name of a kind ("?" for none).
 word inject_kind(const char *name);
