@@ -29,10 +29,11 @@ struct Process {
   CapSlot watched_thread = 0;
   word watch_received = 0, watch_alive = 0;
   // Request deadlines (watchdog.cc): the call it is seen waiting in — the space that owes the
-  // reply, the messages it had sent then (a new call sends one more), since when (ms) — and
-  // the thread whose counter is set up.
+  // reply, the messages it had sent then (a new call sends one more), since when (ms), the pid
+  // of the process that space is (0: none of ours, or not looked up) — and the thread whose
+  // counter is set up.
   CapSlot call_thread = 0;
-  word call_space = 0, call_sent = 0, call_since = 0;
+  word call_space = 0, call_sent = 0, call_since = 0, call_callee = 0;
   // Proactive restarts (renew.cc): since when its renew-every period runs (ms; set when first
   // looked at, and at every hot or warm restart), the pages it held when the renewal under way
   // was decided, how many ticks a due renewal has waited for a quiet point, and whether

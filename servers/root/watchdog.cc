@@ -114,10 +114,12 @@ void look_at_call(Process *p, word now) {
     p->call_space = space;
     p->call_sent = sent;
     p->call_since = now;
+    Process *q = process_of_space(space);   // once per call, not at every tick
+    p->call_callee = q && q != p && q->config && q->config->deadline_ms ? q->pid : 0;
     return;
   }
-  Process *q = process_of_space(space);
-  if (!q || q == p || !q->config || !q->config->deadline_ms || !q->service) return;
+  Process *q = p->call_callee ? process_by_pid(p->call_callee) : nullptr;
+  if (!q || q->state != arc::root::PState::running || !q->service) return;
   const word waited = now - p->call_since;
   if (waited <= q->config->deadline_ms || thread_state(q->thread) != ThreadState::recv_blocked)
     return;
