@@ -181,6 +181,10 @@ Error Fs::read_block(uint32_t b, void *buf) {
 
 Error Fs::write_block(uint32_t b, const void *buf) {
   if (b == 0 || b >= sb_.blocks_count) return Error::corrupt;
+  if (audit_.active && !audit_wrote(b)) {   // the audit looks again only at what changed
+    if (audit_.nwritten < audit_written) audit_.written[audit_.nwritten++] = b;
+    else audit_.written_over = true;
+  }
   const int i = cache_find(b);
   if (i >= 0) memcpy(cache_[i], buf, bs_);
   return dev_->write(b * sectors_per_block_, sectors_per_block_, buf);
@@ -297,7 +301,6 @@ Error Fs::group(uint32_t g, GroupDesc **out) {
     gd_index_[w] = i;
   }
   *out = reinterpret_cast<GroupDesc *>(gd_buf_[w]) + (g - i * per);
-  if (audit_.active) audit_group(g, **out);
   return Error::ok;
 }
 
@@ -343,7 +346,9 @@ Error Fs::alloc_block(uint32_t goal_block, uint32_t *out) {
     GroupDesc *gd;
     if (Error e = group(g, &gd); e != Error::ok) return e;
     if (gd->free_blocks_count == 0) continue;
-    const uint32_t bitmap = gd->block_bitmap;
+    if (audit_.active) audit_group(g, *gd);   // before this changes it
+    if (audit_.active) audit_group(g, *gd);   // before this changes it
+  const uint32_t bitmap = gd->block_bitmap;
     if (Error e = read_meta(bitmap, map); e != Error::ok) return e;
     const uint32_t first = sb_.first_data_block + g * sb_.blocks_per_group;
     uint32_t n = sb_.blocks_per_group;
@@ -379,6 +384,7 @@ Error Fs::free_block(uint32_t b) {
   uint8_t *map = buf_[4];
   GroupDesc *gd;
   if (Error e = group(g, &gd); e != Error::ok) return e;
+  if (audit_.active) audit_group(g, *gd);   // before this changes it
   const uint32_t bitmap = gd->block_bitmap;
   if (Error e = read_meta(bitmap, map); e != Error::ok) return e;
   if (!bit_test(map, i)) return Error::corrupt;   // freeing a free block
@@ -398,7 +404,9 @@ Error Fs::alloc_inode(uint32_t goal, bool dir, uint32_t *out) {
     GroupDesc *gd;
     if (Error e = group(g, &gd); e != Error::ok) return e;
     if (gd->free_inodes_count == 0) continue;
-    const uint32_t bitmap = gd->inode_bitmap;
+    if (audit_.active) audit_group(g, *gd);   // before this changes it
+    if (audit_.active) audit_group(g, *gd);   // before this changes it
+  const uint32_t bitmap = gd->inode_bitmap;
     if (Error e = read_meta(bitmap, map); e != Error::ok) return e;
     for (uint32_t i = 0; i < sb_.inodes_per_group; ++i) {
       const uint32_t ino = g * sb_.inodes_per_group + i + 1;
@@ -425,6 +433,7 @@ Error Fs::free_inode(uint32_t ino, bool dir) {
   uint8_t *map = buf_[4];
   GroupDesc *gd;
   if (Error e = group(g, &gd); e != Error::ok) return e;
+  if (audit_.active) audit_group(g, *gd);   // before this changes it
   const uint32_t bitmap = gd->inode_bitmap;
   if (Error e = read_meta(bitmap, map); e != Error::ok) return e;
   if (!bit_test(map, i)) return Error::corrupt;

@@ -268,9 +268,12 @@ private:
   struct AuditGroup { uint32_t g, gd_blocks, gd_inodes, free_blocks, free_inodes; };
   struct AuditInode { uint32_t ino; uint8_t bit; DiskInode d; };
   struct AuditName { uint32_t dir, ino; unsigned len; char name[max_name]; };
-  static constexpr unsigned audit_groups = 4, audit_inodes = 8, audit_dirs = 4, audit_names = 2;
+  static constexpr unsigned audit_groups = 4, audit_inodes = 8, audit_dirs = 4, audit_names = 2,
+                            audit_written = 8;
   struct Audit {
-    bool active, groups_over;
+    bool active, groups_over, written_over;
+    uint32_t written[audit_written];   // metadata blocks the operation wrote (indirect blocks)
+    unsigned nwritten;
     uint32_t sb_blocks, sb_inodes;
     unsigned ngroups, ninodes, ndirs, nnames;
     AuditGroup group[audit_groups];
@@ -286,6 +289,7 @@ private:
   const char *audit_end();                               // null: all holds
   Error free_bits(uint32_t bitmap, uint32_t bits, uint32_t *free);
   Error bit_in(uint32_t bitmap, uint32_t i, bool *set);
+  bool audit_wrote(uint32_t b) const;
   const char *audit_tree(const Inode &ino);
   const char *audit_dir_block(uint32_t b);
   Error read_block(uint32_t b, void *buf);
