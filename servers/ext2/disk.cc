@@ -66,12 +66,15 @@ void Disk::SetSeq(word seq) { g_disk.tx.seq = seq; }
 // and this server, unable to mount, would be restarted again and again while the driver never
 // is). Only its clients can tell, so we complain to the monitor (root::complain; we start after
 // it in the boot configuration), once per start: its policy decides, and a restarted driver
-// reprograms the controller. Not for a server that is gone (partner_gone, invalid_cap: it was
-// restarted cold, Connect() finds the new one), nor again after a complaint was answered; one
-// refused because the driver is being restarted (busy) may be made again.
+// reprograms the controller. Only for what the block interface calls a device error
+// (`cancelled`): `invalid_arg` is our own request's fault (a campaign found ext2's mutated block
+// client blaming the driver for refusing its malformed request), `busy` a full queue, and a
+// server that is gone (partner_gone, invalid_cap) was restarted cold: Connect() finds the new
+// one. Not again after a complaint was answered; one refused because the driver is being
+// restarted (busy) may be made again.
 Error Disk::Failed(Status st) {
   static bool complained;   // volatile memory: once per start
-  if (complained || st == Status::partner_gone || st == Status::invalid_cap) return Error::io;
+  if (complained || st != Status::cancelled) return Error::io;
   const Status c = arc::complain(g_disk.block_slot, st);
   complained = c != Status::busy && c != Status::timeout;
   ::printf("[ext2] the block server failed a transfer (%s): complaint %s\n", arc::status_name(st),
