@@ -76,8 +76,8 @@ void look_at(Process *p, word now) {
 
 // Request deadlines. A server with deadline= may still take heartbeats while a request it took
 // goes unanswered: a disk driver that parked its caller's reply right to answer at the
-// interrupt, and lost it (found by fault injection: 24 of PATA's 31 undetected failures were
-// ext2 waiting for ever on a driver that looked alive). So the callers are watched too: one
+// interrupt, and lost it (found by fault injection: PATA mutations left ext2 waiting for ever
+// on a driver that looked alive; the deadline found 12 of them). So the callers are watched too: one
 // that has waited in the same call for longer than the callee's deadline while the callee sits
 // idle waiting for messages convicts the callee. A callee that is busy is its own watch's
 // business (it takes no heartbeat); one that is itself waiting for a reply passes the blame on,
