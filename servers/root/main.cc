@@ -62,8 +62,10 @@ void reply_status(Utcb *u, Status s, unsigned results = 0) {
 bool pager_fault(Process *p, Utcb *u) {
   word addr = u->mr[1], ip = u->mr[2], access = u->mr[3];
   p3::Source src = p->pager_image.resolve(addr, access);
-  if (src.kind == p3::Source::invalid) {
-    printf("[root] pager of %s: invalid access at %lx ip %lx; pager stopped\n", p->name, addr, ip);
+  if (src.kind != p3::Source::image && src.kind != p3::Source::frame) {
+    printf("[root] pager of %s: %s %lx ip %lx; pager stopped\n", p->name,
+           src.kind == p3::Source::exhausted ? "no memory for the page at" : "invalid access at",
+           addr, ip);
     p->state = arc::root::PState::failed;
     return false;
   }
@@ -340,8 +342,11 @@ int main(int, char **) {
   Utcb *u = utcb();
   word badge = 0;
   // While a server is watched for hangs, no wait is longer than a watchdog tick; while a domain
-  // restart is coming, none lasts past it.
+  // restart is coming, none lasts past it; while a restart waits for a busy pager, a few ms.
+  // (A pager busy when told of a killed process's restart once left it down for good: after the
+  // shell's `kill` nothing else came to the root task to make it try again.)
   auto timeouts = [] {
+    if (rt::restarts_waiting()) return ipc::timeouts(0, 5);
     const word w = rt::watch_timeout_ms(), d = rt::domain_timeout_ms();
     const word t = w && d ? (w < d ? w : d) : w ? w : d;
     return t ? ipc::timeouts(0, t) : forever;
@@ -358,6 +363,7 @@ int main(int, char **) {
       continue;
     }
     if (st != Status::ok) {
+      rt::deliver_pending_restarts();
       st = next(false);
       continue;
     }
