@@ -220,3 +220,29 @@ ARC_TEST(CAP0015, "take a range: empty slots skipped, the count moved reported, 
   REQUIRE_EQ(cap_take(from, 0, to, 0, 5000).status, Status::invalid_arg);
   REQUIRE_EQ(cap_take(from, 250, to, 250, 10).status, Status::invalid_cap);   // past 2^8 slots
 }
+
+ARC_TEST(CAP0016, "identify a factory: its quota and the bytes charged, all given back when its objects go") {
+  CapSlot f = slot(), t = slot(), sp = slot(), ep = slot();
+  REQUIRE(f && t && sp && ep);
+  REQUIRE_OK(create(boot_cap::factory, ObjType::factory, f, 65536));   // an ARM space is 16 KiB+
+  Result r = cap_identify(f);
+  REQUIRE_OK(r.status);
+  REQUIRE_EQ(r.r[3], 65536ul);
+  REQUIRE_EQ(r.r[4], 0ul);
+  REQUIRE_OK(create(f, ObjType::thread, t));
+  REQUIRE_OK(create(f, ObjType::space, sp, 6));
+  REQUIRE_OK(create(f, ObjType::endpoint, ep));
+  const word used = cap_identify(f).r[4];
+  REQUIRE(used > 0 && used <= 65536);
+  REQUIRE_OK(cap_delete(t));
+  REQUIRE(cap_identify(f).r[4] < used);
+  REQUIRE_OK(cap_delete(sp));
+  REQUIRE_OK(cap_delete(ep));
+  REQUIRE_EQ(cap_identify(f).r[4], 0ul);
+  // Without control the account is not shown; other objects have none.
+  CapSlot g = slot();
+  REQUIRE(g);
+  REQUIRE_OK(cap_copy(f, boot_cap::space, g, rights::send));
+  REQUIRE_EQ(cap_identify(g).r[3], 0ul);
+  REQUIRE_EQ(cap_identify(boot_cap::thread).r[4], 0ul);
+}

@@ -16,7 +16,7 @@ ARC_TEST(EXC0001, "undefined instruction: its vector at the handler, a reply wit
   ExcMsg m;
   REQUIRE_OK(get_exception(ep, &m));
   REQUIRE_EQ(m.label, label::exception);
-  REQUIRE_EQ(m.untyped, 5ul);
+  REQUIRE_EQ(m.untyped, 6ul);   // MR6: the data address, 0 here
   REQUIRE_EQ(m.badge, 0xe1ul);
   REQUIRE_EQ(m.vector, exc_arch.undefined_vector);
   REQUIRE_EQ(m.ip, word(ktest_undef_insn));

@@ -6,14 +6,17 @@
 // never blocks for long (IPC timeouts are forced to at most 2 ms) and it does not print (kdebug
 // putc/puts are skipped). A supervisor thread of ours is its pager and exception handler; the
 // main thread watches progress in a shared page and unsticks the fuzz thread (resume, abort
-// IPC) when it stops moving. At the end the kernel must still do IPC and create threads.
+// IPC) when it stops moving. A sample of the failed calls is checked for side effects (none
+// allowed); at the end every byte the fuzz world cost the kernel must have come back, and the
+// kernel must still do IPC and create threads.
 #include "common.hh"
 
 using namespace arc;
 using namespace ktest;
 
 namespace {
-constexpr word fuzz_badge_pager = 1, fuzz_badge_handler = 2;
+constexpr word fuzz_badge_pager = 1, fuzz_badge_handler = 2, fuzz_badge_victim_pager = 3,
+               fuzz_badge_victim_handler = 4;
 constexpr word n_status = word(Status::count) + 1;   // last bucket: anything else
 
 struct alignas(4096) Shared {
@@ -23,13 +26,17 @@ struct alignas(4096) Shared {
   volatile word hist[n_status];
   volatile word per_sys[14];
   volatile word finished;
-  volatile word faults, exceptions, restarts, wild;
-  volatile word victim_msgs;
+  volatile word faults, exceptions, refusals;
+  volatile word victim_msgs, victim_resets;
+  volatile word checked, test_maps, violations, by_kind[4];
+  volatile word bad_nr, bad_args[6], bad_status;   // the first failed call that changed something
+  volatile word bad_kind;
+  volatile word plant;   // `plant`: make the first failed checked calls change something (below)
 };
 Shared sh;
 
 alignas(16) char fuzz_stack[16384];
-alignas(16) char victim_stack[8192];
+alignas(4096) char victim_stack[8192];   // its own pages: the victim may write only here
 
 word rnd() {
   word x = sh.rng;
@@ -60,7 +67,99 @@ word random_arg() {
 
 word small_timeouts() { return ipc::timeouts(rnd() % 3, rnd() % 3); }
 
+// ---- what a failed call must leave alone ----------------------------------------------------
+// On a sample of calls the fuzz thread records what it can see of its world before the call and,
+// if the call failed, compares: its capability space (each slot's type, rights and badge; its
+// factory's account), its test pages (mapped at test_va by the supervisor from pages of ours
+// with a known pattern: a probe that faults means the mapping was gone), and the priority and
+// space of itself and the victim thread. An IPC that failed after its send phase may have
+// transferred items (a grant moves the page): its check leaves out what the items could touch.
+constexpr word n_check_slots = 42;          // the random slot arguments are 0..40
+constexpr word test_va = 0x40000000;        // where random_fpage() often points
+constexpr word n_test_pages = 8;
+alignas(4096) word test_pages[n_test_pages][1024];
+
+struct Snapshot {
+  word cap[n_check_slots][5];
+  word self_prio, victim_prio, victim_space;
+};
+
+word pattern(word i) { return 0x7e570000 + i; }
+
+void snapshot(Snapshot *s) {
+  for (word i = 0; i < n_check_slots; ++i) {
+    Result r = cap_identify(i);
+    s->cap[i][0] = word(r.status) << 16 | r.r[0];
+    for (unsigned k = 1; k < 5; ++k) s->cap[i][k] = r.r[k];
+  }
+  Result me = thread_info(cap_self), v = thread_info(6);
+  s->self_prio = me.r[1];
+  s->victim_prio = v.r[1];
+  s->victim_space = v.r[2];
+}
+
+// Read every test page; true when none faulted (all were mapped) and each holds its pattern.
+bool probe_test_pages() {
+  const word maps = sh.test_maps;
+  bool same = true;
+  for (word i = 0; i < n_test_pages; ++i)
+    same &= *reinterpret_cast<volatile word *>(test_va + i * 4096) == pattern(i);
+  return same && sh.test_maps == maps;
+}
+
+enum Kind : word { k_caps, k_pages, k_prio, k_victim };
+const char *const kind_name[] = {"capability space", "test page mapping", "own priority",
+                                 "victim thread"};
+
+void violation(Kind what, word nr, const word *a, Status st) {
+  sh.by_kind[what] = sh.by_kind[what] + 1;
+  if (!sh.violations) {
+    sh.bad_kind = what;
+    sh.bad_nr = nr;
+    for (unsigned i = 0; i < 6; ++i) sh.bad_args[i] = a[i];
+    sh.bad_status = word(st);
+  }
+  sh.violations = sh.violations + 1;
+}
+
+// `ktest fuzz N seed plant` shows that the check can fail: the first three checked calls are
+// followed by a change the kernel must never make for a failed call, made here on purpose — a
+// capability deleted, a test page unmapped, the victim's priority lowered — and the run must
+// fail.
+void plant_change() {
+  switch (sh.plant) {
+  case 1: (void)cap_delete(9); break;
+  case 2: (void)unmap(fpage(test_va, 12, fpage_rights::rwx), true); break;
+  case 3: (void)thread_ctl(6, ThreadOp::set_priority, 39, 5); break;   // the victim's
+  default: return;
+  }
+  sh.plant = sh.plant + 1;
+}
+
+void check_unchanged(const Snapshot &before, word nr, const word *a, Status st, bool sent) {
+  if (!sent) plant_change();
+  Snapshot after;
+  snapshot(&after);
+  sh.checked = sh.checked + 1;
+  if (!sent) {
+    for (word i = 0; i < n_check_slots; ++i)
+      for (unsigned k = 0; k < 5; ++k)
+        if (before.cap[i][k] != after.cap[i][k]) return violation(k_caps, nr, a, st);
+    if (!probe_test_pages()) return violation(k_pages, nr, a, st);
+  }
+  if (before.self_prio != after.self_prio) return violation(k_prio, nr, a, st);
+  if (before.victim_prio != after.victim_prio || before.victim_space != after.victim_space)
+    return violation(k_victim, nr, a, st);
+}
+
 void one_call() {
+  const bool sample = rnd() % 32 == 0;
+  Snapshot before;
+  if (sample) {
+    (void)probe_test_pages();   // maps any that were gone
+    snapshot(&before);
+  }
+  bool sent = false;   // an IPC with a send or reply phase
   word nr = rnd() % 14;
   word a[6];
   for (auto &x : a) x = random_arg();
@@ -79,6 +178,7 @@ void one_call() {
     ut->rcv_window = rnd() % 2 ? random_fpage() : 0;
     ut->rcv_cap_slot = rnd() % 41;
     st = Status(arc_ipc_raw(flags, a[0], a[1], small_timeouts(), nullptr));
+    sent = flags & (ipc::send | ipc::reply);
   } else {
     if (nr == word(Sys::kdebug) && (a[0] == word(KdOp::putc) || a[0] == word(KdOp::puts)))
       a[0] = word(KdOp::ticks);   // keep the log readable
@@ -93,6 +193,7 @@ void one_call() {
   word s = word(st) < word(Status::count) ? word(st) : n_status - 1;
   sh.hist[s] = sh.hist[s] + 1;
   sh.per_sys[nr] = sh.per_sys[nr] + 1;
+  if (sample && st != Status::ok) check_unchanged(before, nr, a, st, sent);
 }
 
 [[noreturn]] void fuzz_entry() {
@@ -118,10 +219,21 @@ word fuzz_sp() { return word(fuzz_stack + sizeof(fuzz_stack)) - 16; }
   }
 }
 
-// Pager and exception handler of the fuzz thread.
-struct Sup { CapSlot ep, fuzz; };
+// Pager and exception handler of the fuzz thread and the victim. Both get pages of our image
+// only (code, data, their stacks), so a thread sent to a random IP cannot slide through fresh
+// zero pages taking all of memory (it once did: sigma0 ran dry after 250,000 calls); a fault
+// anywhere else is refused, and the refusal comes back as an exception that restarts the
+// thread at its entry. The victim may write only to its stack and the shared counters.
+struct Sup { CapSlot ep, fuzz, victim; };
 Sup sup;
-extern "C" char __executable_start[], etext[];
+extern "C" char __executable_start[], etext[], _end[];
+
+word victim_sp() { return word(victim_stack + sizeof(victim_stack)) - 16; }
+
+bool victim_writable(word page) {
+  const word lo = align_down(word(victim_stack), 4096), hi = word(victim_stack) + sizeof(victim_stack);
+  return (page >= lo && page < hi) || page == word(&sh);
+}
 
 void supervisor_main(word) {
   Utcb *ut = utcb();
@@ -133,25 +245,47 @@ void supervisor_main(word) {
       continue;
     }
     Tag t(ut->mr[0]);
+    const bool victim = badge == fuzz_badge_victim_pager || badge == fuzz_badge_victim_handler;
     if (t.label() == label::page_fault) {
       word addr = ut->mr[1], ip = ut->mr[2], access = ut->mr[3];
       sh.faults = sh.faults + 1;
-      bool sane_ip = ip >= word(__executable_start) && ip < word(etext);
-      if (addr < user_top && sane_ip) {
-        touch(addr, access & fault::write);
+      const word page = align_down(addr, 4096);
+      const bool ours = addr >= word(__executable_start) && addr < word(_end);
+      const bool test_page = !victim && addr >= test_va && addr < test_va + n_test_pages * 4096;
+      const bool sane_ip = victim || (ip >= word(__executable_start) && ip < word(etext));
+      if (test_page) {   // a test page (the first probe, or a call unmapped it)
+        sh.test_maps = sh.test_maps + 1;
+        const word src = word(test_pages[(addr - test_va) / 4096]);
         ut->mr[0] = Tag(0, 0, 2).raw;
-        ut->mr[1] = fpage(align_down(addr, 4096), 12, fpage_rights::rwx);
-        ut->mr[2] = align_down(addr, 4096) | item::map;
-      } else {   // runaway: start the loop again
-        sh.wild = sh.wild + 1;
-        xregs(sup.fuzz, xr::set_ip | xr::set_sp, word(&fuzz_entry), fuzz_sp());
-        ut->mr[0] = Tag(0, 0, 0).raw;
+        ut->mr[1] = fpage(src, 12, fpage_rights::r | fpage_rights::w);
+        ut->mr[2] = page | item::map;
+      } else if (ours && sane_ip) {
+        word r = victim && !victim_writable(page) ? fpage_rights::r | fpage_rights::x : fpage_rights::rwx;
+        if ((access & fault::write) && !(r & fpage_rights::w)) {
+          ut->mr[0] = Tag(label::fault_refused, 1, 0).raw;
+          ut->mr[1] = refusal::no_access;
+        } else {
+          touch(addr, access & fault::write);
+          ut->mr[0] = Tag(0, 0, 2).raw;
+          ut->mr[1] = fpage(page, 12, r);
+          ut->mr[2] = page | item::map;
+        }
+      } else {   // runaway: refused; the exception that follows restarts the thread
+        ut->mr[0] = Tag(label::fault_refused, 1, 0).raw;
+        ut->mr[1] = refusal::no_such_memory;
       }
     } else if (t.label() == label::exception) {
-      sh.exceptions = sh.exceptions + 1;
+      if (ut->mr[1] == exc_vector::fault_refused) sh.refusals = sh.refusals + 1;
       ut->mr[0] = Tag(0, 2, 0).raw;
-      ut->mr[1] = word(&fuzz_entry);
-      ut->mr[2] = fuzz_sp();
+      if (victim) {
+        sh.victim_resets = sh.victim_resets + 1;
+        ut->mr[1] = word(&victim_entry);
+        ut->mr[2] = victim_sp();
+      } else {
+        sh.exceptions = sh.exceptions + 1;
+        ut->mr[1] = word(&fuzz_entry);
+        ut->mr[2] = fuzz_sp();
+      }
     } else {
       st = recv(sup.ep, &badge, forever);
       continue;
@@ -202,7 +336,8 @@ int fuzz_main(int argc, char **argv) {
   word n = argc > 1 ? parse(argv[1], 10000) : 10000;
   word seed = argc > 2 ? parse(argv[2], 0) : entropy();
   if (!seed) seed = 0x2545f491;
-  printf("FUZZ: seed %lu\n", seed);
+  sh.plant = argc > 3 && argv[3][0] == 'p' ? 1 : 0;
+  printf("FUZZ: seed %lu%s\n", seed, sh.plant ? " (planted changes: this run must fail)" : "");
   printf("FUZZ: %lu calls\n", n);
   current_id = "FUZZ";
   if (!start_infrastructure()) {
@@ -212,14 +347,29 @@ int fuzz_main(int argc, char **argv) {
   sh.rng = seed;
   sh.target = n;
 
+  // Our own pages all in place first, so that what our factory pays for (page tables, mapping
+  // nodes) afterwards is the fuzz world's alone: every byte of it must come back at the end.
+  // (A read is enough: what sigma0 maps for bss is writable, and text and data came at boot.)
+  for (word a = align_down(word(__executable_start), 4096); a < word(_end); a += 4096) touch(a, false);
+  for (word i = 0; i < n_test_pages; ++i) test_pages[i][0] = pattern(i);
+  const word used_before = cap_identify(boot_cap::factory).r[4];
+  // Planted: an endpoint that outlives the world, as a leak in the kernel would.
+  if (sh.plant) {
+    CapSlot kept = perm_slot();
+    if (!kept || create(boot_cap::factory, ObjType::endpoint, kept) != Status::ok) return 1;
+  }
+
   // The world the fuzz thread plays in.
   CapSlot fac = slot(), fs = make(ObjType::space, 6), vs = make(ObjType::space, 6);
-  CapSlot ports = slot(), vpg = slot(), fz = slot(), vt = slot(), pg = slot(), hd = slot();
+  CapSlot ports = slot(), vpg = slot(), vhd = slot(), fz = slot(), vt = slot(), pg = slot(),
+          hd = slot();
   sup.ep = make(ObjType::endpoint);
-  if (!fac || !fs || !vs || !ports || !vpg || !fz || !vt || !pg || !hd || !sup.ep ||
+  if (!fac || !fs || !vs || !ports || !vpg || !vhd || !fz || !vt || !pg || !hd || !sup.ep ||
       create(boot_cap::factory, ObjType::factory, fac, 64 * 1024) != Status::ok ||
       ioport(IoOp::derive, boot_cap::ioports, 0x300, 16, ports) != Status::ok ||
-      cap_mint(slots::pager_ep, boot_cap::space, vpg, rights::send | rights::grant, 0xf0) !=
+      cap_mint(sup.ep, boot_cap::space, vpg, rights::send | rights::grant,
+               fuzz_badge_victim_pager) != Status::ok ||
+      cap_mint(sup.ep, boot_cap::space, vhd, rights::send, fuzz_badge_victim_handler) !=
           Status::ok ||
       cap_mint(sup.ep, boot_cap::space, pg, rights::send | rights::grant, fuzz_badge_pager) !=
           Status::ok ||
@@ -238,9 +388,9 @@ int fuzz_main(int argc, char **argv) {
   ok = ok && create(boot_cap::factory, ObjType::thread, vt) == Status::ok &&
        thread_ctl(vt, ThreadOp::bind_space, vs) == Status::ok &&
        thread_ctl(vt, ThreadOp::set_pager, vpg) == Status::ok &&
-       thread_ctl(vt, ThreadOp::set_priority, 40, 5) == Status::ok &&
-       thread_ctl(vt, ThreadOp::start, word(&victim_entry),
-                  word(victim_stack + sizeof(victim_stack)) - 16) == Status::ok;
+       thread_ctl(vt, ThreadOp::set_handler, vhd) == Status::ok &&
+       thread_ctl(vt, ThreadOp::set_priority, 40, 5) == Status::ok;
+  sup.victim = vt;
   ok = ok && cap_copy(vt, fs, 6, rights::all) == Status::ok &&
        cap_copy(vs, fs, 7, rights::all) == Status::ok &&
        cap_copy(ports, fs, 8, rights::all) == Status::ok;
@@ -250,6 +400,7 @@ int fuzz_main(int argc, char **argv) {
   ok = ok && create(boot_cap::factory, ObjType::thread, fz) == Status::ok;
   sup.fuzz = fz;
   ok = ok && spawn(supervisor_main, 0, so) &&
+       thread_ctl(vt, ThreadOp::start, word(&victim_entry), victim_sp()) == Status::ok &&
        thread_ctl(fz, ThreadOp::bind_space, fs) == Status::ok &&
        thread_ctl(fz, ThreadOp::set_pager, pg) == Status::ok &&
        thread_ctl(fz, ThreadOp::set_handler, hd) == Status::ok &&
@@ -300,21 +451,37 @@ int fuzz_main(int argc, char **argv) {
   }
   word elapsed = kd_ticks() - t_start;
   xregs(fz, xr::halt);
-  printf("FUZZ: %lu calls in %lu ms; %lu faults, %lu exceptions, %lu wild, %lu resumes, "
-         "%lu aborts, %lu victim messages\n",
-         word(sh.calls), elapsed, word(sh.faults), word(sh.exceptions), word(sh.wild), resumes,
-         aborts, word(sh.victim_msgs));
+  printf("FUZZ: %lu calls in %lu ms; %lu faults, %lu refused, %lu exceptions, %lu resumes, "
+         "%lu aborts, %lu victim messages, %lu victim restarts\n",
+         word(sh.calls), elapsed, word(sh.faults), word(sh.refusals), word(sh.exceptions), resumes,
+         aborts, word(sh.victim_msgs), word(sh.victim_resets));
   for (word s = 0; s < n_status; ++s)
     printf("FUZZ: status %s %lu\n", s < word(Status::count) ? status_name(Status(s)) : "other",
            word(sh.hist[s]));
   for (word s = 0; s < 14; ++s) printf("FUZZ: syscall %lu %lu\n", s, word(sh.per_sys[s]));
-  end_test_cleanup();
+  printf("FUZZ: %lu failed calls checked, %lu changed what they must not\n", word(sh.checked),
+         word(sh.violations));
+  if (sh.violations) {
+    printf("FUZZ: FAIL changed: capability space %lu, test page mapping %lu, own priority %lu, "
+           "victim thread %lu\n", word(sh.by_kind[k_caps]), word(sh.by_kind[k_pages]),
+           word(sh.by_kind[k_prio]), word(sh.by_kind[k_victim]));
+    printf("FUZZ: FAIL the first: syscall %lu (%lx %lx %lx %lx %lx %lx) -> %s changed the %s\n",
+           word(sh.bad_nr), word(sh.bad_args[0]), word(sh.bad_args[1]), word(sh.bad_args[2]),
+           word(sh.bad_args[3]), word(sh.bad_args[4]), word(sh.bad_args[5]),
+           status_name(Status(sh.bad_status)), kind_name[sh.bad_kind]);
+  }
+  end_test_cleanup();   // every thread, space, endpoint and factory of the fuzz world destroyed
+  const word used_after = cap_identify(boot_cap::factory).r[4];
+  const bool leak = used_after != used_before;
+  printf("FUZZ: kernel memory charged to us: %lu bytes before the fuzz world, %lu after it is "
+         "destroyed%s\n", used_before, used_after, leak ? " (FAIL: not all given back)" : "");
   if (!kernel_alive()) {
     printf("FUZZ: kernel check FAILED after %lu calls\n", word(sh.calls));
     return 1;
   }
   end_test_cleanup();
+  if (stuck || leak || sh.violations) return 1;
   printf("FUZZ: %lu calls, kernel alive\n", word(sh.calls));
-  return stuck ? 1 : 0;
+  return 0;
 }
 } // namespace ktest

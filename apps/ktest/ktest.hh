@@ -241,5 +241,7 @@ extern const IrqSource irq_source;
 
 // Run by main for `ktest fuzz N [seed]`.
 int fuzz_main(int argc, char **argv);
+// Run by main for `ktest exhaust`: sigma0's memory taken to the last frame (exhaust.cc).
+int exhaust_main();
 
 } // namespace ktest

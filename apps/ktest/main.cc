@@ -1,5 +1,5 @@
 // ktest main: run the registered tests (all, or those whose id starts with one of the arguments)
-// or the fuzzer (`ktest fuzz N [seed]`).
+// or the fuzzer (`ktest fuzz N [seed [plant]]`), or sigma0's memory taken to the end (`ktest exhaust`).
 #include "ktest.hh"
 #include <arc/start.hh>
 
@@ -33,6 +33,10 @@ int main(int argc, char **argv) {
   if (argc >= 1 && str_eq(argv[0], "fuzz")) {
     int r = ktest::fuzz_main(argc, argv);
     kd_exit(word(r));
+  }
+  if (argc >= 1 && str_eq(argv[0], "exhaust")) {
+    if (!ktest::start_infrastructure()) kd_exit(1);
+    kd_exit(word(ktest::exhaust_main()));
   }
   const unsigned registered = unsigned(__stop_ktest_cases - __start_ktest_cases);
   printf("KTEST: Arc kernel API suite, %u tests registered, %d arguments:", registered, argc);

@@ -120,3 +120,183 @@ ARC_TEST(PF0006, "faults of many threads are told apart by badge") {
   REQUIRE(find_fault(since, 0xf6a, 0x48005000, 0x48006000) != nullptr);
   REQUIRE(find_fault(since, 0xf6b, 0x48005000, 0x48006000) != nullptr);
 }
+
+// ---- refusals: a pager that will not map says so, and the kernel does not ask again ----------
+namespace {
+// Where a handler sends a victim whose fault was refused: it records that and halts.
+[[noreturn]] void after_refusal() {
+  vic.done = 1;
+  for (;;) {
+    xregs(cap_self, xr::halt);
+    sleep_ms(1000);
+  }
+}
+
+struct Refused { word badge, untyped, vector, error, ip, sp, addr; };
+
+// The next exception on ep: a refused fault's report, MR1..MR6.
+Status get_refused(CapSlot ep, Refused *r) {
+  word badge = 0;
+  Status st = recv(ep, &badge, t_2s);
+  Utcb *ut = u();
+  *r = Refused{badge, Tag(ut->mr[0]).untyped(), ut->mr[1], ut->mr[2], ut->mr[3], ut->mr[4], ut->mr[6]};
+  return st == Status::ok && Tag(ut->mr[0]).label() != label::exception ? Status::invalid_arg : st;
+}
+
+// Answer the page fault waiting on pager_ep with a refusal; its address.
+Status refuse_next(CapSlot pager_ep, word reason, word *addr) {
+  word badge = 0;
+  Status st = recv(pager_ep, &badge, t_2s);
+  if (st != Status::ok) return st;
+  if (Tag(u()->mr[0]).label() != label::page_fault) return Status::invalid_arg;
+  *addr = u()->mr[1];
+  set_tag(label::fault_refused, 1);
+  u()->mr[1] = reason;
+  return reply();
+}
+
+// A thread of ours loading from vic.addr, paged through `pager` (minted from pager_ep), with
+// `handler_ep` (0: none) as its exception handler.
+CapSlot start_refused(CapSlot pager_ep, CapSlot handler_ep, word badge) {
+  CapSlot pg = slot(), hd = handler_ep ? slot() : 0;
+  if (!pg || cap_mint(pager_ep, boot_cap::space, pg, rights::send | rights::grant, badge) != Status::ok)
+    return 0;
+  if (handler_ep && (!hd || cap_mint(handler_ep, boot_cap::space, hd, rights::send, badge) != Status::ok))
+    return 0;
+  ThreadOpts o;
+  o.pager = pg;
+  o.handler = hd;
+  return spawn(load_main, 0, o);
+}
+} // namespace
+
+ARC_TEST(PF0007, "a refused fault reaches the handler once: vector, reason, address; it resumes the thread elsewhere") {
+  vic = Victim{};
+  vic.addr = 0x48106010;   // never touched by us
+  CapSlot pep = make(ObjType::endpoint), hep = make(ObjType::endpoint);
+  REQUIRE(pep && hep);
+  CapSlot t = start_refused(pep, hep, 0xf7);
+  REQUIRE(t);
+  word addr = 0;
+  REQUIRE_OK(refuse_next(pep, refusal::no_such_memory, &addr));
+  REQUIRE_EQ(addr, 0x48106010ul);
+  Refused r;
+  REQUIRE_OK(get_refused(hep, &r));
+  REQUIRE_EQ(r.badge, 0xf7ul);
+  REQUIRE_EQ(r.untyped, 6ul);
+  REQUIRE_EQ(r.vector, exc_vector::fault_refused);
+  REQUIRE_EQ(r.error, refusal::no_such_memory);
+  REQUIRE_EQ(r.addr, 0x48106010ul);
+  REQUIRE_EQ(r.ip, word(ktest_load_insn));
+  // Not asked again while the handler decides.
+  word badge = 0;
+  REQUIRE_EQ(recv(pep, &badge, ipc::timeouts(0, 20)), Status::timeout);
+  set_tag(0, 2);
+  u()->mr[1] = word(&after_refusal);
+  u()->mr[2] = (r.sp & ~word(15)) - 64;
+  REQUIRE_OK(reply());
+  REQUIRE(wait_for(vic.done, 1000));
+  REQUIRE_EQ(vic.result, 0ul);   // the load never completed
+}
+
+ARC_TEST(PF0008, "a refused fault without a handler stops the thread (dead), the pager asked once") {
+  vic = Victim{};
+  vic.addr = 0x48107020;
+  CapSlot pep = make(ObjType::endpoint);
+  REQUIRE(pep);
+  CapSlot t = start_refused(pep, 0, 0xf8);
+  REQUIRE(t);
+  word addr = 0;
+  REQUIRE_OK(refuse_next(pep, refusal::exhausted, &addr));
+  REQUIRE_EQ(addr, 0x48107020ul);
+  REQUIRE(wait_state(t, ThreadState::dead, 1000));
+  word badge = 0;
+  REQUIRE_EQ(recv(pep, &badge, ipc::timeouts(0, 50)), Status::timeout);
+  REQUIRE_EQ(thread_done(t), false);
+}
+
+ARC_TEST(PF0009, "sigma0 refuses the null page as no such memory (a null pointer is not a fresh page)") {
+  vic = Victim{};
+  vic.addr = 0x10;
+  CapSlot hep = make(ObjType::endpoint), hd = slot();
+  REQUIRE(hep && hd);
+  REQUIRE_OK(cap_mint(hep, boot_cap::space, hd, rights::send, 0xf9));
+  ThreadOpts o;   // paged by sigma0, as our own threads are
+  o.handler = hd;
+  CapSlot t = spawn(load_main, 0, o);
+  REQUIRE(t);
+  Refused r;
+  REQUIRE_OK(get_refused(hep, &r));
+  REQUIRE_EQ(r.badge, 0xf9ul);
+  REQUIRE_EQ(r.vector, exc_vector::fault_refused);
+  REQUIRE_EQ(r.error, refusal::no_such_memory);
+  REQUIRE_EQ(r.addr, 0x10ul);
+  set_tag(0, 2);
+  u()->mr[1] = word(&after_refusal);
+  u()->mr[2] = (r.sp & ~word(15)) - 64;
+  REQUIRE_OK(reply());
+  REQUIRE(wait_for(vic.done, 1000));
+  REQUIRE_EQ(vic.result, 0ul);
+}
+
+ARC_TEST(PF0010, "a write to a page mapped read-only reaches the pager with access write and present") {
+  vic = Victim{};
+  vic.addr = align_down(word(&ktest_load_insn), 4096) + 0x40;   // our code: mapped, read-only
+  vic.value = 0xbad;
+  const word before = vw(vic.addr);
+  CapSlot pep = make(ObjType::endpoint), hep = make(ObjType::endpoint);
+  REQUIRE(pep && hep);
+  CapSlot pg = slot(), hd = slot();
+  REQUIRE(pg && hd);
+  REQUIRE_OK(cap_mint(pep, boot_cap::space, pg, rights::send | rights::grant, 0xfa));
+  REQUIRE_OK(cap_mint(hep, boot_cap::space, hd, rights::send, 0xfa));
+  ThreadOpts o;
+  o.pager = pg;
+  o.handler = hd;
+  CapSlot t = spawn(store_main, 0, o);
+  REQUIRE(t);
+  word badge = 0;
+  REQUIRE_OK(recv(pep, &badge, t_2s));
+  REQUIRE_EQ(Tag(u()->mr[0]).label(), label::page_fault);
+  REQUIRE_EQ(u()->mr[1], vic.addr);
+  REQUIRE_EQ(u()->mr[3] & (fault::write | fault::present), fault::write | fault::present);
+  set_tag(label::fault_refused, 1);
+  u()->mr[1] = refusal::no_access;
+  REQUIRE_OK(reply());
+  Refused r;
+  REQUIRE_OK(get_refused(hep, &r));
+  REQUIRE_EQ(r.error, refusal::no_access);
+  REQUIRE_EQ(r.addr, vic.addr);
+  set_tag(0, 2);
+  u()->mr[1] = word(&after_refusal);
+  u()->mr[2] = (r.sp & ~word(15)) - 64;
+  REQUIRE_OK(reply());
+  REQUIRE(wait_for(vic.done, 1000));
+  REQUIRE_EQ(vw(vic.addr), before);
+}
+
+ARC_TEST(PF0011, "sigma0 refuses a write to the root task's code as access not allowed: the code stays") {
+  vic = Victim{};
+  vic.addr = align_down(word(&ktest_load_insn), 4096) + 0x80;
+  vic.value = 0xbad;
+  const word before = vw(vic.addr);
+  CapSlot hep = make(ObjType::endpoint), hd = slot();
+  REQUIRE(hep && hd);
+  REQUIRE_OK(cap_mint(hep, boot_cap::space, hd, rights::send, 0xfb));
+  ThreadOpts o;   // paged by sigma0
+  o.handler = hd;
+  CapSlot t = spawn(store_main, 0, o);
+  REQUIRE(t);
+  Refused r;
+  REQUIRE_OK(get_refused(hep, &r));
+  REQUIRE_EQ(r.vector, exc_vector::fault_refused);
+  REQUIRE_EQ(r.error, refusal::no_access);
+  REQUIRE_EQ(r.addr, vic.addr);
+  REQUIRE_EQ(r.ip, word(ktest_store_insn));
+  set_tag(0, 2);
+  u()->mr[1] = word(&after_refusal);
+  u()->mr[2] = (r.sp & ~word(15)) - 64;
+  REQUIRE_OK(reply());
+  REQUIRE(wait_for(vic.done, 1000));
+  REQUIRE_EQ(vw(vic.addr), before);
+}

@@ -174,15 +174,20 @@ void end_test_cleanup() {
 word align_down(word a, word size) { return a & ~(size - 1); }
 
 namespace {
-// Our own ELF program headers (the first loaded page holds the ELF header): a page in a
-// read-only segment must only be read-touched, or sigma0 would be asked for a writable page there.
+// Our own ELF program headers (on ia32 the first loaded page holds the ELF header): a page in a
+// read-only segment must only be read-touched (sigma0 refuses a write to a page mapped read-only).
 struct Ehdr { unsigned char ident[16]; unsigned short type, machine; word version, entry, phoff,
               shoff, flags; unsigned short ehsize, phentsize, phnum, shentsize, shnum, shstrndx; };
 struct Phdr { word type, offset, vaddr, paddr, filesz, memsz, flags, align; };
 
+// Where the headers are not loaded (the ARM link puts .text on the first page), the writable
+// part starts at the page of __data_start (a weak reference: not every link defines it).
+extern "C" char __data_start[] __attribute__((weak));
+
 bool read_only(word addr) {
   const auto *eh = reinterpret_cast<const Ehdr *>(__executable_start);
-  if (eh->ident[0] != 0x7f || eh->ident[1] != 'E') return false;
+  if (eh->ident[0] != 0x7f || eh->ident[1] != 'E')
+    return __data_start && addr >= word(__executable_start) && addr < align_down(word(__data_start), 4096);
   const auto *ph = reinterpret_cast<const Phdr *>(__executable_start + eh->phoff);
   for (unsigned i = 0; i < eh->phnum; ++i) {
     if (ph[i].type != 1) continue;   // PT_LOAD

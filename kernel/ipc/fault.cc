@@ -16,6 +16,23 @@ void kill_thread(Thread *t, const char *why, word a, word b) {
   t->state = Thread::State::dead;
 }
 
+namespace {
+const char *refusal_name(word reason) {
+  switch (reason) {
+  case arc::refusal::no_such_memory: return "no such memory";
+  case arc::refusal::exhausted: return "memory exhausted";
+  case arc::refusal::no_access: return "access not allowed";
+  default: return "no reason given";
+  }
+}
+
+void kill_refused(Thread *t, word reason, word addr, word ip) {
+  klog("thread %p (space %lu): page fault at %lx ip %lx refused by its pager (%s), no handler; "
+       "thread stopped", t, t->space ? t->space->id : 0, addr, ip, refusal_name(reason));
+  t->state = Thread::State::dead;
+}
+} // namespace
+
 bool sigma0_resolve(Thread *t, word addr) {
   const word pfn = addr >> page_shift;
   const word phys = pfn << page_shift;
@@ -37,20 +54,29 @@ void fault_page(Thread *t, word addr, word ip, word access) {
   // Cancelled (exregs abort_ipc): the pager took the thread over, e.g. to restart it at a new IP;
   // it returns to user mode as its frame now says.
   Status st = ipc::kernel_call(t, t->pager);
-  if (st != Status::ok && st != Status::cancelled)
-    kill_thread(t, "page fault, pager unreachable, at", addr, ip);
+  if (st == Status::cancelled) return;
+  if (st != Status::ok) return kill_thread(t, "page fault, pager unreachable, at", addr, ip);
+  // A refusal is final: retrying the instruction would ask the same pager the same question
+  // forever (a thread wedged, its pager busy). The handler decides what happens instead.
+  const arc::Tag reply(t->kmsg_mr[0]);
+  if (reply.label() == arc::label::fault_refused) {
+    const word reason = reply.untyped() >= 1 ? t->kmsg_mr[1] : arc::refusal::unspecified;
+    if (t->handler.empty()) return kill_refused(t, reason, addr, ip);
+    return fault_exception(t, arc::exc_vector::fault_refused, reason, addr);
+  }
   // The reply's map items are in place; the faulting instruction runs again.
 }
 
-void fault_exception(Thread *t, word vector, word error) {
+void fault_exception(Thread *t, word vector, word error, word addr) {
   auto *f = t->frame();
   if (t->handler.empty()) return kill_thread(t, "exception with no handler, vector", vector, f->ip());
-  t->kmsg_mr[0] = arc::Tag(arc::label::exception, 5, 0).raw;
+  t->kmsg_mr[0] = arc::Tag(arc::label::exception, 6, 0).raw;
   t->kmsg_mr[1] = vector;
   t->kmsg_mr[2] = error;
   t->kmsg_mr[3] = f->ip();
   t->kmsg_mr[4] = f->sp();
   t->kmsg_mr[5] = f->flags();
+  t->kmsg_mr[6] = addr;
   Status st = ipc::kernel_call(t, t->handler);
   if (st == Status::cancelled) return;   // taken over by its handler (see fault_page)
   if (st != Status::ok) return kill_thread(t, "exception, handler unreachable, vector", vector, f->ip());

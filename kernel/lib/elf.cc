@@ -12,6 +12,9 @@ const char *check(const uint8_t *img, uint32_t size, uint16_t machine, uint32_t 
   if (h->type != 2) return "not an executable";
   if (h->machine != machine) return "wrong machine";
   if (h->phentsize != sizeof(Phdr)) return "bad program header size";
+  // The headers are read in place, as words: an odd offset would be an unaligned load (an
+  // alignment fault in the kernel on ARM, for a file a user supplied).
+  if (h->phoff % 4) return "misaligned program headers";
   if (h->phnum == 0 || h->phnum > max_phdrs) return "bad number of program headers";
   if (h->phoff > size || uint64_t(h->phoff) + uint64_t(h->phnum) * sizeof(Phdr) > size)
     return "program headers outside the file";
@@ -24,7 +27,7 @@ const char *check(const uint8_t *img, uint32_t size, uint16_t machine, uint32_t 
     if (p->filesz > p->memsz) return "segment file size exceeds memory size";
     if (uint64_t(p->offset) + p->filesz > size) return "segment outside the file";
     const uint64_t end = uint64_t(p->vaddr) + p->memsz;
-    if (end > limit || p->memsz == 0 && p->vaddr >= limit) return "segment outside user space";
+    if (end > limit || (p->memsz == 0 && p->vaddr >= limit)) return "segment outside user space";
     if ((p->vaddr & 0xfff) != (p->offset & 0xfff) && p->filesz) return "misaligned segment";
     for (unsigned j = 0; j < i; ++j) {
       const Phdr *q = phdr(img, j);

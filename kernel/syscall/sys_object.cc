@@ -113,6 +113,16 @@ void cap_ctl(Thread *self, arch::UserFrame *f) {
     f->set_result(0, word(src->type));
     f->set_result(1, src->rights);
     f->set_result(2, src->badge);
+    // A factory's holder may see its account: how a task finds out that destroying what it
+    // made gave every byte back (the fuzzer's leak check), or how much room it has left.
+    if (src->type == ObjType::factory && src->has(arc::rights::control)) {
+      const auto *fac = static_cast<const Factory *>(src->obj);
+      f->set_result(3, fac->quota());
+      f->set_result(4, fac->used());
+    } else {
+      f->set_result(3, 0);
+      f->set_result(4, 0);
+    }
     return f->set_status(Status::ok);
   default:
     return f->set_status(Status::invalid_arg);

@@ -126,15 +126,15 @@ Source Image::resolve(word va, word access) {
       ++cow_;
     }
     word f = fill_from_image(*s, va);
-    if (!f) return {};
-    if (!remember(va, f, s->rights)) { frames_->release(f); return {}; }
+    if (!f) return {Source::exhausted};
+    if (!remember(va, f, s->rights)) { frames_->release(f); return {Source::exhausted}; }
     return {Source::frame, f, s->rights};
   }
   for (unsigned i = 0; i < n_ranges_; ++i)
     if (va >= ranges_[i].start && va < ranges_[i].end) {
       word f = frames_->alloc();
-      if (!f) return {};
-      if (!remember(va, f, fpage_rights::r | fpage_rights::w)) { frames_->release(f); return {}; }
+      if (!f) return {Source::exhausted};
+      if (!remember(va, f, fpage_rights::r | fpage_rights::w)) { frames_->release(f); return {Source::exhausted}; }
       return {Source::frame, f, fpage_rights::r | fpage_rights::w};
     }
   return {};

@@ -22,7 +22,9 @@ struct Segment {
 
 // Where a page of the process comes from.
 struct Source {
-  enum Kind { invalid, image, frame } kind = invalid;
+  // invalid: nothing may be there (or not with that access); exhausted: there may, but no frame
+  // (or no room in the page table) was left to put it in.
+  enum Kind { invalid, image, frame, exhausted } kind = invalid;
   word addr = 0;          // in our space: the image page or the private frame
   word rights = 0;        // to map with
 };
@@ -60,7 +62,8 @@ public:
   bool add_fixed(word va, word addr, word size, word rights);
 
   // Resolve a fault at va with access (arc::fault bits). Allocates and fills a private page
-  // when the page needs one. kind invalid: the process touched what it must not.
+  // when the page needs one. kind invalid: the process touched what it must not; exhausted: no
+  // memory for the page.
   Source resolve(word va, word access);
 
   // Fault injection (fault.hh): whether [va, va + len) lies in the file part of an executable

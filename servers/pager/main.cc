@@ -440,9 +440,13 @@ int main(int, char **) {
                fpage_rights::r | fpage_rights::w};
       else
         src = image.resolve(addr, access);
-      if (src.kind == p3::Source::invalid) {
-        printf("[pager] %s (pid %lu): %s %lx ip %lx\n", pi.client_name, pi.client_pid,
-               access & fault::write ? "invalid write at" : "invalid access at", addr, ip);
+      if (src.kind == p3::Source::invalid || src.kind == p3::Source::exhausted) {
+        // Either way the process cannot go on; the monitor's policy decides (a restart frees
+        // its volatile pages). The log says which, for whoever reads it.
+        const char *what = src.kind == p3::Source::exhausted ? "no memory for the page at"
+                           : access & fault::write             ? "invalid write at"
+                                                               : "invalid access at";
+        printf("[pager] %s (pid %lu): %s %lx ip %lx\n", pi.client_name, pi.client_pid, what, addr, ip);
         failed(root::Cause::crash, addr, ip);
         answer = false;   // restarted (it runs from its entry) or stopped: no reply either way
       } else {

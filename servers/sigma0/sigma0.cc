@@ -1,6 +1,7 @@
 // sigma0: the first pager. It owns all conventional memory (the kernel maps any free physical
 // page into sigma0's space at its own address when sigma0 touches it) and hands out pages to the
 // root task: a fresh zeroed page for each page fault, module pages on request. It never revokes.
+// A fault it cannot serve (the null page; no frame left) it refuses, and says which.
 #include "sigma0.hh"
 #include <arc/libc.h>
 #include <arc/start.hh>
@@ -92,6 +93,7 @@ int main(int, char **) {
   printf("[sigma0] %lu MiB of free memory to hand out\n", mem.free_frames() >> 8);
   Utcb *u = utcb();
   word badge = 0;
+  bool exhausted_told = false;   // said once: every later fault would say it again
   Status st = recv(boot_cap::sigma0_ep, &badge);
   for (;;) {
     if (st != Status::ok) {
@@ -100,13 +102,28 @@ int main(int, char **) {
     }
     const Tag tag(u->mr[0]);
     if (tag.label() == label::page_fault) {
-      word frame = mem.alloc();
+      const word fault = u->mr[1], ip = u->mr[2], access = u->mr[3];
+      // The first page stays empty: a null pointer in the root task must fault, not read a
+      // fresh zero page. A page the client has, but not for this access (a write to its code),
+      // is not replaced by a fresh one. Anywhere else is anonymous memory while frames last.
+      // Every refusal is final (the kernel tells the thread's handler, or stops the thread).
+      word reason = fault < 0x1000 ? refusal::no_such_memory
+                    : access & fault::present ? refusal::no_access
+                                              : 0;
+      word frame = reason ? 0 : mem.alloc();
       if (!frame) {
-        printf("[sigma0] out of memory: fault at %lx ip %lx from client %lu\n", u->mr[1], u->mr[2], badge);
-        u->mr[0] = Tag(0, 0, 0).raw;   // no mapping: the client faults again, visibly stuck
+        if (!reason) reason = refusal::exhausted;
+        if (reason != refusal::exhausted || !exhausted_told)
+          printf("[sigma0] %s: fault at %lx ip %lx from client %lu refused\n",
+                 reason == refusal::no_such_memory ? "no such memory"
+                 : reason == refusal::no_access    ? "access not allowed"
+                                                   : "memory exhausted",
+                 fault, ip, badge);
+        exhausted_told = exhausted_told || reason == refusal::exhausted;
+        u->mr[0] = Tag(label::fault_refused, 1, 0).raw;
+        u->mr[1] = reason;
       } else {
         zero_page(frame);
-        word fault = u->mr[1];
         u->mr[0] = Tag(0, 0, 2).raw;
         u->mr[1] = fpage(frame, 12, fpage_rights::rwx);
         u->mr[2] = (fault & ~word(0xfff)) | item::map;

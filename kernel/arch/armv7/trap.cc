@@ -20,6 +20,8 @@ namespace {
 constexpr unsigned vec_undef = 1, vec_pabt = 3, vec_dabt = 4;
 
 unsigned fault_status(uint32_t fsr) { return ((fsr >> 6) & 0x10) | (fsr & 0xf); }
+// Domain and permission faults hit a mapped page; translation and access-flag faults do not.
+bool present_fault(unsigned fs) { return fs == 0x9 || fs == 0xb || fs == 0xd || fs == 0xf; }
 bool mmu_fault(unsigned fs) {
   switch (fs) {
   case 0x5: case 0x7:   // translation
@@ -63,7 +65,7 @@ extern "C" void arm_trap_entry(arch::UserFrame *f, unsigned vec) {
   case vec_pabt: {
     const unsigned fs = fault_status(ifsr);
     if (mmu_fault(fs)) {
-      fault_page(t, ifar, f->pc, arc::fault::exec);
+      fault_page(t, ifar, f->pc, arc::fault::exec | (present_fault(fs) ? arc::fault::present : 0));
     } else {
       if (fs == 0x2) f->pc += thumb ? 2 : 4;   // BKPT: a trap, continue after it
       fault_exception(t, vec_pabt, ifsr);
@@ -73,7 +75,8 @@ extern "C" void arm_trap_entry(arch::UserFrame *f, unsigned vec) {
   case vec_dabt: {
     const unsigned fs = fault_status(dfsr);
     if (mmu_fault(fs))
-      fault_page(t, dfar, f->pc, (dfsr & (1u << 11)) ? arc::fault::write : arc::fault::read);
+      fault_page(t, dfar, f->pc, ((dfsr & (1u << 11)) ? arc::fault::write : arc::fault::read) |
+                                     (present_fault(fs) ? arc::fault::present : 0));
     else
       fault_exception(t, vec_dabt, dfsr);
     break;

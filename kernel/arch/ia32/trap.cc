@@ -43,6 +43,7 @@ extern "C" void trap_entry(arch::UserFrame *f) {
     word cr2;
     asm volatile("mov %%cr2, %0" : "=r"(cr2));
     word access = (f->error & 2) ? arc::fault::write : arc::fault::read;
+    if (f->error & 1) access |= arc::fault::present;   // P: a protection violation
     fault_page(t, cr2, f->eip, access);
   } else {
     fault_exception(t, v, f->error);

@@ -112,11 +112,28 @@ constexpr word tag_map_failed = 1u << 12;
 // Labels the kernel uses for messages it synthesises (clients use 0 .. 0xffef).
 namespace label {
 constexpr word page_fault = 0xfffe;  // MR1 address, MR2 IP, MR3 access (fault_*)
-constexpr word exception  = 0xfffd;  // MR1 vector, MR2 error code, MR3 IP, MR4 SP, MR5 flags
+constexpr word exception  = 0xfffd;  // MR1 vector, MR2 error code, MR3 IP, MR4 SP, MR5 flags,
+                                     // MR6 data address (a refused page fault), else 0
 constexpr word irq        = 0xfffc;  // MR1 IRQ line; the badge is the IRQ capability's badge
+// A pager's reply to a page fault it will not resolve, instead of a map item: MR1 the reason
+// (refusal::*). The kernel does not retry the fault: the thread's exception handler hears of it
+// once, as exception vector exc_vector::fault_refused with the reason as error code and the
+// address in MR6; a thread without a handler is stopped.
+constexpr word fault_refused = 0xfffb;
+}
+namespace refusal {
+constexpr word unspecified = 0;
+constexpr word no_such_memory = 1;   // nothing is, or may be, at that address
+constexpr word exhausted = 2;        // there would be, but the pager has no memory left
+constexpr word no_access = 3;        // the page exists, but not with the access asked for
+}
+// Exception vectors that are not the CPU's (ia32 0..31, armv7 1/3/4: docs/kernel-abi.md).
+namespace exc_vector {
+constexpr word fault_refused = 0x100;   // error code: refusal::*, MR6: the fault address
 }
 namespace fault {
 constexpr word read = 1, write = 2, exec = 4;
+constexpr word present = 8;   // the page is mapped, but not for this access (a protection fault)
 }
 
 // Flexpages: a naturally aligned power-of-two region of an address space.
@@ -168,7 +185,7 @@ enum class CapOp : word {
   move = 2,     // (src_slot, dst_space, dst_slot)
   remove = 3,   // (slot): delete; deleting an object's original capability destroys the object
   revoke = 4,   // (slot): delete every capability derived from this one
-  identify = 5, // (slot) -> type, rights, badge
+  identify = 5, // (slot) -> type, rights, badge; a factory (control): quota, bytes used
   take = 6,     // (src_space, src_slot, dst_space, dst_slot, count): move a capability (count
                 // > 1: a range, empty slots skipped) out of another space's capability space
                 // (control right on src_space); a warm restart carries a process's

@@ -1,0 +1,114 @@
+// Host tests of a process's address space as its pager sees it (servers/pager/image.cc): where
+// each page comes from, and a fault the pager cannot serve told apart by why — nothing may be
+// there (invalid) or no memory is left for it (exhausted).
+#include "image.hh"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <algorithm>
+#include <cstring>
+#include <set>
+#include <vector>
+
+using namespace p3;
+using arc::word;
+namespace fr = arc::fpage_rights;
+
+namespace {
+constexpr word page = 0x1000;
+
+// Frames from the host heap, at most `limit` at a time.
+struct HostFrames final : FrameSource {
+  unsigned limit;
+  std::set<word> live;
+  explicit HostFrames(unsigned l) : limit(l) {}
+  ~HostFrames() {
+    for (word f : live) std::free(reinterpret_cast<void *>(f));
+  }
+  word alloc() override {
+    if (live.size() >= limit) return 0;
+    void *p = std::aligned_alloc(page, page);
+    std::memset(p, 0, page);
+    live.insert(word(p));
+    return word(p);
+  }
+  void release(word addr) override {
+    REQUIRE(live.erase(addr) == 1);
+    std::free(reinterpret_cast<void *>(addr));
+  }
+};
+
+// A program of three pages in the file: text at 0x8048000 (one page), data at 0x8049000 (one
+// page of file, two of memory: the second is bss), a zero range for the heap.
+struct Program {
+  std::vector<unsigned char> file = std::vector<unsigned char>(3 * page);
+  HostFrames frames;
+  std::vector<Image::Page> pages;
+  Image img;
+  Program(unsigned frame_limit = 64, unsigned capacity = 64) : frames(frame_limit), pages(capacity) {
+    for (word i = 0; i < file.size(); ++i) file[i] = static_cast<unsigned char>(i * 7 + 1);
+    img.init(file.data(), file.size(), &frames, pages.data(), capacity);
+    REQUIRE(img.add_segment({0x8048000, page, page, page, fr::r | fr::x}));
+    REQUIRE(img.add_segment({0x8049000, 2 * page, 2 * page, page, fr::r | fr::w}));
+    REQUIRE(img.add_zero_range(0x10000000, 0x10100000, false));
+  }
+  const unsigned char *file_at(word off) const { return file.data() + off; }
+};
+} // namespace
+
+TEST_CASE("PIMG0001 text from the image and data copy-on-write and zero bss and heap", "[pager]") {
+  Program p;
+  Source s = p.img.resolve(0x8048010, arc::fault::exec);
+  CHECK(s.kind == Source::image);
+  CHECK(s.addr == word(p.file_at(page)));
+  CHECK(s.rights == (fr::r | fr::x));
+
+  s = p.img.resolve(0x8049004, arc::fault::read);   // data, read: shared without w
+  CHECK(s.kind == Source::image);
+  CHECK(s.rights == fr::r);
+  s = p.img.resolve(0x8049004, arc::fault::write);  // then written: a private copy
+  REQUIRE(s.kind == Source::frame);
+  CHECK(s.rights == (fr::r | fr::w));
+  CHECK(std::memcmp(reinterpret_cast<void *>(s.addr), p.file_at(2 * page), page) == 0);
+
+  for (word va : {word(0x804a000), word(0x10000000)}) {   // bss, heap
+    s = p.img.resolve(va, arc::fault::write);
+    REQUIRE(s.kind == Source::frame);
+    const auto *b = reinterpret_cast<const unsigned char *>(s.addr);
+    CHECK(std::all_of(b, b + page, [](unsigned char c) { return c == 0; }));
+  }
+  CHECK(p.frames.live.size() == 3);
+}
+
+TEST_CASE("PIMG0002 nothing there or not with that access is invalid and takes no frame", "[pager]") {
+  Program p;
+  CHECK(p.img.resolve(0x20000000, arc::fault::read).kind == Source::invalid);   // no segment
+  CHECK(p.img.resolve(0x0, arc::fault::read).kind == Source::invalid);          // the null page
+  CHECK(p.img.resolve(0x8048000, arc::fault::write).kind == Source::invalid);   // text written
+  CHECK(p.frames.live.empty());
+}
+
+TEST_CASE("PIMG0003 no frame left is exhaustion (not invalid) and the next fault after a release is served", "[pager]") {
+  Program p(1);
+  REQUIRE(p.img.resolve(0x10000000, arc::fault::write).kind == Source::frame);
+  CHECK(p.img.resolve(0x10001000, arc::fault::write).kind == Source::exhausted);   // heap
+  CHECK(p.img.resolve(0x8049000, arc::fault::write).kind == Source::exhausted);    // COW copy
+  CHECK(p.img.resolve(0x804a000, arc::fault::read).kind == Source::exhausted);     // bss
+  CHECK(p.img.private_copy(0x8048000) == 0);
+  // Still invalid where nothing may be, even with no memory left.
+  CHECK(p.img.resolve(0x20000000, arc::fault::read).kind == Source::invalid);
+  // Shared image pages need no frame.
+  CHECK(p.img.resolve(0x8048000, arc::fault::read).kind == Source::image);
+  CHECK(p.img.discard_volatile() == 1);
+  CHECK(p.img.resolve(0x10001000, arc::fault::write).kind == Source::frame);
+}
+
+TEST_CASE("PIMG0004 a full page table is exhaustion too and gives the frame back", "[pager]") {
+  Program p(64, 4);   // room for 3 pages (3/4 of 4 slots)
+  for (word i = 0; i < 3; ++i)
+    REQUIRE(p.img.resolve(0x10000000 + i * page, arc::fault::write).kind == Source::frame);
+  CHECK(p.img.resolve(0x10003000, arc::fault::write).kind == Source::exhausted);
+  CHECK(p.frames.live.size() == 3);   // the frame taken for the fourth went back
+  CHECK(p.img.resident() == 3);
+}
