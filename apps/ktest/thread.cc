@@ -166,3 +166,21 @@ ARC_TEST(THR0008, "info names the space a caller waits for, called or parked, an
   REQUIRE(wait_for(rep.done));
   REQUIRE_EQ(thread_info(t).r[3], 0ul);             // answered
 }
+
+ARC_TEST(THR0009, "identify on a parked reply right: 1 while the caller waits, 0 once its call gave up") {
+  rep = Rep{};
+  rep.ep = make(ObjType::endpoint);
+  CapSlot r = slot();
+  REQUIRE(rep.ep && r);
+  REQUIRE(spawn(rep_client, 0));   // calls with a 2 s timeout
+  REQUIRE_OK(recv(rep.ep, nullptr, t_2s));
+  REQUIRE_OK(thread_ctl(boot_cap::thread, ThreadOp::save_reply, r));
+  Result i = cap_identify(r);
+  REQUIRE_EQ(i.r[0], word(ObjType::reply));
+  REQUIRE_EQ(i.r[3], 1ul);
+  REQUIRE(wait_for(rep.done, 3000));   // its receive timed out: the caller gave up
+  REQUIRE_EQ(rep.st, Status::timeout);
+  REQUIRE_EQ(cap_identify(r).r[3], 0ul);
+  set_tag(0x92, 0);
+  REQUIRE_EQ(send(r, t_0), Status::no_partner);
+}

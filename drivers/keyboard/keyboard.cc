@@ -70,7 +70,7 @@ public:
 
   Status ReadKey(const Request &req, Reply &rep) {
     if (g_state.head != g_state.tail && g_state.readers.empty()) return Take(rep);
-    if (g_state.readers.full()) return Status::busy;
+    if (g_state.readers.full() && !g_state.readers.drop_abandoned()) return Status::busy;
     Deferred d;
     if (Status st = Defer(req, rep, d); st != Status::ok) return st;
     g_state.readers.push(d);

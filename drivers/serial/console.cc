@@ -158,7 +158,7 @@ private:
   Status Block(const Request &req, Reply &rep) {
     const word max = req.arg(1);
     if (max < 1 || max > console::max_bytes) return Status::invalid_arg;
-    if (g_state.readers.full()) return Status::busy;
+    if (g_state.readers.full() && !g_state.readers.drop_abandoned()) return Status::busy;
     Deferred d;
     if (Status st = Defer(req, rep, d); st != Status::ok) return st;
     g_state.readers.push(d);

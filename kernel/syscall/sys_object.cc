@@ -2,6 +2,7 @@
 #include "object/endpoint.hh"
 #include "object/factory.hh"
 #include "object/space.hh"
+#include "object/thread.hh"
 #include "syscall/syscall.hh"
 
 namespace kern::sys {
@@ -119,6 +120,13 @@ void cap_ctl(Thread *self, arch::UserFrame *f) {
       const auto *fac = static_cast<const Factory *>(src->obj);
       f->set_result(3, fac->quota());
       f->set_result(4, fac->used());
+    } else if (src->type == ObjType::reply) {
+      // Whether the caller still waits for this answer: a server holding requests for later
+      // (blocked readers) can let go of those whose callers gave up, instead of refusing new
+      // ones because abandoned calls fill its queue.
+      const auto *caller = static_cast<const Thread *>(src->obj);
+      f->set_result(3, caller->reply_gen == src->badge && caller->state == Thread::State::wait_reply);
+      f->set_result(4, 0);
     } else {
       f->set_result(3, 0);
       f->set_result(4, 0);

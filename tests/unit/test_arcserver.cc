@@ -13,6 +13,7 @@
 
 #include <cstring>
 #include <deque>
+#include <set>
 #include <functional>
 #include <vector>
 
@@ -29,6 +30,8 @@ std::deque<Msg> inbox;                       // what wait()/reply_wait() deliver
 std::vector<std::vector<word>> replies;      // what reply_wait() sent
 std::vector<std::pair<CapSlot, std::vector<word>>> slot_replies;   // reply_to()
 std::vector<CapSlot> saved_slots;
+std::set<CapSlot> gone_callers;              // saved reply rights whose callers gave up
+std::vector<CapSlot> dropped;                // capabilities deleted (transport::drop)
 std::vector<std::pair<CapSlot, std::vector<word>>> calls;          // call(): ep, request
 std::function<void(CapSlot, word *)> on_call;                      // answers call()
 CapSlot rcv_cap_slot;
@@ -44,6 +47,8 @@ void reset() {
   replies.clear();
   slot_replies.clear();
   saved_slots.clear();
+  gone_callers.clear();
+  dropped.clear();
   calls.clear();
   on_call = nullptr;
   rcv_cap_slot = 0;
@@ -84,6 +89,8 @@ Status save_reply(CapSlot slot) {
   fake::saved_slots.push_back(slot);
   return Status::ok;
 }
+bool caller_waits(CapSlot slot) { return !fake::gone_callers.count(slot); }
+void drop(CapSlot slot) { fake::dropped.push_back(slot); }
 Status call(CapSlot ep, word) {
   fake::calls.push_back({ep, fake::sent(fake::regs)});
   if (!fake::on_call) return Status::no_partner;
@@ -401,6 +408,40 @@ TEST_CASE("ARCS0007 deferred replies: saved reply right, answered later, registe
   CHECK(again == fake::saved_slots[0]);
   slot_free(again);
   CHECK(s.Complete(s.waiting, Status::ok) == Status::no_partner);   // twice: nothing pending
+}
+
+TEST_CASE("ARCS0016 a full queue of blocked readers lets go of callers that gave up, in order", "[arcserver]") {
+  fresh();
+  DeferredQueue<4> q;
+  CapSlot slots[4];
+  for (unsigned i = 0; i < 4; ++i) {
+    slots[i] = slot_alloc();
+    REQUIRE(slots[i]);
+    Deferred d;
+    d.slot = slots[i];
+    d.badge = 10 + i;
+    REQUIRE(q.push(d));
+  }
+  CHECK(q.full());
+  CHECK(q.drop_abandoned() == 0);   // all still waiting: nothing goes, the queue stays full
+  CHECK(q.full());
+  CHECK(fake::dropped.empty());
+  fake::gone_callers = {slots[0], slots[2]};
+  CHECK(q.drop_abandoned() == 2);
+  CHECK(q.count == 2);
+  CHECK(q.item[0].badge == 11);     // the order of the others is kept
+  CHECK(q.item[1].badge == 13);
+  CHECK(fake::dropped == std::vector<CapSlot>{slots[0], slots[2]});
+  // Their slots are free again, the others' are not.
+  const CapSlot again = slot_alloc();
+  CHECK((again == slots[0] || again == slots[2]));
+  slot_free(again);
+  Deferred d;
+  d.slot = slot_alloc();
+  d.badge = 20;
+  CHECK(q.push(d));
+  CHECK(q.item[2].badge == 20);
+  for (word i = 0; i < q.count; ++i) slot_free(q.item[i].slot);
 }
 
 TEST_CASE("ARCS0008 interrupts are dispatched but never answered", "[arcserver]") {

@@ -81,6 +81,8 @@ Status reply_wait(CapSlot, word *badge) {
 }
 Status reply_to(CapSlot) { return Status::ok; }
 Status save_reply(CapSlot) { return Status::ok; }
+bool caller_waits(CapSlot) { return true; }
+void drop(CapSlot) {}
 // The name service and our pager: everything succeeds; share_attach gives the session area.
 Status call(CapSlot, word) {
   const bool attach = Tag(fake::regs[0]).label() == share_label::attach;

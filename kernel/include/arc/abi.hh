@@ -185,7 +185,8 @@ enum class CapOp : word {
   move = 2,     // (src_slot, dst_space, dst_slot)
   remove = 3,   // (slot): delete; deleting an object's original capability destroys the object
   revoke = 4,   // (slot): delete every capability derived from this one
-  identify = 5, // (slot) -> type, rights, badge; a factory (control): quota, bytes used
+  identify = 5, // (slot) -> type, rights, badge; a factory (control): quota, bytes used;
+                //   a reply right: 1 while its caller still waits
   take = 6,     // (src_space, src_slot, dst_space, dst_slot, count): move a capability (count
                 // > 1: a range, empty slots skipped) out of another space's capability space
                 // (control right on src_space); a warm restart carries a process's

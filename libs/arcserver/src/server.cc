@@ -373,6 +373,14 @@ Status ServerCore::Defer(const Request &req, Reply &rep, Deferred &d) {
   return Status::ok;
 }
 
+bool release_abandoned(Deferred &d) {
+  if (!d.pending() || transport::caller_waits(d.slot)) return false;
+  transport::drop(d.slot);
+  slot_free(d.slot);
+  d = Deferred{};
+  return true;
+}
+
 Status complete_deferred(Deferred &d, Status st, void (*fill)(Reply &, void *), void *ctx) {
   if (!d.pending()) return Status::no_partner;
   word *mr = transport::mr();

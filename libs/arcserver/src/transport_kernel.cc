@@ -17,6 +17,13 @@ Status reply_to(CapSlot reply_cap) {
   return st;
 }
 
+bool caller_waits(CapSlot reply_cap) {
+  const Result r = cap_identify(reply_cap);
+  return r.ok() && r.r[0] == word(ObjType::reply) && r.r[3] == 1;
+}
+
+void drop(CapSlot slot) { (void)cap_delete(slot); }
+
 Status save_reply(CapSlot slot) {
   return thread_ctl(boot_cap::thread, ThreadOp::save_reply, slot);   // proc::thread: our own
 }

@@ -91,7 +91,8 @@ inline Status cap_delete(CapSlot slot) {
 inline Status cap_revoke(CapSlot slot) {
   return syscall(Sys::cap_ctl, word(CapOp::revoke), slot).status;
 }
-// -> r[0] type, r[1] rights, r[2] badge; a factory (control): r[3] quota, r[4] bytes used
+// -> r[0] type, r[1] rights, r[2] badge; a factory (control): r[3] quota, r[4] bytes used;
+// a saved reply right: r[3] 1 while its caller still waits
 inline Result cap_identify(CapSlot slot) {
   return syscall(Sys::cap_ctl, word(CapOp::identify), slot);
 }

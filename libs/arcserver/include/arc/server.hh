@@ -104,6 +104,10 @@ struct Deferred {
   bool pending() const { return slot != 0; }
 };
 
+// Release a deferred request whose caller gave up (its call timed out or was aborted, the caller
+// is gone): the reply right goes, the entry is empty. False when the caller still waits.
+bool release_abandoned(Deferred &d);
+
 // A FIFO of deferred requests (blocked readers); plain data, for persistent memory.
 template <unsigned N> struct DeferredQueue {
   Deferred item[N];
@@ -122,6 +126,22 @@ template <unsigned N> struct DeferredQueue {
     item[--count] = Deferred{};
   }
   bool valid() const { return count <= N; }
+  // Forget the requests whose callers no longer wait, keeping the order of the others; a full
+  // queue calls this before it refuses a new request (abandoned calls must not hold every place
+  // until input comes: a hostile client's did). Returns how many went.
+  unsigned drop_abandoned() {
+    unsigned dropped = 0;
+    for (word i = 0; i < count;) {
+      if (!release_abandoned(item[i])) {
+        ++i;
+        continue;
+      }
+      for (word j = i + 1; j < count; ++j) item[j - 1] = item[j];
+      item[--count] = Deferred{};
+      ++dropped;
+    }
+    return dropped;
+  }
 };
 
 // The persistent record of the request in progress.

@@ -15,6 +15,8 @@ Status reply_wait(CapSlot ep, word *badge);      // reply with mr(), then receiv
 Status reply_to(CapSlot reply_cap);              // send mr() to a saved reply capability; the
                                                  // slot is empty afterwards
 Status save_reply(CapSlot slot);                 // move the pending caller's reply right to slot
+bool caller_waits(CapSlot reply_cap);            // a saved reply right's caller still waits
+void drop(CapSlot slot);                         // delete a capability of ours
 Status call(CapSlot ep, word timeouts);          // call ep with mr(); the reply lands in mr()
 void set_rcv_cap_slot(CapSlot slot);             // where an incoming capability item goes
 unsigned long long cycles();                     // a time stamp (guest instructions under

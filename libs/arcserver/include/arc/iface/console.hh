@@ -9,7 +9,8 @@
 //   stats      (none)                                        -> MR2 = bytes written for clients
 //              (by write, counted as sent: without the CR before each LF, without echo),
 //              MR3 = bytes received
-// Errors: invalid_arg (count out of range, bytes missing), busy (too many blocked readers).
+// Errors: invalid_arg (count out of range, bytes missing), busy (too many blocked readers still
+// waiting; readers that gave up make room).
 // Registered with the name service as "console".
 #pragma once
 #include <arc/message.hh>

@@ -4,7 +4,7 @@
 //              (set 1, make code; 0xe0-prefixed keys as 0xe000 | code), MR4 = modifiers;
 //              blocks until a key is pressed
 //   poll_key   (none)          -> the same, or Status::timeout when no key is waiting
-// Errors: busy (too many blocked readers). Registered as "keyboard".
+// Errors: busy (too many blocked readers still waiting; readers that gave up make room). Registered as "keyboard".
 #pragma once
 #include <arc/message.hh>
 #include <arc/server.hh>
