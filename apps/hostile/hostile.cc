@@ -28,6 +28,8 @@
 #include <arc/iface/printer.hh>
 #include <arc/iface/vgacon.hh>
 #include <arc/proto/names.hh>
+#include <arc/proto/pager.hh>
+#include <arc/process.hh>
 #include <arc/proto/process.hh>
 #include <arc/proto/root.hh>
 #include <arc/server.hh>
@@ -57,6 +59,11 @@ const word names_labels[] = {names::reg, names::lookup, names::list, names::conn
 // takes only from pagers' badges (sent here anyway by the random labels).
 const word root_labels[] = {root::ps, root::mem, root::servers, root::restarts, root::complain,
                             root::frames, root::share_new, root::share_map, root::crashed};
+// Our own pager's labels. Left out: exit and corrupt (the pager would end or restart us: a lie
+// about ourselves harms only us, and would end the run), and the kernel's page_fault and
+// exception labels, which the pager cannot tell from the kernel's (the same capability).
+const word pager_labels[] = {pager::counts, pager::recovered, pager::restart, pager::share_create,
+                             pager::share_allow, pager::share_attach, pager::share_detach};
 const word console_labels[] = {console::write, console::read, console::read_line, console::poll,
                                console::stats};
 const word keyboard_labels[] = {keyboard::read_key, keyboard::poll_key};
@@ -71,7 +78,7 @@ const word common_labels[] = {server_label::session_begin, server_label::session
 
 template <unsigned N> constexpr unsigned count(const word (&)[N]) { return N; }
 
-Service services[10];
+Service services[12];
 unsigned n_services;
 word rng;
 
@@ -83,7 +90,7 @@ word rnd() {
 }
 
 alignas(4096) char scratch[4096];   // the page our map items offer
-constexpr CapSlot junk_slot = 60;   // where a capability in a reply lands (deleted after)
+CapSlot junk_slot;   // where a capability in a reply lands (deleted after)
 
 bool add(const char *name, const word *labels, unsigned n) {
   Service &s = services[n_services];
@@ -94,8 +101,10 @@ bool add(const char *name, const word *labels, unsigned n) {
     s.ep = proc::names;
   } else if (!strcmp(name, "root")) {
     s.ep = proc::root;
+  } else if (!strcmp(name, "pager")) {
+    s.ep = proc::pager;
   } else {
-    s.ep = proc::first_free + n_services;
+    s.ep = slot_alloc();
     Status st = Status::timeout;
     for (int i = 0; i < 100 && st != Status::ok; ++i) {   // it may still be starting
       st = names::find(name, s.ep);
@@ -193,9 +202,10 @@ Status sane(Service &s, Status *answer) {
   Utcb *u = utcb();
   const word t = ipc::timeouts(2000, 2000);
   if (!strcmp(s.name, "names")) {
-    CapSlot c = proc::first_free + 20;
+    const CapSlot c = slot_alloc();
     *answer = names::find("console", c);
     (void)cap_delete(c);
+    slot_free(c);
     return *answer;   // "console" is registered: anything but ok is wrong
   }
   word label = 0;
@@ -205,6 +215,7 @@ Status sane(Service &s, Status *answer) {
   // abandoned, if the server kept them.
   const bool reader = !strcmp(s.name, "console") || !strcmp(s.name, "keyboard");
   if (s.ep == proc::root) label = root::mem;
+  else if (s.ep == proc::pager) label = pager::counts;
   else if (!strcmp(s.name, "console")) label = console::read, untyped = 1, u->mr[1] = 16;
   else if (!strcmp(s.name, "keyboard")) label = keyboard::read_key;
   else if (!strcmp(s.name, "vgacon")) label = vgacon::cursor, untyped = 0;
@@ -235,14 +246,16 @@ int main(int argc, char **argv) {
   }
   const word calls = strtoul(argv[1], nullptr, 10);
   rng = strtoul(argv[2], nullptr, 10) | 1;
+  junk_slot = slot_alloc();
   bool ok = true;
   // The services: one argument, comma-separated (a boot line has at most 8 arguments).
   static char list[256];
   strncpy(list, argv[3], sizeof(list) - 1);
-  for (char *save = nullptr, *n = strtok_r(list, ",", &save); n && n_services < 10;
+  for (char *save = nullptr, *n = strtok_r(list, ",", &save); n && n_services < 12;
        n = strtok_r(nullptr, ",", &save)) {
     if (!strcmp(n, "names")) ok &= add(n, names_labels, count(names_labels));
     else if (!strcmp(n, "root")) ok &= add(n, root_labels, count(root_labels));
+    else if (!strcmp(n, "pager")) ok &= add(n, pager_labels, count(pager_labels));
     else if (!strcmp(n, "console")) ok &= add(n, console_labels, count(console_labels));
     else if (!strcmp(n, "keyboard")) ok &= add(n, keyboard_labels, count(keyboard_labels));
     else if (!strcmp(n, "vgacon")) ok &= add(n, vgacon_labels, count(vgacon_labels));
