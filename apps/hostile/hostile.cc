@@ -1,7 +1,7 @@
 // hostile: a client that lies. It sends random requests to every server it can find through the
 // name service, and to the name service and the root task themselves:
 //
-//   server hostile hostile -- <calls> <seed> <service>,<service>,...
+//   server hostile hostile -- <calls> <seed> <service>,<service>,... [<process>,...]
 //
 // Each request goes to one of the services (or `names`, `root`), with a label that is mostly one
 // of the interface's own (so the handlers run, not only the dispatcher's refusal), sometimes one
@@ -18,6 +18,9 @@
 //   HOSTILE: <calls> calls, <ok> ok, <refused> refused, <timeouts> timed out, <other> other
 //   HOSTILE: <service> answers (<status>) after <n> requests     one per service, or
 //   HOSTILE: FAIL <service> does not answer (<status>)   or refuses a reader (busy)
+// With a list of processes (boot names), it then crashes each at its next request: the hot
+// restart's Recover() checks the persistent state the lies left, and every service must answer
+// again (HOSTILE: <service> answers after the restarts).
 // The scenario (tests/qemu) checks that a well-behaved client running at the same time saw no
 // error, every server still answers, any server that crashed was recovered by its policy, and the
 // disk is clean.
@@ -240,8 +243,8 @@ Status sane(Service &s, Status *answer) {
 } // namespace
 
 int main(int argc, char **argv) {
-  if (argc != 4) {
-    ::printf("hostile: usage: hostile <calls> <seed> <service>,<service>,...\n");
+  if (argc != 4 && argc != 5) {
+    ::printf("hostile: usage: hostile <calls> <seed> <service>,... [<process>,...]\n");
     return 1;
   }
   const word calls = strtoul(argv[1], nullptr, 10);
@@ -296,6 +299,41 @@ int main(int argc, char **argv) {
     } else {
       ::printf("HOSTILE: FAIL %s does not answer (%s)\n", services[i].name, status_name(st));
       ++failed;
+    }
+  }
+  // Then each server given as a process name in the fourth argument is crashed at its next
+  // request: its hot restart runs Recover(), which checks the persistent state the hostile
+  // requests left behind (a refusal would ask for a cold restart, which the scenario fails on),
+  // and the interrupted request is replayed. Every service must answer again afterwards.
+  if (argc == 5 && !failed) {
+    static char procs[256];
+    strncpy(procs, argv[4], sizeof(procs) - 1);
+    for (char *save = nullptr, *p = strtok_r(procs, ",", &save); p; p = strtok_r(nullptr, ",", &save)) {
+      Status st = Status::busy;
+      for (int k = 0; k < 50 && st != Status::ok; ++k) {   // busy while it is being restarted
+        st = inject_fault(p, inject_kind("crash"), 0);
+        if (st != Status::ok) sleep_ms(20);
+      }
+      ::printf("HOSTILE: %s crashed at its next request (%s)\n", p, status_name(st));
+      if (st != Status::ok) ++failed;
+      for (unsigned i = 0; i < n_services; ++i) {   // the crash comes with one of these
+        Status answer;
+        (void)sane(services[i], &answer);
+      }
+    }
+    for (unsigned i = 0; i < n_services; ++i) {
+      Status st = Status::timeout, answer = Status::ok;
+      for (int k = 0; k < 20 && st != Status::ok; ++k) {
+        st = sane(services[i], &answer);
+        if (st != Status::ok) sleep_ms(100);
+      }
+      if (st == Status::ok && answer != Status::busy) {
+        ::printf("HOSTILE: %s answers after the restarts\n", services[i].name);
+      } else {
+        ::printf("HOSTILE: FAIL %s after the restarts (%s, %s)\n", services[i].name,
+                 status_name(st), status_name(answer));
+        ++failed;
+      }
     }
   }
   return failed ? 1 : 0;
