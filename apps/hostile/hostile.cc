@@ -9,10 +9,9 @@
 // session's size, or the id of a real session it opened with that server; sometimes typed items
 // (a map item of its own page with random rights, a capability item of its own or a random slot,
 // or random words); and timeouts of 0..20 ms, so that many calls are abandoned before the reply
-// and many find the server busy. Requests that could only do what any client may do to another's
-// data are left out, and said so below: the kill, spawn and fault-injection requests to the root
-// task, and writes to the block device with a real session (the block interface has no notion of
-// whose sectors are whose yet).
+// and many find the server busy. Left out, and said so below: injecting faults (allowed to us by
+// our boot line for the last step), and writes to the block device with a real session (the
+// block interface has no notion of whose sectors are whose yet).
 //
 // At the end it makes one sane request to each service and prints
 //   HOSTILE: <calls> calls, <ok> ok, <refused> refused, <timeouts> timed out, <other> other
@@ -57,11 +56,12 @@ struct Service {
 };
 
 const word names_labels[] = {names::reg, names::lookup, names::list, names::connections};
-// The root task's labels any process may use. Left out: spawn, kill, inject (they act on other
-// processes by design: see docs/fuzzing.md), and the pagers' own labels, which the root task
-// takes only from pagers' badges (sent here anyway by the random labels).
+// The root task's labels: those any process may use, spawn and kill (refused: our boot line
+// gives us no may=spawn or may=kill), and the pagers' own labels, which the root task takes only
+// from pagers' badges. Left out: inject, which our boot line allows for the last step (below).
 const word root_labels[] = {root::ps, root::mem, root::servers, root::restarts, root::complain,
-                            root::frames, root::share_new, root::share_map, root::crashed};
+                            root::spawn, root::kill, root::frames, root::share_new,
+                            root::share_map, root::crashed};
 // Our own pager's labels. Left out: exit and corrupt (the pager would end or restart us: a lie
 // about ourselves harms only us, and would end the run), and the kernel's page_fault and
 // exception labels, which the pager cannot tell from the kernel's (the same capability).

@@ -135,6 +135,13 @@ int main(int argc, char **argv) {
   const bool refused = call(proc::root) == Status::ok && u->mr[1] == word(Status::no_rights);
   check("P15", refused && names::find("proctest", 43) == Status::ok,
         "killing the name service without a restart policy is refused");
+  // Our boot line gives us may=spawn,kill, not inject: arming a fault in a server is refused.
+  u->mr[0] = Tag(root::inject, 8, 0).raw;
+  proc::pack(&u->mr[1], "names", 6);
+  u->mr[7] = 1;      // crash
+  u->mr[8] = 1000;   // after that many requests
+  check("P16", call(proc::root) == Status::ok && u->mr[1] == word(Status::no_rights),
+        "injecting a fault without may=inject is refused");
   sleep_ms(50);
   printf("PROCTEST: %u passed, %u failed\n", passed, failed);
   return failed ? 1 : 0;

@@ -236,9 +236,24 @@ void complain(word caller, Utcb *u) {
   u->mr[2] = word(action);
 }
 
+// Whether the process may ask for `what` (a bootcfg::May bit); if not, the log says so once.
+bool may(word pid, uint8_t what) {
+  Process *c = rt::process_by_pid(pid);
+  if (!c) return false;
+  if (c->may & what) return true;
+  if (!(c->may_refused_told & what)) {
+    c->may_refused_told |= what;
+    const char *name = what == bootcfg::may_spawn ? "spawn" : what == bootcfg::may_kill ? "kill" : "inject";
+    printf("[root] %s (pid %lu) may not %s: its boot line has no may=%s\n", c->name, c->pid, name,
+           name);
+  }
+  return false;
+}
+
 void serve_client(word pid, Utcb *u) {
   switch (Tag(u->mr[0]).label()) {
   case arc::root::spawn: {
+    if (!may(pid, bootcfg::may_spawn)) return reply_status(u, Status::no_rights);
     char line[200];
     proc::unpack(&u->mr[1], Tag(u->mr[0]).untyped(), line, sizeof(line));
     char *program;
@@ -247,11 +262,13 @@ void serve_client(word pid, Utcb *u) {
     word err;
     Process *p = *program ? rt::spawn(program, program, args, argc, nullptr, &err) : nullptr;
     if (!*program) err = word(Status::invalid_arg);
+    if (p) p->may = rt::process_by_pid(pid)->may;   // no more than its spawner may
     reply_status(u, p ? Status::ok : Status(err), 1);
     u->mr[2] = p ? p->pid : 0;
     return;
   }
   case arc::root::kill:
+    if (!may(pid, bootcfg::may_kill)) return reply_status(u, Status::no_rights);
     return kill_process(pid, u);
   case arc::root::complain:
     return complain(pid, u);
@@ -313,6 +330,7 @@ void serve_client(word pid, Utcb *u) {
     return;
   }
   case arc::root::inject:
+    if (!may(pid, bootcfg::may_inject)) return reply_status(u, Status::no_rights);
     return reply_status(u, Tag(u->mr[0]).untyped() == 8 || Tag(u->mr[0]).untyped() == 9
                                ? inject(u) : Status::invalid_arg);
   default:

@@ -233,6 +233,7 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
     return nullptr;
   }
   *p = Process{};
+  p->may = config ? config->may : 0;   // spawned from a process: the caller sets it
   p->pid = next_pid++;
   copy_str(p->name, name, sizeof(p->name));
   copy_str(p->program, program, sizeof(p->program));

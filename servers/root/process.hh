@@ -41,6 +41,9 @@ struct Process {
   word renew_since = 0, renew_pages_before = 0, renew_waits = 0;
   bool renew_seen = false, renew_pages_off = false;
   const bootcfg::Server *config = nullptr;   // null: started from the shell
+  // What it may ask of us beyond the common requests (bootcfg::May bits): its boot line's may=,
+  // or, started by another process, at most what that one may. Each refusal is said once.
+  uint8_t may = 0, may_refused_told = 0;
   // Capabilities in the root task's space.
   CapSlot factory = 0, space = 0, thread = 0, service = 0, fault_ep = 0;
   CapSlot pager_space = 0, pager_thread = 0;

@@ -609,3 +609,18 @@ TEST_CASE("BCFG0008 random bytes never crash or read out of bounds", "[bootcfg]"
   parse(big.data(), big.size(), *cfg, nullptr);
   CHECK(cfg->nservers == 0);
 }
+
+TEST_CASE("BCFG0015 may=: what a process may ask of the root task", "[bootcfg]") {
+  auto good = parse_text("server shell msh may=spawn,kill,inject\nserver inj injector may=inject\n"
+                         "server plain demo\n");
+  CHECK(good->n == 0);
+  REQUIRE(good->cfg->nservers == 3);
+  CHECK(good->cfg->servers[0].may == (bootcfg::may_spawn | bootcfg::may_kill | bootcfg::may_inject));
+  CHECK(good->cfg->servers[1].may == bootcfg::may_inject);
+  CHECK(good->cfg->servers[2].may == 0);
+  CHECK(only_error("server a a may=reboot\n") ==
+        "boot.cfg:1: unknown may= request (spawn, kill or inject): 'reboot'");
+  CHECK(only_error("server a a may=kill,kill\n") == "boot.cfg:1: duplicate may= request 'kill'");
+  CHECK(only_error("server a a may=kill may=spawn\n") == "boot.cfg:1: duplicate key 'may'");
+  CHECK(only_error("server a a may=kill,\n") == "boot.cfg:1: empty list element");
+}

@@ -261,6 +261,7 @@ private:
   bool parse_mem(Server &s, const char *p, size_t n);
   bool parse_restart(Server &s, const char *p, size_t n);
   bool parse_after(Server &s, const char *p, size_t n);
+  bool parse_may(Server &s, const char *p, size_t n);
   bool parse_ms(const char *key, const char *p, size_t n, uint32_t *out);
   bool parse_intensity(const char *what, const Token &value, uint32_t *restarts, uint32_t *ms);
   bool parse_fault(Server &s, const Token &value);
@@ -384,6 +385,7 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
       {"pager", given_pager},         {"module", given_module},
       {"renew-pages", given_renew_pages}, {"renew-every", given_renew_every},
       {"fault", given_fault},       {"backoff-max", given_backoff_max},
+      {"may", given_may},
   };
   for (const Once &o : once) {
     if (!teq(key, o.name)) continue;
@@ -442,6 +444,7 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
     return true;
   }
   if (teq(key, "fault")) return parse_fault(s, value);
+  if (teq(key, "may")) return parse_may(s, p, n);
   if (teq(key, "intensity")) return parse_intensity("intensity", value, &s.intensity_restarts, &s.intensity_ms);
   if (teq(key, "quota")) {
     size_t used = 0;
@@ -639,6 +642,19 @@ bool Parser::parse_restart(Server &s, const char *p, size_t n) {
     for (unsigned i = 0; i < s.nrestart; ++i)
       if (s.restart[i] == k) return fail("restart kind listed twice:", t);
     s.restart[s.nrestart++] = k;  // four distinct kinds fit
+    return true;
+  });
+}
+
+// may=: spawn, kill, inject, each at most once.
+bool Parser::parse_may(Server &s, const char *p, size_t n) {
+  return each_item(*this, p, n, [&](const char *q, size_t m) {
+    const Token t{q, m, false};
+    const uint8_t bit = teq(t, "spawn") ? may_spawn : teq(t, "kill") ? may_kill
+                        : teq(t, "inject") ? may_inject : 0;
+    if (!bit) return fail("unknown may= request (spawn, kill or inject):", t);
+    if (s.may & bit) return fail("duplicate may= request", t);
+    s.may |= bit;
     return true;
   });
 }

@@ -59,6 +59,15 @@ enum Given : uint32_t {
   given_renew_every = 1u << 11,
   given_fault = 1u << 12,
   given_backoff_max = 1u << 13,
+  given_may = 1u << 14,
+};
+
+// Bits of Server::may: what the process may ask of the root task beyond what every process may
+// (the `may=` key). Processes it starts (spawn) get at most its own.
+enum May : uint8_t {
+  may_spawn = 1u << 0,    // start programs
+  may_kill = 1u << 1,     // end processes (a server's policy may restart it)
+  may_inject = 1u << 2,   // arm injected faults in servers
 };
 
 // Defaults of keys a line does not write.
@@ -105,6 +114,7 @@ struct Server {
   uint32_t fault_addr;
   uint8_t fault_bytes[max_fault_bytes];
   uint8_t fault_len;                           // 0: watch only
+  uint8_t may;                                 // May bits; 0: nothing beyond the common requests
 
   uint8_t after[max_afters];                   // indices into Config::servers
   char after_names[max_afters][max_name_len + 1];  // the same servers by name
