@@ -88,9 +88,31 @@ public:
     if (!e || !holds_endpoint(e->slot)) return Status::invalid_arg;
     if (!g_reg.Connect(req.badge, *e) && g_reg.dropped == 1)
       printf("[names] connection table full: later lookups are not recorded\n");
-    rep.put_cap(e->slot, rights::send);
+    rep.put_cap(ClientCap(req.badge, *e), rights::send);
     return Status::ok;
   }
+
+  // The capability a client gets: minted from the server's endpoint with the client's pid as
+  // its badge, so that the server's req.badge tells its clients apart (their sessions, open
+  // files, blocked reads are theirs alone). Kept in the connection's slot: deleting it would take
+  // the client's copy along. Without a slot (more connections than slots) the server's own
+  // endpoint, which every such client shares (said once).
+  CapSlot ClientCap(word client, const namesvc::Entry &e) {
+    const CapSlot s = g_reg.ClientSlot(client, e);
+    if (s) {
+      const Result r = cap_identify(s);
+      if (r.ok() && r.r[0] == word(ObjType::endpoint) && r.r[2] == client) return s;   // still good
+      if (!empty(s)) (void)cap_delete(s);
+      if (cap_mint(e.slot, proc::space, s, rights::send, client) == Status::ok) return s;
+    }
+    if (!shared_told_) {
+      shared_told_ = true;
+      printf("[names] no slot for a per-client capability: pid %lu gets %s's shared endpoint\n",
+             client, e.name);
+    }
+    return e.slot;
+  }
+  bool shared_told_ = false;
 
   Status List(const Request &req, Reply &rep) {
     DropStray(req);

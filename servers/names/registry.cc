@@ -75,6 +75,14 @@ bool Registry::Connect(word client, const Entry &e) {
   return true;
 }
 
+CapSlot Registry::ClientSlot(word client, const Entry &e) const {
+  const word index = word(&e - entries);
+  for (unsigned i = 0; i < n_conns; ++i)
+    if (conns[i].client == client && conns[i].entry == index)
+      return client_first + i < client_end ? CapSlot(client_first + i) : 0;
+  return 0;
+}
+
 const Entry *Registry::At(word index) const {
   for (const Entry &e : entries)
     if (e.slot && index-- == 0) return &e;

@@ -17,8 +17,11 @@ using arc::word;
 constexpr unsigned max_names = 64, max_connections = 256;
 constexpr unsigned name_bytes = 24;   // arc::names::name_words words of 32 bits (main.cc checks)
 // The slots the registry keeps endpoints in: above the framework's own allocator
-// (proc::first_free .. +63), below the end of a 256-slot capability space.
-constexpr CapSlot first_slot = 96, end_slot = 256;
+// (proc::first_free .. +63). Above them, to the end of the 256-slot capability space, one slot
+// per connection record for the capability minted for that client (its pid as the badge, so
+// that a server tells its clients apart): connection i's is client_first + i, while there is one.
+constexpr CapSlot first_slot = 96, end_slot = 192;
+constexpr CapSlot client_first = 192, client_end = 256;
 
 struct Entry {
   char name[name_bytes];
@@ -58,6 +61,9 @@ struct Registry {
   Entry *Publish(const char *name, CapSlot slot, word owner);
   // Record that `client` looked `e` up; once per client and name. False when the table is full.
   bool Connect(word client, const Entry &e);
+  // The slot for the capability minted for `client` to `e` (its connection record's), or 0
+  // when it has no record or the record has no slot.
+  CapSlot ClientSlot(word client, const Entry &e) const;
   // The index-th used entry (list order), or null.
   const Entry *At(word index) const;
   // Some entry keeps its endpoint in `slot`.

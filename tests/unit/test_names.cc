@@ -69,8 +69,8 @@ TEST_CASE("NAMES0004 a full table refuses a new name and keeps the old ones", "[
     std::snprintf(name, sizeof(name), "n%u", i);
     REQUIRE(r.Publish(name, CapSlot(first_slot + i), i));
   }
-  CHECK(r.Publish("one-more", 200, 1) == nullptr);
-  CHECK(r.Publish("n3", 201, 1) != nullptr);   // replacing still works
+  CHECK(r.Publish("one-more", CapSlot(first_slot + max_names), 1) == nullptr);
+  CHECK(r.Publish("n3", CapSlot(first_slot + max_names + 1), 1) != nullptr);   // replacing still works
   CHECK(r.Valid());
 }
 
@@ -112,4 +112,30 @@ TEST_CASE("NAMES0005 damaged records are refused", "[names]") {
   fresh();
   r.armed = 300;
   CHECK_FALSE(r.Valid());
+}
+
+TEST_CASE("NAMES0010 each connection record has its slot for the client's minted capability, while slots last", "[names]") {
+  Registry r;
+  r.Reset();
+  Entry *fs = r.Publish("fs", first_slot, 6);
+  Entry *blk = r.Publish("block", first_slot + 1, 5);
+  REQUIRE(fs);
+  REQUIRE(blk);
+  CHECK(r.ClientSlot(9, *fs) == 0);        // no record yet
+  REQUIRE(r.Connect(9, *fs));
+  REQUIRE(r.Connect(10, *fs));
+  REQUIRE(r.Connect(9, *blk));
+  CHECK(r.ClientSlot(9, *fs) == client_first);
+  CHECK(r.ClientSlot(10, *fs) == client_first + 1);
+  CHECK(r.ClientSlot(9, *blk) == client_first + 2);
+  CHECK(r.ClientSlot(9, *fs) == client_first);   // looked up again: the same record, the same slot
+  REQUIRE(r.Connect(9, *fs));
+  CHECK(r.ClientSlot(9, *fs) == client_first);
+  // Past the last slot: no slot (the client shares the server's own endpoint).
+  for (word c = 100; r.n_conns < client_end - client_first; ++c) REQUIRE(r.Connect(c, *fs));
+  REQUIRE(r.Connect(5000, *fs));
+  CHECK(r.ClientSlot(5000, *fs) == 0);
+  CHECK(r.ClientSlot(100, *fs) == client_first + 3);
+  CHECK(first_slot < end_slot);
+  CHECK(end_slot <= client_first);
 }
