@@ -9,9 +9,9 @@
 // session's size, or the id of a real session it opened with that server; sometimes typed items
 // (a map item of its own page with random rights, a capability item of its own or a random slot,
 // or random words); and timeouts of 0..20 ms, so that many calls are abandoned before the reply
-// and many find the server busy. Left out, and said so below: injecting faults (allowed to us by
-// our boot line for the last step), and writes to the block device with a real session (the
-// block interface has no notion of whose sectors are whose yet).
+// and many find the server busy. Left out: injecting faults (allowed to us by our boot line for
+// the last step). The block driver serves only the file server (after=), so our reads and
+// writes of sectors, real session or not, are refused.
 //
 // At the end it makes one sane request to each service and prints
 //   HOSTILE: <calls> calls, <ok> ok, <refused> refused, <timeouts> timed out, <other> other
@@ -164,9 +164,6 @@ void one_request() {
     proc::pack(&u->mr[untyped - 3], path, 4);
   }
   if (s.ep == proc::root && label == root::complain) u->mr[1] = rnd() % 12;   // a real pid
-  // Never write sectors through a real session: nothing in the block interface says whose they
-  // are yet, and the scenario checks the disk (see the header).
-  if (!strcmp(s.name, "block") && label == block::write) u->mr[1] = s.session.id() + 1 + rnd() % 7;
   if (typed) {
     switch (rnd() % 3) {
     case 0:

@@ -143,15 +143,23 @@ public:
   }
 
   // ---- block interface ------------------------------------------------------------------------
-  Status Info(const Request &, Reply &rep) {
+  // Only the processes configured to use the disk (after=pata: the file server) may: any other
+  // could read or overwrite every file (found by the hostile client, docs/fuzzing.md).
+  Status Info(const Request &req, Reply &rep) {
+    if (Status st = access_.Check(req.badge); st != Status::ok) return st;
     rep.put(g_pata.sectors);
     rep.put(block::sector_size);
     rep.put(block::max_sectors);
     return Status::ok;
   }
-  Status Read(const Request &req, Reply &rep) { return Queue(req, rep, block::read); }
-  Status Write(const Request &req, Reply &rep) { return Queue(req, rep, block::write); }
-  Status Flush(const Request &req, Reply &rep) { return Queue(req, rep, block::flush); }
+  Status Read(const Request &req, Reply &rep) { return Allowed(req, rep, block::read); }
+  Status Write(const Request &req, Reply &rep) { return Allowed(req, rep, block::write); }
+  Status Flush(const Request &req, Reply &rep) { return Allowed(req, rep, block::flush); }
+  Status Allowed(const Request &req, Reply &rep, word op) {
+    if (Status st = access_.Check(req.badge); st != Status::ok) return st;
+    return Queue(req, rep, op);
+  }
+  ClientAccess access_{"pata"};
 
   // ---- the interrupt: one sector done (or the command) ----------------------------------------
   Status Irq(const Request &req, Reply &) {

@@ -74,7 +74,9 @@ public:
   static constexpr auto Handlers() { return block::handlers<Ramdisk>; }
 
   // ---- block interface ------------------------------------------------------------------------
-  Status Info(const Request &, Reply &rep) {
+  // Only the processes configured to use the disk (after=ramdisk: the file server) may.
+  Status Info(const Request &req, Reply &rep) {
+    if (Status st = access_.Check(req.badge); st != Status::ok) return st;
     rep.put(Sectors());
     rep.put(block::sector_size);
     rep.put(block::max_sectors);
@@ -82,6 +84,7 @@ public:
   }
 
   Status Read(const Request &req, Reply &) {
+    if (Status st = access_.Check(req.badge); st != Status::ok) return st;
     char *area;
     word lba, count;
     if (Status st = Check(req, &area, &lba, &count); st != Status::ok) return st;
@@ -92,6 +95,7 @@ public:
   }
 
   Status Write(const Request &req, Reply &) {
+    if (Status st = access_.Check(req.badge); st != Status::ok) return st;
     char *area;
     word lba, count;
     if (Status st = Check(req, &area, &lba, &count); st != Status::ok) return st;
@@ -102,12 +106,15 @@ public:
   }
 
   // Every write is in memory when it is answered: nothing is cached on the way.
-  Status Flush(const Request &, Reply &) {
+  Status Flush(const Request &req, Reply &) {
+    if (Status st = access_.Check(req.badge); st != Status::ok) return st;
     ++g_disk.flushes;
     return Status::ok;
   }
 
 private:
+  ClientAccess access_{"ramdisk"};
+
   static word Sectors() { return g_disk.bytes / block::sector_size; }
 
   // The module resource, and g_image set to it; null with a message when the line has none.

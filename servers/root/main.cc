@@ -213,17 +213,21 @@ void kill_process(word caller, Utcb *u) {
 // An accepted complaint is a failure of the server, and its policy decides (its intensity bounds
 // how often complaints restart it). A complaint about a server being restarted is busy: it is
 // most likely about the very failure being repaired.
+// Whether c's boot line starts it after p (after=): the configured use of a server by a client.
+bool starts_after(const Process *c, const Process *p) {
+  if (!c || !p || !c->config) return false;
+  for (unsigned i = 0; i < c->config->nafter; ++i)
+    if (!strcmp(c->config->after_names[i], p->name)) return true;
+  return false;
+}
+
 void complain(word caller, Utcb *u) {
   using arc::root::Action;
   Process *c = rt::process_by_pid(caller);
   Process *p = rt::process_by_pid(u->mr[1]);
   if (!p || p->state != arc::root::PState::running || p == c)
     return reply_status(u, Status::invalid_arg);
-  bool depends = false;
-  if (c && c->config)
-    for (unsigned i = 0; i < c->config->nafter; ++i)
-      depends |= !strcmp(c->config->after_names[i], p->name);
-  if (!depends) return reply_status(u, Status::no_rights);
+  if (!starts_after(c, p)) return reply_status(u, Status::no_rights);
   if (!p->config || !p->config->nrestart) return reply_status(u, Status::not_supported);
   if (rt::monitor_restarting(p)) return reply_status(u, Status::busy);
   const word seen = u->mr[2];
@@ -272,6 +276,11 @@ void serve_client(word pid, Utcb *u) {
     return kill_process(pid, u);
   case arc::root::complain:
     return complain(pid, u);
+  case arc::root::depends: {
+    const Process *client = rt::process_by_pid(u->mr[1]);
+    if (!client) return reply_status(u, Status::invalid_arg);
+    return reply_status(u, starts_after(client, rt::process_by_pid(pid)) ? Status::ok : Status::no_rights);
+  }
   case arc::root::ps: {
     Process *p = rt::process_at(unsigned(u->mr[1]));
     if (!p) return reply_status(u, Status::invalid_arg);

@@ -8,6 +8,7 @@
 #include <arc/proto/root.hh>
 #include <arc/server.hh>
 
+#include <stdio.h>
 #include <string.h>
 
 namespace arc {
@@ -109,6 +110,25 @@ Status inject_fault(const char *server, word kind, word after, word at) {
   rpc.put(after);
   rpc.put(at);
   return rpc.call(proc::root);
+}
+
+Status client_depends(word badge) {
+  Rpc rpc(root::depends);
+  rpc.put(badge);
+  return rpc.call(proc::root, ipc::timeouts(100, 1000));
+}
+
+Status ClientAccess::Check(word badge) {
+  for (const Seen &s : seen_)
+    if (s.known && s.badge == badge) return s.allowed ? Status::ok : Status::no_rights;
+  const Status st = client_depends(badge);
+  if (st != Status::ok && st != Status::no_rights) return Status::busy;
+  seen_[next_] = {badge, st == Status::ok, true};
+  next_ = (next_ + 1) % 16;
+  if (st != Status::ok)
+    ::printf("[%s] pid %lu is not configured to use us (no after=%s in its boot line): refused\n",
+           server_, badge, server_);
+  return st;
 }
 
 Status complain(CapSlot ep, Status seen) {

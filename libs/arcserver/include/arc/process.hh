@@ -39,6 +39,24 @@ Status inject_fault(const char *server, word kind, word after, word at = 0);
 // of the complaint (no_rights: we do not depend on it by the boot configuration; busy: it is
 // being restarted).
 Status complain(CapSlot ep, Status seen);
+// Whether the client behind `badge` (its pid: the name service mints each client's capability
+// with it) is configured to use us: its boot line starts it after us (root::depends). ok or
+// no_rights; another status when the root task could not be asked (try again later).
+Status client_depends(word badge);
+// What a server remembers of client_depends: asked once per client (the last 16), refusals said
+// once on the console. Volatile on purpose: after a restart the root task is asked again.
+class ClientAccess {
+public:
+  explicit ClientAccess(const char *server) : server_(server) {}
+  // ok or no_rights; busy when the root task could not be asked (not remembered).
+  Status Check(word badge);
+
+private:
+  struct Seen { word badge; bool allowed; bool known; };
+  const char *server_;
+  Seen seen_[16] = {};
+  unsigned next_ = 0;
+};
 // The injection kind called `name` ("crash", "hang", "panic", "corrupt", "stall", "lose"; 0 for
 // none), and the name of a kind ("?" for none).
 word inject_kind(const char *name);

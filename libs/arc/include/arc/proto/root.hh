@@ -46,6 +46,9 @@ enum Label : word {
   complain = 0x124,    // MR1 pid of a server that failed the caller, MR2 the status it answered;
                        //   reply MR1 status (no_rights: the caller's boot line does not start it
                        //   after that server), MR2 what the monitor did (Action)
+  depends = 0x125,     // MR1 pid of a client of the caller: reply MR1 ok when the client's boot
+                       //   line starts it after the caller (after=), no_rights otherwise (a server
+                       //   that serves only the processes configured to use it asks this)
 };
 
 enum class Cause : word {

@@ -11,7 +11,9 @@
 //   flush  (none)                                      -> the disk's write cache is on the medium
 //
 // Errors: invalid_arg (unknown session, area too small, sectors past the end of the disk, bad
-// count), busy (too many requests waiting), cancelled (the device reported an error).
+// count), busy (too many requests waiting), cancelled (the device reported an error), no_rights
+// (the client's boot line does not start it after the driver: only configured clients, the file
+// server, may use the disk).
 // Requests are served in order; a request waits in the driver (deferred reply) while the disk
 // works. The driver keeps requests in progress in persistent memory: after a hot or warm restart
 // it redoes the one the disk was working on (sector reads and writes are idempotent), so clients
