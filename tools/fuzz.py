@@ -149,8 +149,8 @@ def main(argv):
           f"{a.jobs} at a time; logs in {out}", flush=True)
     results = []
     with futures.ThreadPoolExecutor(max_workers=a.jobs) as pool:
-        todo = [pool.submit(run_one, build, t, a.calls, s, out, timeout) for t, s in runs]
-        for f in futures.as_completed(todo):
+        pending = [pool.submit(run_one, build, t, a.calls, s, out, timeout) for t, s in runs]
+        for f in futures.as_completed(pending):
             r = f.result()
             results.append(r)
             print(line_of(r), flush=True)

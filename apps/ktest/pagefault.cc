@@ -155,9 +155,9 @@ Status refuse_next(CapSlot pager_ep, word reason, word *addr) {
   return reply();
 }
 
-// A thread of ours loading from vic.addr, paged through `pager` (minted from pager_ep), with
-// `handler_ep` (0: none) as its exception handler.
-CapSlot start_refused(CapSlot pager_ep, CapSlot handler_ep, word badge) {
+// A thread of ours running fn, paged through pager_ep and with handler_ep (0: none) as its
+// exception handler, both minted with `badge`.
+CapSlot start_refused(CapSlot pager_ep, CapSlot handler_ep, word badge, void (*fn)(word) = load_main) {
   CapSlot pg = slot(), hd = handler_ep ? slot() : 0;
   if (!pg || cap_mint(pager_ep, boot_cap::space, pg, rights::send | rights::grant, badge) != Status::ok)
     return 0;
@@ -166,7 +166,15 @@ CapSlot start_refused(CapSlot pager_ep, CapSlot handler_ep, word badge) {
   ThreadOpts o;
   o.pager = pg;
   o.handler = hd;
-  return spawn(load_main, 0, o);
+  return spawn(fn, 0, o);
+}
+
+// Answer the refusal's exception: the thread goes on in after_refusal, on its own stack.
+Status resume_elsewhere(const Refused &r) {
+  set_tag(0, 2);
+  u()->mr[1] = word(&after_refusal);
+  u()->mr[2] = (r.sp & ~word(15)) - 64;
+  return reply();
 }
 } // namespace
 
@@ -191,10 +199,7 @@ ARC_TEST(PF0007, "a refused fault reaches the handler once: vector, reason, addr
   // Not asked again while the handler decides.
   word badge = 0;
   REQUIRE_EQ(recv(pep, &badge, ipc::timeouts(0, 20)), Status::timeout);
-  set_tag(0, 2);
-  u()->mr[1] = word(&after_refusal);
-  u()->mr[2] = (r.sp & ~word(15)) - 64;
-  REQUIRE_OK(reply());
+  REQUIRE_OK(resume_elsewhere(r));
   REQUIRE(wait_for(vic.done, 1000));
   REQUIRE_EQ(vic.result, 0ul);   // the load never completed
 }
@@ -231,10 +236,7 @@ ARC_TEST(PF0009, "sigma0 refuses the null page as no such memory (a null pointer
   REQUIRE_EQ(r.vector, exc_vector::fault_refused);
   REQUIRE_EQ(r.error, refusal::no_such_memory);
   REQUIRE_EQ(r.addr, 0x10ul);
-  set_tag(0, 2);
-  u()->mr[1] = word(&after_refusal);
-  u()->mr[2] = (r.sp & ~word(15)) - 64;
-  REQUIRE_OK(reply());
+  REQUIRE_OK(resume_elsewhere(r));
   REQUIRE(wait_for(vic.done, 1000));
   REQUIRE_EQ(vic.result, 0ul);
 }
@@ -246,14 +248,7 @@ ARC_TEST(PF0010, "a write to a page mapped read-only reaches the pager with acce
   const word before = vw(vic.addr);
   CapSlot pep = make(ObjType::endpoint), hep = make(ObjType::endpoint);
   REQUIRE(pep && hep);
-  CapSlot pg = slot(), hd = slot();
-  REQUIRE(pg && hd);
-  REQUIRE_OK(cap_mint(pep, boot_cap::space, pg, rights::send | rights::grant, 0xfa));
-  REQUIRE_OK(cap_mint(hep, boot_cap::space, hd, rights::send, 0xfa));
-  ThreadOpts o;
-  o.pager = pg;
-  o.handler = hd;
-  CapSlot t = spawn(store_main, 0, o);
+  CapSlot t = start_refused(pep, hep, 0xfa, store_main);
   REQUIRE(t);
   word badge = 0;
   REQUIRE_OK(recv(pep, &badge, t_2s));
@@ -267,10 +262,7 @@ ARC_TEST(PF0010, "a write to a page mapped read-only reaches the pager with acce
   REQUIRE_OK(get_refused(hep, &r));
   REQUIRE_EQ(r.error, refusal::no_access);
   REQUIRE_EQ(r.addr, vic.addr);
-  set_tag(0, 2);
-  u()->mr[1] = word(&after_refusal);
-  u()->mr[2] = (r.sp & ~word(15)) - 64;
-  REQUIRE_OK(reply());
+  REQUIRE_OK(resume_elsewhere(r));
   REQUIRE(wait_for(vic.done, 1000));
   REQUIRE_EQ(vw(vic.addr), before);
 }
@@ -293,10 +285,7 @@ ARC_TEST(PF0011, "sigma0 refuses a write to the root task's code as access not a
   REQUIRE_EQ(r.error, refusal::no_access);
   REQUIRE_EQ(r.addr, vic.addr);
   REQUIRE_EQ(r.ip, word(ktest_store_insn));
-  set_tag(0, 2);
-  u()->mr[1] = word(&after_refusal);
-  u()->mr[2] = (r.sp & ~word(15)) - 64;
-  REQUIRE_OK(reply());
+  REQUIRE_OK(resume_elsewhere(r));
   REQUIRE(wait_for(vic.done, 1000));
   REQUIRE_EQ(vw(vic.addr), before);
 }
