@@ -74,6 +74,8 @@ struct PataState {
   word reads, writes, flushes, irqs, errors, redone;
 };
 ARC_PDATA PataState g_pata = {};
+// Which clients the root task said may use the disk (persistent: a replay need not ask again).
+ARC_PDATA ClientAccess g_access = {};
 
 uint8_t Status_() { return pc::inb(base + status); }
 
@@ -146,7 +148,7 @@ public:
   // Only the processes configured to use the disk (after=pata: the file server) may: any other
   // could read or overwrite every file (found by the hostile client, docs/fuzzing.md).
   Status Info(const Request &req, Reply &rep) {
-    if (Status st = access_.Check(req.badge); st != Status::ok) return st;
+    if (Status st = g_access.Check(req.badge, "pata"); st != Status::ok) return st;
     rep.put(g_pata.sectors);
     rep.put(block::sector_size);
     rep.put(block::max_sectors);
@@ -156,10 +158,9 @@ public:
   Status Write(const Request &req, Reply &rep) { return Allowed(req, rep, block::write); }
   Status Flush(const Request &req, Reply &rep) { return Allowed(req, rep, block::flush); }
   Status Allowed(const Request &req, Reply &rep, word op) {
-    if (Status st = access_.Check(req.badge); st != Status::ok) return st;
+    if (Status st = g_access.Check(req.badge, "pata"); st != Status::ok) return st;
     return Queue(req, rep, op);
   }
-  ClientAccess access_{"pata"};
 
   // ---- the interrupt: one sector done (or the command) ----------------------------------------
   Status Irq(const Request &req, Reply &) {

@@ -38,6 +38,8 @@ struct RamdiskState {
   word sectors_read, sectors_written;
 };
 ARC_PDATA RamdiskState g_disk = {};
+// Which clients the root task said may use the disk (persistent: a replay need not ask again).
+ARC_PDATA ClientAccess g_access = {};
 
 // The image in our space: rebuilt from the information page at every start.
 char *g_image;
@@ -76,7 +78,7 @@ public:
   // ---- block interface ------------------------------------------------------------------------
   // Only the processes configured to use the disk (after=ramdisk: the file server) may.
   Status Info(const Request &req, Reply &rep) {
-    if (Status st = access_.Check(req.badge); st != Status::ok) return st;
+    if (Status st = g_access.Check(req.badge, "ramdisk"); st != Status::ok) return st;
     rep.put(Sectors());
     rep.put(block::sector_size);
     rep.put(block::max_sectors);
@@ -84,7 +86,7 @@ public:
   }
 
   Status Read(const Request &req, Reply &) {
-    if (Status st = access_.Check(req.badge); st != Status::ok) return st;
+    if (Status st = g_access.Check(req.badge, "ramdisk"); st != Status::ok) return st;
     char *area;
     word lba, count;
     if (Status st = Check(req, &area, &lba, &count); st != Status::ok) return st;
@@ -95,7 +97,7 @@ public:
   }
 
   Status Write(const Request &req, Reply &) {
-    if (Status st = access_.Check(req.badge); st != Status::ok) return st;
+    if (Status st = g_access.Check(req.badge, "ramdisk"); st != Status::ok) return st;
     char *area;
     word lba, count;
     if (Status st = Check(req, &area, &lba, &count); st != Status::ok) return st;
@@ -107,13 +109,12 @@ public:
 
   // Every write is in memory when it is answered: nothing is cached on the way.
   Status Flush(const Request &req, Reply &) {
-    if (Status st = access_.Check(req.badge); st != Status::ok) return st;
+    if (Status st = g_access.Check(req.badge, "ramdisk"); st != Status::ok) return st;
     ++g_disk.flushes;
     return Status::ok;
   }
 
 private:
-  ClientAccess access_{"ramdisk"};
 
   static word Sectors() { return g_disk.bytes / block::sector_size; }
 

@@ -44,18 +44,16 @@ Status complain(CapSlot ep, Status seen);
 // no_rights; another status when the root task could not be asked (try again later).
 Status client_depends(word badge);
 // What a server remembers of client_depends: asked once per client (the last 16), refusals said
-// once on the console. Volatile on purpose: after a restart the root task is asked again.
-class ClientAccess {
-public:
-  explicit ClientAccess(const char *server) : server_(server) {}
-  // ok or no_rights; busy when the root task could not be asked (not remembered).
-  Status Check(word badge);
-
-private:
-  struct Seen { word badge; bool allowed; bool known; };
-  const char *server_;
-  Seen seen_[16] = {};
-  unsigned next_ = 0;
+// once on the console. Plain data, meant for persistent memory (ARC_PDATA ClientAccess x = {};):
+// a request replayed after a restart must not have to ask the root task again, which may at that
+// moment be calling us (an injected fault, a heartbeat).
+struct ClientAccess {
+  struct Seen { word badge, allowed, known; };
+  Seen seen[16];
+  word next;
+  // ok or no_rights; busy when the root task could not be asked (not remembered). `server` is
+  // our name, for the console.
+  Status Check(word badge, const char *server);
 };
 // The injection kind called `name` ("crash", "hang", "panic", "corrupt", "stall", "lose"; 0 for
 // none), and the name of a kind ("?" for none).
