@@ -369,11 +369,8 @@ int main(int, char **) {
   Utcb *u = utcb();
   word badge = 0;
   // While a server is watched for hangs, no wait is longer than a watchdog tick; while a domain
-  // restart is coming, none lasts past it; while a restart waits for a busy pager, a few ms.
-  // (A pager busy when told of a killed process's restart once left it down for good: after the
-  // shell's `kill` nothing else came to the root task to make it try again.)
+  // restart is coming, none lasts past it.
   auto timeouts = [] {
-    if (rt::restarts_waiting()) return ipc::timeouts(0, 5);
     const word w = rt::watch_timeout_ms(), d = rt::domain_timeout_ms();
     const word t = w && d ? (w < d ? w : d) : w ? w : d;
     return t ? ipc::timeouts(0, t) : forever;
@@ -390,7 +387,6 @@ int main(int, char **) {
       continue;
     }
     if (st != Status::ok) {
-      rt::deliver_pending_restarts();
       st = next(false);
       continue;
     }

@@ -179,8 +179,6 @@ void carry_out(Process *p, root::Action action) {
   }
 }
 
-bool restarts_waiting() { return restarts_pending; }
-
 void deliver_pending_restarts() {
   if (!restarts_pending) return;
   restarts_pending = false;   // ask_pager sets it again for any it cannot reach

@@ -29,10 +29,8 @@ void ask_pager(Process *p, arc::root::Action kind, word carried);
 // the process itself): hot and warm restarts through the pager, the others here.
 void carry_out(Process *p, arc::root::Action action);
 
-// Deliver restarts asked of pagers that could not be delivered at once (the pager was busy);
-// called by the root task's loop, also when its wait timed out: nothing else may ever come.
+// Deliver restarts asked of group members' pagers that could not be delivered at once (the
+// pager was busy); called by the root task's loop.
 void deliver_pending_restarts();
-// Whether a restart still waits for its pager (the loop then waits a few milliseconds at most).
-bool restarts_waiting();
 
 } // namespace rt
