@@ -387,6 +387,7 @@ int main(int, char **) {
       continue;
     }
     if (st != Status::ok) {
+      rt::deliver_pending_restarts();
       st = next(false);
       continue;
     }
@@ -469,8 +470,12 @@ int main(int, char **) {
       (void)reply(ipc::timeouts(0, 0));
       rt::kill(kill_after);
       st = next(false);
-    } else {
+    } else if (rt::restarts_waiting()) {
+      // A restart waits for a pager, which may be the caller in hand: answer it first.
+      if (answer) (void)reply(ipc::timeouts(0, 0));
       rt::deliver_pending_restarts();
+      st = next(false);
+    } else {
       st = next(answer);
     }
   }

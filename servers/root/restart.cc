@@ -1,5 +1,6 @@
 #include "restart.hh"
 #include "monitor.hh"
+#include "watchdog.hh"
 #include "../pager/pager_info.hh"
 #include <arc/proto/names.hh>
 #include <arc/proto/pager.hh>
@@ -53,13 +54,22 @@ unsigned dependents_of(Process *p, Process *out[], unsigned max) {
 
 } // namespace
 
-// Ask c's pager to restart it (hot, or warm after restart_warm): a send that never blocks us.
+// Ask c's pager to restart it (hot, or warm after restart_warm). A pager blocked on us (its call
+// to the root task: frames, a report) can take the message only after our reply, so it stays
+// pending and the loop delivers it once it has answered. Any other pager is on its way back to
+// its receive (it runs, or is between two faults of its client): we wait for it a little. With a
+// zero timeout, a pager that had just been answered was still not receiving, and a restart asked
+// by the shell's `kill` was left pending with nothing to come that would have tried again.
 void ask_pager(Process *c, root::Action kind, word carried) {
+  const ThreadState s = thread_state(c->pager_thread);
+  const bool blocked_on_us = s == ThreadState::send_blocked || s == ThreadState::wait_reply;
   Utcb *u = utcb();
   u->mr[0] = Tag(pager::restart, 2, 0).raw;
   u->mr[1] = word(kind);
   u->mr[2] = carried;
-  if (ok(ipc_raw(ipc::send, c->fault_ep, 0, ipc::timeouts(0, 0), nullptr))) {
+  constexpr word pager_wait_ms = 20;
+  if (!blocked_on_us &&
+      ok(ipc_raw(ipc::send, c->fault_ep, 0, ipc::timeouts(pager_wait_ms, 0), nullptr))) {
     c->pending_restart = 0;
   } else {
     c->pending_restart = 1 + word(kind);
@@ -67,6 +77,8 @@ void ask_pager(Process *c, root::Action kind, word carried) {
     restarts_pending = true;
   }
 }
+
+bool restarts_waiting() { return restarts_pending; }
 
 namespace {
 

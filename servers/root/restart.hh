@@ -22,8 +22,12 @@ Process *restart_cold(Process *p);
 void restart_group(Process *p);
 
 // Ask p's pager to restart it hot, or warm after restart_warm (carried: the slot restart_warm
-// returned); if the pager is busy, the root task's loop asks again (deliver_pending_restarts).
+// returned); if the pager is blocked on the root task or does not come to its receive within a
+// few ms, the root task's loop asks again after its reply (deliver_pending_restarts).
 void ask_pager(Process *p, arc::root::Action kind, word carried);
+
+// Whether some restart still waits for its pager.
+bool restarts_waiting();
 
 // Carry out a monitor's decision taken outside a pager's report (a hang, corruption reported by
 // the process itself): hot and warm restarts through the pager, the others here.
