@@ -4,6 +4,7 @@
 #include <arc/pdata.hh>
 #include <arc/process.hh>
 #include <arc/proto/process.hh>
+#include <arc/reconnect.hh>
 #include <arc/server.hh>
 #include <arc/sys.hh>
 
@@ -12,49 +13,63 @@
 
 namespace ext2srv {
 
+using arc::CapSlot;
 using arc::Status;
 using ext2::Error;
 
 namespace {
+// The block server may start after us (it probes its disk first) and, restarted cold, come back
+// with a new endpoint: look-ups at most 100 ms apart, for up to 20 s.
+constexpr arc::Backoff block_backoff{10, 100, 20000};
+
 struct DiskState {
   TxState tx;
   arc::Session session;   // plain data: the area's address and size, the server, the id
-  arc::CapSlot block_slot;
+  arc::Connection block{arc::block::service_name, 0, block_backoff};   // slot 0: not connected
 };
 ARC_PDATA DiskState g_disk = {};
 
 // The transaction's data: the first tx_bytes of the persistent heap (zero pages on demand, kept
 // across hot and warm restarts like .pdata).
 char *tx_data() { return reinterpret_cast<char *>(arc::proc::pheap_base); }
+
+// After the block server's cold restart: our session went with its old endpoint. A new one
+// before the request is sent again (the connection calls this once it found the new server).
+Status reopen_session(void *, CapSlot ep) {
+  (void)g_disk.session.End();   // the server's half is gone; this gives our pages back
+  return g_disk.session.Begin(ep, area_bytes);
+}
+
+// A request to the block server through the connection: a cold restart of the server is looked
+// after there (a new endpoint, a new session, the request sent again). So is `cancelled`, sent
+// once more: a restarted driver answers it for a request it had not recorded, and a device
+// error that happens again is still one (Failed()); transfers are idempotent.
+template <class Op> Status block_call(Op &&op) {
+  return g_disk.block.Call([&](CapSlot ep) { return op(arc::block::Client(ep)); });
+}
 } // namespace
 
 TxState &Disk::tx() { return g_disk.tx; }
 
 Status Disk::Connect(bool fresh) {
-  if (fresh || !g_disk.block_slot) {
+  if (fresh || !g_disk.block.endpoint()) {
     g_disk = DiskState{};
-    g_disk.block_slot = arc::slot_alloc();
-    if (Status st = arc::name_wait(arc::block::service_name, g_disk.block_slot, 20000);
-        st != Status::ok)
-      return st;
+    const CapSlot slot = arc::slot_alloc();
+    if (!slot) return Status::no_memory;
+    g_disk.block = arc::Connection(arc::block::service_name, slot, block_backoff);
+    if (Status st = g_disk.block.Connect(); st != Status::ok) return st;
   }
-  blk_.bind(g_disk.block_slot);
+  // After a restart of ours the connection is still there; the block server may have been
+  // restarted cold meanwhile (we are restarted with it, as a group): the first call finds its
+  // new endpoint and opens a new session, and the transaction record stays for Redo().
+  g_disk.block.OnReconnect(reopen_session, nullptr);
   word max = 0;
-  Status info = blk_.Info(&sectors_, &max);
-  if (!fresh && (info == Status::invalid_cap || info == Status::partner_gone)) {
-    // The block server was restarted cold (we are restarted with it, as a group): its endpoint
-    // and our session went with it. Connect again, keeping the transaction record for Redo().
-    (void)g_disk.session.End();   // the server's half is gone; this gives our pages back
-    (void)arc::cap_delete(g_disk.block_slot);
-    if (Status st = arc::name_wait(arc::block::service_name, g_disk.block_slot, 20000);
-        st != Status::ok)
-      return st;
-    info = blk_.Info(&sectors_, &max);
-  }
-  if (info != Status::ok) return info;
+  if (Status st = block_call([&](arc::block::Client c) { return c.Info(&sectors_, &max); });
+      st != Status::ok)
+    return st;
   if (max < area_sectors) return Status::not_supported;
   if (!g_disk.session.active())
-    if (Status st = g_disk.session.Begin(g_disk.block_slot, area_bytes); st != Status::ok)
+    if (Status st = g_disk.session.Begin(g_disk.block.endpoint(), area_bytes); st != Status::ok)
       return st;
   return Status::ok;
 }
@@ -69,13 +84,17 @@ void Disk::SetSeq(word seq) { g_disk.tx.seq = seq; }
 // reprograms the controller. Only for what the block interface calls a device error
 // (`cancelled`): `invalid_arg` is our own request's fault (a campaign found ext2's mutated block
 // client blaming the driver for refusing its malformed request), `busy` a full queue, and a
-// server that is gone (partner_gone, invalid_cap) was restarted cold: Connect() finds the new
-// one. Not again after a complaint was answered; one refused because the driver is being
-// restarted (busy) may be made again.
+// server that is gone (partner_gone, invalid_cap) did not come back within the connection's
+// budget: said once per outage, the request fails, and the next one asks for the server again
+// without waiting. Not again after a complaint was answered; one refused because the driver is
+// being restarted (busy) may be made again.
 Error Disk::Failed(Status st) {
   static bool complained;   // volatile memory: once per start
+  if (arc::server_lost(st) && g_disk.block.FirstFailure())
+    ::printf("[ext2] the block server is gone (%s): I/O errors until it is back\n",
+             arc::status_name(st));
   if (complained || st != Status::cancelled) return Error::io;
-  const Status c = arc::complain(g_disk.block_slot, st);
+  const Status c = arc::complain(g_disk.block.endpoint(), st);
   complained = c != Status::busy && c != Status::timeout;
   ::printf("[ext2] the block server failed a transfer (%s): complaint %s\n", arc::status_name(st),
            c == Status::ok ? "taken" : arc::status_name(c));
@@ -87,7 +106,11 @@ Error Disk::DiskRead(uint32_t lba, uint32_t count, void *buf) {
   while (count) {
     const uint32_t n = count < area_sectors ? count : area_sectors;
     arc::fault_step();   // an injected fault may strike between two transfers of a request
-    if (Status st = blk_.Read(g_disk.session.id(), 0, lba, n); st != Status::ok) return Failed(st);
+    if (Status st = block_call([&](arc::block::Client c) {
+          return c.Read(g_disk.session.id(), 0, lba, n);
+        });
+        st != Status::ok)
+      return Failed(st);
     if (!g_disk.session.Get(0, out, n * 512)) return Error::io;
     out += n * 512;
     lba += n;
@@ -101,8 +124,14 @@ Error Disk::DiskWrite(uint32_t lba, uint32_t count, const void *buf) {
   while (count) {
     const uint32_t n = count < area_sectors ? count : area_sectors;
     arc::fault_step();
-    if (!g_disk.session.Put(0, in, n * 512)) return Error::io;
-    if (Status st = blk_.Write(g_disk.session.id(), 0, lba, n); st != Status::ok) return Failed(st);
+    // Into the session at each try: after a reconnect it is a new one.
+    bool put = true;
+    const Status st = block_call([&](arc::block::Client c) {
+      if (!(put = g_disk.session.Put(0, in, n * 512))) return Status::invalid_arg;
+      return c.Write(g_disk.session.id(), 0, lba, n);
+    });
+    if (!put) return Error::io;
+    if (st != Status::ok) return Failed(st);
     in += n * 512;
     lba += n;
     count -= n;
@@ -165,7 +194,8 @@ Error Disk::Apply() {
     if (Error e = DiskWrite(t.entry[i].lba, t.entry[i].count, tx_data() + t.entry[i].offset);
         e != Error::ok)
       return e;
-  if (t.n && blk_.Flush() != Status::ok) return Error::io;
+  if (t.n && block_call([](arc::block::Client c) { return c.Flush(); }) != Status::ok)
+    return Error::io;
   return Error::ok;
 }
 

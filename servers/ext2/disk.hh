@@ -40,7 +40,8 @@ struct TxState {
 
 class Disk : public ext2::BlockDevice {
 public:
-  // Connect: find "block", open the session (kept in persistent memory across restarts).
+  // Connect: find "block", open the session (both kept in persistent memory across restarts;
+  // the connection, arc::Connection, finds the server again after its cold restart).
   arc::Status Connect(bool fresh);
   word sectors() const { return sectors_; }
 
@@ -61,7 +62,6 @@ private:
   ext2::Error Failed(arc::Status st);   // a transfer the block server failed: complain, once
   ext2::Error DiskWrite(uint32_t lba, uint32_t count, const void *buf);
   ext2::Error Apply();
-  arc::block::Client blk_;
   word sectors_ = 0;
 };
 

@@ -161,3 +161,57 @@ TEST_CASE("RECON0007 a reconnect re-opens what the client had (a session) before
   CHECK(c.Call([&](CapSlot ep) { ++runs; return call(ep); }) == Status::no_memory);
   CHECK(runs == 1);
 }
+
+TEST_CASE("RECON0008 connecting in steps: no waiting, paced by the back-off, bounded", "[reconnect]") {
+  reset();
+  fake.published_at = 300;
+  Connection c("console", 40, Backoff{10, 100, 1000}, &env);
+  // Steps every 5 ms: a look-up only when the back-off says one is due (at 0, 10, 30, 70, 150,
+  // 250, then every 100 ms), and never a sleep.
+  unsigned busy = 0;
+  Status st = Status::busy;
+  for (; st == Status::busy; fake.now += 5) {
+    st = c.ConnectStep(3000);
+    busy += st == Status::busy;
+  }
+  CHECK(st == Status::ok);
+  CHECK(fake.now == 355);                     // found at 350, the first look-up due after 300
+  CHECK(fake.lookups == 7);                   // 0, 10, 30, 70, 150, 250, 350
+  CHECK(busy == 70);
+  CHECK(fake.sleeps.empty());
+  CHECK_FALSE(c.down());
+  CHECK(c.Call(call) == Status::ok);
+
+  // Gone: a new window of its own. Once its budget is spent the connection is down and every
+  // step is one quick look-up.
+  reset();
+  Connection d("console", 40, Backoff{10, 100, 1000}, &env);
+  for (st = Status::busy; st == Status::busy; fake.now += 5) st = d.ConnectStep(200);
+  CHECK(st == Status::invalid_arg);
+  CHECK(fake.now == 205);
+  CHECK(d.down());
+  const unsigned before = fake.lookups;
+  CHECK(d.ConnectStep(200) == Status::invalid_arg);
+  CHECK(fake.lookups == before + 1);
+  CHECK(fake.sleeps.empty());
+
+  // No name service: no point in stepping again later.
+  reset();
+  fake.absent = Status::invalid_cap;
+  Connection e("console", 40, Backoff{10, 100, 1000}, &env);
+  CHECK(e.ConnectStep(3000) == Status::invalid_cap);
+  CHECK(e.down());
+}
+
+TEST_CASE("RECON0009 after a loss, stepping starts a fresh budget", "[reconnect]") {
+  reset();
+  fake.published_at = 0;
+  Connection c("console", 40, Backoff{10, 100, 1000}, &env);
+  REQUIRE(c.ConnectStep(50) == Status::ok);
+  fake.now = 10000;                           // long after the first window
+  fake.published_at = ~word(0);
+  CHECK(c.ConnectStep(50) == Status::busy);   // a new window: looked up, not yet given up
+  fake.now += 60;
+  CHECK(c.ConnectStep(50) == Status::invalid_arg);
+  CHECK(c.down());
+}

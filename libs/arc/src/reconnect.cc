@@ -22,6 +22,7 @@ Status Connection::Found() {
   connected_before_ = true;
   down_ = false;
   reported_ = false;
+  stepping_ = false;   // a later outage gets a budget of its own
   return Status::ok;
 }
 
@@ -45,9 +46,35 @@ Status Connection::Connect() {
   }
 }
 
+Status Connection::ConnectStep(word budget_ms) {
+  const word now = env_->now_ms();
+  if (!stepping_) {
+    stepping_ = true;
+    step_start_ = now;
+    step_due_ = 0;
+    step_attempt_ = 0;
+  }
+  const word waited = now - step_start_;
+  const bool spent = waited >= budget_ms;
+  if (!spent && waited < step_due_) return Status::busy;
+  const Status st = LookupOnce();
+  if (st == Status::ok || spent || !worth_waiting(st)) return st;
+  step_due_ = waited + backoff_.delay(step_attempt_++);
+  return Status::busy;
+}
+
 #ifndef ARC_HOST_TEST
 namespace {
-Status kernel_lookup(const char *name, CapSlot slot) { return names::find(name, slot); }
+// The name service checks that a server's endpoint is alive before it answers, but the server
+// may die before the answer arrives: the capability is not transferred (invalid_cap, as when
+// there is no name service at all). Its name is then not published right now, which is worth
+// waiting for: a restarting server publishes it again.
+Status kernel_lookup(const char *name, CapSlot slot) {
+  const Status st = names::find(name, slot);
+  if (st == Status::invalid_cap && cap_identify(proc::names).r[0] == word(ObjType::endpoint))
+    return Status::invalid_arg;
+  return st;
+}
 void kernel_clear(CapSlot slot) {
   if (cap_identify(slot).r[0] != word(ObjType::none)) (void)cap_delete(slot);
 }

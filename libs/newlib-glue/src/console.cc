@@ -3,18 +3,24 @@
 //
 // Which one is decided lazily, at the first write or read, so that a program that never prints
 // never asks the name service, and a program that starts before the console server has
-// registered still gets there: until then its output goes to the kernel console and the lookup
-// is tried again (at most every retry_ms, for ARC_CONSOLE_WAIT_MS). Nothing here blocks a write
-// for the console: systems without one (every test configuration but the shell's, all of ARM)
-// print as fast as before.
+// registered still gets there: until then its output goes to the kernel console and the
+// connection (arc/reconnect.hh) looks the name up again with its back-off, in steps that never
+// wait, for ARC_CONSOLE_WAIT_MS. Nothing here blocks a write for the console: systems without
+// one (every test configuration but the shell's, all of ARM) print as fast as before. Once found,
+// the connection survives the console's restarts (ARC_CONSOLE_RESTART_WAIT_MS for a cold one to
+// come back); while it stays away output goes to the kernel console, said there once.
 #include "glue.hh"
 
 #include <arc/iface/console.hh>
 #include <arc/libc.h>
+#include <arc/message.hh>
 #include <arc/pdata.hh>
 #include <arc/process.hh>
+#include <arc/reconnect.hh>
 #include <arc/start.hh>
 #include <arc/sys.hh>
+
+#include <stdio.h>
 
 extern "C" __attribute__((weak)) const int arc_console_kdebug_only = 0;
 
@@ -23,32 +29,40 @@ namespace {
 using namespace arc;
 
 enum class Mode : word { unknown = 0, server = 1, kdebug = 2 };
-enum class Found { yes, not_yet, never };
 
-constexpr unsigned retry_ms = 10;   // between lookups while the console is not there yet
-constexpr unsigned poll_ms = 20;    // sleep between lookups when a reader waits
+constexpr unsigned poll_ms = 20;   // between steps of a reader waiting for the console
+// Look-ups 10 ms apart at first, then at most 100 ms: a program that printed before the console
+// was there reaches it soon after it registers.
+constexpr Backoff console_backoff{10, 100, ARC_CONSOLE_RESTART_WAIT_MS};
 
 // Persistent (STYLE 13): after a hot or warm restart the program still has its console (the
-// slot stays taken in the persistent slot map, so it must not be allocated again) and the typed
-// input it had not read yet. The rest of the program's stdio state is rebuilt anyway.
+// connection's slot stays taken in the persistent slot map, so it must not be allocated again)
+// and the typed input it had not read yet. The rest of the program's stdio state is rebuilt.
 struct ConsoleState {
   Mode mode;
-  CapSlot slot;                        // the console's endpoint once found (0: none held)
-  bool tried;                          // first_try_ms is set
-  unsigned long long first_try_ms;     // the wait for the console runs from here
-  unsigned long long last_try_ms;
   char input[console::max_bytes + 2];  // one line read, with its '\n' ...
   word input_pos, input_len;           // ... and how much of it read() has handed out
+  Connection con{console::service_name, 0, console_backoff};   // slot 0: none taken yet
 };
 ARC_PDATA constinit ConsoleState g_con = {};
 
 bool kdebug_only() { return *static_cast<const volatile int *>(&arc_console_kdebug_only) != 0; }
 
+// The connection gets its slot at the first use; the kernel console for good gives it back.
+bool take_slot() {
+  if (g_con.con.endpoint()) return true;
+  const CapSlot slot = slot_alloc();
+  if (!slot) return false;
+  g_con.con = Connection(console::service_name, slot, console_backoff);
+  return true;
+}
+
 void drop_slot() {
-  if (!g_con.slot) return;
-  if (cap_identify(g_con.slot).r[0] != word(ObjType::none)) (void)cap_delete(g_con.slot);
-  slot_free(g_con.slot);
-  g_con.slot = 0;
+  const CapSlot slot = g_con.con.endpoint();
+  if (!slot) return;
+  if (cap_identify(slot).r[0] != word(ObjType::none)) (void)cap_delete(slot);
+  slot_free(slot);
+  g_con.con = Connection(console::service_name, 0, console_backoff);
 }
 
 Mode settle(Mode m) {
@@ -56,58 +70,43 @@ Mode settle(Mode m) {
   return g_con.mode = m;
 }
 
-// One lookup of "console" into our slot.
-Found lookup() {
-  if (!g_con.slot && !(g_con.slot = slot_alloc())) return Found::never;
-  if (cap_identify(g_con.slot).r[0] != word(ObjType::none)) (void)cap_delete(g_con.slot);
-  const Status st = name_lookup(console::service_name, g_con.slot);
-  if (st == Status::ok && cap_identify(g_con.slot).r[0] == word(ObjType::endpoint))
-    return Found::yes;
-  // Not registered (yet), or registered by a server that has gone since (its endpoint did not
-  // arrive): it may come. Anything else means there is no name service to ask.
-  if (st == Status::ok || st == Status::invalid_arg || st == Status::no_partner ||
-      st == Status::timeout)
-    return Found::not_yet;
-  return Found::never;
-}
-
 // Where console I/O goes now. `wait`: sleep until it is decided (a reader); otherwise a write
 // that finds the console not there yet goes to the kernel console and asks again next time.
 Mode resolve(bool wait) {
   if (g_con.mode != Mode::unknown) return g_con.mode;
-  if (kdebug_only() || !proc_info()) return settle(Mode::kdebug);
+  if (kdebug_only() || !proc_info() || !take_slot()) return settle(Mode::kdebug);
   for (;;) {
-    const unsigned long long now = glue::uptime_ms();
-    if (!g_con.tried) {
-      g_con.tried = true;
-      g_con.first_try_ms = now;
-      g_con.last_try_ms = now - retry_ms;
-    }
-    if (now - g_con.last_try_ms >= retry_ms) {
-      g_con.last_try_ms = now;
-      switch (lookup()) {
-      case Found::yes: return settle(Mode::server);
-      case Found::never: return settle(Mode::kdebug);
-      case Found::not_yet: break;
-      }
-    }
-    if (now - g_con.first_try_ms >= ARC_CONSOLE_WAIT_MS) return settle(Mode::kdebug);
+    const Status st = g_con.con.ConnectStep(ARC_CONSOLE_WAIT_MS);
+    if (st == Status::ok) return settle(Mode::server);
+    if (st != Status::busy) return settle(Mode::kdebug);   // no name service, or waited enough
     if (!wait) return Mode::unknown;
     sleep_ms(poll_ms);
   }
 }
 
-// A call to the console failed: the server was restarted (a cold restart makes a new endpoint)
-// or is gone. Look it up once more, giving it time to register again.
-bool reconnect() {
-  for (unsigned long long start = glue::uptime_ms();;) {
-    if (const Found f = lookup(); f == Found::yes) return true;
-    else if (f == Found::never) break;
-    if (glue::uptime_ms() - start >= ARC_CONSOLE_RESTART_WAIT_MS) break;
-    sleep_ms(poll_ms);
-  }
-  settle(Mode::kdebug);
-  return false;
+// A call to the console failed. Lost (not back within the connection's budget, or while it is
+// down): said once per outage, on the kernel console, which takes the output meanwhile; the next
+// call asks for the console again, without waiting.
+void report(Status st) {
+  if (!g_con.con.down() || !g_con.con.FirstFailure()) return;
+  char line[128];
+  const int n = snprintf(line, sizeof(line),
+                         "[libc] pid %lu: console lost (%s): the kernel console until it is back\n",
+                         my_pid(), status_name(st));
+  if (n <= 0) return;
+  (void)arc_kd_console_write(line, size_t(n) < sizeof(line) ? size_t(n) : sizeof(line) - 1);
+}
+
+// One piece of output through the connection. Output may be repeated after a reconnect: a line
+// printed twice beats a line lost.
+Status send(const char *s, size_t n) {
+  return g_con.con.Call([&](CapSlot ep) { return console::Client(ep).Write(s, unsigned(n)); });
+}
+
+Status read_line() {
+  return g_con.con.Call([](CapSlot ep) {
+    return console::Client(ep).ReadLine(g_con.input, sizeof(g_con.input) - 1);
+  });
 }
 
 } // namespace
@@ -137,9 +136,8 @@ ssize_t arc_server_console_write(const void *buf, size_t n) {
   const auto *src = static_cast<const char *>(buf);
   for (size_t done = 0; done < n;) {
     const size_t len = glue::line_piece(src + done, n - done, console::max_bytes);
-    auto send = [&] { return console::Client(g_con.slot).Write(src + done, unsigned(len)); };
-    if (send() != Status::ok && (!reconnect() || send() != Status::ok)) {
-      settle(Mode::kdebug);   // the rest, and everything after it, to the kernel console
+    if (const Status st = send(src + done, len); st != Status::ok) {
+      report(st);   // the rest to the kernel console
       const ssize_t rest = arc_kd_console_write(src + done, n - done);
       return rest < 0 ? (done ? ssize_t(done) : rest) : ssize_t(done) + rest;
     }
@@ -154,11 +152,8 @@ ssize_t arc_server_console_read(void *buf, size_t n) {
     glue::SavedMrs keep;
     if (resolve(true) != Mode::server) return 0;   // no console: end of file
     g_con.input_pos = g_con.input_len = 0;
-    Status st = console::Client(g_con.slot).ReadLine(g_con.input, sizeof(g_con.input) - 1);
-    if (st != Status::ok && reconnect())
-      st = console::Client(g_con.slot).ReadLine(g_con.input, sizeof(g_con.input) - 1);
-    if (st != Status::ok) {
-      settle(Mode::kdebug);
+    if (const Status st = read_line(); st != Status::ok) {
+      report(st);
       return 0;
     }
     word len = 0;
@@ -172,7 +167,7 @@ ssize_t arc_server_console_read(void *buf, size_t n) {
   return ssize_t(got);
 }
 
-int arc_console_uses_server(void) { return g_con.mode == Mode::server; }
+int arc_console_uses_server(void) { return g_con.mode == Mode::server && !g_con.con.down(); }
 
 __attribute__((weak)) ssize_t (*arc_console_read)(void *, size_t) = arc_server_console_read;
 __attribute__((weak)) ssize_t (*arc_console_write)(const void *, size_t) = arc_server_console_write;

@@ -68,6 +68,14 @@ public:
   // the connection is down).
   Status Connect();
 
+  // Connect() without the waiting, for a client that must not block (the C library's console:
+  // its output goes to the kernel console meanwhile): makes the look-up that is due, if one is,
+  // and returns at once. The back-off and `budget_ms` count from the first step since the
+  // connection last worked. ok: connected; busy: not there yet, step again later; else the last
+  // look-up's status (the budget is spent, or asking again cannot help): the connection is down,
+  // and each later step is one quick look-up.
+  Status ConnectStep(word budget_ms);
+
   // Run op(endpoint) -> Status. When it finds the server lost: reconnect (waiting within the
   // budget, or a single look-up while already down) and, if `repeatable`, run op once more.
   // Returns op's status, or the loss when no server came back.
@@ -120,6 +128,10 @@ private:
   bool connected_before_ = false;
   Reopen reopen_ = nullptr;
   void *reopen_ctx_ = nullptr;
+  // ConnectStep's schedule: since when it steps, when (ms after that) the next look-up is due.
+  bool stepping_ = false;
+  word step_start_ = 0, step_due_ = 0;
+  unsigned step_attempt_ = 0;
 };
 
 } // namespace arc

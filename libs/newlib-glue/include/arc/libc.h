@@ -10,14 +10,17 @@
  *   - input is read a line at a time (the console echoes and edits it) and handed out as read()
  *     asks, the end of line as '\n';
  *   - until the console server is registered, output goes to the kernel debug console (kdebug)
- *     and the lookup is tried again, for at most ARC_CONSOLE_WAIT_MS after the first try; read
- *     waits for it that long. Without a name service (an initial task), or when the wait is
- *     over, the kernel console it is for good: read returns 0, end of file;
- *   - when a call to the console fails (the server was restarted, or is gone), the name is
- *     looked up once more (waiting up to ARC_CONSOLE_RESTART_WAIT_MS for it to be registered
- *     again) and the message sent again; if that fails too, the kernel console for good.
- * The connection (its capability slot) and input read but not yet handed out are persistent:
- * a hot or warm restart keeps them.
+ *     and the lookup is tried again with a back-off (10 ms, doubling up to 100 ms), for at
+ *     most ARC_CONSOLE_WAIT_MS after the first try; read waits for it that long. Without a name
+ *     service (an initial task), or when the wait is over, the kernel console it is for good:
+ *     read returns 0, end of file;
+ *   - when a call to the console finds it gone (a cold restart makes a new endpoint), the name
+ *     is looked up again (waiting up to ARC_CONSOLE_RESTART_WAIT_MS for it to be registered
+ *     again) and the message sent again; if it does not come back, the output goes to the
+ *     kernel console (said there once) and read returns 0, and each later call asks for the
+ *     console once more, without waiting.
+ * The connection (arc::Connection, <arc/reconnect.hh>) and input read but not yet handed out
+ * are persistent: a hot or warm restart keeps them.
  *
  * Programs on the console's path or below it (sigma0, the root task, pagers, the name service,
  * the console driver itself) must never look a name up to print: they would wait on themselves
