@@ -3,7 +3,7 @@
 // reports to the thread's exception handler; no retry loop, the pager asked once, and sigma0
 // still answers its other requests. A mode of its own: nothing can run after it.
 #include "common.hh"
-#include "../../servers/sigma0/sigma0.hh"
+#include <arc/proto/sigma0.hh>
 
 using namespace arc;
 using namespace ktest;

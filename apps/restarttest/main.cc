@@ -5,12 +5,13 @@
 // injects an endless loop and then a stall instead of a crash and a panic (the counter's boot
 // line has a heartbeat bound: the monitor finds both hung and restarts it hot); "deadline" an
 // endless loop and then a lost request (taken, never answered, while the counter goes on
-// taking messages: only its request deadline finds it). Further modes: corrupt, exhaust and
-// renew and complain (below).
+// taking messages: only its request deadline finds it). Further modes: corrupt, pager, root,
+// exhaust, ladder, renew and complain (below).
 #include "../demo/counter_iface.hh"
 #include <arc/process.hh>
 #include <arc/proto/process.hh>
 #include <arc/proto/root.hh>
+#include <arc/reconnect.hh>
 #include <arc/sys.hh>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +94,87 @@ int corrupt_mode(CapSlot ep) {
   ::printf("RESTART: %u passed, %u failed\n", passed, failed);
   return failed ? 1 : 0;
 }
+// Frames the root task has handed out (its `mem` query); 0 if it does not answer.
+word frames_used() {
+  Utcb *u = utcb();
+  u->mr[0] = Tag(root::mem, 0, 0).raw;
+  return call(proc::root) == Status::ok && u->mr[1] == word(Status::ok) ? u->mr[4] : 0;
+}
+
+// Whether the log holds a completed domain restart that `server`'s failure of `cause` asked for.
+bool domain_restarted_for(const char *server, root::Cause cause) {
+  Utcb *u = utcb();
+  for (word i = 0; i < 64; ++i) {
+    u->mr[0] = Tag(root::restarts, 1, 0).raw;
+    u->mr[1] = i;
+    if (call(proc::root) != Status::ok || u->mr[1] != word(Status::ok)) return false;
+    char name[24];
+    proc::unpack(&u->mr[7], 6, name, sizeof(name));
+    if (!strcmp(name, server) && u->mr[3] == word(cause) &&
+        u->mr[4] == word(root::Action::domain) && u->mr[6] == word(root::Outcome::done))
+      return true;
+  }
+  return false;
+}
+
+// Mode "pager": a pager is the trusted base of its process (docs/restarts.md). The root task
+// makes the counter's pager fail (a wild jump). The counter's pages and persistent memory were
+// the pager's, so the monitor passes over hot and warm and restarts it cold with a new pager: the
+// client's next call reports the reset, it finds the name again, the counter starts over, and
+// the old process and pager leave no memory behind. Then the name service's pager fails: its
+// policy has only hot and warm (a cold restart would lose every published capability), so the
+// policy's end (on-exhausted=domain) restarts the domain; this program starts again with it and,
+// finding that domain restart in the log, checks that everything answers.
+int pager_mode(CapSlot ep) {
+  demo::counter::Client c(ep);
+  if (domain_restarted_for("names", root::Cause::pager)) {
+    (void)add_run(c, 0, 3, "G10");
+    check("G11", true, "after the name service's pager failed, the domain came back and answers");
+    ::printf("RESTART: %u passed, %u failed\n", passed, failed);
+    return failed ? 1 : 0;
+  }
+  (void)add_run(c, 0, 5, "G01");
+  const word before = frames_used();
+  Status st = inject("counter", server_label::inject_pager, 0);
+  check("G02", st == Status::ok, "the counter's pager is made to fail", long(st));
+  long got = 0;
+  for (unsigned i = 0; i < 200 && st == Status::ok; ++i) {   // until the root task replaced it
+    st = c.Add(1, &got);
+    if (st == Status::ok) sleep_ms(5);
+  }
+  check("G03", server_lost(st), "a call after the pager failed reports the server reset", long(st));
+  (void)cap_delete(ep);
+  st = name_wait(demo::counter::service_name, ep, 10000);
+  check("G04", st == Status::ok, "the restarted counter is found under its name again", long(st));
+  long value = -1;
+  word adds = ~word(0);
+  st = c.Get(&value, &adds);
+  check("G05", st == Status::ok && value == 0 && adds == 0,
+        "it started over: its pages and persistent memory were the failed pager's", value);
+  (void)add_run(c, 0, 5, "G06");
+  check("G07", logged("counter", root::Action::cold, root::Cause::pager) == 1,
+        "the restart log shows a cold restart because its pager failed");
+  const word after = frames_used();
+  check("G08", before && after && after <= before + 8,
+        "the old process and its pager left no memory behind (frames in use before, after)",
+        long(after) - long(before));
+  ::printf("RESTART: %u passed, %u failed\n", passed, failed);
+  st = inject("names", server_label::inject_pager, 0);
+  check("G09", st == Status::ok, "the name service's pager is made to fail", long(st));
+  for (;;) sleep_ms(1000);   // the domain restart ends us
+}
+
+// Mode "root": the root task fails (`inject root crash`: a null pointer right after it answers).
+// It runs the monitor and pages every pager, and nothing can start it again: sigma0, its
+// exception handler, reboots the machine, and the boot configuration starts from the beginning
+// (this program with it, which fails it again: the scenario stops after the second boot).
+int root_mode() {
+  // Its answer may never be printed: it fails as soon as it has answered.
+  const Status st = inject("root", server_label::inject_crash, 0);
+  check("Q01", st == Status::ok, "the root task is made to fail", long(st));
+  for (;;) sleep_ms(1000);   // the reboot ends us
+}
+
 // Mode "exhaust": the counter crashes at every request from now on (armed again after each
 // restart). Its policy allows 2 hot restarts in 10 s: the first two crashes are replayed, the
 // third exhausts the policy (on-exhausted=stop): the counter is stopped, the interrupted call
@@ -291,12 +373,14 @@ int main(int argc, char **argv) {
                                      : server_label::inject_panic;
   const root::Action kind = warm ? root::Action::warm : root::Action::hot;
   const char *kind_name = warm ? "warm" : "hot";
+  if (argc > 1 && !strcmp(argv[1], "root")) return root_mode();
   const CapSlot ep = slot_alloc();
   if (name_wait(demo::counter::service_name, ep, 10000) != Status::ok) {
     ::printf("RESTART: no counter\n");
     return 1;
   }
   if (argc > 1 && !strcmp(argv[1], "corrupt")) return corrupt_mode(ep);
+  if (argc > 1 && !strcmp(argv[1], "pager")) return pager_mode(ep);
   if (argc > 1 && !strcmp(argv[1], "exhaust")) return exhaust_mode(ep);
   if (argc > 1 && !strcmp(argv[1], "complain")) return complain_mode(ep);
   if (argc > 1 && !strcmp(argv[1], "ladder")) return ladder_mode(ep);

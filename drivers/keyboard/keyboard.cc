@@ -49,6 +49,7 @@ public:
   Status Initialize() {
     g_state = KeyboardState{};
     if (Status st = Attach(); st != Status::ok) return st;
+    Configure();
     if (Status st = RegisterName(keyboard::service_name); st != Status::ok)
       ::printf("[keyboard] cannot register with the name service (status %lu)\n", word(st));
     ::printf("[keyboard] i8042 ready\n");
@@ -58,8 +59,12 @@ public:
   Recovery Recover() {
     if (g_state.head - g_state.tail > 64 || !g_state.readers.valid()) return Recovery::cold;
     if (Attach() != Status::ok) return Recovery::cold;
+    // Keys typed while we were down wait in the controller (its interrupt came to nobody): they
+    // are the user's, not stale bytes to drop.
+    TakePending();
     RegisterName(keyboard::service_name);
     Pump();
+    irq_ctl(IrqOp::ack, g_state.irq_slot);
     return Recovery::resume;
   }
 
@@ -82,6 +87,15 @@ public:
 
   Status Irq(const Request &, Reply &) {
     ++g_state.irqs;
+    TakePending();
+    Pump();
+    irq_ctl(IrqOp::ack, g_state.irq_slot);
+    return Status::ok;
+  }
+
+private:
+  // Every byte waiting in the controller, decoded; key presses go to the queue.
+  static void TakePending() {
     while (pc::inb(status_port) & status_output_full) {
       const kbd::Event e = kbd::decode(g_state.decoder, pc::inb(data_port));
       if (!e.press) continue;
@@ -89,12 +103,8 @@ public:
       if (g_state.head - g_state.tail < 64)
         g_state.queue[g_state.head++ % 64] = {word(uint8_t(e.ch)), e.code, mods_of(g_state.decoder.mods)};
     }
-    Pump();
-    irq_ctl(IrqOp::ack, g_state.irq_slot);
-    return Status::ok;
   }
 
-private:
   static Status Take(Reply &rep) {
     const Key k = g_state.queue[g_state.tail++ % 64];
     rep.put(k.ch);
@@ -122,7 +132,12 @@ private:
     if (status->slot != data->slot) ioport(IoOp::enable, status->slot);
     g_state.irq_slot = irq->slot;
     const Status st = irq_ctl(IrqOp::attach, irq->slot, endpoint());
-    if (st != Status::ok && st != Status::busy) return st;
+    return st == Status::busy ? Status::ok : st;
+  }
+
+  // First start only: what the firmware left in the controller goes, and the controller is set
+  // up. A restart keeps both (the controller does not restart with us).
+  void Configure() {
     for (int i = 0; i < 32 && (pc::inb(status_port) & status_output_full); ++i) pc::inb(data_port);
     // Controller configuration: keyboard interrupt on, translation to set 1 on.
     pc::outb(status_port, 0x20);
@@ -131,8 +146,7 @@ private:
     pc::outb(status_port, 0x60);
     for (int i = 0; i < 100000 && (pc::inb(status_port) & 0x02); ++i) {}
     pc::outb(data_port, uint8_t(config | 0x01 | 0x40));
-    irq_ctl(IrqOp::ack, irq->slot);
-    return Status::ok;
+    irq_ctl(IrqOp::ack, g_state.irq_slot);
   }
 };
 

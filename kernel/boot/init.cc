@@ -178,13 +178,19 @@ void boot_start(const BootData &bd) {
   for (unsigned i = 0; i < bd.n_modules; ++i)
     if (bd.modules[i].end > used_end) used_end = bd.modules[i].end;
   used_end = align_up(used_end, page_size);
+  // RAM itself, not the span of addresses below its end: on the ARM boards RAM starts high
+  // (realview-pb-a8: 256 MiB at 0x70000000), and sizing by ram_end once gave sigma0 the quota of
+  // 2 GiB of frames and left the root task too little kernel memory for a seventh process.
+  word ram_bytes = 0;
+  for (unsigned i = 0; i < bd.n_ram; ++i) ram_bytes += bd.ram[i].end - bd.ram[i].base;
+  const word ram_frames = ram_bytes >> page_shift;
   // The kernel pool: a quarter of RAM, at most 32 MiB, right after the kernel and the modules.
-  word pool_size = align_down(bd.ram_end / 4, page_size);
+  word pool_size = align_down(ram_bytes / 4, page_size);
   if (pool_size > (32u << 20)) pool_size = 32u << 20;
   if (used_end + pool_size > bd.ram_end) panic("not enough memory for the kernel pool");
   pool::init(used_end, used_end + pool_size);
-  klog("memory: %lu MiB RAM, kernel %lx-%lx, pool %lx-%lx", bd.ram_end >> 20, kernel_phys_start,
-       kernel_phys_end, pool::base(), pool::end());
+  klog("memory: %lu MiB RAM below %lx, kernel %lx-%lx, pool %lx-%lx", ram_bytes >> 20, bd.ram_end,
+       kernel_phys_start, kernel_phys_end, pool::base(), pool::end());
 
   // One root pointer per physical frame; the pool's first frames are contiguous.
   const word nframes = bd.ram_end >> page_shift;
@@ -206,8 +212,9 @@ void boot_start(const BootData &bd) {
     klog("boot: %u modules past the first %u ignored: the root task will not find them",
          bd.n_ignored, arc::max_boot_modules);
   const word pool_bytes = pool::free_frames() * page_size;
-  // sigma0 holds every frame once: a mapping node each, page tables for all of RAM, its image.
-  const word sigma0_quota = nframes * (sizeof(MapNode) + 4) + (1u << 20);
+  // sigma0 holds every frame of RAM once: a mapping node each, page tables for all of RAM, its
+  // image (and the few device pages it maps).
+  const word sigma0_quota = ram_frames * (sizeof(MapNode) + 4) + (1u << 20);
   Factory *f_sigma0 = Factory::boot(sigma0_quota);
   Factory *f_root = Factory::boot(pool_bytes - sigma0_quota);
 
@@ -228,6 +235,10 @@ void boot_start(const BootData &bd) {
   Cap &pager = *rcs.slot(arc::boot_cap::pager);
   (void)cdt::derive(s0ep, pager, arc::rights::send | arc::rights::grant, true, root.space->id);
   (void)cdt::derive(pager, root.thread->pager, arc::rights::all, false, 0);
+  // sigma0 is also the root task's exception handler: the root task is the trusted base of every
+  // process, nobody can start it again, and sigma0 reboots the machine when it fails.
+  (void)cdt::derive(s0ep, root.thread->handler, arc::rights::send, true,
+                    arc::boot_cap::root_handler_badge);
   cdt::insert_original(*rcs.slot(arc::boot_cap::irq_control), nullptr, &irq_control,
                        ObjType::irq_control, arc::rights::all);
   cdt::insert_original(*rcs.slot(arc::boot_cap::ioports), nullptr, &io_ports, ObjType::ioports,

@@ -109,7 +109,7 @@ void cmd_start(unsigned argc, char **argv) {
 
 const char *cause_name(word c) {
   static const char *const names[] = {"?", "crash", "exception", "panic", "hang", "corrupt", "exit",
-                                      "group", "renew", "killed", "complaint"};   // root::Cause
+                                      "group", "renew", "killed", "complaint", "pager"};   // root::Cause
   return c < sizeof(names) / sizeof(names[0]) ? names[c] : "?";
 }
 const char *action_name(word a) {
@@ -178,21 +178,21 @@ void cmd_restarts(unsigned, char **) {
   if (!shown) out("no restarts\n");
 }
 
-// inject <server> crash|hang|panic|corrupt|stall|lose [after N]: arm a fault in a server (demos,
-// tests).
+// inject <server> crash|hang|panic|corrupt|stall|lose|pager [after N]: arm a fault in a server
+// (demos, tests); pager: the server's pager fails at once (the root task makes it jump wild).
 void cmd_inject(unsigned argc, char **argv) {
   const word kind = arc::inject_kind(argv[2]);
   word after = 0;
   if (!kind)
-    return (void)out("msh: inject: unknown fault '%s' (crash, hang, panic, corrupt, stall, lose)\n", argv[2]);
+    return (void)out("msh: inject: unknown fault '%s' (crash, hang, panic, corrupt, stall, lose, pager)\n", argv[2]);
   // after N: at the N+1-th request; step N: at the N+1-th step inside handlers (arc::fault_step)
   word at = arc::server_label::inject_at_request;
   if (argc == 5) {
     if (!strcmp(argv[3], "step")) at = arc::server_label::inject_at_step;
     if ((strcmp(argv[3], "after") && strcmp(argv[3], "step")) || !parse_number(argv[4], &after))
-      return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall|lose [after N|step N]\n");
+      return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall|lose|pager [after N|step N]\n");
   } else if (argc != 3) {
-    return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall|lose [after N|step N]\n");
+    return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall|lose|pager [after N|step N]\n");
   }
   const Status st = arc::inject_fault(argv[1], kind, after, at);
   if (st != Status::ok) return failed("inject", st);
@@ -211,7 +211,7 @@ const Command commands[] = {
     {"mem", "mem", "physical memory", 0, 0, cmd_mem},
     {"uptime", "uptime", "time since boot", 0, 0, cmd_uptime},
     {"restarts", "restarts", "the restart log of the reincarnation monitor", 0, 0, cmd_restarts},
-    {"inject", "inject <srv> <fault> [after N|step N]", "arm crash|hang|panic|corrupt|stall in a server", 2, 4,
+    {"inject", "inject <srv> <fault> [after N|step N]", "arm crash|hang|panic|corrupt|stall|lose|pager in a server", 2, 4,
      cmd_inject},
 };
 

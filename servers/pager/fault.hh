@@ -12,8 +12,8 @@
 // Either way the trap tells the campaign whether the fault was activated. A restart before the
 // trap drops the breakpoint with the page: never activated.
 #pragma once
-#include "image.hh"
-#include "pager_info.hh"
+#include <arc/proto/pager_info.hh>
+#include <p3/image.hh>
 
 namespace p3 {
 

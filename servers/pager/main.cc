@@ -4,8 +4,8 @@
 // takes its exceptions, plants an injected fault if the boot configuration asks (fault.hh), and
 // reports its page counts. Frames come from the root task.
 #include "fault.hh"
-#include "image.hh"
-#include "pager_info.hh"
+#include <arc/proto/pager_info.hh>
+#include <p3/image.hh>
 #include <arc/arch.hh>
 #include <arc/libc.h>
 #include <arc/proto/pager.hh>

@@ -15,7 +15,7 @@ word culprit_pid;           // whose failure asked for it (its log entry)
 word done_count;            // domain restarts so far
 word times[16];             // when the recent ones were (ms), for the intensity
 unsigned n_times;
-constexpr CapSlot names_slot = 15;   // the name service's endpoint in our space
+CapSlot names_slot;   // the name service's endpoint in our space (made anew for each domain)
 
 // Every process goes, and its slot with it, in reverse order of the slots (clients usually come
 // after their servers).
@@ -40,8 +40,9 @@ void domain_start(const bootcfg::Config &config) {
   // The name service's endpoint exists before anyone needs it, so every process gets it. A new
   // one for a new domain: nothing queued at the old one survives.
   set_names_endpoint(0);
-  (void)cap_delete(names_slot);
-  if (config.find("names") && create(boot_cap::factory, ObjType::endpoint, names_slot) == Status::ok)
+  slot_free(names_slot);
+  if (config.find(bootcfg::name_service) && (names_slot = slot_alloc()) &&
+      create(boot_cap::factory, ObjType::endpoint, names_slot) == Status::ok)
     set_names_endpoint(names_slot);
   for (unsigned i = 0; i < config.nservers; ++i) {
     const bootcfg::Server &s = config.servers[config.order[i]];

@@ -58,15 +58,15 @@ void reply_status(Utcb *u, Status s, unsigned results = 0) {
   u->mr[1] = word(s);
 }
 
-// A page fault of a pager task, resolved from the image we keep for it.
+// A page fault of a task we page (a pager, or a process with pager=root), resolved from the
+// image we keep for it; false, said on the console, when there is no page for it.
 bool pager_fault(Process *p, Utcb *u) {
   word addr = u->mr[1], ip = u->mr[2], access = u->mr[3];
   p3::Source src = p->pager_image.resolve(addr, access);
   if (src.kind != p3::Source::image && src.kind != p3::Source::frame) {
-    printf("[root] pager of %s: %s %lx ip %lx; pager stopped\n", p->name,
+    printf("[root] %s%s: %s %lx ip %lx\n", p->direct ? "" : "pager of ", p->name,
            src.kind == p3::Source::exhausted ? "no memory for the page at" : "invalid access at",
            addr, ip);
-    p->state = arc::root::PState::failed;
     return false;
   }
   (void)*reinterpret_cast<volatile const char *>(src.addr);
@@ -149,6 +149,32 @@ unsigned split(char *line, char **program, char args[][64]) {
   return argc;
 }
 
+// The pager of p failed (an exception, or a fault we have no page for). It is the trusted base
+// of its process: the process's pages and persistent memory were its, and nothing of it can be
+// trusted now. The monitor decides as for corrupt persistent memory: hot and warm restarts,
+// which would keep them, are passed over for the policy's cold or group rung, and past the
+// ladder its end (stop, domain restart, reboot). Without a policy the process is stopped and
+// everything it had is freed. Nothing to answer: the pager waits for no reply of ours.
+void pager_failed(Process *p, word addr, word ip) {
+  p->state = arc::root::PState::failed;
+  printf("[monitor] %s (pid %lu): its pager failed\n", p->name, p->pid);
+  rt::carry_out(p, rt::monitor_decide(p, arc::root::Cause::pager, addr, ip).action);
+}
+
+// `inject NAME pager`: make the server's pager fail, as a wild jump would: it leaves its receive
+// for an address where it has nothing mapped, and its fault comes to us (pager_failed).
+Status fail_pager(Process *p) {
+  if (p->direct) return Status::not_supported;   // paged by us: there is no pager to fail
+  constexpr word wild_ip = 0x10;                  // the null page: never in a pager's image
+  const Result r = exchange_registers(p->pager_thread, exregs::set_ip | exregs::abort_ipc, wild_ip);
+  printf("[monitor] inject pager into %s: %s\n", p->name, r.ok() ? "armed" : "failed");
+  return r.ok() ? Status::ok : r.status;
+}
+
+// `inject root crash`: we fail ourselves, right after answering, as a null pointer would
+// (docs/restarts.md: what a failure of the trusted base costs; sigma0 reboots the machine).
+bool crash_after_reply;
+
 // Fault injection for demos and tests: through a capability to the server's endpoint that
 // carries the monitor's badge (the framework accepts injections from nobody else).
 Status inject(Utcb *u) {
@@ -156,19 +182,28 @@ Status inject(Utcb *u) {
   proc::unpack(&u->mr[1], 6, name, sizeof(name));
   const word kind = u->mr[7], after = u->mr[8];
   const word at = Tag(u->mr[0]).untyped() >= 9 ? u->mr[9] : server_label::inject_at_request;
+  if (!strcmp(name, "root")) {
+    if (kind != server_label::inject_crash || after) return Status::not_supported;
+    printf("[monitor] inject crash into root: armed\n");
+    crash_after_reply = true;
+    return Status::ok;
+  }
   Process *p = nullptr;
   for (unsigned k = 0; Process *q = rt::process_at(k); ++k)
     if (q->state == arc::root::PState::running && !strcmp(q->name, name)) p = q;
   if (!p || !p->service) return Status::invalid_arg;
-  const CapSlot tmp = 13;
-  if (cap_mint(p->service, boot_cap::space, tmp, rights::send, server_label::monitor_badge) != Status::ok)
+  if (kind == server_label::inject_pager) return after ? Status::invalid_arg : fail_pager(p);
+  CapSlot tmp = rt::slot_alloc();
+  if (!tmp || cap_mint(p->service, boot_cap::space, tmp, rights::send, server_label::monitor_badge) != Status::ok) {
+    rt::slot_free(tmp);
     return Status::busy;
+  }
   u->mr[0] = Tag(server_label::inject, 3, 0).raw;
   u->mr[1] = kind;
   u->mr[2] = after;
   u->mr[3] = at;
   Status st = ipc_raw(ipc::send | ipc::call, tmp, 0, ipc::timeouts(100, 1000), nullptr);
-  (void)cap_delete(tmp);
+  rt::slot_free(tmp);
   printf("[monitor] inject %s into %s after %lu %s: %s\n", arc::inject_kind_name(kind), name,
          after, at == server_label::inject_at_step ? "handler steps" : "requests",
          st == Status::ok ? "armed" : "failed");
@@ -358,8 +393,8 @@ int main(int, char **) {
   printf("[root] Arc root task\n");
   rt::memory_init(*bi);
   rt::modules_init(*bi);
-  rt::root_ep = 14;
-  if (create(boot_cap::factory, ObjType::endpoint, rt::root_ep) != Status::ok) {
+  rt::root_ep = rt::slot_alloc();
+  if (!rt::root_ep || create(boot_cap::factory, ObjType::endpoint, rt::root_ep) != Status::ok) {
     printf("[root] cannot create the root endpoint\n");
     return 1;
   }
@@ -401,6 +436,10 @@ int main(int, char **) {
         answer = false;
       } else if (label == label::page_fault) {
         answer = pager_fault(p, u);
+        if (!answer) {
+          printf("[root] %s: process stopped\n", p->name);
+          p->state = arc::root::PState::failed;
+        }
       } else if (label == arc::pager::counts) {
         word c[4];
         (void)rt::page_counts(p, c);   // ours: never fails for a process we page
@@ -422,12 +461,15 @@ int main(int, char **) {
       const word label = Tag(u->mr[0]).label();
       if (!p) {
         answer = false;
+      } else if (p->state == arc::root::PState::failed) {
+        answer = false;   // what a failed pager still sends (it is being replaced)
       } else if (label == label::page_fault) {
         answer = pager_fault(p, u);
+        if (!answer) pager_failed(p, u->mr[1], u->mr[2]);
       } else if (label == label::exception) {
-        printf("[root] pager of %s: exception %lu at %lx; pager stopped\n", p->name, u->mr[1], u->mr[3]);
-        p->state = arc::root::PState::failed;
+        printf("[root] pager of %s: exception %lu at %lx\n", p->name, u->mr[1], u->mr[3]);
         answer = false;
+        pager_failed(p, 0, u->mr[3]);
       } else if (label == arc::root::frames) {
         give_frames(p, u);
       } else if (label >= arc::root::share_new && label <= arc::root::share_drop) {
@@ -470,6 +512,9 @@ int main(int, char **) {
       (void)reply(ipc::timeouts(0, 0));
       rt::kill(kill_after);
       st = next(false);
+    } else if (crash_after_reply) {
+      (void)reply(ipc::timeouts(0, 0));
+      *reinterpret_cast<volatile word *>(0x10) = 0;   // the null page: sigma0 refuses it
     } else if (rt::restarts_waiting()) {
       // A restart waits for a pager, which may be the caller in hand: answer it first.
       if (answer) (void)reply(ipc::timeouts(0, 0));

@@ -2,7 +2,7 @@
 #include <arc/sys.hh>
 #include <physmem/physmem.hh>
 #include <string.h>
-#include "../sigma0/sigma0.hh"
+#include <arc/proto/sigma0.hh>
 
 namespace rt {
 

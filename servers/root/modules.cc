@@ -1,7 +1,7 @@
 #include "modules.hh"
 #include <arc/sys.hh>
 #include <string.h>
-#include "../sigma0/sigma0.hh"
+#include <arc/proto/sigma0.hh>
 
 namespace rt {
 

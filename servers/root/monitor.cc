@@ -47,6 +47,7 @@ const char *cause_name(Cause c) {
   case Cause::renew: return "renew";
   case Cause::killed: return "killed";
   case Cause::complaint: return "complaint";
+  case Cause::pager: return "its pager failed";
   }
   return "?";
 }
@@ -134,17 +135,18 @@ Decision monitor_decide(Process *p, Cause cause, word addr, word ip) {
              unsigned(cfg->intensity_restarts), unsigned(cfg->intensity_ms),
              action_name(action_of(cfg->restart[h.rung])));
   }
-  // Damaged persistent memory cannot be kept: hot and warm restarts, which keep it, are passed
+  // Damaged persistent memory cannot be kept, nor what a failed pager held (the process's pages
+  // and persistent memory are its pager's): hot and warm restarts, which keep them, are passed
   // over for the first cold or group rung.
-  if (cause == Cause::corrupt) {
+  if (cause == Cause::corrupt || cause == Cause::pager) {
     const unsigned from = h.rung;
     while (h.rung < cfg->nrestart && (cfg->restart[h.rung] == bootcfg::RestartKind::hot ||
                                       cfg->restart[h.rung] == bootcfg::RestartKind::warm))
       ++h.rung;
     if (h.rung != from) {
       h.n_times = 0;
-      printf("[monitor] %s: persistent memory is corrupt: hot and warm restarts passed over\n",
-             p->name);
+      printf("[monitor] %s: %s: hot and warm restarts passed over\n", p->name,
+             cause == Cause::corrupt ? "persistent memory is corrupt" : "its pager failed");
     }
   }
   if (h.rung >= cfg->nrestart) {

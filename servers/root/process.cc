@@ -2,14 +2,14 @@
 #include "memory.hh"
 #include "modules.hh"
 #include "share.hh"
-#include "../pager/pager_info.hh"
 #include <arc/arch.hh>
 #include <arc/proto/pager.hh>
+#include <arc/proto/pager_info.hh>
+#include <arc/proto/sigma0.hh>
 #include <arc/proto/process.hh>
 #include <arc/start.hh>
 #include <arc/sys.hh>
 #include <elf/elf.hh>
-#include "../sigma0/sigma0.hh"
 #include <string.h>
 
 namespace rt {
@@ -173,19 +173,26 @@ bool start_direct(Process *p, const Module *prog, uint8_t prio, word *error) {
   return false;
 }
 
-// Everything a spawn made so far goes again.
-void undo(Process *p) {
+// Everything a process has goes, whether it ran or its spawn stopped half-way: destroying the
+// spaces removes every mapping in them, then the frames are free.
+void release(Process *p) {
   if (p->direct) direct_in_use = false;
   slot_free(p->fault_send);
   slot_free(p->root_send);
   slot_free(p->pager_thread);
-  slot_free(p->pager_space);
   slot_free(p->thread);
+  slot_free(p->pager_space);
   slot_free(p->space);
   slot_free(p->service);
   slot_free(p->fault_ep);
   slot_free(p->factory);   // revokes whatever was made from it
+  share_drop_all(p->pid);
   frames_free_all(p->pid);
+}
+
+// A spawn that failed: its record goes too.
+void undo(Process *p) {
+  release(p);
   p->pid = 0;
 }
 
@@ -212,6 +219,242 @@ void processes_init(const BootInfo &bi) {
   }
 }
 
+namespace {
+
+// What a process sees beyond its image: device memory and a data module, each a window of ours
+// shown to the process from proc::device_base on, and to its pager from p3::device_window on.
+struct Windows {
+  word src[4] = {}, size[4] = {};
+  unsigned n = 0;
+};
+
+// Its kernel objects: a factory with its quota, from which its space, main thread and fault
+// endpoint are made; its pager's space and thread (charged to us: the pager is ours); and the
+// endpoint it serves. The name service's is our own (names_ep, made before any process): it
+// outlives every process that serves it, so no client's capability to the name service changes
+// when the name service is restarted. Its process record keeps a copy.
+bool make_objects(Process *p, word quota) {
+  return (p->factory = slot_alloc()) && (p->space = slot_alloc()) && (p->thread = slot_alloc()) &&
+         (p->fault_ep = slot_alloc()) && (p->pager_space = slot_alloc()) &&
+         (p->pager_thread = slot_alloc()) && (p->fault_send = slot_alloc()) &&
+         (p->root_send = slot_alloc()) && (p->service = slot_alloc()) &&
+         ok(create(boot_cap::factory, ObjType::factory, p->factory, quota)) &&
+         ok(create(p->factory, ObjType::space, p->space, cspace_log2)) &&
+         ok(create(p->factory, ObjType::thread, p->thread)) &&
+         ok(create(p->factory, ObjType::endpoint, p->fault_ep)) &&
+         ok(create(boot_cap::factory, ObjType::space, p->pager_space, 5)) &&
+         ok(create(boot_cap::factory, ObjType::thread, p->pager_thread)) &&
+         ok(p->name_service ? cap_copy(names_ep, boot_cap::space, p->service, rights::all)
+                            : create(p->factory, ObjType::endpoint, p->service));
+}
+
+// The capabilities every process finds in its slots (arc::proc). direct: we page it ourselves.
+bool give_capabilities(Process *p, bool direct) {
+  const bool good =
+      ok(cap_mint(direct ? root_ep : p->fault_ep, p->space, proc::pager,
+                  rights::send | rights::grant, direct ? (p->pid | direct_badge) : 1)) &&
+      ok(cap_mint(root_ep, p->space, proc::root, rights::send | rights::grant, p->pid)) &&
+      ok(cap_copy(p->service, p->space, proc::service, rights::all)) &&
+      ok(cap_copy(p->space, p->space, proc::space, rights::all)) &&
+      ok(cap_copy(p->thread, p->space, proc::thread, rights::all)) &&
+      ok(cap_copy(p->factory, p->space, proc::factory, rights::all));
+  return good && (!names_ep || ok(cap_mint(names_ep, p->space, proc::names,
+                                           rights::send | rights::grant, p->pid)));
+}
+
+// Its information page (proc::Info): who it is, its arguments, where its memory is.
+proc::Info *make_info(Process *p, const char *program, const char args[][64], unsigned argc) {
+  p->client_info = frame_alloc(p->pid);
+  auto *info = reinterpret_cast<proc::Info *>(p->client_info);
+  if (!info) return nullptr;
+  info->magic = proc::info_magic;
+  info->version = 1;
+  info->pid = p->pid;
+  copy_str(info->name, p->name, sizeof(info->name));
+  copy_str(info->program, program, sizeof(info->program));
+  info->argc = argc < 8 ? argc : 8;
+  for (unsigned i = 0; i < info->argc; ++i) copy_str(info->argv[i], args[i], 64);
+  info->tick_ms = tick_ms;
+  info->heap_base = proc::heap_base_default;
+  info->heap_limit = proc::heap_base_default + proc::heap_size;
+  info->stack_base = proc::stack_top - proc::stack_size;
+  info->stack_top = proc::stack_top;
+  info->pheap_base = proc::pheap_base;
+  info->pheap_limit = proc::pheap_base + proc::pheap_size;
+  return info;
+}
+
+void add_resource(proc::Info *info, const proc::Resource &r) {
+  if (info->n_resources < 12) info->resources[info->n_resources++] = r;
+}
+
+// The I/O ports and IRQs of its boot line, as capabilities from proc::first_resource on.
+bool give_ports_and_irqs(Process *p, const bootcfg::Server &config, proc::Info *info) {
+  CapSlot next = proc::first_resource;
+  bool good = true;
+  for (unsigned i = 0; good && i < config.nports; ++i, ++next) {
+    CapSlot s = slot_alloc();
+    const word first = config.ports[i].first, count = config.ports[i].last - first + 1;
+    good = s && ok(ioport(IoOp::derive, boot_cap::ioports, first, count, s)) &&
+           ok(cap_move(s, p->space, next));
+    slot_free(s);
+    if (good) add_resource(info, {proc::Resource::ioports, next, first, count, 0});
+  }
+  for (unsigned i = 0; good && i < config.nirqs; ++i, ++next) {
+    CapSlot s = slot_alloc();
+    good = s && ok(irq_ctl(IrqOp::get, boot_cap::irq_control, config.irqs[i], s)) &&
+           ok(cap_move(s, p->space, next));
+    slot_free(s);
+    if (good) add_resource(info, {proc::Resource::irq, next, config.irqs[i], 0, 0});
+  }
+  if (!good) printf("[root] %s: its I/O ports or IRQs are not available\n", p->name);
+  return good;
+}
+
+// Its device memory, then its data module (module=, e.g. a RAM disk's image), each mapped into
+// our device window once and shown to the process through its pager's fixed mappings. The
+// module is changed in place and belongs to no process, so its contents outlive every restart
+// of the process, as a disk's would.
+bool map_windows(const Process *p, const bootcfg::Server &config, proc::Info *info, Windows *w) {
+  word client_va = proc::device_base;
+  for (unsigned i = 0; i < config.nmem && w->n < 4; ++i) {
+    const word base = word(config.mem[i].base), size = word(config.mem[i].end - config.mem[i].base);
+    w->src[w->n] = map_device(base, size);
+    w->size[w->n] = size;
+    if (!w->src[w->n]) {
+      printf("[root] %s: device memory %lx-%lx is not available\n", p->name, base, base + size);
+      return false;
+    }
+    add_resource(info, {proc::Resource::mem, 0, base, size, client_va});
+    client_va += (size + 0xfff) & ~word(0xfff);
+    ++w->n;
+  }
+  if (!config.module[0]) return true;
+  const Module *m = module_find(config.module);
+  const word bytes = m ? (m->offset + m->size + 0xfff) & ~word(0xfff) : 0;
+  const word src = m && w->n < 4 ? map_window(m->phys, bytes, sigma0::label_map_module_rw) : 0;
+  if (!src) {
+    printf("[root] %s: module '%s' %s\n", p->name, config.module,
+           m ? "cannot be mapped" : "is not among the boot modules");
+    return false;
+  }
+  w->src[w->n] = src;
+  w->size[w->n++] = bytes;
+  add_resource(info, {proc::Resource::module, 0, m->phys + m->offset, m->size, client_va + m->offset});
+  return true;
+}
+
+// The main thread: in its space, paged by its pager, which starts it.
+bool bind_main_thread(Process *p, uint8_t prio) {
+  return ok(cap_mint(p->fault_ep, boot_cap::space, p->fault_send, rights::send | rights::grant, 1)) &&
+         ok(thread_ctl(p->thread, ThreadOp::bind_space, p->space)) &&
+         ok(thread_ctl(p->thread, ThreadOp::set_pager, p->fault_send)) &&
+         ok(thread_ctl(p->thread, ThreadOp::set_handler, p->fault_send)) &&
+         ok(thread_ctl(p->thread, ThreadOp::set_priority, prio, 0));
+}
+
+// The pager task's information pages (what it serves, its own proc::Info) and capabilities; its
+// thread is paged by us and runs just above its process.
+bool make_pager(Process *p, const Module *prog, const Windows &w, const bootcfg::Server *config,
+                uint8_t prio) {
+  p->pager_info = frame_alloc(p->pid);
+  p->pager_own_info = p->pager_info ? frame_alloc(p->pid) : 0;
+  if (!p->pager_own_info) return false;
+  auto *pi = reinterpret_cast<p3::Info *>(p->pager_info);
+  pi->magic = p3::info_magic;
+  pi->client_pid = p->pid;
+  copy_str(pi->client_name, p->name, sizeof(pi->client_name));
+  copy_str(pi->program, p->program, sizeof(pi->program));
+  pi->image_size = prog->size;
+  pi->n_devices = w.n;
+  for (unsigned i = 0, va = proc::device_base; i < w.n; ++i) {
+    pi->devices[i] = {va, w.size[i]};
+    va += (w.size[i] + 0xfff) & ~word(0xfff);
+  }
+  pi->machine = arc::arch::elf_machine;
+  if (take_fault(config)) give_fault(pi, *config);
+  auto *own = reinterpret_cast<proc::Info *>(p->pager_own_info);
+  own->magic = proc::info_magic;
+  own->pid = p->pid;
+  copy_str(own->name, "pager", sizeof(own->name));
+  copy_str(own->program, "pager", sizeof(own->program));
+  own->argc = 1;
+  copy_str(own->argv[0], p->name, 64);
+  own->tick_ms = tick_ms;
+  return ok(cap_copy(p->space, p->pager_space, p3::client_space, rights::all)) &&
+         ok(cap_copy(p->thread, p->pager_space, p3::client_thread, rights::all)) &&
+         ok(cap_copy(p->fault_ep, p->pager_space, p3::fault_ep, rights::recv | rights::send)) &&
+         ok(cap_mint(root_ep, p->pager_space, proc::root, rights::send | rights::grant,
+                     p->pid | pager_badge)) &&
+         ok(cap_copy(p->pager_thread, p->pager_space, proc::thread, rights::all)) &&
+         ok(cap_mint(root_ep, boot_cap::space, p->root_send, rights::send | rights::grant,
+                     p->pid | pager_badge)) &&
+         ok(thread_ctl(p->pager_thread, ThreadOp::bind_space, p->pager_space)) &&
+         ok(thread_ctl(p->pager_thread, ThreadOp::set_pager, p->root_send)) &&
+         ok(thread_ctl(p->pager_thread, ThreadOp::set_handler, p->root_send)) &&
+         ok(thread_ctl(p->pager_thread, ThreadOp::set_priority, prio < 99 ? prio + 1 : 100, 0));
+}
+
+// How we page the pager: its own image, zero pages, and the fixed windows onto its process's
+// image, the information pages and the device windows.
+void page_pager(Process *p, const Module *prog, const Windows &w) {
+  PagerFrames &pf = pager_frames[p - procs];
+  pf.owner = p->pid;
+  const unsigned char *pimg = reinterpret_cast<const unsigned char *>(pager_module->addr);
+  p->pager_image.init(pimg, pager_module->size, &pf, p->pager_pages, 128);
+  for (unsigned i = 0; i < pager_elf.segment_count(); ++i) {
+    const elf::Segment &s = pager_elf.segment(i);
+    (void)p->pager_image.add_segment({s.vaddr, s.memsz, s.offset, s.filesz, rights_of(s.rights)});
+  }
+  // Read and execute: the pager maps text pages straight from here (execute-never on ARM without x).
+  p->pager_image.add_fixed(p3::image_base, prog->addr, (prog->size + 0xfff) & ~word(0xfff),
+                           fpage_rights::r | fpage_rights::x);
+  p->pager_image.add_fixed(p3::pager_info_addr, p->pager_info, 0x1000, fpage_rights::r);
+  p->pager_image.add_fixed(boot_info_addr, p->pager_own_info, 0x1000, fpage_rights::r);
+  p->pager_image.add_fixed(p3::client_info_addr, p->client_info, 0x1000,
+                           fpage_rights::r | fpage_rights::w);
+  for (unsigned i = 0, off = 0; i < w.n; ++i) {
+    p->pager_image.add_fixed(p3::device_window + off, w.src[i], w.size[i],
+                             fpage_rights::r | fpage_rights::w);
+    off += (w.size[i] + 0xfff) & ~word(0xfff);
+  }
+}
+
+// A free process record for `name`, or null (said). Records of processes that ended stay for
+// `ps` until the table is full; then the oldest goes. (They were never reused: after 32 starts,
+// cold restarts included, the root task could start nothing more.)
+Process *new_record(const char *name, const char *program, const bootcfg::Server *config) {
+  Process *p = nullptr, *oldest_ended = nullptr;
+  for (Process &q : procs) {
+    if (!q.pid) {
+      p = &q;
+      break;
+    }
+    if (q.state == arc::root::PState::exited && (!oldest_ended || q.pid < oldest_ended->pid))
+      oldest_ended = &q;
+  }
+  if (!p && oldest_ended) {
+    forget(oldest_ended);
+    p = oldest_ended;
+  }
+  if (!p) {
+    printf("[root] %s: too many processes\n", name);
+    return nullptr;
+  }
+  *p = Process{};
+  p->may = config ? config->may : 0;   // spawned from a process: the caller sets it
+  p->pid = next_pid++;
+  copy_str(p->name, name, sizeof(p->name));
+  copy_str(p->program, program, sizeof(p->program));
+  p->config = config;
+  // The name service is the boot line so named: a process started from the shell under that
+  // name is an ordinary process, which never serves our names endpoint.
+  p->name_service = config && !strcmp(config->name, bootcfg::name_service) && names_ep;
+  return p;
+}
+
+} // namespace
+
 Process *spawn(const char *name, const char *program, const char args[][64], unsigned argc,
                const bootcfg::Server *config, word *error) {
   *error = word(Status::invalid_arg);
@@ -224,225 +467,25 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
     printf("[root] %s: module '%s' is not page-aligned\n", name, program);
     return nullptr;
   }
-  Process *p = nullptr;
-  for (Process &q : procs)
-    if (!q.pid) { p = &q; break; }
   *error = word(Status::no_memory);
-  if (!p) {
-    printf("[root] %s: too many processes\n", name);
-    return nullptr;
-  }
-  *p = Process{};
-  p->may = config ? config->may : 0;   // spawned from a process: the caller sets it
-  p->pid = next_pid++;
-  copy_str(p->name, name, sizeof(p->name));
-  copy_str(p->program, program, sizeof(p->program));
-  p->config = config;
-  const word quota = (config && config->quota_kib ? config->quota_kib : 1024) * 1024;
+  Process *p = new_record(name, program, config);
+  if (!p) return nullptr;
+  const word quota = (config && config->quota_kib ? config->quota_kib : bootcfg::default_quota_kib) * 1024;
   const uint8_t prio = config ? config->prio : bootcfg::default_prio;
-  const bool is_names = !strcmp(name, "names") && names_ep;
   const bool direct = config && config->pager == bootcfg::PagerKind::root;
-
-  // ---- kernel objects
-  bool good = (p->factory = slot_alloc()) && (p->space = slot_alloc()) &&
-              (p->thread = slot_alloc()) && (p->fault_ep = slot_alloc()) &&
-              (p->pager_space = slot_alloc()) && (p->pager_thread = slot_alloc()) &&
-              (p->fault_send = slot_alloc()) && (p->root_send = slot_alloc()) &&
-              ok(create(boot_cap::factory, ObjType::factory, p->factory, quota)) &&
-              ok(create(p->factory, ObjType::space, p->space, cspace_log2)) &&
-              ok(create(p->factory, ObjType::thread, p->thread)) &&
-              ok(create(p->factory, ObjType::endpoint, p->fault_ep)) &&
-              ok(create(boot_cap::factory, ObjType::space, p->pager_space, 5)) &&
-              ok(create(boot_cap::factory, ObjType::thread, p->pager_thread));
-  // The name service's endpoint is our own (names_ep, made before any process): it outlives
-  // every process that serves it, so no client's capability to the name service changes when
-  // the name service is restarted. Its process record keeps a copy.
-  good = good && (p->service = slot_alloc()) &&
-         ok(is_names ? cap_copy(names_ep, boot_cap::space, p->service, rights::all)
-                     : create(p->factory, ObjType::endpoint, p->service));
-  const CapSlot service = p->service;
-  p->name_service = is_names;
-
-  // ---- the process's capabilities
-  good = good && ok(cap_mint(direct ? root_ep : p->fault_ep, p->space, proc::pager,
-                             rights::send | rights::grant, direct ? (p->pid | direct_badge) : 1)) &&
-         ok(cap_mint(root_ep, p->space, proc::root, rights::send | rights::grant, p->pid)) &&
-         ok(cap_copy(service, p->space, proc::service, rights::all)) &&
-         ok(cap_copy(p->space, p->space, proc::space, rights::all)) &&
-         ok(cap_copy(p->thread, p->space, proc::thread, rights::all)) &&
-         ok(cap_copy(p->factory, p->space, proc::factory, rights::all));
-  if (good && names_ep)
-    good = ok(cap_mint(names_ep, p->space, proc::names, rights::send | rights::grant, p->pid));
-
-  // ---- its information page
-  word ci = good ? frame_alloc(p->pid) : 0;
-  p->client_info = ci;
-  auto *info = reinterpret_cast<proc::Info *>(ci);
-  if (info) {
-    info->magic = proc::info_magic;
-    info->version = 1;
-    info->pid = p->pid;
-    copy_str(info->name, name, sizeof(info->name));
-    copy_str(info->program, program, sizeof(info->program));
-    info->argc = argc < 8 ? argc : 8;
-    for (unsigned i = 0; i < info->argc; ++i) copy_str(info->argv[i], args[i], 64);
-    info->tick_ms = tick_ms;
-    info->heap_base = proc::heap_base_default;
-    info->heap_limit = proc::heap_base_default + proc::heap_size;
-    info->stack_base = proc::stack_top - proc::stack_size;
-    info->stack_top = proc::stack_top;
-    info->pheap_base = proc::pheap_base;
-    info->pheap_limit = proc::pheap_base + proc::pheap_size;
-  } else {
-    good = false;
-  }
-
-  // ---- resources from the boot configuration: I/O ports and IRQs
-  CapSlot next_res = proc::first_resource;
-  if (good && config) {
-    for (unsigned i = 0; good && i < config->nports; ++i) {
-      CapSlot s = slot_alloc();
-      word first = config->ports[i].first, count = config->ports[i].last - first + 1;
-      good = s && ok(ioport(IoOp::derive, boot_cap::ioports, first, count, s)) &&
-             ok(cap_move(s, p->space, next_res));
-      if (s) slot_free(s);
-      if (good && info->n_resources < 12)
-        info->resources[info->n_resources++] = {proc::Resource::ioports, next_res, first, count, 0};
-      ++next_res;
-    }
-    for (unsigned i = 0; good && i < config->nirqs; ++i) {
-      CapSlot s = slot_alloc();
-      good = s && ok(irq_ctl(IrqOp::get, boot_cap::irq_control, config->irqs[i], s)) &&
-             ok(cap_move(s, p->space, next_res));
-      if (s) slot_free(s);
-      if (good && info->n_resources < 12)
-        info->resources[info->n_resources++] = {proc::Resource::irq, next_res, config->irqs[i], 0, 0};
-      ++next_res;
-    }
-    if (!good) printf("[root] %s: its I/O ports or IRQs are not available\n", name);
-  }
-  // Device memory: mapped into the pager's device window, then into the process at
-  // proc::device_base (the pager's fixed mappings; see below).
-  word dev_src[4] = {}, dev_size[4] = {};
-  unsigned n_dev = 0;
-  word client_va = proc::device_base;
-  if (good && config) {
-    for (unsigned i = 0; good && i < config->nmem && n_dev < 4; ++i) {
-      const word base = word(config->mem[i].base), size = word(config->mem[i].end - config->mem[i].base);
-      dev_src[n_dev] = map_device(base, size);
-      dev_size[n_dev] = size;
-      if (!dev_src[n_dev]) {
-        printf("[root] %s: device memory %lx-%lx is not available\n", name, base, base + size);
-        good = false;
-        break;
-      }
-      if (info->n_resources < 12)
-        info->resources[info->n_resources++] = {proc::Resource::mem, 0, base, size, client_va};
-      client_va += (size + 0xfff) & ~word(0xfff);
-      ++n_dev;
-    }
-  }
-  // A boot module as data (module=, e.g. a RAM disk's image): mapped read-write after the device
-  // memory, the same way. It is changed in place and belongs to no process, so its contents
-  // outlive every restart of the process, as a disk's would.
-  if (good && config && config->module[0]) {
-    const Module *m = module_find(config->module);
-    const word bytes = m ? (m->offset + m->size + 0xfff) & ~word(0xfff) : 0;
-    const word src = m && n_dev < 4 ? map_window(m->phys, bytes, sigma0::label_map_module_rw) : 0;
-    if (!src) {
-      printf("[root] %s: module '%s' %s\n", name, config->module,
-             m ? "cannot be mapped" : "is not among the boot modules");
-      good = false;
-    } else {
-      dev_src[n_dev] = src;
-      dev_size[n_dev] = bytes;
-      if (info->n_resources < 12)
-        info->resources[info->n_resources++] = {proc::Resource::module, 0, m->phys + m->offset,
-                                                m->size, client_va + m->offset};
-      ++n_dev;
-    }
-  }
-
-  // ---- pager=root: we page the process ourselves, with the same image logic a pager uses
-  if (good && direct)
-    return start_direct(p, prog, prio, error) ? p : nullptr;
-
-  // ---- the main thread: bound, paged by its pager; the pager starts it
-  good = good && ok(cap_mint(p->fault_ep, boot_cap::space, p->fault_send, rights::send | rights::grant, 1)) &&
-         ok(thread_ctl(p->thread, ThreadOp::bind_space, p->space)) &&
-         ok(thread_ctl(p->thread, ThreadOp::set_pager, p->fault_send)) &&
-         ok(thread_ctl(p->thread, ThreadOp::set_handler, p->fault_send)) &&
-         ok(thread_ctl(p->thread, ThreadOp::set_priority, prio, 0));
-
-  // ---- the pager task
-  word pi_frame = good ? frame_alloc(p->pid) : 0, own_frame = good ? frame_alloc(p->pid) : 0;
-  p->pager_info = pi_frame;
-  p->pager_own_info = own_frame;
-  if (pi_frame && own_frame) {
-    auto *pi = reinterpret_cast<p3::Info *>(pi_frame);
-    pi->magic = p3::info_magic;
-    pi->client_pid = p->pid;
-    copy_str(pi->client_name, name, sizeof(pi->client_name));
-    copy_str(pi->program, program, sizeof(pi->program));
-    pi->image_size = prog->size;
-    pi->n_devices = n_dev;
-    for (unsigned i = 0, va = proc::device_base; i < n_dev; ++i) {
-      pi->devices[i] = {va, dev_size[i]};
-      va += (dev_size[i] + 0xfff) & ~word(0xfff);
-    }
-    pi->machine = arc::arch::elf_machine;
-    if (take_fault(config)) give_fault(pi, *config);
-    auto *own = reinterpret_cast<proc::Info *>(own_frame);
-    own->magic = proc::info_magic;
-    own->pid = p->pid;
-    copy_str(own->name, "pager", sizeof(own->name));
-    copy_str(own->program, "pager", sizeof(own->program));
-    own->argc = 1;
-    copy_str(own->argv[0], name, 64);
-    own->tick_ms = tick_ms;
-  } else {
-    good = false;
-  }
-  good = good &&
-         ok(cap_copy(p->space, p->pager_space, p3::client_space, rights::all)) &&
-         ok(cap_copy(p->thread, p->pager_space, p3::client_thread, rights::all)) &&
-         ok(cap_copy(p->fault_ep, p->pager_space, p3::fault_ep, rights::recv | rights::send)) &&
-         ok(cap_mint(root_ep, p->pager_space, proc::root, rights::send | rights::grant,
-                     p->pid | pager_badge)) &&
-         ok(cap_copy(p->pager_thread, p->pager_space, proc::thread, rights::all)) &&
-         ok(cap_mint(root_ep, boot_cap::space, p->root_send, rights::send | rights::grant,
-                     p->pid | pager_badge)) &&
-         ok(thread_ctl(p->pager_thread, ThreadOp::bind_space, p->pager_space)) &&
-         ok(thread_ctl(p->pager_thread, ThreadOp::set_pager, p->root_send)) &&
-         ok(thread_ctl(p->pager_thread, ThreadOp::set_handler, p->root_send)) &&
-         ok(thread_ctl(p->pager_thread, ThreadOp::set_priority, prio < 99 ? prio + 1 : 100, 0));
-  if (!good) {
+  Windows w;
+  proc::Info *info = nullptr;
+  const bool good = make_objects(p, quota) && give_capabilities(p, direct) &&
+                    (info = make_info(p, program, args, argc)) != nullptr &&
+                    (!config || (give_ports_and_irqs(p, *config, info) &&
+                                 map_windows(p, *config, info, &w)));
+  if (good && direct) return start_direct(p, prog, prio, error) ? p : nullptr;
+  if (!good || !bind_main_thread(p, prio) || !make_pager(p, prog, w, config, prio)) {
     printf("[root] %s: cannot create the process (out of memory or capabilities)\n", name);
     undo(p);
     return nullptr;
   }
-
-  // How we page the pager: its own image, zero pages, and the fixed windows onto the client's
-  // image and the information pages.
-  PagerFrames &pf = pager_frames[p - procs];
-  pf.owner = p->pid;
-  const unsigned char *pimg = reinterpret_cast<const unsigned char *>(pager_module->addr);
-  p->pager_image.init(pimg, pager_module->size, &pf, p->pager_pages, 128);
-  for (unsigned i = 0; i < pager_elf.segment_count(); ++i) {
-    const elf::Segment &s = pager_elf.segment(i);
-    (void)p->pager_image.add_segment({s.vaddr, s.memsz, s.offset, s.filesz, rights_of(s.rights)});
-  }
-  // Read and execute: the pager maps text pages straight from here (execute-never on ARM without x).
-  p->pager_image.add_fixed(p3::image_base, prog->addr, (prog->size + 0xfff) & ~word(0xfff),
-                           fpage_rights::r | fpage_rights::x);
-  p->pager_image.add_fixed(p3::pager_info_addr, pi_frame, 0x1000, fpage_rights::r);
-  p->pager_image.add_fixed(boot_info_addr, own_frame, 0x1000, fpage_rights::r);
-  p->pager_image.add_fixed(p3::client_info_addr, ci, 0x1000, fpage_rights::r | fpage_rights::w);
-  for (unsigned i = 0, off = 0; i < n_dev; ++i) {
-    p->pager_image.add_fixed(p3::device_window + off, dev_src[i], dev_size[i],
-                             fpage_rights::r | fpage_rights::w);
-    off += (dev_size[i] + 0xfff) & ~word(0xfff);
-  }
+  page_pager(p, prog, w);
   if (!ok(thread_ctl(p->pager_thread, ThreadOp::start, pager_elf.entry(), 0))) {
     printf("[root] %s: cannot start its pager\n", name);
     undo(p);
@@ -455,19 +498,7 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
 }
 
 void kill(Process *p) {
-  if (p->direct) direct_in_use = false;
-  // Destroying the spaces removes every mapping in them; then the frames are free.
-  slot_free(p->fault_send);
-  slot_free(p->root_send);
-  slot_free(p->pager_thread);
-  slot_free(p->thread);
-  slot_free(p->pager_space);
-  slot_free(p->space);
-  slot_free(p->service);
-  slot_free(p->fault_ep);
-  slot_free(p->factory);
-  share_drop_all(p->pid);
-  frames_free_all(p->pid);
+  release(p);
   p->state = arc::root::PState::exited;
   ++process_generation;
 }

@@ -1,7 +1,7 @@
 // Processes: a process is a space with a main thread, paged by a pager task of its own (P3)
 // that the root task creates with it and pages itself.
 #pragma once
-#include "../pager/image.hh"
+#include <p3/image.hh>
 #include <arc/proto/root.hh>
 #include <bootcfg/bootcfg.hh>
 

@@ -1,9 +1,9 @@
 #include "restart.hh"
 #include "monitor.hh"
 #include "watchdog.hh"
-#include "../pager/pager_info.hh"
 #include <arc/proto/names.hh>
 #include <arc/proto/pager.hh>
+#include <arc/proto/pager_info.hh>
 #include <arc/proto/process.hh>
 #include <arc/sys.hh>
 #include <string.h>

@@ -2,8 +2,8 @@
 // page into sigma0's space at its own address when sigma0 touches it) and hands out pages to the
 // root task: a fresh zeroed page for each page fault, module pages on request. It never revokes.
 // A fault it cannot serve (the null page; no frame left) it refuses, and says which.
-#include "sigma0.hh"
 #include <arc/libc.h>
+#include <arc/proto/sigma0.hh>
 #include <arc/start.hh>
 #include <arc/sys.hh>
 
@@ -83,6 +83,18 @@ struct Allocator {
 void zero_page(word addr) {
   auto *p = reinterpret_cast<word *>(addr);
   for (unsigned i = 0; i < 1024; ++i) p[i] = 0;
+}
+
+void root_failed(word vector, word error, word ip, word addr) {
+  if (vector == exc_vector::fault_refused)
+    printf("[sigma0] the root task failed: a fault at %lx ip %lx was refused; rebooting the "
+           "machine\n", addr, ip);
+  else
+    printf("[sigma0] the root task failed: exception %lx (error %lx) at ip %lx; rebooting the "
+           "machine\n", vector, error, ip);
+  const Status st = syscall(Sys::kdebug, word(KdOp::reboot)).status;
+  printf("[sigma0] reboot failed (%s): the system stays halted\n",
+         st == Status::not_supported ? "this board cannot reset itself" : "refused");
 }
 
 } // namespace
@@ -176,6 +188,13 @@ int main(int, char **) {
         u->mr[0] = Tag(0, 1, 0).raw;
         u->mr[1] = word(Status::no_memory);
       }
+    } else if (tag.label() == label::exception && badge == boot_cap::root_handler_badge) {
+      // The root task failed (the kernel made us its exception handler, with a badge no task
+      // holds). It pages every pager and runs the monitor; nothing can start it again but a
+      // reset of the machine. Its thread is left waiting for our answer.
+      root_failed(u->mr[1], u->mr[2], u->mr[3], u->mr[6]);
+      st = recv(boot_cap::sigma0_ep, &badge);
+      continue;
     } else if (tag.label() == sigma0::label_free_frames) {
       u->mr[0] = Tag(0, 1, 0).raw;
       u->mr[1] = mem.free_frames();

@@ -14,10 +14,16 @@ data to the load address and jumps to the entry, runs _start.
 boot.scr (mkimage -l): a U-Boot script image whose text loads arc.uImage and boots it with bootm
 from an address that does not overlap the kernel's load address.
 
+arc-shell.uImage (--shell-uimage, with --shell-config and --build-dir): the board's default
+system. Its packed modules (tools/pack-image's header after the kernel) must be exactly sigma0,
+the root task, the pager, every program the configuration's server lines name, every module= file
+and boot.cfg, each byte for byte the file the build made.
+
 Python standard library only.
 """
 
 import argparse
+import os
 import re
 import struct
 import subprocess
@@ -69,6 +75,65 @@ def kernel_facts(path):
     return entry, vaddr, elf[offset:offset + min(filesz, 256)]
 
 
+PACK_MAGIC = 0x4D435241   # tools/pack-image: "ARCM"
+PACK_CMDLINE = 120
+
+
+def packed_modules(path):
+    """{name: bytes} of the modules packed behind the kernel in a uImage (tools/pack-image)."""
+    with open(path, "rb") as f:
+        data = f.read()[UIMAGE_HEADER:]
+    for base in range(0, len(data) - 16, 4096):
+        magic, count, total, _ = struct.unpack_from("<IIII", data, base)
+        if magic == PACK_MAGIC and 0 < count <= 32 and base + total <= len(data):
+            break
+    else:
+        fail("%s: no module pack header after the kernel" % path)
+    mods = {}
+    for i in range(count):
+        offset, size, line = struct.unpack_from("<II%ds" % PACK_CMDLINE, data, base + 16 + i * (8 + PACK_CMDLINE))
+        name = os.path.basename(line.split(b"\0", 1)[0].decode().split(" ", 1)[0])
+        if name in mods:
+            fail("%s: module %s packed twice" % (path, name))
+        mods[name] = data[base + offset:base + offset + size]
+    return mods
+
+
+def config_modules(config, build):
+    """{name: path} of the modules a boot configuration needs in the build tree."""
+    want = {"sigma0": "servers/sigma0/sigma0", "root": "servers/root/root", "pager": "servers/pager/pager"}
+    with open(config) as f:
+        for line in f:
+            words = line.split()
+            if len(words) < 3 or words[0] != "server":
+                continue
+            found = [os.path.relpath(os.path.join(d, words[2]), build)
+                     for d, _, files in os.walk(build) if words[2] in files and "CMakeFiles" not in d]
+            if not found:
+                fail("%s: no program %s in %s" % (config, words[2], build))
+            want.setdefault(words[2], sorted(found, key=len)[0])
+            for w in words[3:]:
+                if w == "--":
+                    break
+                if w.startswith("module="):
+                    want[w[len("module="):]] = w[len("module="):]
+    want["boot.cfg"] = "configs/default-beagleboard/boot.cfg"
+    return want
+
+
+def check_shell(uimage, config, build):
+    mods = packed_modules(uimage)
+    want = config_modules(config, build)
+    if set(mods) != set(want):
+        fail("%s: packs %s, the configuration needs %s" % (uimage, sorted(mods), sorted(want)))
+    for name, rel in sorted(want.items()):
+        with open(os.path.join(build, rel), "rb") as f:
+            if f.read() != mods[name]:
+                fail("%s: module %s is not %s" % (uimage, name, rel))
+    print("check-beagleboard: PASS: %s packs the %d modules of %s: %s"
+          % (os.path.basename(uimage), len(mods), os.path.basename(config), " ".join(sorted(mods))))
+
+
 def main(argv):
     p = argparse.ArgumentParser()
     p.add_argument("--kernel", required=True)
@@ -76,6 +141,9 @@ def main(argv):
     p.add_argument("--uimage", required=True)
     p.add_argument("--script", required=True)
     p.add_argument("--mkimage", default="mkimage")
+    p.add_argument("--shell-uimage")
+    p.add_argument("--shell-config")
+    p.add_argument("--build-dir")
     a = p.parse_args(argv)
 
     with open(a.board_header) as f:
@@ -129,6 +197,13 @@ def main(argv):
         fail("%s: arc.uImage is read to %#x, outside the 128 MiB of SDRAM" % (a.script, staging))
     print("check-beagleboard: PASS: uImage loads and enters at %#x (%d bytes), boot.scr reads it to %#x"
           % (expected, size, staging))
+    if a.shell_uimage:
+        with open(a.shell_uimage, "rb") as f:
+            shell_size = len(f.read()) - UIMAGE_HEADER
+        if staging < expected + shell_size and expected < staging + shell_size + UIMAGE_HEADER:
+            fail("%s: %d bytes at %#x overlap where boot.scr reads an image (%#x)"
+                 % (a.shell_uimage, shell_size, expected, staging))
+        check_shell(a.shell_uimage, a.shell_config, a.build_dir)
     return 0
 
 

@@ -55,6 +55,10 @@ struct Fixture {
     p.state = arc::root::PState::running;
     p.config = &cfg->servers[0];
   }
+  // The restart log outlives a case: what one left pending would be found by the next.
+  ~Fixture() {
+    while (rt::monitor_restarting(&p)) rt::monitor_restarted(&p, 0, Action::hot, ~arc::word(0));
+  }
   Action fail(Cause c = Cause::crash, arc::word dt = 100) {
     g_now += dt;
     return rt::monitor_decide(&p, c, 0x10, 0x8048000).action;
@@ -99,6 +103,19 @@ TEST_CASE("MON0004 corrupt persistent memory passes over hot and warm", "[monito
   CHECK(g_out.find("hot and warm restarts passed over") != std::string::npos);
   Fixture g("server srv srv restart=hot,warm\n");
   CHECK(g.fail(Cause::corrupt) == Action::stop);   // nothing but rungs that keep it
+}
+
+TEST_CASE("MON0009 a failed pager passes over hot and warm: what they keep was the pager's", "[monitor]") {
+  Fixture f("server srv srv restart=hot,warm,cold,group\n");
+  CHECK(f.fail(Cause::pager) == Action::cold);
+  CHECK(g_out.find("srv: its pager failed: hot and warm restarts passed over") != std::string::npos);
+  CHECK(g_out.find("srv (pid 2): its pager failed at 10 ip 8048000; cold restart #1") !=
+        std::string::npos);
+  Fixture g("server srv srv restart=hot,warm on-exhausted=domain\n");
+  CHECK(g.fail(Cause::pager) == Action::stop);   // the name service's case: its policy's end
+  CHECK(g_domains == 1);
+  Fixture h("server srv srv\n");
+  CHECK(h.fail(Cause::pager) == Action::stop);   // no policy: stopped
 }
 
 TEST_CASE("MON0005 the back-off doubles within the window, capped, and starts again after", "[monitor]") {

@@ -1,7 +1,7 @@
-// Host tests of a process's address space as its pager sees it (servers/pager/image.cc): where
+// Host tests of a process's address space as its pager sees it (libs/p3/src/image.cc): where
 // each page comes from, and a fault the pager cannot serve told apart by why — nothing may be
 // there (invalid) or no memory is left for it (exhausted).
-#include "image.hh"
+#include <p3/image.hh>
 
 #include <catch2/catch.hpp>
 

@@ -75,6 +75,11 @@ constexpr CapSlot irq_control = 5;   // root task only: source of IRQ capabiliti
 constexpr CapSlot ioports     = 6;   // root task only: all I/O ports
 constexpr CapSlot sigma0_ep   = 7;   // sigma0 only: the endpoint it serves
 constexpr CapSlot first_free  = 16;
+// The badge of the root task's exception handler capability (to sigma0's endpoint), which the
+// kernel keeps in the root task's first thread and in no capability space: a message with it
+// comes from the kernel, never from a task (the root task's own pager capability has its space
+// id as badge).
+constexpr word root_handler_badge = ~word(0);
 }
 
 // ---------------------------------------------------------------------------------------------

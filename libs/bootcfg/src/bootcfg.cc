@@ -511,7 +511,7 @@ bool Parser::backoff_possible(const Server &s) {
 // restart would destroy them, and only their publishers could give them again. Its policy may
 // therefore list hot and warm only (on-exhausted=domain starts everything over instead).
 bool Parser::names_policy_possible(const Server &s) {
-  if (!teq(Token{s.name, slen(s.name), false}, "names")) return true;
+  if (!teq(Token{s.name, slen(s.name), false}, name_service)) return true;
   for (unsigned i = 0; i < s.nrestart; ++i) {
     if (s.restart[i] == RestartKind::hot || s.restart[i] == RestartKind::warm) continue;
     report(msg().str("names: restart=").str(name_of(s.restart[i]))

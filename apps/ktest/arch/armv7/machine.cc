@@ -1,6 +1,6 @@
 // ktest's armv7 specifics: thread start frames, an instruction-fetch stub, entropy, device pages.
 #include "ktest.hh"
-#include "sigma0/sigma0.hh"
+#include <arc/proto/sigma0.hh>
 
 using namespace arc;
 

@@ -85,9 +85,11 @@ constexpr word monitor_badge = 0xfff0;
 // hang: an endless loop; stall: blocked for ever on nothing (stops answering, uses no CPU);
 // lose: the request is taken and never answered while the server goes on serving (a driver that
 // parked a reply right and forgot it; only a request deadline finds it).
+// pager: not the server's own fault: the root task makes the server's pager fail (a wild jump),
+// to show what a failure of the trusted base costs (docs/restarts.md); never sent to a server.
 enum : word { inject_crash = 1, inject_hang = 2, inject_panic = 3, inject_corrupt = 4,
-              inject_stall = 5, inject_lose = 6 };
-constexpr word inject_kinds = 6;
+              inject_stall = 5, inject_lose = 6, inject_pager = 7 };
+constexpr word inject_kinds = 7;
 // The monitor's heartbeat (a send, no reply): a server that takes it is not hung. Never recorded,
 // never replayed, not counted as a request.
 constexpr word heartbeat = 0xffe4;

@@ -31,6 +31,10 @@ enum class RestartKind : uint8_t { hot, warm, cold, group };
 enum class OnExhausted : uint8_t { stop, domain, reboot };
 // Who pages the process: its own pager task (P3, the default) or the root task itself (used to
 // measure what the per-process pager costs).
+// The boot line with this name is the name service: the root task gives every process a
+// capability to its endpoint, which outlives the process (restarted hot or warm only).
+constexpr char name_service[] = "names";
+
 enum class PagerKind : uint8_t { own, root };
 
 const char *name_of(RestartKind k);
@@ -72,6 +76,11 @@ enum May : uint8_t {
 
 // Defaults of keys a line does not write.
 constexpr uint8_t default_prio = 100;
+// Kernel memory a process may use without quota= (its factory's quota, reserved from the root
+// task's when it starts). Servers use about a tenth of it (the demo programs 46 KiB, a page of
+// mappings about 28 bytes); 1 MiB, as it was, let the root task's share of a 256 MiB board hold
+// only about 20 processes.
+constexpr uint32_t default_quota_kib = 512;
 constexpr uint32_t default_intensity_restarts = 5;
 constexpr uint32_t default_intensity_ms = 10000;
 // `set domain-restarts R/T`: domain restarts allowed before the machine reboots.

@@ -41,7 +41,7 @@ enum Label : word {
                        //   MR4 action, MR5 instructions, MR6 outcome (Outcome), MR7.. packed
                        //   server name
   inject = 0x123,      // MR1..6 packed server name, MR7 kind (1 crash, 2 hang, 3 panic,
-                       //   4 corrupt, 5 stall, 6 lose), MR8 after how many more requests, MR9
+                       //   4 corrupt, 5 stall, 6 lose; 7 pager: the root task makes the server's pager fail), MR8 after how many more requests, MR9
                        //   (optional) 1: count handler steps instead (arc::fault_step())
   complain = 0x124,    // MR1 pid of a server that failed the caller, MR2 the status it answered;
                        //   reply MR1 status (no_rights: the caller's boot line does not start it
@@ -57,6 +57,7 @@ enum class Cause : word {
   renew = 8,   // not a failure: a proactive restart at a quiet point (renew-pages, renew-every)
   killed = 9,  // ended from the shell (root::kill): handled by its policy as a failure
   complaint = 10,  // a process that depends on it said it failed (root::complain)
+  pager = 11,      // its pager failed: the pages and persistent memory it held are lost
 };
 enum class Action : word {
   hot = 0, warm = 1, cold = 2, group = 3, stop = 4,

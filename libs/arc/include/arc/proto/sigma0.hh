@@ -1,8 +1,9 @@
-// sigma0's protocol (besides page faults, which it answers with a fresh zeroed page).
+// sigma0's protocol (besides page faults, which it answers with a fresh zeroed page, or refuses),
+// spoken by the root task (servers/root) and, as a root task, by ktest.
 #pragma once
 #include <arc/abi.hh>
 
-namespace sigma0 {
+namespace arc::sigma0 {
 // MR1 = physical address of a page inside a boot module; reply maps it read-only (and executable)
 // at the receiver's window (hot spot MR2). Refused (MR1 = error) for anything else.
 constexpr arc::word label_map_module = 1;
@@ -19,4 +20,4 @@ constexpr arc::word label_map_device = 4;
 // As label_map_module, but read-write and not executable: a module that a process uses as data
 // (module= in the boot configuration, e.g. a RAM disk's image), changed in place.
 constexpr arc::word label_map_module_rw = 5;
-} // namespace sigma0
+} // namespace arc::sigma0

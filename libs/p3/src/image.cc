@@ -1,4 +1,4 @@
-#include "image.hh"
+#include <p3/image.hh>
 #include <string.h>
 
 namespace p3 {
