@@ -175,13 +175,175 @@ Status fail_pager(Process *p) {
 // (docs/restarts.md: what a failure of the trusted base costs; sigma0 reboots the machine).
 bool crash_after_reply;
 
+// Requests of processes (arc/proto/root.hh), on the framework's request and reply types: the
+// request is a copy of the caller's words, so a handler may use the message registers (for a
+// call of its own) before it puts its results.
+using arc::Reply;
+using arc::Request;
+
+// Whether the caller may ask for `what` (a bootcfg::May bit); if not, the log says so once.
+bool may(Process *c, uint8_t what) {
+  if (c->may & what) return true;
+  if (!(c->may_refused_told & what)) {
+    c->may_refused_told |= what;
+    const char *name = what == bootcfg::may_spawn ? "spawn" : what == bootcfg::may_kill ? "kill" : "inject";
+    printf("[root] %s (pid %lu) may not %s: its boot line has no may=%s\n", c->name, c->pid, name,
+           name);
+  }
+  return false;
+}
+
+// Whether c's boot line starts it after p (after=): the configured use of a server by a client.
+bool starts_after(const Process *c, const Process *p) {
+  if (!c || !p || !c->config) return false;
+  for (unsigned i = 0; i < c->config->nafter; ++i)
+    if (!strcmp(c->config->after_names[i], p->name)) return true;
+  return false;
+}
+
+// `spawn "program args"`: a process started from another one gets no more than its spawner may.
+Status op_spawn(Process *caller, const Request &req, Reply &rep) {
+  if (!may(caller, bootcfg::may_spawn)) return Status::no_rights;
+  char line[200];
+  if (!req.string(1, req.untyped, line, sizeof(line))) return Status::invalid_arg;
+  char *program;
+  char args[8][64];
+  const unsigned argc = split(line, &program, args);
+  if (!*program) return Status::invalid_arg;
+  word err;
+  Process *p = rt::spawn(program, program, args, argc, nullptr, &err);
+  if (!p) return Status(err);
+  p->may = caller->may;
+  rep.put(p->pid);
+  return Status::ok;
+}
+
+// `kill PID` from a client (the shell). A server with a restart policy is not simply gone: a
+// kill is a failure like a crash, and its policy decides (a hot restart keeps its clients'
+// requests; a cold one gives them partner_gone). Without a policy the process ends, except the
+// name service: its endpoint would stay with nobody to answer, and every later lookup would wait
+// for ever.
+Status op_kill(Process *caller, const Request &req, Reply &rep) {
+  using arc::root::Action;
+  if (!may(caller, bootcfg::may_kill)) return Status::no_rights;
+  Process *p = rt::process_by_pid(req.arg(1));
+  if (!p || p->state != arc::root::PState::running || p == caller) return Status::invalid_arg;
+  if (rt::monitor_restarting(p)) return Status::busy;
+  const bool policy = p->config && p->config->nrestart;
+  if (!policy && p->name_service) {
+    printf("[root] %s (pid %lu): not killed: the name service has no restart policy\n", p->name,
+           p->pid);
+    return Status::no_rights;
+  }
+  printf("[root] %s (pid %lu) killed\n", p->name, p->pid);
+  Action action = Action::stop;
+  if (policy) {
+    const word ip = exchange_registers(p->thread, 0).r[0];
+    action = rt::monitor_decide(p, arc::root::Cause::killed, 0, ip).action;
+    rt::carry_out(p, action);   // stop and domain: killed now (a domain restart comes later)
+  } else {
+    rt::kill(p);
+  }
+  rep.put(word(action));
+  return Status::ok;
+}
+
+// `complain` from a process about a server that failed it: answers that cannot be right (every
+// read a device error) from a server that still takes every message, so that no watchdog can
+// see it; only its clients can. As MINIX 3's reincarnation server takes complaints only from the
+// components it trusts, the monitor takes them only from processes whose boot line starts them
+// after the server (they depend on it: the configuration's own edges); anyone else is refused.
+// An accepted complaint is a failure of the server, and its policy decides (its intensity bounds
+// how often complaints restart it). A complaint about a server being restarted is busy: it is
+// most likely about the very failure being repaired.
+Status op_complain(Process *caller, const Request &req, Reply &rep) {
+  using arc::root::Action;
+  Process *p = rt::process_by_pid(req.arg(1));
+  if (!p || p->state != arc::root::PState::running || p == caller) return Status::invalid_arg;
+  if (!starts_after(caller, p)) return Status::no_rights;
+  if (!p->config || !p->config->nrestart) return Status::not_supported;
+  if (rt::monitor_restarting(p)) return Status::busy;
+  const word seen = req.arg(2);
+  printf("[monitor] %s (pid %lu): complaint from %s (pid %lu): it answered %s\n", p->name, p->pid,
+         caller->name, caller->pid, seen < word(Status::count) ? arc::status_name(Status(seen)) : "?");
+  const word ip = exchange_registers(p->thread, 0).r[0];
+  const Action action = rt::monitor_decide(p, arc::root::Cause::complaint, seen, ip).action;
+  rt::carry_out(p, action);
+  rep.put(word(action));
+  return Status::ok;
+}
+
+// `depends CLIENT`: whether the client's boot line starts it after the caller (a server that
+// serves only the processes configured to use it asks this).
+Status op_depends(Process *caller, const Request &req, Reply &) {
+  const Process *client = rt::process_by_pid(req.arg(1));
+  if (!client) return Status::invalid_arg;
+  return starts_after(client, caller) ? Status::ok : Status::no_rights;
+}
+
+Status op_ps(Process *, const Request &req, Reply &rep) {
+  Process *p = rt::process_at(unsigned(req.arg(1)));
+  if (!p) return Status::invalid_arg;
+  word c[4] = {};
+  const bool have = p->state == arc::root::PState::running && rt::page_counts(p, c);
+  rep.put(p->pid);
+  rep.put(word(p->state));
+  rep.put(have ? c[0] : ~word(0));
+  rep.put(have ? c[1] : ~word(0));
+  rep.put(p->restarts);
+  rep.put_string(p->name, 6);
+  return Status::ok;
+}
+
+Status op_mem(Process *, const Request &, Reply &rep) {
+  rep.put(rt::frames_total());
+  rep.put(rt::frames_free());
+  rep.put(rt::frames_used());
+  return Status::ok;
+}
+
+Status op_servers(Process *, const Request &req, Reply &rep) {
+  const word i = req.arg(1);
+  if (i >= config.nservers) return Status::invalid_arg;
+  const bootcfg::Server &s = config.servers[i];
+  word pid_running = 0, restarts = 0;
+  for (unsigned k = 0; Process *p = rt::process_at(k); ++k)
+    if (p->config == &s && p->state == arc::root::PState::running) {
+      pid_running = p->pid;
+      restarts = p->restarts;
+    }
+  char text[64];
+  unsigned n = 0;
+  for (const char *q = s.name; *q && n < 30;) text[n++] = *q++;
+  text[n++] = ' ';
+  for (const char *q = s.program; *q && n < 62;) text[n++] = *q++;
+  text[n] = 0;
+  rep.put(pid_running);
+  rep.put(restarts);
+  rep.put_string(text, 16);
+  return Status::ok;
+}
+
+Status op_restarts(Process *, const Request &req, Reply &rep) {
+  rt::LogEntry e;
+  if (!rt::monitor_log(unsigned(req.arg(1)), &e)) return Status::invalid_arg;
+  rep.put(e.pid);
+  rep.put(word(e.cause));
+  rep.put(word(e.action));
+  rep.put(e.insns);
+  rep.put(word(e.outcome));
+  rep.put_string(e.name, 6);
+  return Status::ok;
+}
+
 // Fault injection for demos and tests: through a capability to the server's endpoint that
 // carries the monitor's badge (the framework accepts injections from nobody else).
-Status inject(Utcb *u) {
+Status op_inject(Process *caller, const Request &req, Reply &) {
+  if (!may(caller, bootcfg::may_inject)) return Status::no_rights;
   char name[24];
-  proc::unpack(&u->mr[1], 6, name, sizeof(name));
-  const word kind = u->mr[7], after = u->mr[8];
-  const word at = Tag(u->mr[0]).untyped() >= 9 ? u->mr[9] : server_label::inject_at_request;
+  if (!req.string(1, 6, name, sizeof(name))) return Status::invalid_arg;
+  const word kind = req.arg(7), after = req.arg(8);
+  const word at = req.untyped >= 9 ? req.arg(9) : server_label::inject_at_request;
   if (!strcmp(name, "root")) {
     if (kind != server_label::inject_crash || after) return Status::not_supported;
     printf("[monitor] inject crash into root: armed\n");
@@ -198,188 +360,54 @@ Status inject(Utcb *u) {
     rt::slot_free(tmp);
     return Status::busy;
   }
-  u->mr[0] = Tag(server_label::inject, 3, 0).raw;
-  u->mr[1] = kind;
-  u->mr[2] = after;
-  u->mr[3] = at;
-  Status st = ipc_raw(ipc::send | ipc::call, tmp, 0, ipc::timeouts(100, 1000), nullptr);
+  Rpc rpc(server_label::inject);
+  rpc.put(kind).put(after).put(at);
+  const Status st = rpc.call(tmp, ipc::timeouts(100, 1000));
   rt::slot_free(tmp);
   printf("[monitor] inject %s into %s after %lu %s: %s\n", arc::inject_kind_name(kind), name,
          after, at == server_label::inject_at_step ? "handler steps" : "requests",
          st == Status::ok ? "armed" : "failed");
-  return st != Status::ok ? st : Status(u->mr[1]);
+  return st;
 }
 
-// `kill PID` from a client (the shell). A server with a restart policy is not simply gone: a
-// kill is a failure like a crash, and its policy decides (a hot restart keeps its clients'
-// requests; a cold one gives them partner_gone). Without a policy the process ends, except the
-// name service: its endpoint would stay with nobody to answer, and every later lookup would wait
-// for ever.
-void kill_process(word caller, Utcb *u) {
-  using arc::root::Action;
-  Process *p = rt::process_by_pid(u->mr[1]);
-  if (!p || p->state != arc::root::PState::running || p->pid == caller)
-    return reply_status(u, Status::invalid_arg);
-  if (rt::monitor_restarting(p)) return reply_status(u, Status::busy);
-  const bool policy = p->config && p->config->nrestart;
-  if (!policy && p->name_service) {
-    printf("[root] %s (pid %lu): not killed: the name service has no restart policy\n", p->name,
-           p->pid);
-    return reply_status(u, Status::no_rights);
-  }
-  printf("[root] %s (pid %lu) killed\n", p->name, p->pid);
-  Action action = Action::stop;
-  if (policy) {
-    const word ip = exchange_registers(p->thread, 0).r[0];
-    action = rt::monitor_decide(p, arc::root::Cause::killed, 0, ip).action;
-    rt::carry_out(p, action);   // stop and domain: killed now (a domain restart comes later)
-  } else {
-    rt::kill(p);
-  }
-  reply_status(u, Status::ok, 1);
-  u->mr[2] = word(action);
-}
+struct ClientOp {
+  word label;
+  unsigned min_args, max_args;   // untyped words of the request
+  Status (*serve)(Process *caller, const Request &, Reply &);
+};
+constexpr ClientOp client_ops[] = {
+    {arc::root::spawn, 1, arc::mr_count - 1, op_spawn},
+    {arc::root::kill, 1, 1, op_kill},
+    {arc::root::complain, 2, 2, op_complain},
+    {arc::root::depends, 1, 1, op_depends},
+    {arc::root::ps, 1, 1, op_ps},
+    {arc::root::mem, 0, 0, op_mem},
+    {arc::root::servers, 1, 1, op_servers},
+    {arc::root::restarts, 1, 1, op_restarts},
+    {arc::root::inject, 8, 9, op_inject},
+};
 
-// `complain` from a process about a server that failed it: answers that cannot be right (every
-// read a device error) from a server that still takes every message, so that no watchdog can
-// see it; only its clients can. As MINIX 3's reincarnation server takes complaints only from the
-// components it trusts, the monitor takes them only from processes whose boot line starts them
-// after the server (they depend on it: the configuration's own edges); anyone else is refused.
-// An accepted complaint is a failure of the server, and its policy decides (its intensity bounds
-// how often complaints restart it). A complaint about a server being restarted is busy: it is
-// most likely about the very failure being repaired.
-// Whether c's boot line starts it after p (after=): the configured use of a server by a client.
-bool starts_after(const Process *c, const Process *p) {
-  if (!c || !p || !c->config) return false;
-  for (unsigned i = 0; i < c->config->nafter; ++i)
-    if (!strcmp(c->config->after_names[i], p->name)) return true;
-  return false;
-}
-
-void complain(word caller, Utcb *u) {
-  using arc::root::Action;
-  Process *c = rt::process_by_pid(caller);
-  Process *p = rt::process_by_pid(u->mr[1]);
-  if (!p || p->state != arc::root::PState::running || p == c)
-    return reply_status(u, Status::invalid_arg);
-  if (!starts_after(c, p)) return reply_status(u, Status::no_rights);
-  if (!p->config || !p->config->nrestart) return reply_status(u, Status::not_supported);
-  if (rt::monitor_restarting(p)) return reply_status(u, Status::busy);
-  const word seen = u->mr[2];
-  printf("[monitor] %s (pid %lu): complaint from %s (pid %lu): it answered %s\n", p->name, p->pid,
-         c->name, c->pid, seen < word(Status::count) ? arc::status_name(Status(seen)) : "?");
-  const word ip = exchange_registers(p->thread, 0).r[0];
-  const Action action = rt::monitor_decide(p, arc::root::Cause::complaint, seen, ip).action;
-  rt::carry_out(p, action);
-  reply_status(u, Status::ok, 1);
-  u->mr[2] = word(action);
-}
-
-// Whether the process may ask for `what` (a bootcfg::May bit); if not, the log says so once.
-bool may(word pid, uint8_t what) {
-  Process *c = rt::process_by_pid(pid);
-  if (!c) return false;
-  if (c->may & what) return true;
-  if (!(c->may_refused_told & what)) {
-    c->may_refused_told |= what;
-    const char *name = what == bootcfg::may_spawn ? "spawn" : what == bootcfg::may_kill ? "kill" : "inject";
-    printf("[root] %s (pid %lu) may not %s: its boot line has no may=%s\n", c->name, c->pid, name,
-           name);
-  }
-  return false;
-}
-
+// A request of process `pid` (the badge of its capability to us): checked against the table
+// (known label, argument count, no typed items), then served; anything else is invalid_arg.
 void serve_client(word pid, Utcb *u) {
-  switch (Tag(u->mr[0]).label()) {
-  case arc::root::spawn: {
-    if (!may(pid, bootcfg::may_spawn)) return reply_status(u, Status::no_rights);
-    char line[200];
-    proc::unpack(&u->mr[1], Tag(u->mr[0]).untyped(), line, sizeof(line));
-    char *program;
-    char args[8][64];
-    unsigned argc = split(line, &program, args);
-    word err;
-    Process *p = *program ? rt::spawn(program, program, args, argc, nullptr, &err) : nullptr;
-    if (!*program) err = word(Status::invalid_arg);
-    if (p) p->may = rt::process_by_pid(pid)->may;   // no more than its spawner may
-    reply_status(u, p ? Status::ok : Status(err), 1);
-    u->mr[2] = p ? p->pid : 0;
-    return;
-  }
-  case arc::root::kill:
-    if (!may(pid, bootcfg::may_kill)) return reply_status(u, Status::no_rights);
-    return kill_process(pid, u);
-  case arc::root::complain:
-    return complain(pid, u);
-  case arc::root::depends: {
-    const Process *client = rt::process_by_pid(u->mr[1]);
-    if (!client) return reply_status(u, Status::invalid_arg);
-    return reply_status(u, starts_after(client, rt::process_by_pid(pid)) ? Status::ok : Status::no_rights);
-  }
-  case arc::root::ps: {
-    Process *p = rt::process_at(unsigned(u->mr[1]));
-    if (!p) return reply_status(u, Status::invalid_arg);
-    word c[4] = {};
-    const bool have = p->state == arc::root::PState::running && rt::page_counts(p, c);
-    reply_status(u, Status::ok, 5);
-    u->mr[2] = p->pid;
-    u->mr[3] = word(p->state);
-    u->mr[4] = have ? c[0] : ~word(0);
-    u->mr[5] = have ? c[1] : ~word(0);
-    u->mr[6] = p->restarts;
-    unsigned w = proc::pack(&u->mr[7], p->name, 6);
-    u->mr[0] = Tag(0, 6 + w, 0).raw;
-    return;
-  }
-  case arc::root::mem:
-    reply_status(u, Status::ok, 3);
-    u->mr[2] = rt::frames_total();
-    u->mr[3] = rt::frames_free();
-    u->mr[4] = rt::frames_used();
-    return;
-  case arc::root::servers: {
-    word i = u->mr[1];
-    if (i >= config.nservers) return reply_status(u, Status::invalid_arg);
-    const bootcfg::Server &s = config.servers[i];
-    word pid_running = 0, restarts = 0;
-    for (unsigned k = 0; Process *p = rt::process_at(k); ++k)
-      if (p->config == &s && p->state == arc::root::PState::running) {
-        pid_running = p->pid;
-        restarts = p->restarts;
-      }
-    char text[64];
-    unsigned n = 0;
-    for (const char *q = s.name; *q && n < 30;) text[n++] = *q++;
-    text[n++] = ' ';
-    for (const char *q = s.program; *q && n < 62;) text[n++] = *q++;
-    text[n] = 0;
-    reply_status(u, Status::ok, 2);
-    u->mr[2] = pid_running;
-    u->mr[3] = restarts;
-    unsigned w = proc::pack(&u->mr[4], text, 16);
-    u->mr[0] = Tag(0, 3 + w, 0).raw;
-    return;
-  }
-  case arc::root::restarts: {
-    rt::LogEntry e;
-    if (!rt::monitor_log(unsigned(u->mr[1]), &e)) return reply_status(u, Status::invalid_arg);
-    reply_status(u, Status::ok, 5);
-    u->mr[2] = e.pid;
-    u->mr[3] = word(e.cause);
-    u->mr[4] = word(e.action);
-    u->mr[5] = e.insns;
-    u->mr[6] = word(e.outcome);
-    unsigned w = proc::pack(&u->mr[7], e.name, 6);
-    u->mr[0] = Tag(0, 6 + w, 0).raw;
-    return;
-  }
-  case arc::root::inject:
-    if (!may(pid, bootcfg::may_inject)) return reply_status(u, Status::no_rights);
-    return reply_status(u, Tag(u->mr[0]).untyped() == 8 || Tag(u->mr[0]).untyped() == 9
-                               ? inject(u) : Status::invalid_arg);
-  default:
-    return reply_status(u, Status::invalid_arg);
-  }
+  const Tag tag(u->mr[0]);
+  word in[mr_count];
+  const unsigned untyped = tag.untyped() < mr_count ? tag.untyped() : mr_count - 1;
+  for (unsigned i = 0; i <= untyped; ++i) in[i] = u->mr[i];
+  Request req;
+  req.label = tag.label();
+  req.badge = pid;
+  req.untyped = untyped;
+  req.typed = tag.typed();
+  req.mr = in;
+  Reply rep(u->mr);
+  Process *caller = rt::process_by_pid(pid);
+  Status st = Status::invalid_arg;
+  for (const ClientOp &op : client_ops)
+    if (op.label == req.label && caller && !req.typed && untyped >= op.min_args &&
+        untyped <= op.max_args)
+      st = op.serve(caller, req, rep);
+  rep.finish(st);
 }
 
 } // namespace
