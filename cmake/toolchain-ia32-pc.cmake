@@ -4,7 +4,7 @@ set(CMAKE_SYSTEM_PROCESSOR i686)
 set(CMAKE_C_COMPILER gcc)
 set(CMAKE_CXX_COMPILER g++)
 set(CMAKE_ASM_COMPILER gcc)
-# pentium3 is the benchmark CPU (ARCHITECTURE.md §7): the code must not need SSE2.
+# pentium3 is the benchmark CPU (tools/qemu/targets.py, docs/benchmarks.md): the code must not need SSE2.
 set(CMAKE_C_FLAGS_INIT "-m32 -march=pentium3")
 set(CMAKE_CXX_FLAGS_INIT "-m32 -march=pentium3")
 set(CMAKE_ASM_FLAGS_INIT "-m32")

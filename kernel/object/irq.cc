@@ -18,19 +18,22 @@ constexpr unsigned max_lines = 128;
 Irq *table[max_lines];
 } // namespace
 
-Status Irq::create(Factory *f, unsigned line, Irq **out) {
+Status Irq::line_status(unsigned line) {
   if (line >= platform::irq_lines || line >= max_lines) return Status::invalid_arg;
   if (line == platform::timer_irq || table[line]) return Status::busy;
-  if (!f->charge(sizeof(Irq))) return Status::no_memory;
+  return Status::ok;
+}
+
+Irq *Irq::create(Factory *f, unsigned line) {
+  if (!f->charge(sizeof(Irq))) return nullptr;
   void *mem = slab.alloc();
   if (!mem) {
     f->uncharge(sizeof(Irq));
-    return Status::no_memory;
+    return nullptr;
   }
   Irq *irq = new (mem) Irq(f, line);
   table[line] = irq;
-  *out = irq;
-  return Status::ok;
+  return irq;
 }
 
 void Irq::destroy() {

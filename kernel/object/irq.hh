@@ -12,8 +12,11 @@ class Irq : public Kobject {
 public:
   static constexpr ObjType tag = ObjType::irq;
 
-  // busy: the line belongs to the kernel or to another Irq object.
-  [[nodiscard]] static Status create(Factory *f, unsigned line, Irq **out);
+  // Whether user level may own `line`: invalid_arg past the board's lines, busy when the kernel
+  // (its timer) or another Irq object has it, else ok. The system call checks this first.
+  static Status line_status(unsigned line);
+  // The owner of a line that line_status() found ok; null when f's quota or the pool is spent.
+  [[nodiscard]] static Irq *create(Factory *f, unsigned line);
   void destroy();
 
   void attach(Endpoint *ep, word badge);

@@ -33,6 +33,10 @@ void space_frame_free(void *ctx, word phys) {
   pool::free_frame(phys);
 }
 
+namespace {
+arch::IoBitmap::Frames io_frames(Space *s) { return {space_frame_alloc, space_frame_free, s}; }
+} // namespace
+
 Space *Space::create(Factory *f, unsigned log2_slots) {
   if (log2_slots < 4 || log2_slots > 12) return nullptr;
   if (!f->charge(sizeof(Space))) return nullptr;
@@ -81,9 +85,7 @@ void Space::destroy() {
     space_frame_free(this, arch::virt_to_phys(reinterpret_cast<word>(cap_pages_[p])));
   for (word &fr : utcb_frames_)
     if (fr) { space_frame_free(this, fr); fr = 0; }
-  for (uint8_t *&half : iobitmap)
-    if (half) { space_frame_free(this, arch::virt_to_phys(reinterpret_cast<word>(half))); half = nullptr; }
-  arch::io_bitmap_changed();
+  io.release(io_frames(this));
   arch::pd_destroy(pd, space_frame_free, this);
   if (this == sigma0_space) sigma0_space = nullptr;
   factory()->uncharge(sizeof(Space));
@@ -126,26 +128,7 @@ void Space::unbind(Thread *t) {
 }
 
 Status Space::io_allow(word first, word count, bool allow) {
-  if (first + count > 0x10000 || first + count < first) return Status::invalid_arg;
-  for (uint8_t *&half : iobitmap) {
-    if (half) continue;
-    word fr = space_frame_alloc(this);
-    if (!fr) return Status::no_memory;
-    half = pool::kva<uint8_t>(fr);
-    memset(half, 0xff, page_size);
-  }
-  for (word p = first; p < first + count; ++p) {
-    uint8_t &byte = iobitmap[p >> 15][(p & 0x7fff) >> 3];
-    if (allow) byte &= uint8_t(~(1u << (p & 7)));
-    else byte |= uint8_t(1u << (p & 7));
-  }
-  // The TSS holds a copy: refresh it now if we are the running space, else at the next switch.
-  arch::io_bitmap_changed();
-  if (Thread::current()->space == this) {
-    const uint8_t *io[2] = {iobitmap[0], iobitmap[1]};
-    arch::load_io_bitmap(io);
-  }
-  return Status::ok;
+  return io.set(first, count, allow, io_frames(this), Thread::current()->space == this);
 }
 
 bool Space::map_page(word va, word pfn, unsigned rights) {

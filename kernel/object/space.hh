@@ -4,6 +4,7 @@
 #pragma once
 #include "object/kobject.hh"
 #include "cap/cspace.hh"
+#include "arch/io_bitmap.hh"
 #include "arch/mmu.hh"
 #include "object/thread.hh"
 
@@ -30,9 +31,8 @@ public:
   void unbind(Thread *t);
   Queue<Thread, &Thread::space_link> members;
 
-  // I/O ports this space may use (null: none). Two frames: ports 0..32767 and 32768..65535,
-  // bit set = port denied, as in the TSS.
-  uint8_t *iobitmap[2] = {};
+  // The I/O ports this space may use (the architecture's: none on ARM).
+  arch::IoBitmap io;
   [[nodiscard]] Status io_allow(word first, word count, bool allow);
 
   // Page-table frames are charged to the space's factory.

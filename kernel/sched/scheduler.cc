@@ -26,11 +26,6 @@ void schedule() {
 }
 } // namespace
 
-void load_io(Space *s) {
-  const uint8_t *io[2] = {s->iobitmap[0], s->iobitmap[1]};
-  arch::load_io_bitmap(io);
-}
-
 void init(Thread *idle_thread) { idle = idle_thread; }
 Thread *idle_thread() { return idle; }
 word ticks() { return now; }

@@ -32,7 +32,6 @@ inline void preempt_point() {
   preempt_slow();
 }
 void yield();
-void load_io(Space *s);
 
 // Switch the CPU from cur to next. This runs on every IPC round trip: the common case (no
 // counters, no I/O ports) is a few tests and the architecture's switch.
@@ -45,7 +44,7 @@ inline void leave(Thread *cur, Thread *next) {
   if (s && s != cur->space) {
     // cr3 always holds the space of the running user thread (or any space while idle).
     arch::pd_load(s->pd);
-    if (unlikely(s->iobitmap[0] || arch::io_bitmap_live())) load_io(s);
+    if (unlikely(s->io.any() || arch::io_bitmap_live())) s->io.load();
   }
 }
 

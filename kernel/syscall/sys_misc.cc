@@ -38,10 +38,10 @@ void irq_ctl(Thread *self, arch::UserFrame *f) {
     Cap *dst = cs.slot(f->arg(3));
     if (!dst) return f->set_status(Status::invalid_cap);
     if (!dst->empty()) return f->set_status(Status::busy);
-    Irq *irq;
-    if (Status s = Irq::create(self->space->factory(), unsigned(f->arg(2) < 256 ? f->arg(2) : 256), &irq);
-        s != Status::ok)
-      return f->set_status(s);
+    const unsigned line = unsigned(f->arg(2) < 256 ? f->arg(2) : 256);
+    if (Status s = Irq::line_status(line); s != Status::ok) return f->set_status(s);
+    Irq *irq = Irq::create(self->space->factory(), line);
+    if (!irq) return f->set_status(Status::no_memory);
     cdt::insert_original(*dst, ic, irq, ObjType::irq, arc::rights::all);
     return f->set_status(Status::ok);
   }

@@ -1,4 +1,4 @@
-// Fault injection in the pager (ARCHITECTURE.md §6; the boot configuration's fault= key). The
+// Fault injection in the pager (docs/fault-injection.md; the boot configuration's fault= key). The
 // host tools pick a code site and, for a load-time fault, the bytes to put there; the pager
 // plants a one-shot breakpoint at the site before the process first runs, in a private copy of
 // the site's page, and when the process traps on it (an exception IPC to us) puts the right

@@ -390,9 +390,35 @@ bool fault_activated(Utcb *u) {
   return true;
 }
 
+// Whether addr is in our window onto the process's device memory (p3::device_window on).
+bool in_device_window(word addr) {
+  const p3::Info &pi = pinfo();
+  word end = p3::device_window;
+  for (word i = 0; i < pi.n_devices && i < 4; ++i) end += (pi.devices[i].size + 0xfff) & ~word(0xfff);
+  return addr >= p3::device_window && addr < end;
+}
+
+// Only pages we hold can be mapped on: fault in a window page we have not touched yet. Not by
+// reading a device's registers, which has effects (a read of a UART's data register takes a
+// received byte: a key typed while the console restarted warm was lost on ARM): the root task,
+// which pages us, is asked for the page the way the kernel would ask on a fault.
+void hold(word addr) {
+  if (!in_device_window(addr)) {
+    (void)*reinterpret_cast<volatile const char *>(addr);
+    return;
+  }
+  Utcb *u = utcb();
+  u->rcv_window = fpage(addr & ~word(0xfff), 12, fpage_rights::r | fpage_rights::w);
+  u->mr[0] = Tag(label::page_fault, 3, 0).raw;
+  u->mr[1] = addr;
+  u->mr[2] = 0;
+  u->mr[3] = fault::read;
+  (void)call(proc::root);
+  u->rcv_window = 0;
+}
+
 void map_reply(Utcb *u, word fault, const p3::Source &src) {
-  // Only pages we hold can be mapped on: fault in a window page we have not touched yet.
-  (void)*reinterpret_cast<volatile const char *>(src.addr);
+  hold(src.addr);
   u->mr[0] = Tag(0, 0, 2).raw;
   u->mr[1] = fpage(src.addr, 12, src.rights);
   u->mr[2] = (fault & ~word(0xfff)) | item::map;

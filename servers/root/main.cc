@@ -69,7 +69,9 @@ bool pager_fault(Process *p, Utcb *u) {
            addr, ip);
     return false;
   }
-  (void)*reinterpret_cast<volatile const char *>(src.addr);
+  // Only pages we hold can be mapped on. Device windows we hold already (sigma0 mapped them),
+  // and a read of their first register could take data from the device (a UART's next byte).
+  if (!rt::in_device_window(src.addr)) (void)*reinterpret_cast<volatile const char *>(src.addr);
   u->mr[0] = Tag(0, 0, 2).raw;
   u->mr[1] = fpage(src.addr, 12, src.rights);
   u->mr[2] = (addr & ~word(0xfff)) | item::map;

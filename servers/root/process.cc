@@ -72,14 +72,15 @@ void copy_str(char *dst, const char *src, unsigned n) {
 // Device memory and data modules: sigma0 maps the physical pages into our device window once;
 // pagers get them from there. Returns our address of [phys, phys + size), or 0. label: which
 // sigma0 service maps a page (device memory, or a boot module read-write).
-word device_window_next = 0xa0000000;
+constexpr word device_window_base = 0xa0000000, device_window_end = 0xb0000000;
+word device_window_next = device_window_base;
 struct DeviceMap { word phys, size, va; } device_maps[16];
 unsigned n_device_maps;
 
 word map_window(word phys, word size, word label) {
   for (unsigned i = 0; i < n_device_maps; ++i)
     if (device_maps[i].phys == phys && device_maps[i].size >= size) return device_maps[i].va;
-  if (n_device_maps == 16 || device_window_next + size > 0xb0000000) return 0;
+  if (n_device_maps == 16 || device_window_next + size > device_window_end) return 0;
   const word va = device_window_next;
   Utcb *u = utcb();
   for (word off = 0; off < size; off += 0x1000) {
@@ -96,6 +97,11 @@ word map_window(word phys, word size, word label) {
   return va;
 }
 word map_device(word phys, word size) { return map_window(phys, size, sigma0::label_map_device); }
+} // namespace
+
+bool in_device_window(word addr) { return addr >= device_window_base && addr < device_window_next; }
+
+namespace {
 
 // Pages of the one process that may be paged by the root task directly (pager=root, used by the
 // benchmark that compares it with a per-process pager).

@@ -75,6 +75,9 @@ Process *process_at(unsigned index);   // for listings: the index-th live slot, 
 Process *process_table(unsigned *count);
 // Changes whenever a process starts or ends: per-message loops recompute only then.
 extern word process_generation;
+// Whether addr is in our window onto device memory and data modules (mapped by sigma0, never
+// read to fault it in).
+bool in_device_window(word addr);
 // The root task's own capability slots (0: none left); slot_free deletes the capability.
 CapSlot slot_alloc();
 void slot_free(CapSlot &slot);

@@ -33,8 +33,6 @@ const char *cpu_name();
 word map_device(word phys, word size);
 
 // I/O ports do not exist on ARM: the ioport system call manages capabilities only.
-inline void load_io_bitmap(const uint8_t *const[2]) {}
-inline void io_bitmap_changed() {}
 
 // Leave QEMU through semihosting SYS_EXIT_EXTENDED (needs -semihosting), else stop.
 [[noreturn]] void semihosting_exit(word status);
