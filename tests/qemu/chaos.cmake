@@ -1,0 +1,142 @@
+# Chaos on the default systems: every server crashed, hung, panicked or killed under a workload.
+# (Included by tests/qemu/CMakeLists.txt, which defines arc_qemu_test, arc_config_modules and the
+# patterns several areas share.)
+
+# Chaos on the default system (tests/qemu/configs/test-chaos.cfg: default.cfg plus a file workload):
+# while fsclient rewrites and checks its files, the shell crashes, hangs and panics ext2, the
+# PATA driver, the console, the name service (in proctest's lookups) and the keyboard (in a key
+# typed through QEMU's monitor), and kills the keyboard, VGA and parallel-port drivers (a kill is
+# a failure their policy handles; nothing sends the last two a request here), each step once the
+# last restart is done. The workload sees no error, the shell answers after each, `restarts` lists
+# every recovery, and the disk is clean and holds the workload's files (check-fsclient.py:
+# e2fsck -fn, debugfs).
+if("ia32-pc" IN_LIST ARC_TARGETS)
+  set(ia32 ${CMAKE_BINARY_DIR}/ia32-pc)
+  set(done_ [=[\[monitor\] ]=])
+  set(hot [=[ \(pid [0-9]+\): hot restart done]=])
+  arc_config_modules(chaos_system ${ia32} test-chaos proctest)
+  arc_qemu_test(NAME ia32-chaos TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 240
+    ARGS --kernel ${ia32}/kernel/arc-kernel ${chaos_system}
+         --disk-copy ${ia32}/disk.img ${CMAKE_BINARY_DIR}/qemu-logs/ia32-chaos.disk.img
+         --wait-for [=[\[ext2\] mounted]=]
+         --wait-for [=[FSCLIENT: round 10 ok]=]
+         --send-after [=[^]=] [=[inject ext2 crash\r]=]
+         --send-after ${done_}ext2${hot} [=[inject ext2 hang\r]=]
+         --send-after ${done_}ext2${hot} [=[inject ext2 panic\r]=]
+         --send-after ${done_}ext2${hot} [=[inject pata crash\r]=]
+         --send-after ${done_}pata${hot} [=[inject pata hang\r]=]
+         --send-after ${done_}pata${hot} [=[inject pata panic\r]=]
+         --send-after ${done_}pata${hot} [=[inject console crash\r]=]
+         --send-after ${done_}console${hot} [=[inject console hang\r]=]
+         --send-after ${done_}console${hot} [=[inject console panic\r]=]
+         --send-after ${done_}console${hot} [=[inject names crash\r]=]
+         --send-after [=[^armed: crash in names]=] [=[start proctest names\r]=]
+         # names and the keyboard fail only in a request: proctest's lookups, a typed key
+         --send-after [=[PROCTEST names ok]=] [=[inject names hang\r]=]
+         --send-after [=[^armed: hang in names]=] [=[start proctest names\r]=]
+         --send-after [=[PROCTEST names ok]=] [=[inject names panic\r]=]
+         --send-after [=[^armed: panic in names]=] [=[start proctest names\r]=]
+         --send-after [=[PROCTEST names ok]=] [=[inject keyboard crash\r]=]
+         --monitor-after [=[^armed: crash in keyboard]=] [=[sendkey a]=]
+         --send-after ${done_}keyboard${hot} [=[inject keyboard hang\r]=]
+         --monitor-after [=[^armed: hang in keyboard]=] [=[sendkey b]=]
+         --send-after ${done_}keyboard${hot} [=[inject keyboard panic\r]=]
+         --monitor-after [=[^armed: panic in keyboard]=] [=[sendkey c]=]
+         --send-after ${done_}keyboard${hot} [=[kill 3\r]=]
+         --send-after ${done_}keyboard${hot} [=[kill 4\r]=]
+         --send-after ${done_}vgacon${hot} [=[kill 7\r]=]
+         --send-after ${done_}parport${hot} [=[restarts\r]=]
+         --send-after [=[parport +killed +hot]=] [=[echo chaos over\r]=]
+         --expect [=[\[monitor\] ext2 \(pid 6\): crash at 10 .*hot restart #1$]=]
+         --expect [=[\[monitor\] ext2 \(pid 6\): no message taken for .*hung$]=]
+         --expect [=[\[monitor\] ext2 \(pid 6\): panic at .*hot restart #3$]=]
+         --expect [=[\[monitor\] pata \(pid 5\): crash at 10 .*hot restart #1$]=]
+         --expect [=[\[monitor\] pata \(pid 5\): no message taken for .*hung$]=]
+         --expect [=[\[monitor\] pata \(pid 5\): panic at .*hot restart #3$]=]
+         --expect [=[\[monitor\] console \(pid 2\): crash at 10 .*hot restart #1$]=]
+         --expect [=[\[monitor\] console \(pid 2\): no message taken for .*hung$]=]
+         --expect [=[\[monitor\] console \(pid 2\): panic at .*hot restart #3$]=]
+         --expect [=[\[monitor\] names \(pid 1\): crash at 10 .*hot restart #1$]=]
+         --expect [=[PROCTEST names ok]=]
+         --expect [=[\[monitor\] names \(pid 1\): no message taken for .*hung$]=]
+         --expect [=[PROCTEST names ok]=]
+         --expect [=[\[monitor\] names \(pid 1\): panic at .*hot restart #3$]=]
+         --expect [=[PROCTEST names ok]=]
+         --expect [=[\[monitor\] keyboard \(pid 3\): crash at 10 .*hot restart #1$]=]
+         --expect [=[\[monitor\] keyboard \(pid 3\): no message taken for .*hung$]=]
+         --expect [=[\[monitor\] keyboard \(pid 3\): panic at .*hot restart #3$]=]
+         --expect [=[\[monitor\] keyboard \(pid 3\): killed at 0 ip [0-9a-f]+. hot restart #4$]=]
+         --expect [=[\[monitor\] vgacon \(pid 4\): killed at 0 ip [0-9a-f]+. hot restart #1$]=]
+         --expect [=[\[monitor\] parport \(pid 7\): killed at 0 ip [0-9a-f]+. hot restart #1$]=]
+         --expect [=[^ +6 ext2 +hang +hot +[0-9]+ +done$]=]
+         --expect [=[^ +5 pata +panic +hot +[0-9]+ +done$]=]
+         --expect [=[^ +2 console +hang +hot +[0-9]+ +done$]=]
+         --expect [=[^ +7 parport +killed +hot +[0-9]+ +done$]=]
+         --expect [=[^chaos over$]=]
+         --expect [=[^FSCLIENT: 150 rounds, 0 errors$]=]
+         --fail [=[FSCLIENT: ERROR]=] --fail [=[: stopped$]=] --fail [=[cold restart]=]
+         --fail [=[PROCTEST names FAIL]=]
+         # each server hung once, when its hang was injected: no server blamed for another's
+         --post-check "test $(grep -c 'no message taken' ${CMAKE_BINARY_DIR}/qemu-logs/ia32-chaos.log) -eq 5"
+         --post-check "${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/qemu/disk/check-fsclient.py ${CMAKE_BINARY_DIR}/qemu-logs/ia32-chaos.disk.img 150 3"
+         --exit-status none)
+  set_tests_properties(ia32-chaos PROPERTIES RUN_SERIAL TRUE)
+endif()
+
+# The same chaos on the QEMU ARM boards (tests/qemu/configs/test-chaos-arm.cfg): ext2, the RAM
+# disk and the console crashed, hung and panicked, the name service crashed, from the shell while
+# fsclient works; the RAM disk's contents are saved at the end and checked as on the PC.
+foreach(t armv7-qemu-virt armv7-realview-pb-a8)
+  if(NOT t IN_LIST ARC_TARGETS)
+    continue()
+  endif()
+  set(label qemu-armv7-virt)
+  if(t STREQUAL "armv7-realview-pb-a8")
+    set(label qemu-armv7-pb-a8)
+  endif()
+  set(dir ${CMAKE_BINARY_DIR}/${t})
+  set(done_ [=[\[monitor\] ]=])
+  set(hot [=[ \(pid [0-9]+\): hot restart done]=])
+  arc_config_modules(chaos_system ${dir} test-chaos-arm proctest)
+  arc_qemu_test(NAME ${t}-chaos TARGET ${t} LABEL ${label} TIMEOUT 240
+    ARGS --kernel ${dir}/kernel/arc-kernel ${chaos_system}
+         --wait-for [=[\[ext2\] mounted]=]
+         --wait-for [=[FSCLIENT: round 10 ok]=]
+         --send-after [=[^]=] [=[inject ext2 crash\r]=]
+         --send-after ${done_}ext2${hot} [=[inject ext2 hang\r]=]
+         --send-after ${done_}ext2${hot} [=[inject ext2 panic\r]=]
+         --send-after ${done_}ext2${hot} [=[inject ramdisk crash\r]=]
+         --send-after ${done_}ramdisk${hot} [=[inject ramdisk hang\r]=]
+         --send-after ${done_}ramdisk${hot} [=[inject ramdisk panic\r]=]
+         --send-after ${done_}ramdisk${hot} [=[inject console crash\r]=]
+         --send-after ${done_}console${hot} [=[inject console hang\r]=]
+         --send-after ${done_}console${hot} [=[inject console panic\r]=]
+         --send-after ${done_}console${hot} [=[inject names crash\r]=]
+         --send-after [=[^armed: crash in names]=] [=[start proctest names\r]=]
+         --send-after [=[PROCTEST names ok]=] [=[restarts\r]=]
+         --send-after [=[names +crash +hot]=] [=[echo chaos over\r]=]
+         --expect ${ramdisk_ready}
+         --expect [=[\[monitor\] ext2 \(pid 4\): crash at 10 .*hot restart #1$]=]
+         --expect [=[\[monitor\] ext2 \(pid 4\): no message taken for .*hung$]=]
+         --expect [=[\[monitor\] ext2 \(pid 4\): panic at .*hot restart #3$]=]
+         --expect [=[\[monitor\] ramdisk \(pid 3\): crash at 10 .*hot restart #1$]=]
+         --expect [=[\[monitor\] ramdisk \(pid 3\): no message taken for .*hung$]=]
+         --expect [=[\[monitor\] ramdisk \(pid 3\): panic at .*hot restart #3$]=]
+         --expect [=[\[monitor\] console \(pid 2\): crash at 10 .*hot restart #1$]=]
+         --expect [=[\[monitor\] console \(pid 2\): no message taken for .*hung$]=]
+         --expect [=[\[monitor\] console \(pid 2\): panic at .*hot restart #3$]=]
+         --expect [=[\[monitor\] names \(pid 1\): crash at 10 .*hot restart #1$]=]
+         --expect [=[PROCTEST names ok]=]
+         --expect [=[^ +4 ext2 +hang +hot +[0-9]+ +done$]=]
+         --expect [=[^ +3 ramdisk +panic +hot +[0-9]+ +done$]=]
+         --expect [=[^ +2 console +hang +hot +[0-9]+ +done$]=]
+         --expect [=[^chaos over$]=]
+         --expect [=[^FSCLIENT: 150 rounds, 0 errors$]=]
+         --fail [=[FSCLIENT: ERROR]=] --fail [=[: stopped$]=] --fail [=[cold restart]=]
+         --fail [=[PROCTEST names FAIL]=]
+         # each server hung once, when its hang was injected: no server blamed for another's
+         --post-check "test $(grep -c 'no message taken' ${CMAKE_BINARY_DIR}/qemu-logs/${t}-chaos.log) -eq 3"
+         --monitor-at-end "pmemsave \${disk_phys} \${disk_bytes} qemu-logs/${t}-chaos.disk.img"
+         --post-check "${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/qemu/disk/check-fsclient.py ${CMAKE_BINARY_DIR}/qemu-logs/${t}-chaos.disk.img 150 3"
+         --exit-status none)
+endforeach()

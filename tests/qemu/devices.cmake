@@ -1,0 +1,66 @@
+# Device drivers beyond the per-board blocks: the parallel port.
+# (Included by tests/qemu/CMakeLists.txt, which defines arc_qemu_test, arc_config_modules and the
+# patterns several areas share.)
+
+# The parallel-port driver (drivers/parport) and a client that prints a known text through it
+# (apps/lpclient, lptext.hh). The driver is armed to simulate hot restarts in the middle of
+# requests (tests/qemu/configs/test-parport.cfg: inject=soft), each followed by the replay of the
+# interrupted request from the persistent byte index; QEMU's LPT1 writes to a file that must equal
+# the text byte for byte (built on the host from the same lptext.hh).
+if("ia32-pc" IN_LIST ARC_TARGETS)
+  set(ia32 ${CMAKE_BINARY_DIR}/ia32-pc)
+  add_executable(lptext ${CMAKE_SOURCE_DIR}/apps/lpclient/lptext_host.cc)
+  set(lptext_expected ${CMAKE_CURRENT_BINARY_DIR}/lpclient-expected.txt)
+  add_custom_command(OUTPUT ${lptext_expected} COMMAND lptext ${lptext_expected}
+    DEPENDS lptext COMMENT "Writing lpclient's expected print-out" VERBATIM)
+  add_custom_target(lptext-expected ALL DEPENDS ${lptext_expected})
+  set(lpt_out ${CMAKE_BINARY_DIR}/qemu-logs/ia32-parport.lpt)
+  arc_config_modules(mods_test_parport ${ia32} test-parport)
+  arc_qemu_test(NAME ia32-parport TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 120
+    ARGS --kernel ${ia32}/kernel/arc-kernel
+         ${mods_test_parport}
+         --qemu-arg=-parallel --qemu-arg=file:${lpt_out}
+         --expect [=[^\[parport\] LPT1 at 0x378: ready]=]
+         --expect [=[^\[parport\] armed: soft after 1000 bytes, 3 time]=]
+         --expect [=[^\[parport\] injected soft after byte [0-9]+ of [0-9]+ of request [0-9]+$]=]
+         --expect [=[^\[parport\] recovered: request [0-9]+ resumes at byte [0-9]+ of [0-9]+$]=]
+         --expect [=[^\[parport\] replay: request [0-9]+ continues at byte [0-9]+ of [0-9]+$]=]
+         --expect [=[^\[parport\] replay: request [0-9]+ continues]=]
+         --expect [=[^\[parport\] replay: request [0-9]+ continues]=]
+         --expect [=[^\[parport\] armed: soft after 1500 bytes, 2 time]=]
+         --expect [=[^\[parport\] replay: request [0-9]+ continues at byte 1500 of [0-9]+$]=]
+         --expect [=[^\[parport\] replay: request [0-9]+ continues at byte 3000 of [0-9]+$]=]
+         --expect [=[^LPCLIENT: printer: 8117 bytes printed, [0-9]+ requests, 5 recoveries, 5 resumed$]=]
+         --expect [=[^LPCLIENT: 8117 bytes sent$]=]
+         --expect [=[^\[pager\] lpclient \(pid [0-9]+\) exited with status 0$]=]
+         --fail [=[^LPCLIENT: FAIL]=]
+         --fail [=[process stopped]=]
+         --fail [=[persistent state (implausible|is corrupt)]=]
+         --post-check "cmp ${lptext_expected} ${lpt_out}"
+         --exit-status none)
+
+  # Restart scenario 3: the same text while the driver really crashes mid-write (an invalid
+  # access after every 1000 bytes, three times, then twice more in the session half): its pager
+  # reports each crash, the monitor restarts it hot, and the replay continues the interrupted
+  # request at the persistent byte index. The port's file must still equal the text.
+  set(lpt_crash_out ${CMAKE_BINARY_DIR}/qemu-logs/ia32-parport-crash.lpt)
+  arc_config_modules(mods_test_parport_crash ${ia32} test-parport-crash)
+  arc_qemu_test(NAME ia32-parport-crash TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 120
+    ARGS --kernel ${ia32}/kernel/arc-kernel
+         ${mods_test_parport_crash}
+         --qemu-arg=-parallel --qemu-arg=file:${lpt_crash_out}
+         --expect [=[^\[parport\] armed: crash after 1000 bytes, 3 time]=]
+         --expect [=[^\[monitor\] parport \(pid 2\): crash at 0 .*; hot restart #1$]=]
+         --expect [=[^\[parport\] replay: request [0-9]+ continues at byte [0-9]+ of [0-9]+$]=]
+         --expect [=[^\[monitor\] parport \(pid 2\): crash at 0 .*; hot restart #3$]=]
+         --expect [=[^\[parport\] armed: crash after 1500 bytes, 2 time]=]
+         --expect [=[^\[monitor\] parport \(pid 2\): crash at 0 .*; hot restart #5$]=]
+         --expect [=[^LPCLIENT: printer: 8117 bytes printed, [0-9]+ requests, 5 recoveries, 5 resumed$]=]
+         --expect [=[^LPCLIENT: 8117 bytes sent$]=]
+         --expect [=[^\[pager\] lpclient \(pid [0-9]+\) exited with status 0$]=]
+         --fail [=[^LPCLIENT: FAIL]=]
+         --fail [=[process stopped]=]
+         --fail [=[cold restart|: stopped$]=]
+         --post-check "cmp ${lptext_expected} ${lpt_crash_out}"
+         --exit-status none)
+endif()
