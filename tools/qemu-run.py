@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Boot Arc in QEMU, watch its serial console and decide pass or fail. Used by the CTest scenario
-tests (tests/qemu/: CMakeLists.txt and one file per area) and by `tools/arc bench`.
+tests (tests/qemu/<area>/scenarios.cmake, tests/qemu/CMakeLists.txt) and by `tools/arc bench`.
 
     qemu-run.py --target ia32-pc --kernel arc-kernel --module sigma0 --module "ktest fuzz 10" \
         --expect '^\\[arc\\] Arc microkernel' --expect '^KTEST: [0-9]+ passed, 0 failed' \

@@ -79,7 +79,7 @@ word pid_of(const char *name) {
 } // namespace
 
 // The way out when the counter cannot be found: never taken in a good run. The fault scenarios
-// arm a fault here (tests/qemu, tests/qemu/configs/test-fault-*.cfg) that must never be activated.
+// arm a fault here (tests/qemu, tests/qemu/fault-injection/test-fault-*.cfg) that must never be activated.
 extern "C" __attribute__((noipa)) int demo_client_no_counter(unsigned n_passed, unsigned n_failed) {
   printf("DEMO: %u passed, %u failed\n", n_passed, n_failed);
   return 1;

@@ -39,7 +39,7 @@ bool g_leak, g_slow;   // from the arguments, at every start
 } // namespace
 
 // Fault-injection sites (the fault scenarios in tests/qemu find them by name in the symbol table and arm
-// fault= there, tests/qemu/configs/test-fault-*.cfg): every add runs the first, every get the second.
+// fault= there, tests/qemu/fault-injection/test-fault-*.cfg): every add runs the first, every get the second.
 // noipa: never inlined, cloned or merged, so the symbol is the code that runs. On ARM the add's
 // site is Thumb code and the get's ARM code, so that both instruction sets are tried.
 #if defined(__arm__)

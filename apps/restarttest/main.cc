@@ -235,7 +235,7 @@ int exhaust_mode(CapSlot ep) {
   return failed ? 1 : 0;
 }
 // Mode "ladder": the counter crashes at every request from now on, and its policy
-// (tests/qemu/configs/test-ladder.cfg: restart=hot,warm,cold,group intensity=1/60s) climbs a rung at
+// (tests/qemu/restart/test-ladder.cfg: restart=hot,warm,cold,group intensity=1/60s) climbs a rung at
 // each crash: hot, warm, cold, group, then the domain. The client calls on regardless: a hot or
 // warm restart answers its call (replayed), after a cold or group one it looks the counter up
 // again. It prints each call's outcome; the scenario checks the monitor's lines.

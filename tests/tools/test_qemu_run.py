@@ -225,7 +225,7 @@ class TargetTable(unittest.TestCase):
                          "apps/fsclient/fsclient", "drivers/serial/serial"):
                 os.makedirs(os.path.dirname(os.path.join(base, prog)), exist_ok=True)
                 open(os.path.join(base, prog), "w").close()
-            # A scenario's configuration: tests/qemu/configs.
+            # A scenario's configuration: tests/qemu/<area>/.
             out = self.cli("modules", "ia32-pc", build, "test-ext2").split()
             self.assertEqual([os.path.relpath(p, base) for p in out],
                              ["servers/sigma0/sigma0", "servers/root/root", "servers/pager/pager",
@@ -239,7 +239,7 @@ class TargetTable(unittest.TestCase):
             r = subprocess.run([sys.executable, TARGETS, "modules", "ia32-pc", build, "no-such"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
             self.assertNotEqual(r.returncode, 0)
-            self.assertIn("no boot configuration 'no-such' in boot/configs or tests/qemu/configs",
+            self.assertIn("no boot configuration 'no-such' in boot/configs or tests/qemu/<area>/",
                           r.stderr)
 
 

@@ -13,13 +13,14 @@ through the command line below, by tools/arc (run, debug, bench):
                                     when the guest gave none
     targets.py modules TARGET BUILD CONFIG
                                     the boot modules of CONFIG.cfg (boot/configs or
-                                    tests/qemu/configs), one path a line: sigma0, the root
+                                    tests/qemu/<area>/), one path a line: sigma0, the root
                                     task, the pager, each program its server lines
                                     name (once), each module= file, the configuration itself
 
 Standard library only.
 """
 
+import glob
 import os
 import shlex
 import subprocess
@@ -129,16 +130,18 @@ def boot_args(target, kernel=None, modules=(), iso=None, workdir="."):
 
 def config_source(config):
     """The source of boot configuration CONFIG: what users boot is in boot/configs, the scenario
-    tests' in tests/qemu/configs. Raises SetupError when neither has it."""
-    for d in (("boot", "configs"), ("tests", "qemu", "configs")):
-        path = os.path.join(REPO, *d, config + ".cfg")
-        if os.path.isfile(path):
-            return path
-    raise SetupError("no boot configuration %r in boot/configs or tests/qemu/configs" % config)
+    tests' in tests/qemu/<area>/. Raises SetupError when neither has it."""
+    path = os.path.join(REPO, "boot", "configs", config + ".cfg")
+    if os.path.isfile(path):
+        return path
+    found = sorted(glob.glob(os.path.join(REPO, "tests", "qemu", "*", config + ".cfg")))
+    if found:
+        return found[0]
+    raise SetupError("no boot configuration %r in boot/configs or tests/qemu/<area>/" % config)
 
 
 def config_modules(target, build, config):
-    """The boot modules of CONFIG.cfg (boot/configs, or tests/qemu/configs for a scenario's)
+    """The boot modules of CONFIG.cfg (boot/configs, or tests/qemu/<area>/ for a scenario's)
     for TARGET built in BUILD, in boot order:
     sigma0, the root task, the pager, the programs its server lines name (each once, found
     where the build put them: servers/, drivers/ or apps/), the files its module= keys name,

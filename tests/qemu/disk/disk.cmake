@@ -34,7 +34,7 @@ add_custom_command(OUTPUT ${bench_disk_img}
   VERBATIM)
 add_custom_target(bench-disk-image ALL DEPENDS ${bench_disk_img})
 
-# A damaged copy of disk.img whose mount the ext2 server refuses (tests/qemu/configs/test-ext2-refused.cfg,
+# A damaged copy of disk.img whose mount the ext2 server refuses (tests/qemu/fs/test-ext2-refused.cfg,
 # tests/qemu ia32-ext2-refused): group 0's inode table moved past the end of the disk (debugfs
 # set_bg), as <target build>/bad-disk.img.
 find_program(ARC_DEBUGFS debugfs PATHS /usr/sbin /sbin NO_CMAKE_FIND_ROOT_PATH)

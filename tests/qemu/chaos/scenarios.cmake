@@ -2,7 +2,7 @@
 # (Included by tests/qemu/CMakeLists.txt, which defines arc_qemu_test, arc_config_modules and the
 # patterns several areas share.)
 
-# Chaos on the default system (tests/qemu/configs/test-chaos.cfg: default.cfg plus a file workload):
+# Chaos on the default system (tests/qemu/chaos/test-chaos.cfg: default.cfg plus a file workload):
 # while fsclient rewrites and checks its files, the shell crashes, hangs and panics ext2, the
 # PATA driver, the console, the name service (in proctest's lookups) and the keyboard (in a key
 # typed through QEMU's monitor), and kills the keyboard, VGA and parallel-port drivers (a kill is
@@ -83,7 +83,7 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
   set_tests_properties(ia32-chaos PROPERTIES RUN_SERIAL TRUE)
 endif()
 
-# The same chaos on the QEMU ARM boards (tests/qemu/configs/test-chaos-arm.cfg): ext2, the RAM
+# The same chaos on the QEMU ARM boards (tests/qemu/chaos/test-chaos-arm.cfg): ext2, the RAM
 # disk and the console crashed, hung and panicked, the name service crashed, from the shell while
 # fsclient works; the RAM disk's contents are saved at the end and checked as on the PC.
 foreach(t armv7-qemu-virt armv7-realview-pb-a8)

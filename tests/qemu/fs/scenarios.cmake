@@ -73,7 +73,7 @@ endfunction()
 # the server reported, the failing write's part included, add up to the file's size; then it
 # removes the file and runs 2 rounds. ia32 (PATA) and armv7-qemu-virt (RAM disk); the image is
 # checked on the host as for <target>-ext2 (check-fsclient.py). Boot configurations:
-# tests/qemu/configs/test-ext2-full.cfg, test-ext2-ram-full.cfg.
+# tests/qemu/fs/test-ext2-full.cfg, test-ext2-ram-full.cfg.
 set(ext2_full_expect
   --expect [=[^FSCLIENT: names ok: symlinks, a 255-byte name, a 1267-byte path, link, rename$]=]
   --expect [=[^FSCLIENT: disk full: ([0-9]+) bytes written, the last write [1-9][0-9]* of 16000, the file \1$]=]
@@ -107,7 +107,7 @@ if("armv7-qemu-virt" IN_LIST ARC_TARGETS)
          --exit-status none)
 endif()
 
-# A mount the ext2 server refuses (issue 16; tests/qemu/configs/test-ext2-refused.cfg, on the ARM
+# A mount the ext2 server refuses (issue 16; tests/qemu/fs/test-ext2-refused.cfg, on the ARM
 # boards test-ext2-ram-refused.cfg): the disk is the build's image with group 0's inode table
 # moved past its end (tests/qemu/disk/disk.cmake, bad-disk.img). ext2 logs why and fails; the
 # monitor applies its policy (restarts, then stops it); fsclient gets one clear error from its

@@ -208,7 +208,7 @@ function(arc_restart_scenarios prefix target label dir)
 endfunction()
 
 # A server with a restart policy that exits has failed (cause exit): restarted by its policy
-# until the policy is exhausted (tests/qemu/configs/test-exit.cfg). Found by fault injection: ext2
+# until the policy is exhausted (tests/qemu/restart/test-exit.cfg). Found by fault injection: ext2
 # ending on a mount error left its clients waiting for ever.
 foreach(t ia32-pc armv7-qemu-virt)
   if(t IN_LIST ARC_TARGETS)
@@ -235,7 +235,7 @@ foreach(t ia32-pc armv7-qemu-virt)
   endif()
 endforeach()
 
-# A process that takes memory until its pager has no more (tests/qemu/configs/test-hog.cfg;
+# A process that takes memory until its pager has no more (tests/qemu/restart/test-hog.cfg;
 # docs/fuzzing.md): the pager tells that apart from an invalid access, the monitor's policy restarts
 # it hot (its volatile pages go back), and after the second time the policy is spent. All three
 # QEMU boards.
@@ -359,7 +359,7 @@ foreach(t ia32-pc armv7-qemu-virt)
          --fail [=[the console is gone]=]
          --exit-status none)
 
-  # The console restarted warm (tests/qemu/configs/test-console-warm.cfg: restart=warm,cold) in
+  # The console restarted warm (tests/qemu/restart/test-console-warm.cfg: restart=warm,cold) in
   # the middle of a line being typed: a crash armed past the shell's next three requests (the
   # `armed` line, the prompt, the blocked read of the next line) strikes in the interrupt of the
   # line's first byte, and the rest of the line is typed after the restart; the shell gets
@@ -383,7 +383,7 @@ foreach(t ia32-pc armv7-qemu-virt)
          --fail [=[the console is gone]=] --fail [=[cold restart]=]
          --exit-status none)
 
-  # The console fails with no restart policy (tests/qemu/configs/test-console-lost.cfg): the shell's
+  # The console fails with no restart policy (tests/qemu/restart/test-console-lost.cfg): the shell's
   # connection waits its 10 s budget for it to come back, then the shell says so once and keeps
   # waiting without spinning: nothing more from it while a timer started before the crash
   # (sleeper 16000) runs out (post-checks on the serial log).
@@ -401,7 +401,7 @@ foreach(t ia32-pc armv7-qemu-virt)
          --exit-status none)
 endforeach()
 
-# The back-off grows between attempts (tests/qemu/configs/test-backoff.cfg: backoff=50ms
+# The back-off grows between attempts (tests/qemu/restart/test-backoff.cfg: backoff=50ms
 # backoff-max=200ms): 50, 100, 200, 200 ms before the four hot restarts, then the policy is
 # exhausted. The pager waits that long before it restarts the process.
 foreach(t ia32-pc armv7-qemu-virt)

@@ -3,7 +3,7 @@
 # patterns several areas share.)
 
 # Fault injection by the pager (servers/pager/fault.hh, the fault= key of docs/boot-config.md) on
-# the demo counter and client, whose sites the build finds by symbol (tests/qemu/configs/test-fault-*.cfg
+# the demo counter and client, whose sites the build finds by symbol (tests/qemu/fault-injection/test-fault-*.cfg
 # are templates that boot/CMakeLists.txt fills in). Registers
 #   <prefix>-fault-load   a load-time fault where every add runs: armed, activated at the first
 #                         add, whose bytes then read address 0: the counter crashes and is

@@ -4,7 +4,7 @@
 
 # The parallel-port driver (drivers/parport) and a client that prints a known text through it
 # (apps/lpclient, lptext.hh). The driver is armed to simulate hot restarts in the middle of
-# requests (tests/qemu/configs/test-parport.cfg: inject=soft), each followed by the replay of the
+# requests (tests/qemu/devices/test-parport.cfg: inject=soft), each followed by the replay of the
 # interrupted request from the persistent byte index; QEMU's LPT1 writes to a file that must equal
 # the text byte for byte (built on the host from the same lptext.hh).
 if("ia32-pc" IN_LIST ARC_TARGETS)
