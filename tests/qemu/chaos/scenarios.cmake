@@ -2,6 +2,27 @@
 # (Included by tests/qemu/CMakeLists.txt, which defines arc_qemu_test, arc_config_modules and the
 # patterns several areas share.)
 
+# arc_chaos_server(steps_var expects_var server pid after): appends to the lists named by
+# `steps_var` and `expects_var` the shell steps that crash, hang and panic `server` (pid `pid`)
+# in turn, the first once `after` is seen and each next once the last hot restart is done, and
+# the three hot restarts (the hang found by the watchdog) they must bring.
+function(arc_chaos_server steps_var expects_var server pid after)
+  set(m [=[\[monitor\] ]=])
+  set(done "${m}${server}${chaos_hot}")
+  set(who "${m}${server}${chaos_pid_open}${pid}${chaos_pid_close}")
+  set(steps ${${steps_var}} --send-after ${after} "inject ${server} crash\\r"
+            --send-after ${done} "inject ${server} hang\\r"
+            --send-after ${done} "inject ${server} panic\\r")
+  set(expects ${${expects_var}} --expect "${who}crash at 10 .*hot restart #1$"
+              --expect "${who}no message taken for .*hung$"
+              --expect "${who}panic at .*hot restart #3$")
+  set(${steps_var} ${steps} PARENT_SCOPE)
+  set(${expects_var} ${expects} PARENT_SCOPE)
+endfunction()
+set(chaos_hot [=[ \(pid [0-9]+\): hot restart done]=])
+set(chaos_pid_open [=[ \(pid ]=])
+set(chaos_pid_close [=[\): ]=])
+
 # Chaos on the default system (tests/qemu/chaos/test-chaos.cfg: default.cfg plus a file workload):
 # while fsclient rewrites and checks its files, the shell crashes, hangs and panics ext2, the
 # PATA driver, the console, the name service (in proctest's lookups) and the keyboard (in a key
@@ -15,20 +36,17 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
   set(done_ [=[\[monitor\] ]=])
   set(hot [=[ \(pid [0-9]+\): hot restart done]=])
   arc_config_modules(chaos_system ${ia32} test-chaos proctest)
+  set(steps "")
+  set(expects "")
+  arc_chaos_server(steps expects ext2 6 [=[^]=])
+  arc_chaos_server(steps expects pata 5 ${done_}ext2${hot})
+  arc_chaos_server(steps expects console 2 ${done_}pata${hot})
   arc_qemu_test(NAME ia32-chaos TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 240
     ARGS --kernel ${ia32}/kernel/arc-kernel ${chaos_system}
          --disk-copy ${ia32}/disk.img ${CMAKE_BINARY_DIR}/qemu-logs/ia32-chaos.disk.img
          --wait-for [=[\[ext2\] mounted]=]
          --wait-for [=[FSCLIENT: round 10 ok]=]
-         --send-after [=[^]=] [=[inject ext2 crash\r]=]
-         --send-after ${done_}ext2${hot} [=[inject ext2 hang\r]=]
-         --send-after ${done_}ext2${hot} [=[inject ext2 panic\r]=]
-         --send-after ${done_}ext2${hot} [=[inject pata crash\r]=]
-         --send-after ${done_}pata${hot} [=[inject pata hang\r]=]
-         --send-after ${done_}pata${hot} [=[inject pata panic\r]=]
-         --send-after ${done_}pata${hot} [=[inject console crash\r]=]
-         --send-after ${done_}console${hot} [=[inject console hang\r]=]
-         --send-after ${done_}console${hot} [=[inject console panic\r]=]
+         ${steps}
          --send-after ${done_}console${hot} [=[inject names crash\r]=]
          --send-after [=[^armed: crash in names]=] [=[start proctest names\r]=]
          # names and the keyboard fail only in a request: proctest's lookups, a typed key
@@ -47,15 +65,7 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
          --send-after ${done_}vgacon${hot} [=[kill 7\r]=]
          --send-after ${done_}parport${hot} [=[restarts\r]=]
          --send-after [=[parport +killed +hot]=] [=[echo chaos over\r]=]
-         --expect [=[\[monitor\] ext2 \(pid 6\): crash at 10 .*hot restart #1$]=]
-         --expect [=[\[monitor\] ext2 \(pid 6\): no message taken for .*hung$]=]
-         --expect [=[\[monitor\] ext2 \(pid 6\): panic at .*hot restart #3$]=]
-         --expect [=[\[monitor\] pata \(pid 5\): crash at 10 .*hot restart #1$]=]
-         --expect [=[\[monitor\] pata \(pid 5\): no message taken for .*hung$]=]
-         --expect [=[\[monitor\] pata \(pid 5\): panic at .*hot restart #3$]=]
-         --expect [=[\[monitor\] console \(pid 2\): crash at 10 .*hot restart #1$]=]
-         --expect [=[\[monitor\] console \(pid 2\): no message taken for .*hung$]=]
-         --expect [=[\[monitor\] console \(pid 2\): panic at .*hot restart #3$]=]
+         ${expects}
          --expect [=[\[monitor\] names \(pid 1\): crash at 10 .*hot restart #1$]=]
          --expect [=[PROCTEST names ok]=]
          --expect [=[\[monitor\] names \(pid 1\): no message taken for .*hung$]=]
@@ -90,41 +100,26 @@ foreach(t armv7-qemu-virt armv7-realview-pb-a8)
   if(NOT t IN_LIST ARC_TARGETS)
     continue()
   endif()
-  set(label qemu-armv7-virt)
-  if(t STREQUAL "armv7-realview-pb-a8")
-    set(label qemu-armv7-pb-a8)
-  endif()
-  set(dir ${CMAKE_BINARY_DIR}/${t})
+  arc_target_names(${t})
   set(done_ [=[\[monitor\] ]=])
   set(hot [=[ \(pid [0-9]+\): hot restart done]=])
   arc_config_modules(chaos_system ${dir} test-chaos-arm proctest)
+  set(steps "")
+  set(expects "")
+  arc_chaos_server(steps expects ext2 4 [=[^]=])
+  arc_chaos_server(steps expects ramdisk 3 ${done_}ext2${hot})
+  arc_chaos_server(steps expects console 2 ${done_}ramdisk${hot})
   arc_qemu_test(NAME ${t}-chaos TARGET ${t} LABEL ${label} TIMEOUT 240
     ARGS --kernel ${dir}/kernel/arc-kernel ${chaos_system}
          --wait-for [=[\[ext2\] mounted]=]
          --wait-for [=[FSCLIENT: round 10 ok]=]
-         --send-after [=[^]=] [=[inject ext2 crash\r]=]
-         --send-after ${done_}ext2${hot} [=[inject ext2 hang\r]=]
-         --send-after ${done_}ext2${hot} [=[inject ext2 panic\r]=]
-         --send-after ${done_}ext2${hot} [=[inject ramdisk crash\r]=]
-         --send-after ${done_}ramdisk${hot} [=[inject ramdisk hang\r]=]
-         --send-after ${done_}ramdisk${hot} [=[inject ramdisk panic\r]=]
-         --send-after ${done_}ramdisk${hot} [=[inject console crash\r]=]
-         --send-after ${done_}console${hot} [=[inject console hang\r]=]
-         --send-after ${done_}console${hot} [=[inject console panic\r]=]
+         ${steps}
          --send-after ${done_}console${hot} [=[inject names crash\r]=]
          --send-after [=[^armed: crash in names]=] [=[start proctest names\r]=]
          --send-after [=[PROCTEST names ok]=] [=[restarts\r]=]
          --send-after [=[names +crash +hot]=] [=[echo chaos over\r]=]
          --expect ${ramdisk_ready}
-         --expect [=[\[monitor\] ext2 \(pid 4\): crash at 10 .*hot restart #1$]=]
-         --expect [=[\[monitor\] ext2 \(pid 4\): no message taken for .*hung$]=]
-         --expect [=[\[monitor\] ext2 \(pid 4\): panic at .*hot restart #3$]=]
-         --expect [=[\[monitor\] ramdisk \(pid 3\): crash at 10 .*hot restart #1$]=]
-         --expect [=[\[monitor\] ramdisk \(pid 3\): no message taken for .*hung$]=]
-         --expect [=[\[monitor\] ramdisk \(pid 3\): panic at .*hot restart #3$]=]
-         --expect [=[\[monitor\] console \(pid 2\): crash at 10 .*hot restart #1$]=]
-         --expect [=[\[monitor\] console \(pid 2\): no message taken for .*hung$]=]
-         --expect [=[\[monitor\] console \(pid 2\): panic at .*hot restart #3$]=]
+         ${expects}
          --expect [=[\[monitor\] names \(pid 1\): crash at 10 .*hot restart #1$]=]
          --expect [=[PROCTEST names ok]=]
          --expect [=[^ +4 ext2 +hang +hot +[0-9]+ +done$]=]
