@@ -22,6 +22,9 @@ endfunction()
 set(chaos_hot [=[ \(pid [0-9]+\): hot restart done]=])
 set(chaos_pid_open [=[ \(pid ]=])
 set(chaos_pid_close [=[\): ]=])
+# What no chaos run may show: a workload error, a server stopped or restarted cold, a lookup failed.
+set(chaos_fail --fail [=[FSCLIENT: ERROR]=] --fail [=[: stopped$]=] --fail [=[cold restart]=]
+               --fail [=[PROCTEST names FAIL]=])
 
 # Chaos on the default system (tests/qemu/chaos/test-chaos.cfg: default.cfg plus a file workload):
 # while fsclient rewrites and checks its files, the shell crashes, hangs and panics ext2, the
@@ -84,8 +87,7 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
          --expect [=[^ +7 parport +killed +hot +[0-9]+ +done$]=]
          --expect [=[^chaos over$]=]
          --expect [=[^FSCLIENT: 150 rounds, 0 errors$]=]
-         --fail [=[FSCLIENT: ERROR]=] --fail [=[: stopped$]=] --fail [=[cold restart]=]
-         --fail [=[PROCTEST names FAIL]=]
+         ${chaos_fail}
          # each server hung once, when its hang was injected: no server blamed for another's
          --post-check "test $(grep -c 'no message taken' ${CMAKE_BINARY_DIR}/qemu-logs/ia32-chaos.log) -eq 5"
          --post-check "${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/qemu/disk/check-fsclient.py ${CMAKE_BINARY_DIR}/qemu-logs/ia32-chaos.disk.img 150 3"
@@ -127,8 +129,7 @@ foreach(t armv7-qemu-virt armv7-realview-pb-a8)
          --expect [=[^ +2 console +hang +hot +[0-9]+ +done$]=]
          --expect [=[^chaos over$]=]
          --expect [=[^FSCLIENT: 150 rounds, 0 errors$]=]
-         --fail [=[FSCLIENT: ERROR]=] --fail [=[: stopped$]=] --fail [=[cold restart]=]
-         --fail [=[PROCTEST names FAIL]=]
+         ${chaos_fail}
          # each server hung once, when its hang was injected: no server blamed for another's
          --post-check "test $(grep -c 'no message taken' ${CMAKE_BINARY_DIR}/qemu-logs/${t}-chaos.log) -eq 3"
          --monitor-at-end "pmemsave \${disk_phys} \${disk_bytes} qemu-logs/${t}-chaos.disk.img"
