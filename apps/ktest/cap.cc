@@ -246,3 +246,26 @@ ARC_TEST(CAP0016, "identify a factory: its quota and the bytes charged, all give
   REQUIRE_EQ(cap_identify(g).r[3], 0ul);
   REQUIRE_EQ(cap_identify(boot_cap::thread).r[4], 0ul);
 }
+
+ARC_TEST(CAP0017, "same: two capabilities to one object, whatever their rights and badges; not to another") {
+  CapSlot ep = make(ObjType::endpoint), other = make(ObjType::endpoint);
+  CapSlot minted = slot(), copy = slot(), empty = slot();
+  REQUIRE(ep && other && minted && copy && empty);
+  REQUIRE_OK(cap_mint(ep, boot_cap::space, minted, rights::send, 0x55));
+  REQUIRE_OK(cap_copy(minted, boot_cap::space, copy, rights::send));
+  REQUIRE(cap_same(ep, minted));
+  REQUIRE(cap_same(copy, ep));
+  REQUIRE(cap_same(ep, ep));
+  REQUIRE(!cap_same(ep, other));
+  REQUIRE(!cap_same(minted, other));
+  // Empty or out-of-range slots are refused, not "different".
+  REQUIRE_EQ(syscall(Sys::cap_ctl, word(CapOp::same), ep, empty).status, Status::invalid_cap);
+  REQUIRE_EQ(syscall(Sys::cap_ctl, word(CapOp::same), empty, ep).status, Status::invalid_cap);
+  REQUIRE_EQ(syscall(Sys::cap_ctl, word(CapOp::same), ep, 1u << 20).status, Status::invalid_cap);
+  const Result r = syscall(Sys::cap_ctl, word(CapOp::same), ep, other);
+  REQUIRE_OK(r.status);
+  REQUIRE_EQ(r.r[0], 0ul);
+  // Once the object is gone its copies are too: nothing left to compare.
+  REQUIRE_OK(cap_delete(ep));
+  REQUIRE(!cap_same(minted, copy));
+}

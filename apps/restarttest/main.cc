@@ -122,8 +122,8 @@ bool domain_restarted_for(const char *server, root::Cause cause) {
 // the pager's, so the monitor passes over hot and warm and restarts it cold with a new pager: the
 // client's next call reports the reset, it finds the name again, the counter starts over, and
 // the old process and pager leave no memory behind. Then the name service's pager fails: its
-// policy has only hot and warm (a cold restart would lose every published capability), so the
-// policy's end (on-exhausted=domain) restarts the domain; this program starts again with it and,
+// policy in test-pager.cfg has only hot and warm (both passed over), so the policy's end
+// (on-exhausted=domain) restarts the domain; this program starts again with it and,
 // finding that domain restart in the log, checks that everything answers.
 int pager_mode(CapSlot ep) {
   demo::counter::Client c(ep);

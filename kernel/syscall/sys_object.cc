@@ -132,6 +132,12 @@ void cap_ctl(Thread *self, arch::UserFrame *f) {
       f->set_result(4, 0);
     }
     return f->set_status(Status::ok);
+  case arc::CapOp::same: {
+    const Cap *other = cs.slot(f->arg(2));
+    if (src->empty() || !other || other->empty()) return f->set_status(Status::invalid_cap);
+    f->set_result(0, src->obj == other->obj && src->type == other->type);
+    return f->set_status(Status::ok);
+  }
   default:
     return f->set_status(Status::invalid_arg);
   }

@@ -122,9 +122,25 @@ const char *outcome_name(word o) {
   return o < 3 ? names[o] : "?";
 }
 
+// The pid of the running process called `name` (the root task's process list), or 0.
+word pid_of(const char *name) {
+  for (word i = 0;; ++i) {
+    Rpc rpc(arc::root::ps);
+    rpc.put(i);
+    if (rpc.call(arc::proc::root) != Status::ok) return 0;
+    char found[32];
+    rpc.result_string(5, 6, found, sizeof(found));
+    if (!strcmp(found, name) && rpc.result(1) == word(arc::root::PState::running)) return rpc.result(0);
+  }
+}
+
 void cmd_kill(unsigned, char **argv) {
   word pid;
-  if (!parse_number(argv[1], &pid) || pid == 0) {
+  if (!parse_number(argv[1], &pid) && !(pid = pid_of(argv[1]))) {
+    out("msh: kill: '%s' is neither a process id nor the name of a running process\n", argv[1]);
+    return;
+  }
+  if (pid == 0) {
     out("msh: kill: '%s' is not a process id\n", argv[1]);
     return;
   }
@@ -207,7 +223,7 @@ const Command commands[] = {
     {"servers", "servers", "servers of the boot configuration", 0, 0, cmd_servers},
     {"start", "start <program> [args]", "start a program from the boot modules", 1, max_args - 1,
      cmd_start},
-    {"kill", "kill <pid>", "end a process", 1, 1, cmd_kill},
+    {"kill", "kill <pid|name>", "end a process", 1, 1, cmd_kill},
     {"mem", "mem", "physical memory", 0, 0, cmd_mem},
     {"uptime", "uptime", "time since boot", 0, 0, cmd_uptime},
     {"restarts", "restarts", "the restart log of the reincarnation monitor", 0, 0, cmd_restarts},
@@ -221,7 +237,7 @@ void cmd_help(unsigned, char **) {
     out("  %-24s %s\n", file_commands[i].usage, file_commands[i].help);
   out("Every server has a restart policy: crash one and watch it come back, e.g.\n"
       "  inject ext2 crash    (then ls: the file server was restarted, nothing lost)\n"
-      "  kill <pid>           (a kill is a failure its policy handles; see ps)\n"
+      "  kill names           (a kill is a failure its policy handles; pids: see ps)\n"
       "  restarts             (the monitor's log: cause, kind, cycles)\n");
 }
 

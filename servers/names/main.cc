@@ -6,9 +6,11 @@
 // An ArcServer like any other, so it can be restarted hot or warm: its records (registry.hh)
 // are persistent, the endpoints they name stay in its capability space (kept by a hot restart,
 // moved over whole by a warm one), and its own endpoint belongs to the root task, so no client's
-// capability to it ever changes. A cold restart would lose every published capability (only
-// their publishers could give them again): the boot configuration refuses it for `names`
-// (docs/restarts.md, "The name service").
+// capability to it ever changes. A cold restart discards the records but not the capabilities:
+// the root task moves the registry's slots into the new process (every client's copy derives
+// from them), tells each server that had published to publish again, and each publication finds
+// its kept endpoint and the clients' capabilities minted from it with cap_same, so that the
+// records are rebuilt and nobody's connection is cut (docs/restarts.md, "The name service").
 #include "registry.hh"
 
 #include <arc/libc.h>
@@ -26,6 +28,9 @@ using namespace arc;
 ARC_CONSOLE_KDEBUG_ONLY;
 
 static_assert(namesvc::name_bytes == arc::names::name_words * sizeof(word), "names fit the words");
+static_assert(namesvc::first_slot == names::kept_first && namesvc::client_end == names::kept_end &&
+                  namesvc::end_slot == namesvc::client_first,
+              "the root task keeps exactly the registry's slots over a cold restart");
 
 namespace {
 
@@ -40,6 +45,10 @@ public:
 
   Status Initialize() {
     g_reg.Reset();
+    // Capabilities the root task kept over a cold restart: claimed as their servers publish again.
+    unsigned kept = 0;
+    for (CapSlot s = names::kept_first; s < names::kept_end; ++s) kept += !empty(s);
+    if (kept) printf("[names] started cold with %u capabilities kept: matched as servers publish again\n", kept);
     Arm();
     return Status::ok;
   }
@@ -86,7 +95,7 @@ public:
     // A server restarted cold is gone until it publishes again: its endpoint (and so our
     // copy) went with it. Not found, for now; name_wait() asks again.
     if (!e || !holds_endpoint(e->slot)) return Status::invalid_arg;
-    if (!g_reg.Connect(req.badge, *e) && g_reg.dropped == 1)
+    if (!g_reg.Connect(req.badge, *e, empty) && g_reg.dropped == 1)
       printf("[names] connection table full: later lookups are not recorded\n");
     rep.put_cap(ClientCap(req.badge, *e), rights::send);
     return Status::ok;
@@ -101,7 +110,8 @@ public:
     const CapSlot s = g_reg.ClientSlot(client, e);
     if (s) {
       const Result r = cap_identify(s);
-      if (r.ok() && r.r[0] == word(ObjType::endpoint) && r.r[2] == client) return s;   // still good
+      if (r.ok() && r.r[0] == word(ObjType::endpoint) && r.r[2] == client && cap_same(s, e.slot))
+        return s;   // still good
       if (!empty(s)) (void)cap_delete(s);
       if (cap_mint(e.slot, proc::space, s, rights::send, client) == Status::ok) return s;
     }
@@ -144,12 +154,53 @@ private:
       DropStray(req);
       return Status::invalid_arg;
     }
-    if (!g_reg.Publish(name, got, req.badge)) {
+    // Published again with the endpoint it has (a server's Recover(), or told to after our cold
+    // restart while we already had it): nothing changes, and the copy is not kept twice.
+    if (namesvc::Entry *e = g_reg.Find(name); e && holds_endpoint(e->slot) && cap_same(e->slot, got)) {
       (void)cap_delete(got);
+      e->owner = req.badge;
+      return Status::ok;
+    }
+    // After our cold restart: the endpoint we had before is kept in an unclaimed slot, and the
+    // clients' capabilities derive from that copy, not from the one just sent. Claim it.
+    const CapSlot kept = KeptEndpoint(got);
+    if (kept) (void)cap_delete(got);
+    namesvc::Entry *e = g_reg.Publish(name, kept ? kept : got, req.badge);
+    if (!e) {
+      if (!kept) (void)cap_delete(got);
       return Status::no_memory;
     }
-    printf("[names] '%s' published by pid %lu\n", name, req.badge);
+    if (!kept) {
+      printf("[names] '%s' published by pid %lu\n", name, req.badge);
+      return Status::ok;
+    }
+    const unsigned clients = ClaimClients(*e);
+    printf("[names] '%s' published again by pid %lu: its kept endpoint and %u clients' capabilities\n",
+           name, req.badge, clients);
     return Status::ok;
+  }
+
+  // A kept endpoint capability (unclaimed, unbadged: a published one) to the same endpoint as
+  // the one in `got`, or 0.
+  CapSlot KeptEndpoint(CapSlot got) {
+    for (CapSlot s = namesvc::first_slot; s < namesvc::end_slot; ++s) {
+      if (s == got || g_reg.Holds(s) || !holds_endpoint(s)) continue;
+      if (cap_identify(s).r[2] == 0 && cap_same(s, got)) return s;
+    }
+    return 0;
+  }
+
+  // The kept capabilities minted from e's endpoint for clients (their pid is the badge) become
+  // their connection records again: a group restart finds them, and a lookup hands out the same
+  // capability. Returns how many.
+  unsigned ClaimClients(const namesvc::Entry &e) {
+    unsigned n = 0;
+    for (CapSlot s = namesvc::client_first; s < namesvc::client_end; ++s) {
+      if (g_reg.ClientSlotUsed(s) || !holds_endpoint(s)) continue;
+      const word client = cap_identify(s).r[2];
+      if (client && cap_same(s, e.slot) && g_reg.Adopt(client, e, s)) ++n;
+    }
+    return n;
   }
 
   // A capability sent with anything but a good registration is not kept.

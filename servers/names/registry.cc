@@ -34,8 +34,13 @@ bool Registry::Valid() const {
       if (entries[j].slot == e.slot || (entries[j].slot && !strcmp(entries[j].name, e.name)))
         return false;
   }
-  for (unsigned i = 0; i < n_conns; ++i)
-    if (conns[i].entry >= max_names || !entries[conns[i].entry].slot) return false;
+  for (unsigned i = 0; i < n_conns; ++i) {
+    const Connection &c = conns[i];
+    if (c.entry >= max_names || !entries[c.entry].slot) return false;
+    if (c.slot && (c.slot < client_first || c.slot >= client_end)) return false;
+    for (unsigned j = i + 1; j < n_conns && c.slot; ++j)
+      if (conns[j].slot == c.slot) return false;
+  }
   return true;
 }
 
@@ -62,7 +67,7 @@ Entry *Registry::Publish(const char *name, CapSlot slot, word owner) {
   return e;
 }
 
-bool Registry::Connect(word client, const Entry &e) {
+bool Registry::Connect(word client, const Entry &e, bool (*usable)(CapSlot)) {
   const word index = word(&e - entries);
   for (unsigned i = 0; i < n_conns; ++i)
     if (conns[i].client == client && conns[i].entry == index) return true;
@@ -70,7 +75,29 @@ bool Registry::Connect(word client, const Entry &e) {
     ++dropped;
     return false;
   }
-  conns[n_conns++] = {client, index};
+  CapSlot slot = 0;
+  for (CapSlot s = client_first; s < client_end && !slot; ++s)
+    if (!ClientSlotUsed(s) && (!usable || usable(s))) slot = s;
+  conns[n_conns++] = {client, index, slot};
+  ++entries[index].connections;
+  return true;
+}
+
+bool Registry::Adopt(word client, const Entry &e, CapSlot slot) {
+  const word index = word(&e - entries);
+  if (slot < client_first || slot >= client_end || ClientSlotUsed(slot)) return false;
+  for (unsigned i = 0; i < n_conns; ++i) {
+    Connection &c = conns[i];
+    if (c.client != client || c.entry != index) continue;
+    if (c.slot) return false;
+    c.slot = slot;
+    return true;
+  }
+  if (n_conns >= max_connections) {
+    ++dropped;
+    return false;
+  }
+  conns[n_conns++] = {client, index, slot};
   ++entries[index].connections;
   return true;
 }
@@ -78,9 +105,14 @@ bool Registry::Connect(word client, const Entry &e) {
 CapSlot Registry::ClientSlot(word client, const Entry &e) const {
   const word index = word(&e - entries);
   for (unsigned i = 0; i < n_conns; ++i)
-    if (conns[i].client == client && conns[i].entry == index)
-      return client_first + i < client_end ? CapSlot(client_first + i) : 0;
+    if (conns[i].client == client && conns[i].entry == index) return conns[i].slot;
   return 0;
+}
+
+bool Registry::ClientSlotUsed(CapSlot slot) const {
+  for (unsigned i = 0; i < n_conns; ++i)
+    if (conns[i].slot == slot) return slot != 0;
+  return false;
 }
 
 const Entry *Registry::At(word index) const {

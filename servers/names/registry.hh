@@ -17,9 +17,10 @@ using arc::word;
 constexpr unsigned max_names = 64, max_connections = 256;
 constexpr unsigned name_bytes = 24;   // arc::names::name_words words of 32 bits (main.cc checks)
 // The slots the registry keeps endpoints in: above the framework's own allocator
-// (proc::first_free .. +63). Above them, to the end of the 256-slot capability space, one slot
-// per connection record for the capability minted for that client (its pid as the badge, so
-// that a server tells its clients apart): connection i's is client_first + i, while there is one.
+// (proc::first_free .. +63). Above them, to the end of the 256-slot capability space, the slots
+// for the capabilities minted for clients (their pid as the badge, so that a server tells its
+// clients apart), one per connection record while there are free ones. The whole range is what
+// a cold restart keeps (arc::names::kept_first .. kept_end): the clients' copies derive from it.
 constexpr CapSlot first_slot = 96, end_slot = 192;
 constexpr CapSlot client_first = 192, client_end = 256;
 
@@ -33,6 +34,8 @@ struct Entry {
 struct Connection {
   word client;        // pid (the badge of its capability to us)
   word entry;         // index into entries
+  CapSlot slot;       // where the capability minted for it is kept (0: none, it shares the
+                      // server's own endpoint)
 };
 
 // Lowercase letters, digits, '-' and '_', 1 to name_bytes - 1 of them.
@@ -59,11 +62,20 @@ struct Registry {
   // Publish `name` for the endpoint in `slot`: a new entry, or the existing one's capability
   // replaced (a restarted server publishes again). Null when the table is full.
   Entry *Publish(const char *name, CapSlot slot, word owner);
-  // Record that `client` looked `e` up; once per client and name. False when the table is full.
-  bool Connect(word client, const Entry &e);
+  // Record that `client` looked `e` up; once per client and name. A new record gets the lowest
+  // client slot that no record uses and `usable` accepts (the server passes "empty in my
+  // capability space": a slot still holding a capability kept over a cold restart is taken), or
+  // none. False when the table is full.
+  bool Connect(word client, const Entry &e, bool (*usable)(CapSlot) = nullptr);
+  // After a cold restart: the capability in `slot`, kept from before and minted for `client` from
+  // e's endpoint, becomes that connection's again (a record is made, or given its slot). False
+  // when the table is full or the connection already has another slot.
+  bool Adopt(word client, const Entry &e, CapSlot slot);
   // The slot for the capability minted for `client` to `e` (its connection record's), or 0
   // when it has no record or the record has no slot.
   CapSlot ClientSlot(word client, const Entry &e) const;
+  // Some connection record keeps its client's capability in `slot`.
+  bool ClientSlotUsed(CapSlot slot) const;
   // The index-th used entry (list order), or null.
   const Entry *At(word index) const;
   // Some entry keeps its endpoint in `slot`.

@@ -5,6 +5,7 @@
 #include "memory.hh"
 #include "modules.hh"
 #include "monitor.hh"
+#include "names_restart.hh"
 #include "process.hh"
 #include "restart.hh"
 #include "share.hh"
@@ -434,10 +435,13 @@ int main(int, char **) {
   Utcb *u = utcb();
   word badge = 0;
   // While a server is watched for hangs, no wait is longer than a watchdog tick; while a domain
-  // restart is coming, none lasts past it.
+  // restart is coming, none lasts past it; while a server is still to be told to publish again
+  // (the name service's cold restart), none is longer than the retry.
   auto timeouts = [] {
-    const word w = rt::watch_timeout_ms(), d = rt::domain_timeout_ms();
-    const word t = w && d ? (w < d ? w : d) : w ? w : d;
+    const word bounds[] = {rt::watch_timeout_ms(), rt::domain_timeout_ms(), rt::publishers_timeout_ms()};
+    word t = 0;
+    for (word w : bounds)
+      if (w && (!t || w < t)) t = w;
     return t ? ipc::timeouts(0, t) : forever;
   };
   auto next = [&](bool answer) {
@@ -445,7 +449,9 @@ int main(int, char **) {
   };
   Status st = next(false);
   for (;;) {
-    rt::watch_tick(st == Status::timeout);
+    // A wait cut short for the publishers' retry is no watchdog tick (watch_tick still ticks once
+    // a tick's time has passed).
+    rt::watch_tick(st == Status::timeout && !rt::publishers_timeout_ms());
     // A domain restart replaces every process: a message in hand is from the old domain.
     if (rt::domain_tick()) {
       st = next(false);
@@ -453,6 +459,7 @@ int main(int, char **) {
     }
     if (st != Status::ok) {
       rt::deliver_pending_restarts();
+      rt::tell_publishers();
       st = next(false);
       continue;
     }
@@ -545,10 +552,12 @@ int main(int, char **) {
     } else if (crash_after_reply) {
       (void)reply(ipc::timeouts(0, 0));
       *reinterpret_cast<volatile word *>(0x10) = 0;   // the null page: sigma0 refuses it
-    } else if (rt::restarts_waiting()) {
-      // A restart waits for a pager, which may be the caller in hand: answer it first.
+    } else if (rt::restarts_waiting() || rt::publishers_due()) {
+      // A restart waits for a pager, which may be the caller in hand: answer it first. So may a
+      // server still to be told to publish again (a busy root task has no timeouts).
       if (answer) (void)reply(ipc::timeouts(0, 0));
       rt::deliver_pending_restarts();
+      rt::tell_publishers();
       st = next(false);
     } else {
       st = next(answer);

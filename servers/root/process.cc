@@ -268,6 +268,14 @@ bool give_capabilities(Process *p, bool direct) {
                                            rights::send | rights::grant, p->pid)));
 }
 
+// What the caller keeps for it (a cold restart of the name service), in the same slots. A slot
+// that cannot be filled ends the move: the process would start without what it needs.
+bool carry_in(Process *p, const Carry &c) {
+  const Result r = cap_take(c.space, c.first, p->space, c.first, c.count);
+  if (!r.ok()) printf("[root] %s: could not carry its capabilities over (%lu moved)\n", p->name, r.r[0]);
+  return r.ok();
+}
+
 // Its information page (proc::Info): who it is, its arguments, where its memory is.
 proc::Info *make_info(Process *p, const char *program, const char args[][64], unsigned argc) {
   p->client_info = frame_alloc(p->pid);
@@ -462,7 +470,7 @@ Process *new_record(const char *name, const char *program, const bootcfg::Server
 } // namespace
 
 Process *spawn(const char *name, const char *program, const char args[][64], unsigned argc,
-               const bootcfg::Server *config, word *error) {
+               const bootcfg::Server *config, word *error, const Carry *carry) {
   *error = word(Status::invalid_arg);
   const Module *prog = module_find(program);
   if (!prog || !pager_module) {
@@ -482,6 +490,7 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
   Windows w;
   proc::Info *info = nullptr;
   const bool good = make_objects(p, quota) && give_capabilities(p, direct) &&
+                    (!carry || carry_in(p, *carry)) &&
                     (info = make_info(p, program, args, argc)) != nullptr &&
                     (!config || (give_ports_and_irqs(p, *config, info) &&
                                  map_windows(p, *config, info, &w)));

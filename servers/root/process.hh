@@ -53,15 +53,25 @@ struct Process {
   // What we page ourselves: the pager task, or (pager=root) the process itself.
   bool direct = false;
   bool name_service = false;   // it serves our names endpoint (names_endpoint())
+  bool publish_told = false;   // still to be told to publish again (names_restart.cc)
   p3::Image pager_image;
   p3::Image::Page pager_pages[128];
   word pager_info = 0, client_info = 0, pager_own_info = 0;   // frames in our space
 };
 
+// Capabilities carried into a process that spawn() makes, before it runs: slots first ..
+// first + count - 1 of `space` (a space of ours) go to the same slots of the new one (the name
+// service's cold restart: names_restart.hh).
+struct Carry {
+  CapSlot space = 0;
+  CapSlot first = 0;
+  word count = 0;
+};
+
 void processes_init(const arc::BootInfo &bi);
 // Start `program` (a boot module) as a new process; null and a message if that fails.
 Process *spawn(const char *name, const char *program, const char args[][64], unsigned argc,
-               const bootcfg::Server *config, word *error);
+               const bootcfg::Server *config, word *error, const Carry *carry = nullptr);
 void kill(Process *p);
 // Free the slot of a process that was killed or exited (its pid then names nothing).
 void forget(Process *p);

@@ -1,5 +1,6 @@
 #include "restart.hh"
 #include "monitor.hh"
+#include "names_restart.hh"
 #include "watchdog.hh"
 #include <arc/proto/names.hh>
 #include <arc/proto/pager.hh>
@@ -214,9 +215,15 @@ Process *restart_cold(Process *p) {
   const bootcfg::Server *cfg = p->config;
   char name[24];
   strncpy(name, p->name, sizeof(name));
+  // The name service's capabilities are every client's connections: they outlive it.
+  Carry keep;
+  if (p->name_service && cfg) keep = names_keep(p);
   kill(p);
   word err;
-  Process *q = cfg ? spawn(cfg->name, cfg->program, cfg->args, cfg->nargs, cfg, &err) : nullptr;
+  Process *q = cfg ? spawn(cfg->name, cfg->program, cfg->args, cfg->nargs, cfg, &err,
+                           keep.space ? &keep : nullptr)
+                   : nullptr;
+  if (keep.space) names_kept_done(keep, q != nullptr);
   if (q) {
     monitor_moved(p, q);
     printf("[monitor] %s: cold restart done, now pid %lu\n", name, q->pid);

@@ -675,3 +675,45 @@ TEST_CASE("ARCS0015 an injected lost request is parked unanswered, and a restart
   CHECK(fake::slot_replies[0].second[2] == 5);
   CHECK(ServerCore::in_flight().state == InFlight::idle);
 }
+
+TEST_CASE("ARCS0016 names published are published again when the monitor says the name service started over",
+          "[arcserver]") {
+  fresh();
+  std::vector<std::pair<std::string, word>> published;   // name, endpoint slot in the item
+  int gone = 0;   // calls answered partner_gone (the name service restarted cold under the call)
+  fake::on_call = [&](CapSlot ep, word *mr) {
+    REQUIRE(ep == proc::names);
+    REQUIRE(Tag(mr[0]).label() == names::reg);
+    char name[24];
+    proc::unpack(&mr[1], names::name_words, name, sizeof(name));
+    if (!std::strcmp(name, "flaky") && gone < 2) {
+      ++gone;
+      return answer(mr, Status::partner_gone);
+    }
+    published.push_back({name, mr[7]});
+    answer(mr, std::strcmp(name, "refused") ? Status::ok : Status::no_memory);
+  };
+  CHECK(name_register("block", 21) == Status::ok);
+  CHECK(name_register("refused", 22) == Status::no_memory);   // not remembered
+  CHECK(name_register("flaky", 23) == Status::ok);            // asked again after partner_gone
+  CHECK(gone == 2);
+  CHECK(name_register("block", 24) == Status::ok);            // a new endpoint for the same name
+  published.clear();
+
+  TestServer s;
+  s.Begin();
+  fake::push(server_label::publish_again, {}, 5);                            // not the monitor
+  fake::push(server_label::publish_again, {}, server_label::monitor_badge);
+  REQUIRE(s.MainLoop() == Status::cancelled);
+  CHECK(fake::replies.empty());   // a send: nothing to answer
+  REQUIRE(published.size() == 2);
+  CHECK(published[0] == std::make_pair(std::string("block"), word(24)));
+  CHECK(published[1] == std::make_pair(std::string("flaky"), word(23)));
+  CHECK(ServerCore::in_flight().state == InFlight::idle);   // never recorded for a replay
+
+  // A cold start forgets them (Initialize() publishes what it publishes).
+  published.clear();
+  ServerCore::DiscardPersistent();
+  CHECK(publish_again() == 0);
+  CHECK(published.empty());
+}

@@ -449,18 +449,18 @@ TEST_CASE("BCFG0011 domain restarts allowed before a reboot", "[bootcfg]") {
   CHECK(cfg.domain_window_ms == default_domain_window_ms);
 }
 
-TEST_CASE("BCFG0013 the name service restarts hot or warm only", "[bootcfg]") {
-  auto good = parse_text("server names names restart=hot,warm on-exhausted=domain\n");
+TEST_CASE("BCFG0013 the name service restarts hot, warm or cold, never as a group", "[bootcfg]") {
+  auto good = parse_text("server names names restart=hot,warm,cold on-exhausted=domain\n");
   CHECK(good->n == 0);
   REQUIRE(good->cfg->nservers == 1);
-  CHECK(good->cfg->servers[0].nrestart == 2);
-  CHECK(only_error("server names names restart=hot,cold\n") ==
-        "boot.cfg:1: names: restart=cold would lose every published name (hot, warm only)");
-  CHECK(only_error("server names names restart=group\n").find("restart=group") != std::string::npos);
+  CHECK(good->cfg->servers[0].nrestart == 3);
+  CHECK(parse_text("server names names restart=cold\n")->n == 0);
+  CHECK(only_error("server names names restart=hot,group\n") ==
+        "boot.cfg:1: names: restart=group has no group to restart (hot, warm, cold)");
   CHECK(only_error("server names names restart=hot pager=root\n") ==
         "boot.cfg:1: names: a restart policy needs the process's own pager (pager=own)");
-  // Any other server may go cold, and names without a policy is as before.
-  CHECK(parse_text("server fs ext2 restart=cold\nserver names names\n")->n == 0);
+  // Any other server may restart as a group, and names without a policy is as before.
+  CHECK(parse_text("server fs ext2 restart=group\nserver names names\n")->n == 0);
 }
 
 TEST_CASE("BCFG0014 backoff-max: a back-off that doubles up to a cap", "[bootcfg]") {

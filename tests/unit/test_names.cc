@@ -139,3 +139,62 @@ TEST_CASE("NAMES0010 each connection record has its slot for the client's minted
   CHECK(first_slot < end_slot);
   CHECK(end_slot <= client_first);
 }
+
+TEST_CASE("NAMES0011 a new record skips slots the server finds occupied (kept over a cold restart)", "[names]") {
+  Registry r;
+  r.Reset();
+  Entry *fs = r.Publish("fs", first_slot, 6);
+  REQUIRE(fs);
+  // The server's view of its capability space: the first two client slots hold kept capabilities.
+  auto usable = [](CapSlot s) { return s != client_first && s != client_first + 1; };
+  REQUIRE(r.Connect(9, *fs, usable));
+  CHECK(r.ClientSlot(9, *fs) == client_first + 2);
+  REQUIRE(r.Connect(10, *fs, usable));
+  CHECK(r.ClientSlot(10, *fs) == client_first + 3);
+  CHECK(r.ClientSlotUsed(client_first + 2));
+  CHECK_FALSE(r.ClientSlotUsed(client_first));
+  CHECK_FALSE(r.ClientSlotUsed(0));
+  // Nothing usable: a record without a slot (the shared endpoint), still recorded.
+  REQUIRE(r.Connect(11, *fs, [](CapSlot) { return false; }));
+  CHECK(r.ClientSlot(11, *fs) == 0);
+  CHECK(fs->connections == 3);
+  CHECK(r.Valid());
+}
+
+TEST_CASE("NAMES0012 kept client capabilities become connection records again, once", "[names]") {
+  Registry r;
+  r.Reset();
+  Entry *fs = r.Publish("fs", first_slot + 4, 6);   // the kept endpoint, claimed
+  Entry *con = r.Publish("console", first_slot + 7, 2);
+  REQUIRE(fs);
+  REQUIRE(con);
+  REQUIRE(r.Adopt(9, *fs, client_first + 5));
+  REQUIRE(r.Adopt(12, *fs, client_first));
+  CHECK(r.ClientSlot(9, *fs) == client_first + 5);
+  CHECK(r.ClientSlot(12, *fs) == client_first);
+  CHECK(fs->connections == 2);
+  CHECK(r.n_conns == 2);
+  // A slot already claimed, one outside the client range, a second slot for one connection: no.
+  CHECK_FALSE(r.Adopt(13, *fs, client_first + 5));
+  CHECK_FALSE(r.Adopt(13, *fs, first_slot + 9));
+  CHECK_FALSE(r.Adopt(9, *fs, client_first + 6));
+  CHECK(r.n_conns == 2);
+  // A lookup after the claim finds the record with its slot; a new client gets a free slot.
+  REQUIRE(r.Connect(9, *fs));
+  CHECK(r.ClientSlot(9, *fs) == client_first + 5);
+  CHECK(r.n_conns == 2);
+  REQUIRE(r.Connect(20, *con));
+  CHECK(r.ClientSlot(20, *con) == client_first + 1);
+  // A client that looked the name up before its capability was claimed: the record gets the slot.
+  REQUIRE(r.Connect(30, *fs, [](CapSlot) { return false; }));
+  CHECK(r.ClientSlot(30, *fs) == 0);
+  REQUIRE(r.Adopt(30, *fs, client_first + 9));
+  CHECK(r.ClientSlot(30, *fs) == client_first + 9);
+  CHECK(fs->connections == 3);
+  CHECK(r.Valid());
+  // Damaged slots in the records are refused by a restart.
+  r.conns[0].slot = 7;
+  CHECK_FALSE(r.Valid());
+  r.conns[0].slot = r.conns[1].slot;
+  CHECK_FALSE(r.Valid());
+}

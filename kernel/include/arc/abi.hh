@@ -15,7 +15,7 @@ static_assert(sizeof(word) == sizeof(void *), "word must hold a pointer");
 enum class Sys : word {
   ipc        = 0,   // send / receive / call / reply / reply-and-wait, with timeouts
   create     = 1,   // make a kernel object from a factory capability
-  cap_ctl    = 2,   // copy, mint, move, delete, revoke, identify capabilities
+  cap_ctl    = 2,   // copy, mint, move, delete, revoke, identify, compare capabilities
   thread_ctl = 3,   // bind a thread to a space, pager, handler; priority; start; save reply right
   exregs     = 4,   // exchange registers: read/set IP, SP, flags; abort IPC; suspend/resume
   unmap      = 5,   // revoke mappings derived from the caller's pages (recursive)
@@ -196,6 +196,10 @@ enum class CapOp : word {
                 // > 1: a range, empty slots skipped) out of another space's capability space
                 // (control right on src_space); a warm restart carries a process's
                 // capabilities over to its new space this way. r0 = capabilities moved
+  same = 7,     // (slot_a, slot_b) -> r0 1 when both name the same object, else 0. Whoever holds
+                // two capabilities can tell whether they are one object, nothing more: the name
+                // service matches the capabilities kept across its cold restart with the
+                // endpoints published again (docs/restarts.md)
 };
 
 // thread_ctl(thread, op, a, b, c)

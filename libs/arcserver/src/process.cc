@@ -52,20 +52,74 @@ const proc::Resource *find_ports(word first, word count) {
   }
 }
 
+namespace {
+// What this program published, so that it can publish it again when the name service lost its
+// records (its cold restart: publish_again()). Persistent, like the endpoints it names: a hot or
+// warm restart keeps both (the capability space moves over whole), a cold one starts over and
+// publishes from Initialize() again.
+struct Published { char name[names::name_words * sizeof(word)]; CapSlot ep; };
+constexpr unsigned max_published = 4;
+ARC_PDATA Published g_published[max_published] = {};
+
+void remember(const char *name, CapSlot ep) {
+  Published *free = nullptr;
+  for (Published &p : g_published) {
+    if (p.ep && !strcmp(p.name, name)) free = &p;   // the same name, perhaps a new endpoint
+    else if (!p.ep && !free) free = &p;
+  }
+  if (!free) {
+    ::printf("[arcserver] more than %u names published: '%s' is not published again after a "
+             "cold restart of the name service\n", max_published, name);
+    return;
+  }
+  strcpy(free->name, name);   // name_ok: it fits
+  free->ep = ep;
+}
+} // namespace
+
 Status name_register(const char *name, CapSlot ep) {
   if (!name_ok(name)) return Status::invalid_arg;
-  Rpc rpc(names::reg);
-  put_name(rpc, name);
-  rpc.put_cap(ep, rights::send);
-  return rpc.call(proc::names);
+  Status st = Status::partner_gone;
+  // partner_gone: the name service was restarted cold while it had our call; its endpoint is
+  // the root task's and stays, so the new one takes the call again.
+  for (int i = 0; i < 3 && st == Status::partner_gone; ++i) {
+    Rpc rpc(names::reg);
+    put_name(rpc, name);
+    rpc.put_cap(ep, rights::send);
+    st = rpc.call(proc::names);
+  }
+  if (st == Status::ok) remember(name, ep);
+  return st;
+}
+
+void forget_published() {
+  for (Published &p : g_published) p = Published{};
+}
+
+unsigned publish_again() {
+  unsigned n = 0;
+  for (const Published &p : g_published) {
+    if (!p.ep) continue;
+    Rpc rpc(names::reg);
+    put_name(rpc, p.name);
+    rpc.put_cap(p.ep, rights::send);
+    const Status st = rpc.call(proc::names);
+    if (st == Status::ok) ++n;
+    else ::printf("[arcserver] cannot publish '%s' again: %s\n", p.name, status_name(st));
+  }
+  return n;
 }
 
 Status name_lookup(const char *name, CapSlot slot) {
   if (!name_ok(name) || !slot) return Status::invalid_arg;
-  Rpc rpc(names::lookup);
-  put_name(rpc, name);
-  rpc.receive_cap(slot);
-  return rpc.call(proc::names);
+  Status st = Status::partner_gone;
+  for (int i = 0; i < 3 && st == Status::partner_gone; ++i) {   // as in name_register
+    Rpc rpc(names::lookup);
+    put_name(rpc, name);
+    rpc.receive_cap(slot);
+    st = rpc.call(proc::names);
+  }
+  return st;
 }
 
 CapSlot slot_alloc() {

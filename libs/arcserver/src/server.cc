@@ -94,7 +94,10 @@ void ServerCore::ResetPersistent() {
   g_fw.magic = state_magic;
 }
 
-void ServerCore::DiscardPersistent() { g_fw = FrameworkState{}; }
+void ServerCore::DiscardPersistent() {
+  g_fw = FrameworkState{};
+  forget_published();
+}
 
 unsigned long long ServerCore::SinceFailure() {
   const proc::Info *info = process_info();
@@ -229,6 +232,14 @@ bool ServerCore::Serve(DispatchFn fn, void *self, word badge) {
   InFlight &f = g_fw.in_flight;
   const Tag tag(mr[0]);
   if (tag.label() == server_label::heartbeat) return false;   // taking it was the answer
+  if (tag.label() == server_label::publish_again) {
+    // Only the monitor knows the name service was restarted cold; from anyone else it is ignored
+    // (publishing again is harmless, but a client should not make us call the name service).
+    if (badge == server_label::monitor_badge)
+      printf("[arcserver] %s: the name service started over: %u names published again\n", g_name,
+             publish_again());
+    return false;
+  }
   const unsigned n = tag.untyped() < mr_count ? tag.untyped() : mr_count - 1;
   // Record first: from here on a restart replays this request.
   for (unsigned i = 0; i <= n; ++i) f.mr[i] = mr[i];

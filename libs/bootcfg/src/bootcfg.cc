@@ -506,16 +506,16 @@ bool Parser::backoff_possible(const Server &s) {
   return false;
 }
 
-// The name service (the server named `names`) keeps the endpoints servers published in its own
-// capability space: a hot restart keeps them and a warm one moves them over, but a cold or group
-// restart would destroy them, and only their publishers could give them again. Its policy may
-// therefore list hot and warm only (on-exhausted=domain starts everything over instead).
+// The name service (the server named `names`) may be restarted hot, warm or cold: a cold restart
+// keeps the capabilities of its registry (every client's connections derive from them) and the
+// servers publish again (docs/restarts.md, "The name service"). A group restart has nobody to
+// take along (no process depends on the name service through its records: its clients hold the
+// root task's endpoint), so it is refused rather than quietly made a cold one.
 bool Parser::names_policy_possible(const Server &s) {
   if (!teq(Token{s.name, slen(s.name), false}, name_service)) return true;
   for (unsigned i = 0; i < s.nrestart; ++i) {
-    if (s.restart[i] == RestartKind::hot || s.restart[i] == RestartKind::warm) continue;
-    report(msg().str("names: restart=").str(name_of(s.restart[i]))
-               .str(" would lose every published name (hot, warm only)"));
+    if (s.restart[i] != RestartKind::group) continue;
+    report(msg().str("names: restart=group has no group to restart (hot, warm, cold)"));
     return false;
   }
   if (s.pager == PagerKind::root && s.nrestart) {

@@ -314,6 +314,62 @@ foreach(t ia32-pc armv7-qemu-virt)
          --fail [=[PROCTEST names FAIL]=] --fail [=[stopped]=]
          --exit-status none)
 
+  # The name service restarted cold, twice (test-names-cold*.cfg: cold is its first rung). Its
+  # records are discarded, not the connections it brokered: the registry's capabilities are kept,
+  # the three servers that had published are told to publish again, and each publication claims
+  # its kept endpoint and the capabilities minted from it for clients (post-check: each of the six
+  # publications, over both restarts, claims at least one client's). So: the shell's file
+  # connection answers at once, a new client finds every name, and the block server's group
+  # restart finds ext2 connected to it through the rebuilt records.
+  if(t STREQUAL "ia32-pc")
+    set(cold_config test-names-cold)
+    set(block pata)
+    set(cold_disk --disk-copy ${dir}/arc-disk.img ${CMAKE_BINARY_DIR}/qemu-logs/${prefix}-names-cold.disk.img
+                  --post-check "/sbin/e2fsck -fn ${CMAKE_BINARY_DIR}/qemu-logs/${prefix}-names-cold.disk.img")
+  else()
+    set(cold_config test-names-cold-virt)
+    set(block ramdisk)
+    set(cold_disk "")
+  endif()
+  arc_config_modules(cold_system ${dir} ${cold_config} proctest)
+  set(cold_log ${CMAKE_BINARY_DIR}/qemu-logs/${prefix}-names-cold.log)
+  set(hello [=[^Hello from the Arc disk]=])
+  set(claimed [=[^\[names\] '(console|fs|block)' published again by pid [0-9]+: its kept endpoint and [1-9][0-9]* clients' capabilities]=])
+  set(block_armed "^armed: crash in ${block}")
+  set(block_crash "^\\[monitor\\] ${block} \\(pid [0-9]+\\): crash at 10 ip [0-9a-f]+. group restart #1$")
+  set(block_group "^\\[monitor\\] ${block}: group restart with 1 connected process$")
+  arc_qemu_test(NAME ${prefix}-names-cold TARGET ${t} LABEL ${label} TIMEOUT 120
+    ARGS --kernel ${dir}/kernel/arc-kernel ${cold_system} ${cold_disk}
+         --wait-for [=[\[ext2\] mounted]=] --send-after [=[^]=] [=[\r]=]
+         --send-after ${prompt} [=[cat hello.txt\r]=]
+         --send-after ${hello} [=[kill names\r]=]
+         --send-after [=[\[arcserver\] ext2: the name service started over]=] [=[cat hello.txt\r]=]
+         --send-after ${hello} [=[start proctest names\r]=]
+         --send-after ${exited} "inject ${block} crash\r"
+         --send-after ${block_armed} [=[write after-group written after the group restart\r]=]
+         --send-after [=[\[monitor\] ext2 \(pid [0-9]+\): [a-z]+ restart done]=] [=[kill names\r]=]
+         --send-after [=[\[arcserver\] ext2: the name service started over]=] [=[cat after-group\r]=]
+         --send-after [=[^written after the group restart]=] [=[restarts\r]=]
+         --send-after [=[names +killed +cold]=] [=[echo done\r]=]
+         --expect [=[^\[monitor\] names \(pid 1\): killed at 0 ip [0-9a-f]+. cold restart #1$]=]
+         --expect [=[^\[monitor\] names: [0-9]+ capabilities kept, 3 servers to publish again$]=]
+         --expect [=[^\[monitor\] names: cold restart done, now pid (?P<names2>[0-9]+)$]=]
+         --expect [=[^\[names\] started cold with [0-9]+ capabilities kept: matched as servers publish again$]=]
+         --expect ${hello}
+         --expect ${names_ok}
+         --expect ${block_crash}
+         --expect ${block_group}
+         --expect [=[^\[monitor\] names \(pid ${names2}\): killed at 0 ip [0-9a-f]+. cold restart #2$]=]
+         --expect [=[^\[monitor\] names: [0-9]+ capabilities kept, 3 servers to publish again$]=]
+         --expect [=[^written after the group restart$]=]
+         --expect [=[^ +1 names +killed +cold +[0-9]+ +done$]=]
+         --expect [=[^ +[0-9]+ names +killed +cold +[0-9]+ +done$]=]
+         --expect [=[^done$]=]
+         --fail [=[PROCTEST names FAIL]=] --fail [=[stopped]=] --fail [=[^msh: [a-z]+: ]=]
+         --fail [=[not told to publish again|cannot publish]=]
+         --post-check "test $(grep -cE \"${claimed}\" ${cold_log}) -eq 6"
+         --exit-status none)
+
   # The console restarted under the shell: killed (hot, by its policy: nothing seen), then with
   # its persistent memory damaged (cold: a new endpoint, which the shell's connection finds,
   # arc/reconnect.hh). The shell writes and reads through it after each.

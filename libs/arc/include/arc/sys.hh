@@ -96,6 +96,12 @@ inline Status cap_revoke(CapSlot slot) {
 inline Result cap_identify(CapSlot slot) {
   return syscall(Sys::cap_ctl, word(CapOp::identify), slot);
 }
+// Whether the capabilities in slots a and b name the same object (false also when either is
+// empty or out of range).
+inline bool cap_same(CapSlot a, CapSlot b) {
+  const Result r = syscall(Sys::cap_ctl, word(CapOp::same), a, b);
+  return r.ok() && r.r[0] == 1;
+}
 
 inline Status thread_ctl(CapSlot thread, ThreadOp op, word a = 0, word b = 0, word c = 0) {
   return syscall(Sys::thread_ctl, thread, word(op), a, b, c).status;

@@ -15,8 +15,15 @@ const proc::Resource *find_resource(word kind, unsigned n = 0);
 // The I/O-port resource that covers [first, first + count), or null.
 const proc::Resource *find_ports(word first, word count);
 
-// The name service (proc::names).
+// The name service (proc::names). A name published is remembered (up to 4, in persistent
+// memory) for publish_again().
 Status name_register(const char *name, CapSlot ep);
+// Publish every remembered name again, with the endpoint it was published with: what a server
+// does when the monitor tells it (server_label::publish_again) that the name service was
+// restarted cold and lost its records. Returns how many were accepted.
+unsigned publish_again();
+// Forget what was published (ServerCore::DiscardPersistent(): a cold start in the host tests).
+void forget_published();
 // Looks `name` up and puts a capability for it into `slot` (empty).
 Status name_lookup(const char *name, CapSlot slot);
 // name_lookup, retried every `poll_ms` for at most `wait_ms` (servers start in any order).

@@ -93,6 +93,10 @@ constexpr word inject_kinds = 7;
 // The monitor's heartbeat (a send, no reply): a server that takes it is not hung. Never recorded,
 // never replayed, not counted as a request.
 constexpr word heartbeat = 0xffe4;
+// From the monitor (a send, no reply; badge monitor_badge): the name service was restarted cold
+// and lost its records; publish every name again (arc::publish_again()). Never recorded, never
+// replayed.
+constexpr word publish_again = 0xffe5;
 constexpr word first = 0xffe0, last = 0xffef;
 }
 

@@ -7,6 +7,13 @@ namespace arc::names {
 
 constexpr unsigned name_words = 6;   // names of at most 23 characters, packed in MR1..MR6
 
+// The slots of the name service's capability space that a cold restart of it keeps: the
+// endpoints servers published and the capabilities minted from them for clients. The clients'
+// copies derive from these, so destroying them would cut every connection in the system; the
+// root task moves them into the new name service, which matches them with what the servers
+// publish again (docs/restarts.md, "The name service").
+constexpr CapSlot kept_first = 96, kept_end = 256;
+
 enum Label : word {
   reg = 0x300,        // MR1..6 name, one capability item (an endpoint with send right)
   lookup = 0x301,     // MR1..6 name; reply: one capability item into our rcv_cap_slot
