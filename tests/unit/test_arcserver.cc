@@ -2,9 +2,11 @@
 // the main loop, the persistent request record and its replay after a "crash", deferred replies,
 // the session table and the client's session set-up, the message helpers. The kernel is replaced
 // by a fake transport (below) that feeds messages and records what the server sends.
+#include <arc/iface/printer.hh>
 #include <arc/message.hh>
 #include <arc/process.hh>
 #include <arc/proto/names.hh>
+#include <arc/proto/root.hh>
 #include <arc/server.hh>
 #include <arc/session.hh>
 #include <arc/transport.hh>
@@ -716,4 +718,88 @@ TEST_CASE("ARCS0016 names published are published again when the monitor says th
   ServerCore::DiscardPersistent();
   CHECK(publish_again() == 0);
   CHECK(published.empty());
+}
+
+// The printer client's complain-and-resend path (arc/iface/printer.hh, Checked()), against a
+// scripted server: `answers` says what each write gets (status, bytes printed); the root task
+// takes or refuses complaints; every call is recorded in order.
+TEST_CASE("ARCS0017 printer client: a valid write refused is complained about and sent once more; "
+          "one claiming too much is reported, never repeated", "[arcserver]") {
+  fresh();   // (each section runs the case from the top)
+  constexpr CapSlot printer_ep = 30;
+  struct Answer { Status st; word printed; };
+  std::vector<Answer> answers;
+  Status root_says = Status::ok;
+  std::vector<word> labels;   // what was sent, in order
+  word complained_pid = 0, complained_status = 0;
+  fake::on_call = [&](CapSlot ep, word *mr) {
+    const word label = Tag(mr[0]).label();
+    labels.push_back(label);
+    if (label == server_label::info) {
+      REQUIRE(ep == printer_ep);
+      return answer(mr, Status::ok, {17, 0, 0});   // the printer server is pid 17
+    }
+    if (label == root::complain) {
+      REQUIRE(ep == proc::root);
+      complained_pid = mr[1];
+      complained_status = mr[2];
+      return answer(mr, root_says);
+    }
+    REQUIRE(ep == printer_ep);
+    REQUIRE(label == printer::write);
+    REQUIRE(!answers.empty());
+    const Answer a = answers.front();
+    answers.erase(answers.begin());
+    answer(mr, a.st, {a.printed, printer::status_not_busy});
+  };
+  const char text[] = "hello, printer";   // 14 bytes
+  const word n = sizeof(text) - 1;
+  printer::Client c(printer_ep);
+  word printed = 99, reg = 0;
+
+  SECTION("answered: one write, nothing complained") {
+    answers = {{Status::ok, n}};
+    CHECK(c.WriteMessage(text, n, &printed, &reg) == Status::ok);
+    CHECK(printed == n);
+    CHECK(reg == printer::status_not_busy);
+    CHECK(labels == std::vector<word>{printer::write});
+  }
+  SECTION("refused once: complaint taken, sent again, printed") {
+    answers = {{Status::invalid_arg, 0}, {Status::ok, n}};
+    CHECK(c.WriteMessage(text, n, &printed) == Status::ok);
+    CHECK(printed == n);
+    CHECK(labels == std::vector<word>{printer::write, server_label::info, root::complain, printer::write});
+    CHECK(complained_pid == 17);
+    CHECK(complained_status == word(Status::invalid_arg));
+  }
+  SECTION("refused twice: one complaint, the second refusal is the answer") {
+    answers = {{Status::invalid_arg, 0}, {Status::invalid_arg, 0}};
+    CHECK(c.WriteMessage(text, n, &printed) == Status::invalid_arg);
+    CHECK(printed == 0);
+    CHECK(labels == std::vector<word>{printer::write, server_label::info, root::complain, printer::write});
+  }
+  SECTION("refused, complaint not taken (we do not depend on it): not sent again") {
+    root_says = Status::no_rights;
+    answers = {{Status::invalid_arg, 0}};
+    CHECK(c.WriteMessage(text, n, &printed) == Status::invalid_arg);
+    CHECK(labels == std::vector<word>{printer::write, server_label::info, root::complain});
+  }
+  SECTION("more bytes printed than sent: complained about, reported, never repeated") {
+    answers = {{Status::ok, n + 5}};
+    CHECK(c.WriteMessage(text, n, &printed) == Status::invalid_arg);
+    CHECK(printed == 0);
+    CHECK(labels == std::vector<word>{printer::write, server_label::info, root::complain});
+  }
+  SECTION("a short write (printer busy) or an error other than a refusal: no complaint") {
+    answers = {{Status::ok, 3}, {Status::busy, 0}};
+    CHECK(c.Write(text, n, &printed) == Status::busy);   // short: reported as busy
+    CHECK(printed == 3);
+    CHECK(c.WriteMessage(text, n, &printed) == Status::busy);
+    CHECK(labels == std::vector<word>{printer::write, printer::write});
+  }
+  SECTION("a write the client has not checked is not sent at all") {
+    CHECK(c.WriteMessage(text, 0, &printed) == Status::invalid_arg);
+    CHECK(c.WriteMessage(text, printer::max_bytes + 1, &printed) == Status::invalid_arg);
+    CHECK(labels.empty());
+  }
 }
