@@ -165,6 +165,9 @@ def parse_args(argv):
         help="after the last --expect, write COMMAND to QEMU's monitor and wait until it is done")
     add("--disk-copy", nargs=2, metavar=("IMAGE", "COPY"),
         help="boot with a copy of the raw disk IMAGE, made at COPY, as the first IDE disk")
+    add("--disk-read-error", nargs=2, action="append", default=[], metavar=("PATH", "N"),
+        help="with --disk-copy: the first N reads that touch the first block of PATH (a file of the "
+             "copy's ext2) fail with an I/O error (QEMU's blkdebug), as a bad sector would")
     add("--post-check", action="append", default=[], metavar="CMD",
         help="once QEMU has exited, run CMD through the shell; the run fails if CMD does")
     a = p.parse_args(argv)
@@ -184,6 +187,8 @@ def parse_args(argv):
         p.error("--exit-status none needs at least one --expect (nothing would end the run)")
     if a.monitor_at_end and a.exit_status is not None:
         p.error("--monitor-at-end needs --exit-status none (QEMU must still run)")
+    if a.disk_read_error and not a.disk_copy:
+        p.error("--disk-read-error needs --disk-copy (the image whose block fails)")
     if a.vga_expect and (a.exit_status is not None or a.target != "ia32-pc"):
         p.error("--vga-expect needs --target ia32-pc and --exit-status none (QEMU must still run)")
     a.fail = ([] if a.no_default_fail else [re.compile(f) for f in DEFAULT_FAIL]) + a.fail
@@ -208,6 +213,28 @@ class Run:
         self.tmp = tempfile.TemporaryDirectory(prefix="arc-run-")   # monitor socket, packed image
         self.stderr = os.path.join(self.tmp.name, "qemu.stderr")     # QEMU's own messages
 
+    def read_error_rules(self, image, errors):
+        """A blkdebug configuration that fails, with EIO, the first N reads touching the first
+        block of each PATH (PATH, N in `errors`) of the ext2 `image` (found with e2fsprogs'
+        debugfs): N rules that each fire once."""
+        def debugfs(request):
+            r = subprocess.run([shutil.which("debugfs") or "/sbin/debugfs", "-R", request, image],
+                               capture_output=True, text=True)
+            return r.stdout
+        size = re.search(r"Block size:\s+(\d+)", debugfs("stats"))
+        rules = os.path.join(self.tmp.name, "read-error.conf")
+        with open(rules, "w", encoding="utf-8") as f:
+            for path, count in errors:
+                block = debugfs("bmap %s 0" % path).strip()
+                if not block.isdigit() or block == "0" or not size or not count.isdigit():
+                    raise Failure("--disk-read-error %s %s: no first block of it in %s, or no count"
+                                  % (path, count, image))
+                sector = int(block) * int(size.group(1)) // 512
+                for _ in range(int(count)):
+                    f.write('[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "%d"\n'
+                            'once = "on"\n\n' % sector)
+        return rules
+
     def start(self):
         a = self.args
         qemu = a.qemu or targets.TARGETS[a.target]["qemu"]
@@ -226,7 +253,10 @@ class Run:
                 raise Failure("disk image missing: %s (was the target built?)" % a.disk_copy[0])
             os.makedirs(os.path.dirname(os.path.abspath(a.disk_copy[1])), exist_ok=True)
             shutil.copyfile(*a.disk_copy)
-            cmd += ["-drive", "file=%s,format=raw,if=ide,index=0" % a.disk_copy[1]]
+            image = a.disk_copy[1]
+            if a.disk_read_error:
+                image = "blkdebug:%s:%s" % (self.read_error_rules(image, a.disk_read_error), image)
+            cmd += ["-drive", "file=%s,format=raw,if=ide,index=0" % image]
         self.cmd = cmd + a.qemu_arg
         os.makedirs(os.path.dirname(os.path.abspath(self.log_path)), exist_ok=True)
         self.log = open(self.log_path, "w", encoding="utf-8", newline="")
