@@ -3,6 +3,7 @@
 // (unmapped source, no receive window, full quota) is skipped and reported in the tag.
 #include "ipc/ipc.hh"
 #include "cap/cspace.hh"
+#include "object/domain.hh"
 #include "mdb/mapdb.hh"
 #include "object/space.hh"
 #include "perfmon/perfmon.hh"
@@ -52,6 +53,7 @@ bool map_item(Thread *snd, Thread *rcv, word w0, word w1) {
   if (sbase + size > arc::user_top) size = arc::user_top - sbase;
   if (dst + size > arc::user_top) size = arc::user_top - dst;
   Space *from = snd->space, *to = rcv->space;
+  if (!may_reach(from, to)) return false;   // memory never crosses between domains
   bool ok = true;
   const word end = word(sbase + size);
   for (word va = arch::pd_next_mapped(from->pd, word(sbase), end); va < end;
@@ -68,6 +70,7 @@ bool map_item(Thread *snd, Thread *rcv, word w0, word w1) {
 
 bool cap_item(Thread *snd, Thread *rcv, word w0, word w1) {
   if (rcv->kmsg || !rcv->utcb->rcv_cap_slot) return false;
+  if (!may_reach(snd->space, rcv->space)) return false;   // nor do capabilities
   Cap *src = snd->space->cspace.slot(w0);
   Cap *dst = rcv->space->cspace.slot(rcv->utcb->rcv_cap_slot);
   if (!src || src->empty() || !dst || !dst->empty()) return false;

@@ -1,4 +1,5 @@
 // create and cap_ctl: making objects and managing capabilities.
+#include "object/domain.hh"
 #include "object/endpoint.hh"
 #include "object/factory.hh"
 #include "object/space.hh"
@@ -17,6 +18,9 @@ Status target_cspace(Thread *self, word cap, CSpace **out) {
   Cap *c = self->space->cspace.lookup(cap, ObjType::space);
   if (!c) return Status::invalid_cap;
   if (!c->has(arc::rights::control)) return Status::no_rights;
+  // Nothing crosses between secure domains but what domain 0 puts there: a space capability of
+  // another domain (a grant gone wrong) does not let a capability in or out.
+  if (!may_reach(self->space, c->obj)) return Status::no_rights;
   *out = &static_cast<Space *>(c->obj)->cspace;
   return Status::ok;
 }
@@ -71,10 +75,15 @@ void create(Thread *self, arch::UserFrame *f) {
     break;
   case ObjType::endpoint: obj = Endpoint::create(fac); break;
   case ObjType::factory: obj = Factory::create(fac, arg); break;
+  case ObjType::domain:
+    // Domains are made by the trusted base, out of its own memory: never inside another domain.
+    if (domain_of(self->space) != 0 || fac->domain() != 0) return f->set_status(Status::no_rights);
+    obj = Factory::create(fac, arg, true);
+    break;
   default: return f->set_status(Status::invalid_arg);
   }
   if (!obj) return f->set_status(Status::no_memory);
-  cdt::insert_original(*dst, fc, obj, ObjType(type), arc::rights::all);
+  cdt::insert_original(*dst, fc, obj, obj->type(), arc::rights::all);
   f->set_status(Status::ok);
 }
 
@@ -131,6 +140,10 @@ void cap_ctl(Thread *self, arch::UserFrame *f) {
       f->set_result(3, 0);
       f->set_result(4, 0);
     }
+    return f->set_status(Status::ok);
+  case arc::CapOp::domain:
+    if (src->empty()) return f->set_status(Status::invalid_cap);
+    f->set_result(0, domain_of(src->obj));
     return f->set_status(Status::ok);
   case arc::CapOp::same: {
     const Cap *other = cs.slot(f->arg(2));

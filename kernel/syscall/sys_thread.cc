@@ -1,5 +1,6 @@
 // thread_ctl and exchange_registers.
 #include "ipc/ipc.hh"
+#include "object/domain.hh"
 #include "object/endpoint.hh"
 #include "object/space.hh"
 #include "sched/scheduler.hh"
@@ -49,6 +50,7 @@ void thread_ctl(Thread *self, arch::UserFrame *f) {
     Cap *sc = cs.lookup(a, ObjType::space);
     if (!sc) return f->set_status(Status::invalid_cap);
     if (!sc->has(arc::rights::control)) return f->set_status(Status::no_rights);
+    if (!may_reach(self->space, sc->obj)) return f->set_status(Status::no_rights);   // another domain's
     if (t->space || t->state != Thread::State::inactive) return f->set_status(Status::busy);
     return f->set_status(static_cast<Space *>(sc->obj)->bind(t));
   }

@@ -53,6 +53,9 @@ constexpr CapSlot cap_self = ~word(0);   // "the caller's own thread/space", whe
 enum class ObjType : word {
   none = 0, thread = 1, space = 2, endpoint = 3, factory = 4, irq = 5, irq_control = 6,
   ioports = 7, reply = 8,
+  // create() only: a factory that is the root of a new secure domain (its capability is a
+  // factory's). Only a thread of domain 0, with a domain-0 factory, makes one (docs/kernel-abi.md).
+  domain = 9,
 };
 
 // Rights bits; each object type gives them a meaning (docs/kernel-abi.md).
@@ -200,6 +203,7 @@ enum class CapOp : word {
                 // two capabilities can tell whether they are one object, nothing more: the name
                 // service matches the capabilities kept across its cold restart with the
                 // endpoints published again (docs/restarts.md)
+  domain = 8,   // (slot) -> r0 the secure domain of the object (0: the boot domain)
 };
 
 // thread_ctl(thread, op, a, b, c)

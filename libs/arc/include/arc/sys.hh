@@ -96,6 +96,11 @@ inline Status cap_revoke(CapSlot slot) {
 inline Result cap_identify(CapSlot slot) {
   return syscall(Sys::cap_ctl, word(CapOp::identify), slot);
 }
+// The secure domain of the object in `slot` (0: the boot domain); ~0 when the slot is empty.
+inline word cap_domain(CapSlot slot) {
+  const Result r = syscall(Sys::cap_ctl, word(CapOp::domain), slot);
+  return r.ok() ? r.r[0] : ~word(0);
+}
 // Whether the capabilities in slots a and b name the same object (false also when either is
 // empty or out of range).
 inline bool cap_same(CapSlot a, CapSlot b) {
