@@ -32,6 +32,7 @@ struct alignas(4096) Shared {
   volatile word bad_nr, bad_args[6], bad_status;   // the first failed call that changed something
   volatile word bad_kind;
   volatile word plant;   // `plant`: make the first failed checked calls change something (below)
+  volatile word domains; // `domains`: the fuzz world and the victim in two secure domains (below)
 };
 Shared sh;
 
@@ -329,12 +330,46 @@ bool start_infrastructure();
 void end_test_cleanup();
 extern const char *current_id;
 
+namespace {
+// What domain 0 sees of the victim (`domains`): every slot of its capability space (type, rights,
+// badge; taken out for a look and put back while the victim cannot be using it: before it starts
+// and after the fuzz thread stopped, it only waits on slot 2), its priority and space.
+struct VictimView {
+  word cap[64][3];
+  word prio, space;
+  bool operator==(const VictimView &o) const {
+    for (unsigned i = 0; i < 64; ++i)
+      for (unsigned k = 0; k < 3; ++k)
+        if (cap[i][k] != o.cap[i][k]) return false;
+    return prio == o.prio && space == o.space;
+  }
+};
+void look_at_victim(CapSlot vs, CapSlot vt, VictimView *v) {
+  CapSlot probe = slot();
+  for (word i = 0; i < 64; ++i) {
+    v->cap[i][0] = v->cap[i][1] = v->cap[i][2] = 0;
+    if (!probe || cap_take(vs, i, cap_self, probe).status != Status::ok) continue;
+    const Result r = cap_identify(probe);
+    v->cap[i][0] = r.r[0];
+    v->cap[i][1] = r.r[1];
+    v->cap[i][2] = r.r[2];
+    (void)cap_take(cap_self, probe, vs, i);
+  }
+  const Result t = thread_info(vt);
+  v->prio = t.r[1];
+  v->space = t.r[2];
+}
+} // namespace
+
 int fuzz_main(int argc, char **argv) {
   word n = argc > 1 ? parse(argv[1], 10000) : 10000;
   word seed = argc > 2 ? parse(argv[2], 0) : entropy();
   if (!seed) seed = 0x2545f491;
   sh.plant = argc > 3 && argv[3][0] == 'p' ? 1 : 0;
-  printf("FUZZ: seed %lu%s\n", seed, sh.plant ? " (planted changes: this run must fail)" : "");
+  sh.domains = argc > 3 && argv[3][0] == 'd' ? 1 : 0;
+  printf("FUZZ: seed %lu%s\n", seed,
+         sh.plant ? " (planted changes: this run must fail)"
+                  : sh.domains ? " (the fuzz thread in one secure domain, the victim in another)" : "");
   printf("FUZZ: %lu calls\n", n);
   current_id = "FUZZ";
   if (!start_infrastructure()) {
@@ -356,13 +391,31 @@ int fuzz_main(int argc, char **argv) {
     if (!kept || create(boot_cap::factory, ObjType::endpoint, kept) != Status::ok) return 1;
   }
 
-  // The world the fuzz thread plays in.
-  CapSlot fac = slot(), fs = make(ObjType::space, 6), vs = make(ObjType::space, 6);
+  // The world the fuzz thread plays in. With `domains` the fuzz thread's space and factory are a
+  // domain's (X), the victim's space and thread another's (Y), and the fuzz thread holds of the
+  // victim what a monitor in another domain is granted: its thread with perfmon only, and (a
+  // grant gone wrong) its space with control. Nothing of Y may change over the whole run.
+  CapSlot dx = 0, dy = 0;
+  if (sh.domains) {
+    dx = slot();
+    dy = slot();
+    if (!dx || !dy || create(boot_cap::factory, ObjType::domain, dx, 256 * 1024) != Status::ok ||
+        create(boot_cap::factory, ObjType::domain, dy, 256 * 1024) != Status::ok) {
+      printf("FUZZ: setup failed (domains)\n");
+      return 1;
+    }
+  }
+  auto make_from = [](CapSlot factory, ObjType type, word arg) -> CapSlot {
+    if (!factory) return make(type, arg);
+    CapSlot s = slot();
+    return s && create(factory, type, s, arg) == Status::ok ? s : 0;
+  };
+  CapSlot fac = slot(), fs = make_from(dx, ObjType::space, 6), vs = make_from(dy, ObjType::space, 6);
   CapSlot ports = slot(), vpg = slot(), vhd = slot(), fz = slot(), vt = slot(), pg = slot(),
           hd = slot();
   sup.ep = make(ObjType::endpoint);
   if (!fac || !fs || !vs || !ports || !vpg || !vhd || !fz || !vt || !pg || !hd || !sup.ep ||
-      create(boot_cap::factory, ObjType::factory, fac, 64 * 1024) != Status::ok ||
+      create(dx ? dx : boot_cap::factory, ObjType::factory, fac, 64 * 1024) != Status::ok ||
       ioport(IoOp::derive, boot_cap::ioports, 0x300, 16, ports) != Status::ok ||
       cap_mint(sup.ep, boot_cap::space, vpg, rights::send | rights::grant,
                fuzz_badge_victim_pager) != Status::ok ||
@@ -382,13 +435,13 @@ int fuzz_main(int argc, char **argv) {
     if (ok && s == 3) ok = cap_mint(ep, fs, 9, rights::send, 0x99) == Status::ok;
   }
   // Victim thread in the victim space.
-  ok = ok && create(boot_cap::factory, ObjType::thread, vt) == Status::ok &&
+  ok = ok && create(dy ? dy : boot_cap::factory, ObjType::thread, vt) == Status::ok &&
        thread_ctl(vt, ThreadOp::bind_space, vs) == Status::ok &&
        thread_ctl(vt, ThreadOp::set_pager, vpg) == Status::ok &&
        thread_ctl(vt, ThreadOp::set_handler, vhd) == Status::ok &&
        thread_ctl(vt, ThreadOp::set_priority, 40, 5) == Status::ok;
   sup.victim = vt;
-  ok = ok && cap_copy(vt, fs, 6, rights::all) == Status::ok &&
+  ok = ok && cap_copy(vt, fs, 6, sh.domains ? rights::perfmon : rights::all) == Status::ok &&
        cap_copy(vs, fs, 7, rights::all) == Status::ok &&
        cap_copy(ports, fs, 8, rights::all) == Status::ok;
   // Supervisor and fuzz thread.
@@ -406,6 +459,8 @@ int fuzz_main(int argc, char **argv) {
     printf("FUZZ: setup failed\n");
     return 1;
   }
+  VictimView victim_before;
+  if (sh.domains) look_at_victim(vs, vt, &victim_before);
   word t_start = kd_ticks();
   if (thread_ctl(fz, ThreadOp::start, word(&fuzz_entry), fuzz_sp()) != Status::ok) {
     printf("FUZZ: cannot start the fuzz thread\n");
@@ -466,6 +521,14 @@ int fuzz_main(int argc, char **argv) {
            word(sh.bad_args[3]), word(sh.bad_args[4]), word(sh.bad_args[5]),
            status_name(Status(sh.bad_status)), kind_name[sh.bad_kind]);
   }
+  bool victim_changed = false;
+  if (sh.domains) {
+    VictimView after;
+    look_at_victim(vs, vt, &after);
+    victim_changed = !(after == victim_before);
+    printf("FUZZ: domains: the victim's capability space and thread %s over the run\n",
+           victim_changed ? "CHANGED (FAIL)" : "unchanged");
+  }
   end_test_cleanup();   // every thread, space, endpoint and factory of the fuzz world destroyed
   const word used_after = cap_identify(boot_cap::factory).r[4];
   const bool leak = used_after != used_before;
@@ -476,7 +539,7 @@ int fuzz_main(int argc, char **argv) {
     return 1;
   }
   end_test_cleanup();
-  if (stuck || leak || sh.violations) return 1;
+  if (stuck || leak || sh.violations || victim_changed) return 1;
   printf("FUZZ: %lu calls, kernel alive\n", word(sh.calls));
   return 0;
 }

@@ -31,6 +31,24 @@ function(arc_base_tests prefix target label dir)
          --fail [=[^\[arc\] thread .* \(space 2\): .*thread stopped$]=]
          --exit-status 0)
 
+  # The same from one secure domain against another (`domains`, kernel-abi.md "Secure domains"):
+  # the fuzz thread's space and factory are domain X's, the victim's domain Y's; it holds the
+  # victim's thread with perfmon only and, as a grant gone wrong, its space with control. Besides
+  # the checks above, nothing of the victim (every slot of its capability space, its priority
+  # and space) may change over the whole run.
+  arc_qemu_test(NAME ${prefix}-fuzz-domains TARGET ${target} LABEL ${label} TIMEOUT 600
+    ARGS --kernel ${dir}/kernel/arc-kernel
+         --module ${dir}/servers/sigma0/sigma0
+         --module "${dir}/apps/ktest/ktest fuzz 50000 11 domains"
+         --expect [=[^FUZZ: seed 11 \(the fuzz thread in one secure domain, the victim in another\)$]=]
+         --expect [=[^FUZZ: [0-9]+ failed calls checked, 0 changed what they must not$]=]
+         --expect [=[^FUZZ: domains: the victim's capability space and thread unchanged over the run$]=]
+         --expect [=[^FUZZ: kernel memory charged to us: (?P<fuzz_used>[0-9]+) bytes before the fuzz world, (?P=fuzz_used) after it is destroyed$]=]
+         --expect [=[^FUZZ: 50000 calls, kernel alive]=]
+         --fail [=[^FUZZ: FAIL]=] --fail [=[CHANGED]=]
+         --fail [=[^\[arc\] thread .* \(space 2\): .*thread stopped$]=]
+         --exit-status 0)
+
   # The fuzzer's own checks can fail: with `plant` it makes the changes a failed call must not
   # (a capability deleted, a test page unmapped, the victim's priority) and keeps an object
   # beyond the world's end (a leak); each must be reported and fail the run.
