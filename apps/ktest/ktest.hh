@@ -243,5 +243,6 @@ extern const IrqSource irq_source;
 int fuzz_main(int argc, char **argv);
 // Run by main for `ktest exhaust`: sigma0's memory taken to the last frame (exhaust.cc).
 int exhaust_main();
+int insns_main();   // `ktest insns` (perfmon.cc): the instruction counter against a known loop
 
 } // namespace ktest

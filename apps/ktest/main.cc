@@ -1,5 +1,6 @@
 // ktest main: run the registered tests (all, or those whose id starts with one of the arguments)
-// or the fuzzer (`ktest fuzz N [seed [plant]]`), or sigma0's memory taken to the end (`ktest exhaust`).
+// or the fuzzer (`ktest fuzz N [seed [plant|domains]]`), or sigma0's memory taken to the end
+// (`ktest exhaust`), or the instruction counter against a known loop (`ktest insns`).
 #include "ktest.hh"
 #include <arc/start.hh>
 
@@ -34,6 +35,7 @@ int main(int argc, char **argv) {
     int r = ktest::fuzz_main(argc, argv);
     kd_exit(word(r));
   }
+  if (argc >= 1 && str_eq(argv[0], "insns")) kd_exit(word(ktest::insns_main()));
   if (argc >= 1 && str_eq(argv[0], "exhaust")) {
     if (!ktest::start_infrastructure()) kd_exit(1);
     kd_exit(word(ktest::exhaust_main()));

@@ -208,6 +208,39 @@ ARC_TEST(PMU0009, "ipc_request counts requests taken from an endpoint, never rep
   REQUIRE_OK(call(pecho.ep, t_2s));
 }
 
+ARC_TEST(PMU0010, "context switches counted exactly, on the slow and the fast IPC path") {
+  // Each call blocks the caller until the answer (a switch away from it), and each answer with
+  // reply_wait blocks the server until the next request (a switch away from it): 4 calls to a
+  // server on the slow path, 6 on the fast path, and nothing else runs meanwhile.
+  pecho = Echo{};
+  plain = Plain{};
+  pecho.ep = make(ObjType::endpoint);
+  plain.ep = make(ObjType::endpoint);
+  REQUIRE(pecho.ep && plain.ep);
+  CapSlot e = spawn(echo_main, word(&pecho));
+  CapSlot p = spawn(plain_server, word(&plain));
+  REQUIRE(e && p);
+  REQUIRE(wait_state(e, ThreadState::recv_blocked));
+  REQUIRE(wait_state(p, ThreadState::recv_blocked));
+  const CapSlot watched[] = {e, p, CapSlot(cap_self)};
+  for (CapSlot t : watched) REQUIRE_OK(perfmon(t, PerfOp::config, 2, event::context_switch).status);
+  for (int i = 0; i < 4; ++i) {
+    set_tag(0x40, 0);
+    REQUIRE_OK(call(pecho.ep, t_2s));
+  }
+  for (int i = 0; i < 6; ++i) {
+    set_tag(0x40, 0);
+    REQUIRE_OK(call(plain.ep));
+  }
+  const unsigned long long self = rd(cap_self, 2);
+  REQUIRE_EQ(rd(e, 2), 4ull);
+  REQUIRE_EQ(rd(p, 2), 6ull);
+  REQUIRE_EQ(self, 10ull);
+  REQUIRE_OK(perfmon(cap_self, PerfOp::config, 2, event::none).status);
+  set_tag(label_stop, 0);
+  REQUIRE_OK(call(pecho.ep, t_2s));
+}
+
 ARC_TEST(PMU0007, "another thread's counters need the perfmon right") {
   work = Work{};
   work.ep = make(ObjType::endpoint);
@@ -238,3 +271,53 @@ ARC_TEST(PMU0008, "our own counters: cycles stop while we sleep") {
   REQUIRE_OK(perfmon(cap_self, PerfOp::config, 0, event::none).status);
   REQUIRE_OK(perfmon(cap_self, PerfOp::config, 1, event::none).status);
 }
+
+// ---- `ktest insns`: the instruction counter against a loop of known length -----------------
+// Run on the benchmark machine (-icount shift=0: one guest instruction per tick of QEMU's
+// virtual clock, and QEMU's PMU counts instructions only then), where the HA library's loop
+// worker reads the counter. The loop is two instructions an iteration (decrement, branch); the
+// difference between 2N and N iterations must be exactly 2N: the reads, the system calls and
+// the loop's entry cancel out. Each length is measured five times and the least count taken, so
+// that a timer interrupt during one measurement (its kernel instructions count too) changes
+// nothing.
+namespace ktest {
+namespace {
+[[gnu::noinline]] void count_loop(word n) {
+#if defined(__arm__)
+  asm volatile("1: subs %0, %0, #1\n\tbne 1b" : "+r"(n) : : "cc");
+#else
+  asm volatile("1: dec %0\n\tjnz 1b" : "+r"(n) : : "cc");
+#endif
+}
+unsigned long long least_count(word n) {
+  unsigned long long least = ~0ull;
+  for (int i = 0; i < 5; ++i) {
+    const unsigned long long a = perf_read(cap_self, 0);
+    count_loop(n);
+    const unsigned long long b = perf_read(cap_self, 0);
+    if (b - a < least) least = b - a;
+  }
+  return least;
+}
+} // namespace
+
+int insns_main() {
+  const Status st = perfmon(cap_self, PerfOp::config, 0, event::instructions).status;
+  if (st == Status::not_supported) {
+    printf("INSNS: no instruction counter on this CPU (or QEMU without -icount): not_supported\n");
+    return 2;
+  }
+  if (st != Status::ok) {
+    printf("INSNS: FAIL config: %s\n", status_name(st));
+    return 1;
+  }
+  constexpr word n = 100000;
+  const unsigned long long one = least_count(n), two = least_count(2 * n);
+  const unsigned long long diff = two - one;
+  const bool ok = diff == 2 * n;
+  printf("INSNS: %lu iterations %llu instructions, %lu iterations %llu; difference %llu, "
+         "expected %lu: %s\n", n, one, 2 * n, two, diff, 2 * n, ok ? "ok" : "FAIL");
+  (void)perfmon(cap_self, PerfOp::config, 0, event::none);
+  return ok ? 0 : 1;
+}
+} // namespace ktest
