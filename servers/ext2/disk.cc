@@ -172,7 +172,7 @@ Error Disk::write(uint32_t lba, uint32_t count, const void *buf) {
   }
   // Too big for one transaction: write what we have and go on without one.
   ++t.spills;
-  if (Error e = Apply(); e != Error::ok) return e;
+  if (Error e = Apply(ext2::Commit::durable); e != Error::ok) return e;
   t.state = TxState::idle;
   return DiskWrite(lba, count, buf);
 }
@@ -188,22 +188,85 @@ void Disk::begin() {
   t.state = TxState::open;
 }
 
-Error Disk::Apply() {
-  TxState &t = g_disk.tx;
-  for (word i = 0; i < t.n; ++i)
-    if (Error e = DiskWrite(t.entry[i].lba, t.entry[i].count, tx_data() + t.entry[i].offset);
-        e != Error::ok)
-      return e;
-  if (t.n && block_call([](arc::block::Client c) { return c.Flush(); }) != Status::ok)
-    return Error::io;
+namespace {
+// The transaction's entries by ascending LBA, in order[0 .. t.n). False when two of them overlap:
+// then the later one must win, and they are written one by one in the order they were made.
+bool by_lba(const TxState &t, word *order) {
+  for (word i = 0; i < t.n; ++i) {
+    word k = i;
+    for (; k && t.entry[order[k - 1]].lba > t.entry[i].lba; --k) order[k] = order[k - 1];
+    order[k] = i;
+  }
+  for (word i = 1; i < t.n; ++i) {
+    const TxEntry &a = t.entry[order[i - 1]], &b = t.entry[order[i]];
+    if (a.lba + a.count > b.lba) return false;
+  }
+  return true;
+}
+} // namespace
+
+// Entries order[0 .. k) that follow each other on the disk, in one request (k > 1: at most
+// area_sectors together; one entry may be longer and goes in pieces).
+Error Disk::WriteRun(const word *order, word k) {
+  const TxState &t = g_disk.tx;
+  const TxEntry &first = t.entry[order[0]];
+  if (k == 1) return DiskWrite(first.lba, first.count, tx_data() + first.offset);
+  word sectors = 0;
+  for (word i = 0; i < k; ++i) sectors += t.entry[order[i]].count;
+  arc::fault_step();
+  bool put = true;
+  const Status st = block_call([&](arc::block::Client c) {
+    word at = 0;   // into the session at each try, as DiskWrite does
+    for (word i = 0; i < k && put; ++i) {
+      const TxEntry &e = t.entry[order[i]];
+      put = g_disk.session.Put(at, tx_data() + e.offset, e.count * 512);
+      at += e.count * 512;
+    }
+    if (!put) return Status::invalid_arg;
+    return c.Write(g_disk.session.id(), 0, first.lba, sectors);
+  });
+  if (!put) return Error::io;
+  if (st != Status::ok) return Failed(st);
   return Error::ok;
 }
 
-Error Disk::commit() {
+// Writes the transaction out: sorted, a request per run of adjacent blocks (the superblock and
+// the first descriptor block are one, for instance), then the flush when it is due.
+Error Disk::Apply(ext2::Commit how) {
+  TxState &t = g_disk.tx;
+  if (!t.n) return Error::ok;
+  word order[tx_entries];
+  const bool runs = by_lba(t, order);
+  if (!runs)
+    for (word i = 0; i < t.n; ++i) order[i] = i;
+  for (word i = 0; i < t.n;) {
+    word k = 1, sectors = t.entry[order[i]].count;
+    while (runs && i + k < t.n) {
+      const TxEntry &a = t.entry[order[i + k - 1]], &b = t.entry[order[i + k]];
+      if (a.lba + a.count != b.lba || sectors + b.count > area_sectors) break;
+      sectors += b.count;
+      ++k;
+    }
+    if (Error e = WriteRun(order + i, k); e != Error::ok) return e;
+    i += k;
+  }
+  // The flush makes this and every transaction before it stable. One that freed something is
+  // flushed before it is answered, so that what it released is free on stable storage before a
+  // later operation can reuse it (and write another file's data into a freed block).
+  if (how == ext2::Commit::durable || ++t.unflushed >= max_unflushed) {
+    if (block_call([](arc::block::Client c) { return c.Flush(); }) != Status::ok)
+      return Error::io;
+    t.unflushed = 0;
+    ++t.flushes;
+  }
+  return Error::ok;
+}
+
+Error Disk::commit(ext2::Commit how) {
   TxState &t = g_disk.tx;
   if (t.state != TxState::open) return Error::ok;   // spilled: already on the disk
   t.state = TxState::committed;                     // the commit point
-  const Error e = Apply();
+  const Error e = Apply(how);
   if (e != Error::ok) return e;                     // stays committed: a restart redoes it
   t.applied_seq = t.seq;
   t.state = TxState::idle;
@@ -214,13 +277,17 @@ Error Disk::commit() {
 
 Error Disk::Redo() {
   TxState &t = g_disk.tx;
-  if (t.n > tx_entries || t.used > tx_bytes) {
+  bool sound = t.n <= tx_entries && t.used <= tx_bytes;
+  for (word i = 0; sound && i < t.n; ++i)   // Apply() sorts and copies by these
+    sound = t.entry[i].count && t.entry[i].count <= tx_bytes / 512 &&
+            t.entry[i].offset <= t.used && t.entry[i].count * 512 <= t.used - t.entry[i].offset;
+  if (!sound) {
     t = TxState{};
     return Error::corrupt;
   }
   if (t.state == TxState::committed) {
     ++t.redos;
-    if (Error e = Apply(); e != Error::ok) return e;
+    if (Error e = Apply(ext2::Commit::durable); e != Error::ok) return e;
     t.applied_seq = t.seq;
   }
   t.state = TxState::idle;

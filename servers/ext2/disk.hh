@@ -5,10 +5,12 @@
 // superblock, group descriptors) are kept in the transaction and read back from it; file contents
 // go straight to the disk (write_data: idempotent, and a new block is still free on disk until the
 // transaction that allocates it commits). commit() marks the transaction committed, then writes
-// it out and flushes. After a restart, Redo() writes a committed transaction again (idempotent)
-// and drops an uncommitted one — the disk is then as before the operation, which the replayed
-// request carries out again. A transaction that does not fit is written through (not atomic,
-// counted in spills).
+// it out — its blocks sorted, each run of adjacent ones in one request — and flushes the disk's
+// write cache, or, for an operation that only added to a file (ext2::Commit::deferred), leaves
+// the flush to a later commit, at most max_unflushed of them later. After a restart, Redo()
+// writes a committed transaction again (idempotent) and drops an uncommitted one — the disk is
+// then as before the operation, which the replayed request carries out again. A transaction that
+// does not fit is written through (not atomic, counted in spills).
 #pragma once
 #include <arc/iface/block.hh>
 #include <arc/session.hh>
@@ -22,6 +24,11 @@ constexpr word tx_entries = 64;
 constexpr word tx_bytes = 256 * 1024;         // data area in the persistent heap (8 KiB blocks)
 constexpr word area_bytes = 32 * 1024;        // the session with the block server
 constexpr word area_sectors = area_bytes / 512;
+// Transactions written without a flush of the disk's cache before one is made anyway. The flush
+// is what a transaction costs most on PATA (docs/benchmarks.md, "The disk path"); this bounds
+// what a power failure can take of the writes that were answered (a server restart loses
+// nothing: the transaction is in persistent memory). 1: every transaction flushed.
+constexpr word max_unflushed = 64;
 
 struct TxEntry {
   word lba, count, offset;   // sectors and where their data is in the area
@@ -35,7 +42,8 @@ struct TxState {
   word applied_seq;    // the last request whose transaction reached the disk
   word n, used;
   TxEntry entry[tx_entries];
-  word spills, commits, redos;
+  word unflushed;       // transactions written since the last flush
+  word spills, commits, redos, flushes;
 };
 
 class Disk : public ext2::BlockDevice {
@@ -55,13 +63,14 @@ public:
   ext2::Error write(uint32_t lba, uint32_t count, const void *buf) override;
   ext2::Error write_data(uint32_t lba, uint32_t count, const void *buf) override;
   void begin() override;
-  ext2::Error commit() override;
+  ext2::Error commit(ext2::Commit how) override;
 
 private:
   ext2::Error DiskRead(uint32_t lba, uint32_t count, void *buf);
   ext2::Error Failed(arc::Status st);   // a transfer the block server failed: complain, once
   ext2::Error DiskWrite(uint32_t lba, uint32_t count, const void *buf);
-  ext2::Error Apply();
+  ext2::Error WriteRun(const word *order, word k);
+  ext2::Error Apply(ext2::Commit how);
   word sectors_ = 0;
 };
 

@@ -99,6 +99,7 @@ public:
 
   Error read(uint32_t lba, uint32_t count, void *buf) override {
     ++reads;
+    if (lba <= 2 && lba + count > 2) ++superblock_reads;
     const ssize_t n = pread(fd, buf, size_t(count) * 512, off_t(lba) * 512);
     return n == ssize_t(count) * 512 ? Error::ok : Error::io;
   }
@@ -110,8 +111,9 @@ public:
     return n == ssize_t(count) * 512 ? Error::ok : Error::io;
   }
   void begin() override { ++in_op; }
-  Error commit() override {
+  Error commit(ext2::Commit how) override {
     --in_op;
+    if (how == ext2::Commit::durable) ++durable_commits;
     return Error::ok;
   }
 
@@ -132,9 +134,10 @@ public:
 
   std::string dir, tree, path;
   int fd = -1;
-  unsigned reads = 0, writes = 0, writes_outside_op = 0;
+  unsigned reads = 0, writes = 0, writes_outside_op = 0, superblock_reads = 0;
   unsigned long_writes = 0;   // of more than 8 sectors (more than a block of up to 4 KiB)
   int in_op = 0;
+  unsigned durable_commits = 0;   // operations that asked for a flush (ext2::Commit)
   std::vector<std::pair<std::string, std::string>> files;
 };
 

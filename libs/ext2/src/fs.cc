@@ -73,7 +73,7 @@ Error Fs::Op::end(Error e) {
     return Error::corrupt;
   }
   const Error m = fs.write_meta();
-  const Error c = fs.dev_->commit();
+  const Error c = fs.dev_->commit(how);
   return e != Error::ok ? e : m != Error::ok ? m : c;
 }
 
@@ -87,6 +87,7 @@ Error Fs::mount(BlockDevice &dev, bool read_only) {
     return Error::io;
   }
   memcpy(&sb_, raw, sizeof(sb_));
+  memcpy(&sb_disk_, raw, sizeof(sb_disk_));
   if (sb_.magic != magic) {
     why_ = "no ext2 superblock (bad magic)";
     return Error::corrupt;
@@ -179,15 +180,27 @@ Error Fs::read_block(uint32_t b, void *buf) {
   return dev_->read(b * sectors_per_block_, sectors_per_block_, buf);
 }
 
-Error Fs::write_block(uint32_t b, const void *buf) {
-  if (b == 0 || b >= sb_.blocks_count) return Error::corrupt;
+void Fs::audit_written_block(uint32_t b) {
   if (audit_.active && !audit_wrote(b)) {   // the audit looks again only at what changed
     if (audit_.nwritten < audit_written) audit_.written[audit_.nwritten++] = b;
     else audit_.written_over = true;
   }
+}
+
+Error Fs::write_block(uint32_t b, const void *buf) {
+  if (b == 0 || b >= sb_.blocks_count) return Error::corrupt;
+  audit_written_block(b);
   const int i = cache_find(b);
   if (i >= 0) memcpy(cache_[i], buf, bs_);
   return dev_->write(b * sectors_per_block_, sectors_per_block_, buf);
+}
+
+// Cache entry i (a bitmap, an indirect block) was changed in place: written as write_block()
+// would, without copying it to a buffer and back (once for every block a write allocates).
+Error Fs::write_cached(int i) {
+  const uint32_t b = cache_block_[i];
+  audit_written_block(b);
+  return dev_->write(b * sectors_per_block_, sectors_per_block_, cache_[i]);
 }
 
 // count blocks from b (a run of file contents in one request).
@@ -314,15 +327,15 @@ void Fs::gd_dirty(uint32_t g) {
 
 Error Fs::write_meta() {
   if (!meta_dirty_) return Error::ok;
-  uint8_t raw[1024];
-  if (Error e = dev_->read(2, 2, raw); e != Error::ok) return e;
   // Only the fields we change: whatever else is there (mount times, the rest) stays as it is.
-  Superblock &s = *reinterpret_cast<Superblock *>(raw);
+  // The copy read at mount is what the disk holds (only this library writes the superblock
+  // while it is mounted), so it is not read again: that was one device request per operation.
+  Superblock &s = sb_disk_;
   s.free_blocks_count = sb_.free_blocks_count;
   s.free_inodes_count = sb_.free_inodes_count;
   if (sb_.rev_level >= 1) s.feature_ro_compat = sb_.feature_ro_compat;   // large_file
   if (sb_.wtime) s.wtime = sb_.wtime;
-  if (Error e = dev_write(2, 2, raw); e != Error::ok) return e;
+  if (Error e = dev_write(2, 2, &s); e != Error::ok) return e;
   for (unsigned w = 0; w < gd_window; ++w) {
     if (!gd_dirty_[w]) continue;
     if (Error e = write_block(gd_block(gd_index_[w]), gd_buf_[w]); e != Error::ok) return e;
@@ -335,7 +348,6 @@ Error Fs::write_meta() {
 // The first free block at or after goal_block (in its group, then in the groups after it), so
 // that a file's blocks follow each other on the disk.
 Error Fs::alloc_block(uint32_t goal_block, uint32_t *out) {
-  uint8_t *map = buf_[4];
   if (goal_block < sb_.first_data_block || goal_block >= sb_.blocks_count)
     goal_block = sb_.first_data_block;
   const uint32_t goal = (goal_block - sb_.first_data_block) / sb_.blocks_per_group;
@@ -347,9 +359,10 @@ Error Fs::alloc_block(uint32_t goal_block, uint32_t *out) {
     if (Error e = group(g, &gd); e != Error::ok) return e;
     if (gd->free_blocks_count == 0) continue;
     if (audit_.active) audit_group(g, *gd);   // before this changes it
-    if (audit_.active) audit_group(g, *gd);   // before this changes it
-  const uint32_t bitmap = gd->block_bitmap;
-    if (Error e = read_meta(bitmap, map); e != Error::ok) return e;
+    // The bitmap is changed in the cache, in place (nothing else is loaded until it is written).
+    const int c = cache_load(gd->block_bitmap);
+    if (c < 0) return cache_err_;
+    uint8_t *map = cache_[c];
     const uint32_t first = sb_.first_data_block + g * sb_.blocks_per_group;
     uint32_t n = sb_.blocks_per_group;
     if (first + n > sb_.blocks_count) n = sb_.blocks_count - first;
@@ -366,7 +379,7 @@ Error Fs::alloc_block(uint32_t goal_block, uint32_t *out) {
         (b >= gd->inode_table && b - gd->inode_table < itable_blocks_))
       return Error::corrupt;
     bit_set(map, i);
-    if (Error e = write_block(bitmap, map); e != Error::ok) return e;
+    if (Error e = write_cached(c); e != Error::ok) return e;
     if (Error e = group(g, &gd); e != Error::ok) return e;
     --gd->free_blocks_count;
     --sb_.free_blocks_count;
@@ -381,15 +394,15 @@ Error Fs::free_block(uint32_t b) {
   if (b < sb_.first_data_block || b >= sb_.blocks_count) return Error::corrupt;
   const uint32_t g = (b - sb_.first_data_block) / sb_.blocks_per_group;
   const uint32_t i = (b - sb_.first_data_block) % sb_.blocks_per_group;
-  uint8_t *map = buf_[4];
   GroupDesc *gd;
   if (Error e = group(g, &gd); e != Error::ok) return e;
   if (audit_.active) audit_group(g, *gd);   // before this changes it
-  const uint32_t bitmap = gd->block_bitmap;
-  if (Error e = read_meta(bitmap, map); e != Error::ok) return e;
+  const int c = cache_load(gd->block_bitmap);   // changed in place, as in alloc_block
+  if (c < 0) return cache_err_;
+  uint8_t *map = cache_[c];
   if (!bit_test(map, i)) return Error::corrupt;   // freeing a free block
   bit_clear(map, i);
-  if (Error e = write_block(bitmap, map); e != Error::ok) return e;
+  if (Error e = write_cached(c); e != Error::ok) return e;
   if (Error e = group(g, &gd); e != Error::ok) return e;
   ++gd->free_blocks_count;
   ++sb_.free_blocks_count;
@@ -398,21 +411,20 @@ Error Fs::free_block(uint32_t b) {
 }
 
 Error Fs::alloc_inode(uint32_t goal, bool dir, uint32_t *out) {
-  uint8_t *map = buf_[4];
   for (uint32_t k = 0; k < groups_; ++k) {
     const uint32_t g = (goal + k) % groups_;
     GroupDesc *gd;
     if (Error e = group(g, &gd); e != Error::ok) return e;
     if (gd->free_inodes_count == 0) continue;
     if (audit_.active) audit_group(g, *gd);   // before this changes it
-    if (audit_.active) audit_group(g, *gd);   // before this changes it
-  const uint32_t bitmap = gd->inode_bitmap;
-    if (Error e = read_meta(bitmap, map); e != Error::ok) return e;
+    const int c = cache_load(gd->inode_bitmap);   // changed in place, as in alloc_block
+    if (c < 0) return cache_err_;
+    uint8_t *map = cache_[c];
     for (uint32_t i = 0; i < sb_.inodes_per_group; ++i) {
       const uint32_t ino = g * sb_.inodes_per_group + i + 1;
       if (ino < sb_.first_ino || bit_test(map, i)) continue;
       bit_set(map, i);
-      if (Error e = write_block(bitmap, map); e != Error::ok) return e;
+      if (Error e = write_cached(c); e != Error::ok) return e;
       if (Error e = group(g, &gd); e != Error::ok) return e;
       --gd->free_inodes_count;
       --sb_.free_inodes_count;
@@ -430,15 +442,15 @@ Error Fs::alloc_inode(uint32_t goal, bool dir, uint32_t *out) {
 Error Fs::free_inode(uint32_t ino, bool dir) {
   if (ino < sb_.first_ino || ino > sb_.inodes_count) return Error::corrupt;
   const uint32_t g = group_of_ino(ino), i = (ino - 1) % sb_.inodes_per_group;
-  uint8_t *map = buf_[4];
   GroupDesc *gd;
   if (Error e = group(g, &gd); e != Error::ok) return e;
   if (audit_.active) audit_group(g, *gd);   // before this changes it
-  const uint32_t bitmap = gd->inode_bitmap;
-  if (Error e = read_meta(bitmap, map); e != Error::ok) return e;
+  const int c = cache_load(gd->inode_bitmap);   // changed in place, as in alloc_block
+  if (c < 0) return cache_err_;
+  uint8_t *map = cache_[c];
   if (!bit_test(map, i)) return Error::corrupt;
   bit_clear(map, i);
-  if (Error e = write_block(bitmap, map); e != Error::ok) return e;
+  if (Error e = write_cached(c); e != Error::ok) return e;
   if (Error e = group(g, &gd); e != Error::ok) return e;
   ++gd->free_inodes_count;
   ++sb_.free_inodes_count;
@@ -597,17 +609,27 @@ Error Fs::bmap_run(const Inode &ino, uint32_t lb, uint32_t max, uint32_t *pb, ui
 // The block of `lb`, allocated (with the indirect blocks on the way) when it is a hole. *fresh:
 // the data block is new (its old contents are garbage). Each new block is linked at once and
 // counted in i_blocks, so a failure half-way leaves a consistent tree. New blocks are taken
-// after the block before lb, so that a file written in order lies in order on the disk.
+// after the block before lb, so that a file written in order lies in order on the disk; when
+// this operation allocated that block itself (a write of many blocks) it is known without a
+// lookup (last_alloc_).
 Error Fs::map_alloc(Inode &ino, uint32_t lb, uint32_t *pb, bool *fresh) {
-  const uint32_t units = bs_ / sector_size;
   *fresh = false;
   if (Error e = bmap(ino, lb, pb); e != Error::ok) return e;
   if (*pb) return Error::ok;   // mapped already: nothing to change
+  return map_hole(ino, lb, pb, fresh);
+}
+
+// map_alloc() of a hole (apart, so that an overwrite, which maps every block it writes, does not
+// pay for the allocation's registers).
+Error Fs::map_hole(Inode &ino, uint32_t lb, uint32_t *pb, bool *fresh) {
+  const uint32_t units = bs_ / sector_size;
   unsigned slot, levels;
   uint32_t idx[3];
   if (Error e = block_path(lb, &slot, &levels, idx); e != Error::ok) return e;
   uint32_t goal = 0;
-  if (lb > 0 && bmap(ino, lb - 1, &goal) == Error::ok && goal) ++goal;
+  if (last_alloc_.ino == ino.ino && last_alloc_.lb + 1 == lb) goal = last_alloc_.pb;
+  else if (lb > 0) bmap(ino, lb - 1, &goal);
+  if (goal) ++goal;
   if (!goal) {
     GroupDesc *gd;
     if (Error e = group(group_of_ino(ino.ino), &gd); e != Error::ok) return e;
@@ -619,7 +641,7 @@ Error Fs::map_alloc(Inode &ino, uint32_t lb, uint32_t *pb, bool *fresh) {
     goal = *b + 1;
     ino.d.blocks += units;
     if (!zero) return Error::ok;
-    uint8_t *z = buf_[4];   // the bitmap buffer is free again once alloc_block returned
+    uint8_t *z = buf_[4];
     memset(z, 0, bs_);
     return write_block(*b, z);
   };
@@ -630,21 +652,23 @@ Error Fs::map_alloc(Inode &ino, uint32_t lb, uint32_t *pb, bool *fresh) {
   uint32_t block = ino.d.block[slot];
   for (uint32_t l = 0; l < levels; ++l) {
     if (block >= sb_.blocks_count) return Error::corrupt;
-    uint32_t *tab = reinterpret_cast<uint32_t *>(buf_[l]);
-    if (Error e = read_meta(block, tab); e != Error::ok) return e;
-    uint32_t &next = tab[idx[l]];
+    uint32_t next = 0;
+    if (Error e = meta_word(block, idx[l], &next); e != Error::ok) return e;
     if (!next) {
       const bool leaf = l + 1 == levels;
-      uint32_t b;
-      if (Error e = new_block(&b, !leaf); e != Error::ok) return e;
-      next = b;
-      if (Error e = write_block(block, tab); e != Error::ok) return e;
+      if (Error e = new_block(&next, !leaf); e != Error::ok) return e;
+      // Linked in the cached table in place; looked up again, as the allocation used the cache.
+      const int c = cache_load(block);
+      if (c < 0) return cache_err_;
+      reinterpret_cast<uint32_t *>(cache_[c])[idx[l]] = next;
+      if (Error e = write_cached(c); e != Error::ok) return e;
       if (leaf) *fresh = true;
     }
     block = next;
   }
   if (block >= sb_.blocks_count) return Error::corrupt;
   *pb = block;
+  last_alloc_ = LastAlloc{ino.ino, lb, block};
   return Error::ok;
 }
 
@@ -698,6 +722,7 @@ Error Fs::write(Inode &ino, uint64_t off, const void *buf, uint32_t n, uint32_t 
   const uint64_t limit = max_file_size();
   if (off > limit || n > limit - off) return Error::too_big;
   Op op(*this);
+  op.how = Commit::deferred;   // a write frees nothing (see Commit)
   const uint8_t *in = static_cast<const uint8_t *>(buf);
   Error err = Error::ok;
   const uint64_t old_size = ino.size();
@@ -807,8 +832,8 @@ Error Fs::trim(uint32_t *slot, int level, uint64_t base, uint32_t keep, Inode &i
   return Error::ok;
 }
 
-// Buffers: a level-L table is in buf_[L - 1]; its children use lower ones and free_block()
-// buf_[4], so a table stays intact while its children are trimmed.
+// Buffers: a level-L table is in buf_[L - 1]; its children use lower ones (free_block() changes
+// the bitmap in the cache), so a table stays intact while its children are trimmed.
 Error Fs::truncate_blocks(Inode &ino, uint64_t size) {
   const uint64_t p = ptrs();
   const uint64_t keep64 = (size + bs_ - 1) / bs_;

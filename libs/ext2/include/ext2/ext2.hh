@@ -77,6 +77,13 @@ const char *error_name(Error e);
 
 constexpr uint32_t sector_size = 512;
 
+// How an operation's changes must reach the disk when it commits. `durable`: on stable storage
+// (the device's write cache flushed) before commit() returns. `deferred`: written, but the flush
+// may wait for a later commit; for operations that only add to a file (write), which free
+// nothing a later operation could reuse before the release is stable (a block or an inode freed,
+// a name removed or replaced are always durable).
+enum class Commit { durable, deferred };
+
 // The disk: 512-byte sectors. begin()/commit() bracket one file-system operation.
 class BlockDevice {
 public:
@@ -89,7 +96,7 @@ public:
     return write(lba, count, buf);
   }
   virtual void begin() {}
-  virtual Error commit() { return Error::ok; }
+  virtual Error commit(Commit) { return Error::ok; }
 
 protected:
   ~BlockDevice() = default;
@@ -255,7 +262,9 @@ private:
   friend struct FsProbe;   // tests/unit/test_ext2_audit.cc: the audit fed states a bug leaves
   struct Op {   // brackets a mutating operation: BlockDevice::begin() ... commit()
     Fs &fs;
+    Commit how = Commit::durable;   // write() defers its flush (BlockDevice: Commit)
     explicit Op(Fs &f) : fs(f) {
+      fs.last_alloc_ = LastAlloc{};
       fs.dev_->begin();
       fs.audit_begin();
     }
@@ -294,6 +303,8 @@ private:
   const char *audit_dir_block(uint32_t b);
   Error read_block(uint32_t b, void *buf);
   Error write_block(uint32_t b, const void *buf);
+  Error write_cached(int i);               // cache entry i, changed in place
+  void audit_written_block(uint32_t b);    // the audit's list of metadata blocks written
   Error write_data(uint32_t b, const void *buf, uint32_t count = 1);   // file contents
   Error dev_write(uint32_t lba, uint32_t count, const void *buf);      // sectors, cache kept true
   // Metadata blocks (indirect blocks, bitmaps) through the cache: a copy, or one word of it.
@@ -315,6 +326,7 @@ private:
   Error alloc_inode(uint32_t goal_group, bool dir, uint32_t *ino);
   Error free_inode(uint32_t ino, bool dir);
   Error map_alloc(Inode &ino, uint32_t lb, uint32_t *pb, bool *fresh);
+  [[gnu::noinline]] Error map_hole(Inode &ino, uint32_t lb, uint32_t *pb, bool *fresh);
   Error trim(uint32_t *slot, int level, uint64_t base, uint32_t keep, Inode &ino, bool *changed);
   Error block_path(uint32_t lb, unsigned *slot, unsigned *levels, uint32_t idx[3]) const;
   Error truncate_blocks(Inode &ino, uint64_t size);
@@ -347,6 +359,11 @@ private:
 
   BlockDevice *dev_ = nullptr;
   bool writable_ = false;
+  // The block map_alloc() allocated last in this operation (forgotten at each operation's
+  // start: only within one can no other change have unmapped it): logical lb of inode ino at
+  // physical pb, where the next one of a file written in order goes after.
+  struct LastAlloc { uint32_t ino, lb, pb; };
+  LastAlloc last_alloc_{};
   bool meta_dirty_ = false;
   Audit audit_{};
   void (*on_audit_failure_)(const char *why) = nullptr;
@@ -356,6 +373,9 @@ private:
   uint32_t bs_ = 1024, sectors_per_block_ = 2, groups_ = 0, gdt_blocks_ = 0, inode_size_ = 128;
   uint32_t itable_blocks_ = 0;   // blocks of one group's inode table
   Superblock sb_;
+  // The superblock as the disk has it (sb_ is adjusted for revision 0): write_meta() changes its
+  // counts and writes it back without reading it first.
+  Superblock sb_disk_;
   // The group-descriptor window: descriptor block gd_index_[i] (~0u: empty) in gd_buf_[i].
   uint32_t gd_index_[gd_window];
   bool gd_dirty_[gd_window];
@@ -367,7 +387,8 @@ private:
   uint32_t cache_clock_ = 0;
   Error cache_err_ = Error::ok;
   alignas(8) uint8_t cache_[cache_blocks][max_block_size];
-  // Block buffers: 0..2 one per level of the block tree, 3 directory and data work, 4 bitmaps.
+  // Block buffers: 0..2 one per level of the block tree (truncate, the audit), 3 directory and
+  // data work, 4 zeros for a new indirect block.
   alignas(8) uint8_t buf_[5][max_block_size];
   // Path resolution: the rest of the path with link targets spliced in, and a link's target.
   char walk_[path_max];
