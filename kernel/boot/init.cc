@@ -118,6 +118,9 @@ void fill_boot_info(arc::BootInfo *bi, const BootData &bd, const BootModule &sel
   }
   strlcpy(bi->arch, arch_name, sizeof(bi->arch));
   strlcpy(bi->board, platform::board_name, sizeof(bi->board));
+  bi->aperture_phys = platform::device_aperture_base;
+  bi->aperture_size = platform::device_aperture_size;
+  bi->aperture_va = platform::device_aperture_size ? arc::sigma0_aperture_va : 0;
 }
 
 struct Task {
@@ -192,15 +195,19 @@ void boot_start(const BootData &bd) {
   klog("memory: %lu MiB RAM below %lx, kernel %lx-%lx, pool %lx-%lx", ram_bytes >> 20, bd.ram_end,
        kernel_phys_start, kernel_phys_end, pool::base(), pool::end());
 
-  // One root pointer per physical frame; the pool's first frames are contiguous.
+  // One root pointer per physical frame up to the end of RAM, then one per frame of the board's
+  // device aperture; the pool's first frames are contiguous.
   const word nframes = bd.ram_end >> page_shift;
-  const word table_frames = align_up(nframes * sizeof(MapNode *), page_size) / page_size;
+  const word aperture_pfn = platform::device_aperture_base >> page_shift;
+  const word aperture_frames = platform::device_aperture_size >> page_shift;
+  const word table_frames =
+      align_up((nframes + aperture_frames) * sizeof(MapNode *), page_size) / page_size;
   word table = 0;
   for (word i = 0; i < table_frames; ++i) {
     word fr = pool::alloc_frame();
     if (!table) table = fr;
   }
-  mapdb.init(pool::kva<MapNode *>(table), nframes);
+  mapdb.init(pool::kva<MapNode *>(table), nframes, aperture_pfn, aperture_frames);
 
   platform::init();
   perf::init();

@@ -4,6 +4,7 @@
 #include "mdb/mapdb.hh"
 #include "mem/pool.hh"
 #include "object/space.hh"
+#include "platform/platform.hh"
 #include "perfmon/perfmon.hh"
 
 namespace kern {
@@ -33,14 +34,21 @@ void kill_refused(Thread *t, word reason, word addr, word ip) {
 }
 } // namespace
 
+// Sigma0 touches physical memory at its own address (an identity mapping), except the board's
+// device aperture, which it sees at arc::sigma0_aperture_va (its physical address may be beyond
+// what a user space reaches).
 bool sigma0_resolve(Thread *t, word addr) {
-  const word pfn = addr >> page_shift;
-  const word phys = pfn << page_shift;
-  if (!t->space->sigma0 || pfn >= mapdb.frames() || mapdb.root(pfn)) return false;
+  if (!t->space->sigma0) return false;
+  const word va = addr & ~(page_size - 1);
+  word phys = va;
+  if (platform::device_aperture_size && va - arc::sigma0_aperture_va < platform::device_aperture_size)
+    phys = platform::device_aperture_base + (va - arc::sigma0_aperture_va);
+  const word pfn = phys >> page_shift;
+  if (!mapdb.covers(pfn) || mapdb.root(pfn)) return false;
   if (phys >= kernel_phys_start && phys < kernel_phys_end) return false;
   if (pool::contains(phys)) return false;
-  return t->space->prepare(phys) &&
-         mapdb.add_root(pfn, t->space, phys, arc::fpage_rights::rwx) == Status::ok;
+  return t->space->prepare(va) &&
+         mapdb.add_root(pfn, t->space, va, arc::fpage_rights::rwx) == Status::ok;
 }
 
 void fault_page(Thread *t, word addr, word ip, word access) {

@@ -12,27 +12,32 @@ void link_child(MapNode *parent, MapNode *n) {
 }
 } // namespace
 
-void MapDb::init(MapNode **roots, word nframes) {
+void MapDb::init(MapNode **roots, word nframes, word aperture_pfn, word aperture_frames) {
   roots_ = roots;
   nframes_ = nframes;
-  for (word i = 0; i < nframes; ++i) roots_[i] = nullptr;
+  // An aperture overlapping the frames below nframes would give a frame two roots: none then.
+  const bool apart = aperture_pfn >= nframes;
+  aperture_pfn_ = apart ? aperture_pfn : 0;
+  aperture_frames_ = apart ? aperture_frames : 0;
+  for (word i = 0; i < nframes_ + aperture_frames_; ++i) roots_[i] = nullptr;
 }
 
 Status MapDb::add_root(word pfn, Space *s, word va, unsigned rights) {
-  if (pfn >= nframes_ || roots_[pfn]) return Status::busy;
+  MapNode **r = slot(pfn);
+  if (!r || *r) return Status::busy;
   MapNode *n = mdb_node_alloc(s);
   if (!n) return Status::no_memory;
   *n = MapNode{s, va, pfn, uint8_t(rights), nullptr, nullptr, nullptr, nullptr};
-  roots_[pfn] = n;
+  *r = n;
   mdb_pte_set(s, va, pfn, rights);
   return Status::ok;
 }
 
 MapNode *MapDb::find(Space *s, word va) const {
   word pfn;
-  if (!mdb_pte_lookup(s, va, &pfn) || pfn >= nframes_) return nullptr;
+  if (!mdb_pte_lookup(s, va, &pfn) || !covers(pfn)) return nullptr;
   // Depth-first walk of the frame's tree without recursion.
-  for (MapNode *n = roots_[pfn]; n;) {
+  for (MapNode *n = root(pfn); n;) {
     if (n->space == s && n->va == va) return n;
     if (n->child) { n = n->child; continue; }
     while (n && !n->next) n = n->parent;
@@ -90,7 +95,7 @@ void MapDb::remove_node(MapNode *n) {
   mdb_pte_clear(n->space, n->va);
   if (n->prev) n->prev->next = n->next;
   else if (n->parent) n->parent->child = n->next;
-  else roots_[n->pfn] = n->next;   // roots have no siblings, so this clears the root
+  else *slot(n->pfn) = n->next;   // roots have no siblings, so this clears the root
   if (n->next) n->next->prev = n->prev;
   mdb_node_free(n);
 }

@@ -24,10 +24,16 @@ struct MapNode {
 class MapDb : NoCopy {
 public:
   MapDb() = default;
-  // roots: one entry per physical frame, all null.
-  void init(MapNode **roots, word nframes);
-  word frames() const { return nframes_; }
-  MapNode *root(word pfn) const { return pfn < nframes_ ? roots_[pfn] : nullptr; }
+  // roots: one entry per physical frame below nframes (RAM and what lies between), then one per
+  // frame of the device aperture [aperture_pfn, aperture_pfn + aperture_frames) above it (device
+  // memory past the end of RAM, such as a PCI framebuffer; none: 0), all null.
+  void init(MapNode **roots, word nframes, word aperture_pfn = 0, word aperture_frames = 0);
+  // Whether frame pfn can be in the database.
+  bool covers(word pfn) const { return slot(pfn) != nullptr; }
+  MapNode *root(word pfn) const {
+    MapNode *const *r = slot(pfn);
+    return r ? *r : nullptr;
+  }
 
   // A frame enters the database held by its first owner (sigma0, or the kernel's initial tasks).
   [[nodiscard]] Status add_root(word pfn, Space *s, word va, unsigned rights);
@@ -44,10 +50,15 @@ public:
   void unmap(MapNode *n, unsigned rights, bool self);
 
 private:
+  MapNode **slot(word pfn) const {
+    if (pfn < nframes_) return &roots_[pfn];
+    if (pfn - aperture_pfn_ < aperture_frames_) return &roots_[nframes_ + (pfn - aperture_pfn_)];
+    return nullptr;
+  }
   void remove_subtree(MapNode *n);
   void remove_node(MapNode *n);
   MapNode **roots_ = nullptr;
-  word nframes_ = 0;
+  word nframes_ = 0, aperture_pfn_ = 0, aperture_frames_ = 0;
 };
 
 // The kernel's one database (defined in boot/init.cc, which fills it at boot; the host tests make

@@ -12,6 +12,9 @@ extern const unsigned timer_irq;      // the line the kernel timer uses (not for
 extern const unsigned irq_lines;
 extern const word tick_ms;
 extern const char *const board_name;
+// Device memory above the end of RAM that sigma0 may hand out (base and size in bytes, page
+// aligned; size 0: none): the mapping database keeps frames for it (mdb/mapdb.hh).
+extern const word device_aperture_base, device_aperture_size;
 
 bool irq_begin(unsigned line);        // acknowledge at the controller; false if spurious
 void irq_end(unsigned line);          // end of interrupt

@@ -162,11 +162,15 @@ int main(int, char **) {
     } else if (tag.label() == sigma0::label_map_device) {
       word phys = u->mr[1] & ~word(0xfff), hot = u->mr[2];
       if (!mem.in_any_region(phys)) {
-        // Touching it makes the kernel map it here (a read of the page's first register).
-        volatile word touch = *reinterpret_cast<volatile word *>(phys);
+        // Touching it makes the kernel map it here (a read of the page's first register), at its
+        // own address, or in the board's device aperture where the kernel shows it to us.
+        const word va = bi->aperture_size && phys - bi->aperture_phys < bi->aperture_size
+                            ? bi->aperture_va + (phys - bi->aperture_phys)
+                            : phys;
+        volatile word touch = *reinterpret_cast<volatile word *>(va);
         (void)touch;
         u->mr[0] = Tag(0, 0, 2).raw;
-        u->mr[1] = fpage(phys, 12, fpage_rights::r | fpage_rights::w);
+        u->mr[1] = fpage(va, 12, fpage_rights::r | fpage_rights::w);
         u->mr[2] = (hot & ~word(0xfff)) | item::map;
       } else {
         u->mr[0] = Tag(0, 1, 0).raw;

@@ -145,7 +145,8 @@ struct Db {
 
 TEST_CASE("MDB0001 add_root: one root per frame", "[mapdb]") {
   Db d(4);
-  CHECK(d.db.frames() == 4);
+  CHECK(d.db.covers(3));
+  CHECK_FALSE(d.db.covers(4));
   MapNode *a = d.root(1, 0, 0x1000, R | W);
   REQUIRE(a);
   CHECK(d.db.root(1) == a);
@@ -613,4 +614,37 @@ TEST_CASE("MDB0019 randomized map/grant/unmap against a model", "[mapdb][random]
   CHECK(allocs == frees);
   CHECK(bad_frees == 0);
   for (auto &s : d.spaces) CHECK(s->ptes.empty());
+}
+
+TEST_CASE("MDB0020 a device aperture above RAM: its frames have roots, those between do not", "[mapdb]") {
+  // Frames 0..3 (RAM), then an aperture of 2 frames at 0x100.
+  std::vector<MapNode *> roots(6, reinterpret_cast<MapNode *>(1));   // init must clear them
+  MapDb db;
+  db.init(roots.data(), 4, 0x100, 2);
+  for (MapNode *r : roots) CHECK(r == nullptr);
+  CHECK(db.covers(0));
+  CHECK(db.covers(3));
+  CHECK_FALSE(db.covers(4));
+  CHECK_FALSE(db.covers(0xff));
+  CHECK(db.covers(0x100));
+  CHECK(db.covers(0x101));
+  CHECK_FALSE(db.covers(0x102));
+  Space s(1);
+  live.clear();
+  REQUIRE(db.add_root(0x101, &s, 0x5000, RWX) == Status::ok);
+  CHECK(db.root(0x101) != nullptr);
+  CHECK(roots[5] == db.root(0x101));   // the aperture's slots follow RAM's
+  CHECK(db.add_root(0x101, &s, 0x6000, RWX) == Status::busy);
+  CHECK(db.add_root(0x102, &s, 0x6000, RWX) == Status::busy);   // past it
+  CHECK(db.find(&s, 0x5000) == db.root(0x101));
+  db.unmap(db.root(0x101), RWX, true);
+  CHECK(db.root(0x101) == nullptr);
+  // An aperture that overlaps RAM's frames is refused (no frame may have two roots).
+  std::vector<MapNode *> r2(6);
+  MapDb overlap;
+  overlap.init(r2.data(), 4, 2, 2);
+  CHECK_FALSE(overlap.covers(4));
+  CHECK(overlap.covers(3));
+  for (MapNode *n : live) delete n;
+  live.clear();
 }

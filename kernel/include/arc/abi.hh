@@ -280,6 +280,9 @@ enum class KdOp : word {
 // Boot information: one read-only page mapped into each initial task at boot_info_addr; its
 // address is also in the first argument register when the task starts.
 constexpr word boot_info_addr = 0xbfeff000;
+// Sigma0's view of the board's device aperture (BootInfo::aperture_*): below the kernel on every
+// architecture, above every RAM identity mapping sigma0 has.
+constexpr word sigma0_aperture_va = 0xb0000000;
 constexpr word boot_info_magic = 0x42435241;   // "ARCB"
 
 // Boot modules an initial task can be told of (the kernel reports any beyond them and ignores
@@ -301,6 +304,10 @@ struct BootInfo {
   char cmdline[256];            // this task's own command line: its name, then its arguments
   char arch[16];                // "ia32", "armv7"
   char board[24];               // "pc", "qemu-virt" ...
+  // Device memory above the end of RAM (a PCI framebuffer): physical base and size (0: none),
+  // and where sigma0 finds it, at the same offsets (its physical address may lie where a user
+  // space cannot reach, above 3 GiB on ia32).
+  word aperture_phys, aperture_size, aperture_va;
 };
 static_assert(sizeof(BootInfo) <= 4096, "boot info must fit one page");
 

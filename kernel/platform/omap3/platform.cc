@@ -12,6 +12,9 @@
 
 namespace kern::platform {
 
+// Every device of the board lies below the end of RAM's frame table: no aperture.
+const word device_aperture_base = 0, device_aperture_size = 0;
+
 const unsigned timer_irq = 38;   // GPTIMER2
 const unsigned irq_lines = 96;
 const word tick_ms = 1;

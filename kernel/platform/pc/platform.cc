@@ -5,6 +5,11 @@
 
 namespace kern::platform {
 
+// The PCI memory the BIOS assigns first, 16 MiB at 0xfd000000: on QEMU the standard VGA's linear
+// framebuffer (BAR 0), which drivers/vbe maps. Not higher: the I/O APIC and local APIC live at
+// 0xfec00000 and 0xfee00000, and no user-level driver may be given them.
+const word device_aperture_base = 0xfd000000, device_aperture_size = 0x1000000;
+
 using arch::inb;
 using arch::outb;
 

@@ -13,6 +13,9 @@
 
 namespace kern::platform {
 
+// Every device of the board lies below the end of RAM's frame table: no aperture.
+const word device_aperture_base = 0, device_aperture_size = 0;
+
 const unsigned timer_irq = 0;
 const unsigned irq_lines = 32;
 const word tick_ms = 1;

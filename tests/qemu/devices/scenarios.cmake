@@ -64,3 +64,37 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
          --post-check "cmp ${lptext_expected} ${lpt_crash_out}"
          --exit-status none)
 endif()
+
+# The framebuffer (issue 12; drivers/vbe, apps/fbdemo): QEMU's standard VGA in Bochs DISPI mode.
+# The demo draws a known picture (apps/fbdemo/picture.hh: a background, eight bars, a tile blitted
+# twice through a shared session, a square animated over 20 frames) while faults armed through
+# the monitor strike the driver half-way through the first blit (a crash) and through the sixth
+# frame (a panic); its policy restarts it hot (ia32-fb-hot) or warm (ia32-fb-warm) and the
+# interrupted request is replayed. The demo sees every call answered and the mode set once; QEMU's
+# screendump must equal the picture pixel for pixel (check-fb.py computes it from picture.hh).
+if("ia32-pc" IN_LIST ARC_TARGETS)
+  set(ia32 ${CMAKE_BINARY_DIR}/ia32-pc)
+  foreach(kind hot warm)
+    if(kind STREQUAL "hot")
+      set(fb_cfg test-fb)
+    else()
+      set(fb_cfg test-fb-warm)
+    endif()
+    arc_config_modules(mods_fb ${ia32} ${fb_cfg})
+    set(screen ${CMAKE_BINARY_DIR}/qemu-logs/ia32-fb-${kind}.ppm)
+    arc_qemu_test(NAME ia32-fb-${kind} TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 120
+      ARGS --kernel ${ia32}/kernel/arc-kernel ${mods_fb}
+           --expect [=[^\[fb\] Bochs DISPI 0xb0c[0-9a-f], framebuffer 3072 KiB at 0xfd000000: ready$]=]
+           --expect [=[^FBDEMO: crash armed after 64 rows: ok$]=]
+           --expect "^\\[monitor\\] fb \\(pid [0-9]+\\): crash at 10 ip [0-9a-f]+. ${kind} restart #1$"
+           --expect [=[^\[fb\] recovered: 640x480, [0-9]+ pixels drawn$]=]
+           --expect [=[^FBDEMO: panic armed after 336 rows: ok$]=]
+           --expect "^\\[monitor\\] fb \\(pid [0-9]+\\): panic .*${kind} restart #2$"
+           --expect [=[^FBDEMO: drawn: mode 640x480 \(pitch 2560\), set 1 time\(s\), [0-9]+ pixels drawn$]=]
+           --expect [=[^FBDEMO: done$]=]
+           --fail [=[^FBDEMO: FAIL]=] --fail [=[cold restart|: stopped]=]
+           --monitor-at-end "screendump ${screen}"
+           --post-check "${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/qemu/devices/check-fb.py ${screen} ${CMAKE_SOURCE_DIR}/apps/fbdemo/picture.hh"
+           --exit-status none)
+  endforeach()
+endif()
