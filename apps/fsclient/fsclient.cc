@@ -85,12 +85,13 @@ bool write_file(const char *path, const char *data, word size) {
 
 // Reads the whole file into g_got; returns its size (~0 on error).
 word read_file(const char *path) {
-  word h, size;
-  if (g_fs.Open(path, 0, &h, &size) != Status::ok) {
+  word h;
+  uint64_t size64;
+  if (g_fs.Open(path, 0, &h, &size64) != Status::ok) {
     error("%s %s: open", "read", path);
     return ~word(0);
   }
-  if (size > max_size) size = max_size;
+  const word size = size64 > max_size ? word(max_size) : word(size64);
   word at = 0;
   while (at < size) {
     const word n = size - at < arc::fs::max_io ? size - at : arc::fs::max_io;
@@ -128,6 +129,43 @@ word stat_ino(const char *path, bool follow = true, arc::fs::StatInfo *out = nul
   return st.ino;
 }
 
+// Offsets and sizes past 4 GiB (the interface's 64-bit fields): a sparse file written at 5 GiB +
+// 1000, read back there, its size from stat and open, cut to 4 GiB + 7, then gone. The disk needs
+// only the few blocks written (and their indirect blocks).
+void large() {
+  const char *path = "/names/large";
+  constexpr uint64_t at = (5ull << 30) + 1000, cut = (4ull << 30) + 7;
+  constexpr word n = 4096;
+  word h = 0, got = 0;
+  uint64_t size = ~0ull;
+  for (word k = 0; k < n; ++k) g_want[k] = alphabet[(k * 11) % 36];
+  if (g_fs.Open(path, arc::fs::o_create | arc::fs::o_truncate, &h) != Status::ok)
+    return error("%s %s: open", "large", path);
+  if (!g_session.Put(0, g_want, n) || g_fs.Write(h, g_session.id(), 0, at, n, &got) != Status::ok ||
+      got != n)
+    error("%s %s: write at 5 GiB + 1000: %lu bytes", "large", path, got);
+  got = 0;
+  if (g_fs.Read(h, g_session.id(), 0, at, n, &got) != Status::ok || got != n ||
+      !g_session.Get(0, g_got, n) || memcmp(g_got, g_want, n))
+    error("%s %s: read back at 5 GiB + 1000: %lu bytes, or not what was written", "large", path, got);
+  g_fs.Close(h);
+  arc::fs::StatInfo st{};
+  if (g_fs.Stat(path, &st) != Status::ok || st.size != at + n)
+    error("%s %s: stat size is not 5 GiB + 5096 (low word %lu)", "large", path, word(st.size));
+  if (g_fs.Open(path, 0, &h, &size) != Status::ok || size != at + n)
+    error("%s %s: open size is not 5 GiB + 5096 (low word %lu)", "large", path, word(size));
+  if (g_fs.Truncate(h, cut) != Status::ok) error("%s %s: truncate to 4 GiB + 7", "large", path);
+  got = 1;
+  if (g_fs.Read(h, g_session.id(), 0, cut, n, &got) != Status::ok || got != 0)
+    error("%s %s: read at the new end gave %lu bytes", "large", path, got);
+  g_fs.Close(h);
+  if (g_fs.Stat(path, &st) != Status::ok || st.size != cut)
+    error("%s %s: stat size after truncate is not 4 GiB + 7 (low word %lu)", "large", path, word(st.size));
+  if (g_fs.Unlink(path) != Status::ok) error("%s %s: unlink", "large", path);
+  printf("FSCLIENT: large ok: 4096 bytes at 5 GiB + 1000 and back, size %llu, cut to %llu\n",
+         (unsigned long long)(at + n), (unsigned long long)cut);
+}
+
 void names() {
   char name[300], path[1400], buf[300];
   word len = 0;
@@ -144,7 +182,7 @@ void names() {
   arc::fs::StatInfo st{};
   stat_ino("/names/slow", false, &st);
   if ((st.mode & 0xf000) != 0xa000 || st.size != sizeof(slow_target) - 1)
-    error("%s %s: lstat mode %lo size %lu", "names", "/names/slow", st.mode, st.size);
+    error("%s %s: lstat mode %lo size %llu", "names", "/names/slow", st.mode, (unsigned long long)st.size);
   if (g_fs.Readlink("/names/slow", buf, sizeof(buf), &len) != Status::ok ||
       len != sizeof(slow_target) - 1 || strcmp(buf, slow_target))
     error("%s %s: readlink (%lu bytes)", "names", "/names/slow", len);
@@ -240,10 +278,10 @@ void fill() {
     error("%s %s: write", "fill", "/names/fill");
   arc::fs::StatInfo info{};
   g_fs.Stat("/names/fill", &info);
-  printf("FSCLIENT: disk full: %lu bytes written, the last write %lu of %lu, the file %lu\n",
-         total, last, piece, info.size);
+  printf("FSCLIENT: disk full: %lu bytes written, the last write %lu of %lu, the file %llu\n",
+         total, last, piece, (unsigned long long)info.size);
   if (info.size != total)
-    error("%s %s: size %lu, reported %lu", "fill", "/names/fill", info.size, total);
+    error("%s %s: size %llu, reported %lu", "fill", "/names/fill", (unsigned long long)info.size, total);
   if (g_fs.Unlink("/names/fill") != Status::ok) error("%s %s: unlink", "fill", "/names/fill");
 }
 
@@ -257,7 +295,7 @@ void check_file(const char *path, const char *want, word size) {
   }
   arc::fs::StatInfo st{};
   if (g_fs.Stat(path, &st) != Status::ok || st.size != size)
-    error("%s %s: stat size %lu, wanted %lu", "stat", path, st.size, size);
+    error("%s %s: stat size %llu, wanted %lu", "stat", path, (unsigned long long)st.size, size);
 }
 
 void scratch(unsigned round) {
@@ -364,6 +402,7 @@ int main(int argc, char **argv) {
   printf("FSCLIENT: %u rounds over %u files\n", rounds, files);
   check_image_files();
   names();
+  large();
   if (fill_disk) fill();
   if (g_fs.Mkdir("/fsclient", 0755) != Status::ok &&
       g_fs.last_error() != arc::fs::Error::exists)

@@ -180,7 +180,8 @@ public:
   Status Read(const Request &req, Reply &rep) {
     OpenFile *f = File(req, req.arg(1));
     SessionEntry *s = sessions().Find(req.badge, req.arg(2));
-    const word area_off = req.arg(3), off = req.arg(4), n = req.arg(5);
+    const word area_off = req.arg(3), n = req.arg(5);
+    const uint64_t off = fs::join_words(req.arg(4), req.arg(6));
     if (!f) return Fail(rep, FsError::bad_handle);
     if (!s || n > fs::max_io || area_off > s->bytes || n > s->bytes - area_off)
       return Status::invalid_arg;
@@ -197,7 +198,8 @@ public:
     if (Status st; Replayed(req, rep, &st)) return st;
     OpenFile *f = File(req, req.arg(1));
     SessionEntry *s = sessions().Find(req.badge, req.arg(2));
-    const word area_off = req.arg(3), off = req.arg(4), n = req.arg(5);
+    const word area_off = req.arg(3), n = req.arg(5);
+    const uint64_t off = fs::join_words(req.arg(4), req.arg(6));
     if (!f) return Fail(rep, FsError::bad_handle);
     if (!s || n > fs::max_io || !s->Get(area_off, g_buf, n)) return Status::invalid_arg;
     ext2::Inode copy = g_fs.inodes[f->slot].inode;   // changed only once the disk has it
@@ -214,7 +216,7 @@ public:
     if (!f) return Fail(rep, FsError::bad_handle);
     ext2::Inode copy = g_fs.inodes[f->slot].inode;
     g_disk.SetSeq(req.seq);
-    const ext2::Error e = g_ext2.truncate(copy, req.arg(2));
+    const ext2::Error e = g_ext2.truncate(copy, fs::join_words(req.arg(2), req.arg(3)));
     g_fs.inodes[f->slot].inode = copy;
     return Record(req, rep, to_fs(e));
   }
@@ -415,8 +417,8 @@ private:
     ext2::Error e = g_ext2.lookup(path, &ino, follow);
     if (e == ext2::Error::ok) e = g_ext2.stat(ino, &st);
     if (e != ext2::Error::ok) return Fail(rep, to_fs(e));
-    const word results[] = {0,        st.ino, st.mode, st.links, word(st.size), st.blocks,
-                            st.mtime, st.uid, st.gid,  st.atime, st.ctime};
+    const word results[] = {0,        st.ino, st.mode, st.links, fs::low_word(st.size), st.blocks,
+                            st.mtime, st.uid, st.gid,  st.atime, st.ctime, fs::high_word(st.size)};
     for (word w : results) rep.put(w);
     return Status::ok;
   }
@@ -474,9 +476,10 @@ private:
     const ext2::Inode &in = g_fs.inodes[f.slot].inode;
     rep.put(0);
     rep.put(f.id);
-    rep.put(word(in.size()));
+    rep.put(fs::low_word(in.size()));
     rep.put(in.ino);
     rep.put(in.d.mode);
+    rep.put(fs::high_word(in.size()));
     return Status::ok;
   }
 

@@ -109,7 +109,8 @@ void ls_entry(const char *dir, const char *name) {
   fs::Error e;
   if (fs_call([&](fs::Client &c) { return c.Lstat(path, &si); }, &e) != Status::ok)
     return (void)out("? %8s %s\n", "", name);
-  out("%c %8lu %s%s\n", type_char(si.mode), si.size, name, type_char(si.mode) == 'd' ? "/" : "");
+  out("%c %8llu %s%s\n", type_char(si.mode), (unsigned long long)si.size, name,
+      type_char(si.mode) == 'd' ? "/" : "");
 }
 
 void cmd_ls(unsigned argc, char **argv) {
@@ -144,12 +145,12 @@ void cmd_ls(unsigned argc, char **argv) {
 void cmd_cat(unsigned, char **argv) {
   if (!connected()) return;
   argv[1] = const_cast<char *>(absolute(argv[1]));
-  word h = 0, size = 0;
+  word h = 0;
   fs::Error e;
-  Status st = fs_call([&](fs::Client &c) { return c.Open(argv[1], 0, &h, &size); }, &e);
+  Status st = fs_call([&](fs::Client &c) { return c.Open(argv[1], 0, &h); }, &e);
   if (st != Status::ok) return report("cat", argv[1], st, e);
   static char buf[data_bytes];
-  for (word off = 0;;) {
+  for (uint64_t off = 0;;) {
     word got = 0;
     st = fs_call([&](fs::Client &c) {
       return c.Read(h, g_session.id(), data_at, off, data_bytes, &got);
@@ -177,7 +178,8 @@ void put_text(const char *cmd, bool append, unsigned argc, char **argv) {
   }
   text[n++] = '\n';
   argv[1] = const_cast<char *>(absolute(argv[1]));
-  word h = 0, size = 0;
+  word h = 0;
+  uint64_t size = 0;
   fs::Error e;
   const word flags = word(fs::o_create) | (append ? word(0) : word(fs::o_truncate));
   Status st = fs_call([&](fs::Client &c) { return c.Open(argv[1], flags, &h, &size); }, &e);
@@ -186,7 +188,7 @@ void put_text(const char *cmd, bool append, unsigned argc, char **argv) {
   if (!g_session.Put(data_at, text, n)) {
     st = Status::invalid_arg;
   } else {
-    const word at = append ? size : 0;
+    const uint64_t at = append ? size : 0;
     st = fs_call([&](fs::Client &c) { return c.Write(h, g_session.id(), data_at, at, n, &done); }, &e);
   }
   if (st != Status::ok) report(cmd, argv[1], st, e);
@@ -221,9 +223,9 @@ void cmd_stat(unsigned, char **argv) {
   fs::Error e;
   const Status st = fs_call([&](fs::Client &c) { return c.Lstat(argv[1], &si); }, &e);
   if (st != Status::ok) return report("stat", argv[1], st, e);
-  out("%s: inode %lu, mode %c%04lo, %lu links, %lu bytes, %lu blocks, uid %lu, gid %lu, "
-      "mtime %lu\n", argv[1], si.ino, type_char(si.mode), si.mode & 07777, si.links, si.size,
-      si.blocks, si.uid, si.gid, si.mtime);
+  out("%s: inode %lu, mode %c%04lo, %lu links, %llu bytes, %lu blocks, uid %lu, gid %lu, "
+      "mtime %lu\n", argv[1], si.ino, type_char(si.mode), si.mode & 07777, si.links,
+      (unsigned long long)si.size, si.blocks, si.uid, si.gid, si.mtime);
 }
 
 void cmd_mv(unsigned, char **argv) {

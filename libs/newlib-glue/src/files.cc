@@ -37,8 +37,8 @@ constexpr int max_files = ARC_OPEN_MAX - first_fd;
 struct File {
   word handle;   // the server's; 0: a free entry
   word flags;    // O_ACCMODE and O_APPEND of open
-  word offset;
-  word size;     // what open found, grown or cut by our own writes and truncates
+  uint64_t offset;
+  uint64_t size;   // what open found, grown or cut by our own writes and truncates
   word ino, mode;
 };
 
@@ -172,7 +172,13 @@ struct TwoPathCall : PathCall {
   }
 };
 
-void fill_stat(struct stat *st, const fs::StatInfo &i) {
+// newlib's off_t is 32 bits, the file interface's sizes 64: a size past it is EOVERFLOW (POSIX),
+// as is an offset (lseek).
+constexpr long long off_t_max = 0x7fffffffLL;
+
+// False when the size does not fit st_size.
+bool fill_stat(struct stat *st, const fs::StatInfo &i) {
+  if (i.size > uint64_t(off_t_max)) return false;
   *st = {};
   st->st_ino = ino_t(i.ino);
   st->st_mode = mode_t(i.mode);
@@ -185,6 +191,7 @@ void fill_stat(struct stat *st, const fs::StatInfo &i) {
   st->st_mtime = time_t(i.mtime);
   st->st_atime = time_t(i.atime);
   st->st_ctime = time_t(i.ctime);
+  return true;
 }
 
 int stat_call(const char *path, struct stat *st, bool follow) {
@@ -194,7 +201,7 @@ int stat_call(const char *path, struct stat *st, bool follow) {
   fs::StatInfo i;
   const Status s = follow ? c.Stat(call.path, &i) : c.Lstat(call.path, &i);
   if (s != Status::ok) return fail(error_of(s, c));
-  fill_stat(st, i);
+  if (!fill_stat(st, i)) return fail(EOVERFLOW);
   return 0;
 }
 
@@ -267,8 +274,8 @@ off_t file_lseek(int fd, off_t offset, int whence) {
   }
   const long long to = base + offset;
   if (to < 0) return fail(EINVAL);
-  if (to > 0x7fffffffLL) return fail(EOVERFLOW);   // off_t and the interface: 32 bits
-  f->offset = word(to);
+  if (to > off_t_max) return fail(EOVERFLOW);   // newlib's off_t: 32 bits
+  f->offset = uint64_t(to);
   return off_t(to);
 }
 
@@ -281,7 +288,7 @@ int file_fstat(int fd, struct stat *st) {
   i.links = 1;
   i.size = f->size;
   i.blocks = (f->size + 511) / 512;
-  fill_stat(st, i);
+  if (!fill_stat(st, i)) return fail(EOVERFLOW);
   return 0;
 }
 
@@ -324,7 +331,8 @@ __attribute__((weak)) int open(const char *path, int flags, ...) {
       return fail(error_of(st, c));
   }
   const bool writing = acc != O_RDONLY;
-  word handle = 0, size = 0, ino = 0, fmode = 0;
+  word handle = 0, ino = 0, fmode = 0;
+  uint64_t size = 0;
   const word open_flags = writing && (flags & O_TRUNC) ? word(fs::o_truncate) : word(0);
   const Status st = c.Open(call.path, open_flags, &handle, &size, &ino, &fmode);
   if (st != Status::ok) return fail(error_of(st, c, ENFILE));   // busy: the server's table is full
@@ -446,9 +454,9 @@ __attribute__((weak)) int ftruncate(int fd, off_t length) {
   if (length < 0) return fail(EINVAL);
   glue::SavedMrs keep;
   fs::Client c = files_client();
-  const Status st = c.Truncate(f->handle, word(length));
+  const Status st = c.Truncate(f->handle, uint64_t(length));
   if (st != Status::ok) return fail(error_of(st, c));
-  f->size = word(length);
+  f->size = uint64_t(length);
   return 0;
 }
 

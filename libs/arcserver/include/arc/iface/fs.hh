@@ -9,23 +9,28 @@
 // are followed (at most 40: Error::loop); the last component's too except for lstat, readlink,
 // unlink, rename and link. File data travels through a shared-memory session (arc::Session).
 //
-//   open     MR1 flags (create, truncate), MR2.. path  -> MR3 handle, MR4 size, MR5 inode,
-//                                                          MR6 mode (a file or a directory)
+// Sizes and file offsets are 64-bit: two words, the low one where the field is and the high one
+// where it says (on a 64-bit word the high word is 0).
+//
+//   open     MR1 flags (create, truncate), MR2.. path  -> MR3 handle, MR4 size (low), MR5 inode,
+//                                                          MR6 mode (a file or a directory),
+//                                                          MR7 size (high)
 //   close    MR1 handle
-//   read     MR1 handle, MR2 session id, MR3 offset in the area, MR4 file offset, MR5 bytes
-//            (at most max_io)                         -> MR3 bytes read (less only at the end)
+//   read     MR1 handle, MR2 session id, MR3 offset in the area, MR4 file offset (low), MR5 bytes
+//            (at most max_io), MR6 file offset (high) -> MR3 bytes read (less only at the end)
 //   write    the same, from the area into the file     -> MR3 bytes written; a write that
 //            fails part-way (no_space, too_big) sends its error *and* MR3, the bytes it wrote
-//   truncate MR1 handle, MR2 new size
+//   truncate MR1 handle, MR2 new size (low), MR3 new size (high)
 //   create   MR1 mode bits, MR2.. path                 -> MR3 inode (a regular file; exists
 //                                                          when the name is taken)
 //   mkdir    MR1 mode bits, MR2.. path                 -> MR3 inode
 //   unlink   MR1.. path                                (not directories; busy while open)
 //   rmdir    MR1.. path                                (empty directories)
 //   stat     MR1.. path                                -> MR3 inode, MR4 mode, MR5 links,
-//   lstat    (the link itself)                            MR6 size, MR7 512-byte blocks,
+//   lstat    (the link itself)                            MR6 size (low), MR7 512-byte blocks,
 //                                                          MR8 mtime, MR9 uid, MR10 gid,
-//                                                          MR11 atime, MR12 ctime
+//                                                          MR11 atime, MR12 ctime,
+//                                                          MR13 size (high)
 //   readdir  MR1 handle of an open directory, MR2 position (0 first)[, MR3 session id,
 //            MR4 offset in its area]                   -> MR3 next position, MR4 inode,
 //            MR5 type, MR6 the name's length, its bytes from MR7; or, for a name too long for
@@ -44,9 +49,10 @@
 //
 // Replies: MR1 the arc::Status of the message (invalid_arg for malformed requests, an unknown
 // session or handle of another client), MR2 an fs::Error (0: none), then the results when MR2 is
-// 0. Sizes and offsets are 32-bit here (files reach 64 MiB with 1 KiB blocks). Registered with
-// the name service as "fs".
+// 0. Registered with the name service as "fs".
 #pragma once
+#include <stdint.h>
+
 #include <arc/message.hh>
 #include <arc/server.hh>
 #include <arc/session.hh>
@@ -107,9 +113,9 @@ constexpr const char *service_name = "fs";
 template <class S> constexpr auto handlers = handler_table<S>({
   {open, 2, 1 + path_words, &S::Open, "open"},
   {close, 1, 1, &S::Close, "close"},
-  {read, 5, 5, &S::Read, "read"},
-  {write, 5, 5, &S::Write, "write"},
-  {truncate, 2, 2, &S::Truncate, "truncate"},
+  {read, 6, 6, &S::Read, "read"},
+  {write, 6, 6, &S::Write, "write"},
+  {truncate, 3, 3, &S::Truncate, "truncate"},
   {create, 2, 1 + path_words, &S::Create, "create"},
   {mkdir, 2, 1 + path_words, &S::Mkdir, "mkdir"},
   {unlink, 1, path_words, &S::Unlink, "unlink"},
@@ -127,8 +133,17 @@ template <class S> constexpr auto handlers = handler_table<S>({
 });
 
 struct StatInfo {
-  word ino, mode, links, size, blocks, mtime, uid, gid, atime, ctime;
+  word ino, mode, links;
+  uint64_t size;
+  word blocks, mtime, uid, gid, atime, ctime;
 };
+
+// A 64-bit size or offset as the messages carry it: the low word, then the high one.
+constexpr word low_word(uint64_t v) { return word(v); }
+constexpr word high_word(uint64_t v) { return sizeof(word) < sizeof(uint64_t) ? word(v >> 32) : 0; }
+constexpr uint64_t join_words(word low, word high) {
+  return sizeof(word) < sizeof(uint64_t) ? uint64_t(low) | uint64_t(high) << 32 : uint64_t(low);
+}
 struct DirEntry {
   word ino, type;
   char name[max_name + 1];
@@ -151,7 +166,7 @@ public:
     session_offset_ = offset;
   }
 
-  Status Open(const char *path, word flags, word *handle, word *size = nullptr,
+  Status Open(const char *path, word flags, word *handle, uint64_t *size = nullptr,
               word *ino = nullptr, word *mode = nullptr) {
     Rpc rpc(open);
     rpc.put(flags);
@@ -159,7 +174,7 @@ public:
     const Status st = Call(rpc);
     if (st == Status::ok) {
       *handle = rpc.result(1);
-      if (size) *size = rpc.result(2);
+      if (size) *size = join_words(rpc.result(2), rpc.result(5));
       if (ino) *ino = rpc.result(3);
       if (mode) *mode = rpc.result(4);
     }
@@ -170,16 +185,16 @@ public:
     rpc.put(handle);
     return Call(rpc);
   }
-  Status Read(word handle, word session, word area_offset, word offset, word n, word *got) {
+  Status Read(word handle, word session, word area_offset, uint64_t offset, word n, word *got) {
     return Io(read, handle, session, area_offset, offset, n, got);
   }
   // *done: what was written, also when the call fails part-way (no_space with *done > 0).
-  Status Write(word handle, word session, word area_offset, word offset, word n, word *done) {
+  Status Write(word handle, word session, word area_offset, uint64_t offset, word n, word *done) {
     return Io(write, handle, session, area_offset, offset, n, done);
   }
-  Status Truncate(word handle, word size) {
+  Status Truncate(word handle, uint64_t size) {
     Rpc rpc(truncate);
-    rpc.put(handle).put(size);
+    rpc.put(handle).put(low_word(size)).put(high_word(size));
     return Call(rpc);
   }
   Status Create(const char *path, word mode, word *ino = nullptr) { return PathOp(create, mode, path, ino); }
@@ -254,10 +269,10 @@ private:
     last_results_[0] = rpc.result(1);
     return last_ == Error::none ? Status::ok : Status::not_supported;
   }
-  Status Io(word label, word handle, word session, word area_offset, word offset, word n,
+  Status Io(word label, word handle, word session, word area_offset, uint64_t offset, word n,
             word *count) {
     Rpc rpc(label);
-    rpc.put(handle).put(session).put(area_offset).put(offset).put(n);
+    rpc.put(handle).put(session).put(area_offset).put(low_word(offset)).put(n).put(high_word(offset));
     const Status st = Call(rpc);
     // A file-system error may come with a count (a write that stopped part-way); never more
     // than was asked for.
@@ -315,8 +330,9 @@ private:
     if (!PutPath(rpc, path, 0)) return Status::not_supported;
     const Status st = Call(rpc);
     if (st == Status::ok)
-      *out = StatInfo{rpc.result(1), rpc.result(2), rpc.result(3), rpc.result(4), rpc.result(5),
-                      rpc.result(6), rpc.result(7), rpc.result(8), rpc.result(9), rpc.result(10)};
+      *out = StatInfo{rpc.result(1), rpc.result(2), rpc.result(3),
+                      join_words(rpc.result(4), rpc.result(11)), rpc.result(5), rpc.result(6),
+                      rpc.result(7), rpc.result(8), rpc.result(9), rpc.result(10)};
     return st;
   }
   CapSlot ep_;
