@@ -169,18 +169,24 @@ void plain_server(word arg) {
     st = reply_wait(p.ep, &badge, forever);
   }
 }
-} // namespace
-
-ARC_TEST(PMU0009, "ipc_request counts requests taken from an endpoint, never replies") {
-  // The slow path (the echo server receives with a timeout) and the fast path (plain_server).
+// The echo server (slow path: it receives with a timeout) and plain_server (the fast path), each
+// on a new endpoint; false when either cannot start.
+bool start_two_servers(CapSlot *e, CapSlot *p) {
   pecho = Echo{};
   plain = Plain{};
   pecho.ep = make(ObjType::endpoint);
   plain.ep = make(ObjType::endpoint);
-  REQUIRE(pecho.ep && plain.ep);
-  CapSlot e = spawn(echo_main, word(&pecho));
-  CapSlot p = spawn(plain_server, word(&plain));
-  REQUIRE(e && p);
+  if (!pecho.ep || !plain.ep) return false;
+  *e = spawn(echo_main, word(&pecho));
+  *p = spawn(plain_server, word(&plain));
+  return *e && *p;
+}
+} // namespace
+
+ARC_TEST(PMU0009, "ipc_request counts requests taken from an endpoint, never replies") {
+  // The slow path (the echo server receives with a timeout) and the fast path (plain_server).
+  CapSlot e = 0, p = 0;
+  REQUIRE(start_two_servers(&e, &p));
   const CapSlot watched[] = {e, p, CapSlot(cap_self)};
   for (CapSlot t : watched) {
     REQUIRE_OK(perfmon(t, PerfOp::config, 0, event::ipc_request).status);
@@ -212,14 +218,8 @@ ARC_TEST(PMU0010, "context switches counted exactly, on the slow and the fast IP
   // Each call blocks the caller until the answer (a switch away from it), and each answer with
   // reply_wait blocks the server until the next request (a switch away from it): 4 calls to a
   // server on the slow path, 6 on the fast path, and nothing else runs meanwhile.
-  pecho = Echo{};
-  plain = Plain{};
-  pecho.ep = make(ObjType::endpoint);
-  plain.ep = make(ObjType::endpoint);
-  REQUIRE(pecho.ep && plain.ep);
-  CapSlot e = spawn(echo_main, word(&pecho));
-  CapSlot p = spawn(plain_server, word(&plain));
-  REQUIRE(e && p);
+  CapSlot e = 0, p = 0;
+  REQUIRE(start_two_servers(&e, &p));
   REQUIRE(wait_state(e, ThreadState::recv_blocked));
   REQUIRE(wait_state(p, ThreadState::recv_blocked));
   const CapSlot watched[] = {e, p, CapSlot(cap_self)};

@@ -252,7 +252,7 @@ foreach(t ia32-pc armv7-qemu-virt armv7-realview-pb-a8)
 endforeach()
 
 # The name service restarted under the shell (docs/restarts.md, "The name service"): on the
-# default system, whose boot line gives names restart=hot,warm intensity=3/10s. `kill 1` is a
+# default system, whose boot line gives names restart=hot,warm,cold intensity=3/10s. `kill 1` is a
 # failure its policy handles (hot restart), an injected crash strikes while it serves a
 # registration and the replay finishes it, and the fourth failure within 10 s escalates to a warm
 # restart (a new space, the capabilities moved over). After each, `proctest names` publishes,
