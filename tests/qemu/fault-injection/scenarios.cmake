@@ -74,8 +74,9 @@ endif()
 #                                (recovered); installed, the bug is in the program, every restart
 #                                meets it again and the ladder ends with the server stopped or the
 #                                client's files wrong (not recovered)
-#   <prefix>-campaign-unreached  the same trap at ext2's truncate handler, which the workload never
-#                                calls: not activated in either mode
+#   <prefix>-campaign-unreached  the same trap in ext2's AuditFailed, which runs only when the
+#                                audit finds damage, never in a sound workload (every handler is
+#                                called by fsclient): not activated in either mode
 #   <prefix>-campaign-smoke      a few runs of every fault type in both modes (seed 1): whatever the
 #                                mutation does, no kernel crash, no isolation break, no system hang
 function(arc_campaign_tests prefix target label smoke_server smoke_runs)
@@ -88,7 +89,7 @@ function(arc_campaign_tests prefix target label smoke_server smoke_runs)
             --mode both --out ${out}-crash
             --require load:recovered --require install:not-recovered)
   add_test(NAME ${prefix}-campaign-unreached
-    COMMAND ${run} --server ext2 --types crash --function ^_ZN10Ext2Server8TruncateE --runs 1
+    COMMAND ${run} --server ext2 --types crash --function ^_ZN10Ext2Server11AuditFailedE --runs 1
             --mode both --out ${out}-unreached --require *:not-activated)
   add_test(NAME ${prefix}-campaign-smoke
     COMMAND ${run} --server ${smoke_server} --runs ${smoke_runs} --mode both --out ${out}-smoke
