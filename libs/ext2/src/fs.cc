@@ -164,6 +164,11 @@ Error Fs::mount(BlockDevice &dev, bool read_only) {
     why_ = "has a journal (ext3): mounted read-only";
   }
   meta_dirty_ = false;
+  if (Error e = check_claims(); e != Error::ok) {
+    dev_ = nullptr;
+    if (e != Error::corrupt) why_ = "cannot read an inode or indirect block";
+    return e;
+  }
   return Error::ok;
 }
 

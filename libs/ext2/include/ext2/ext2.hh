@@ -201,6 +201,9 @@ public:
   bool mounted() const { return dev_ != nullptr; }
   // Why mount() failed, or why the file system is read-only ("" otherwise).
   const char *why() const { return why_; }
+  // Whether mount checked that no block is claimed twice (file systems of up to 64 Ki blocks
+  // at 1 KiB, max_block_size * 8 in general; claims.cc).
+  bool claims_checked() const { return claims_checked_; }
   FsInfo info() const;
   // Seconds since 1970 for timestamps (default: none, timestamps 0).
   void set_clock(uint32_t (*now)()) { clock_ = now; }
@@ -319,6 +322,10 @@ private:
   bool has_super(uint32_t g) const;         // a superblock backup in group g
   void gd_dirty(uint32_t g);                // group g's descriptor changed
   bool is_meta(uint32_t b);                 // a superblock, descriptor, bitmap or inode table block
+  // Mount's check that no block is claimed twice by inodes in use (claims.cc).
+  Error check_claims();
+  Error claim(uint32_t b, uint32_t ino);
+  Error claim_tree(uint32_t b, int level, uint32_t ino);
   Error inode_location(uint32_t ino, uint32_t *lba, uint32_t *offset);
   Error write_meta();   // superblock and group descriptors, if changed
   Error alloc_block(uint32_t goal_block, uint32_t *b);
@@ -365,6 +372,7 @@ private:
   struct LastAlloc { uint32_t ino, lb, pb; };
   LastAlloc last_alloc_{};
   bool meta_dirty_ = false;
+  bool claims_checked_ = false;
   Audit audit_{};
   void (*on_audit_failure_)(const char *why) = nullptr;
   uint32_t audits_ = 0;
