@@ -75,19 +75,24 @@ void remember(const char *name, CapSlot ep) {
   strcpy(free->name, name);   // name_ok: it fits
   free->ep = ep;
 }
-} // namespace
 
-Status name_register(const char *name, CapSlot ep) {
-  if (!name_ok(name)) return Status::invalid_arg;
+// One registration with the name service. partner_gone: it was restarted cold while it had our
+// call; its endpoint is the root task's and stays, so the new one takes the call again.
+Status send_registration(const char *name, CapSlot ep) {
   Status st = Status::partner_gone;
-  // partner_gone: the name service was restarted cold while it had our call; its endpoint is
-  // the root task's and stays, so the new one takes the call again.
   for (int i = 0; i < 3 && st == Status::partner_gone; ++i) {
     Rpc rpc(names::reg);
     put_name(rpc, name);
     rpc.put_cap(ep, rights::send);
     st = rpc.call(proc::names);
   }
+  return st;
+}
+} // namespace
+
+Status name_register(const char *name, CapSlot ep) {
+  if (!name_ok(name)) return Status::invalid_arg;
+  const Status st = send_registration(name, ep);
   if (st == Status::ok) remember(name, ep);
   return st;
 }
@@ -100,10 +105,7 @@ unsigned publish_again() {
   unsigned n = 0;
   for (const Published &p : g_published) {
     if (!p.ep) continue;
-    Rpc rpc(names::reg);
-    put_name(rpc, p.name);
-    rpc.put_cap(p.ep, rights::send);
-    const Status st = rpc.call(proc::names);
+    const Status st = send_registration(p.name, p.ep);
     if (st == Status::ok) ++n;
     else ::printf("[arcserver] cannot publish '%s' again: %s\n", p.name, status_name(st));
   }
