@@ -456,3 +456,32 @@ ARC_TEST(IPC0019, "call to a receiver that never answers, receive timeout bounde
   word dt = kd_ticks() - t0;
   REQUIRE_RANGE(dt, 20ul, 200ul);
 }
+
+ARC_TEST(IPC0020, "thread_ctl info: a blocked sender waits for the space that last took a message from the endpoint") {
+  peer = Peer{};
+  peer.ep = make(ObjType::endpoint);
+  peer.timeouts = forever;
+  REQUIRE(peer.ep);
+  const Result me = syscall(Sys::thread_ctl, cap_self, word(ThreadOp::info));
+  REQUIRE_OK(me.status);
+  // Nobody has received from it yet: the kernel cannot say whom the sender waits for.
+  CapSlot t = spawn(sender_main, 0);
+  REQUIRE(t);
+  REQUIRE(wait_state(t, ThreadState::send_blocked, 1000));
+  Result r = syscall(Sys::thread_ctl, t, word(ThreadOp::info));
+  REQUIRE_OK(r.status);
+  REQUIRE_EQ(r.r[3], 0ul);
+  // We take its message: from now on the endpoint is served by our space.
+  word badge = 0;
+  REQUIRE_OK(recv(peer.ep, &badge, forever));
+  REQUIRE(wait_for(peer.done, 1000));
+  peer.done = 0;
+  CapSlot t2 = spawn(sender_main, 0);
+  REQUIRE(t2);
+  REQUIRE(wait_state(t2, ThreadState::send_blocked, 1000));
+  r = syscall(Sys::thread_ctl, t2, word(ThreadOp::info));
+  REQUIRE_OK(r.status);
+  REQUIRE_EQ(r.r[3], me.r[2]);
+  REQUIRE_OK(recv(peer.ep, &badge, forever));
+  REQUIRE(wait_for(peer.done, 1000));
+}

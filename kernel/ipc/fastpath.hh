@@ -52,6 +52,7 @@ __attribute__((always_inline)) inline void fastpath(Thread *self, arch::UserFram
 
     // ---- point of no return
     ep->receivers.remove(r);
+    ep->served_by = r->space->id;   // a plain partner is bound to a space
     r->blocked_on = nullptr;
     copy_regs(f, r->frame());
     r->ipc_badge = c->badge;

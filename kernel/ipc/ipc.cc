@@ -46,6 +46,7 @@ void wake(Thread *t, Status s) {
 Status send_to(Thread *self, Endpoint *ep, const Cap &cap, bool call, word snd_to, word rcv_to) {
   bool items = cap.has(arc::rights::grant);
   if (Thread *r = ep->receivers.pop_front()) {
+    ep->served_by = r->space ? r->space->id : 0;
     transfer(self, r, cap.badge, items);
     count_request(r);
     if (call) take_reply_right(r, self, rcv_to);
@@ -75,6 +76,7 @@ Status receive_from(Thread *self, Endpoint *ep, word rcv_to) {
       return Status::ok;
     }
     if (Thread *s = ep->senders.pop_front()) {
+      ep->served_by = self->space ? self->space->id : 0;
       sched::timeout_cancel(s);
       s->blocked_on = nullptr;
       transfer(s, self, s->send_badge, s->send_rights & arc::rights::grant);

@@ -18,6 +18,10 @@ public:
   Queue<Thread, &Thread::sched_link> senders;
   Queue<Thread, &Thread::sched_link> receivers;
   Irq *pending_irqs = nullptr;     // raised interrupts not yet delivered (singly linked)
+  // The space of the thread that last took a message from it: whom a thread blocked sending
+  // here waits for (thread_ctl info; the HA deadlock worker's edges). An endpoint has no owner;
+  // the server that receives from it is the best the kernel can say.
+  word served_by = 0;
 
 private:
   explicit Endpoint(Factory *f) : Kobject(tag, f) {}

@@ -26,9 +26,11 @@ arc::ThreadState visible_state(const Thread *t) {
   return t->halted && t->state != Thread::State::dead ? arc::ThreadState::suspended : t->state;
 }
 
-// Whom a caller waits for (the watchdog's request deadlines): the space of the server it called,
-// or of the one that saved its reply right to answer later; 0 when it waits for no reply.
+// Whom a caller waits for (the watchdog's request deadlines, the HA deadlock worker): the space
+// of the server it called, or of the one that saved its reply right to answer later; for a
+// thread blocked sending, the space that last took a message from that endpoint; else 0.
 word awaited_space(const Thread *t) {
+  if (t->state == Thread::State::send_blocked) return t->blocked_on ? t->blocked_on->served_by : 0;
   if (t->state != Thread::State::wait_reply) return 0;
   if (t->partner) return t->partner->space ? t->partner->space->id : 0;
   return t->saved_by_space;

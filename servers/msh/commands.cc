@@ -109,7 +109,8 @@ void cmd_start(unsigned argc, char **argv) {
 
 const char *cause_name(word c) {
   static const char *const names[] = {"?", "crash", "exception", "panic", "hang", "corrupt", "exit",
-                                      "group", "renew", "killed", "complaint", "pager"};   // root::Cause
+                                      "group", "renew", "killed", "complaint", "pager",
+                                      "dead-thread", "deadlock", "loop"};   // root::Cause
   return c < sizeof(names) / sizeof(names[0]) ? names[c] : "?";
 }
 const char *action_name(word a) {

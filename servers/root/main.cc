@@ -2,6 +2,7 @@
 // configuration (each with its own pager), pages the pagers, and answers process management
 // requests (spawn, kill, ps, mem, servers).
 #include "domain.hh"
+#include "ha.hh"
 #include "memory.hh"
 #include "modules.hh"
 #include "monitor.hh"
@@ -390,6 +391,10 @@ constexpr ClientOp client_ops[] = {
     {arc::root::inject, 8, 9, op_inject},
 };
 
+// Where a capability sent to us lands (root::ha_watch is the one request that carries one): a
+// slot of ours, emptied after every message that brought something else.
+CapSlot ha_cap_slot;
+
 // A request of process `pid` (the badge of its capability to us): checked against the table
 // (known label, argument count, no typed items), then served; anything else is invalid_arg.
 void serve_client(word pid, Utcb *u) {
@@ -406,6 +411,16 @@ void serve_client(word pid, Utcb *u) {
   Reply rep(u->mr);
   Process *caller = rt::process_by_pid(pid);
   Status st = Status::invalid_arg;
+  // The two HA requests: one carries a capability (into ha_cap_slot), the other comes from the
+  // workers only (ha.cc checks).
+  if (caller && req.label == arc::root::ha_watch && untyped == 1 && req.typed == 2 &&
+      !tag.map_failed()) {
+    st = rt::ha_watch_request(caller, in[1], ha_cap_slot);
+    if (st == Status::ok) ha_cap_slot = 0;   // kept by ha.cc
+    return rep.finish(st);
+  }
+  if (caller && req.label == arc::root::ha_report && untyped == 4 && !req.typed)
+    return rep.finish(rt::ha_report(caller, in[1], in[2], in[3], in[4]));
   for (const ClientOp &op : client_ops)
     if (op.label == req.label && caller && !req.typed && untyped >= op.min_args &&
         untyped <= op.max_args)
@@ -438,20 +453,30 @@ int main(int, char **) {
   // restart is coming, none lasts past it; while a server is still to be told to publish again
   // (the name service's cold restart), none is longer than the retry.
   auto timeouts = [] {
-    const word bounds[] = {rt::watch_timeout_ms(), rt::domain_timeout_ms(), rt::publishers_timeout_ms()};
+    const word bounds[] = {rt::watch_timeout_ms(), rt::domain_timeout_ms(), rt::publishers_timeout_ms(),
+                           rt::ha_timeout_ms()};
     word t = 0;
     for (word w : bounds)
       if (w && (!t || w < t)) t = w;
     return t ? ipc::timeouts(0, t) : forever;
   };
+  bool brought_items = false;   // the message in hand had typed items (a capability may have landed)
   auto next = [&](bool answer) {
+    // Capabilities sent to us land in ha_cap_slot; one left there by a message that was not
+    // ha_watch (or was refused) is deleted, so that the next one finds the slot empty.
+    if (!ha_cap_slot) ha_cap_slot = rt::slot_alloc();
+    else if (brought_items) (void)cap_delete(ha_cap_slot);
+    brought_items = false;
+    u->rcv_cap_slot = ha_cap_slot;
     return answer ? reply_wait(rt::root_ep, &badge, timeouts()) : recv(rt::root_ep, &badge, timeouts());
   };
   Status st = next(false);
   for (;;) {
+    brought_items = st == Status::ok && Tag(u->mr[0]).typed();
     // A wait cut short for the publishers' retry is no watchdog tick (watch_tick still ticks once
     // a tick's time has passed).
     rt::watch_tick(st == Status::timeout && !rt::publishers_timeout_ms());
+    rt::ha_tick();
     // A domain restart replaces every process: a message in hand is from the old domain.
     if (rt::domain_tick()) {
       st = next(false);

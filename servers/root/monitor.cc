@@ -47,6 +47,9 @@ const char *cause_name(Cause c) {
   case Cause::renew: return "renew";
   case Cause::killed: return "killed";
   case Cause::complaint: return "complaint";
+  case Cause::dead_thread: return "dead thread";
+  case Cause::deadlock: return "deadlock";
+  case Cause::loop: return "loop";
   case Cause::pager: return "its pager failed";
   }
   return "?";

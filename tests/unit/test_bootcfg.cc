@@ -624,3 +624,52 @@ TEST_CASE("BCFG0015 may=: what a process may ask of the root task", "[bootcfg]")
   CHECK(only_error("server a a may=kill may=spawn\n") == "boot.cfg:1: duplicate key 'may'");
   CHECK(only_error("server a a may=kill,\n") == "boot.cfg:1: empty list element");
 }
+
+TEST_CASE("BCFG0016 ha=: what the HA workers watch, how, and what the monitor does", "[bootcfg]") {
+  auto good = parse_text(
+      "server a demo ha=loop,deadlock,dead restart=hot\n"
+      "server b demo ha=loop ha-period=20ms ha-loop=80/90/8 ha-deadlock=2s restart=warm\n"
+      "server c demo ha=deadlock ha-action=delay\n"
+      "server d demo ha=dead ha-action=delay:1s\n"
+      "server e demo\n");
+  CHECK(good->n == 0);
+  REQUIRE(good->cfg->nservers == 5);
+  const bootcfg::Server *s = good->cfg->servers;
+  CHECK(s[0].ha == (bootcfg::ha_loop | bootcfg::ha_deadlock | bootcfg::ha_dead));
+  CHECK(s[0].ha_period_ms == bootcfg::default_ha_period_ms);
+  CHECK(s[0].ha_beta_pct == 90);
+  CHECK(s[0].ha_limit_pct == 95);
+  CHECK(s[0].ha_samples == 5);
+  CHECK(s[0].ha_deadlock_ms == bootcfg::default_ha_deadlock_ms);
+  CHECK(s[0].ha_action == bootcfg::HaAction::restart);
+  CHECK(s[1].ha == bootcfg::ha_loop);
+  CHECK(s[1].ha_period_ms == 20);
+  CHECK(s[1].ha_beta_pct == 80);
+  CHECK(s[1].ha_limit_pct == 90);
+  CHECK(s[1].ha_samples == 8);
+  CHECK(s[1].ha_deadlock_ms == 2000);
+  CHECK(s[2].ha_action == bootcfg::HaAction::delay);
+  CHECK(s[2].ha_delay_ms == 200);
+  CHECK(s[3].ha_delay_ms == 1000);
+  CHECK(s[4].ha == 0);
+
+  CHECK(only_error("server a a ha=spin restart=hot\n") ==
+        "boot.cfg:1: unknown ha= worker (dead, deadlock or loop): 'spin'");
+  CHECK(only_error("server a a ha=loop,loop restart=hot\n") == "boot.cfg:1: duplicate ha= worker 'loop'");
+  CHECK(only_error("server a a ha-period=20ms\n") ==
+        "boot.cfg:1: ha-period, ha-loop, ha-deadlock and ha-action need ha=");
+  CHECK(only_error("server a a ha=loop\n") ==
+        "boot.cfg:1: ha= with ha-action=restart needs restart=");
+  CHECK(only_error("server a a ha=loop ha-period=5ms ha-action=delay\n") ==
+        "boot.cfg:1: out of range (10ms..60s): '5ms'");
+  CHECK(only_error("server a a ha=loop ha-loop=90/95 ha-action=delay\n") ==
+        "boot.cfg:1: ha-loop is B/L/T (percent/percent/samples), got '90/95'");
+  CHECK(only_error("server a a ha=loop ha-loop=100/95/5 ha-action=delay\n") ==
+        "boot.cfg:1: ha-loop out of range (B 1..99, L 1..100, T 1..16): '100/95/5'");
+  CHECK(only_error("server a a ha=loop ha-loop=90/95/x ha-action=delay\n") ==
+        "boot.cfg:1: bad number in ha-loop: '90/95/x'");
+  CHECK(only_error("server a a ha=loop ha-action=pause\n") ==
+        "boot.cfg:1: unknown ha-action (restart or delay[:DURATION]): 'pause'");
+  CHECK(only_error("server a a ha=loop ha-action=delay:0ms\n") ==
+        "boot.cfg:1: delay out of range (1ms..60s): 'delay:0ms'");
+}

@@ -121,3 +121,123 @@ TEST_CASE("HA0006 a wait tracked over samples: the clock restarts when it runs o
   CHECK(t.Update(true, 0x14, 500) == 500);
   CHECK(t.Update(true, 0x14, 900) == 500);
 }
+
+// The workers' table (watch.hh): what each worker makes of its readings of one watched thread.
+#include "ha/watch.hh"
+
+namespace {
+Watch watched(uint32_t id, uint32_t what, uint32_t generation = 1) {
+  Watch w;
+  w.live = 1;
+  w.id = id;
+  w.generation = generation;
+  w.params.what = what;
+  w.params.period_ms = 10;
+  return w;
+}
+Reading blocked_on(uint32_t space, uint32_t awaited, uint32_t pc) {
+  Reading r;
+  r.blocked = true;
+  r.space = space;
+  r.awaited = awaited;
+  r.pc = pc;
+  return r;
+}
+} // namespace
+
+TEST_CASE("HA0007 dead-thread worker: a gone thread is reported once per watch, a live one never", "[ha]") {
+  Watch w = watched(0x301, watch_dead);
+  REQUIRE(DueDead(w, 0));
+  CHECK_FALSE(ObserveDead(w, Reading{}));
+  CHECK_FALSE(DueDead(w, 5));   // its period has not passed
+  REQUIRE(DueDead(w, 10));
+  Reading gone;
+  gone.gone = true;
+  CHECK(ObserveDead(w, gone));
+  CHECK_FALSE(DueDead(w, 100));   // reported: not sampled again ...
+  w.generation = 2;               // ... until the monitor watches it afresh
+  REQUIRE(DueDead(w, 100));
+  CHECK(ObserveDead(w, gone));
+  // A watch that does not ask for it, or an empty entry, is never due.
+  Watch other = watched(0x302, watch_loop);
+  CHECK_FALSE(DueDead(other, 0));
+  other.live = 0;
+  CHECK_FALSE(DueLoop(other, 0));
+}
+
+TEST_CASE("HA0008 loop worker: counter deltas and PCs make the predictor's observations", "[ha]") {
+  Watch w = watched(0x400, watch_loop);
+  Reading r;
+  r.pc = 0x8049000;
+  uint32_t ticks = 0, now = 0;
+  // First sample primes; then a thread running every tick with no message received.
+  int first = -1;
+  for (int i = 0; i < 30 && first < 0; ++i, now += 10, ticks += 10) {
+    if (!DueLoop(w, now)) continue;
+    r.ran_ticks = ticks;   // ran the whole time
+    r.pc = 0x8049000 + (i % 3) * 4;
+    if (ObserveLoop(w, r, ticks)) first = i;
+  }
+  CHECK(first == 6);   // primed at 0, reported at the sixth observation (HA0002's count)
+  CHECK_FALSE(DueLoop(w, now + 100));   // reported once
+
+  // The same running time with a message received in every sample: never.
+  Watch busy = watched(0x401, watch_loop);
+  Reading b;
+  ticks = now = 0;
+  for (int i = 0; i < 50; ++i, now += 10, ticks += 10) {
+    if (!DueLoop(busy, now)) continue;
+    b.ran_ticks = ticks;
+    b.received = uint32_t(i);
+    CHECK_FALSE(ObserveLoop(busy, b, ticks));
+  }
+  // Two samples in one tick say nothing (no division by a zero period).
+  Watch same = watched(0x402, watch_loop);
+  REQUIRE(DueLoop(same, 0));
+  CHECK_FALSE(ObserveLoop(same, r, 5));
+  same.loop.next_ms = 0;
+  REQUIRE(DueLoop(same, 0));
+  CHECK_FALSE(ObserveLoop(same, r, 5));
+}
+
+TEST_CASE("HA0009 deadlock worker: two spaces calling each other past the bound are both reported, once", "[ha]") {
+  Watch t[3] = {watched(0x300, watch_deadlock), watched(0x400, watch_deadlock),
+                watched(0x500, watch_deadlock)};
+  for (Watch &w : t) w.params.deadlock_ms = 100;
+  uint32_t ids[max_watches];
+  // 3 calls 4, 4 is blocked sending to 3 (the space that serves 3's endpoint); 5 waits on 3.
+  for (uint32_t now = 0; now <= 90; now += 10) {
+    for (Watch &w : t) REQUIRE(DueWait(w, now));
+    ObserveWait(t[0], blocked_on(3, 4, 0x100), now);
+    ObserveWait(t[1], blocked_on(4, 3, 0x200), now);
+    ObserveWait(t[2], blocked_on(5, 3, 0x300), now);
+    CHECK(FindDeadlocked(t, 3, now, ids) == 0);   // younger than the bound
+  }
+  for (Watch &w : t) REQUIRE(DueWait(w, 100));
+  ObserveWait(t[0], blocked_on(3, 4, 0x100), 100);
+  ObserveWait(t[1], blocked_on(4, 3, 0x200), 100);
+  ObserveWait(t[2], blocked_on(5, 3, 0x300), 100);
+  REQUIRE(FindDeadlocked(t, 3, 100, ids) == 2);
+  CHECK(((ids[0] == 0x300 && ids[1] == 0x400) || (ids[0] == 0x400 && ids[1] == 0x300)));
+  CHECK(FindDeadlocked(t, 3, 110, ids) == 0);   // each member once per watch
+
+  // A PC that moves restarts the clock: a server that keeps working is not stuck.
+  Watch m[2] = {watched(0x600, watch_deadlock), watched(0x700, watch_deadlock)};
+  for (Watch &w : m) w.params.deadlock_ms = 100;
+  for (uint32_t now = 0; now <= 300; now += 10) {
+    for (Watch &w : m) REQUIRE(DueWait(w, now));
+    ObserveWait(m[0], blocked_on(6, 7, 0x100 + now), now);
+    ObserveWait(m[1], blocked_on(7, 6, 0x200), now);
+    CHECK(FindDeadlocked(m, 2, now, ids) == 0);
+  }
+  // A gone thread is not blocked: no cycle through it.
+  Watch g[2] = {watched(0x800, watch_deadlock), watched(0x900, watch_deadlock)};
+  Reading gone;
+  gone.gone = true;
+  for (uint32_t now = 0; now <= 300; now += 10) {
+    for (Watch &w : g) REQUIRE(DueWait(w, now));
+    ObserveWait(g[0], blocked_on(8, 9, 0x100), now);
+    ObserveWait(g[1], gone, now);
+    CHECK(FindDeadlocked(g, 2, now, ids) == 0);
+  }
+}

@@ -262,12 +262,16 @@ private:
   bool parse_restart(Server &s, const char *p, size_t n);
   bool parse_after(Server &s, const char *p, size_t n);
   bool parse_may(Server &s, const char *p, size_t n);
+  bool parse_ha(Server &s, const char *p, size_t n);
+  bool parse_ha_loop(Server &s, const Token &value);
+  bool parse_ha_action(Server &s, const Token &value);
   bool parse_ms(const char *key, const char *p, size_t n, uint32_t *out);
   bool parse_intensity(const char *what, const Token &value, uint32_t *restarts, uint32_t *ms);
   bool parse_fault(Server &s, const Token &value);
   bool renewal_possible(const Server &s);
   bool names_policy_possible(const Server &s);
   bool backoff_possible(const Server &s);
+  bool ha_possible(const Server &s);
   bool fault_possible(const Server &s);
 };
 
@@ -329,6 +333,11 @@ void Parser::server_line() {
   s.intensity_restarts = default_intensity_restarts;
   s.intensity_ms = default_intensity_ms;
   s.on_exhausted = OnExhausted::stop;
+  s.ha_period_ms = default_ha_period_ms;
+  s.ha_beta_pct = default_ha_beta_pct;
+  s.ha_limit_pct = default_ha_limit_pct;
+  s.ha_samples = default_ha_samples;
+  s.ha_deadlock_ms = default_ha_deadlock_ms;
   if (tokens[1].quoted || !copy_token(tokens[1], s.name, sizeof s.name))
     return void(fail("bad server name", tokens[1]));
   if (!valid_name(s.name)) return void(fail("bad server name", tokens[1]));
@@ -356,7 +365,7 @@ void Parser::server_line() {
     if (!key_value(s, key, value, seen)) return;
   }
   if (!renewal_possible(s) || !fault_possible(s) || !names_policy_possible(s) ||
-      !backoff_possible(s))
+      !backoff_possible(s) || !ha_possible(s))
     return;
   if (i < ntokens) {
     for (++i; i < ntokens; ++i) {
@@ -385,7 +394,9 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
       {"pager", given_pager},         {"module", given_module},
       {"renew-pages", given_renew_pages}, {"renew-every", given_renew_every},
       {"fault", given_fault},       {"backoff-max", given_backoff_max},
-      {"may", given_may},
+      {"may", given_may},           {"ha", given_ha},
+      {"ha-period", given_ha_period}, {"ha-loop", given_ha_loop},
+      {"ha-deadlock", given_ha_deadlock}, {"ha-action", given_ha_action},
   };
   for (const Once &o : once) {
     if (!teq(key, o.name)) continue;
@@ -445,6 +456,17 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
   }
   if (teq(key, "fault")) return parse_fault(s, value);
   if (teq(key, "may")) return parse_may(s, p, n);
+  if (teq(key, "ha")) return parse_ha(s, p, n);
+  if (teq(key, "ha-loop")) return parse_ha_loop(s, value);
+  if (teq(key, "ha-action")) return parse_ha_action(s, value);
+  if (teq(key, "ha-period") || teq(key, "ha-deadlock")) {
+    uint32_t *out = teq(key, "ha-period") ? &s.ha_period_ms : &s.ha_deadlock_ms;
+    if (!parse_ms(teq(key, "ha-period") ? "ha-period" : "ha-deadlock", p, n, out)) return false;
+    // A worker samples at most every 10 ms (the timer tick is 1 ms, and a sample costs a few
+    // system calls per thread); a minute is longer than any hang worth waiting for.
+    if (*out < 10 || *out > 60000) return fail("out of range (10ms..60s):", value);
+    return true;
+  }
   if (teq(key, "intensity")) return parse_intensity("intensity", value, &s.intensity_restarts, &s.intensity_ms);
   if (teq(key, "quota")) {
     size_t used = 0;
@@ -657,6 +679,70 @@ bool Parser::parse_may(Server &s, const char *p, size_t n) {
     s.may |= bit;
     return true;
   });
+}
+
+bool Parser::parse_ha(Server &s, const char *p, size_t n) {
+  return each_item(*this, p, n, [&](const char *q, size_t m) {
+    const Token t{q, m, false};
+    const uint8_t bit = teq(t, "dead") ? ha_dead : teq(t, "deadlock") ? ha_deadlock
+                        : teq(t, "loop") ? ha_loop : 0;
+    if (!bit) return fail("unknown ha= worker (dead, deadlock or loop):", t);
+    if (s.ha & bit) return fail("duplicate ha= worker", t);
+    s.ha |= bit;
+    return true;
+  });
+}
+
+// The ha-* settings tune a watch: without ha= there is none, and the line is a mistake. A server
+// whose restart the monitor cannot decide (no restart=) may still be watched with
+// ha-action=delay; a restart on report needs a policy.
+bool Parser::ha_possible(const Server &s) {
+  const uint32_t tuning = given_ha_period | given_ha_loop | given_ha_deadlock | given_ha_action;
+  if ((s.given & tuning) && !s.ha) return fail("ha-period, ha-loop, ha-deadlock and ha-action need ha=");
+  if (s.ha && s.ha_action == HaAction::restart && !s.nrestart)
+    return fail("ha= with ha-action=restart needs restart=");
+  return true;
+}
+
+// ha-loop=B/L/T: the loop predictor's b and L in percent (1..99, 1..100) and T in samples (1..16:
+// the worker remembers 16 PCs).
+bool Parser::parse_ha_loop(Server &s, const Token &value) {
+  const char *p = value.p;
+  const size_t n = value.n;
+  size_t a = 0;
+  while (a < n && p[a] != '/') ++a;
+  size_t b = a + 1;
+  while (b < n && p[b] != '/') ++b;
+  if (a >= n || b >= n) return fail("ha-loop is B/L/T (percent/percent/samples), got", value);
+  const uint64_t beta = parse_number(p, a), limit = parse_number(p + a + 1, b - a - 1),
+                 samples = parse_number(p + b + 1, n - b - 1);
+  if (beta == no_number || limit == no_number || samples == no_number)
+    return fail("bad number in ha-loop:", value);
+  if (beta < 1 || beta > 99 || limit < 1 || limit > 100 || samples < 1 || samples > 16)
+    return fail("ha-loop out of range (B 1..99, L 1..100, T 1..16):", value);
+  s.ha_beta_pct = uint8_t(beta);
+  s.ha_limit_pct = uint8_t(limit);
+  s.ha_samples = uint8_t(samples);
+  return true;
+}
+
+// ha-action=restart, or delay[:DURATION] (default 200 ms, at most a minute).
+bool Parser::parse_ha_action(Server &s, const Token &value) {
+  const char *p = value.p;
+  const size_t n = value.n;
+  if (suffix_is(p, n, "restart")) {
+    s.ha_action = HaAction::restart;
+    return true;
+  }
+  if (n >= 5 && suffix_is(p, 5, "delay") && (n == 5 || p[5] == ':')) {
+    s.ha_action = HaAction::delay;
+    s.ha_delay_ms = 200;
+    if (n == 5) return true;
+    if (!parse_ms("ha-action delay", p + 6, n - 6, &s.ha_delay_ms)) return false;
+    if (s.ha_delay_ms < 1 || s.ha_delay_ms > 60000) return fail("delay out of range (1ms..60s):", value);
+    return true;
+  }
+  return fail("unknown ha-action (restart or delay[:DURATION]):", value);
 }
 
 bool Parser::parse_after(Server &s, const char *p, size_t n) {

@@ -64,6 +64,11 @@ enum Given : uint32_t {
   given_fault = 1u << 12,
   given_backoff_max = 1u << 13,
   given_may = 1u << 14,
+  given_ha = 1u << 15,
+  given_ha_period = 1u << 16,
+  given_ha_loop = 1u << 17,
+  given_ha_deadlock = 1u << 18,
+  given_ha_action = 1u << 19,
 };
 
 // Bits of Server::may: what the process may ask of the root task beyond what every process may
@@ -72,6 +77,18 @@ enum May : uint8_t {
   may_spawn = 1u << 0,    // start programs
   may_kill = 1u << 1,     // end processes (a server's policy may restart it)
   may_inject = 1u << 2,   // arm injected faults in servers
+};
+
+// What the HA workers watch of a server (the `ha=` key; libs/ha, docs/ha.md): bits of Server::ha.
+enum HaWatch : uint8_t {
+  ha_dead = 1u << 0,       // its threads are probed: a dead one is reported
+  ha_deadlock = 1u << 1,   // it is part of the deadlock graph (cycles of blocked calls)
+  ha_loop = 1u << 2,       // the loop predictor runs on its counters
+};
+// What the monitor does when a worker reports one of its threads (`ha-action=`).
+enum class HaAction : uint8_t {
+  restart,   // the server's restart policy, as for a crash
+  delay,     // hold the thread for ha_delay_ms, then let it go on; a second report restarts
 };
 
 // Defaults of keys a line does not write.
@@ -86,6 +103,11 @@ constexpr uint32_t default_intensity_ms = 10000;
 // `set domain-restarts R/T`: domain restarts allowed before the machine reboots.
 constexpr uint32_t default_domain_restarts = 3;
 constexpr uint32_t default_domain_window_ms = 60000;
+// HA watching (ha-period, ha-loop, ha-deadlock): a sample every 50 ms; the loop predictor's
+// b = 0.90, L = 0.95, T = 5 (libs/ha/include/ha/loop.hh); a cycle blocked for 500 ms.
+constexpr uint32_t default_ha_period_ms = 50;
+constexpr uint8_t default_ha_beta_pct = 90, default_ha_limit_pct = 95, default_ha_samples = 5;
+constexpr uint32_t default_ha_deadlock_ms = 500;
 
 struct Server {
   char name[max_name_len + 1];
@@ -124,6 +146,13 @@ struct Server {
   uint8_t fault_bytes[max_fault_bytes];
   uint8_t fault_len;                           // 0: watch only
   uint8_t may;                                 // May bits; 0: nothing beyond the common requests
+  // HA watching (libs/ha): HaWatch bits (0: not watched), the workers' sample period, the loop
+  // predictor's b and L (percent) and T (samples), how long a cycle must stay blocked, and what
+  // the monitor does on a report (delay: for ha_delay_ms).
+  uint8_t ha;
+  uint8_t ha_beta_pct, ha_limit_pct, ha_samples;
+  uint32_t ha_period_ms, ha_deadlock_ms, ha_delay_ms;
+  HaAction ha_action;
 
   uint8_t after[max_afters];                   // indices into Config::servers
   char after_names[max_afters][max_name_len + 1];  // the same servers by name

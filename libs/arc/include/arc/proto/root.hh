@@ -49,6 +49,13 @@ enum Label : word {
   depends = 0x125,     // MR1 pid of a client of the caller: reply MR1 ok when the client's boot
                        //   line starts it after the caller (after=), no_rights otherwise (a server
                        //   that serves only the processes configured to use it asks this)
+  ha_watch = 0x126,    // one capability item: a thread of the caller's own (perfmon and control),
+                       //   MR1 its number (1..255: 0 is the main thread, which the monitor watches
+                       //   itself), to be watched by the HA workers as the caller's boot line
+                       //   says (ha=); reply MR1 status (not_supported: no ha= on its line,
+                       //   no_rights: not a thread of its own)
+  ha_report = 0x127,   // the HA workers only: MR1 ha::Failure, MR2 thread id (pid << 8 | number),
+                       //   MR3 detail, MR4 the worker's clock (ms); reply MR1 status
 };
 
 enum class Cause : word {
@@ -58,6 +65,10 @@ enum class Cause : word {
   killed = 9,  // ended from the shell (root::kill): handled by its policy as a failure
   complaint = 10,  // a process that depends on it said it failed (root::complain)
   pager = 11,      // its pager failed: the pages and persistent memory it held are lost
+  // Found by the HA workers (libs/ha, docs/ha.md):
+  dead_thread = 12,   // a thread of it is dead (the kernel stopped it; nobody was told)
+  deadlock = 13,      // it is part of a cycle of threads each blocked calling the next
+  loop = 14,          // its thread runs without any progress: an endless loop
 };
 enum class Action : word {
   hot = 0, warm = 1, cold = 2, group = 3, stop = 4,

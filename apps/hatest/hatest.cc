@@ -1,0 +1,305 @@
+// hatest: what the HA workers must find (issue 11, docs/ha.md), one failure at a time.
+//
+//   hatest serve [peer=NAME]     a server (published under its boot name). `work n` answers
+//                                n + 1 and the beats of its helper thread. `poke` provokes, once
+//                                per boot (the flag is persistent, so the replay after the
+//                                restart answers normally):
+//                                  loop      the handler spins for ever in a tight loop;
+//                                  deadlock  it calls its peer's `back`, which calls our `work`
+//                                            while we wait for it: a cycle of two;
+//                                  dead      its helper thread executes an invalid instruction;
+//                                            the thread has no exception handler, so the kernel
+//                                            stops it and tells nobody.
+//   hatest client KIND SERVER [WAIT_MS]
+//                                (after WAIT_MS) provokes KIND in SERVER and checks that it serves
+//                                again: prints `HATEST: KIND recovered after N ms` or
+//                                `HATEST: FAIL ...`.
+//   hatest pi N                  computes N decimal digits of pi (a spigot: seconds of work with
+//                                no IPC at all, what the loop worker must not take for a loop)
+//                                and prints the first ones and a checksum.
+//
+// The helper thread counts beats (every 10 ms) that `work` reports: a dead helper's beats stop.
+#include <arc/message.hh>
+#include <arc/pdata.hh>
+#include <arc/process.hh>
+#include <arc/server.hh>
+#include <arc/sys.hh>
+#include <arc/thread.hh>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+using namespace arc;
+
+namespace hatest {
+enum Label : word { work = 0x780, poke = 0x781, back = 0x782 };
+enum Kind : word { loop = 1, deadlock = 2, dead = 3 };
+template <class S> constexpr auto handlers = arc::handler_table<S>({
+  {work, 1, 1, &S::Work, "work"},
+  {poke, 1, 1, &S::Poke, "poke"},
+  {back, 0, 0, &S::Back, "back"},
+});
+word kind_of(const char *s) {
+  return !strcmp(s, "loop") ? word(loop) : !strcmp(s, "deadlock") ? word(deadlock)
+         : !strcmp(s, "dead") ? word(dead) : 0;
+}
+word now_ms() {
+  const Result r = syscall(Sys::kdebug, word(KdOp::ticks));
+  return r.r[0] * (r.r[1] ? r.r[1] : 1);
+}
+} // namespace hatest
+
+namespace {
+
+struct State {
+  word provoked;   // bit per Kind: done once per boot, never again (the replay must not)
+  CapSlot helper;  // the helper thread of the last start (a hot restart leaves it running)
+};
+ARC_PDATA State g = {};
+
+char g_name[24];
+const char *g_peer;
+CapSlot g_peer_ep;
+
+// The helper thread: beats, until told to die.
+volatile word g_beats, g_die;
+// Persistent, like everything a thread of a previous run may still touch: a hot restart gives
+// the volatile pages back zeroed while that thread sleeps, until start_helper() ends it.
+ARC_PDATA alignas(16) unsigned char g_helper_stack[4096];
+
+void helper() {
+  for (;;) {
+    if (g_die) __builtin_trap();   // no handler: the kernel stops the thread
+    g_beats = g_beats + 1;
+    sleep_ms(10);
+  }
+}
+
+// A new helper at every start (after a restart the old one is dead or gone with the old space)
+// and named to the monitor for the HA workers to watch.
+void start_helper() {
+  // The helper of our last run still runs on the same stack after a hot restart (or lies dead):
+  // it goes first. Deleting its capability, the only one, destroys it.
+  if (g.helper) {
+    (void)cap_delete(g.helper);
+    slot_free(g.helper);
+    g.helper = 0;
+  }
+  g_die = 0;
+  ThreadStart t;
+  t.entry = helper;
+  t.stack = g_helper_stack;
+  t.stack_bytes = sizeof g_helper_stack;
+  t.handled = false;
+  const CapSlot slot = start_thread(t);
+  g.helper = slot;
+  if (!slot) {
+    ::printf("[%s] cannot start the helper thread\n", g_name);
+    return;
+  }
+  const Status st = ha_watch(slot, 1);
+  // not_supported: our boot line's ha= asks for no watch a helper can have (deadlock only).
+  if (st != Status::ok && st != Status::not_supported)
+    ::printf("[%s] helper not watched (status %lu)\n", g_name, word(st));
+}
+
+// The peer's endpoint, looked up when first needed (the peers start in either order).
+CapSlot peer() {
+  if (g_peer_ep || !g_peer) return g_peer_ep;
+  const CapSlot s = slot_alloc();
+  if (s && name_wait(g_peer, s, 3000) == Status::ok) g_peer_ep = s;
+  return g_peer_ep;
+}
+
+} // namespace
+
+class HaTest : public ArcServer<HaTest> {
+public:
+  HaTest() : ArcServer(g_name) {}
+  Status Initialize() {
+    g.provoked = 0;
+    RegisterName(g_name);
+    start_helper();
+    ::printf("[%s] ready\n", g_name);
+    return Status::ok;
+  }
+  Recovery Recover() {
+    start_helper();
+    ::printf("[%s] recovered: %s\n", g_name,
+             in_flight().state == InFlight::serving ? "replaying" : "nothing in progress");
+    return Recovery::resume;
+  }
+  static constexpr auto Handlers() { return hatest::handlers<HaTest>; }
+
+  Status Work(const Request &req, Reply &rep) {
+    rep.put(req.arg(1) + 1);
+    rep.put(g_beats);
+    return Status::ok;
+  }
+  Status Poke(const Request &req, Reply &) {
+    const word kind = req.arg(1);
+    if (kind < hatest::loop || kind > hatest::dead) return Status::invalid_arg;
+    if (g.provoked & (1u << kind)) return Status::ok;   // the replay: done already
+    g.provoked |= 1u << kind;
+    switch (kind) {
+    case hatest::loop:
+      ::printf("[%s] looping from %lu ms\n", g_name, hatest::now_ms());
+      for (;;) asm volatile("" ::: "memory");   // a panic's tight loop, no progress
+    case hatest::deadlock: {
+      if (!peer()) return Status::not_supported;
+      ::printf("[%s] calling %s, which calls us back, from %lu ms\n", g_name, g_peer, hatest::now_ms());
+      Rpc rpc(hatest::back);
+      return rpc.call(g_peer_ep);
+    }
+    case hatest::dead:
+      ::printf("[%s] helper thread dies at %lu ms\n", g_name, hatest::now_ms());
+      g_die = 1;
+      return Status::ok;
+    }
+    return Status::invalid_arg;
+  }
+  // The peer's half of the deadlock: call it back while it waits for us.
+  Status Back(const Request &, Reply &) {
+    if (!peer()) return Status::not_supported;
+    Rpc rpc(hatest::work);
+    rpc.put(0);
+    return rpc.call(g_peer_ep);
+  }
+};
+
+namespace {
+
+// Rabinowitz and Wagon's spigot: n digits from an array of 10n/3 + 1 remainders, one pass over
+// it per digit; held-back nines are released when the next digit is known.
+int pi(word n) {
+  if (n < 2 || n > 20000) return 2;
+  const word len = n * 10 / 3 + 1;
+  word *a = static_cast<word *>(malloc(len * sizeof(word)));
+  char *out = static_cast<char *>(malloc(n + 1));
+  if (!a || !out) return 1;
+  for (word i = 0; i < len; ++i) a[i] = 2;
+  word produced = 0, nines = 0, predigit = 0;
+  const word t0 = hatest::now_ms();
+  for (word j = 0; j < n + 1 && produced < n; ++j) {
+    word q = 0;
+    for (word i = len; i-- > 0;) {
+      const word x = 10 * a[i] + q * (i + 1);
+      a[i] = x % (2 * i + 1);
+      q = x / (2 * i + 1);
+    }
+    a[0] = q % 10;
+    q /= 10;
+    auto emit = [&](word d) { if (produced < n) out[produced++] = char('0' + d); };
+    if (q == 9) {
+      ++nines;
+    } else if (q == 10) {
+      emit(predigit + 1);
+      for (; nines; --nines) emit(0);
+      predigit = 0;
+    } else {
+      if (j) emit(predigit);
+      predigit = q;
+      for (; nines; --nines) emit(9);
+    }
+  }
+  out[produced] = 0;
+  word sum = 0;
+  for (word i = 0; i < produced; ++i) sum += word(out[i] - '0');
+  ::printf("HATEST: pi %.12s... %lu digits, digit sum %lu, in %lu ms\n", out, produced, sum,
+           hatest::now_ms() - t0);
+  return 0;
+}
+
+int client(const char *kind_name, const char *server) {
+  const word kind = hatest::kind_of(kind_name);
+  const CapSlot ep = slot_alloc();
+  if (!kind || name_wait(server, ep, 3000) != Status::ok) {
+    ::printf("HATEST: FAIL no kind '%s' or no server '%s'\n", kind_name, server);
+    return 1;
+  }
+  auto work = [&](word n, word *beats) {
+    Rpc rpc(hatest::work);
+    rpc.put(n);
+    const Status st = rpc.call(ep);
+    if (beats) *beats = rpc.result(1);
+    return st == Status::ok && rpc.result(0) == n + 1;
+  };
+  word beats = 0;
+  for (word i = 0; i < 10; ++i)
+    if (!work(i, &beats)) {
+      ::printf("HATEST: FAIL %s does not serve before the test\n", server);
+      return 1;
+    }
+  sleep_ms(100);
+  word before = 0;
+  (void)work(0, &before);
+  if (before <= beats) {
+    ::printf("HATEST: FAIL %s's helper does not beat (%lu then %lu)\n", server, beats, before);
+    return 1;
+  }
+  const word t0 = hatest::now_ms();
+  Rpc rpc(hatest::poke);
+  rpc.put(kind);
+  const Status st = rpc.call(ep);
+  if (st != Status::ok) {
+    ::printf("HATEST: FAIL poke %s answered status %lu\n", kind_name, word(st));
+    return 1;
+  }
+  if (kind == hatest::dead) {
+    // The poke is answered at once; the helper is gone until the monitor restarts the server,
+    // which then starts a new one: its beats start again from where the process counts them.
+    word last = 0, stalled_at = 0;
+    (void)work(0, &last);
+    for (word waited = 0; waited < 5000; waited += 20) {
+      sleep_ms(20);
+      word now = 0;
+      if (!work(1, &now)) {
+        ::printf("HATEST: FAIL %s answers wrongly\n", server);
+        return 1;
+      }
+      if (now == last) {
+        if (!stalled_at) stalled_at = hatest::now_ms();
+      } else if (stalled_at) {
+        ::printf("HATEST: dead recovered after %lu ms (helper stalled for %lu ms)\n",
+                 hatest::now_ms() - t0, hatest::now_ms() - stalled_at);
+        break;
+      }
+      last = now;
+      if (waited + 20 >= 5000) {
+        ::printf("HATEST: FAIL the helper never beats again\n");
+        return 1;
+      }
+    }
+  } else {
+    ::printf("HATEST: %s recovered after %lu ms\n", kind_name, hatest::now_ms() - t0);
+  }
+  for (word i = 0; i < 10; ++i)
+    if (!work(100 + i, nullptr)) {
+      ::printf("HATEST: FAIL %s does not serve after recovery\n", server);
+      return 1;
+    }
+  ::printf("HATEST: %s serves again\n", server);
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc >= 3 && !strcmp(argv[1], "pi")) return pi(strtoul(argv[2], nullptr, 0));
+  if (argc >= 4 && !strcmp(argv[1], "client")) {
+    if (argc >= 5) sleep_ms(strtoul(argv[4], nullptr, 0));
+    return client(argv[2], argv[3]);
+  }
+  if (argc < 2 || strcmp(argv[1], "serve")) {
+    ::printf("usage: hatest serve [peer=NAME] | hatest client loop|deadlock|dead SERVER [WAIT_MS]"
+             " | hatest pi DIGITS\n");
+    return 2;
+  }
+  const proc::Info *info = process_info();
+  strncpy(g_name, info ? info->name : "hatest", sizeof g_name - 1);
+  for (int i = 2; i < argc; ++i)
+    if (!strncmp(argv[i], "peer=", 5)) g_peer = argv[i] + 5;
+  static HaTest server;
+  return server.Run();
+}

@@ -1,0 +1,29 @@
+// More threads in a process's own space (the HA workers; servers with a helper thread). A thread
+// made here shares everything of the process: its pager serves its page faults (the pager maps
+// by address, whichever thread faults). Such a thread must not use the C library's stdio (newlib
+// here keeps one reentrancy structure for the process) and must never return from its entry.
+#pragma once
+#include <arc/abi.hh>
+
+namespace arc {
+
+struct ThreadStart {
+  void (*entry)();          // never returns
+  void *stack;              // its stack: stack_bytes of memory of ours (bss is fine)
+  word stack_bytes;
+  // Where its exceptions go: true, to our pager like the main thread's (an exception fails the
+  // process and the monitor restarts it); false, nowhere: the kernel stops the thread and says
+  // so on its console, and only a watcher (the HA dead-thread worker) can tell.
+  bool handled = true;
+};
+
+// Makes the thread from our factory and starts it; its capability (control, perfmon) is put in a
+// slot of ours (slot_alloc) and returned, 0 when it could not be made (and nothing is left over).
+CapSlot start_thread(const ThreadStart &t);
+
+// Ask the monitor to have the HA workers watch `thread` (a thread of ours, from start_thread) as
+// our boot line's ha= says, under thread number `number` (1..255). The monitor's status
+// (root::ha_watch).
+Status ha_watch(CapSlot thread, word number);
+
+} // namespace arc
