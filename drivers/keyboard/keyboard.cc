@@ -65,8 +65,10 @@ public:
     // Keys typed while we were down wait in the controller (its interrupt came to nobody): they
     // are the user's, not stale bytes to drop.
     intake().Take();
-    RegisterName(keyboard::service_name);
+    // Readers first: one answered just before the crash still names its freed reply slot until
+    // Pump() has taken it off the ring, and registering could reuse that slot.
     Pump();
+    RegisterName(keyboard::service_name);
     irq_ctl(IrqOp::ack, g_state.irq_slot);
     return Recovery::resume;
   }

@@ -7,6 +7,7 @@
 // later), so the screen never scrolls twice or half.
 #pragma once
 #include <arc/abi.hh>
+#include <stdint.h>
 
 namespace vga {
 
@@ -42,5 +43,44 @@ inline unsigned advance(unsigned pos, char c) {
 }
 
 inline bool printable(char c) { return c != '\n' && c != '\r' && c != '\b' && c != '\t'; }
+
+// The two loops that move the screen, over any cell array (the device's memory; a host test's
+// array) and with a hook at each point a fault may strike (arc::fault_step in the server).
+// `progress` is the committed word; each store to it is a commit.
+
+// A scroll that is due, from the cell it reached: one row's cells moved up, then that row
+// committed; the last row blanked; then the cursor one row up and the scroll done, one store.
+template <class Cells, class Step>
+void settle(Cells screen, arc::word &progress, uint16_t attr, Step step) {
+  Progress p = Progress::of(progress);
+  if (p.pos < cells) return;
+  while (p.scrolled < cells - cols) {
+    for (unsigned i = p.scrolled; i < p.scrolled + cols; ++i) screen[i] = screen[i + cols];
+    step();   // a row moved, not committed
+    p.scrolled += cols;
+    progress = p.word();
+  }
+  for (unsigned i = cells - cols; i < cells; ++i) screen[i] = uint16_t(attr << 8 | ' ');
+  p.pos -= cols;
+  p.scrolled = 0;
+  progress = p.word();
+}
+
+// The rest of a write of n characters, from the committed `done` on: the cell written (again,
+// after a crash: the same character on the same cell), then the character committed with the
+// cursor it moved, then a scroll if one is due.
+template <class Cells, class Step>
+void write(Cells screen, arc::word &progress, const char *data, unsigned n, uint16_t attr, Step step) {
+  settle(screen, progress, attr, step);
+  for (Progress p = Progress::of(progress); p.done < n; p = Progress::of(progress)) {
+    const char c = data[p.done];
+    if (printable(c)) screen[p.pos] = uint16_t(attr << 8 | uint8_t(c));
+    step();   // the cell written, not committed
+    p.pos = advance(p.pos, c);
+    ++p.done;
+    progress = p.word();
+    settle(screen, progress, attr, step);
+  }
+}
 
 } // namespace vga

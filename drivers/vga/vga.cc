@@ -77,20 +77,11 @@ public:
       p.done = 0;
       commit(p);
       g_state.write_seq = req.seq;   // (a crash before this: nothing was written yet)
+      g_state.chars += n;            // (statistics: not exact when a crash strikes right here)
     } else if (p.done) {
       ::printf("[vgacon] replay: write %lu goes on at character %u of %u\n", req.seq, p.done, n);
     }
-    Settle();
-    for (p = progress(); p.done < n; p = progress()) {
-      const char c = data[p.done];
-      if (vga::printable(c)) screen_[p.pos] = uint16_t(g_state.attr << 8 | uint8_t(c));
-      fault_step();   // an injected fault may strike with the cell written, not committed
-      p.pos = vga::advance(p.pos, c);
-      ++p.done;
-      commit(p);      // the character is done
-      ++g_state.chars;
-      Settle();
-    }
+    vga::write(screen_, g_state.progress, data, n, uint16_t(g_state.attr), fault_step);
     MoveCursor();
     rep.put(n);
     return Status::ok;
@@ -138,22 +129,7 @@ private:
     MoveCursor();
   }
 
-  // A scroll that is due, from the cell it reached: one row's cells moved up, then that row
-  // committed; the last row blanked; then the cursor one row up and the scroll done, one store.
-  void Settle() {
-    vga::Progress p = progress();
-    if (p.pos < cells) return;
-    while (p.scrolled < cells - cols) {
-      for (unsigned i = p.scrolled; i < p.scrolled + cols; ++i) screen_[i] = screen_[i + cols];
-      fault_step();   // an injected fault may strike with a row moved, not committed
-      p.scrolled += cols;
-      commit(p);
-    }
-    for (unsigned i = cells - cols; i < cells; ++i) screen_[i] = uint16_t(g_state.attr << 8 | ' ');
-    p.pos -= cols;
-    p.scrolled = 0;
-    commit(p);
-  }
+  void Settle() { vga::settle(screen_, g_state.progress, uint16_t(g_state.attr), fault_step); }
 
   void MoveCursor() {
     if (!have_crtc_) return;
