@@ -16,16 +16,15 @@
 // writes the next cursor into the spare copy (and the key into a queue slot nobody owns yet) and
 // commits by flipping one word, `cur`. A crash before the flip redoes the step from the old
 // cursor; after it, the step is done.
+//
+// The controller is a template parameter (keyboard.cc: the i8042's ports; the host tests: a
+// simulated one), and so is the hook at each point a fault may strike (arc::fault_step).
 #pragma once
 #include <arc/iface/keyboard.hh>
-#include <arc/server.hh>
-#include <pc/io.hh>
 #include <scancode.hh>
 
 namespace kbd {
 
-constexpr uint16_t data_port = 0x60, status_port = 0x64;
-constexpr uint8_t status_output_full = 0x01;
 constexpr arc::word raw_size = 256, queue_size = 64;
 
 struct Key {
@@ -83,24 +82,23 @@ struct Intake {
   }
 
   // Everything waiting in the controller into the raw ring (room permitting: the rest waits in
-  // the controller), then decoded.
-  void Take() {
+  // the controller), then decoded. Port: ready() (a byte waits), read_into(slot) (one `insb`).
+  template <class Port, class Step> void Take(Port &port, Step step) {
     Adopt();
-    while (raw_head - now().raw_tail < raw_size - 2 &&
-           (pc::inb(status_port) & status_output_full)) {
+    while (raw_head - now().raw_tail < raw_size - 2 && port.ready()) {
       const arc::word h = raw_head;
       volatile uint8_t *slot = &raw[h % raw_size];
       *slot = 0;   // touch: the page is present and writable before the port is read
-      asm volatile("insb" : : "D"(slot), "d"(data_port) : "memory");
-      arc::fault_step();   // an injected fault may strike with the byte read, not committed
+      port.read_into(slot);
+      step();      // the byte read, not committed
       if (!*slot) continue;   // 0x00: an error report of the controller, not a key
       raw[(h + 1) % raw_size] = 0;
       raw_head = h + 1;    // the commit: the byte is ours
     }
-    Decode();
+    Decode(step);
   }
 
-  void Decode() {
+  template <class Step> void Decode(Step step) {
     for (;;) {
       const Cursor c = now();
       if (c.raw_tail == raw_head || c.key_head - key_tail >= queue_size) return;
@@ -114,7 +112,7 @@ struct Intake {
         ++next.key_head;
       }
       cursor[(cur & 1) ^ 1] = next;
-      arc::fault_step();   // an injected fault may strike with the step written, not committed
+      step();      // the step written, not committed
       cur = (cur & 1) ^ 1;   // the commit
     }
   }

@@ -9,7 +9,9 @@
 // moves them commits with one word (intake.hh, readers.hh; docs/console.md says why).
 #include <arc/pdata.hh>
 #include <arc/process.hh>
+#include <arc/server.hh>
 #include <arc/sys.hh>
+#include <pc/io.hh>
 
 #include "intake.hh"
 #include "readers.hh"
@@ -19,6 +21,17 @@
 using namespace arc;
 
 namespace {
+
+// The i8042: a byte waits when the status port says so; reading it is one `insb` (intake.hh).
+struct I8042 {
+  static constexpr uint16_t data_port = 0x60, status_port = 0x64;
+  static constexpr uint8_t status_output_full = 0x01;
+  static bool ready() { return pc::inb(status_port) & status_output_full; }
+  static void read_into(volatile uint8_t *slot) {
+    asm volatile("insb" : : "D"(slot), "d"(data_port) : "memory");
+  }
+};
+I8042 g_i8042;
 
 // Persistent (STYLE 13): the hardware's bytes and the keys they made (unreproducible), the
 // blocked readers, the last answered poll, our IRQ capability.
@@ -64,7 +77,7 @@ public:
     Report();
     // Keys typed while we were down wait in the controller (its interrupt came to nobody): they
     // are the user's, not stale bytes to drop.
-    intake().Take();
+    intake().Take(g_i8042, fault_step);
     // Readers first: one answered just before the crash still names its freed reply slot until
     // Pump() has taken it off the ring, and registering could reuse that slot.
     Pump();
@@ -111,7 +124,7 @@ public:
 
   Status Irq(const Request &, Reply &) {
     ++g_state.irqs;
-    intake().Take();
+    intake().Take(g_i8042, fault_step);
     Pump();
     irq_ctl(IrqOp::ack, g_state.irq_slot);
     return Status::ok;
@@ -161,7 +174,8 @@ private:
   }
 
   Status Attach() {
-    const proc::Resource *data = find_ports(kbd::data_port, 1), *status = find_ports(kbd::status_port, 1);
+    const proc::Resource *data = find_ports(I8042::data_port, 1);
+    const proc::Resource *status = find_ports(I8042::status_port, 1);
     const proc::Resource *irq = find_resource(proc::Resource::irq);
     if (!data || !status || !irq) {
       ::printf("[keyboard] needs ports 0x60 and 0x64 and an IRQ (ports=0x60-0x64 irq=1)\n");
@@ -177,7 +191,8 @@ private:
   // First start only: what the firmware left in the controller goes, and the controller is set
   // up. A restart keeps both (the controller does not restart with us).
   void Configure() {
-    using namespace kbd;
+    constexpr uint16_t data_port = I8042::data_port, status_port = I8042::status_port;
+    constexpr uint8_t status_output_full = I8042::status_output_full;
     for (int i = 0; i < 32 && (pc::inb(status_port) & status_output_full); ++i) pc::inb(data_port);
     // Controller configuration: keyboard interrupt on, translation to set 1 on.
     pc::outb(status_port, 0x20);
