@@ -137,6 +137,10 @@ private:
   void Pump() {
     kbd::Intake &in = intake();
     while (kbd::Reader *r = g_state.readers.front()) {
+      if (r->empty()) {   // released (its caller gave up) before a crash: nobody to answer
+        g_state.readers.pop();
+        continue;
+      }
       if (!r->given) {
         if (!in.waiting()) return;
         r->key = in.queue[in.key_tail % kbd::queue_size];
