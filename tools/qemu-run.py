@@ -23,6 +23,9 @@ matches before its line ends), so steps on the same prompt answer successive pro
     --monitor-after 'KBD: ready' 'sendkey a' --monitor-after "KBD: 'a'" 'sendkey ret'
 
 --monitor-after writes to QEMU's human monitor (a unix socket; transcript in <log>.monitor).
+--keys-after REGEX TEXT types TEXT on the PC's keyboard in one burst: a `sendkey` per character
+(tools/qemu/keys.py: shift for capitals and symbols, \n as Enter), all written to the monitor at
+once; QEMU presses each --key-hold ms (default 20) after the previous one.
 Named groups of a step's or an --expect's regex are remembered: ${NAME} in a later step's text or
 --expect regex stands for the text they matched (in a regex, escaped):
 
