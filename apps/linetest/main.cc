@@ -68,16 +68,19 @@ int main(int argc, char **argv) {
     if (arm) {
       const unsigned step = 7 + (armed * 17) % 40;   // a character, or a row of a scroll
       const arc::Status st =
-          arc::inject_fault(server, arc::server_label::inject_crash, step, arc::server_label::inject_at_step);
+          arc::inject_fault(server, arc::server_label::inject_crash, step,
+                            arc::server_label::inject_at_step);
       if (st != arc::Status::ok) {
         char buf[120];
-        snprintf(buf, sizeof(buf), "LINES: FAIL inject into %s refused before line %u\n", server, i);
+        snprintf(buf, sizeof(buf), "LINES: FAIL inject into %s refused before line %u\n", server,
+                 i);
         kputs(buf);
         return 1;
       }
       ++armed;
       char buf[120];
-      snprintf(buf, sizeof(buf), "LINES: crash armed in %s before line %u at step %u\n", server, i, step);
+      snprintf(buf, sizeof(buf), "LINES: crash armed in %s before line %u at step %u\n", server, i,
+               step);
       kputs(buf);
     }
     char line[96];

@@ -165,10 +165,11 @@ private:
   void Report() {
     const kbd::Interrupted i = intake().Inspect();
     if (i.byte_read)
-      ::printf("[keyboard] recovered: byte 0x%02x was read from the controller, not yet committed: kept\n",
-               i.byte);
+      ::printf("[keyboard] recovered: byte 0x%02x was read from the controller, not yet "
+               "committed: kept\n", i.byte);
     if (i.decode)
-      ::printf("[keyboard] recovered: the decoding of byte %lu was cut short: done again\n", i.decode_at);
+      ::printf("[keyboard] recovered: the decoding of byte %lu was cut short: done again\n",
+               i.decode_at);
     if (kbd::Reader *r = g_state.readers.front(); r && r->given)
       ::printf("[keyboard] recovered: key %lu ('%c') was a reader's, %s\n", r->given - 1,
                r->key.ch >= ' ' && r->key.ch < 0x7f ? char(r->key.ch) : '?',

@@ -22,7 +22,8 @@ struct Progress {
     return {unsigned(w & 0x7ff), unsigned((w >> 11) & 0x7ff), unsigned((w >> 22) & 0x3ff)};
   }
   arc::word word() const {
-    return arc::word(pos & 0x7ff) | arc::word(scrolled & 0x7ff) << 11 | arc::word(done & 0x3ff) << 22;
+    return arc::word(pos & 0x7ff) | arc::word(scrolled & 0x7ff) << 11 |
+           arc::word(done & 0x3ff) << 22;
   }
   bool plausible() const { return pos < cells + cols && scrolled <= cells - cols; }
 };
@@ -70,7 +71,8 @@ void settle(Cells screen, arc::word &progress, uint16_t attr, Step step) {
 // after a crash: the same character on the same cell), then the character committed with the
 // cursor it moved, then a scroll if one is due.
 template <class Cells, class Step>
-void write(Cells screen, arc::word &progress, const char *data, unsigned n, uint16_t attr, Step step) {
+void write(Cells screen, arc::word &progress, const char *data, unsigned n, uint16_t attr,
+           Step step) {
   settle(screen, progress, attr, step);
   for (Progress p = Progress::of(progress); p.done < n; p = Progress::of(progress)) {
     const char c = data[p.done];

@@ -59,7 +59,8 @@ public:
     if (!p.plausible() || p.done > vgacon::max_bytes || g_state.attr > 0xff) return Recovery::cold;
     if (Attach() != Status::ok) return Recovery::cold;
     if (p.pos >= cells)
-      ::printf("[vgacon] recovered: a scroll was cut short after %u cells: finishing it\n", p.scrolled);
+      ::printf("[vgacon] recovered: a scroll was cut short after %u cells: finishing it\n",
+               p.scrolled);
     Settle();
     RegisterName(vgacon::service_name);
     return Recovery::resume;

@@ -159,7 +159,8 @@ std::vector<uint8_t> bytes_of(const std::string &text) {
 // Types the bytes in pieces of `burst` (one interrupt each), with a crash (an exception: the
 // host's stand-in for a restart) at step `crash_at` of the intake; after it, the restart takes
 // again, as Recover() does. A reader takes every key as it comes. Returns the text read.
-std::string type(const std::vector<uint8_t> &bytes, size_t burst, int crash_at, kbd::Interrupted *seen) {
+std::string type(const std::vector<uint8_t> &bytes, size_t burst, int crash_at,
+                 kbd::Interrupted *seen) {
   static kbd::Intake in;   // (large: not on the stack)
   in = kbd::Intake{};
   FakeI8042 port;
