@@ -23,6 +23,9 @@ matches before its line ends), so steps on the same prompt answer successive pro
     --monitor-after 'KBD: ready' 'sendkey a' --monitor-after "KBD: 'a'" 'sendkey ret'
 
 --monitor-after writes to QEMU's human monitor (a unix socket; transcript in <log>.monitor).
+--keys-after REGEX TEXT types TEXT on the PC's keyboard in one burst: a `sendkey` per character
+(tools/qemu/keys.py: shift for capitals and symbols, \n as Enter), all written to the monitor at
+once; QEMU presses each --key-hold ms (default 20) after the previous one.
 Named groups of a step's or an --expect's regex are remembered: ${NAME} in a later step's text or
 --expect regex stands for the text they matched (in a regex, escaped):
 
@@ -58,14 +61,14 @@ if os.path.exists("/usr/bin/python3") and \
 import pexpect  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qemu import targets  # noqa: E402
+from qemu import keys, targets  # noqa: E402
 from qemu.console import PROMPT, Monitor, spawn  # noqa: E402
 
 # Lines that mean the kernel is dead, whatever the test expects (--no-default-fail: a scenario
 # that provokes a panic on purpose).
 DEFAULT_FAIL = [r"KERNEL PANIC", r"^\[arc\] panic"]
 VAR_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-STEP_OPTION = {"send": "send-after", "monitor": "monitor-after", "wait": "wait-for"}
+STEP_OPTION = {"send": "send-after", "monitor": "monitor-after", "wait": "wait-for", "keys": "keys-after"}
 VGA_COLS, VGA_ROWS = 80, 25
 XP_LINE = re.compile(r"^([0-9a-f]+): ((?:0x[0-9a-f]{4}\s*)+)$", re.M)
 
@@ -122,6 +125,11 @@ class Step(argparse.Action):
         regex_text, text = (values, "") if isinstance(values, str) else values
         if self.const == "monitor" and "\n" in text:
             parser.error("--monitor-after COMMAND must be one line: %r" % text)
+        if self.const == "keys":
+            try:
+                keys.sendkeys(unescape(text).decode(), 1)
+            except ValueError as e:
+                parser.error("--keys-after: %s" % e)
         try:
             namespace.steps = namespace.steps + [(self.const, compiled(regex_text), text, regex_text)]
         except argparse.ArgumentTypeError as e:
@@ -159,6 +167,11 @@ def parse_args(argv):
     add("--monitor-after", action=Step, const="monitor", nargs=2, metavar=("REGEX", "COMMAND"),
         help="a step: once REGEX is seen, write COMMAND to QEMU's monitor (may use ${NAME})")
     add("--wait-for", action=Step, const="wait", metavar="REGEX", help="a step that only waits for REGEX")
+    add("--keys-after", action=Step, const="keys", nargs=2, metavar=("REGEX", "TEXT"),
+        help=r"a step: once REGEX is seen, type TEXT on the PS/2 keyboard (\n: Enter), every key "
+             "at once through the monitor's sendkey (ia32-pc)")
+    add("--key-hold", default=20, type=int, metavar="MS",
+        help="--keys-after: each key held this long, the next pressed after it (default 20)")
     add("--vga-expect", action="append", default=[], type=compiled, metavar="REGEX",
         help="after the last --expect, must match a row of the VGA text screen, in order")
     add("--monitor-at-end", action="append", default=[], metavar="COMMAND",
@@ -192,7 +205,7 @@ def parse_args(argv):
     if a.vga_expect and (a.exit_status is not None or a.target != "ia32-pc"):
         p.error("--vga-expect needs --target ia32-pc and --exit-status none (QEMU must still run)")
     a.fail = ([] if a.no_default_fail else [re.compile(f) for f in DEFAULT_FAIL]) + a.fail
-    a.monitor = any(s[0] == "monitor" for s in a.steps) or bool(a.vga_expect or a.monitor_at_end)
+    a.monitor = any(s[0] in ("monitor", "keys") for s in a.steps) or bool(a.vga_expect or a.monitor_at_end)
     return a
 
 
@@ -343,6 +356,9 @@ class Run:
         try:
             if kind == "send":
                 os.write(self.child.child_fd, unescape(text))   # the bytes as given, \xHH too
+            elif kind == "keys":
+                for command in keys.sendkeys(unescape(text).decode(), self.args.key_hold):
+                    self.monitor.send(command)
             else:
                 self.monitor.send(text)
         except OSError as e:

@@ -14,6 +14,8 @@
 //   KBD: crash armed in keyboard      (type the next line now)
 // Both restarts must be invisible: every key arrives once, every line reaches the screen, and
 // what was on the screen before stays there.
+// ia32-keyboard-burst runs it as `kbdtest 2` while the injector crashes the keyboard server again
+// and again under a burst of keys; tests/qemu/devices/check-keys.py reads back the per-key lines.
 #include <arc/iface/keyboard.hh>
 #include <arc/iface/vgacon.hh>
 #include <arc/process.hh>

@@ -44,6 +44,9 @@ struct SerialState {
   CapSlot irq_slot;
   word rx_bytes, tx_bytes, irqs, dropped;
   word written;                    // bytes clients asked us to write (stats)
+  // The write in progress (Request::seq) and how far it got: characters sent << 1, | 1 when the
+  // CR of a '\n' is out and its LF not yet. A replayed write goes on from there.
+  word write_seq, write_done;
 };
 ARC_PDATA SerialState g_state = {};
 
@@ -86,8 +89,28 @@ public:
     const char *data;
     unsigned n;
     if (!req.bytes(1, &data, &n) || n > console::max_bytes) return Status::invalid_arg;
-    for (unsigned i = 0; i < n; ++i) Put(data[i]);
-    g_state.written += n;
+    if (!(req.replayed && g_state.write_seq == req.seq)) {
+      g_state.write_done = 0;
+      g_state.write_seq = req.seq;   // (a crash before this: nothing was sent yet)
+      g_state.written += n;
+    } else if (g_state.write_done) {
+      ::printf("[console] replay: write %lu goes on at character %lu of %u\n", req.seq,
+               g_state.write_done >> 1, n);
+    }
+    // Each byte is sent, then committed. A crash between the UART's data write and the commit
+    // (two instructions) would send that byte again; injected faults strike after the commit.
+    for (word d = g_state.write_done; (d >> 1) < n; d = g_state.write_done) {
+      const char c = data[d >> 1];
+      if (c == '\n' && !(d & 1)) {
+        Tx('\r');
+        g_state.write_done = d | 1;
+      } else {
+        Tx(c);
+        g_state.write_done = ((d >> 1) + 1) << 1;
+      }
+      ++g_state.tx_bytes;
+      fault_step();   // an injected fault may strike with the line half written
+    }
     rep.put(n);
     return Status::ok;
   }
@@ -140,9 +163,10 @@ private:
 
   static void Put(char c) {
     if (c == '\n') Put('\r');
-    g_uart->Tx(uint8_t(c));
+    Tx(c);
     ++g_state.tx_bytes;
   }
+  static void Tx(char c) { g_uart->Tx(uint8_t(c)); }
 
   static void Receive() {
     while (g_uart->RxReady()) {

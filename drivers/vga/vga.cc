@@ -10,24 +10,33 @@
 #include <arc/sys.hh>
 #include <pc/io.hh>
 
+#include "progress.hh"
+
 #include <stdio.h>
 
 using namespace arc;
 
 namespace {
 
-constexpr unsigned cols = 80, rows = 25;
+using vga::cols;
+using vga::rows;
+using vga::cells;
 constexpr word text_base = 0xb8000;
 constexpr uint16_t crtc_index = 0x3d4, crtc_data = 0x3d5;
 
-// Persistent: where the cursor is and the colour (the screen contents are in device memory and
-// survive a restart by themselves).
+// Persistent: where the cursor is, how far the current write and a scroll got (one word,
+// progress.hh), which request that write is, the colour. The screen contents are device memory
+// and survive a restart by themselves.
 struct VgaState {
-  word col, row;
+  word progress;   // vga::Progress, committed with one store
+  word write_seq;  // Request::seq of the write `done` counts for
   word attr;
   word chars;
 };
 ARC_PDATA VgaState g_state = {0, 0, 0x07, 0};
+
+vga::Progress progress() { return vga::Progress::of(g_state.progress); }
+void commit(const vga::Progress &p) { g_state.progress = p.word(); }
 
 } // namespace
 
@@ -46,19 +55,34 @@ public:
   }
 
   Recovery Recover() {
-    if (g_state.col >= cols || g_state.row >= rows || g_state.attr > 0xff) return Recovery::cold;
+    const vga::Progress p = progress();
+    if (!p.plausible() || p.done > vgacon::max_bytes || g_state.attr > 0xff) return Recovery::cold;
     if (Attach() != Status::ok) return Recovery::cold;
+    if (p.pos >= cells)
+      ::printf("[vgacon] recovered: a scroll was cut short after %u cells: finishing it\n",
+               p.scrolled);
+    Settle();
     RegisterName(vgacon::service_name);
     return Recovery::resume;
   }
 
   static constexpr auto Handlers() { return vgacon::handlers<Vga>; }
 
+  // A replayed write goes on after the characters already on the screen.
   Status Write(const Request &req, Reply &rep) {
     const char *data;
     unsigned n;
     if (!req.bytes(1, &data, &n) || n > vgacon::max_bytes) return Status::invalid_arg;
-    for (unsigned i = 0; i < n; ++i) Put(data[i]);
+    vga::Progress p = progress();
+    if (!(req.replayed && g_state.write_seq == req.seq)) {
+      p.done = 0;
+      commit(p);
+      g_state.write_seq = req.seq;   // (a crash before this: nothing was written yet)
+      g_state.chars += n;            // (statistics: not exact when a crash strikes right here)
+    } else if (p.done) {
+      ::printf("[vgacon] replay: write %lu goes on at character %u of %u\n", req.seq, p.done, n);
+    }
+    vga::write(screen_, g_state.progress, data, n, uint16_t(g_state.attr), fault_step);
     MoveCursor();
     rep.put(n);
     return Status::ok;
@@ -73,8 +97,9 @@ public:
     return Status::ok;
   }
   Status Cursor(const Request &, Reply &rep) {
-    rep.put(g_state.col);
-    rep.put(g_state.row);
+    const vga::Progress p = progress();
+    rep.put(p.pos % cols);
+    rep.put(p.pos / cols);
     return Status::ok;
   }
 
@@ -85,7 +110,7 @@ private:
   Status Attach() {
     const proc::Resource *mem = nullptr;
     for (unsigned i = 0; const proc::Resource *r = find_resource(proc::Resource::mem, i); ++i)
-      if (r->first <= text_base && text_base + cols * rows * 2 <= r->first + r->count) mem = r;
+      if (r->first <= text_base && text_base + cells * 2 <= r->first + r->count) mem = r;
     if (!mem || !mem->va) {
       ::printf("[vgacon] no device memory at 0xb8000 (boot configuration: mem=0xb8000+0x1000)\n");
       return Status::invalid_cap;
@@ -96,37 +121,20 @@ private:
     return Status::ok;
   }
 
+  // Blanking is idempotent; the cursor goes home in one store.
   void Blank() {
-    for (unsigned i = 0; i < cols * rows; ++i) screen_[i] = uint16_t(g_state.attr << 8 | ' ');
-    g_state.col = g_state.row = 0;
+    for (unsigned i = 0; i < cells; ++i) screen_[i] = uint16_t(g_state.attr << 8 | ' ');
+    vga::Progress p = progress();
+    p.pos = p.scrolled = 0;
+    commit(p);
     MoveCursor();
   }
 
-  void Scroll() {
-    for (unsigned i = 0; i < cols * (rows - 1); ++i) screen_[i] = screen_[i + cols];
-    for (unsigned i = cols * (rows - 1); i < cols * rows; ++i)
-      screen_[i] = uint16_t(g_state.attr << 8 | ' ');
-    g_state.row = rows - 1;
-  }
-
-  void Put(char c) {
-    ++g_state.chars;
-    switch (c) {
-    case '\n': g_state.col = 0; ++g_state.row; break;
-    case '\r': g_state.col = 0; break;
-    case '\b': if (g_state.col) --g_state.col; break;
-    case '\t': g_state.col = (g_state.col + 8) & ~word(7); break;
-    default:
-      screen_[g_state.row * cols + g_state.col] = uint16_t(g_state.attr << 8 | uint8_t(c));
-      ++g_state.col;
-    }
-    if (g_state.col >= cols) { g_state.col = 0; ++g_state.row; }
-    if (g_state.row >= rows) Scroll();
-  }
+  void Settle() { vga::settle(screen_, g_state.progress, uint16_t(g_state.attr), fault_step); }
 
   void MoveCursor() {
     if (!have_crtc_) return;
-    const unsigned pos = unsigned(g_state.row * cols + g_state.col);
+    const unsigned pos = progress().pos;
     pc::outb(crtc_index, 0x0f);
     pc::outb(crtc_data, uint8_t(pos));
     pc::outb(crtc_index, 0x0e);

@@ -2,6 +2,7 @@
 // (commands.cc), and writes its output back through the console. Prompt "msh> ".
 //
 // Boot configuration:   server shell msh after=console
+//                       server shell msh after=console,keyboard -- --keyboard   (PS/2 keys)
 //
 // The console may be restarted under it: a hot or warm restart is invisible, after a cold one
 // the connection (arc/reconnect.hh) finds the new endpoint; a console that is gone for good is
@@ -72,6 +73,12 @@ int main(int argc, char **argv) {
     --argc;
     ++argv;
   }
+  // `--keyboard`: lines come from the PS/2 keyboard instead of the serial line (kbdline.cc).
+  const bool from_keyboard = argc > 1 && !strcmp(argv[1], "--keyboard");
+  if (from_keyboard) {
+    --argc;
+    ++argv;
+  }
   // Commands given as arguments run first (boot configuration: ... -- echo hello).
   if (argc > 1) {
     char line[256];
@@ -87,6 +94,16 @@ int main(int argc, char **argv) {
   char line[arc::console::max_bytes + 1];
   for (;;) {
     msh::out("msh> ");
+    if (from_keyboard) {
+      const arc::Status ks = msh::keyboard_line(line, sizeof(line));
+      if (ks == arc::Status::ok) {
+        msh::run(line);
+      } else {
+        ::printf("msh: keyboard read failed (%s)\n", arc::status_name(ks));
+        arc::sleep_ms(1000);
+      }
+      continue;
+    }
     const arc::Status rs = console.Call([&](arc::CapSlot ep) {
       return arc::console::Client(ep).ReadLine(line, sizeof(line));
     });

@@ -9,6 +9,9 @@ constexpr unsigned max_args = 16;
 // Output through the console server (falls back to the kernel console before it is found).
 void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+// One line typed on the PS/2 keyboard (kbdline.cc; `msh --keyboard`), echoed to the console.
+arc::Status keyboard_line(char *line, unsigned size);
+
 // Splits line in place into argv (spaces and tabs separate); returns argc (at most max_args).
 unsigned split(char *line, char **argv);
 
