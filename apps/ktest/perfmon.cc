@@ -43,7 +43,7 @@ ARC_TEST(PMU0001, "info: 4 counters, cycles and all software events available") 
   word need = (1u << event::cycles) | (1u << event::context_switch) | (1u << event::ipc_sent) |
               (1u << event::ipc_received) | (1u << event::page_fault) |
               (1u << event::time_running) | (1u << event::upc_change) |
-              (1u << event::ipc_request);
+              (1u << event::ipc_request) | (1u << event::ustate_same);
   REQUIRE_EQ(r.r[1] & need, need);
   REQUIRE_OK(perfmon(boot_cap::thread, PerfOp::info).status);
 }
@@ -321,3 +321,42 @@ int insns_main() {
   return ok ? 0 : 1;
 }
 } // namespace ktest
+
+namespace {
+volatile word spin_stop;
+// Spins with nothing changing: the same PC and registers at every tick (a panic's loop).
+void spin_still(word) {
+  while (!spin_stop) {
+  }
+}
+// Spins computing: a register changes all the time (a long computation).
+void spin_counting(word) {
+  word x = 0;
+  while (!spin_stop) {
+    ++x;
+    asm volatile("" : "+r"(x));
+  }
+}
+} // namespace
+
+ARC_TEST(PMU0011, "ustate_same: ticks with the user state unchanged, for a still loop, not a computation") {
+  spin_stop = 0;
+  CapSlot still = spawn(spin_still, 0), counting = spawn(spin_counting, 0);
+  REQUIRE(still && counting);
+  const CapSlot both[] = {still, counting};
+  for (CapSlot t : both) {
+    REQUIRE_OK(perfmon(t, PerfOp::config, 0, event::time_running).status);
+    REQUIRE_OK(perfmon(t, PerfOp::config, 1, event::ustate_same).status);
+  }
+  sleep_ms(100);   // both spin, taking turns
+  spin_stop = 1;
+  REQUIRE(wait_done(still) && wait_done(counting));
+  const unsigned long long ran_still = rd(still, 0), same_still = rd(still, 1);
+  const unsigned long long ran_counting = rd(counting, 0), same_counting = rd(counting, 1);
+  REQUIRE(ran_still >= 10 && ran_counting >= 10);
+  // The still loop is at the same state at most of its ticks (on real hardware the PC moves
+  // over the loop's few instructions; QEMU takes interrupts at the loop's head).
+  REQUIRE(same_still >= ran_still / 4);
+  REQUIRE(same_still <= ran_still);
+  REQUIRE(same_counting <= 1);
+}

@@ -100,11 +100,18 @@ void switch_in(Thread *t) {
   arch::pmu_load(t->perf.event);
 }
 
-void tick(Thread *t, word user_pc) {
+void tick(Thread *t, const arch::UserFrame *uf) {
   PerfState &p = t->perf;
   if (!p.sw_mask) return;
   count_slow(p, arc::event::time_running);
+  const word user_pc = uf ? uf->ip() : 0;
   if (user_pc && user_pc != p.last_upc) count_slow(p, arc::event::upc_change);
+  // The hash only when someone watches for it: it reads the whole frame.
+  if (uf && (p.sw_mask & (1u << (arc::event::ustate_same - arc::event::context_switch)))) {
+    const word h = uf->state_hash();
+    if (user_pc == p.last_upc && h == p.last_ustate) count_slow(p, arc::event::ustate_same);
+    p.last_ustate = h;
+  }
   if (user_pc) p.last_upc = user_pc;
 }
 

@@ -10,6 +10,7 @@
 namespace kern {
 
 class Thread;
+namespace arch { struct UserFrame; }
 
 struct PerfState {
   uint8_t event[arc::perf_counters] = {};
@@ -19,6 +20,7 @@ struct PerfState {
   bool active = false;         // sw_mask or hw: the context switch must account
   uint64_t switched_in = 0;    // cycle counter when the thread last started running
   word last_upc = 0;           // user PC at the previous tick sample
+  word last_ustate = 0;        // its user state's hash then (ustate_same)
 };
 
 namespace perf {
@@ -35,7 +37,8 @@ inline void count(PerfState &p, word event) {
 // Context switch and tick hooks.
 void switch_out(Thread *t);
 void switch_in(Thread *t);
-void tick(Thread *t, word user_pc);
+// The timer tick found t running; uf: its user frame when it was in user mode, else null.
+void tick(Thread *t, const arch::UserFrame *uf);
 } // namespace perf
 
 } // namespace kern

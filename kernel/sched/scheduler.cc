@@ -74,7 +74,7 @@ void yield() {
   }
 }
 
-void tick(word user_pc) {
+void tick(const arch::UserFrame *uf) {
   ++now;
   while (Thread *t = timeouts.front()) {
     if (t->wakeup > now) break;
@@ -83,7 +83,7 @@ void tick(word user_pc) {
   }
   Thread *cur = Thread::current();
   if (cur == idle) return;
-  perf::tick(cur, user_pc);
+  perf::tick(cur, uf);
   if (cur->slice_left > 1) {
     --cur->slice_left;
   } else {

@@ -65,7 +65,8 @@ inline void dispatch(Thread *cur, Thread *next) {
 }
 inline int highest_ready_prio() { return ready.highest_prio(); }
 
-void tick(word user_pc);
+// The timer interrupt; uf: the interrupted user frame, null when it came in kernel mode.
+void tick(const arch::UserFrame *uf);
 word ticks();
 // Wake t with Status::timeout after ms milliseconds (unless cancelled first).
 void timeout_start(Thread *t, word ms);

@@ -5,9 +5,11 @@
 //
 //   dead      thread_ctl info: a thread the kernel stopped (dead), or one whose capability no
 //             longer names anything, is reported;
-//   loop      the counters time_running and ipc_received (perfmon counters 0 and 1 of the
-//             watched thread; the root task's watchdog uses 2 and 3) and the user PC feed the
-//             loop predictor (libs/ha loop.hh);
+//   loop      the counters ustate_same (ticks that found it running with its PC and registers
+//             as at its previous tick) and ipc_received (perfmon counters 0 and 1 of the watched
+//             thread; the root task's watchdog uses 2 and 3) and the user PC feed the loop
+//             predictor (libs/ha loop.hh): a thread that runs and changes nothing, and receives
+//             nothing, is in an endless loop; one that computes changes its registers;
 //   deadlock  each thread's state, the space it waits on and its PC feed the cycle finder
 //             (deadlock.hh): a cycle of spaces each blocked calling the next is reported, every
 //             member of it.
@@ -62,7 +64,7 @@ ha::Reading read_thread(const ha::Watch &w, bool counters, bool pc) {
   r.awaited = info.r[3];
   if (pc) r.pc = exchange_registers(w.slot, 0).r[0];
   if (counters) {
-    r.ran_ticks = perfmon(w.slot, PerfOp::read, 0).r[0];
+    r.still_ticks = perfmon(w.slot, PerfOp::read, 0).r[0];
     r.received = perfmon(w.slot, PerfOp::read, 1).r[0];
   }
   return r;
@@ -182,7 +184,7 @@ Status watch(const Utcb *u, CapSlot cap) {
   if (!w) return Status::no_memory;
   // The loop worker's counters, zeroed now: its first sample primes it.
   if ((p.what & ha::watch_loop) &&
-      (perfmon(cap, PerfOp::config, 0, event::time_running).status != Status::ok ||
+      (perfmon(cap, PerfOp::config, 0, event::ustate_same).status != Status::ok ||
        perfmon(cap, PerfOp::config, 1, event::ipc_received).status != Status::ok))
     return Status::invalid_arg;
   w->id = id;

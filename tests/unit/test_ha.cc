@@ -174,7 +174,7 @@ TEST_CASE("HA0008 loop worker: counter deltas and PCs make the predictor's obser
   int first = -1;
   for (int i = 0; i < 30 && first < 0; ++i, now += 10, ticks += 10) {
     if (!DueLoop(w, now)) continue;
-    r.ran_ticks = ticks;   // ran the whole time
+    r.still_ticks = ticks;   // ran the whole time, changing nothing
     r.pc = 0x8049000 + (i % 3) * 4;
     if (ObserveLoop(w, r, ticks)) first = i;
   }
@@ -187,7 +187,7 @@ TEST_CASE("HA0008 loop worker: counter deltas and PCs make the predictor's obser
   ticks = now = 0;
   for (int i = 0; i < 50; ++i, now += 10, ticks += 10) {
     if (!DueLoop(busy, now)) continue;
-    b.ran_ticks = ticks;
+    b.still_ticks = ticks;
     b.received = uint32_t(i);
     CHECK_FALSE(ObserveLoop(busy, b, ticks));
   }

@@ -42,7 +42,7 @@ extern "C" void arm_irq_entry(arch::UserFrame *f) {
   if (unsigned(line) == platform::timer_irq) {
     platform::irq_end(unsigned(line));
     (void)arch::cycles();   // keeps the 64-bit extension of the cycle counter current
-    sched::tick(f->from_user() ? f->pc : 0);
+    sched::tick(f->from_user() ? f : nullptr);
   } else {
     irq_raise(unsigned(line));
   }

@@ -22,7 +22,7 @@ extern "C" void trap_entry(arch::UserFrame *f) {
     if (!platform::irq_begin(line)) return;   // spurious
     if (line == platform::timer_irq) {
       platform::irq_end(line);
-      sched::tick(f->from_user() ? f->eip : 0);
+      sched::tick(f->from_user() ? f : nullptr);
     } else {
       irq_raise(line);
     }

@@ -262,8 +262,10 @@ constexpr word none = 0, cycles = 1, instructions = 2, branches = 3, icache_miss
 // Software events counted by the kernel.
 constexpr word context_switch = 16, ipc_sent = 17, ipc_received = 18, page_fault = 19,
                time_running = 20 /* ticks */, upc_change = 21 /* user PC changed at tick */,
-               ipc_request = 22 /* received from an endpoint: a request, not a reply */;
-constexpr word max = 23;
+               ipc_request = 22 /* received from an endpoint: a request, not a reply */,
+               ustate_same = 23 /* ticks that found it running with its user PC and registers
+                                   as they were at its previous tick: no progress of any kind */;
+constexpr word max = 24;
 }
 
 // kdebug(op, a)

@@ -56,17 +56,17 @@ bool ObserveLoop(Watch &w, const Reading &r, uint32_t now_ticks) {
   if (r.gone) return false;   // the dead-thread worker's business
   if (!l.primed) {
     l.primed = true;
-    l.ran = r.ran_ticks;
+    l.ran = r.still_ticks;
     l.received = r.received;
     l.ticks = now_ticks;
     return false;
   }
   LoopObservation o;
   o.period_ticks = now_ticks - l.ticks;
-  o.ran_ticks = r.ran_ticks - l.ran;
+  o.ran_ticks = r.still_ticks - l.ran;
   o.progress = r.received - l.received;
   o.pc = r.pc;
-  l.ran = r.ran_ticks;
+  l.ran = r.still_ticks;
   l.received = r.received;
   l.ticks = now_ticks;
   if (!o.period_ticks) return false;   // two samples in one tick tell nothing

@@ -76,7 +76,7 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
          --fail [=[^\[ha\] (names|pata|ext2|fsclient|pi) ]=] --fail [=[^HATEST: FAIL]=]
          --fail [=[^FSCLIENT: ERROR]=] --fail [=[(names|pata|ext2|fsclient|pi) \(pid [0-9]+\).*restart #]=]
          --fail [=[refused to watch|process stopped]=]
-         --post-check "grep -q '^HATEST: pi 314159265358\\.\\.\\. 3000 digits, digit sum 13848, in' ${quiet_log}"
+         --post-check "grep -q '^HATEST: pi 314159265358\\.\\.\\. 10000 digits, digit sum 44889, in' ${quiet_log}"
          --post-check "${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/qemu/disk/check-fsclient.py ${quiet_disk} 30 3"
          --exit-status none)
   set_tests_properties(ia32-ha-quiet PROPERTIES RUN_SERIAL TRUE)

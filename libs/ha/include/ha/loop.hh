@@ -27,7 +27,9 @@ struct LoopParams {
 // One sample of a watched thread: counter deltas since the previous one.
 struct LoopObservation {
   uint32_t period_ticks;    // the sample's length in timer ticks
-  uint32_t ran_ticks;       // time_running: ticks that found the thread running
+  uint32_t ran_ticks;       // ticks that found the thread running (time_running) or, as the
+                            //   workers count them, running with its user state unchanged
+                            //   since its previous tick (ustate_same: no progress at all)
   uint32_t progress;        // ipc_sent + ipc_received + page_fault
   uint32_t pc;              // its user PC now (0: not known)
 };

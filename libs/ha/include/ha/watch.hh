@@ -31,7 +31,7 @@ struct Reading {
   uint32_t space = 0;         // its space (kernel id)
   uint32_t awaited = 0;       // the space it waits on (0: none)
   uint32_t pc = 0;            // its user PC (0: not known)
-  uint32_t ran_ticks = 0;     // cumulative time_running
+  uint32_t still_ticks = 0;   // cumulative ustate_same: ticks it ran without changing anything
   uint32_t received = 0;      // cumulative ipc_received
 };
 

@@ -20,6 +20,16 @@ struct UserFrame {
   word lr_svc;
   word pc, cpsr;
 
+  // A mix of the user state the program can change (general registers, PC, SP, LR, CPSR): equal
+  // at two ticks when the thread made no progress in between (perfmon's ustate_same).
+  word state_hash() const {
+    const word more[] = {sp_usr, lr_usr, cpsr};
+    word h = pc;
+    for (word w : r) h = (h ^ w) * 0x9e3779b1u + (h >> 15);
+    for (word w : more) h = (h ^ w) * 0x9e3779b1u + (h >> 15);
+    return h;
+  }
+
   // The system-call ABI (docs/kernel-abi.md): r0 = number | flags in, status out; arguments
   // a0..a5 in r1..r6, results r0..r4 in r1..r5.
   word arg(unsigned i) const { return r[1 + i]; }

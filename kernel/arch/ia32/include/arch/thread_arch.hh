@@ -18,6 +18,15 @@ struct UserFrame {
   word vector, error;
   word eip, cs, eflags, esp, ss;
 
+  // A mix of the user state the program can change (general registers, IP, SP, flags): equal at
+  // two ticks when the thread made no progress in between (perfmon's ustate_same).
+  word state_hash() const {
+    const word regs[] = {edi, esi, ebp, ebx, edx, ecx, eax, eflags, esp};
+    word h = eip;
+    for (word w : regs) h = (h ^ w) * 0x9e3779b1u + (h >> 15);
+    return h;
+  }
+
   // The system-call ABI: argument and result registers.
   word arg(unsigned i) const {
     switch (i) { case 0: return ebx; case 1: return ecx; case 2: return edx;
