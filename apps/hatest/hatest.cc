@@ -14,11 +14,16 @@
 //                                (after WAIT_MS) provokes KIND in SERVER and checks that it serves
 //                                again: prints `HATEST: KIND recovered after N ms` or
 //                                `HATEST: FAIL ...`.
+//   hatest bench PLAIN WATCHED   the cost of being watched (docs/ha.md), on the fixed benchmark
+//                                machine: `work` round trips and `compute` (digits of pi in the
+//                                server) against a server without ha= and one with every
+//                                worker, side by side: `HABENCH: ...` lines in instructions.
 //   hatest pi N                  computes N decimal digits of pi (a spigot: seconds of work with
 //                                no IPC at all, what the loop worker must not take for a loop)
 //                                and prints the first ones and a checksum.
 //
 // The helper thread counts beats (every 10 ms) that `work` reports: a dead helper's beats stop.
+#include <arc/arch.hh>
 #include <arc/message.hh>
 #include <arc/pdata.hh>
 #include <arc/process.hh>
@@ -33,12 +38,13 @@
 using namespace arc;
 
 namespace hatest {
-enum Label : word { work = 0x780, poke = 0x781, back = 0x782 };
+enum Label : word { work = 0x780, poke = 0x781, back = 0x782, compute = 0x783 };
 enum Kind : word { loop = 1, deadlock = 2, dead = 3 };
 template <class S> constexpr auto handlers = arc::handler_table<S>({
   {work, 1, 1, &S::Work, "work"},
   {poke, 1, 1, &S::Poke, "poke"},
   {back, 0, 0, &S::Back, "back"},
+  {compute, 1, 1, &S::Compute, "compute"},
 });
 word kind_of(const char *s) {
   return !strcmp(s, "loop") ? word(loop) : !strcmp(s, "deadlock") ? word(deadlock)
@@ -104,6 +110,9 @@ void start_helper() {
     ::printf("[%s] helper not watched (status %lu)\n", g_name, word(st));
 }
 
+bool pi_digits(word n, char *out);
+word digit_sum(const char *d);
+
 // The peer's endpoint, looked up when first needed (the peers start in either order).
 CapSlot peer() {
   if (g_peer_ep || !g_peer) return g_peer_ep;
@@ -159,6 +168,16 @@ public:
     }
     return Status::invalid_arg;
   }
+  // Digits of pi, for the benchmark: MR1 how many (2..5000); the reply their digit sum.
+  Status Compute(const Request &req, Reply &rep) {
+    const word n = req.arg(1);
+    if (n < 2 || n > 5000) return Status::invalid_arg;
+    char *out = static_cast<char *>(malloc(n + 1));
+    const bool ok = out && pi_digits(n, out);
+    if (ok) rep.put(digit_sum(out));
+    free(out);
+    return ok ? Status::ok : Status::no_memory;
+  }
   // The peer's half of the deadlock: call it back while it waits for us.
   Status Back(const Request &, Reply &) {
     if (!peer()) return Status::not_supported;
@@ -172,15 +191,13 @@ namespace {
 
 // Rabinowitz and Wagon's spigot: n digits from an array of 10n/3 + 1 remainders, one pass over
 // it per digit; held-back nines are released when the next digit is known.
-int pi(word n) {
-  if (n < 2 || n > 20000) return 2;
+// The digits into out (n + 1 bytes); false when there is no memory.
+bool pi_digits(word n, char *out) {
   const word len = n * 10 / 3 + 1;
   word *a = static_cast<word *>(malloc(len * sizeof(word)));
-  char *out = static_cast<char *>(malloc(n + 1));
-  if (!a || !out) return 1;
+  if (!a) return false;
   for (word i = 0; i < len; ++i) a[i] = 2;
   word produced = 0, nines = 0, predigit = 0;
-  const word t0 = hatest::now_ms();
   for (word j = 0; j < n + 1 && produced < n; ++j) {
     word q = 0;
     for (word i = len; i-- > 0;) {
@@ -204,10 +221,79 @@ int pi(word n) {
     }
   }
   out[produced] = 0;
+  free(a);
+  return true;
+}
+
+word digit_sum(const char *d) {
+  word sum = 0;
+  for (; *d; ++d) sum += word(*d - '0');
+  return sum;
+}
+
+int pi(word n) {
+  if (n < 2 || n > 20000) return 2;
+  char *out = static_cast<char *>(malloc(n + 1));
+  const word t0 = hatest::now_ms();
+  if (!out || !pi_digits(n, out)) return 1;
+  const word produced = strlen(out);
   word sum = 0;
   for (word i = 0; i < produced; ++i) sum += word(out[i] - '0');
   ::printf("HATEST: pi %.12s... %lu digits, digit sum %lu, in %lu ms\n", out, produced, sum,
            hatest::now_ms() - t0);
+  return 0;
+}
+
+// Round trips and computations against both servers, in alternating blocks so that whatever
+// else the machine does falls on both alike.
+int bench(const char *plain_name, const char *watched_name) {
+  const CapSlot eps[2] = {slot_alloc(), slot_alloc()};
+  const char *names[2] = {plain_name, watched_name};
+  for (int i = 0; i < 2; ++i)
+    if (name_wait(names[i], eps[i], 3000) != Status::ok) {
+      ::printf("HATEST: FAIL no server '%s'\n", names[i]);
+      return 1;
+    }
+  sleep_ms(300);   // the monitor has armed the watches (it looks every 20 ms)
+  unsigned long long ipc[2] = {}, comp[2] = {};
+  constexpr word blocks = 4, calls = 500, digits = 500;
+  word sums[2] = {};
+  for (word b = 0; b < blocks; ++b)
+    for (int i = 0; i < 2; ++i) {
+      unsigned long long t0 = arch::cycles();
+      for (word c = 0; c < calls; ++c) {
+        Rpc rpc(hatest::work);
+        rpc.put(c);
+        if (rpc.call(eps[i]) != Status::ok || rpc.result(0) != c + 1) {
+          ::printf("HATEST: FAIL %s answers wrongly\n", names[i]);
+          return 1;
+        }
+      }
+      ipc[i] += arch::cycles() - t0;
+      t0 = arch::cycles();
+      Rpc rpc(hatest::compute);
+      rpc.put(digits);
+      if (rpc.call(eps[i]) != Status::ok) {
+        ::printf("HATEST: FAIL %s does not compute\n", names[i]);
+        return 1;
+      }
+      comp[i] += arch::cycles() - t0;
+      sums[i] = rpc.result(0);
+    }
+  if (sums[0] != sums[1]) {
+    ::printf("HATEST: FAIL the two servers' digits differ\n");
+    return 1;
+  }
+  auto pct = [](unsigned long long a, unsigned long long b) {
+    return long((long long)(b - a) * 1000 / (long long)a);   // per mille
+  };
+  const unsigned long long rt0 = ipc[0] / (blocks * calls), rt1 = ipc[1] / (blocks * calls);
+  const unsigned long long c0 = comp[0] / blocks, c1 = comp[1] / blocks;
+  const long p_ipc = pct(rt0, rt1), p_comp = pct(c0, c1);
+  ::printf("HABENCH: work round trip: unwatched %llu, watched %llu (%+ld.%ld %%)\n", rt0, rt1,
+           p_ipc / 10, (p_ipc < 0 ? -p_ipc : p_ipc) % 10);
+  ::printf("HABENCH: %lu digits of pi in the server: unwatched %llu, watched %llu (%+ld.%ld %%)\n",
+           digits, c0, c1, p_comp / 10, (p_comp < 0 ? -p_comp : p_comp) % 10);
   return 0;
 }
 
@@ -287,6 +373,7 @@ int client(const char *kind_name, const char *server) {
 
 int main(int argc, char **argv) {
   if (argc >= 3 && !strcmp(argv[1], "pi")) return pi(strtoul(argv[2], nullptr, 0));
+  if (argc >= 4 && !strcmp(argv[1], "bench")) return bench(argv[2], argv[3]);
   if (argc >= 4 && !strcmp(argv[1], "client")) {
     if (argc >= 5) sleep_ms(strtoul(argv[4], nullptr, 0));
     return client(argv[2], argv[3]);
