@@ -1,0 +1,144 @@
+// waveplay: plays a WAV file through the `audio` interface (drivers/sb16). The file is a boot
+// module given with module= (the PC's scenarios; a disk needs the whole file system).
+//
+//   server player waveplay module=ramp.wav after=audio [may=inject] [-- crash|selfcrash]
+//
+// Streaming: blocks of the file go through a shared session; each write says where in the
+// stream its bytes belong, and the driver answers where the stream now ends, so the player goes
+// on from there (a full queue takes nothing: it waits and sends again). Its position is
+// persistent, and so is its session: a player restarted hot or warm goes on where it was, and a
+// block it sends twice is taken once (the driver skips what it has).
+//
+// `crash`: through the monitor it arms faults in the driver (needs may=inject), four times in the
+// stream, to strike in the middle of a write or of a refill at the card's interrupt; the driver's
+// policy restarts it, and the recording must still hold every sample once (check-audio.py).
+// `selfcrash`: the player crashes itself once half-way (its policy restarts it).
+#include "wav.hh"
+
+#include <arc/iface/audio.hh>
+#include <arc/pdata.hh>
+#include <arc/process.hh>
+#include <arc/server.hh>
+#include <arc/session.hh>
+#include <arc/sys.hh>
+
+#include <stdio.h>
+#include <string.h>
+
+using namespace arc;
+
+namespace {
+
+constexpr word block = 4096;
+constexpr word player_magic = 0x57415650;   // "WAVP"
+
+struct PlayerState {
+  word magic;
+  bool opened;
+  word pos;            // stream bytes the driver has taken
+  word armed;          // faults armed in the driver so far
+  bool crashed;        // selfcrash done
+  bool finished;       // the whole file played and the stream closed
+  word restarts;       // times we found ourselves restarted
+  Session session;     // the shared area (kept: our pager gives it back after a restart)
+};
+ARC_PDATA PlayerState g = {};
+
+int failures;
+
+// A player with a restart policy must not end: its pager would take the exit for a failure and
+// restart it. It waits instead (the scenario is over by then).
+[[noreturn]] void park() {
+  for (;;) sleep_ms(100000);
+}
+
+void expect_ok(const char *what, Status st) {
+  if (st == Status::ok) return;
+  ++failures;
+  ::printf("WAVEPLAY: FAIL %s: %s\n", what, status_name(st));
+}
+
+// Where the driver's faults strike: stream fractions (in eighths) and handler steps after the
+// arming (512 bytes of a write or a refill each).
+struct Arm { word eighth; const char *kind; word steps; };
+constexpr Arm arms[] = {{1, "crash", 40}, {3, "panic", 21}, {5, "crash", 70}, {6, "crash", 9}};
+
+} // namespace
+
+int main(int argc, char **argv) {
+  const char *mode = argc > 1 ? argv[argc - 1] : "";
+  const bool crash = !strcmp(mode, "crash"), selfcrash = !strcmp(mode, "selfcrash");
+  const proc::Resource *m = find_resource(proc::Resource::module);
+  wav::Pcm pcm{};
+  const char *why = "no module (boot line: module=FILE.wav)";
+  if (!m || !wav::parse(reinterpret_cast<const uint8_t *>(m->va), m->count, &pcm, &why)) {
+    ::printf("WAVEPLAY: FAIL %s\n", why);
+    return 1;
+  }
+  const CapSlot slot = slot_alloc();
+  if (Status st = name_wait(audio::service_name, slot, 10000); st != Status::ok) {
+    ::printf("WAVEPLAY: FAIL no audio server: %s\n", status_name(st));
+    return 1;
+  }
+  audio::Client audio(slot);
+  if (g.magic != player_magic) {
+    g = PlayerState{};
+    g.magic = player_magic;
+    ::printf("WAVEPLAY: %lu bytes, %lu Hz, %lu bits, %lu channel(s)\n", word(pcm.bytes),
+             word(pcm.rate), word(pcm.bits), word(pcm.channels));
+  } else {
+    ++g.restarts;
+    ::printf("WAVEPLAY: restarted: resuming at byte %lu of %lu\n", g.pos, word(pcm.bytes));
+    if (g.finished) park();
+  }
+  if (!g.session.active()) expect_ok("session", g.session.Begin(slot, block));
+  if (!g.opened) {
+    word half = 0;
+    expect_ok("open", audio.Open(pcm.rate, pcm.bits, pcm.channels, &half));
+    g.opened = true;
+    ::printf("WAVEPLAY: opened, the driver moves %lu bytes per interrupt\n", half);
+  }
+  word waits = 0;
+  while (g.pos < pcm.bytes && !failures) {
+    if (crash && g.armed < sizeof(arms) / sizeof(arms[0]) &&
+        g.pos >= pcm.bytes / 8 * arms[g.armed].eighth) {
+      const Arm &a = arms[g.armed];
+      const Status st = inject_fault("audio", inject_kind(a.kind), a.steps, server_label::inject_at_step);
+      ::printf("WAVEPLAY: %s armed at byte %lu, after %lu steps: %s\n", a.kind, g.pos, a.steps,
+               status_name(st));
+      if (st != Status::ok) ++failures;
+      ++g.armed;
+    }
+    if (selfcrash && !g.crashed && g.pos >= pcm.bytes / 2) {
+      g.crashed = true;
+      ::printf("WAVEPLAY: crashing on purpose at byte %lu\n", g.pos);
+      *reinterpret_cast<volatile word *>(0) = 0;
+    }
+    word n = pcm.bytes - g.pos;
+    if (n > block) n = block;
+    if (!g.session.Put(0, pcm.data + g.pos, n)) expect_ok("put", Status::invalid_arg);
+    word end = 0;
+    expect_ok("write", audio.Write(g.session.id(), 0, n, g.pos, &end));
+    if (end == g.pos) {   // the driver's queue is full: the card plays, we wait
+      ++waits;
+      sleep_ms(20);
+    }
+    if (end > g.pos) g.pos = end;
+  }
+  expect_ok("drain", audio.Drain());
+  audio::Info info{};
+  for (word tries = 0; tries < 1000; ++tries) {   // at most 20 s more
+    expect_ok("info", audio.GetInfo(&info));
+    if (!info.running || failures) break;
+    sleep_ms(20);
+  }
+  expect_ok("close", audio.Close());
+  ::printf("WAVEPLAY: played %lu of %lu bytes, %lu bytes of silence inserted, %lu driver "
+           "restart(s), %lu player restart(s), %lu waits\n", info.played, word(pcm.bytes),
+           info.silence, info.restarts, g.restarts, waits);
+  if (info.played != pcm.bytes) ++failures;
+  ::printf("WAVEPLAY: %s\n", failures ? "FAIL" : "done");
+  g.finished = true;
+  if (selfcrash) park();   // its boot line restarts it (test-audio-player.cfg)
+  return failures ? 1 : 0;
+}
