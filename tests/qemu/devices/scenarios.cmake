@@ -98,3 +98,59 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
            --exit-status none)
   endforeach()
 endif()
+
+# Audio (issue 12; drivers/sb16, apps/waveplay): QEMU's Sound Blaster 16 plays ramp.wav (written
+# by make-wave.py: 4 s of 16-bit mono at 22050 Hz, each sample telling its place) from a boot
+# module; QEMU records what the card plays (-audiodev wav, without its mixing engine so the file
+# holds the card's own samples), and check-audio.py aligns the recording with the source: every
+# sample present, in order, none repeated, and at most 50 ms of silence inserted at any one
+# place. ia32-audio plays it undisturbed; ia32-audio-hot and -warm crash the driver four times
+# mid-playback (faults the player arms through the monitor, in the middle of writes and of
+# refills at the card's interrupt), restarted hot or warm; ia32-audio-player crashes the player
+# half-way, which resumes from its persistent position.
+if("ia32-pc" IN_LIST ARC_TARGETS)
+  set(ia32 ${CMAKE_BINARY_DIR}/ia32-pc)
+  set(ramp_wav ${ia32}/ramp.wav)
+  add_custom_command(OUTPUT ${ramp_wav}
+    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/make-wave.py ${ramp_wav} 4
+    DEPENDS ${CMAKE_CURRENT_LIST_DIR}/make-wave.py COMMENT "Writing the wave player's ramp.wav" VERBATIM)
+  add_custom_target(ramp-wav ALL DEPENDS ${ramp_wav})
+  set(check_audio "/usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/check-audio.py ${ramp_wav}")
+  foreach(kind plain hot warm player)
+    if(kind STREQUAL "plain")
+      set(name ia32-audio)
+      set(cfg test-audio)
+    else()
+      set(name ia32-audio-${kind})
+      set(cfg test-audio-${kind})
+    endif()
+    set(rec ${CMAKE_BINARY_DIR}/qemu-logs/${name}.wav)
+    set(restart_expects "")
+    set(restarts 0)
+    if(kind STREQUAL "hot" OR kind STREQUAL "warm")
+      set(restarts 4)
+      foreach(n 1 2 3 4)
+        list(APPEND restart_expects --expect "^\\[monitor\\] audio \\(pid [0-9]+\\): .*${kind} restart #${n}$"
+                                    --expect [=[^\[sb16\] recovered: ]=])
+      endforeach()
+    elseif(kind STREQUAL "player")
+      set(restart_expects --expect [=[^WAVEPLAY: crashing on purpose at byte [0-9]+$]=]
+                          --expect [=[^\[monitor\] player \(pid [0-9]+\): crash at 0 .*hot restart #1$]=]
+                          --expect [=[^WAVEPLAY: restarted: resuming at byte [0-9]+ of 176400$]=])
+    endif()
+    arc_config_modules(mods_audio ${ia32} ${cfg})
+    arc_qemu_test(NAME ${name} TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 120
+      ARGS --kernel ${ia32}/kernel/arc-kernel ${mods_audio}
+           --qemu-arg=-audiodev --qemu-arg=wav,id=snd,path=${rec},out.frequency=22050,out.channels=2,out.format=s16
+           --qemu-arg=-device --qemu-arg=sb16,audiodev=snd
+           --expect [=[^\[root\] audio: DMA buffer of 32 KiB at physical [0-9a-f]+$]=]
+           --expect [=[^\[sb16\] DSP 4\.05 at 0x220, irq 5, DMA 32 KiB at 0x[0-9a-f]+: ready$]=]
+           --expect [=[^WAVEPLAY: opened, the driver moves 16384 bytes per interrupt$]=]
+           ${restart_expects}
+           --expect "^WAVEPLAY: played 176400 of 176400 bytes, [0-9]+ bytes of silence inserted, ${restarts} driver restart"
+           --expect [=[^WAVEPLAY: done$]=]
+           --fail [=[^WAVEPLAY: FAIL]=] --fail [=[cold restart|: stopped|implausible]=]
+           --post-check "${check_audio} ${rec} --restarts ${restarts}"
+           --exit-status none)
+  endforeach()
+endif()
