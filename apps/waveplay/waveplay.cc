@@ -1,6 +1,8 @@
-// waveplay: plays a WAV file through the `audio` interface (drivers/sb16). The file is a boot
-// module given with module= (the PC's scenarios; a disk needs the whole file system).
+// waveplay: plays a WAV file through the `audio` interface (drivers/sb16). The file is read
+// whole from the file server (ext2, `fs`) when a path is given, else it is the boot module of
+// module= (boards without a disk).
 //
+//   server player waveplay after=audio,ext2 [may=inject] -- /ramp.wav [crash|selfcrash]
 //   server player waveplay module=ramp.wav after=audio [may=inject] [-- crash|selfcrash]
 //
 // Streaming: blocks of the file go through a shared session; each write says where in the
@@ -16,6 +18,7 @@
 #include "wav.hh"
 
 #include <arc/iface/audio.hh>
+#include <arc/iface/fs.hh>
 #include <arc/pdata.hh>
 #include <arc/process.hh>
 #include <arc/server.hh>
@@ -23,6 +26,7 @@
 #include <arc/sys.hh>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 using namespace arc;
@@ -63,15 +67,59 @@ void expect_ok(const char *what, Status st) {
 struct Arm { word eighth; const char *kind; word steps; };
 constexpr Arm arms[] = {{1, "crash", 40}, {3, "panic", 21}, {5, "crash", 70}, {6, "crash", 9}};
 
+// The whole file at `path` from the file server, in memory from malloc; null when it cannot be
+// read (said). Read again at every start: only the position in it is persistent.
+const uint8_t *read_file(const char *path, word *size) {
+  const CapSlot slot = slot_alloc();
+  if (Status st = name_wait(fs::service_name, slot, 10000); st != Status::ok) {
+    ::printf("WAVEPLAY: FAIL no file server: %s\n", status_name(st));
+    return nullptr;
+  }
+  fs::Client files(slot);
+  Session area;
+  word h = 0;
+  uint64_t size64 = 0;
+  if (area.Begin(slot, fs::max_io) != Status::ok || files.Open(path, 0, &h, &size64) != Status::ok) {
+    ::printf("WAVEPLAY: FAIL cannot open %s: %s\n", path, fs::error_name(files.last_error()));
+    return nullptr;
+  }
+  auto *data = static_cast<uint8_t *>(size64 < (16u << 20) ? malloc(word(size64)) : nullptr);
+  word at = 0;
+  while (data && at < word(size64)) {
+    const word n = word(size64) - at < fs::max_io ? word(size64) - at : fs::max_io;
+    word got = 0;
+    if (files.Read(h, area.id(), 0, at, n, &got) != Status::ok || got != n) break;
+    area.Get(0, data + at, got);
+    at += got;
+  }
+  files.Close(h);
+  area.End();
+  if (!data || at != word(size64)) {
+    ::printf("WAVEPLAY: FAIL %s: read %lu of %lu bytes\n", path, at, word(size64));
+    return nullptr;
+  }
+  ::printf("WAVEPLAY: read %s from the file server (%lu bytes)\n", path, at);
+  *size = at;
+  return data;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[argc - 1] : "";
   const bool crash = !strcmp(mode, "crash"), selfcrash = !strcmp(mode, "selfcrash");
-  const proc::Resource *m = find_resource(proc::Resource::module);
+  const char *path = argc > 1 && argv[1][0] == '/' ? argv[1] : nullptr;
+  const uint8_t *file = nullptr;
+  word file_size = 0;
+  if (path) {
+    if (!(file = read_file(path, &file_size))) return 1;
+  } else if (const proc::Resource *m = find_resource(proc::Resource::module)) {
+    file = reinterpret_cast<const uint8_t *>(m->va);
+    file_size = m->count;
+  }
   wav::Pcm pcm{};
-  const char *why = "no module (boot line: module=FILE.wav)";
-  if (!m || !wav::parse(reinterpret_cast<const uint8_t *>(m->va), m->count, &pcm, &why)) {
+  const char *why = "no file (boot line: -- /PATH.wav, or module=FILE.wav)";
+  if (!file || !wav::parse(file, file_size, &pcm, &why)) {
     ::printf("WAVEPLAY: FAIL %s\n", why);
     return 1;
   }
@@ -133,9 +181,10 @@ int main(int argc, char **argv) {
     sleep_ms(20);
   }
   expect_ok("close", audio.Close());
-  ::printf("WAVEPLAY: played %lu of %lu bytes, %lu bytes of silence inserted, %lu driver "
-           "restart(s), %lu player restart(s), %lu waits\n", info.played, word(pcm.bytes),
-           info.silence, info.restarts, g.restarts, waits);
+  ::printf("WAVEPLAY: played %lu of %lu bytes of %s%s, %lu bytes of silence inserted, %lu "
+           "driver restart(s), %lu player restart(s), %lu waits\n", info.played, word(pcm.bytes),
+           path ? path : "the boot module", path ? " (file server)" : "", info.silence,
+           info.restarts, g.restarts, waits);
   if (info.played != pcm.bytes) ++failures;
   ::printf("WAVEPLAY: %s\n", failures ? "FAIL" : "done");
   g.finished = true;

@@ -106,15 +106,28 @@ endif()
 # sample present, in order, none repeated, and at most 50 ms of silence inserted at any one
 # place. ia32-audio plays it undisturbed; ia32-audio-hot and -warm crash the driver four times
 # mid-playback (faults the player arms through the monitor, in the middle of writes and of
-# refills at the card's interrupt), restarted hot or warm; ia32-audio-player crashes the player
-# half-way, which resumes from its persistent position.
+# refills at the card's interrupt), restarted hot or warm, while the player reads the file from
+# an ext2 disk; ia32-audio-player crashes the player half-way, which resumes from its persistent
+# position.
 if("ia32-pc" IN_LIST ARC_TARGETS)
   set(ia32 ${CMAKE_BINARY_DIR}/ia32-pc)
   set(ramp_wav ${ia32}/ramp.wav)
   add_custom_command(OUTPUT ${ramp_wav}
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/make-wave.py ${ramp_wav} 4
     DEPENDS ${CMAKE_CURRENT_LIST_DIR}/make-wave.py COMMENT "Writing the wave player's ramp.wav" VERBATIM)
-  add_custom_target(ramp-wav ALL DEPENDS ${ramp_wav})
+  # The hot and warm scenarios' player reads it from an ext2 disk (made like the file-system
+  # tests' disk.img: mke2fs -d from a folder holding only ramp.wav).
+  find_program(ARC_AUDIO_MKE2FS mke2fs PATHS /usr/sbin /sbin)
+  set(audio_tree ${CMAKE_CURRENT_BINARY_DIR}/audio-disk)
+  set(audio_disk ${CMAKE_CURRENT_BINARY_DIR}/audio-disk.img)
+  add_custom_command(OUTPUT ${audio_disk}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${audio_tree}
+    COMMAND ${CMAKE_COMMAND} -E copy ${ramp_wav} ${audio_tree}/ramp.wav
+    COMMAND ${CMAKE_COMMAND} -E remove -f ${audio_disk}.tmp
+    COMMAND ${ARC_AUDIO_MKE2FS} -q -F -t ext2 -E root_owner=0:0 -L arc-audio -d ${audio_tree} ${audio_disk}.tmp 2M
+    COMMAND ${CMAKE_COMMAND} -E rename ${audio_disk}.tmp ${audio_disk}
+    DEPENDS ${ramp_wav} COMMENT "Making the audio scenarios' disk ${audio_disk} (mke2fs -d)" VERBATIM)
+  add_custom_target(ramp-wav ALL DEPENDS ${ramp_wav} ${audio_disk})
   set(check_audio "/usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/check-audio.py ${ramp_wav}")
   foreach(kind plain hot warm player)
     if(kind STREQUAL "plain")
@@ -127,8 +140,12 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
     set(rec ${CMAKE_BINARY_DIR}/qemu-logs/${name}.wav)
     set(restart_expects "")
     set(restarts 0)
+    set(disk "")
+    set(source "the boot module")
     if(kind STREQUAL "hot" OR kind STREQUAL "warm")
       set(restarts 4)
+      set(disk --disk-copy ${audio_disk} ${CMAKE_BINARY_DIR}/qemu-logs/${name}.disk.img)
+      set(source "/ramp\\.wav \\(file server\\)")
       foreach(n 1 2 3 4)
         list(APPEND restart_expects --expect "^\\[monitor\\] audio \\(pid [0-9]+\\): .*${kind} restart #${n}$"
                                     --expect [=[^\[sb16\] recovered: ]=])
@@ -140,14 +157,14 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
     endif()
     arc_config_modules(mods_audio ${ia32} ${cfg})
     arc_qemu_test(NAME ${name} TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 120
-      ARGS --kernel ${ia32}/kernel/arc-kernel ${mods_audio}
+      ARGS --kernel ${ia32}/kernel/arc-kernel ${mods_audio} ${disk}
            --qemu-arg=-audiodev --qemu-arg=wav,id=snd,path=${rec},out.frequency=22050,out.channels=2,out.format=s16
            --qemu-arg=-device --qemu-arg=sb16,audiodev=snd
            --expect [=[^\[root\] audio: DMA buffer of 32 KiB at physical [0-9a-f]+$]=]
            --expect [=[^\[sb16\] DSP 4\.05 at 0x220, irq 5, DMA 32 KiB at 0x[0-9a-f]+: ready$]=]
            --expect [=[^WAVEPLAY: opened, the driver moves 16384 bytes per interrupt$]=]
            ${restart_expects}
-           --expect "^WAVEPLAY: played 176400 of 176400 bytes, [0-9]+ bytes of silence inserted, ${restarts} driver restart"
+           --expect "^WAVEPLAY: played 176400 of 176400 bytes of ${source}, [0-9]+ bytes of silence inserted, ${restarts} driver restart"
            --expect [=[^WAVEPLAY: done$]=]
            --fail [=[^WAVEPLAY: FAIL]=] --fail [=[cold restart|: stopped|implausible]=]
            --post-check "${check_audio} ${rec} --restarts ${restarts}"
