@@ -148,8 +148,11 @@ int main(int argc, char **argv) {
   }
   word waits = 0;
   while (g.pos < pcm.bytes && !failures) {
+    // The next fault once the last one has struck (a new one would replace it).
+    audio::Info now{};
     if (crash && g.armed < sizeof(arms) / sizeof(arms[0]) &&
-        g.pos >= pcm.bytes / 8 * arms[g.armed].eighth) {
+        g.pos >= pcm.bytes / 8 * arms[g.armed].eighth && audio.GetInfo(&now) == Status::ok &&
+        now.restarts >= g.armed) {
       const Arm &a = arms[g.armed];
       const Status st = inject_fault("audio", inject_kind(a.kind), a.steps, server_label::inject_at_step);
       ::printf("WAVEPLAY: %s armed at byte %lu, after %lu steps: %s\n", a.kind, g.pos, a.steps,

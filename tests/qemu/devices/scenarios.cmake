@@ -127,7 +127,11 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
     COMMAND ${ARC_AUDIO_MKE2FS} -q -F -t ext2 -E root_owner=0:0 -L arc-audio -d ${audio_tree} ${audio_disk}.tmp 2M
     COMMAND ${CMAKE_COMMAND} -E rename ${audio_disk}.tmp ${audio_disk}
     DEPENDS ${ramp_wav} COMMENT "Making the audio scenarios' disk ${audio_disk} (mke2fs -d)" VERBATIM)
-  add_custom_target(ramp-wav ALL DEPENDS ${ramp_wav} ${audio_disk})
+  set(ramp8_wav ${ia32}/ramp8.wav)
+  add_custom_command(OUTPUT ${ramp8_wav}
+    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/make-wave.py ${ramp8_wav} 4 --bits 8 --channels 2 --rate 11025
+    DEPENDS ${CMAKE_CURRENT_LIST_DIR}/make-wave.py COMMENT "Writing the wave player's ramp8.wav" VERBATIM)
+  add_custom_target(ramp-wav ALL DEPENDS ${ramp_wav} ${audio_disk} ${ramp8_wav})
   set(check_audio "/usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/check-audio.py ${ramp_wav}")
   foreach(kind plain hot warm player)
     if(kind STREQUAL "plain")
@@ -170,4 +174,23 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
            --post-check "${check_audio} ${rec} --restarts ${restarts}"
            --exit-status none)
   endforeach()
+
+  # The 8-bit path (DMA channel 1, DSP command 0xc6), stereo, at another rate, with hot restarts.
+  set(rec ${CMAKE_BINARY_DIR}/qemu-logs/ia32-audio-8bit.wav)
+  set(restart_expects "")
+  foreach(n 1 2 3 4)
+    list(APPEND restart_expects --expect "^\\[monitor\\] audio \\(pid [0-9]+\\): .*hot restart #${n}$")
+  endforeach()
+  arc_config_modules(mods_audio ${ia32} test-audio-8bit)
+  arc_qemu_test(NAME ia32-audio-8bit TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 120
+    ARGS --kernel ${ia32}/kernel/arc-kernel ${mods_audio}
+         --qemu-arg=-audiodev --qemu-arg=wav,id=snd,path=${rec},out.frequency=11025,out.channels=2,out.format=u8
+         --qemu-arg=-device --qemu-arg=sb16,audiodev=snd
+         --expect [=[^\[sb16\] open: 11025 Hz, 8 bits, 2 channel\(s\), halves of 16384 bytes$]=]
+         ${restart_expects}
+         --expect [=[^WAVEPLAY: played 88200 of 88200 bytes of the boot module, [0-9]+ bytes of silence inserted, 4 driver restart]=]
+         --expect [=[^WAVEPLAY: done$]=]
+         --fail [=[^WAVEPLAY: FAIL]=] --fail [=[cold restart|: stopped|implausible]=]
+         --post-check "/usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/check-audio.py ${ramp8_wav} ${rec} --restarts 4"
+         --exit-status none)
 endif()
