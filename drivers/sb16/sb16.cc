@@ -43,6 +43,7 @@ constexpr word queue_bytes = 32 * 1024;   // written data not yet in the DMA buf
 constexpr word state_magic = 0x53423136;   // "SB16"
 constexpr isa_dma::Channel dma8{1}, dma16{5};
 constexpr word step_bytes = 512;           // a fault may strike after each such piece of a copy
+constexpr word overrun_margin_ms = 50;
 
 // One half's refill, prepared before any of it is applied: a refill cut short by a crash is done
 // again with the same numbers (for_cycle says which refill they belong to).
@@ -68,6 +69,10 @@ struct AudioState {
   word cycle;          // halves the card has finished since the start; it plays half cycle % 2
   word start_from;     // starting: the stream position the first half begins with
   Refill refill;
+  // Where the card was when the driver last looked (each request and interrupt): Recover()
+  // tells how far it has played since, i.e. how long the driver was away in the card's time.
+  word seen_cycle, seen_pos, seen_ms;
+  word overruns;       // restarts that took longer than the buffer lasts (the card replayed)
   // Counters.
   word irqs, refills, restarts, irq_slot;
   uint8_t queue[queue_bytes];   // stream position p is queue[p % queue_bytes]
@@ -103,17 +108,38 @@ public:
       return Recovery::cold;
     }
     ++g.restarts;
+    word away = 0;   // bytes the card played since the driver last looked
+    const word per_ms = g.open ? g.rate * g.channels * g.bits / 8 / 1000 : 1;
     if (g.starting) {
       Start();   // the card may be half programmed: all of it again, from the stream's start
     } else if (g.running) {
+      // What the card had left when the driver last looked: the rest of its half, and the other
+      // half unless the card was already in it with its refill still to do (an interrupt
+      // waiting behind the request that failed). Away longer, it has gone round into a half
+      // nobody refilled and played it again; the position cannot tell how many times, the clock
+      // can.
+      const word ahead = g.seen_cycle == g.cycle ? g.half : 0;
+      const word left_ms = (g.half - g.seen_pos + ahead) / per_ms, away_ms = NowMs() - g.seen_ms;
+      // The card reads ahead of what it plays by QEMU's audio buffer (tens of ms): a margin.
+      if (away_ms + overrun_margin_ms >= left_ms) {
+        ++g.overruns;
+        ::printf("[sb16] away for %lu ms, about the %lu ms the buffer held or more: the card may "
+                 "have played old data again\n", away_ms, left_ms);
+      }
+      const word pos = Position();
+      // The card is in half cycle % 2, or one further if it finished that one meanwhile.
+      const word now_cycle = g.cycle + ((pos >= g.half) != (g.cycle % 2));
+      away = (now_cycle - g.seen_cycle) * g.half + pos % g.half - g.seen_pos;
+      if (away > 2 * g.half) away = 0;   // gone round: only the clock knows
       dsp::ack(g.bits == 16);
       Sync();
     }
     irq_ctl(IrqOp::ack, g.irq_slot);
     RegisterName(audio::service_name);
     ::printf("[sb16] recovered: %s, %lu bytes taken, %lu played, card in half %lu at %lu, "
-             "%lu halves done\n", g.running ? "playing" : "idle", g.taken, g.played,
-             g.cycle % 2, g.running ? Position() : 0, g.cycle);
+             "%lu halves done; it played %lu bytes (%lu ms) since the driver last looked\n",
+             g.running ? "playing" : "idle", g.taken, g.played, g.cycle % 2,
+             g.running ? Position() : 0, g.cycle, away, away / per_ms);
     return Recovery::resume;
   }
 
@@ -143,6 +169,7 @@ public:
   }
 
   Status Write(const Request &req, Reply &rep) {
+    Look();
     const word id = req.arg(1), off = req.arg(2), bytes = req.arg(3), pos = req.arg(4);
     const SessionEntry *s = sessions().Find(req.badge, id);
     const word frame = g.channels * g.bits / 8;
@@ -171,6 +198,7 @@ public:
   }
 
   Status Info(const Request &, Reply &rep) {
+    Look();
     const word out[] = {g.taken, g.played, g.silence, word(g.running), g.restarts};
     for (word w : out) rep.put(w);
     return Status::ok;
@@ -196,6 +224,7 @@ public:
     if (g.running) {
       dsp::ack(g.bits == 16);
       Sync();
+      Look();
       // Drained: the card has played every byte of the stream, only silence is left.
       if (g.draining && g.played >= g.taken) Stop();
     } else {
@@ -219,6 +248,21 @@ private:
            (!g.open || (g.half == dma_bytes_ / 2 && (g.bits == 8 || g.bits == 16) &&
                         (g.channels == 1 || g.channels == 2))) &&
            g.half_data[0] <= g.half && g.half_data[1] <= g.half;
+  }
+
+  // Notes where the card is (after Sync, or in a half Sync has not caught up with yet: the
+  // position within the cycle it belongs to).
+  void Look() {
+    if (!g.running) return;
+    const word pos = Position();
+    g.seen_cycle = g.cycle + ((pos >= g.half) != (g.cycle % 2));
+    g.seen_pos = pos % g.half;
+    g.seen_ms = NowMs();
+  }
+
+  static word NowMs() {
+    const auto *info = reinterpret_cast<const proc::Info *>(boot_info_addr);
+    return kd_ticks() * (info->tick_ms ? info->tick_ms : 1);
   }
 
   // Moves the next data of the queue into half h (silence after it), for refill `r`.
@@ -292,6 +336,8 @@ private:
     dsp::write(uint8_t(count));
     dsp::write(uint8_t(count >> 8));
     dsp::write(dsp::speaker_on);
+    g.seen_cycle = g.seen_pos = 0;
+    g.seen_ms = NowMs();
     g.running = true;
     g.starting = false;
     ::printf("[sb16] playing from byte %lu\n", g.half_start[0]);

@@ -47,8 +47,12 @@ def main(argv):
     p.add_argument("--max-gap-ms", type=float, default=50.0)
     p.add_argument("--restarts", type=int, default=None)
     a = p.parse_args(argv[1:])
-    rate, width, channels, src = frames_of(a.source)
-    rrate, rwidth, rchannels, rec = frames_of(a.recording)
+    try:
+        rate, width, channels, src = frames_of(a.source)
+        rrate, rwidth, rchannels, rec = frames_of(a.recording)
+    except (OSError, EOFError, wave.Error) as e:
+        print("check-audio: FAIL cannot read the WAV files: %s" % e)
+        return 1
     if (rrate, rwidth, rchannels, channels) == (rate, width, 2, 1):
         bad, rec = to_mono(rec, width)
         if rec is None:
