@@ -53,7 +53,12 @@ void memory_init(const BootInfo &bi) {
   // so asked for 4 MiB first it would give none of the little RAM below 16 MiB that the kernel
   // and the modules leave (on a PC: conventional memory and the rest below the kernel's pool).
   // Single frames are taken from it only when nothing else is free (set_reserve below).
-  for (unsigned i = 0; i < low_chunks; ++i) {
+  // Boards whose RAM starts higher (the ARM ones) have none: asking would only make sigma0 skip
+  // more memory before its first large chunk.
+  bool low_ram = false;
+  for (unsigned i = 0; i < bi.n_regions; ++i)
+    low_ram |= bi.regions[i].kind == BootInfo::region_free && bi.regions[i].base < isa_dma_limit;
+  for (unsigned i = 0; low_ram && i < low_chunks; ++i) {
     const word base = take_chunk(16);
     if (base == ~word(0)) break;
     if (phys_base == ~word(0)) phys_base = top = base & ~(window_size - 1);
