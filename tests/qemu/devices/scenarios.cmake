@@ -201,3 +201,19 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
          --post-check "/usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/check-audio.py ${ramp8_wav} ${rec} --restarts 4"
          --exit-status none)
 endif()
+
+# A cold restart frees the driver's DMA buffer (dma=): the new process gets the same physical run,
+# the lowest free one, and not the next (the stream itself is lost: the player sees the reset).
+if("ia32-pc" IN_LIST ARC_TARGETS)
+  set(ia32 ${CMAKE_BINARY_DIR}/ia32-pc)
+  arc_config_modules(mods_audio ${ia32} test-audio-cold)
+  arc_qemu_test(NAME ia32-audio-cold TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 60
+    ARGS --kernel ${ia32}/kernel/arc-kernel ${mods_audio}
+         --qemu-arg=-audiodev --qemu-arg=none,id=snd --qemu-arg=-device --qemu-arg=sb16,audiodev=snd
+         --expect [=[^\[root\] audio: DMA buffer of 32 KiB at physical (?P<dma>[0-9a-f]+)$]=]
+         --expect [=[^\[monitor\] audio \(pid [0-9]+\): crash at .*; cold restart #1$]=]
+         --expect [=[^\[root\] audio: DMA buffer of 32 KiB at physical ${dma}$]=]
+         --expect [=[^\[monitor\] audio: cold restart done, now pid [0-9]+$]=]
+         --expect [=[^\[sb16\] DSP 4\.05 at 0x220, irq 5, DMA 32 KiB at 0x${dma}: ready$]=]
+         --exit-status none)
+endif()
