@@ -93,7 +93,7 @@ TEST_CASE("SB16-0001 a write is taken once, wherever it is sent again", "[sb16]"
   CHECK(f.write(1500, 2) == Taken::refused);
 }
 
-TEST_CASE("SB16-0002 the card starts with two halves; a full queue takes nothing", "[sb16]") {
+TEST_CASE("SB16-0002 the card starts with two halves, and a full queue takes nothing", "[sb16]") {
   Fixture f;
   f.fill_to(2 * 4096 - 2);
   CHECK(!f.g.running);
