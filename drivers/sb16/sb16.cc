@@ -21,9 +21,10 @@
 // Recover caught up) changes nothing, and a refill cut short by a crash is done again from the
 // same queue position (it is committed only once complete). A stream that was being started
 // when the driver failed is started again from its start. That logic is stream.hh (host tests:
-// tests/unit/test_sb16.cc); this file is the card's side of it and the server. Nothing the card plays is lost or
-// repeated as long as the driver is back before the card has played the other half (16 KiB:
-// 186 ms at 22050 Hz 16-bit mono); docs/audio.md has the measured gaps.
+// tests/unit/test_sb16.cc); this file is the card's side of it and the server. Nothing the card
+// plays is lost or repeated as long as the driver is back before the card has played what the
+// buffer holds ahead, at least one half (16 KiB: 371 ms at 22050 Hz 16-bit mono); docs/audio.md
+// has the measured gaps.
 #include "dsp.hh"
 #include "isa_dma.hh"
 #include "stream.hh"
