@@ -113,11 +113,15 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
   set(ia32 ${CMAKE_BINARY_DIR}/ia32-pc)
   set(ramp_wav ${ia32}/ramp.wav)
   add_custom_command(OUTPUT ${ramp_wav}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${ia32}   # a clean build may not have it yet
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/make-wave.py ${ramp_wav} 4
     DEPENDS ${CMAKE_CURRENT_LIST_DIR}/make-wave.py COMMENT "Writing the wave player's ramp.wav" VERBATIM)
   # The hot and warm scenarios' player reads it from an ext2 disk (made like the file-system
   # tests' disk.img: mke2fs -d from a folder holding only ramp.wav).
   find_program(ARC_AUDIO_MKE2FS mke2fs PATHS /usr/sbin /sbin)
+  if(NOT ARC_AUDIO_MKE2FS)
+    message(FATAL_ERROR "The audio scenarios' disk needs mke2fs: apt-get install e2fsprogs")
+  endif()
   set(audio_tree ${CMAKE_CURRENT_BINARY_DIR}/audio-disk)
   set(audio_disk ${CMAKE_CURRENT_BINARY_DIR}/audio-disk.img)
   add_custom_command(OUTPUT ${audio_disk}
@@ -129,6 +133,7 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
     DEPENDS ${ramp_wav} COMMENT "Making the audio scenarios' disk ${audio_disk} (mke2fs -d)" VERBATIM)
   set(ramp8_wav ${ia32}/ramp8.wav)
   add_custom_command(OUTPUT ${ramp8_wav}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${ia32}
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/make-wave.py ${ramp8_wav} 4 --bits 8 --channels 2 --rate 11025
     DEPENDS ${CMAKE_CURRENT_LIST_DIR}/make-wave.py COMMENT "Writing the wave player's ramp8.wav" VERBATIM)
   add_custom_target(ramp-wav ALL DEPENDS ${ramp_wav} ${audio_disk} ${ramp8_wav})
