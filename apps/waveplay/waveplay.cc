@@ -2,8 +2,8 @@
 // whole from the file server (ext2, `fs`) when a path is given, else it is the boot module of
 // module= (boards without a disk).
 //
-//   server player waveplay after=audio,ext2 [may=inject] -- /ramp.wav [crash|selfcrash]
-//   server player waveplay module=ramp.wav after=audio [may=inject] [-- crash|selfcrash]
+//   server player waveplay after=audio,ext2 [may=inject] -- /ramp.wav [crash|selfcrash|underrun]
+//   server player waveplay module=ramp.wav after=audio [may=inject] [-- crash|selfcrash|underrun]
 //
 // Streaming: blocks of the file go through a shared session; each write says where in the
 // stream its bytes belong, and the driver answers where the stream now ends, so the player goes
@@ -15,6 +15,8 @@
 // stream, to strike in the middle of a write or of a refill at the card's interrupt; the driver's
 // policy restarts it, and the recording must still hold every sample once (check-audio.py).
 // `selfcrash`: the player crashes itself once half-way (its policy restarts it).
+// `underrun`: half-way it stops sending until the driver has had to play silence (its queue ran
+// dry), to show that silence measured the same by the driver and by the host's check.
 #include "wav.hh"
 
 #include <arc/iface/audio.hh>
@@ -41,7 +43,7 @@ struct PlayerState {
   bool opened;
   word pos;            // stream bytes the driver has taken
   word armed;          // faults armed in the driver so far
-  bool crashed;        // selfcrash done
+  bool crashed;        // selfcrash (or the underrun pause) done
   bool finished;       // the whole file played and the stream closed
   word restarts;       // times we found ourselves restarted
   Session session;     // the shared area (kept: our pager gives it back after a restart)
@@ -108,6 +110,7 @@ const uint8_t *read_file(const char *path, word *size) {
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[argc - 1] : "";
   const bool crash = !strcmp(mode, "crash"), selfcrash = !strcmp(mode, "selfcrash");
+  const bool underrun = !strcmp(mode, "underrun");
   const char *path = argc > 1 && argv[1][0] == '/' ? argv[1] : nullptr;
   const uint8_t *file = nullptr;
   word file_size = 0;
@@ -159,6 +162,14 @@ int main(int argc, char **argv) {
                status_name(st));
       if (st != Status::ok) ++failures;
       ++g.armed;
+    }
+    if (underrun && !g.crashed && g.pos >= pcm.bytes / 2) {
+      g.crashed = true;   // once
+      audio::Info info{};
+      for (word tries = 0; tries < 300 && audio.GetInfo(&info) == Status::ok && !info.silence; ++tries)
+        sleep_ms(10);
+      ::printf("WAVEPLAY: paused at byte %lu until the driver inserted silence: %lu bytes\n", g.pos,
+               info.silence);
     }
     if (selfcrash && !g.crashed && g.pos >= pcm.bytes / 2) {
       g.crashed = true;

@@ -71,6 +71,20 @@ class CheckAudio(unittest.TestCase):
         self.assertEqual(status, 1, said)
         self.assertIn("FAIL a gap of 60.0 ms is longer than 50.0 ms", said)
 
+    def test_driver_count_must_match_the_recording(self):
+        s = self.samples
+        gap = self.silence(30)
+        log = os.path.join(self.tmp.name, "run.log")
+        for said, status in ((len(gap) * 2, 0), (len(gap) * 2 + 2, 1), (None, 1)):
+            with open(log, "w", encoding="utf-8") as f:
+                f.write("[sb16] ready\n")
+                if said is not None:
+                    f.write("WAVEPLAY: played 44100 of 44100 bytes of the boot module, %d bytes of "
+                            "silence inserted, 0 driver restart(s)\n" % said)
+            got, out = self.run_check(s[:5000] + gap + s[5000:], extra=["--log", log])
+            self.assertEqual(got, status, out)
+        self.assertIn("no line of the wave player", out)
+
     def test_repeated_stretch_fails(self):
         s = self.samples
         status, said = self.run_check(s[:8000] + s[7000:8000] + s[8000:])

@@ -5,13 +5,18 @@ in the recording, in order, none lost and none repeated, with nothing but silenc
 Every stretch of silence inserted inside the stream (a driver restart that let the card run out
 of data) is printed with its place and length; one longer than --max-gap-ms fails the check.
 
-    check-audio.py SOURCE.wav RECORDING.wav [--max-gap-ms 50] [--restarts N]
+    check-audio.py SOURCE.wav RECORDING.wav [--max-gap-ms 50] [--restarts N] [--log LOG]
 
 --restarts N: the number of driver restarts the scenario made; the report then says the
-silence per restart. Exit status 0: aligned; 1: not."""
+silence per restart. --log LOG: the scenario's serial log; the silence the driver says it
+inserted (the wave player's last line, "N bytes of silence inserted") must be the silence found
+inside the recording. Exit status 0: aligned; 1: not."""
 import argparse
+import re
 import sys
 import wave
+
+PLAYED = re.compile(r"^WAVEPLAY: played .*, (\d+) bytes of silence inserted", re.M)
 
 
 def frames_of(path):
@@ -46,6 +51,7 @@ def main(argv):
     p.add_argument("recording")
     p.add_argument("--max-gap-ms", type=float, default=50.0)
     p.add_argument("--restarts", type=int, default=None)
+    p.add_argument("--log")
     a = p.parse_args(argv[1:])
     try:
         rate, width, channels, src = frames_of(a.source)
@@ -106,6 +112,19 @@ def main(argv):
     if a.restarts:
         print("check-audio: %d restart(s): %.1f ms of silence per restart on average"
               % (a.restarts, total / a.restarts))
+    if a.log:
+        with open(a.log, encoding="utf-8", errors="replace") as f:
+            said = PLAYED.findall(f.read())
+        if not said:
+            print("check-audio: FAIL %s has no line of the wave player saying what silence the "
+                  "driver inserted" % a.log)
+            return 1
+        found = sum(n for _, n in gaps) * width * channels
+        print("check-audio: the driver inserted %s bytes of silence, the recording has %d inside "
+              "the stream" % (said[-1], found))
+        if int(said[-1]) != found:
+            print("check-audio: FAIL the driver's count and the recording disagree")
+            return 1
     if worst > a.max_gap_ms:
         print("check-audio: FAIL a gap of %.1f ms is longer than %.1f ms" % (worst, a.max_gap_ms))
         return 1
