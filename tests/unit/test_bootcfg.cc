@@ -625,7 +625,7 @@ TEST_CASE("BCFG0015 may=: what a process may ask of the root task", "[bootcfg]")
   CHECK(only_error("server a a may=kill,\n") == "boot.cfg:1: empty list element");
 }
 
-TEST_CASE("BCFG0016 dma=: a contiguous buffer an ISA DMA controller can reach", "[bootcfg]") {
+TEST_CASE("BCFG0017 dma=: a contiguous buffer an ISA DMA controller can reach", "[bootcfg]") {
   auto good = parse_text("server snd sb16 dma=64KiB\nserver b b dma=4KiB\nserver c c dma=0x10KiB\n"
                          "server plain demo\n");
   CHECK(good->n == 0);

@@ -67,7 +67,7 @@ enum Given : uint32_t {
   given_fault = 1u << 12,
   given_backoff_max = 1u << 13,
   given_may = 1u << 14,
-  given_dma = 1u << 15,
+  given_dma = 1u << 20,
 };
 
 // Bits of Server::may: what the process may ask of the root task beyond what every process may
