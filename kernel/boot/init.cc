@@ -89,7 +89,11 @@ void fill_boot_info(arc::BootInfo *bi, const BootData &bd, const BootModule &sel
     if (size && bi->n_regions < 24) bi->regions[bi->n_regions++] = {base, size, kind};
   };
   for (unsigned i = 0; i < bd.n_ram; ++i) {
-    word b = bd.ram[i].base < 0x100000 ? 0x100000 : bd.ram[i].base, e = bd.ram[i].end;
+    // The PC's conventional memory counts from 64 KiB (the real-mode vectors and the BIOS's data
+    // lie below; the memory map already leaves out the EBDA and the ROMs): it is most of the RAM
+    // an ISA DMA controller reaches, since the pool follows the kernel and fills what else lies
+    // below 16 MiB (the root task keeps it for dma=, docs/audio.md).
+    word b = bd.ram[i].base < 0x10000 ? 0x10000 : bd.ram[i].base, e = bd.ram[i].end;
     if (b >= e) continue;
     // Carve out [kernel_phys_start, pool end) and the modules: they sit in one block below the pool.
     const word lo = kernel_phys_start, hi = pool::end();

@@ -20,6 +20,11 @@ word nframes;
 // the OMAP3530; all of it must lie in one such GiB. Set by the first chunk.
 constexpr word window_size = word(1) << phys_window_log2;
 word phys_base = ~word(0);
+// Memory below 16 MiB, where ISA DMA reaches: taken first in 64 KiB chunks (at most 32 of them)
+// and kept for DMA buffers.
+constexpr word isa_dma_limit = 16u << 20;
+constexpr unsigned low_chunks = 32;
+constexpr unsigned max_ram_regions = 64 + low_chunks;
 bool in_window(word base, word size) {
   return base >= phys_base && base - phys_base <= window_size && size <= window_size - (base - phys_base);
 }
@@ -40,10 +45,30 @@ word take_chunk(unsigned log2) {
 
 void memory_init(const BootInfo &bi) {
   // Take everything sigma0 hands out, largest chunks first.
-  physmem::Region regions[64 + 24];
+  physmem::Region regions[max_ram_regions + 24];
   unsigned n = 0;
   word top = 0, bytes = 0;
-  for (unsigned log2 = 22; log2 >= 12 && n < 64; --log2) {
+  // First the memory an ISA DMA controller reaches (dma=, frames_alloc_dma): sigma0 hands out
+  // chunks in address order and skips for good what lies before the alignment of a large one,
+  // so asked for 4 MiB first it would give none of the little RAM below 16 MiB that the kernel
+  // and the modules leave (on a PC: conventional memory and the rest below the kernel's pool).
+  // Single frames are taken from it only when nothing else is free (set_reserve below).
+  // Boards whose RAM starts higher (the ARM ones) have none: asking would only make sigma0 skip
+  // more memory before its first large chunk.
+  bool low_ram = false;
+  for (unsigned i = 0; i < bi.n_regions; ++i)
+    low_ram |= bi.regions[i].kind == BootInfo::region_free && bi.regions[i].base < isa_dma_limit;
+  for (unsigned i = 0; low_ram && i < low_chunks; ++i) {
+    const word base = take_chunk(16);
+    if (base == ~word(0)) break;
+    if (phys_base == ~word(0)) phys_base = top = base & ~(window_size - 1);
+    if (!in_window(base, 0x10000)) continue;
+    regions[n++] = {base, 0x10000, physmem::Kind::ram};
+    bytes += 0x10000;
+    if (base + 0x10000 > top) top = base + 0x10000;
+    if (base >= isa_dma_limit) break;   // past it: the rest comes in larger chunks
+  }
+  for (unsigned log2 = 22; log2 >= 12 && n < max_ram_regions; --log2) {
     for (;;) {
       word base = take_chunk(log2);
       if (base == ~word(0)) break;
@@ -55,11 +80,11 @@ void memory_init(const BootInfo &bi) {
       regions[n++] = {base, word(1) << log2, physmem::Kind::ram};
       bytes += word(1) << log2;
       if (base + (word(1) << log2) > top) top = base + (word(1) << log2);
-      if (n == 64) break;
+      if (n == max_ram_regions) break;
     }
   }
   // What we did not get is recorded as such: kernel, modules, firmware.
-  for (unsigned i = 0; i < bi.n_regions && n < 64 + 24; ++i) {
+  for (unsigned i = 0; i < bi.n_regions && n < max_ram_regions + 24; ++i) {
     const BootInfo::Region &r = bi.regions[i];
     if (r.kind == BootInfo::region_free) continue;
     physmem::Kind k = r.kind == BootInfo::region_module ? physmem::Kind::module : physmem::Kind::kernel;
@@ -70,6 +95,7 @@ void memory_init(const BootInfo &bi) {
   nframes = (top - phys_base) >> 12;
   physmem::Error e = table.init(entries, nframes, physmem::Frame(phys_base >> 12), regions, n, shares, 256);
   if (e != physmem::Error::ok) printf("[root] physical page table: %s\n", physmem::describe(e));
+  table.set_reserve(physmem::Frame(phys_base >> 12), physmem::Frame(isa_dma_limit >> 12));
   printf("[root] took %lu MiB of memory from sigma0 in %u chunks\n", bytes >> 20, n);
 }
 
@@ -78,6 +104,19 @@ word frame_alloc(word owner) {
   if (table.alloc(physmem::Owner(owner), &f) != physmem::Error::ok) return 0;
   word va = phys_window + ((word(f) << 12) - phys_base);
   memset(reinterpret_cast<void *>(va), 0, 0x1000);
+  return va;
+}
+
+word frames_alloc_dma(word owner, word bytes, word *phys) {
+  constexpr word isa_limit = isa_dma_limit, isa_page = 64u << 10;
+  if (!bytes || bytes > isa_page || (bytes & 0xfff)) return 0;
+  physmem::Frame f;
+  if (table.alloc_run(physmem::Owner(owner), bytes >> 12, isa_page >> 12, isa_limit >> 12, &f) !=
+      physmem::Error::ok)
+    return 0;
+  *phys = word(f) << 12;
+  const word va = phys_window + (*phys - phys_base);
+  memset(reinterpret_cast<void *>(va), 0, bytes);
   return va;
 }
 

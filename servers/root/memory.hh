@@ -17,6 +17,11 @@ void memory_init(const arc::BootInfo &bi);
 word frame_alloc(word owner);
 void frame_free(word addr, word owner);
 void frames_free_all(word owner);
+// A DMA buffer for owner (dma=): `bytes` (whole pages, at most 64 KiB) of zeroed frames in a row,
+// in one 64 KiB-aligned block below 16 MiB, where an ISA DMA controller reaches them without its
+// address counter wrapping. Returns their address in our space and the physical one in *phys, or
+// 0. The frames are the owner's like any other: freed with frames_free_all.
+word frames_alloc_dma(word owner, word bytes, word *phys);
 word frames_total();
 word frames_free();
 word frames_of(word owner);

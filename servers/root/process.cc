@@ -328,7 +328,10 @@ bool give_ports_and_irqs(Process *p, const bootcfg::Server &config, proc::Info *
 // Its device memory, then its data module (module=, e.g. a RAM disk's image), each mapped into
 // our device window once and shown to the process through its pager's fixed mappings. The
 // module is changed in place and belongs to no process, so its contents outlive every restart
-// of the process, as a disk's would.
+// of the process, as a disk's would. Then its DMA buffer (dma=): frames of the process that
+// its pager shows it as a fixed window like device memory, so a hot or warm restart (same
+// process record, same pager) keeps the very same physical buffer the device is reading, and
+// they are freed with the rest of its frames when it is killed or restarted cold.
 bool map_windows(const Process *p, const bootcfg::Server &config, proc::Info *info, Windows *w) {
   word client_va = proc::device_base;
   for (unsigned i = 0; i < config.nmem && w->n < 4; ++i) {
@@ -343,18 +346,32 @@ bool map_windows(const Process *p, const bootcfg::Server &config, proc::Info *in
     client_va += (size + 0xfff) & ~word(0xfff);
     ++w->n;
   }
-  if (!config.module[0]) return true;
-  const Module *m = module_find(config.module);
-  const word bytes = m ? (m->offset + m->size + 0xfff) & ~word(0xfff) : 0;
-  const word src = m && w->n < 4 ? map_window(m->phys, bytes, sigma0::label_map_module_rw) : 0;
+  if (config.module[0]) {
+    const Module *m = module_find(config.module);
+    const word bytes = m ? (m->offset + m->size + 0xfff) & ~word(0xfff) : 0;
+    const word src = m && w->n < 4 ? map_window(m->phys, bytes, sigma0::label_map_module_rw) : 0;
+    if (!src) {
+      printf("[root] %s: module '%s' %s\n", p->name, config.module,
+             m ? "cannot be mapped" : "is not among the boot modules");
+      return false;
+    }
+    w->src[w->n] = src;
+    w->size[w->n++] = bytes;
+    add_resource(info, {proc::Resource::module, 0, m->phys + m->offset, m->size, client_va + m->offset});
+    client_va += bytes;
+  }
+  if (!config.dma_kib) return true;
+  const word bytes = config.dma_kib * 1024;
+  word phys = 0;
+  const word src = w->n < 4 ? frames_alloc_dma(p->pid, bytes, &phys) : 0;
   if (!src) {
-    printf("[root] %s: module '%s' %s\n", p->name, config.module,
-           m ? "cannot be mapped" : "is not among the boot modules");
+    printf("[root] %s: no %lu KiB DMA buffer below 16 MiB is free\n", p->name, word(config.dma_kib));
     return false;
   }
   w->src[w->n] = src;
   w->size[w->n++] = bytes;
-  add_resource(info, {proc::Resource::module, 0, m->phys + m->offset, m->size, client_va + m->offset});
+  add_resource(info, {proc::Resource::dma, 0, phys, bytes, client_va});
+  printf("[root] %s: DMA buffer of %lu KiB at physical %lx\n", p->name, word(config.dma_kib), phys);
   return true;
 }
 

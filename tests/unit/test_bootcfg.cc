@@ -562,7 +562,7 @@ TEST_CASE("BCFG0008 random bytes never crash or read out of bounds", "[bootcfg]"
   // Pieces of valid syntax make the random lines reach deep into the parser.
   const std::vector<std::string> pieces = {
       "server ", "set ", "a ", "b ", "prog ", "ports=", "irq=", "mem=", "prio=", "restart=",
-      "intensity=", "backoff=", "on-exhausted=", "after=", "heartbeat=", "deadline=", "quota=",
+      "intensity=", "backoff=", "on-exhausted=", "after=", "heartbeat=", "deadline=", "quota=", "dma=",
       "renew-pages=", "renew-every=", "fault=", ":", "pager=", "root", "cc",
       "0x", "1", "9", "f", "-", ",", "/", "ms", "s", "KiB", "MiB", "hot", "warm", "cold", "group",
       "stop", "\"", "\\", "#", " ", "\t", "\n", "\r", "--", "=", "\0", "\xff", "0x1000-0x2000 "};
@@ -672,4 +672,30 @@ TEST_CASE("BCFG0016 ha=: what the HA workers watch, how, and what the monitor do
         "boot.cfg:1: unknown ha-action (restart or delay[:DURATION]): 'pause'");
   CHECK(only_error("server a a ha=loop ha-action=delay:0ms\n") ==
         "boot.cfg:1: delay out of range (1ms..60s): 'delay:0ms'");
+TEST_CASE("BCFG0017 dma=: a contiguous buffer an ISA DMA controller can reach", "[bootcfg]") {
+  auto good = parse_text("server snd sb16 dma=64KiB\nserver b b dma=4KiB\nserver c c dma=0x10KiB\n"
+                         "server plain demo\n");
+  CHECK(good->n == 0);
+  REQUIRE(good->cfg->nservers == 4);
+  CHECK(good->cfg->servers[0].dma_kib == 64);
+  CHECK((good->cfg->servers[0].given & given_dma) != 0);
+  CHECK(good->cfg->servers[1].dma_kib == 4);
+  CHECK(good->cfg->servers[2].dma_kib == 16);
+  CHECK(good->cfg->servers[3].dma_kib == 0);
+  CHECK((good->cfg->servers[3].given & given_dma) == 0);
+  // The line with a bad value is refused whole: the server is not started without its buffer.
+  CHECK(only_error("server a a dma=64") == "boot.cfg:1: dma needs the unit KiB: '64'");
+  CHECK(only_error("server a a dma=1MiB") == "boot.cfg:1: dma needs the unit KiB: '1MiB'");
+  CHECK(only_error("server a a dma=KiB") == "boot.cfg:1: bad number 'KiB'");
+  CHECK(only_error("server a a dma=0KiB") ==
+        "boot.cfg:1: dma out of range (4..64KiB, whole pages): '0KiB'");
+  CHECK(only_error("server a a dma=6KiB") ==
+        "boot.cfg:1: dma out of range (4..64KiB, whole pages): '6KiB'");
+  CHECK(only_error("server a a dma=68KiB") ==
+        "boot.cfg:1: dma out of range (4..64KiB, whole pages): '68KiB'");
+  CHECK(only_error("server a a dma=8KiB dma=8KiB") == "boot.cfg:1: duplicate key 'dma'");
+  CHECK(only_error("server a a dma=") == "boot.cfg:1: empty value for 'dma'");
+  auto bad = parse_text("server a a dma=3KiB\nserver b b\n");
+  CHECK(bad->cfg->find("a") == nullptr);
+  CHECK(bad->cfg->find("b") != nullptr);
 }

@@ -375,3 +375,54 @@ TEST_CASE("PHYS0006 randomized against a model", "[physmem]") {
     }
   }
 }
+
+TEST_CASE("PHYS0007 alloc_run: contiguous, aligned, below a limit, all or nothing", "[physmem]") {
+  // Frames 16..63 (64 KiB .. 256 KiB); frames 20..23 reserved (a module).
+  Fixture f(48, 16, {{16 * K, 48 * K, Kind::ram}, {20 * K, 4 * K, Kind::module}});
+  Frame fr;
+  // 16 frames aligned to 16: 16..31 holds the module, so the first run is 32..47.
+  REQUIRE(f.t.alloc_run(5, 16, 16, 64, &fr) == Error::ok);
+  CHECK(fr == 32);
+  for (Frame i = 32; i < 48; ++i) CHECK(f.t.entry(i)->owner == 5);
+  CHECK(f.t.usage(5).owned == 16);
+  // One allocated frame in 48..63 blocks the only other run; nothing is taken on failure.
+  Frame one;
+  REQUIRE(f.t.alloc_at(50, 6) == Error::ok);
+  const uint32_t free_before = f.t.totals().free;
+  CHECK(f.t.alloc_run(7, 16, 16, 64, &one) == Error::no_memory);
+  CHECK(f.t.totals().free == free_before);
+  CHECK(f.t.usage(7).owned == 0);
+  // The limit is the first frame past the run: 16..19 fits below 20, then 24..27 needs 28.
+  CHECK(f.t.alloc_run(7, 4, 4, 20, &one) == Error::ok);
+  CHECK(one == 16);
+  CHECK(f.t.alloc_run(7, 4, 4, 27, &one) == Error::no_memory);
+  CHECK(f.t.alloc_run(7, 4, 4, 28, &one) == Error::ok);
+  CHECK(one == 24);
+  // Bad requests change nothing.
+  CHECK(f.t.alloc_run(0, 1, 1, 64, &one) == Error::bad_owner);
+  CHECK(f.t.alloc_run(7, 0, 1, 64, &one) == Error::bad_region);
+  CHECK(f.t.alloc_run(7, 1, 3, 64, &one) == Error::bad_region);
+  // Task exit frees the run like any frame.
+  CHECK(f.t.free_all(5) == 16);
+  REQUIRE(f.t.alloc_run(8, 16, 16, 64, &fr) == Error::ok);
+  CHECK(fr == 32);
+  CHECK(f.t.check());
+}
+
+TEST_CASE("PHYS0008 set_reserve: single frames come from the reserve only when nothing else is free", "[physmem]") {
+  Fixture f(32, 0, {{0, 32 * K, Kind::ram}});
+  f.t.set_reserve(0, 16);
+  Frame fr;
+  for (Frame want = 16; want < 32; ++want) {
+    REQUIRE(f.t.alloc(3, &fr) == Error::ok);
+    CHECK(fr == want);
+  }
+  // Above the reserve all is taken: now the reserve gives too.
+  REQUIRE(f.t.alloc(3, &fr) == Error::ok);
+  CHECK(fr < 16);
+  // A run is taken from the reserve whatever it holds aside.
+  Frame run;
+  REQUIRE(f.t.alloc_run(4, 8, 8, 16, &run) == Error::ok);
+  CHECK(run == 8);
+  CHECK(f.t.check());
+}

@@ -397,6 +397,7 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
       {"may", given_may},           {"ha", given_ha},
       {"ha-period", given_ha_period}, {"ha-loop", given_ha_loop},
       {"ha-deadlock", given_ha_deadlock}, {"ha-action", given_ha_action},
+      {"dma", given_dma},
   };
   for (const Once &o : once) {
     if (!teq(key, o.name)) continue;
@@ -468,6 +469,17 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
     return true;
   }
   if (teq(key, "intensity")) return parse_intensity("intensity", value, &s.intensity_restarts, &s.intensity_ms);
+  if (teq(key, "dma")) {
+    // The size of a DMA buffer the root task finds for the process (docs/boot-config.md).
+    size_t used = 0;
+    const uint64_t v = parse_number_prefix(p, n, &used);
+    if (v == no_number) return fail("bad number", value);
+    if (!suffix_is(p + used, n - used, "KiB")) return fail("dma needs the unit KiB:", value);
+    if (v == 0 || v > max_dma_kib || v % (page_size / 1024))
+      return fail("dma out of range (4..64KiB, whole pages):", value);
+    s.dma_kib = uint32_t(v);
+    return true;
+  }
   if (teq(key, "quota")) {
     size_t used = 0;
     const uint64_t v = parse_number_prefix(p, n, &used);

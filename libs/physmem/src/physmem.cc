@@ -53,6 +53,7 @@ Error Table::init(Entry *entries, uint32_t nframes, Frame first, const Region *r
   sh = shares;
   nsh = nshares;
   cursor = 0;
+  reserve_begin = reserve_end = 0;
   tot = Totals{};
   tot.frames = n;
   tot.absent = n;
@@ -123,15 +124,36 @@ void Table::take(Entry &x, Owner owner) {
 Error Table::alloc(Owner owner, Frame *out) {
   if (!owner) return Error::bad_owner;
   if (!tot.free) return Error::no_memory;
-  for (uint32_t k = 0; k < n; ++k) {
-    const uint32_t i = (cursor + k) % n;
-    if (e[i].state != State::free) continue;
-    take(e[i], owner);
-    cursor = (i + 1) % n;
-    *out = first_ + i;
+  // First pass outside the reserve, second pass anywhere.
+  for (int pass = 0; pass < 2; ++pass)
+    for (uint32_t k = 0; k < n; ++k) {
+      const uint32_t i = (cursor + k) % n;
+      if (e[i].state != State::free) continue;
+      if (!pass && first_ + i >= reserve_begin && first_ + i < reserve_end) continue;
+      take(e[i], owner);
+      cursor = (i + 1) % n;
+      *out = first_ + i;
+      return Error::ok;
+    }
+  return Error::no_memory;  // unreachable while the totals are right
+}
+
+Error Table::alloc_run(Owner owner, uint32_t count, uint32_t align, Frame limit, Frame *out) {
+  if (!owner) return Error::bad_owner;
+  if (!count || !align || (align & (align - 1))) return Error::bad_region;
+  if (limit > first_ + n) limit = first_ + n;
+  // Candidates are the aligned frames at or after the table's first; a run is taken only when
+  // every frame of it is free, so nothing changes until the whole run is found.
+  uint64_t f = (uint64_t(first_) + align - 1) & ~uint64_t(align - 1);
+  for (; f + count <= limit; f += align) {
+    uint32_t k = 0;
+    while (k < count && e[f + k - first_].state == State::free) ++k;
+    if (k < count) continue;
+    for (k = 0; k < count; ++k) take(e[f + k - first_], owner);
+    *out = Frame(f);
     return Error::ok;
   }
-  return Error::no_memory;  // unreachable while the totals are right
+  return Error::no_memory;
 }
 
 Error Table::alloc_at(Frame f, Owner owner) {

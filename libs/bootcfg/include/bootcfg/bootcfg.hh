@@ -25,6 +25,9 @@ constexpr unsigned max_tokens = 48;      // per line
 constexpr unsigned max_irq = 255;
 constexpr unsigned max_port = 0xffff;
 constexpr uint64_t mem_limit = 1ull << 32;  // device memory lies below 4 GiB
+// dma=: an ISA DMA controller reaches a buffer only inside one 64 KiB page (its address counter
+// wraps there), so that is the most a process gets, in whole 4 KiB pages.
+constexpr uint32_t max_dma_kib = 64;
 constexpr uint32_t page_size = 4096;
 
 enum class RestartKind : uint8_t { hot, warm, cold, group };
@@ -69,6 +72,7 @@ enum Given : uint32_t {
   given_ha_loop = 1u << 17,
   given_ha_deadlock = 1u << 18,
   given_ha_action = 1u << 19,
+  given_dma = 1u << 20,
 };
 
 // Bits of Server::may: what the process may ask of the root task beyond what every process may
@@ -135,6 +139,8 @@ struct Server {
   uint32_t quota_kib;                          // 0: no memory quota
   PagerKind pager;                             // own (default) or root
   char module[max_string_len + 1];             // a boot module mapped writable; "" if none
+  uint32_t dma_kib;                            // dma=: physically contiguous memory below
+                                               //   16 MiB in one 64 KiB page; 0: none
   // Proactive restarts (renewals) at a quiet point, by the first hot or warm kind of `restart`:
   uint32_t renew_pages;                        // when the process holds more pages; 0: never
   uint32_t renew_every_ms;                     // this long after its start or last restart; 0: never

@@ -83,8 +83,16 @@ public:
   Error init(Entry *entries, uint32_t nframes, Frame first, const Region *regions,
              unsigned nregions, Share *shares, unsigned nshares);
 
-  Error alloc(Owner owner, Frame *out);      // any free frame (next fit)
+  Error alloc(Owner owner, Frame *out);      // any free frame (next fit), outside the reserve
+                                             // while there are others
+  // Frames [begin, end) are kept for alloc_run (memory a device reaches, which single-frame
+  // allocations would otherwise scatter): alloc takes them only when nothing else is free.
+  void set_reserve(Frame begin, Frame end) { reserve_begin = begin; reserve_end = end; }
   Error alloc_at(Frame f, Owner owner);      // this free frame
+  // `count` free frames in a row for a device that reads memory by physical address (ISA DMA):
+  // the lowest run that starts at a multiple of `align` frames (a power of two) and ends at or
+  // below frame `limit`. All or nothing; *out is the first frame.
+  Error alloc_run(Owner owner, uint32_t count, uint32_t align, Frame limit, Frame *out);
   Error share(Frame f, Owner holder);        // one more hold
   Error release(Frame f, Owner holder);      // one hold less; free when none is left
   // Task exit: drops every hold the task has and every frame it owns (frames also held by others
@@ -108,6 +116,7 @@ private:
   Share *sh = nullptr;
   unsigned nsh = 0;
   uint32_t cursor = 0;
+  Frame reserve_begin = 0, reserve_end = 0;
   Totals tot{};
 
   Entry *at(Frame f, Error *err);

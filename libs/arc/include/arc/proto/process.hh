@@ -20,12 +20,13 @@ constexpr CapSlot first_free = 32;
 constexpr word info_magic = 0x434f5250;   // "PROC"
 
 struct Resource {
-  enum : word { none = 0, ioports = 1, irq = 2, mem = 3, module = 4 };
+  enum : word { none = 0, ioports = 1, irq = 2, mem = 3, module = 4, dma = 5 };
   word kind;
   CapSlot slot;        // where its capability is (ioports, irq)
-  word first, count;   // ports; IRQ line (first); device memory and module: physical address of
-                       // the first byte, bytes
-  word va;             // device memory and module: where the first byte is in our space
+  word first, count;   // ports; IRQ line (first); device memory, module and DMA buffer: physical
+                       // address of the first byte, bytes
+  word va;             // device memory, module and DMA buffer: where the first byte is in our
+                       // space
 };
 
 // Read-only, at arc::boot_info_addr in every process; crt0 reads argc/argv from it.
