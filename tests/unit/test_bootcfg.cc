@@ -562,7 +562,7 @@ TEST_CASE("BCFG0008 random bytes never crash or read out of bounds", "[bootcfg]"
   // Pieces of valid syntax make the random lines reach deep into the parser.
   const std::vector<std::string> pieces = {
       "server ", "set ", "a ", "b ", "prog ", "ports=", "irq=", "mem=", "prio=", "restart=",
-      "intensity=", "backoff=", "on-exhausted=", "after=", "heartbeat=", "deadline=", "quota=", "dma=",
+      "intensity=", "backoff=", "on-exhausted=", "after=", "heartbeat=", "deadline=", "quota=",
       "renew-pages=", "renew-every=", "fault=", ":", "pager=", "root", "cc",
       "0x", "1", "9", "f", "-", ",", "/", "ms", "s", "KiB", "MiB", "hot", "warm", "cold", "group",
       "stop", "\"", "\\", "#", " ", "\t", "\n", "\r", "--", "=", "\0", "\xff", "0x1000-0x2000 "};
@@ -672,6 +672,8 @@ TEST_CASE("BCFG0016 ha=: what the HA workers watch, how, and what the monitor do
         "boot.cfg:1: unknown ha-action (restart or delay[:DURATION]): 'pause'");
   CHECK(only_error("server a a ha=loop ha-action=delay:0ms\n") ==
         "boot.cfg:1: delay out of range (1ms..60s): 'delay:0ms'");
+}
+
 TEST_CASE("BCFG0017 dma=: a contiguous buffer an ISA DMA controller can reach", "[bootcfg]") {
   auto good = parse_text("server snd sb16 dma=64KiB\nserver b b dma=4KiB\nserver c c dma=0x10KiB\n"
                          "server plain demo\n");

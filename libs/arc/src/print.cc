@@ -8,9 +8,11 @@ namespace arc {
 
 namespace {
 // Output is collected in the UTCB's message registers and flushed with one kdebug(puts) call, so
-// a line appears whole even when threads interleave.
+// a line appears whole even when threads interleave: as long as all the registers hold (256
+// bytes), since a line split over two calls lets another task's output in between (the pager's
+// restart phases, over 200 bytes, were cut by a client's line: found by ia32-restart-ladder).
 struct Out {
-  char buf[200];
+  char buf[sizeof(Utcb::mr)];
   unsigned n = 0;
   int total = 0;
   void flush() {
