@@ -8,12 +8,13 @@
 // Restarts: the mode is in persistent memory (set again from it after a restart; the DISPI
 // "no clear" bit keeps what is on the screen), the screen is device memory. Fill and blit set
 // pixels to given values, so a replay after a crash in their middle (arc::fault_step() before
-// each row) finishes the picture as if nothing had happened.
+// each row) finishes the picture as if nothing had happened (fb/surface.hh, shared with pl111).
 #include <arc/iface/fb.hh>
 #include <arc/pdata.hh>
 #include <arc/process.hh>
 #include <arc/server.hh>
 #include <arc/sys.hh>
+#include <fb/surface.hh>
 #include <pc/io.hh>
 
 #include <stdio.h>
@@ -80,6 +81,8 @@ public:
       return Recovery::cold;
     if (Attach() != Status::ok) return Recovery::cold;
     // The device may have been reprogrammed by a driver gone wrong: the mode again, the screen kept.
+    surface_.width = g_fb.width;
+    surface_.height = g_fb.height;
     if (g_fb.width) Program(g_fb.width, g_fb.height, true);
     RegisterName(fb::service_name);
     ::printf("[fb] recovered: %lux%lu, %lu pixels drawn\n", g_fb.width, g_fb.height, g_fb.drawn);
@@ -94,8 +97,8 @@ public:
         w * h * 4 > window_bytes_)
       return Status::invalid_arg;
     Program(w, h, false);
-    g_fb.width = w;
-    g_fb.height = h;
+    g_fb.width = surface_.width = w;
+    g_fb.height = surface_.height = h;
     ++g_fb.mode_sets;
     rep.put(w * 4);
     return Status::ok;
@@ -107,44 +110,12 @@ public:
     return Status::ok;
   }
 
-  Status Fill(const Request &req, Reply &) {
-    const word x = req.arg(1), y = req.arg(2), w = req.arg(3), h = req.arg(4);
-    if (!Inside(x, y, w, h)) return Status::invalid_arg;
-    const uint32_t colour = uint32_t(req.arg(5));
-    for (word row = 0; row < h; ++row) {
-      fault_step();   // an injected fault may strike with the rectangle half drawn
-      volatile uint32_t *p = Row(y + row) + x;
-      for (word i = 0; i < w; ++i) p[i] = colour;
-    }
-    g_fb.drawn += w * h;
-    return Status::ok;
-  }
-
-  Status Blit(const Request &req, Reply &) {
-    const word x = req.arg(3), y = req.arg(4), w = req.arg(5), h = req.arg(6), off = req.arg(2);
-    if (!Inside(x, y, w, h)) return Status::invalid_arg;
-    const SessionEntry *s = sessions().Find(req.badge, req.arg(1));
-    // The client's pixels, all inside its own area (no overflow: w, h are bounded by the mode).
-    if (!s || off > s->bytes || w * h * 4 > s->bytes - off) return Status::invalid_arg;
-    const uint32_t *src = reinterpret_cast<const uint32_t *>(static_cast<const char *>(s->data()) + off);
-    for (word row = 0; row < h; ++row) {
-      fault_step();
-      volatile uint32_t *p = Row(y + row) + x;
-      for (word i = 0; i < w; ++i) p[i] = src[row * w + i];
-    }
-    g_fb.drawn += w * h;
-    return Status::ok;
-  }
+  Status Fill(const Request &req, Reply &) { return surface_.Fill(req, &g_fb.drawn); }
+  Status Blit(const Request &req, Reply &) { return surface_.Blit(req, sessions(), &g_fb.drawn); }
 
 private:
-  volatile uint32_t *screen_ = nullptr;
+  fbdraw::Surface surface_;   // the device's framebuffer, the mode's size
   word window_bytes_ = 0, bar_ = 0;
-
-  bool Inside(word x, word y, word w, word h) const {
-    return g_fb.width && w && h && x < g_fb.width && y < g_fb.height && w <= g_fb.width - x &&
-           h <= g_fb.height - y;
-  }
-  volatile uint32_t *Row(word y) const { return screen_ + y * g_fb.width; }
 
   void Program(word w, word h, bool keep_screen) {
     dispi_write(enable, 0);
@@ -181,7 +152,7 @@ private:
                "(mem=%#lx-%#lx)\n", bar_, bar_, bar_ + 0x300000);
       return Status::invalid_cap;
     }
-    screen_ = reinterpret_cast<volatile uint32_t *>(mem->va);
+    surface_.base = reinterpret_cast<volatile uint32_t *>(mem->va);
     window_bytes_ = mem->count;
     return Status::ok;
   }

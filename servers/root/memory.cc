@@ -108,10 +108,13 @@ word frame_alloc(word owner) {
 }
 
 word frames_alloc_dma(word owner, word bytes, word *phys) {
-  constexpr word isa_limit = isa_dma_limit, isa_page = 64u << 10;
-  if (!bytes || bytes > isa_page || (bytes & 0xfff)) return 0;
+  constexpr word isa_page = 64u << 10;
+  if (!bytes || bytes > max_dma_bytes || (bytes & 0xfff)) return 0;
+  // A small buffer is for ISA DMA: in one 64 KiB page below 16 MiB. A larger one (a bus master's,
+  // the PL111's surface) only needs to be contiguous: 64 KiB-aligned, anywhere in RAM.
+  const word limit = bytes <= isa_page ? isa_dma_limit >> 12 : ~word(0);
   physmem::Frame f;
-  if (table.alloc_run(physmem::Owner(owner), bytes >> 12, isa_page >> 12, isa_limit >> 12, &f) !=
+  if (table.alloc_run(physmem::Owner(owner), bytes >> 12, isa_page >> 12, physmem::Frame(limit), &f) !=
       physmem::Error::ok)
     return 0;
   *phys = word(f) << 12;

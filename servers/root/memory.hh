@@ -17,10 +17,12 @@ void memory_init(const arc::BootInfo &bi);
 word frame_alloc(word owner);
 void frame_free(word addr, word owner);
 void frames_free_all(word owner);
-// A DMA buffer for owner (dma=): `bytes` (whole pages, at most 64 KiB) of zeroed frames in a row,
-// in one 64 KiB-aligned block below 16 MiB, where an ISA DMA controller reaches them without its
-// address counter wrapping. Returns their address in our space and the physical one in *phys, or
+// A DMA buffer for owner (dma=): `bytes` (whole pages, at most max_dma_bytes) of zeroed frames in
+// a row. Up to 64 KiB in one 64 KiB-aligned block below 16 MiB, where an ISA DMA controller reaches
+// them without its address counter wrapping; larger (a bus master's surface) 64 KiB-aligned
+// anywhere. Returns their address in our space and the physical one in *phys, or
 // 0. The frames are the owner's like any other: freed with frames_free_all.
+constexpr word max_dma_bytes = 4096u << 10;   // bootcfg::max_dma_kib
 word frames_alloc_dma(word owner, word bytes, word *phys);
 word frames_total();
 word frames_free();

@@ -365,7 +365,8 @@ bool map_windows(const Process *p, const bootcfg::Server &config, proc::Info *in
   word phys = 0;
   const word src = w->n < 4 ? frames_alloc_dma(p->pid, bytes, &phys) : 0;
   if (!src) {
-    printf("[root] %s: no %lu KiB DMA buffer below 16 MiB is free\n", p->name, word(config.dma_kib));
+    printf("[root] %s: no %lu KiB DMA buffer%s is free\n", p->name, word(config.dma_kib),
+           bytes <= (64u << 10) ? " below 16 MiB" : "");
     return false;
   }
   w->src[w->n] = src;

@@ -476,7 +476,7 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
     if (v == no_number) return fail("bad number", value);
     if (!suffix_is(p + used, n - used, "KiB")) return fail("dma needs the unit KiB:", value);
     if (v == 0 || v > max_dma_kib || v % (page_size / 1024))
-      return fail("dma out of range (4..64KiB, whole pages):", value);
+      return fail("dma out of range (4..4096KiB, whole pages):", value);
     s.dma_kib = uint32_t(v);
     return true;
   }

@@ -330,3 +330,33 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
          --expect [=[^\[sb16\] DSP 4\.05 at 0x220, irq 5, DMA 32 KiB at 0x${dma}: ready$]=]
          --exit-status none)
 endif()
+
+# The same picture on the PL111 CLCD of realview-pb-a8 (drivers/pl111): its surface is the
+# driver's DMA buffer (dma=1200KiB, 640x480 at 32 bits), which the controller scans by physical
+# address and which hot and warm restarts keep. The same faults as ia32-fb-hot/-warm (a crash
+# half-way through the first blit, a panic in the sixth frame); QEMU's screendump of the CLCD's
+# console must equal the picture pixel for pixel.
+if("armv7-realview-pb-a8" IN_LIST ARC_TARGETS)
+  set(pba8 ${CMAKE_BINARY_DIR}/armv7-realview-pb-a8)
+  foreach(kind hot warm)
+    arc_config_modules(mods_fb ${pba8} test-fb-pl111-${kind})
+    set(screen ${CMAKE_BINARY_DIR}/qemu-logs/armv7-realview-pb-a8-fb-${kind}.ppm)
+    arc_qemu_test(NAME armv7-realview-pb-a8-fb-${kind} TARGET armv7-realview-pb-a8
+      LABEL qemu-armv7-pb-a8 TIMEOUT 180
+      ARGS --kernel ${pba8}/kernel/arc-kernel ${mods_fb}
+           --expect [=[^\[root\] fb: DMA buffer of 1200 KiB at physical (?P<surface>[0-9a-f]+)$]=]
+           --expect "^\\[fb\\] PL111 at 0x10020000, surface 1200 KiB at physical 0x\${surface}: ready$"
+           --expect [=[^FBDEMO: crash armed after 64 rows: ok$]=]
+           --expect "^\\[monitor\\] fb \\(pid [0-9]+\\): crash at .*${kind} restart #1$"
+           --expect [=[^\[fb\] recovered: 640x480, [0-9]+ pixels drawn$]=]
+           --expect [=[^FBDEMO: panic armed after 336 rows: ok$]=]
+           --expect "^\\[monitor\\] fb \\(pid [0-9]+\\): panic .*${kind} restart #2$"
+           --expect [=[^\[fb\] recovered: 640x480, [0-9]+ pixels drawn$]=]
+           --expect [=[^FBDEMO: drawn: mode 640x480 \(pitch 2560\), set 1 time\(s\), [0-9]+ pixels drawn$]=]
+           --expect [=[^FBDEMO: done$]=]
+           --fail [=[^FBDEMO: FAIL]=] --fail [=[cold restart|: stopped|surface moved]=]
+           --monitor-at-end "screendump ${screen}"
+           --post-check "${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/qemu/devices/check-fb.py ${screen} ${CMAKE_SOURCE_DIR}/apps/fbdemo/picture.hh"
+           --exit-status none)
+  endforeach()
+endif()

@@ -25,9 +25,11 @@ constexpr unsigned max_tokens = 48;      // per line
 constexpr unsigned max_irq = 255;
 constexpr unsigned max_port = 0xffff;
 constexpr uint64_t mem_limit = 1ull << 32;  // device memory lies below 4 GiB
-// dma=: an ISA DMA controller reaches a buffer only inside one 64 KiB page (its address counter
-// wraps there), so that is the most a process gets, in whole 4 KiB pages.
-constexpr uint32_t max_dma_kib = 64;
+// dma=: in whole 4 KiB pages. Up to 64 KiB the buffer is for ISA DMA (one 64 KiB page below
+// 16 MiB, where the controller's address counter reaches without wrapping); a larger one is for a
+// bus master that reads a whole surface (the PL111's framebuffer: 1024x768 at 32 bpp is 3 MiB).
+constexpr uint32_t max_isa_dma_kib = 64;
+constexpr uint32_t max_dma_kib = 4096;
 constexpr uint32_t page_size = 4096;
 
 enum class RestartKind : uint8_t { hot, warm, cold, group };
@@ -139,8 +141,8 @@ struct Server {
   uint32_t quota_kib;                          // 0: no memory quota
   PagerKind pager;                             // own (default) or root
   char module[max_string_len + 1];             // a boot module mapped writable; "" if none
-  uint32_t dma_kib;                            // dma=: physically contiguous memory below
-                                               //   16 MiB in one 64 KiB page; 0: none
+  uint32_t dma_kib;                            // dma=: physically contiguous memory (up to
+                                               //   64 KiB: below 16 MiB in one 64 KiB page); 0: none
   // Proactive restarts (renewals) at a quiet point, by the first hot or warm kind of `restart`:
   uint32_t renew_pages;                        // when the process holds more pages; 0: never
   uint32_t renew_every_ms;                     // this long after its start or last restart; 0: never

@@ -1,5 +1,5 @@
 // Interface `fb`: a linear framebuffer of 32-bit pixels (0x00RRGGBB) (drivers/vbe: QEMU's standard
-// VGA in Bochs DISPI mode on the PC).
+// VGA in Bochs DISPI mode on the PC; drivers/pl111: the PL111 CLCD of realview-pb-a8).
 //
 //   set_mode  MR1 width, MR2 height (32 bits per pixel)   -> MR2 pitch in bytes
 //   info      (none)                                      -> MR2 width, MR3 height, MR4 pitch,
@@ -12,7 +12,8 @@
 // client's session area. Every request is idempotent (it sets pixels to given values), so a
 // request replayed after a restart of the driver in its middle leaves the screen as if it had run
 // once. The mode, and what is on the screen, survive hot and warm restarts: the screen lives in
-// device memory, the mode in the device and in the driver's persistent memory. Registered as
+// device memory (vbe) or in the driver's DMA buffer (pl111), the mode in the device and in the
+// driver's persistent memory. Registered as
 // "fb".
 #pragma once
 #include <arc/message.hh>
