@@ -10,10 +10,10 @@
 //                                  dead      its helper thread executes an invalid instruction;
 //                                            the thread has no exception handler, so the kernel
 //                                            stops it and tells nobody.
-//   hatest client KIND SERVER [WAIT_MS]
-//                                (after WAIT_MS) provokes KIND in SERVER and checks that it serves
-//                                again: prints `HATEST: KIND recovered after N ms` or
-//                                `HATEST: FAIL ...`.
+//   hatest client KIND SERVER [NAME...]
+//                                (once the boot lines NAME... have ended) provokes KIND in SERVER
+//                                and checks that it serves again: prints `HATEST: KIND recovered
+//                                after N ms` or `HATEST: FAIL ...`.
 //   hatest bench PLAIN WATCHED   the cost of being watched (docs/ha.md), on the fixed benchmark
 //                                machine: `work` round trips and `compute` (digits of pi in the
 //                                server) against a server without ha= and one with every
@@ -26,6 +26,7 @@
 #include <arc/arch.hh>
 #include <arc/message.hh>
 #include <arc/pdata.hh>
+#include <arc/proto/root.hh>
 #include <arc/process.hh>
 #include <arc/server.hh>
 #include <arc/sys.hh>
@@ -297,6 +298,26 @@ int bench(const char *plain_name, const char *watched_name) {
   return 0;
 }
 
+// Wait until the boot line `name` runs no process (root::servers), for at most a minute.
+bool wait_ended(const char *name) {
+  const size_t len = strlen(name);
+  for (word waited = 0; waited < 60000; waited += 50) {
+    bool running = false;
+    for (word i = 0;; ++i) {
+      Rpc rpc(root::servers);
+      rpc.put(i);
+      if (rpc.call(proc::root) != Status::ok) break;   // past the last line
+      char text[72];
+      if (rpc.result_string(2, 16, text, sizeof text) && !strncmp(text, name, len) &&
+          text[len] == ' ')
+        running = rpc.result(0) != 0;
+    }
+    if (!running) return true;
+    sleep_ms(50);
+  }
+  return false;
+}
+
 int client(const char *kind_name, const char *server) {
   const word kind = hatest::kind_of(kind_name);
   const CapSlot ep = slot_alloc();
@@ -375,11 +396,15 @@ int main(int argc, char **argv) {
   if (argc >= 3 && !strcmp(argv[1], "pi")) return pi(strtoul(argv[2], nullptr, 0));
   if (argc >= 4 && !strcmp(argv[1], "bench")) return bench(argv[2], argv[3]);
   if (argc >= 4 && !strcmp(argv[1], "client")) {
-    if (argc >= 5) sleep_ms(strtoul(argv[4], nullptr, 0));
+    for (int i = 4; i < argc; ++i)
+      if (!wait_ended(argv[i])) {
+        ::printf("HATEST: FAIL %s did not end\n", argv[i]);
+        return 1;
+      }
     return client(argv[2], argv[3]);
   }
   if (argc < 2 || strcmp(argv[1], "serve")) {
-    ::printf("usage: hatest serve [peer=NAME] | hatest client loop|deadlock|dead SERVER [WAIT_MS]"
+    ::printf("usage: hatest serve [peer=NAME] | hatest client loop|deadlock|dead SERVER [NAME...]"
              " | hatest pi DIGITS\n");
     return 2;
   }
