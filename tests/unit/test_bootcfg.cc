@@ -706,3 +706,119 @@ TEST_CASE("BCFG0017 dma=: a contiguous buffer a device reads by physical address
   CHECK(bad->cfg->find("a") == nullptr);
   CHECK(bad->cfg->find("b") != nullptr);
 }
+
+namespace {
+std::unique_ptr<Result> parse_domain(const std::string &s, const char *domain) {
+  auto r = std::make_unique<Result>();
+  std::unique_ptr<char[]> copy(new char[s.size() ? s.size() : 1]);
+  memcpy(copy.get(), s.data(), s.size());
+  r->n = parse(copy.get(), s.size(), *r->cfg, &r->errors, "boot.cfg", domain);
+  REQUIRE(r->n == r->errors.count());
+  return r;
+}
+
+const std::string two_domains =
+    "server names names\n"
+    "domain a mem=16MiB devices=yes {\n"
+    "  server names names\n"
+    "  server ext2 ext2 after=names restart=hot\n"
+    "  set shell msh\n"
+    "}\n"
+    "domain b mem=4MiB quota=1MiB fault=panic:3s {\n"
+    "  server counter demo-counter\n"
+    "}\n"
+    "server secdom0 secdom0 watch-domains=b,a\n";
+} // namespace
+
+TEST_CASE("BCFG0018 domain blocks: each root task reads its own lines", "[bootcfg]") {
+  // The boot root task (top level): its servers, every domain's line, none of their servers.
+  auto top = parse_domain(two_domains, nullptr);
+  CHECK(top->n == 0);
+  REQUIRE(top->cfg->nservers == 2);
+  CHECK(std::string(top->cfg->servers[0].name) == "names");
+  CHECK(std::string(top->cfg->servers[1].name) == "secdom0");
+  CHECK(top->cfg->servers[1].watch_domains == 3);
+  CHECK(top->cfg->nsettings == 0);
+  REQUIRE(top->cfg->ndomains == 2);
+  const bootcfg::Domain *d = top->cfg->domains;
+  CHECK(std::string(d[0].name) == "a");
+  CHECK(d[0].ok);
+  CHECK(d[0].mem_kib == 16384);
+  CHECK(d[0].quota_kib == bootcfg::default_domain_quota_kib);
+  CHECK(d[0].devices);
+  CHECK(d[0].nservers == 2);
+  CHECK(d[0].fault == bootcfg::DomainFault::none);
+  CHECK(d[1].mem_kib == 4096);
+  CHECK(d[1].quota_kib == 1024);
+  CHECK(!d[1].devices);
+  CHECK(d[1].fault == bootcfg::DomainFault::panic);
+  CHECK(d[1].fault_after_ms == 3000);
+  CHECK(d[1].nservers == 1);
+  CHECK(top->cfg->domain_index("b") == 1);
+  CHECK(top->cfg->domain_index("c") == -1);
+
+  // Domain a's root task: its block's servers and settings, the same name may recur.
+  auto a = parse_domain(two_domains, "a");
+  CHECK(a->n == 0);
+  REQUIRE(a->cfg->nservers == 2);
+  CHECK(std::string(a->cfg->servers[0].name) == "names");
+  CHECK(std::string(a->cfg->servers[1].name) == "ext2");
+  CHECK(a->cfg->servers[1].nafter == 1);
+  CHECK(a->cfg->setting("shell"));
+  CHECK(std::string(a->cfg->domain) == "a");
+  auto b = parse_domain(two_domains, "b");
+  CHECK(b->n == 0);
+  REQUIRE(b->cfg->nservers == 1);
+  CHECK(std::string(b->cfg->servers[0].program) == "demo-counter");
+
+  // A domain not in the file.
+  auto c = parse_domain(two_domains, "c");
+  REQUIRE(c->n == 1);
+  CHECK(c->error(0) == "boot.cfg: no domain 'c' in the file");
+  CHECK(c->cfg->nservers == 0);
+}
+
+TEST_CASE("BCFG0019 domain block errors", "[bootcfg]") {
+  CHECK(only_error("domain a {\n}\n") == "boot.cfg:1: domain needs mem= 'a'");
+  CHECK(only_error("domain a mem=16MiB\n") ==
+        "boot.cfg:1: 'domain' needs a name, its keys and '{' at the end of the line");
+  CHECK(only_error("domain a mem=1MiB {\n}\n") ==
+        "boot.cfg:1: domain mem= out of range (2..256MiB, whole MiB): '1MiB'");
+  CHECK(only_error("domain a mem=2500KiB {\n}\n") ==
+        "boot.cfg:1: domain mem= out of range (2..256MiB, whole MiB): '2500KiB'");
+  CHECK(only_error("domain a mem=16 {\n}\n") == "boot.cfg:1: needs a unit (KiB or MiB): '16'");
+  CHECK(only_error("domain a mem=4MiB colour=red {\n}\n") == "boot.cfg:1: unknown domain key 'colour'");
+  CHECK(only_error("domain a mem=4MiB mem=8MiB {\n}\n") == "boot.cfg:1: duplicate key 'mem'");
+  CHECK(only_error("domain a mem=4MiB devices=maybe {\n}\n") == "boot.cfg:1: devices is yes or no, got 'maybe'");
+  CHECK(only_error("domain a mem=4MiB fault=melt:1s {\n}\n") ==
+        "boot.cfg:1: domain fault is crash, panic or scribble, a colon and a duration, got 'melt:1s'");
+  CHECK(only_error("domain A mem=4MiB {\n}\n") == "boot.cfg:1: bad domain name 'A'");
+  CHECK(only_error("domain a mem=4MiB {\n}\ndomain a mem=4MiB {\n}\n") == "boot.cfg:3: duplicate domain 'a'");
+  CHECK(only_error("domain a mem=4MiB {\ndomain b mem=4MiB {\n}\n") ==
+        "boot.cfg:2: a domain block cannot hold another: missing '}' before 'domain'");
+  CHECK(only_error("}\n") == "boot.cfg:1: '}' outside a domain block");
+  CHECK(only_error("domain a mem=4MiB {\n} x\n") == "boot.cfg:2: unexpected word after '}' 'x'");
+  CHECK(only_error("domain a mem=4MiB {\nserver x demo\n") == "boot.cfg:1: domain 'a' has no closing '}'");
+  // Checked by the root task that reads the block (the top level skips it).
+  auto inside = parse_domain("domain a mem=4MiB {\nserver x demo watch-domains=a\n}\n", "a");
+  REQUIRE(inside->n == 1);
+  CHECK(inside->error(0) == "boot.cfg:2: watch-domains is for servers outside every domain block");
+  CHECK(only_error("server x demo watch-domains=z\n") == "boot.cfg:1: server 'x' watches unknown domain 'z'");
+  CHECK(only_error("server x demo watch-domains=a,a\ndomain a mem=4MiB {\n}\n") ==
+        "boot.cfg:1: duplicate watch-domains entry 'a'");
+  // A block whose line is wrong still holds its lines: they never become the top level's.
+  auto r = parse_text("domain a mem=4MiB colour=red {\nserver x demo\n}\nserver y demo\n");
+  CHECK(r->n == 1);
+  REQUIRE(r->cfg->nservers == 1);
+  CHECK(std::string(r->cfg->servers[0].name) == "y");
+  REQUIRE(r->cfg->ndomains == 1);
+  CHECK(!r->cfg->domains[0].ok);
+  // Too many domains: the fifth block's lines are skipped, not kept.
+  std::string five;
+  for (char c = 'a'; c <= 'e'; ++c) five += std::string("domain ") + c + " mem=4MiB {\nserver x demo\n}\n";
+  auto f = parse_text(five);
+  CHECK(f->n == 1);
+  CHECK(f->error(0) == "boot.cfg:13: too many domains");
+  CHECK(f->cfg->nservers == 0);
+  CHECK(f->cfg->ndomains == 4);
+}

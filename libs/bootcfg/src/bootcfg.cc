@@ -237,10 +237,26 @@ public:
 
   void line_done() {
     if (!ntokens) return;
+    if (teq(tokens[0], "domain")) return domain_line();
+    if (teq(tokens[0], "}")) return close_line();
+    const bool known = teq(tokens[0], "server") || teq(tokens[0], "set");
+    if (!known) return void(fail("unknown directive", tokens[0]));
+    // Lines of another domain's block are its root task's to read and report.
+    if (!keeping()) {
+      if (open >= 0 && open < int(cfg.ndomains) && teq(tokens[0], "server") &&
+          cfg.domains[open].nservers < 255)
+        ++cfg.domains[open].nservers;
+      return;
+    }
+    if (open >= 0 && teq(tokens[0], "server")) ++cfg.domains[open].nservers;
     if (teq(tokens[0], "server")) server_line();
-    else if (teq(tokens[0], "set")) set_line();
-    else fail("unknown directive", tokens[0]);
+    else set_line();
   }
+
+  // The domain whose lines are kept ("" or null: the top level).
+  void set_domain(const char *d) { want = d && *d ? d : nullptr; }
+  // The end of the file: a block left open, or a wanted domain that is not there.
+  void end_of_file();
 
   // After all lines: resolve `after` names, compute the start order.
   void finish();
@@ -252,6 +268,18 @@ private:
   unsigned line;
   Token tokens[max_tokens];
   unsigned ntokens = 0;
+  const char *want = nullptr;   // the domain parsed (null: the top level)
+  int open = -1;                // the block we are in (index into cfg.domains), -1: none
+  bool want_seen = false;
+
+  bool keeping() const {
+    if (!want) return open < 0;
+    return open >= 0 && open < int(cfg.ndomains) && seq(cfg.domains[open].name, want);
+  }
+  void domain_line();
+  void close_line();
+  bool parse_watch_domains(Server &s, const char *p, size_t n);
+  bool parse_size_kib(const Token &key, const Token &value, uint32_t *kib);
 
   void set_line();
   void server_line();
@@ -397,7 +425,7 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
       {"may", given_may},           {"ha", given_ha},
       {"ha-period", given_ha_period}, {"ha-loop", given_ha_loop},
       {"ha-deadlock", given_ha_deadlock}, {"ha-action", given_ha_action},
-      {"dma", given_dma},
+      {"dma", given_dma},           {"watch-domains", given_watch_domains},
   };
   for (const Once &o : once) {
     if (!teq(key, o.name)) continue;
@@ -456,6 +484,11 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
     return true;
   }
   if (teq(key, "fault")) return parse_fault(s, value);
+  if (teq(key, "watch-domains")) {
+    // Only the boot root task's servers may be given another domain's root task.
+    if (open >= 0) return fail("watch-domains is for servers outside every domain block");
+    return parse_watch_domains(s, p, n);
+  }
   if (teq(key, "may")) return parse_may(s, p, n);
   if (teq(key, "ha")) return parse_ha(s, p, n);
   if (teq(key, "ha-loop")) return parse_ha_loop(s, value);
@@ -771,7 +804,142 @@ bool Parser::parse_after(Server &s, const char *p, size_t n) {
   });
 }
 
+bool Parser::parse_watch_domains(Server &s, const char *p, size_t n) {
+  return each_item(*this, p, n, [&](const char *q, size_t m) {
+    const Token t{q, m, false};
+    char name[max_name_len + 1];
+    if (!copy_token(t, name, sizeof name) || !valid_name(name)) return fail("bad domain name", t);
+    for (unsigned i = 0; i < s.nwatch; ++i)
+      if (seq(s.watch_domain_names[i], name)) return fail("duplicate watch-domains entry", t);
+    if (s.nwatch == max_domains) return fail("too many watch-domains entries");
+    copy_token(t, s.watch_domain_names[s.nwatch++], max_name_len + 1);
+    return true;
+  });
+}
+
+// SIZE with a unit, KiB or MiB, into KiB.
+bool Parser::parse_size_kib(const Token &key, const Token &value, uint32_t *kib) {
+  size_t used = 0;
+  const uint64_t v = parse_number_prefix(value.p, value.n, &used);
+  if (v == no_number) return fail("bad number", value);
+  uint64_t k;
+  if (suffix_is(value.p + used, value.n - used, "KiB")) k = v;
+  else if (suffix_is(value.p + used, value.n - used, "MiB")) k = v > (1ull << 40) ? no_number : v * 1024;
+  else return fail("needs a unit (KiB or MiB):", value);
+  if (k == no_number || k > 0xffffffffull) return fail("too large:", value);
+  (void)key;
+  *kib = uint32_t(k);
+  return true;
+}
+
+// domain NAME key=value ... {
+void Parser::domain_line() {
+  if (open >= 0) return void(fail("a domain block cannot hold another: missing '}' before", tokens[0]));
+  if (ntokens < 3 || !teq(tokens[ntokens - 1], "{"))
+    return void(fail("'domain' needs a name, its keys and '{' at the end of the line"));
+  if (cfg.ndomains == max_domains) {
+    // The block is still a block: its lines must not land at the top level.
+    fail("too many domains");
+    open = int(max_domains);
+    return;
+  }
+  Domain d{};
+  d.line = line;
+  d.quota_kib = default_domain_quota_kib;
+  // The block opens whatever its line says, so that its server lines stay inside it.
+  open = int(cfg.ndomains);
+  cfg.domains[cfg.ndomains] = d;
+  Domain &nd = cfg.domains[cfg.ndomains++];
+  if (tokens[1].quoted || !copy_token(tokens[1], nd.name, sizeof nd.name) || !valid_name(nd.name)) {
+    nd.name[0] = 0;
+    return void(fail("bad domain name", tokens[1]));
+  }
+  for (unsigned i = 0; i + 1 < cfg.ndomains; ++i)
+    if (seq(cfg.domains[i].name, nd.name)) {
+      nd.name[0] = 0;
+      return void(fail("duplicate domain", tokens[1]));
+    }
+  if (want && seq(nd.name, want)) want_seen = true;
+  uint32_t seen = 0;
+  bool have_mem = false;
+  for (unsigned i = 2; i + 1 < ntokens; ++i) {
+    const Token &t = tokens[i];
+    size_t eq = 0;
+    while (eq < t.n && t.p[eq] != '=') ++eq;
+    if (t.quoted || eq == t.n || eq + 1 == t.n) return void(fail("expected key=value, got", t));
+    const Token key{t.p, eq, false}, value{t.p + eq + 1, t.n - eq - 1, false};
+    const uint32_t bit = teq(key, "mem") ? 1 : teq(key, "quota") ? 2 : teq(key, "devices") ? 4
+                         : teq(key, "fault") ? 8 : 0;
+    if (!bit) return void(fail("unknown domain key", key));
+    if (seen & bit) return void(fail("duplicate key", key));
+    seen |= bit;
+    if (bit == 1) {
+      if (!parse_size_kib(key, value, &nd.mem_kib)) return;
+      if (nd.mem_kib % 1024 || nd.mem_kib < min_domain_mem_kib || nd.mem_kib > max_domain_mem_kib)
+        return void(fail("domain mem= out of range (2..256MiB, whole MiB):", value));
+      have_mem = true;
+    } else if (bit == 2) {
+      if (!parse_size_kib(key, value, &nd.quota_kib)) return;
+      if (nd.quota_kib < 256 || nd.quota_kib > (64u << 10))
+        return void(fail("domain quota= out of range (256KiB..64MiB):", value));
+    } else if (bit == 4) {
+      if (teq(value, "yes")) nd.devices = true;
+      else if (teq(value, "no")) nd.devices = false;
+      else return void(fail("devices is yes or no, got", value));
+    } else {
+      // fault=crash|panic|scribble:DURATION
+      size_t colon = 0;
+      while (colon < value.n && value.p[colon] != ':') ++colon;
+      const Token kind{value.p, colon, false};
+      nd.fault = teq(kind, "crash") ? DomainFault::crash : teq(kind, "panic") ? DomainFault::panic
+                 : teq(kind, "scribble") ? DomainFault::scribble : DomainFault::none;
+      if (nd.fault == DomainFault::none || colon == value.n)
+        return void(fail("domain fault is crash, panic or scribble, a colon and a duration, got", value));
+      if (!parse_ms("domain fault", value.p + colon + 1, value.n - colon - 1, &nd.fault_after_ms)) return;
+    }
+  }
+  if (!have_mem) return void(fail("domain needs mem=", tokens[1]));
+  nd.ok = true;
+}
+
+void Parser::close_line() {
+  if (open < 0) return void(fail("'}' outside a domain block"));
+  open = -1;   // closed even with a word after it: the lines after are the top level's
+  if (ntokens > 1) fail("unexpected word after '}'", tokens[1]);
+}
+
+void Parser::end_of_file() {
+  if (open >= 0 && open < int(cfg.ndomains)) {
+    set_line(cfg.domains[open].line);
+    Message m = msg();
+    m.str("domain ").quote(cfg.domains[open].name).str(" has no closing '}'");
+    report(m);
+  }
+  open = -1;
+  if (want && !want_seen) {
+    set_line(0);
+    Message m = msg();
+    m.str("no domain ").quote(want).str(" in the file");
+    report(m);
+  }
+}
+
 void Parser::finish() {
+  // watch-domains names domains of this file.
+  for (unsigned i = 0; i < cfg.nservers; ++i) {
+    Server &s = cfg.servers[i];
+    set_line(s.line);
+    for (unsigned k = 0; k < s.nwatch; ++k) {
+      const int d = cfg.domain_index(s.watch_domain_names[k]);
+      if (d < 0) {
+        Message m = msg();
+        m.str("server ").quote(s.name).str(" watches unknown domain ").quote(s.watch_domain_names[k]);
+        report(m);
+        continue;
+      }
+      s.watch_domains |= uint8_t(1u << d);
+    }
+  }
   // Resolve names; a dangling reference is reported and dropped (the server still starts).
   for (unsigned i = 0; i < cfg.nservers; ++i) {
     Server &s = cfg.servers[i];
@@ -856,18 +1024,39 @@ const Server *Config::find(const char *name) const {
   return i < 0 ? nullptr : &servers[i];
 }
 
+int Config::domain_index(const char *name) const {
+  for (unsigned i = 0; i < ndomains; ++i)
+    if (domains[i].name[0] && seq(domains[i].name, name)) return int(i);
+  return -1;
+}
+
+const char *name_of(DomainFault f) {
+  switch (f) {
+  case DomainFault::none: return "none";
+  case DomainFault::crash: return "crash";
+  case DomainFault::panic: return "panic";
+  case DomainFault::scribble: return "scribble";
+  }
+  return "?";
+}
+
 const char *Config::setting(const char *key) const {
   for (unsigned i = 0; i < nsettings; ++i)
     if (seq(settings[i].key, key)) return settings[i].value;
   return nullptr;
 }
 
-unsigned parse(const char *text, size_t len, Config &out, ErrorSink *errors, const char *filename) {
+unsigned parse(const char *text, size_t len, Config &out, ErrorSink *errors, const char *filename,
+               const char *domain) {
   out.nservers = 0;
   out.nsettings = 0;
+  out.ndomains = 0;
+  out.domain[0] = 0;
+  if (domain && *domain) copy_token(Token{domain, slen(domain), false}, out.domain, sizeof out.domain);
   out.domain_restarts = default_domain_restarts;
   out.domain_window_ms = default_domain_window_ms;
   Parser ps(out, errors, filename ? filename : "boot.cfg", 0);
+  ps.set_domain(out.domain);
   size_t start = 0;
   unsigned line = 0;
   while (start < len) {
@@ -877,6 +1066,7 @@ unsigned parse(const char *text, size_t len, Config &out, ErrorSink *errors, con
     if (ps.tokenize(text + start, end - start)) ps.line_done();
     start = end + 1;
   }
+  ps.end_of_file();
   ps.finish();
   return ps.errors;
 }

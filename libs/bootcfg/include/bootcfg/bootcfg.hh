@@ -31,6 +31,11 @@ constexpr uint64_t mem_limit = 1ull << 32;  // device memory lies below 4 GiB
 constexpr uint32_t max_isa_dma_kib = 64;
 constexpr uint32_t max_dma_kib = 4096;
 constexpr uint32_t page_size = 4096;
+// Secure domains (`domain NAME ... {` ... `}`; docs/domains.md).
+constexpr unsigned max_domains = 4;
+constexpr uint32_t min_domain_mem_kib = 2048;          // a root task, a pager and a server
+constexpr uint32_t max_domain_mem_kib = 256u << 10;
+constexpr uint32_t default_domain_quota_kib = 4096;    // kernel memory of the domain's objects
 
 enum class RestartKind : uint8_t { hot, warm, cold, group };
 enum class OnExhausted : uint8_t { stop, domain, reboot };
@@ -75,6 +80,7 @@ enum Given : uint32_t {
   given_ha_deadlock = 1u << 18,
   given_ha_action = 1u << 19,
   given_dma = 1u << 20,
+  given_watch_domains = 1u << 21,
 };
 
 // Bits of Server::may: what the process may ask of the root task beyond what every process may
@@ -162,6 +168,12 @@ struct Server {
   uint32_t ha_period_ms, ha_deadlock_ms, ha_delay_ms;
   HaAction ha_action;
 
+  // watch-domains= (SecDom0, docs/domains.md): bits of Config::domains whose root tasks the
+  // process may watch (a perfmon capability on each) and have restarted. Top level only.
+  uint8_t watch_domains;
+  char watch_domain_names[max_domains][max_name_len + 1];
+  uint8_t nwatch;
+
   uint8_t after[max_afters];                   // indices into Config::servers
   char after_names[max_afters][max_name_len + 1];  // the same servers by name
   uint8_t nafter;
@@ -170,6 +182,24 @@ struct Server {
   uint8_t nargs;
 
   uint32_t given;                              // Given bits
+};
+
+// A secure domain's fault for tests (`fault=KIND:DURATION` on its line): armed in its root task
+// at the domain's first start only, DURATION after it.
+enum class DomainFault : uint8_t { none, crash, panic, scribble };
+const char *name_of(DomainFault f);
+
+// A `domain NAME key=value... {` line: a kernel domain with its own root task and memory.
+struct Domain {
+  char name[max_name_len + 1];
+  unsigned line;
+  uint32_t mem_kib;        // mem=: its memory partition (whole MiB)
+  uint32_t quota_kib;      // quota=: kernel memory for its objects
+  bool devices;            // devices=yes: its root task gets the I/O ports and interrupts
+  DomainFault fault;
+  uint32_t fault_after_ms;
+  uint8_t nservers;        // server lines in its block
+  bool ok;                 // its line was understood (else the boot root task does not start it)
 };
 
 struct Setting {
@@ -188,6 +218,12 @@ struct Config {
   // A start order that honours every `after` (each server after the ones it names); the relative
   // order of independent servers is the order of the file.
   uint8_t order[max_servers];
+  // Every `domain` block of the file, whichever domain was parsed; `domain` names the one whose
+  // lines fill servers and settings ("" for the top level, domain 0).
+  Domain domains[max_domains];
+  unsigned ndomains;
+  char domain[max_name_len + 1];
+  int domain_index(const char *name) const;    // -1 when absent
 
   const Server *find(const char *name) const;  // null when absent
   int index_of(const char *name) const;        // -1 when absent
@@ -218,7 +254,11 @@ protected:
 // Parses `len` bytes of `text` (need not be NUL-terminated; a NUL byte is an invalid character) into
 // `out`, which is reset first. `errors` may be null. Returns the number of errors reported
 // (0: the whole file was understood). `filename` prefixes the messages.
+// `domain`: whose `server` and `set` lines are kept: null or "" the top level's (the boot root
+// task's), else those of the block of that domain (its own root task's). Lines of other blocks
+// are skipped unread (their own root task reports their errors); the block structure and every
+// `domain` line are checked whichever domain is parsed.
 unsigned parse(const char *text, size_t len, Config &out, ErrorSink *errors,
-               const char *filename = "boot.cfg");
+               const char *filename = "boot.cfg", const char *domain = nullptr);
 
 } // namespace bootcfg
