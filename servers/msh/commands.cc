@@ -1,4 +1,4 @@
-// msh commands: help, echo, ps, servers, start, kill, mem, uptime, restarts, inject (the file
+// msh commands: help, echo, ps, servers, start, kill, mem, uptime, restarts, domains, inject (the file
 // commands are in files.cc). System state comes from the root task (arc/proto/root.hh; replies: MR1 status, MR2.. results).
 #include "msh.hh"
 
@@ -195,6 +195,31 @@ void cmd_restarts(unsigned, char **) {
   if (!shown) out("no restarts\n");
 }
 
+// The secure domains of the boot configuration (the boot root task's; a domain's own root task
+// has none): their state, memory and restarts by the domain monitor (docs/domains.md).
+void cmd_domains(unsigned, char **) {
+  unsigned shown = 0;
+  for (word i = 0;; ++i) {
+    Rpc rpc(arc::root::domains);
+    rpc.put(i);
+    const Status st = rpc.call(arc::proc::root);
+    if (st == Status::invalid_arg) break;   // past the last domain
+    if (st != Status::ok) return failed("domains", st);
+    char name[40];
+    if (!rpc.result_string(6, 8, name, sizeof(name))) name[0] = 0;
+    const auto state = arc::root::DState(rpc.result(0));
+    const char *state_text = state == arc::root::DState::running ? "running"
+                             : state == arc::root::DState::failed ? "failed" : "down";
+    char pid[16];
+    if (rpc.result(3)) snprintf(pid, sizeof(pid), "%lu", rpc.result(3));
+    else strcpy(pid, "-");
+    if (!shown++) out("DOMAIN           STATE    MEMORY   ROOT  FRAMES  RESTARTS  LAST CAUSE\n");
+    out("%-16s %-8s %4lu MiB %5s %7lu %9lu  %s\n", name, state_text, rpc.result(2) >> 10, pid,
+        rpc.result(4), rpc.result(1), rpc.result(5) ? cause_name(rpc.result(5)) : "-");
+  }
+  if (!shown) out("no secure domains: every process runs in this root task's domain\n");
+}
+
 // inject <server> crash|hang|panic|corrupt|stall|lose|pager [after N]: arm a fault in a server
 // (demos, tests); pager: the server's pager fails at once (the root task makes it jump wild).
 void cmd_inject(unsigned argc, char **argv) {
@@ -228,6 +253,7 @@ const Command commands[] = {
     {"mem", "mem", "physical memory", 0, 0, cmd_mem},
     {"uptime", "uptime", "time since boot", 0, 0, cmd_uptime},
     {"restarts", "restarts", "the restart log of the reincarnation monitor", 0, 0, cmd_restarts},
+    {"domains", "domains", "secure domains, their state and restarts", 0, 0, cmd_domains},
     {"inject", "inject <srv> <fault> [after N|step N]", "arm crash|hang|panic|corrupt|stall|lose|pager in a server", 2, 4,
      cmd_inject},
 };

@@ -9,6 +9,7 @@
 #include "names_restart.hh"
 #include "process.hh"
 #include "restart.hh"
+#include "secure.hh"
 #include "share.hh"
 #include "watchdog.hh"
 #include <arc/libc.h>
@@ -44,15 +45,48 @@ struct PrintErrors final : bootcfg::ErrorSink {
   }
 };
 
-void start_servers() {
+// The secure domain we are the root task of ("" for the boot root task), from our command line.
+char our_domain[bootcfg::max_name_len + 1];
+
+void start_servers(const BootInfo &bi) {
   const rt::Module *cfg = rt::module_find("boot.cfg");
   if (!cfg) {
     printf("[root] no boot.cfg module: no servers to start\n");
     return;
   }
   PrintErrors errors;
-  bootcfg::parse(reinterpret_cast<const char *>(cfg->addr + cfg->offset), cfg->size, config, &errors);
+  bootcfg::parse(reinterpret_cast<const char *>(cfg->addr + cfg->offset), cfg->size, config, &errors,
+                 "boot.cfg", our_domain);
+  // The domains first: their root tasks run once we wait for messages, and a domain monitor
+  // among our servers finds them there.
+  if (!our_domain[0]) rt::domains_start(config, bi);
   rt::domain_start(config);
+}
+
+// A domain's root task marks its lines, "[b] [root] ...", on the console it shares with every
+// other domain.
+ssize_t (*console_base)(const void *, size_t);
+char line_prefix[bootcfg::max_name_len + 4];
+bool at_line_start = true;
+
+ssize_t prefixed_write(const void *buf, size_t n) {
+  const char *p = static_cast<const char *>(buf);
+  char out[320];
+  size_t o = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (at_line_start) {
+      for (const char *q = line_prefix; *q; ++q) out[o++] = *q;
+      at_line_start = false;
+    }
+    out[o++] = p[i];
+    if (p[i] == '\n') at_line_start = true;
+    if (o > sizeof out - sizeof line_prefix - 1) {
+      (void)console_base(out, o);
+      o = 0;
+    }
+  }
+  if (o) (void)console_base(out, o);
+  return ssize_t(n);
 }
 
 void reply_status(Utcb *u, Status s, unsigned results = 0) {
@@ -328,6 +362,8 @@ Status op_servers(Process *, const Request &req, Reply &rep) {
   return Status::ok;
 }
 
+Status op_domains(Process *, const Request &req, Reply &rep) { return rt::domain_info(req.arg(1), rep); }
+
 Status op_restarts(Process *, const Request &req, Reply &rep) {
   rt::LogEntry e;
   if (!rt::monitor_log(unsigned(req.arg(1)), &e)) return Status::invalid_arg;
@@ -389,6 +425,7 @@ constexpr ClientOp client_ops[] = {
     {arc::root::servers, 1, 1, op_servers},
     {arc::root::restarts, 1, 1, op_restarts},
     {arc::root::inject, 8, 9, op_inject},
+    {arc::root::domains, 1, 1, op_domains},
 };
 
 // Where a capability sent to us lands (root::ha_watch is the one request that carries one): a
@@ -421,6 +458,16 @@ void serve_client(word pid, Utcb *u) {
   }
   if (caller && req.label == arc::root::ha_report && untyped == 4 && !req.typed)
     return rep.finish(rt::ha_report(caller, in[1], in[2], in[3], in[4]));
+  // A domain monitor's requests (secure.cc checks its line's watch-domains=).
+  if (caller && req.label == arc::root::domain_watch && untyped == 1 && !req.typed) {
+    return rep.finish(rt::domain_watch(caller, in[1], rep));
+  }
+  if (caller && req.label == arc::root::domain_restart && untyped == 3 && !req.typed) {
+    word generation = 0;
+    st = rt::domain_restart(caller, in[1], in[2], in[3], &generation);
+    if (st == Status::ok) rep.put(generation);
+    return rep.finish(st);
+  }
   for (const ClientOp &op : client_ops)
     if (op.label == req.label && caller && !req.typed && untyped >= op.min_args &&
         untyped <= op.max_args)
@@ -430,13 +477,30 @@ void serve_client(word pid, Utcb *u) {
 
 } // namespace
 
-int main(int, char **) {
+int main(int argc, char **argv) {
   const BootInfo *bi = boot_info();
   if (!bi) {
     printf("[root] no boot information\n");
     return 1;
   }
-  printf("[root] Arc root task\n");
+  // domain=NAME: we are that secure domain's root task, started by the boot root task (which
+  // is our sigma0); fault=KIND:MS: its test fault, at the domain's first start only.
+  const char *fault = nullptr;
+  for (int i = 1; i < argc; ++i) {
+    if (!strncmp(argv[i], "domain=", 7)) strlcpy(our_domain, argv[i] + 7, sizeof our_domain);
+    if (!strncmp(argv[i], "fault=", 6)) fault = argv[i] + 6;
+  }
+  if (our_domain[0]) {
+    line_prefix[0] = '[';
+    strlcpy(line_prefix + 1, our_domain, sizeof line_prefix - 3);
+    strlcat(line_prefix, "] ", sizeof line_prefix);
+    set_print_prefix(line_prefix);
+    console_base = arc_console_write;
+    arc_console_write = prefixed_write;
+    printf("[root] Arc root task of secure domain %s\n", our_domain);
+  } else {
+    printf("[root] Arc root task\n");
+  }
   rt::memory_init(*bi);
   rt::modules_init(*bi);
   rt::root_ep = rt::slot_alloc();
@@ -445,7 +509,8 @@ int main(int, char **) {
     return 1;
   }
   rt::processes_init(*bi);
-  start_servers();
+  start_servers(*bi);
+  if (fault) rt::domain_fault_arm(fault);
 
   Utcb *u = utcb();
   word badge = 0;
@@ -454,7 +519,7 @@ int main(int, char **) {
   // (the name service's cold restart), none is longer than the retry.
   auto timeouts = [] {
     const word bounds[] = {rt::watch_timeout_ms(), rt::domain_timeout_ms(), rt::publishers_timeout_ms(),
-                           rt::ha_timeout_ms()};
+                           rt::ha_timeout_ms(), rt::domain_fault_timeout_ms()};
     word t = 0;
     for (word w : bounds)
       if (w && (!t || w < t)) t = w;
@@ -477,6 +542,7 @@ int main(int, char **) {
     // a tick's time has passed).
     rt::watch_tick(st == Status::timeout && !rt::publishers_timeout_ms());
     rt::ha_tick();
+    rt::domain_fault_tick();
     // A domain restart replaces every process: a message in hand is from the old domain.
     if (rt::domain_tick()) {
       st = next(false);
@@ -496,6 +562,8 @@ int main(int, char **) {
       const word label = Tag(u->mr[0]).label();
       if (!p) {
         answer = false;
+      } else if (p->domain_root) {
+        answer = rt::domain_root_message(p, u);
       } else if (label == label::page_fault) {
         answer = pager_fault(p, u);
         if (!answer) {

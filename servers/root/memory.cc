@@ -123,6 +123,32 @@ word frames_alloc_dma(word owner, word bytes, word *phys) {
   return va;
 }
 
+word frames_alloc_aligned(word owner, word bytes, word align, word *phys) {
+  if (!bytes || (bytes & 0xfff) || (align & (align - 1)) || align < 0x1000) return 0;
+  physmem::Frame f;
+  if (table.alloc_run(physmem::Owner(owner), bytes >> 12, align >> 12, physmem::Frame(~word(0)), &f) !=
+      physmem::Error::ok)
+    return 0;
+  *phys = word(f) << 12;
+  const word va = phys_window + (*phys - phys_base);
+  memset(reinterpret_cast<void *>(va), 0, bytes);
+  return va;
+}
+
+word frame_va(word phys) { return phys_window + (phys - phys_base); }
+
+void memory_scribble() {
+  // Every frame of the table that is RAM we took (free, a process's, a pager's, shared), then
+  // the table itself: what the root task knows of its memory is gone with the memory.
+  for (word i = 0; i < nframes; ++i) {
+    const physmem::Entry *e = table.entry(physmem::Frame((phys_base >> 12) + i));
+    if (!e || e->state == physmem::State::absent || e->state == physmem::State::reserved) continue;
+    word *w = reinterpret_cast<word *>(phys_window + (i << 12));
+    for (unsigned k = 0; k < 1024; ++k) w[k] = ~word(0);
+  }
+  memset(entries, 0xff, sizeof(entries[0]) * nframes);
+}
+
 void frame_free(word addr, word owner) {
   (void)table.release(physmem::Frame((addr - phys_window + phys_base) >> 12), physmem::Owner(owner));
 }

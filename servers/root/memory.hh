@@ -24,6 +24,15 @@ void frames_free_all(word owner);
 // 0. The frames are the owner's like any other: freed with frames_free_all.
 constexpr word max_dma_bytes = 4096u << 10;   // bootcfg::max_dma_kib
 word frames_alloc_dma(word owner, word bytes, word *phys);
+// `bytes` of frames in a row, starting at a multiple of `align` bytes (powers of two, whole
+// pages), anywhere in RAM, zeroed (a secure domain's memory partition, secure.cc). Their address
+// in our space, the physical one in *phys; 0 if there is no such run.
+word frames_alloc_aligned(word owner, word bytes, word align, word *phys);
+// Our address of physical address `phys` (in our window: RAM we took from sigma0).
+word frame_va(word phys);
+// Overwrite every frame we hold, and the table that says what they are, with a pattern that
+// makes any use of it fault: the `scribble` fault of a domain's root task (docs/domains.md).
+void memory_scribble();
 word frames_total();
 word frames_free();
 word frames_of(word owner);

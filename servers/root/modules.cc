@@ -48,6 +48,8 @@ void modules_init(const BootInfo &bi) {
   }
 }
 
+const Module *module_index(unsigned i) { return i < n_mods ? &mods[i] : nullptr; }
+
 const Module *module_find(const char *name) {
   for (unsigned i = 0; i < n_mods; ++i)
     if (!strcmp(mods[i].name, name)) return &mods[i];

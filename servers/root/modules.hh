@@ -18,5 +18,6 @@ struct Module {
 
 void modules_init(const arc::BootInfo &bi);
 const Module *module_find(const char *name);
+const Module *module_index(unsigned i);   // the i-th module we mapped, or null
 
 } // namespace rt

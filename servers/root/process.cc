@@ -77,6 +77,8 @@ word device_window_next = device_window_base;
 struct DeviceMap { word phys, size, va; } device_maps[16];
 unsigned n_device_maps;
 
+} // namespace
+
 word map_window(word phys, word size, word label) {
   for (unsigned i = 0; i < n_device_maps; ++i)
     if (device_maps[i].phys == phys && device_maps[i].size >= size) return device_maps[i].va;
@@ -96,6 +98,8 @@ word map_window(word phys, word size, word label) {
   device_maps[n_device_maps++] = {phys, size, va};
   return va;
 }
+
+namespace {
 word map_device(word phys, word size) { return map_window(phys, size, sigma0::label_map_device); }
 } // namespace
 
@@ -182,7 +186,7 @@ bool start_direct(Process *p, const Module *prog, uint8_t prio, word *error) {
 // Everything a process has goes, whether it ran or its spawn stopped half-way: destroying the
 // spaces removes every mapping in them, then the frames are free.
 void release(Process *p) {
-  if (p->direct) direct_in_use = false;
+  if (p->direct && !p->domain_root) direct_in_use = false;
   slot_free(p->fault_send);
   slot_free(p->root_send);
   slot_free(p->pager_thread);
@@ -528,6 +532,79 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
   *error = word(Status::ok);
   ++process_generation;
   return p;
+}
+
+Process *spawn_domain_root(const char *name, const DomainRootStart &d, word *error) {
+  *error = word(Status::no_memory);
+  elf::Image elf;
+  elf::Error err;
+  if (!elf.open(reinterpret_cast<const void *>(d.program->addr), d.program->size, arc::arch::elf_machine,
+                0x1000, proc::heap_base_default, &err)) {
+    printf("[root] %s: program '%s' refused: %s\n", name, d.program->name, elf::describe(err));
+    *error = word(Status::invalid_arg);
+    return nullptr;
+  }
+  Process *p = new_record(name, d.program->name, nullptr);
+  if (!p) return nullptr;
+  // The kernel objects: the domain's factory (every object of the domain comes from it or from
+  // factories made from it, and deleting it destroys them all), the root task's space and
+  // thread. Its capability space is as large as the boot root task's: it makes nine slots' worth
+  // of objects for every process it starts.
+  constexpr unsigned root_cspace_log2 = 10;
+  bool good = (p->factory = slot_alloc()) && (p->space = slot_alloc()) && (p->thread = slot_alloc()) &&
+              (p->fault_send = slot_alloc()) &&
+              ok(create(boot_cap::factory, ObjType::domain, p->factory, d.quota)) &&
+              ok(create(p->factory, ObjType::space, p->space, root_cspace_log2)) &&
+              ok(create(p->factory, ObjType::thread, p->thread));
+  // The slots the kernel fills for an initial task (boot_cap); its pager and exception handler
+  // are our endpoint, badged as a process we page. Ports and interrupts only if its line says
+  // devices=yes: with them it could take any device of the machine.
+  good = good && ok(cap_copy(p->space, p->space, boot_cap::space, rights::all)) &&
+         ok(cap_copy(p->thread, p->space, boot_cap::thread, rights::all)) &&
+         ok(cap_copy(p->factory, p->space, boot_cap::factory, rights::all)) &&
+         ok(cap_mint(root_ep, p->space, boot_cap::pager, rights::send | rights::grant,
+                     p->pid | direct_badge)) &&
+         (!d.devices || (ok(cap_copy(boot_cap::irq_control, p->space, boot_cap::irq_control, rights::all)) &&
+                         ok(cap_copy(boot_cap::ioports, p->space, boot_cap::ioports, rights::all))));
+  if (!good) {
+    printf("[root] %s: cannot create its domain (out of kernel memory or capabilities)\n", name);
+    undo(p);
+    return nullptr;
+  }
+  PagerFrames &pf = pager_frames[p - procs];
+  pf.owner = p->pid;
+  p->direct = true;
+  p->domain_root = true;
+  p->client_info = d.boot_info;
+  p->pager_image.init(reinterpret_cast<const unsigned char *>(d.program->addr), d.program->size, &pf,
+                      d.pages, d.capacity);
+  word image_end = 0;
+  for (unsigned i = 0; i < elf.segment_count(); ++i) {
+    const elf::Segment &s = elf.segment(i);
+    (void)p->pager_image.add_segment({s.vaddr, s.memsz, s.offset, s.filesz, rights_of(s.rights)});
+    if (s.vaddr + s.memsz > image_end) image_end = s.vaddr + s.memsz;
+  }
+  // An initial task's heap is after its image (newlib's default, ARC_HEAP_DEFAULT_SIZE); its
+  // stack is in its .bss. Nothing at proc::heap_base_default: its window onto physical memory
+  // is there, filled by the chunks we give it.
+  image_end = (image_end + 0xfff) & ~word(0xfff);
+  p->pager_image.add_zero_range(image_end, image_end + (64u << 20), false);
+  p->pager_image.add_fixed(boot_info_addr, d.boot_info, 0x1000, fpage_rights::r);
+  if (ok(cap_mint(root_ep, boot_cap::space, p->fault_send, rights::send | rights::grant,
+                  p->pid | direct_badge)) &&
+      ok(thread_ctl(p->thread, ThreadOp::bind_space, p->space)) &&
+      ok(thread_ctl(p->thread, ThreadOp::set_pager, p->fault_send)) &&
+      ok(thread_ctl(p->thread, ThreadOp::set_handler, p->fault_send)) &&
+      ok(thread_ctl(p->thread, ThreadOp::set_priority, d.prio, 0)) &&
+      ok(thread_ctl(p->thread, ThreadOp::start, elf.entry(), 0))) {
+    p->state = arc::root::PState::running;
+    ++process_generation;
+    *error = word(Status::ok);
+    return p;
+  }
+  printf("[root] %s: cannot start it\n", name);
+  undo(p);
+  return nullptr;
 }
 
 void kill(Process *p) {

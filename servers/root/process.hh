@@ -1,6 +1,7 @@
 // Processes: a process is a space with a main thread, paged by a pager task of its own (P3)
 // that the root task creates with it and pages itself.
 #pragma once
+#include "modules.hh"
 #include <p3/image.hh>
 #include <arc/proto/root.hh>
 #include <bootcfg/bootcfg.hh>
@@ -52,6 +53,7 @@ struct Process {
   CapSlot fault_send = 0, root_send = 0;
   // What we page ourselves: the pager task, or (pager=root) the process itself.
   bool direct = false;
+  bool domain_root = false;    // the root task of a secure domain (secure.cc); direct too
   bool name_service = false;   // it serves our names endpoint (names_endpoint())
   bool publish_told = false;   // still to be told to publish again (names_restart.cc)
   p3::Image pager_image;
@@ -72,6 +74,19 @@ void processes_init(const arc::BootInfo &bi);
 // Start `program` (a boot module) as a new process; null and a message if that fails.
 Process *spawn(const char *name, const char *program, const char args[][64], unsigned argc,
                const bootcfg::Server *config, word *error, const Carry *carry = nullptr);
+// A secure domain's root task (secure.cc): the root program in a new kernel domain, paged by us
+// as pager=root is, with the capability slots the kernel gives an initial task and `boot_info`
+// (a frame of ours, the domain's boot information) where the kernel would map it.
+struct DomainRootStart {
+  const Module *program;
+  word quota;              // kernel memory of the domain, bytes
+  word boot_info;          // a frame in our space; the domain owns it from now on
+  bool devices;            // it gets our I/O ports and interrupt control
+  uint8_t prio;
+  p3::Image::Page *pages;  // its page table (capacity a power of two)
+  unsigned capacity;
+};
+Process *spawn_domain_root(const char *name, const DomainRootStart &d, word *error);
 void kill(Process *p);
 // Free the slot of a process that was killed or exited (its pid then names nothing).
 void forget(Process *p);
@@ -88,6 +103,9 @@ extern word process_generation;
 // Whether addr is in our window onto device memory and data modules (mapped by sigma0, never
 // read to fault it in).
 bool in_device_window(word addr);
+// Device memory or a boot module (label: which sigma0 service maps its pages) in our device
+// window, mapped on first use; our address of [phys, phys + size), or 0.
+word map_window(word phys, word size, word label);
 // The root task's own capability slots (0: none left); slot_free deletes the capability.
 CapSlot slot_alloc();
 void slot_free(CapSlot &slot);

@@ -41,10 +41,16 @@ void put_num(Out &o, unsigned long long v, unsigned base, int width, char pad, b
   int i = arc::format_reversed(tmp, v, base, width, pad, neg);
   while (i) o.put(tmp[--i]);
 }
+
+
+const char *print_prefix;
 } // namespace
+
+void set_print_prefix(const char *prefix) { print_prefix = prefix; }
 
 int vprintf(const char *fmt, va_list ap) {
   Out o;
+  for (const char *q = print_prefix; q && *q; ++q) o.put(*q);
   for (const char *p = fmt; *p; ++p) {
     if (*p != '%') { o.put(*p); continue; }
     ++p;

@@ -60,10 +60,13 @@ const proc::Info *proc_info() { return g_proc_info; }
 extern "C" [[noreturn]] void __arc_start(arc::word boot_info) {
   // The kernel starts an initial task with the boot-information address in the first argument
   // register; a process started (or restarted) by its pager has anything there.
-  const auto *bi = boot_info == arc::boot_info_addr ? reinterpret_cast<const arc::BootInfo *>(boot_info)
-                                                    : nullptr;
+  // A secure domain's root task is started by the boot root task, which maps a boot-information
+  // page for it where the kernel would (docs/domains.md) but cannot set the register: the page's
+  // magic tells.
+  const auto *bi = reinterpret_cast<const arc::BootInfo *>(arc::boot_info_addr);
+  (void)boot_info;
   int argc = 0;
-  if (bi && bi->magic == arc::boot_info_magic) {   // an initial task, started by the kernel
+  if (bi->magic == arc::boot_info_magic) {   // an initial task, or a domain's root task
     g_boot_info = bi;
     argc = split_args(bi->cmdline);
   } else {

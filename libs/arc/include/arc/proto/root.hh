@@ -56,7 +56,23 @@ enum Label : word {
                        //   no_rights: not a thread of its own)
   ha_report = 0x127,   // the HA workers only: MR1 ha::Failure, MR2 thread id (pid << 8 | number),
                        //   MR3 detail, MR4 the worker's clock (ms); reply MR1 status
+  // Secure domains (servers/root/secure.cc, docs/domains.md), of the boot root task:
+  domains = 0x128,     // MR1 = index; reply MR1 status, MR2 state (DState), MR3 restarts,
+                       //   MR4 memory partition (KiB), MR5 pid of its root task (0: none),
+                       //   MR6 frames its root task has taken, MR7 cause of the last restart
+                       //   (Cause, 0: none), MR8.. packed name; invalid_arg past the end
+  domain_watch = 0x129,  // a domain monitor (watch-domains=): MR1 = domain index; reply MR1
+                         //   status, MR2 the domain's generation (starts so far), and one
+                         //   capability item: its root task's thread, perfmon right only.
+                         //   no_rights: not on the caller's line; busy: it is not running
+  domain_restart = 0x12a,  // a domain monitor: MR1 = domain index, MR2 the generation it
+                           //   watched, MR3 why (Cause: dead_thread or loop); reply MR1 status
+                           //   (ok also when that generation is already gone), MR2 the new
+                           //   generation (0: the domain stays down, too many restarts)
 };
+
+// Of a secure domain (root::domains).
+enum class DState : word { down = 0, running = 1, failed = 2 };
 
 enum class Cause : word {
   crash = 1, exception = 2, panic = 3, hang = 4, corrupt = 5, exit = 6,

@@ -1,0 +1,61 @@
+# Secure domains and SecDom0 (issue 11, docs/domains.md): two domains, `a` with a file workload
+# over ext2, `b` with a counter and its client, and the domain monitor (servers/secdom0) in a
+# domain of its own. b's root task is made to fail (test-domain-panic.cfg: it panics, an endless
+# loop; test-domain-scribble.cfg: it overwrites every frame of its domain, then its own stack);
+# SecDom0 finds it, the boot root task restarts b, b counts again, and a's workload never sees an
+# error and leaves a clean disk (check-fsclient.py: e2fsck -fn and every file's contents).
+# (Included by tests/qemu/CMakeLists.txt, which defines arc_qemu_test and arc_config_modules.)
+function(arc_domain_scenarios prefix target label dir)
+  foreach(kind panic scribble)
+    if(kind STREQUAL "panic")
+      set(found [=[^\[secdom0\] b: its root task is in an endless loop \(P [0-9.]+\): restarting the domain$]=])
+      set(cause "its root task loops")
+    else()
+      set(found [=[^\[secdom0\] b: its root task (is dead \(generation 1\)|is in an endless loop \(P [0-9.]+\)): restarting the domain$]=])
+      set(cause "its root task (is dead|loops)")
+    endif()
+    if(target STREQUAL "ia32-pc")
+      set(config test-domain-${kind})
+      set(disk --disk-copy ${dir}/disk.img ${CMAKE_BINARY_DIR}/qemu-logs/${prefix}-domain-${kind}.disk.img)
+    else()
+      set(config test-domain-${kind}-ram)
+      set(disk --monitor-at-end "pmemsave \${disk_phys} \${disk_bytes} qemu-logs/${prefix}-domain-${kind}.disk.img")
+    endif()
+    # Where the RAM disk lies (for the image the runner saves), said as a's servers start: after
+    # the monitor is watching, some 200 ms before b's client has counted to 10.
+    set(ready)
+    if(NOT target STREQUAL "ia32-pc")
+      set(ready --expect ${ramdisk_ready})
+    endif()
+    arc_config_modules(system ${dir} ${config})
+    arc_qemu_test(NAME ${prefix}-domain-${kind} TARGET ${target} LABEL ${label} TIMEOUT 180
+      ARGS --kernel ${dir}/kernel/arc-kernel ${system} ${disk}
+           --expect [=[^\[domains\] a: started \(generation 1\)]=]
+           --expect [=[^\[domains\] b: started \(generation 1\)]=]
+           --expect [=[^\[secdom0\] watching 2 domains every 50 ms$]=]
+           ${ready}
+           --expect [=[^DOMTEST b: counter 10$]=]
+           --expect "^\\[b\\] \\[root\\] injected fault: ${kind}"
+           --expect ${found}
+           --expect "^\\[domains\\] b: restarted \\(#1\\) because ${cause}"
+           --expect [=[^\[secdom0\] watching domain b \(generation 2\)$]=]
+           --expect [=[^DOMTEST b: counter 10$]=]
+           --expect [=[^FSCLIENT: 400 rounds, 0 errors$]=]
+           --fail [=[^FSCLIENT: ERROR]=] --fail [=[^DOMTEST b: ERROR]=]
+           --fail [=[^\[domains\] a: (restarted|its root task)]=]
+           --fail [=[^\[a\] \[monitor\]]=] --fail [=[^\[panic\]]=]
+           --post-check "${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/qemu/disk/check-fsclient.py ${CMAKE_BINARY_DIR}/qemu-logs/${prefix}-domain-${kind}.disk.img 400 3"
+           --exit-status none)
+    set_tests_properties(${prefix}-domain-${kind} PROPERTIES RUN_SERIAL TRUE)
+  endforeach()
+endfunction()
+
+if("ia32-pc" IN_LIST ARC_TARGETS)
+  arc_domain_scenarios(ia32 ia32-pc qemu-ia32 ${CMAKE_BINARY_DIR}/ia32-pc)
+endif()
+foreach(arm armv7-qemu-virt armv7-realview-pb-a8)
+  if(arm IN_LIST ARC_TARGETS)
+    arc_target_names(${arm})
+    arc_domain_scenarios(${arm} ${arm} ${label} ${dir})
+  endif()
+endforeach()
