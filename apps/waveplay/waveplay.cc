@@ -1,4 +1,4 @@
-// waveplay: plays a WAV file through the `audio` interface (drivers/sb16). The file is read
+// waveplay: plays a WAV file through the `audio` interface (drivers/sb16, drivers/pl041). The file is read
 // whole from the file server (ext2, `fs`) when a path is given, else it is the boot module of
 // module= (boards without a disk).
 //

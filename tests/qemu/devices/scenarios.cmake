@@ -360,3 +360,53 @@ if("armv7-realview-pb-a8" IN_LIST ARC_TARGETS)
            --exit-status none)
   endforeach()
 endif()
+
+# Audio on the PL041 AACI of realview-pb-a8 (drivers/pl041): the same ramp.wav (a boot module),
+# played plainly and while the player arms the same four faults in the driver as ia32-audio-hot,
+# restarted hot or warm. QEMU's AACI has no DMA: the driver writes every frame into the FIFO.
+# QEMU records what the LM4549 plays (-global pl041.audiodev: the board's AACI takes no
+# -device; the recording's format is the source's, so the mixing engine passes samples through)
+# and check-audio.py wants every sample once, in order. QEMU's wav backend writes nothing while
+# the codec has no data, so a stall of the FIFO leaves no silence in the recording: the driver
+# says how long the FIFO was left alone at each restart (its `recovered` lines), and the
+# scenarios fail if any stretch exceeded 50 ms.
+if("armv7-realview-pb-a8" IN_LIST ARC_TARGETS)
+  set(pba8 ${CMAKE_BINARY_DIR}/armv7-realview-pb-a8)
+  set(ramp_wav_pba8 ${pba8}/ramp.wav)
+  add_custom_command(OUTPUT ${ramp_wav_pba8}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${pba8}
+    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/make-wave.py ${ramp_wav_pba8} 4
+    DEPENDS ${CMAKE_CURRENT_LIST_DIR}/make-wave.py COMMENT "Writing the wave player's ramp.wav (pb-a8)" VERBATIM)
+  add_custom_target(ramp-wav-pba8 ALL DEPENDS ${ramp_wav_pba8})
+  foreach(kind plain hot warm)
+    if(kind STREQUAL "plain")
+      set(name armv7-realview-pb-a8-audio)
+      set(cfg test-audio-pl041)
+      set(restarts 0)
+      set(restart_expects "")
+    else()
+      set(name armv7-realview-pb-a8-audio-${kind})
+      set(cfg test-audio-pl041-${kind})
+      set(restarts 4)
+      set(restart_expects "")
+      foreach(n 1 2 3 4)
+        list(APPEND restart_expects --expect "^\\[monitor\\] audio \\(pid [0-9]+\\): .*${kind} restart #${n}$"
+                                    --expect [=[^\[pl041\] recovered: open, .*alone for ([0-9]|[1-4][0-9]|50) ms]=])
+      endforeach()
+    endif()
+    set(rec ${CMAKE_BINARY_DIR}/qemu-logs/${name}.wav)
+    arc_config_modules(mods_audio ${pba8} ${cfg})
+    arc_qemu_test(NAME ${name} TARGET armv7-realview-pb-a8 LABEL qemu-armv7-pb-a8 TIMEOUT 180
+      ARGS --kernel ${pba8}/kernel/arc-kernel ${mods_audio}
+           --qemu-arg=-audiodev --qemu-arg=wav,id=snd,path=${rec},out.frequency=22050,out.channels=2,out.format=s16
+           --qemu-arg=-global --qemu-arg=pl041.audiodev=snd
+           --expect [=[^\[pl041\] AACI at 0x10004000, irq 19, AC'97 codec 4e53 4331: ready$]=]
+           --expect [=[^\[pl041\] open: 22050 Hz, 16 bits, 1 channel\(s\), up to 127 frames per interrupt$]=]
+           ${restart_expects}
+           --expect "^WAVEPLAY: played 176400 of 176400 bytes of the boot module, 0 bytes of silence inserted, ${restarts} driver restart"
+           --expect [=[^WAVEPLAY: done$]=]
+           --fail [=[^WAVEPLAY: FAIL]=] --fail [=[cold restart|: stopped|implausible]=]
+           --post-check "/usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/check-audio.py ${ramp_wav_pba8} ${rec} --restarts ${restarts} --log ${CMAKE_BINARY_DIR}/qemu-logs/${name}.log"
+           --exit-status none)
+  endforeach()
+endif()

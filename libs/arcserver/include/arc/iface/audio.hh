@@ -1,11 +1,15 @@
-// Interface `audio`: one PCM output stream (drivers/sb16: the Sound Blaster 16 on the PC).
+// Interface `audio`: one PCM output stream (drivers/sb16: the Sound Blaster 16 on the PC;
+// drivers/pl041: the PL041 AACI of realview-pb-a8).
 //
 //   open   MR1 rate (Hz), MR2 bits (8: unsigned, 16: signed little-endian), MR3 channels (1, 2)
-//          -> MR2 bytes of one DMA half (how much the driver moves per interrupt)
+//          -> MR2 bytes the driver moves per interrupt (sb16: a DMA half; pl041: what a
+//             half-empty FIFO takes). The rates are the hardware's: sb16 min_rate..max_rate
+//             below, pl041 4000..48000 Hz (its codec's DAC); another is refused (invalid_arg).
 //   write  MR1 session id, MR2 offset in its area, MR3 bytes, MR4 stream position of the first
 //          byte (bytes since open) -> MR2 stream position the driver has taken up to
-//   info   -> MR2 bytes taken (written), MR3 bytes played (the card finished them), MR4 bytes of
-//             silence the driver inserted (nothing to play), MR5 running (0/1), MR6 restarts seen
+//   info   -> MR2 bytes taken (written), MR3 bytes played (the card finished them; pl041: in its
+//             FIFO), MR4 bytes of silence the driver inserted (nothing to play; pl041: none, its
+//             FIFO waits), MR5 running (0/1), MR6 restarts seen
 //   drain  start playing what is queued even if it fills no whole buffer; the stream ends there
 //   close  stop the card; the stream is gone
 //
