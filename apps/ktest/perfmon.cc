@@ -358,5 +358,9 @@ ARC_TEST(PMU0011, "ustate_same: ticks with the user state unchanged, for a still
   // over the loop's few instructions; QEMU takes interrupts at the loop's head).
   REQUIRE(same_still >= ran_still / 4);
   REQUIRE(same_still <= ran_still);
-  REQUIRE(same_counting <= 1);
+  // A computation changes a register between any two ticks it runs through, but QEMU without
+  // -icount delivers timer interrupts it fell behind on back to back when the host is loaded,
+  // with no guest instruction in between: a few such ticks, never most of them.
+  REQUIRE(same_counting <= ran_counting / 8);
+  REQUIRE(same_still > same_counting);
 }

@@ -1,5 +1,6 @@
 #include "domain.hh"
 #include "monitor.hh"
+#include "secure.hh"
 #include "watchdog.hh"
 #include <arc/sys.hh>
 
@@ -54,6 +55,13 @@ void domain_start(const bootcfg::Config &config) {
 }
 
 void reboot_machine(const char *who) {
+  // In a secure domain the machine is not ours: the last rung is the domain itself. Our failure
+  // is the domain's (the boot root task deletes our thread), and its monitor restarts it whole.
+  if (*secure_domain()) {
+    printf("[monitor] %s: the domain cannot be kept alive; its root task stops, for the domain "
+           "monitor to restart the domain\n", who);
+    *reinterpret_cast<volatile word *>(0x10) = 0;   // the null page: the boot root task refuses it
+  }
   printf("[monitor] %s: rebooting the machine\n", who);
   const Status st = syscall(Sys::kdebug, word(KdOp::reboot)).status;
   printf("[monitor] %s: reboot failed (%s)\n", who,

@@ -1,8 +1,9 @@
-// The domain: every process the root task runs. Until secure domains exist there is one, and the
-// root task is its root task. A domain restart is the last rung of the monitor's ladder
-// (on-exhausted=domain): every process goes, persistent memory with it, and the boot
-// configuration starts again from nothing, as SecDom0 will restart a failed domain. Domain
-// restarts have their own intensity (`set domain-restarts R/T`); past it, the machine reboots.
+// The domain: every process this root task runs (the boot root task's, or a secure domain's:
+// secure.hh). A domain restart is the last rung of the monitor's ladder (on-exhausted=domain):
+// every process goes, persistent memory with it, and the configuration starts again from
+// nothing. Domain restarts have their own intensity (`set domain-restarts R/T`); past it, the
+// boot root task reboots the machine, and a secure domain's root task fails on purpose, so that
+// the domain monitor (SecDom0) restarts the domain whole.
 #pragma once
 #include "process.hh"
 

@@ -490,6 +490,7 @@ int main(int argc, char **argv) {
     if (!strncmp(argv[i], "domain=", 7)) strlcpy(our_domain, argv[i] + 7, sizeof our_domain);
     if (!strncmp(argv[i], "fault=", 6)) fault = argv[i] + 6;
   }
+  rt::set_secure_domain(our_domain);
   if (our_domain[0]) {
     line_prefix[0] = '[';
     strlcpy(line_prefix + 1, our_domain, sizeof line_prefix - 3);

@@ -356,6 +356,13 @@ Status domain_restart(Process *caller, word index, word generation, word cause, 
 // ---- in a domain's root task -------------------------------------------------------------------
 
 namespace {
+const char *our_domain = "";
+} // namespace
+
+void set_secure_domain(const char *name) { our_domain = name ? name : ""; }
+const char *secure_domain() { return our_domain; }
+
+namespace {
 bootcfg::DomainFault fault_kind = bootcfg::DomainFault::none;
 word fault_at;   // ms since boot
 } // namespace

@@ -30,6 +30,10 @@ arc::Status domain_watch(Process *caller, arc::word index, arc::Reply &rep);
 arc::Status domain_restart(Process *caller, arc::word index, arc::word generation, arc::word cause,
                            arc::word *new_generation);
 
+// The secure domain we are the root task of ("" for the boot root task).
+void set_secure_domain(const char *name);
+const char *secure_domain();
+
 // In a domain's root task: the test fault its boot line armed (fault=KIND:MS in its command
 // line), carried out once its time has come. How long the root task may wait (0: none due).
 void domain_fault_arm(const char *spec);

@@ -10,11 +10,13 @@ extern "C" char _kernel_end[];
 namespace kern {
 
 namespace {
-// Must match tools/pack-image.
+// Must match tools/pack-image. As many modules as the boot information holds (a system of two
+// secure domains with a shell needs 14).
+constexpr uint32_t pack_max_modules = arc::max_boot_modules;
 struct PackModule { uint32_t offset, size; char cmdline[120]; };   // offset from the header
 struct PackHeader {
   uint32_t magic, count, total, reserved;
-  PackModule modules[12];
+  PackModule modules[pack_max_modules];
 };
 constexpr uint32_t pack_magic = 0x4d435241;   // "ARCM"
 static_assert(sizeof(PackHeader) <= page_size, "the pack header fits one page");
@@ -29,7 +31,7 @@ const char *boot_parse(word, word, BootData &bd) {
   if (h->magic != pack_magic) return "no boot modules after the kernel (build the image with tools/pack-image)";
   const word hdr = arch::virt_to_phys(reinterpret_cast<word>(_kernel_end));
   if (h->total > ram_end - hdr) return "the module pack runs past the end of RAM";
-  for (uint32_t i = 0; i < h->count && i < 12; ++i) {
+  for (uint32_t i = 0; i < h->count && i < pack_max_modules; ++i) {
     const PackModule &m = h->modules[i];
     if (m.offset > h->total || m.size > h->total - m.offset) return "a module lies outside the pack";
     BootModule &bm = bd.modules[bd.n_modules++];

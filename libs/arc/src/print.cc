@@ -44,13 +44,15 @@ void put_num(Out &o, unsigned long long v, unsigned base, int width, char pad, b
 
 
 const char *print_prefix;
+bool at_line_start = true;   // the last call ended a line (several calls may build one)
 } // namespace
 
 void set_print_prefix(const char *prefix) { print_prefix = prefix; }
 
 int vprintf(const char *fmt, va_list ap) {
   Out o;
-  for (const char *q = print_prefix; q && *q; ++q) o.put(*q);
+  if (at_line_start)
+    for (const char *q = print_prefix; q && *q; ++q) o.put(*q);
   for (const char *p = fmt; *p; ++p) {
     if (*p != '%') { o.put(*p); continue; }
     ++p;
@@ -77,6 +79,7 @@ int vprintf(const char *fmt, va_list ap) {
     default: o.put('%'); if (*p) o.put(*p); else --p; break;
     }
   }
+  if (o.n) at_line_start = o.buf[o.n - 1] == '\n';
   o.flush();
   return o.total;
 }

@@ -27,6 +27,13 @@ function(arc_domain_scenarios prefix target label dir)
     if(NOT target STREQUAL "ia32-pc")
       set(ready --expect ${ramdisk_ready})
     endif()
+    # The panic's system has a shell in the boot domain: `domains` once a's workload is done.
+    set(shell)
+    if(kind STREQUAL "panic")
+      set(shell --send-after [=[^FSCLIENT: 400 rounds, 0 errors]=] [=[domains\r]=]
+                --expect [=[^a +running +24 MiB +[0-9]+ +[0-9]+ +0  -]=]
+                --expect [=[^b +running +8 MiB +[0-9]+ +[0-9]+ +1  loop]=])
+    endif()
     arc_config_modules(system ${dir} ${config})
     arc_qemu_test(NAME ${prefix}-domain-${kind} TARGET ${target} LABEL ${label} TIMEOUT 180
       ARGS --kernel ${dir}/kernel/arc-kernel ${system} ${disk}
@@ -41,6 +48,7 @@ function(arc_domain_scenarios prefix target label dir)
            --expect [=[^\[secdom0\] watching domain b \(generation 2\)$]=]
            --expect [=[^DOMTEST b: counter 10$]=]
            --expect [=[^FSCLIENT: 400 rounds, 0 errors$]=]
+           ${shell}
            --fail [=[^FSCLIENT: ERROR]=] --fail [=[^DOMTEST b: ERROR]=]
            --fail [=[^\[domains\] a: (restarted|its root task)]=]
            --fail [=[^\[a\] \[monitor\]]=] --fail [=[^\[panic\]]=]
@@ -57,5 +65,37 @@ foreach(arm armv7-qemu-virt armv7-realview-pb-a8)
   if(arm IN_LIST ARC_TARGETS)
     arc_target_names(${arm})
     arc_domain_scenarios(${arm} ${arm} ${label} ${dir})
+  endif()
+endforeach()
+
+# The HA workers inside a domain (test-domain-ha-*.cfg): ha/scenarios.cmake's scenarios with the
+# root task's lines marked as domain c's, and SecDom0 watching c's root task without a report.
+function(arc_domain_ha_scenarios prefix target label dir)
+  foreach(kind loop deadlock dead)
+    set(expects)
+    foreach(re IN LISTS ha_expect_${kind})
+      string(REPLACE "^\\[ha\\]" "^\\[c\\] \\[ha\\]" re "${re}")
+      string(REPLACE "^\\[monitor\\]" "^\\[c\\] \\[monitor\\]" re "${re}")
+      list(APPEND expects --expect ${re})
+    endforeach()
+    arc_config_modules(system ${dir} test-domain-ha-${kind})
+    arc_qemu_test(NAME ${prefix}-domain-ha-${kind} TARGET ${target} LABEL ${label} TIMEOUT 120
+      ARGS --kernel ${dir}/kernel/arc-kernel ${system}
+           --expect [=[^\[domains\] c: started \(generation 1\)]=]
+           --expect [=[^\[secdom0\] watching 1 domain every 50 ms$]=]
+           ${expects}
+           --fail [=[^HATEST: FAIL]=] --fail [=[process stopped|cold restart|refused to watch]=]
+           --fail [=[helper not watched]=] --fail [=[^\[secdom0\] c: ]=] --fail [=[^\[domains\] c: (its|restarted)]=]
+           --exit-status none)
+  endforeach()
+endfunction()
+
+if("ia32-pc" IN_LIST ARC_TARGETS)
+  arc_domain_ha_scenarios(ia32 ia32-pc qemu-ia32 ${CMAKE_BINARY_DIR}/ia32-pc)
+endif()
+foreach(arm armv7-qemu-virt armv7-realview-pb-a8)
+  if(arm IN_LIST ARC_TARGETS)
+    arc_target_names(${arm})
+    arc_domain_ha_scenarios(${arm} ${arm} ${label} ${dir})
   endif()
 endforeach()

@@ -4,38 +4,39 @@
 # apps/hatest provokes each and checks the server answers again. `delay`: the monitor's other
 # action (hold the thread, then restart it when found again). On every board.
 # (Included by tests/qemu/CMakeLists.txt, which defines arc_qemu_test and arc_config_modules.)
+# What each scenario expects, in order (also used by tests/qemu/domains, inside a domain).
+set(ha_expect_loop
+  [=[^\[haworker\] workers ready: dead threads, endless loops, deadlocks$]=]
+  [=[^\[looper\] looping from [0-9]+ ms$]=]
+  [=[^\[ha\] looper \(pid [0-9]+\) thread 0: endless loop \(P [0-9.]+\), found at [0-9]+ ms$]=]
+  [=[^\[monitor\] looper \(pid [0-9]+\): loop at 0 ip [0-9a-f]+. hot restart #1$]=]
+  [=[^\[looper\] recovered: replaying$]=]
+  [=[^HATEST: loop recovered after [0-9]+ ms$]=]
+  [=[^HATEST: looper serves again$]=])
+set(ha_expect_deadlock
+  [=[^\[ping\] calling pong, which calls us back, from [0-9]+ ms$]=]
+  [=[^\[ha\] (ping|pong) \(pid [0-9]+\) thread 0: deadlock \(a cycle of 2\), found at [0-9]+ ms$]=]
+  [=[^\[ha\] (ping|pong) \(pid [0-9]+\) thread 0: deadlock \(a cycle of 2\), found at [0-9]+ ms$]=]
+  [=[^HATEST: deadlock recovered after [0-9]+ ms$]=]
+  [=[^HATEST: ping serves again$]=])
+set(ha_expect_dead
+  [=[^\[beater\] helper thread dies at [0-9]+ ms$]=]
+  [=[^\[ha\] beater \(pid [0-9]+\) thread 1: dead thread, found at [0-9]+ ms$]=]
+  [=[^\[monitor\] beater \(pid [0-9]+\): dead thread at 0 ip [0-9a-f]+. warm restart #1$]=]
+  [=[^HATEST: dead recovered after [0-9]+ ms \(helper stalled for [0-9]+ ms\)$]=]
+  [=[^HATEST: beater serves again$]=])
+set(ha_expect_delay
+  [=[^\[ha\] looper \(pid [0-9]+\) thread 0: endless loop \(P [0-9.]+\), found at [0-9]+ ms$]=]
+  [=[^\[ha\] looper \(pid [0-9]+\) thread 0: held for 200 ms$]=]
+  [=[^\[ha\] looper \(pid [0-9]+\) thread 0: delay over, it goes on$]=]
+  [=[^\[ha\] looper \(pid [0-9]+\) thread 0: endless loop \(P [0-9.]+\), found at [0-9]+ ms$]=]
+  [=[^\[monitor\] looper \(pid [0-9]+\): loop at 0 ip [0-9a-f]+. hot restart #1$]=]
+  [=[^HATEST: loop recovered after [0-9]+ ms$]=]
+  [=[^HATEST: looper serves again$]=])
 function(arc_ha_scenarios prefix target label dir)
-  set(loop
-    [=[^\[haworker\] workers ready: dead threads, endless loops, deadlocks$]=]
-    [=[^\[looper\] looping from [0-9]+ ms$]=]
-    [=[^\[ha\] looper \(pid [0-9]+\) thread 0: endless loop \(P [0-9.]+\), found at [0-9]+ ms$]=]
-    [=[^\[monitor\] looper \(pid [0-9]+\): loop at 0 ip [0-9a-f]+. hot restart #1$]=]
-    [=[^\[looper\] recovered: replaying$]=]
-    [=[^HATEST: loop recovered after [0-9]+ ms$]=]
-    [=[^HATEST: looper serves again$]=])
-  set(deadlock
-    [=[^\[ping\] calling pong, which calls us back, from [0-9]+ ms$]=]
-    [=[^\[ha\] (ping|pong) \(pid [0-9]+\) thread 0: deadlock \(a cycle of 2\), found at [0-9]+ ms$]=]
-    [=[^\[ha\] (ping|pong) \(pid [0-9]+\) thread 0: deadlock \(a cycle of 2\), found at [0-9]+ ms$]=]
-    [=[^HATEST: deadlock recovered after [0-9]+ ms$]=]
-    [=[^HATEST: ping serves again$]=])
-  set(dead
-    [=[^\[beater\] helper thread dies at [0-9]+ ms$]=]
-    [=[^\[ha\] beater \(pid [0-9]+\) thread 1: dead thread, found at [0-9]+ ms$]=]
-    [=[^\[monitor\] beater \(pid [0-9]+\): dead thread at 0 ip [0-9a-f]+. warm restart #1$]=]
-    [=[^HATEST: dead recovered after [0-9]+ ms \(helper stalled for [0-9]+ ms\)$]=]
-    [=[^HATEST: beater serves again$]=])
-  set(delay
-    [=[^\[ha\] looper \(pid [0-9]+\) thread 0: endless loop \(P [0-9.]+\), found at [0-9]+ ms$]=]
-    [=[^\[ha\] looper \(pid [0-9]+\) thread 0: held for 200 ms$]=]
-    [=[^\[ha\] looper \(pid [0-9]+\) thread 0: delay over, it goes on$]=]
-    [=[^\[ha\] looper \(pid [0-9]+\) thread 0: endless loop \(P [0-9.]+\), found at [0-9]+ ms$]=]
-    [=[^\[monitor\] looper \(pid [0-9]+\): loop at 0 ip [0-9a-f]+. hot restart #1$]=]
-    [=[^HATEST: loop recovered after [0-9]+ ms$]=]
-    [=[^HATEST: looper serves again$]=])
   foreach(kind loop deadlock dead delay)
     set(expects)
-    foreach(re IN LISTS ${kind})
+    foreach(re IN LISTS ha_expect_${kind})
       list(APPEND expects --expect ${re})
     endforeach()
     arc_config_modules(system ${dir} test-ha-${kind})

@@ -141,8 +141,8 @@ inline word kd_ticks() { return syscall(Sys::kdebug, word(KdOp::ticks)).r[0]; }
 // Console output through the kernel debug call (until a console server exists).
 void kd_puts(const char *s);
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-// Text put before what each printf call prints (null: none): a secure domain's root task marks
-// its lines with its domain's name on the console every domain shares. A call is a line there.
+// Text put before each line printf prints (null: none): a secure domain's root task marks its
+// lines with its domain's name on the console every domain shares.
 void set_print_prefix(const char *prefix);
 
 } // namespace arc
