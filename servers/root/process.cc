@@ -243,12 +243,15 @@ struct Windows {
 // endpoint it serves. The name service's is our own (names_ep, made before any process): it
 // outlives every process that serves it, so no client's capability to the name service changes
 // when the name service is restarted. Its process record keeps a copy.
+// A domain monitor (watch-domains=, docs/domains.md) runs in a secure domain of its own: its
+// factory is a domain factory, so nothing it holds reaches another domain but what we give it.
 bool make_objects(Process *p, word quota) {
+  const ObjType kind = p->config && p->config->watch_domains ? ObjType::domain : ObjType::factory;
   return (p->factory = slot_alloc()) && (p->space = slot_alloc()) && (p->thread = slot_alloc()) &&
          (p->fault_ep = slot_alloc()) && (p->pager_space = slot_alloc()) &&
          (p->pager_thread = slot_alloc()) && (p->fault_send = slot_alloc()) &&
          (p->root_send = slot_alloc()) && (p->service = slot_alloc()) &&
-         ok(create(boot_cap::factory, ObjType::factory, p->factory, quota)) &&
+         ok(create(boot_cap::factory, kind, p->factory, quota)) &&
          ok(create(p->factory, ObjType::space, p->space, cspace_log2)) &&
          ok(create(p->factory, ObjType::thread, p->thread)) &&
          ok(create(p->factory, ObjType::endpoint, p->fault_ep)) &&

@@ -155,6 +155,10 @@ int main(int argc, char **argv) {
     ::printf("[secdom0] no domain to watch\n");
     return 1;
   }
+  // Our own domain, and each watched root task's: all different, none the boot domain's.
+  ::printf("[secdom0] in secure domain %lu; root tasks in domains", cap_domain(proc::space));
+  for (unsigned i = 0; i < n_watched; ++i) ::printf(" %lu (%s)", cap_domain(watched[i].slot), watched[i].name);
+  ::printf("\n");
   ::printf("[secdom0] watching %u domain%s every %lu ms\n", n_watched, n_watched == 1 ? "" : "s", period_ms);
   for (;;) {
     sleep_ms(period_ms);

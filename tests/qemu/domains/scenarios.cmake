@@ -39,6 +39,7 @@ function(arc_domain_scenarios prefix target label dir)
       ARGS --kernel ${dir}/kernel/arc-kernel ${system} ${disk}
            --expect [=[^\[domains\] a: started \(generation 1\)]=]
            --expect [=[^\[domains\] b: started \(generation 1\)]=]
+           --expect [=[^\[secdom0\] in secure domain ([1-9][0-9]*); root tasks in domains (?!\1 )([1-9][0-9]*) \(a\) (?!\1 |\2 )[1-9][0-9]* \(b\)$]=]
            --expect [=[^\[secdom0\] watching 2 domains every 50 ms$]=]
            ${ready}
            --expect [=[^DOMTEST b: counter 10$]=]
