@@ -124,12 +124,34 @@ CapSlot peer() {
 
 } // namespace
 
+// The monitor watches only a process's own threads: a thread we make in another space of ours
+// (from our factory) is refused, and one bound to no space too. Said once, at the first start.
+bool g_check_foreign;   // `serve check-foreign`
+
+void foreign_watch_refused() {
+  const CapSlot space = slot_alloc(), thread = slot_alloc();
+  Status bound = Status::no_memory, unbound = Status::no_memory;
+  if (space && thread && create(proc::factory, ObjType::thread, thread) == Status::ok) {
+    unbound = ha_watch(thread, 2);
+    if (create(proc::factory, ObjType::space, space, 4) == Status::ok &&
+        thread_ctl(thread, ThreadOp::bind_space, space) == Status::ok)
+      bound = ha_watch(thread, 2);
+  }
+  ::printf("[%s] a watch of a thread of another space: %s, of a thread of no space: %s\n", g_name,
+           status_name(bound), status_name(unbound));
+  (void)cap_delete(thread);
+  (void)cap_delete(space);
+  slot_free(thread);
+  slot_free(space);
+}
+
 class HaTest : public ArcServer<HaTest> {
 public:
   HaTest() : ArcServer(g_name) {}
   Status Initialize() {
     g.provoked = 0;
     RegisterName(g_name);
+    if (g_check_foreign) foreign_watch_refused();
     start_helper();
     ::printf("[%s] ready\n", g_name);
     return Status::ok;
@@ -318,6 +340,44 @@ bool wait_ended(const char *name) {
   return false;
 }
 
+// The pid and restarts of the boot line `name` (root::servers); false if it is not running.
+bool server_state(const char *name, word *pid, word *restarts) {
+  const size_t len = strlen(name);
+  for (word i = 0;; ++i) {
+    Rpc rpc(root::servers);
+    rpc.put(i);
+    if (rpc.call(proc::root) != Status::ok) return false;
+    char text[72];
+    if (rpc.result_string(2, 16, text, sizeof text) && !strncmp(text, name, len) && text[len] == ' ') {
+      *pid = rpc.result(0);
+      *restarts = rpc.result(1);
+      return *pid != 0;
+    }
+  }
+}
+
+// `client KIND SERVER restart-workers`: the HA workers (boot line `ha`) are killed first and come
+// back by their policy; the monitor must stop them (HA_stop) and start them again (HA_start) with
+// every watch made anew, or the failure poked next would go unseen. Needs may=kill.
+bool restart_workers() {
+  sleep_ms(300);   // the workers up and every watch made: what their restart must make again
+  word pid = 0, restarts = 0;
+  if (!server_state("ha", &pid, &restarts)) return false;
+  Rpc kill(root::kill);
+  kill.put(pid);
+  if (kill.call(proc::root) != Status::ok) return false;
+  for (word waited = 0; waited < 5000; waited += 20) {
+    sleep_ms(20);
+    word now_pid = 0, now_restarts = 0;
+    if (server_state("ha", &now_pid, &now_restarts) && now_restarts > restarts) {
+      sleep_ms(200);   // the monitor's next passes watch everything again
+      ::printf("HATEST: workers restarted (pid %lu, then %lu)\n", pid, now_pid);
+      return true;
+    }
+  }
+  return false;
+}
+
 int client(const char *kind_name, const char *server) {
   const word kind = hatest::kind_of(kind_name);
   const CapSlot ep = slot_alloc();
@@ -365,7 +425,9 @@ int client(const char *kind_name, const char *server) {
         ::printf("HATEST: FAIL %s answers wrongly\n", server);
         return 1;
       }
-      if (now == last) {
+      // Stalled: no beat since the last look. Or beats counted from 0 again: the server was
+      // restarted (its volatile counter with it) between two looks, a stall shorter than one.
+      if (now <= last) {
         if (!stalled_at) stalled_at = hatest::now_ms();
       } else if (stalled_at) {
         ::printf("HATEST: dead recovered after %lu ms (helper stalled for %lu ms)\n",
@@ -397,14 +459,19 @@ int main(int argc, char **argv) {
   if (argc >= 4 && !strcmp(argv[1], "bench")) return bench(argv[2], argv[3]);
   if (argc >= 4 && !strcmp(argv[1], "client")) {
     for (int i = 4; i < argc; ++i)
-      if (!wait_ended(argv[i])) {
+      if (!strcmp(argv[i], "restart-workers")) {
+        if (!restart_workers()) {
+          ::printf("HATEST: FAIL the workers were not restarted\n");
+          return 1;
+        }
+      } else if (!wait_ended(argv[i])) {
         ::printf("HATEST: FAIL %s did not end\n", argv[i]);
         return 1;
       }
     return client(argv[2], argv[3]);
   }
   if (argc < 2 || strcmp(argv[1], "serve")) {
-    ::printf("usage: hatest serve [peer=NAME] | hatest client loop|deadlock|dead SERVER [NAME...]"
+    ::printf("usage: hatest serve [peer=NAME] [check-foreign] | hatest client loop|deadlock|dead SERVER [NAME...]"
              " | hatest pi DIGITS\n");
     return 2;
   }
@@ -412,6 +479,7 @@ int main(int argc, char **argv) {
   strncpy(g_name, info ? info->name : "hatest", sizeof g_name - 1);
   for (int i = 2; i < argc; ++i)
     if (!strncmp(argv[i], "peer=", 5)) g_peer = argv[i] + 5;
+    else if (!strcmp(argv[i], "check-foreign")) g_check_foreign = true;
   static HaTest server;
   return server.Run();
 }

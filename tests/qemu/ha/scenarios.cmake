@@ -20,6 +20,7 @@ set(ha_expect_deadlock
   [=[^HATEST: deadlock recovered after [0-9]+ ms$]=]
   [=[^HATEST: ping serves again$]=])
 set(ha_expect_dead
+  [=[^\[beater\] a watch of a thread of another space: no_rights, of a thread of no space: no_rights$]=]
   [=[^\[beater\] helper thread dies at [0-9]+ ms$]=]
   [=[^\[ha\] beater \(pid [0-9]+\) thread 1: dead thread, found at [0-9]+ ms$]=]
   [=[^\[monitor\] beater \(pid [0-9]+\): dead thread at 0 ip [0-9a-f]+. warm restart #1$]=]
@@ -46,6 +47,21 @@ function(arc_ha_scenarios prefix target label dir)
            --fail [=[helper not watched]=]
            --exit-status none)
   endforeach()
+  # The workers killed and restarted by their policy before the loop (test-ha-workers.cfg).
+  set(expects --expect [=[^\[haworker\] workers ready]=]
+              --expect [=[^\[monitor\] ha \(pid [0-9]+\): killed at 0 ip [0-9a-f]+. cold restart #1$]=]
+              --expect [=[^\[haworker\] workers ready]=]
+              --expect [=[^HATEST: workers restarted \(pid [0-9]+, then [0-9]+\)$]=])
+  list(SUBLIST ha_expect_loop 1 -1 rest)
+  foreach(re IN LISTS rest)
+    list(APPEND expects --expect ${re})
+  endforeach()
+  arc_config_modules(system ${dir} test-ha-workers)
+  arc_qemu_test(NAME ${prefix}-ha-workers TARGET ${target} LABEL ${label} TIMEOUT 120
+    ARGS --kernel ${dir}/kernel/arc-kernel ${system} ${expects}
+         --fail [=[^HATEST: FAIL]=] --fail [=[process stopped|refused to watch]=]
+         --fail [=[helper not watched]=] --fail [=[looper \(pid [0-9]+\).*cold restart]=]
+         --exit-status none)
   # The cost of being watched, in guest instructions (--bench-flags: -icount), printed for
   # docs/ha.md; the run checks that both servers answered and computed alike. Not on the
   # Cortex-A8, whose cycle counter does not count in QEMU.
