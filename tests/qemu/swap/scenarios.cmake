@@ -21,7 +21,9 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
 
   # An administrator's swap, online: `swap pata pata-poll` typed in the shell during the
   # workload, then `swap pata pata` back; each at a quiet point of the driver, logged, and
-  # shown by `restarts` (cause swap-asked, kind swap). The workload sees no error.
+  # shown by `restarts` (cause swap-asked, kind swap, done). The workload sees no error. (The
+  # shell's "swapped" and the new driver's first line race each other: only the log is checked
+  # in order, and the new driver's line anywhere in its line, after the shell's prompt.)
   set(ia32 ${CMAKE_BINARY_DIR}/ia32-pc)
   set(disk ${CMAKE_BINARY_DIR}/qemu-logs/ia32-swap-online.disk.img)
   arc_config_modules(swap_online_system ${ia32} test-swap-online)
@@ -31,13 +33,10 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
          --expect [=[^\[ext2\] mounted: 1 KiB blocks]=]
          --send-after [=[^FSCLIENT: round 10 ok$]=] [=[swap pata pata-poll\r]=]
          --expect [=[^\[monitor\] pata \(pid 3\): swap from pata to pata-poll asked; swap restart #1 at a quiet point \(not a failure\)$]=]
-         --expect [=[^\[pata\] primary master: 16384 sectors .*, polled, ]=]
-         --expect [=[^\[monitor\] pata \(pid 3\): swap restart done in [0-9]+ cycles$]=]
-         --expect [=[^swapped pata to pata-poll$]=]
+         --expect [=[\[pata\] primary master: 16384 sectors .*, polled, ]=]
          --send-after [=[^FSCLIENT: round 30 ok$]=] [=[swap pata pata\r]=]
          --expect [=[^\[monitor\] pata \(pid 3\): swap from pata-poll to pata asked; swap restart #2 at a quiet point \(not a failure\)$]=]
-         --expect [=[^\[pata\] primary master: 16384 sectors .*, irq 14, ]=]
-         --expect [=[^swapped pata to pata$]=]
+         --expect [=[\[pata\] primary master: 16384 sectors .*, irq 14, ]=]
          --send-after [=[^FSCLIENT: round 50 ok$]=] [=[restarts\r]=]
          --expect [=[^ +3 pata +swap-asked +swap +[0-9]+ +done$]=]
          --expect [=[^ +3 pata +swap-asked +swap +[0-9]+ +done$]=]
