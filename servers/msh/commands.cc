@@ -1,5 +1,6 @@
-// msh commands: help, echo, ps, servers, start, kill, mem, uptime, restarts, domains, inject, swap (the file
-// commands are in files.cc). System state comes from the root task (arc/proto/root.hh; replies: MR1 status, MR2.. results).
+// msh commands: help, echo, ps, servers, start, kill, mem, uptime, restarts, domains, inject,
+// swap (the file commands are in files.cc). System state comes from the root task
+// (arc/proto/root.hh; replies: MR1 status, MR2.. results).
 #include "msh.hh"
 
 #include <arc/message.hh>
