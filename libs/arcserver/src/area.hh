@@ -5,8 +5,8 @@
 // pager copies .parc from the old program into the new one when both have the same layout
 // stamp and size, while the server's own .pdata starts over from the new image.
 #pragma once
-#include <arc/proto/names.hh>
-#include <arc/server.hh>
+#include <arc/server.hh>   // (not arc/proto/names.hh: it declares arc::printf, which would
+                           // take the place of ::printf in the framework's sources)
 
 namespace arc::detail {
 
@@ -34,7 +34,7 @@ struct DeferredRecord {
 };
 
 // What this program published (publish_again(), process.cc).
-struct Published { char name[names::name_words * sizeof(word)]; CapSlot ep; };
+struct Published { char name[6 * sizeof(word)]; CapSlot ep; };   // names::name_words (process.cc)
 constexpr unsigned max_published = 4;
 constexpr unsigned slot_count = 64;   // capability slots slot_alloc() hands out
 

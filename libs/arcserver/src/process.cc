@@ -60,6 +60,7 @@ namespace {
 // publishes from Initialize() again.
 // (In the framework's persistent area, area.hh: a swap keeps them too.)
 using detail::Published;
+static_assert(sizeof(Published::name) == names::name_words * sizeof(word), "a packed name");
 using detail::max_published;
 Published (&g_published)[max_published] = detail::g_area.published;
 
