@@ -14,6 +14,15 @@
 // A request is queued and its reply deferred; the disk is driven from the interrupt handler, one
 // DRQ block per interrupt, straight between the data port and the client's session area.
 //
+// Three programs are built from this file (drivers/pata/CMakeLists.txt), implementations of the
+// same interface that a swap can replace one another with (docs/restarts.md, "Swap"):
+//   pata       interrupt-driven, as above;
+//   pata-poll  (PATA_POLL) polled: the device's interrupt stays masked (nIEN), and each request
+//              is carried out within its handler by polling the status register;
+//   pata-bug   (PATA_DEFECT) pata with a defect in its interrupt handler: every 64th interrupt
+//              after a start it writes through a stale pointer, so a restart of the same code
+//              fails again the same way (the persistent bug a swap is for).
+//
 // Recovery (STYLE 13): what cannot be rebuilt is persistent — the queue of requests with their
 // saved reply rights and their progress, the clients' sessions (the framework's table), the disk's
 // geometry as IDENTIFY told it. After a hot or warm restart Recover() resets the channel and starts
@@ -39,6 +48,13 @@ constexpr uint8_t st_err = 0x01, st_drq = 0x08, st_df = 0x20, st_bsy = 0x80;
 constexpr uint8_t cmd_read = 0x20, cmd_write = 0x30, cmd_flush = 0xe7, cmd_identify = 0xec,
                   cmd_read_multiple = 0xc4, cmd_write_multiple = 0xc5, cmd_set_multiple = 0xc6;
 constexpr uint8_t ctl_nien = 0x02, ctl_srst = 0x04;
+#ifdef PATA_POLL
+constexpr bool polled = true;
+#else
+constexpr bool polled = false;
+#endif
+// The device control register's value while running: interrupts on, or masked when polled.
+constexpr uint8_t ctl_run = polled ? ctl_nien : 0;
 
 void insl(word port, void *dst, word n) {
   asm volatile("cld; rep insl" : "+D"(dst), "+c"(n) : "d"(port) : "memory");
@@ -111,9 +127,13 @@ public:
     if (Status st = AttachIrq(); st != Status::ok) return st;
     g_pata.magic = state_magic;
     RegisterName(block::service_name);
-    ::printf("[pata] primary master: %lu sectors (%lu KiB), '%s', irq %lu, %lu sectors per "
-             "interrupt: ready\n",
-             g_pata.sectors, g_pata.sectors / 2, g_pata.model, IrqLine(), g_pata.multiple);
+    if (polled)
+      ::printf("[pata] primary master: %lu sectors (%lu KiB), '%s', polled, %lu sectors per "
+               "block: ready\n", g_pata.sectors, g_pata.sectors / 2, g_pata.model, g_pata.multiple);
+    else
+      ::printf("[pata] primary master: %lu sectors (%lu KiB), '%s', irq %lu, %lu sectors per "
+               "interrupt: ready\n",
+               g_pata.sectors, g_pata.sectors / 2, g_pata.model, IrqLine(), g_pata.multiple);
     return Status::ok;
   }
 
@@ -136,6 +156,7 @@ public:
       g_pata.queue[0].done = 0;   // from its first sector again
       ++g_pata.redone;
       Start();
+      Poll();
     }
     return Recovery::resume;
   }
@@ -166,7 +187,9 @@ public:
   Status Irq(const Request &req, Reply &) {
     ++g_pata.irqs;
     const uint8_t s = Status_();   // also clears the device's interrupt
-    if (!req.replayed && g_pata.busy && g_pata.queued) Step(s);
+    // Polled, the interrupt is masked: one that was pending when an interrupt-driven program
+    // was swapped for this one is acknowledged and nothing more.
+    if (!polled && !req.replayed && g_pata.busy && g_pata.queued) Step(s);
     irq_ctl(IrqOp::ack, g_pata.irq_slot);
     return Status::ok;
   }
@@ -211,7 +234,7 @@ private:
     WaitIdle();
     pc::outb(base + drive, 0xe0);
     WaitIdle();
-    pc::outb(control, 0);
+    pc::outb(control, ctl_run);
   }
 
   // IDENTIFY DEVICE, polled with the interrupt masked at the device.
@@ -226,7 +249,7 @@ private:
     if ((s & st_err) || !(s & st_drq)) return false;
     uint16_t id[256];
     insl(base + data, id, sector_longs);
-    pc::outb(control, 0);
+    pc::outb(control, ctl_run);
     if (!(id[49] & 0x200)) return false;   // no LBA
     g_pata.sectors = word(id[60]) | (word(id[61]) << 16);
     g_pata.max_multiple = id[47] & 0xff;
@@ -253,7 +276,7 @@ private:
     pc::outb(base + count, uint8_t(n));
     pc::outb(base + command, cmd_set_multiple);
     const uint8_t s = WaitIdle();
-    pc::outb(control, 0);
+    pc::outb(control, ctl_run);
     if (!(s & (st_err | st_df | st_bsy))) g_pata.multiple = n;
   }
 
@@ -291,7 +314,33 @@ private:
     g_pata.queue[g_pata.queued] = j;
     ++g_pata.queued;   // the commit point: from here on the request is ours to finish
     if (!g_pata.busy) Start();
+    Poll();
     return Status::ok;
+  }
+
+  // Polled: carry the queue out now, each step when the status register shows the disk done
+  // with the last (what the interrupt says otherwise). A disk that never gets there fails the
+  // request (cancelled) rather than hold the driver for ever.
+  void Poll() {
+    if (!polled) return;
+    unsigned idle = 0;
+    while (g_pata.busy && g_pata.queued) {
+      const Job &j = g_pata.queue[0];
+      const word queued = g_pata.queued, done = j.done;
+      const uint8_t s = WaitIdle();
+      if (!(s & st_bsy)) Step(s);
+      if (g_pata.queued != queued || g_pata.queue[0].done != done) {
+        idle = 0;
+      } else if (++idle > 100000) {
+        ::printf("[pata] polled request at sector %lu made no progress: status %#x\n",
+                 j.lba + j.done, s);
+        ++g_pata.errors;
+        g_pata.busy = 0;
+        Finish(Status::cancelled);
+        Start();
+        idle = 0;
+      }
+    }
   }
 
   // Issue queue[0]'s command for its remaining sectors.
@@ -367,6 +416,15 @@ private:
     }
     if (s & st_bsy) return;   // not for us yet
     arc::fault_step();        // an injected fault may strike with a transfer half done
+#ifdef PATA_DEFECT
+    // The defect (pata-bug): a stale pointer written every 64th interrupt since the start, which
+    // no restart of this code can cure.
+    static word steps;        // volatile memory: counts from each start
+    if (++steps % 64 == 0) {
+      ::printf("[pata] defect: interrupt %lu since the start\n", steps);
+      *reinterpret_cast<volatile word *>(0x24) = steps;
+    }
+#endif
     if (j.op == block::read) {
       if (!(s & st_drq)) return;
       const word n = BlockAt(j);

@@ -1,5 +1,6 @@
-// msh commands: help, echo, ps, servers, start, kill, mem, uptime, restarts, domains, inject (the file
-// commands are in files.cc). System state comes from the root task (arc/proto/root.hh; replies: MR1 status, MR2.. results).
+// msh commands: help, echo, ps, servers, start, kill, mem, uptime, restarts, domains, inject,
+// swap (the file commands are in files.cc). System state comes from the root task
+// (arc/proto/root.hh; replies: MR1 status, MR2.. results).
 #include "msh.hh"
 
 #include <arc/message.hh>
@@ -110,11 +111,11 @@ void cmd_start(unsigned argc, char **argv) {
 const char *cause_name(word c) {
   static const char *const names[] = {"?", "crash", "exception", "panic", "hang", "corrupt", "exit",
                                       "group", "renew", "killed", "complaint", "pager",
-                                      "dead-thread", "deadlock", "loop"};   // root::Cause
+                                      "dead-thread", "deadlock", "loop", "swap-asked"};   // root::Cause
   return c < sizeof(names) / sizeof(names[0]) ? names[c] : "?";
 }
 const char *action_name(word a) {
-  static const char *const names[] = {"hot", "warm", "cold", "group", "stop", "domain"};
+  static const char *const names[] = {"hot", "warm", "cold", "group", "stop", "domain", "swap"};
   return a < sizeof(names) / sizeof(names[0]) ? names[a] : "?";
 }
 
@@ -242,6 +243,28 @@ void cmd_inject(unsigned argc, char **argv) {
       at == arc::server_label::inject_at_step ? "handler steps" : "requests");
 }
 
+// swap <server> <program>: replace a running server's program by another one of the same
+// interface, online; its clients keep their connections and requests (root::swap). The root
+// task does it only at a quiet point of the server: busy means not yet, so ask again a while.
+void cmd_swap(unsigned, char **argv) {
+  word name[6] = {}, program[6] = {};   // NUL-padded, as the root task expects
+  strncpy(reinterpret_cast<char *>(name), argv[1], sizeof(name) - 1);
+  strncpy(reinterpret_cast<char *>(program), argv[2], sizeof(program) - 1);
+  Status st = Status::busy;
+  for (unsigned tries = 0; st == Status::busy && tries < 200; ++tries) {
+    if (tries) arc::sleep_ms(5);
+    Rpc rpc(arc::root::swap);
+    for (word w : name) rpc.put(w);
+    for (word w : program) rpc.put(w);
+    st = rpc.call(arc::proc::root);
+  }
+  if (st == Status::invalid_arg)
+    return (void)out("msh: swap: no running server '%s' or no program '%s'\n", argv[1], argv[2]);
+  if (st == Status::busy) return (void)out("msh: swap: %s never came to a quiet point; try again\n", argv[1]);
+  if (st != Status::ok) return failed("swap", st);
+  out("swapped %s to %s\n", argv[1], argv[2]);
+}
+
 const Command commands[] = {
     {"help", "help", "this list", 0, 1, cmd_help},
     {"echo", "echo [words]", "print the words", 0, max_args - 1, cmd_echo},
@@ -256,6 +279,7 @@ const Command commands[] = {
     {"domains", "domains", "secure domains, their state and restarts", 0, 0, cmd_domains},
     {"inject", "inject <srv> <fault> [after N|step N]", "arm crash|hang|panic|corrupt|stall|lose|pager in a server", 2, 4,
      cmd_inject},
+    {"swap", "swap <srv> <program>", "run another program for a server, online", 2, 2, cmd_swap},
 };
 
 void cmd_help(unsigned, char **) {

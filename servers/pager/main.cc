@@ -174,6 +174,13 @@ void reply_status(Utcb *u, Status s, unsigned extra = 0) {
 }
 
 word client_entry;
+// The framework's persistent area of the program now running (its .parc section; 0, 0: none),
+// which a swap carries into the next program.
+word parc_start, parc_end;
+
+const char *kind_name(root::Action k) {
+  return k == root::Action::hot ? "hot" : k == root::Action::warm ? "warm" : "swap";
+}
 
 inline unsigned long long cycles() { return arc::arch::cycles(); }
 
@@ -209,7 +216,7 @@ void phases_report(word to_recover, word to_reply) {
   const unsigned long long replay = span(to_recover + remap, to_reply);
   printf("[pager] %s: %s restart phases: monitor %llu, unmap %llu, reinit %llu, load %llu (%u faults), "
          "start %llu, remap %llu (%u faults), replay %llu; to Recover() %lu, to reply %lu\n",
-         pinfo().client_name, phases.kind == root::Action::hot ? "hot" : "warm",
+         pinfo().client_name, kind_name(phases.kind),
          span(phases.fault, phases.decided), span(phases.decided, phases.unmapped),
          span(phases.unmapped, phases.started), load, n_load, start, remap, n_remap, replay,
          to_recover, to_reply);
@@ -281,6 +288,66 @@ void warm_restart(unsigned long long t0, word carried) {
   report_restart(root::Action::warm, t0);
 }
 
+const char *load(word *entry);
+void stop_client(const char *why, word a, word b);
+
+// Swap: a warm restart (the root task made the new space and thread and carried the
+// capabilities and the interrupted caller's reply right over) into another program, which the
+// root task mapped at pinfo().image_at. What the old program's pages held all goes, its
+// persistent memory too (the new program's .pdata is laid out otherwise and starts from its
+// image), except the framework's area (.parc): it is copied into the new program's when both
+// have the same layout stamp and size, so the new program finds the request in flight, the
+// deferred requests, the sessions and its capability slots as the old one left them.
+bool swap_restart(unsigned long long t0, word carried) {
+  phases.decided = cycles();
+  fault_site.drop();
+  constexpr word max_parc = 8 * 0x1000;
+  static unsigned char kept[max_parc];
+  const word kept_len = parc_end - parc_start <= max_parc ? parc_end - parc_start : 0;
+  for (word off = 0; off < kept_len; off += 0x1000) {
+    const p3::Source src = image.resolve(parc_start + off, fault::read);
+    if (src.kind == p3::Source::image || src.kind == p3::Source::frame)
+      memcpy(kept + off, reinterpret_cast<const void *>(src.addr), 0x1000);
+    else
+      memset(kept + off, 0, 0x1000);
+  }
+  image.discard_volatile([](word) {});   // the old space and its mappings are gone already
+  image.each_private([](word, word addr, word, bool) { frames.release(addr); });
+  parc_start = parc_end = 0;
+  word entry = 0;
+  if (const char *why = load(&entry)) {
+    printf("[pager] %s: program '%s' refused: %s\n", pinfo().client_name, pinfo().program, why);
+    return false;
+  }
+  client_entry = entry;
+  // The layout stamp is the area's first word, constant in each image.
+  word stamp = 0;
+  if (parc_end - parc_start == kept_len && kept_len) {
+    const p3::Source src = image.resolve(parc_start, fault::read);
+    if (src.kind == p3::Source::image || src.kind == p3::Source::frame)
+      stamp = *reinterpret_cast<const word *>(src.addr);
+  }
+  if (kept_len && stamp == *reinterpret_cast<const word *>(kept)) {
+    for (word off = 0; off < kept_len; off += 0x1000) {
+      const p3::Source src = image.resolve(parc_start + off, fault::write);
+      if (src.kind != p3::Source::frame) return false;
+      memcpy(reinterpret_cast<void *>(src.addr), kept + off, 0x1000);
+    }
+  } else {
+    printf("[pager] %s: the framework's area of '%s' differs: nothing carried over\n",
+           pinfo().client_name, pinfo().program);
+  }
+  phases.unmapped = cycles();
+  restarted(root::Action::swap, t0, carried);
+  if (thread_ctl(p3::client_thread, ThreadOp::start, client_entry, 0) != Status::ok) {
+    printf("[pager] %s: cannot start the new thread\n", pinfo().client_name);
+    return false;
+  }
+  phases.started = cycles();
+  report_restart(root::Action::swap, t0);
+  return true;
+}
+
 // The process failed: ask the reincarnation monitor (in the root task) what to do, and do the
 // hot restart ourselves; warm and cold restarts the root task carries out. True when the
 // process runs again (its thread must not get a reply).
@@ -301,7 +368,7 @@ bool failed(root::Cause cause, word addr, word ip) {
   monitor_answered = true;
   const auto action = root::Action(u->mr[2]);
   const word backoff = u->mr[3], carried = u->mr[4];
-  if (action != root::Action::hot && action != root::Action::warm)
+  if (action != root::Action::hot && action != root::Action::warm && action != root::Action::swap)
     return false;   // the root task takes over (or stops it)
   if (backoff) sleep_ms(backoff);
   phases = Phases{};
@@ -309,7 +376,8 @@ bool failed(root::Cause cause, word addr, word ip) {
   phases.kind = action;
   phases.fault = t0;
   if (action == root::Action::hot) hot_restart(t0);
-  else warm_restart(t0, carried);
+  else if (action == root::Action::warm) warm_restart(t0, carried);
+  else if (!swap_restart(t0, carried)) stop_client("swap failed at", 0, 0);
   return true;
 }
 
@@ -326,12 +394,13 @@ void stop_client(const char *why, word a, word b) {
 
 const char *load(word *entry) {
   const p3::Info &pi = pinfo();
+  const word at = pi.image_at ? pi.image_at : p3::image_base;   // another after a swap
   elf::Image elf;
   elf::Error err;
-  if (!elf.open(reinterpret_cast<const void *>(p3::image_base), pi.image_size,
+  if (!elf.open(reinterpret_cast<const void *>(at), pi.image_size,
                 uint16_t(pi.machine), 0x1000, proc::heap_base_default, &err))
     return elf::describe(err);
-  image.init(reinterpret_cast<const unsigned char *>(p3::image_base), pi.image_size, &frames,
+  image.init(reinterpret_cast<const unsigned char *>(at), pi.image_size, &frames,
              pages, sizeof(pages) / sizeof(pages[0]), volatile_pages);
   for (unsigned i = 0; i < elf.segment_count(); ++i) {
     const elf::Segment &s = elf.segment(i);
@@ -340,10 +409,17 @@ const char *load(word *entry) {
                   ((s.rights & elf::pf_x) ? fpage_rights::x : 0);
     if (!image.add_segment({s.vaddr, s.memsz, s.offset, s.filesz, rights})) return "too many segments";
   }
-  elf::Section pdata;
+  elf::Section pdata, parc;
   elf::Error serr = elf.find_section(".pdata", &pdata);
   if (serr == elf::Error::none) image.set_persistent(pdata.addr, pdata.addr + pdata.size);
   else if (serr != elf::Error::no_section) return elf::describe(serr);
+  // The framework's area, just before .pdata (libs/pmem/pdata.ld): persistent as well.
+  const bool have_parc = elf.find_section(".parc", &parc) == elf::Error::none && parc.size;
+  if (have_parc) {
+    image.set_persistent(parc.addr, parc.addr + parc.size);
+    parc_start = parc.addr;
+    parc_end = parc.addr + parc.size;
+  }
   image.add_zero_range(proc::heap_base_default, proc::heap_base_default + proc::heap_size, false);
   image.add_zero_range(proc::stack_top - proc::stack_size, proc::stack_top, false);
   image.add_zero_range(proc::pheap_base, proc::pheap_base + proc::pheap_size, true);
@@ -356,7 +432,7 @@ const char *load(word *entry) {
   // The process learns its layout from its information page (ours to fill, then read-only).
   auto *ci = reinterpret_cast<proc::Info *>(p3::client_info_addr);
   if (serr == elf::Error::none) {
-    ci->pdata_start = pdata.addr;
+    ci->pdata_start = have_parc ? parc.addr : pdata.addr;
     ci->pdata_end = pdata.addr + pdata.size;
   }
   *entry = elf.entry();
@@ -500,13 +576,15 @@ int main(int, char **) {
       const auto kind = root::Action(u->mr[1]);
       const word carried = u->mr[2];
       printf("[pager] %s (pid %lu): %s restart asked by the monitor\n", pi.client_name,
-             pi.client_pid, kind == root::Action::warm ? "warm" : "hot");
+             pi.client_pid, kind_name(kind));
       phases = Phases{};
       phases.active = true;
       phases.kind = kind;
       phases.fault = fault_arrived;
       if (kind == root::Action::warm) warm_restart(fault_arrived, carried);
-      else hot_restart(fault_arrived);
+      else if (kind == root::Action::swap) {
+        if (!swap_restart(fault_arrived, carried)) stop_client("swap failed at", 0, 0);
+      } else hot_restart(fault_arrived);
       break;
     }
     case arc::pager::corrupt: {

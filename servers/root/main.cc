@@ -8,6 +8,7 @@
 #include "monitor.hh"
 #include "names_restart.hh"
 #include "process.hh"
+#include "renew.hh"
 #include "restart.hh"
 #include "secure.hh"
 #include "share.hh"
@@ -224,7 +225,8 @@ bool may(Process *c, uint8_t what) {
   if (c->may & what) return true;
   if (!(c->may_refused_told & what)) {
     c->may_refused_told |= what;
-    const char *name = what == bootcfg::may_spawn ? "spawn" : what == bootcfg::may_kill ? "kill" : "inject";
+    const char *name = what == bootcfg::may_spawn ? "spawn" : what == bootcfg::may_kill ? "kill"
+                       : what == bootcfg::may_swap ? "swap" : "inject";
     printf("[root] %s (pid %lu) may not %s: its boot line has no may=%s\n", c->name, c->pid, name,
            name);
   }
@@ -410,6 +412,24 @@ Status op_inject(Process *caller, const Request &req, Reply &) {
   return st;
 }
 
+// `swap SERVER PROGRAM` (the administrator, from the shell): run another program for a server
+// of the boot configuration, online, with its endpoint, sessions and requests (docs/restarts.md,
+// "Swap"). Only at a quiet point: busy until the server gets to one.
+Status op_swap(Process *caller, const Request &req, Reply &) {
+  if (!may(caller, bootcfg::may_swap)) return Status::no_rights;
+  char name[24], program[24];
+  if (!req.string(1, 6, name, sizeof(name)) || !req.string(7, 6, program, sizeof(program)))
+    return Status::invalid_arg;
+  Process *p = nullptr;
+  for (unsigned k = 0; Process *q = rt::process_at(k); ++k)
+    if (q->state == arc::root::PState::running && !strcmp(q->name, name)) p = q;
+  const rt::Module *to = rt::module_find(program);
+  if (!p || !p->config || !p->service || p == caller || !to || to->offset) return Status::invalid_arg;
+  if (p->direct) return Status::not_supported;
+  if (p->pending_restart || rt::monitor_restarting(p)) return Status::busy;
+  return rt::swap_online(p, to);
+}
+
 struct ClientOp {
   word label;
   unsigned min_args, max_args;   // untyped words of the request
@@ -426,6 +446,7 @@ constexpr ClientOp client_ops[] = {
     {arc::root::restarts, 1, 1, op_restarts},
     {arc::root::inject, 8, 9, op_inject},
     {arc::root::domains, 1, 1, op_domains},
+    {arc::root::swap, 12, 12, op_swap},
 };
 
 // Where a capability sent to us lands (root::ha_watch is the one request that carries one): a
@@ -614,6 +635,15 @@ int main(int argc, char **argv) {
         if (d.action == arc::root::Action::warm && !rt::restart_warm(p, &carried)) {
           printf("[monitor] %s: warm restart failed: cold restart instead\n", p->name);
           d.action = arc::root::Action::cold;
+        }
+        if (d.action == arc::root::Action::swap) {
+          const rt::Module *to = rt::next_program(p);
+          if (!to || !rt::restart_swap(p, to, &carried)) {
+            printf("[monitor] %s: swap failed: cold restart instead\n", p->name);
+            d.action = arc::root::Action::cold;
+          } else {
+            printf("[monitor] %s: swapping to %s\n", p->name, to->name);
+          }
         }
         reply_status(u, Status::ok, 3);
         u->mr[2] = word(d.action);

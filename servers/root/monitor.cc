@@ -51,6 +51,7 @@ const char *cause_name(Cause c) {
   case Cause::deadlock: return "deadlock";
   case Cause::loop: return "loop";
   case Cause::pager: return "its pager failed";
+  case Cause::swap_asked: return "swap asked";
   }
   return "?";
 }
@@ -63,6 +64,7 @@ const char *action_name(Action a) {
   case Action::group: return "group";
   case Action::stop: return "stop";
   case Action::domain: return "domain";
+  case Action::swap: return "swap";
   }
   return "?";
 }
@@ -73,6 +75,7 @@ Action action_of(bootcfg::RestartKind k) {
   case bootcfg::RestartKind::warm: return Action::warm;
   case bootcfg::RestartKind::cold: return Action::cold;
   case bootcfg::RestartKind::group: return Action::group;
+  case bootcfg::RestartKind::swap: return Action::swap;
   }
   return Action::stop;
 }
@@ -143,8 +146,10 @@ Decision monitor_decide(Process *p, Cause cause, word addr, word ip) {
   // over for the first cold or group rung.
   if (cause == Cause::corrupt || cause == Cause::pager) {
     const unsigned from = h.rung;
+    // A swap keeps the framework's area (and needs the pager): passed over as well.
     while (h.rung < cfg->nrestart && (cfg->restart[h.rung] == bootcfg::RestartKind::hot ||
-                                      cfg->restart[h.rung] == bootcfg::RestartKind::warm))
+                                      cfg->restart[h.rung] == bootcfg::RestartKind::warm ||
+                                      cfg->restart[h.rung] == bootcfg::RestartKind::swap))
       ++h.rung;
     if (h.rung != from) {
       h.n_times = 0;
@@ -224,6 +229,16 @@ Action monitor_renew(Process *p, const RenewReason &why) {
            "restart #%lu at a quiet point (not a failure)\n", p->name, p->pid, why.value, why.limit,
            action_name(a), h.restarts);
   return a;
+}
+
+void monitor_swap_asked(Process *p, const char *program) {
+  // Counted as a restart, never in the intensity's window (not a failure), the ladder left alone.
+  History &h = history_of(p->config);
+  ++h.restarts;
+  p->restarts = h.restarts;
+  append(p, Cause::swap_asked, Action::swap);
+  printf("[monitor] %s (pid %lu): swap from %s to %s asked; swap restart #%lu at a quiet point "
+         "(not a failure)\n", p->name, p->pid, p->program, program, h.restarts);
 }
 
 void monitor_renew_abandoned(Process *p) {

@@ -27,7 +27,10 @@ struct RenewReason {
 // is logged (cause renew) but does not count against the restart intensity, and the ladder
 // stays on its rung. Logs it.
 arc::root::Action monitor_renew(Process *p, const RenewReason &why);
-// The renewal just decided could not be carried out: p goes on as it was.
+// An administrator asked for p's program to be swapped to `program` (root::swap; p is held at a
+// quiet point): logged (cause swap_asked, action swap), counted like a renewal: not a failure.
+void monitor_swap_asked(Process *p, const char *program);
+// The renewal (or swap) just decided could not be carried out: p goes on as it was.
 void monitor_renew_abandoned(Process *p);
 // A restart of p was decided and has not completed yet.
 bool monitor_restarting(const Process *p);

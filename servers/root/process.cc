@@ -405,6 +405,8 @@ bool make_pager(Process *p, const Module *prog, const Windows &w, const bootcfg:
   copy_str(pi->client_name, p->name, sizeof(pi->client_name));
   copy_str(pi->program, p->program, sizeof(pi->program));
   pi->image_size = prog->size;
+  pi->image_at = p3::image_base;
+  p->images[0] = prog;
   pi->n_devices = w.n;
   for (unsigned i = 0, va = proc::device_base; i < w.n; ++i) {
     pi->devices[i] = {va, w.size[i]};

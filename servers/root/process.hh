@@ -42,6 +42,11 @@ struct Process {
   word renew_since = 0, renew_pages_before = 0, renew_waits = 0;
   bool renew_seen = false, renew_pages_off = false;
   const bootcfg::Server *config = nullptr;   // null: started from the shell
+  // Swaps (restart.cc): the programs mapped into its pager's space — images[0] the one it
+  // started with, at p3::image_base, images[i] at p3::alt_image_base + (i - 1) *
+  // p3::alt_image_stride — each mapped once, at its first swap to it; `program` names the one
+  // running.
+  const Module *images[1 + bootcfg::max_alternates] = {};
   // What it may ask of us beyond the common requests (bootcfg::May bits): its boot line's may=,
   // or, started by another process, at most what that one may. Each refusal is said once.
   uint8_t may = 0, may_refused_told = 0;

@@ -92,6 +92,26 @@ bool renew_tick(Process *p, word now) {
   return true;
 }
 
+Status swap_online(Process *p, const Module *to) {
+  if (!hold_at_quiet_point(p)) return Status::busy;   // serving: the shell asks again
+  monitor_swap_asked(p, to->name);
+  const CapSlot old_space = p->space;
+  CapSlot carried = 0;
+  if (restart_swap(p, to, &carried)) {
+    ask_pager(p, root::Action::swap, carried);   // carried: 0, no caller at a quiet point
+    return Status::ok;
+  }
+  monitor_renew_abandoned(p);
+  if (p->space != old_space) {
+    printf("[monitor] %s: swap failed half-way: cold restart instead\n", p->name);
+    (void)restart_cold(p);
+    return Status::no_memory;
+  }
+  printf("[monitor] %s (pid %lu): swap abandoned: it goes on as it was\n", p->name, p->pid);
+  (void)exchange_registers(p->thread, exregs::resume);
+  return Status::no_memory;
+}
+
 void renew_done(Process *p, bool renewal, word pages) {
   p->renew_since = now_ms();
   if (!renewal || pages == ~word(0)) return;

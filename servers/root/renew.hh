@@ -18,6 +18,11 @@ bool renews(const Process *p);
 // way): it cannot take messages for a while.
 bool renew_tick(Process *p, word now);
 
+// An online swap of p to program `to` (root::swap): at a quiet point, as a renewal is (busy: not
+// at one now, ask again); logged by monitor_swap_asked, carried out by restart_swap and p's
+// pager. Its clients' calls wait at the endpoint meanwhile and reach the new program.
+arc::Status swap_online(Process *p, const Module *to);
+
 // A hot or warm restart of p completed (renewal: it was one); p holds `pages` pages now (~0:
 // not known). Every such restart renews the process: its renew-every period starts again.
 void renew_done(Process *p, bool renewal, word pages);

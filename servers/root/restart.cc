@@ -92,6 +92,11 @@ void restart_member(Process *leader, Process *c, unsigned depth) {
     CapSlot carried = 0;
     if (restart_warm(c, &carried)) return ask_pager(c, kind, carried);
   }
+  if (kind == root::Action::swap) {
+    CapSlot carried = 0;
+    const Module *to = next_program(c);
+    if (to && restart_swap(c, to, &carried)) return ask_pager(c, kind, carried);
+  }
   if (kind == root::Action::stop) {   // no policy: it goes on and sees the reset itself
     (void)exchange_registers(c->thread, exregs::resume);
     return;
@@ -156,6 +161,60 @@ bool restart_warm(Process *p, CapSlot *carried) {
   return false;
 }
 
+namespace {
+// Where program m is in p's pager's space, mapped there (for the pager, by us as its pager) at
+// the first swap to it; 0 when it cannot be.
+word image_window(Process *p, const Module *m) {
+  constexpr unsigned n = sizeof(p->images) / sizeof(p->images[0]);
+  auto at = [](unsigned i) { return i ? p3::alt_image_base + (i - 1) * p3::alt_image_stride : p3::image_base; };
+  for (unsigned i = 0; i < n; ++i)
+    if (p->images[i] == m) return at(i);
+  if (m->offset || m->size > p3::alt_image_stride) return 0;
+  for (unsigned i = 1; i < n; ++i) {
+    if (p->images[i]) continue;
+    if (!p->pager_image.add_fixed(at(i), m->addr, (m->size + 0xfff) & ~word(0xfff),
+                                  fpage_rights::r | fpage_rights::x))
+      return 0;
+    p->images[i] = m;
+    return at(i);
+  }
+  return 0;
+}
+} // namespace
+
+const Module *next_program(const Process *p) {
+  const bootcfg::Server *cfg = p->config;
+  if (!cfg || !cfg->nalternates) return nullptr;
+  const unsigned n = 1 + cfg->nalternates;
+  auto name = [cfg](unsigned i) { return i ? cfg->alternates[i - 1] : cfg->program; };
+  unsigned now = 0;
+  for (unsigned i = 0; i < n; ++i)
+    if (!strncmp(name(i), p->program, sizeof(p->program) - 1)) now = i;
+  for (unsigned k = 1; k < n; ++k)
+    if (const Module *m = module_find(name((now + k) % n)); m && !m->offset) return m;
+  return nullptr;
+}
+
+bool restart_swap(Process *p, const Module *to, CapSlot *carried) {
+  *carried = 0;
+  const word at = image_window(p, to);
+  if (!at) {
+    printf("[monitor] %s: program '%s' cannot be shown to its pager: swap impossible\n", p->name,
+           to->name);
+    return false;
+  }
+  if (!restart_warm(p, carried)) return false;
+  // The pager reads where the program is once we answer it (or ask it: pager::restart).
+  auto *pi = reinterpret_cast<p3::Info *>(p->pager_info);
+  pi->image_at = at;
+  pi->image_size = to->size;
+  strncpy(pi->program, to->name, sizeof(pi->program) - 1);
+  pi->program[sizeof(pi->program) - 1] = 0;
+  strncpy(p->program, to->name, sizeof(p->program) - 1);
+  p->program[sizeof(p->program) - 1] = 0;
+  return true;
+}
+
 void restart_group(Process *p) {
   Process *deps[max_group];
   const unsigned n = dependents_of(p, deps, max_group);
@@ -177,6 +236,14 @@ void carry_out(Process *p, root::Action action) {
     CapSlot carried = 0;
     if (restart_warm(p, &carried)) return ask_pager(p, action, carried);
     printf("[monitor] %s: warm restart failed: cold restart instead\n", p->name);
+    (void)restart_cold(p);
+    return;
+  }
+  case root::Action::swap: {
+    CapSlot carried = 0;
+    const Module *to = next_program(p);
+    if (to && restart_swap(p, to, &carried)) return ask_pager(p, action, carried);
+    printf("[monitor] %s: swap failed: cold restart instead\n", p->name);
     (void)restart_cold(p);
     return;
   }

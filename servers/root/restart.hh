@@ -11,6 +11,15 @@ namespace rt {
 // and starts the new thread. False when it cannot be done: then restart it cold.
 bool restart_warm(Process *p, CapSlot *carried);
 
+// Swap: a warm restart of p (as restart_warm) into the program `to` instead of its own, which
+// its pager then loads, carrying over only the framework's persistent area (docs/restarts.md,
+// "Swap"). False when it cannot be done: when p->space is still the old one, nothing was
+// changed; otherwise restart it cold.
+bool restart_swap(Process *p, const Module *to, CapSlot *carried);
+// The program a swap of p runs next: the one after p's current program in the cycle of its
+// boot line's program and alternates (a missing module is passed over); null if none.
+const Module *next_program(const Process *p);
+
 // Cold restart: the process and its pager go (a pending caller hears partner_gone), and its boot
 // line is started again. Returns the new process, or null.
 Process *restart_cold(Process *p);

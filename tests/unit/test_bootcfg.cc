@@ -619,7 +619,7 @@ TEST_CASE("BCFG0015 may=: what a process may ask of the root task", "[bootcfg]")
   CHECK(good->cfg->servers[1].may == bootcfg::may_inject);
   CHECK(good->cfg->servers[2].may == 0);
   CHECK(only_error("server a a may=reboot\n") ==
-        "boot.cfg:1: unknown may= request (spawn, kill or inject): 'reboot'");
+        "boot.cfg:1: unknown may= request (spawn, kill, inject or swap): 'reboot'");
   CHECK(only_error("server a a may=kill,kill\n") == "boot.cfg:1: duplicate may= request 'kill'");
   CHECK(only_error("server a a may=kill may=spawn\n") == "boot.cfg:1: duplicate key 'may'");
   CHECK(only_error("server a a may=kill,\n") == "boot.cfg:1: empty list element");
@@ -821,4 +821,49 @@ TEST_CASE("BCFG0019 domain block errors", "[bootcfg]") {
   CHECK(f->error(0) == "boot.cfg:13: too many domains");
   CHECK(f->cfg->nservers == 0);
   CHECK(f->cfg->ndomains == 4);
+}
+
+TEST_CASE("BCFG0020 alternates= and restart=swap: another program for the same interface", "[bootcfg]") {
+  auto good = parse_text("server disk pata restart=warm,swap,cold alternates=pata-poll,pata-b\n"
+                         "server plain demo restart=hot\n"
+                         "server shell msh may=spawn,swap\n");
+  CHECK(good->n == 0);
+  REQUIRE(good->cfg->nservers == 3);
+  const Server &d = good->cfg->servers[0];
+  REQUIRE(d.nrestart == 3);
+  CHECK(d.restart[1] == RestartKind::swap);
+  CHECK(std::string(name_of(d.restart[1])) == "swap");
+  REQUIRE(d.nalternates == 2);
+  CHECK(std::string(d.alternates[0]) == "pata-poll");
+  CHECK(std::string(d.alternates[1]) == "pata-b");
+  CHECK((d.given & given_alternates) != 0);
+  CHECK(good->cfg->servers[1].nalternates == 0);
+  CHECK((good->cfg->servers[1].given & given_alternates) == 0);
+  CHECK(good->cfg->servers[2].may == (may_spawn | may_swap));
+  // Alternates without swap in the ladder are fine: an administrator may still swap online.
+  CHECK(parse_text("server disk pata alternates=pata-poll\n")->n == 0);
+  // Every kind once: five fit.
+  auto all = parse_text("server c c restart=hot,warm,swap,cold,group alternates=d\n");
+  CHECK(all->n == 0);
+  CHECK(all->cfg->servers[0].nrestart == 5);
+}
+
+TEST_CASE("BCFG0021 alternates= and restart=swap errors", "[bootcfg]") {
+  CHECK(only_error("server a a restart=warm,swap\n") == "boot.cfg:1: restart=swap needs alternates=");
+  CHECK(only_error("server a a restart=swap alternates=b pager=root\n") ==
+        "boot.cfg:1: restart=swap needs the process's own pager (pager=own)");
+  CHECK(only_error("server a a restart=swap,swap alternates=b\n") ==
+        "boot.cfg:1: restart kind listed twice: 'swap'");
+  CHECK(only_error("server a a alternates=a\n") ==
+        "boot.cfg:1: alternate is the server's own program: 'a'");
+  CHECK(only_error("server a a alternates=b,b\n") == "boot.cfg:1: duplicate alternate 'b'");
+  CHECK(only_error("server a a alternates=b,c,d,e\n") == "boot.cfg:1: too many alternates (at most 3)");
+  CHECK(only_error("server a a alternates=b alternates=c\n") == "boot.cfg:1: duplicate key 'alternates'");
+  CHECK(only_error("server a a alternates=x/y\n") == "boot.cfg:1: bad alternate program 'x/y'");
+  CHECK(only_error("server a a alternates=b,\n") == "boot.cfg:1: empty list element");
+  CHECK(only_error("server a a may=swap,swap\n") == "boot.cfg:1: duplicate may= request 'swap'");
+  // The server is not started with a bad line: nothing of it is kept.
+  auto r = parse_text("server a a restart=swap\nserver b b\n");
+  CHECK(r->n == 1);
+  CHECK(r->cfg->nservers == 1);
 }

@@ -7,6 +7,7 @@
 #include <arc/proto/names.hh>
 #include <arc/proto/root.hh>
 #include <arc/server.hh>
+#include "area.hh"
 
 #include <stdio.h>
 #include <string.h>
@@ -14,8 +15,8 @@
 namespace arc {
 
 namespace {
-constexpr unsigned slot_count = 64;
-ARC_PDATA word g_slot_map[slot_count / (8 * sizeof(word))] = {};
+using detail::slot_count;
+word (&g_slot_map)[sizeof(detail::FrameworkArea::slot_map) / sizeof(word)] = detail::g_area.slot_map;
 constexpr unsigned bits = 8 * sizeof(word);
 
 void put_name(Rpc &rpc, const char *name) {
@@ -57,9 +58,11 @@ namespace {
 // records (its cold restart: publish_again()). Persistent, like the endpoints it names: a hot or
 // warm restart keeps both (the capability space moves over whole), a cold one starts over and
 // publishes from Initialize() again.
-struct Published { char name[names::name_words * sizeof(word)]; CapSlot ep; };
-constexpr unsigned max_published = 4;
-ARC_PDATA Published g_published[max_published] = {};
+// (In the framework's persistent area, area.hh: a swap keeps them too.)
+using detail::Published;
+static_assert(sizeof(Published::name) == names::name_words * sizeof(word), "a packed name");
+using detail::max_published;
+Published (&g_published)[max_published] = detail::g_area.published;
 
 void remember(const char *name, CapSlot ep) {
   Published *free = nullptr;

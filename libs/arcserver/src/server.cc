@@ -6,27 +6,24 @@
 #include <arc/process.hh>
 #include <arc/server.hh>
 #include <arc/transport.hh>
+#include "area.hh"
 
 #include <stdarg.h>
 #include <stdio.h>
 
 namespace arc {
 
+// The framework's persistent area (area.hh): its own section, which a swap carries over.
+__attribute__((section(".pdata.arc"))) detail::FrameworkArea detail::g_area = {detail::layout_stamp, {}, {}, 0, {}, {}};
+
 namespace {
 
-constexpr word state_magic = 0x53435241;   // "ARCS"
+using detail::DeferredRecord;
+using detail::FrameworkState;
 
-// Everything the framework keeps across hot and warm restarts, in one place.
-struct FrameworkState {
-  word magic;              // state_magic once a server has started with this image
-  word starts;             // recoveries so far (Begin() with valid state)
-  word served;             // requests served
-  InFlight in_flight;
-  SessionTable sessions;
-  word panics;
-  char panic_msg[120];
-};
-ARC_PDATA FrameworkState g_fw = {};
+FrameworkState &g_fw = detail::g_area.fw;
+
+constexpr word state_magic = 0x53435241;   // "ARCS"
 
 const char *g_name = "server";
 
@@ -74,6 +71,33 @@ void commit_idle(InFlight &f) {
   f.check = checksum(f);
 }
 
+// The records of deferred requests (area.hh), kept so that a swap can re-issue them to the new
+// program: written when a request is deferred, dropped when it is answered or abandoned.
+DeferredRecord *deferred_record(CapSlot slot) {
+  for (DeferredRecord &r : detail::g_area.deferred)
+    if (slot && r.slot == slot) return &r;
+  return nullptr;
+}
+
+void record_deferred(const Request &req, CapSlot slot) {
+  if (req.untyped >= detail::max_deferred_words) return;   // not re-issuable: see area.hh
+  DeferredRecord *r = deferred_record(slot);
+  for (DeferredRecord &e : detail::g_area.deferred)
+    if (!r && !e.slot) r = &e;
+  if (!r) return;   // more deferred than recorded: a swap cannot re-issue this one
+  r->slot = 0;      // incomplete while it is written
+  r->badge = req.badge;
+  r->seq = req.seq;
+  r->order = ++detail::g_area.deferred_order;
+  r->mr[0] = Tag(req.label, req.untyped, 0).raw;
+  for (unsigned i = 1; i <= req.untyped; ++i) r->mr[i] = req.arg(i);
+  r->slot = slot;   // the commit
+}
+
+void forget_deferred(CapSlot slot) {
+  if (DeferredRecord *r = deferred_record(slot)) *r = DeferredRecord{};
+}
+
 } // namespace
 
 InFlight &ServerCore::in_flight() { return g_fw.in_flight; }
@@ -87,6 +111,7 @@ void ServerCore::SetReplySlot(CapSlot slot) {
 SessionTable &ServerCore::sessions() { return g_fw.sessions; }
 
 void ServerCore::ResetPersistent() {
+  for (DeferredRecord &r : detail::g_area.deferred) r = DeferredRecord{};
   g_fw.in_flight = InFlight{};
   commit_idle(g_fw.in_flight);
   g_fw.sessions.Reset();
@@ -96,6 +121,7 @@ void ServerCore::ResetPersistent() {
 
 void ServerCore::DiscardPersistent() {
   g_fw = FrameworkState{};
+  for (DeferredRecord &r : detail::g_area.deferred) r = DeferredRecord{};
   forget_published();
 }
 
@@ -111,10 +137,10 @@ unsigned long long ServerCore::SinceFailure() {
 void ServerCore::ReportRecovery(unsigned long long to_recover, unsigned long long to_reply) const {
   const proc::Info *info = process_info();
   if (!to_recover || !info) return;
-  static const char *const kinds[] = {"hot", "warm", "cold"};   // root::Action order
-  printf("[arcserver] %s: %s restart: %llu cycles to Recover(), %llu to the replayed reply\n",
-         name_, info->last_restart_kind < 3 ? kinds[info->last_restart_kind] : "?", to_recover,
-         to_reply);
+  static const char *const kinds[] = {"hot", "warm", "cold", "group", "stop", "domain", "swap"};
+  printf("[arcserver] %s: %s restart: %llu cycles to %s, %llu to the replayed reply\n", name_,
+         info->last_restart_kind < 7 ? kinds[info->last_restart_kind] : "?", to_recover,
+         start_kind_ == StartKind::swapped ? "Initialize()" : "Recover()", to_reply);
   // The pager timed the phases before our start; it prints the whole breakdown.
   word *mr = transport::mr();
   word saved[mr_count];   // the replayed reply may be waiting in them
@@ -142,7 +168,11 @@ bool ServerCore::Begin() {
     ResetPersistent();
     return false;
   }
-  start_kind_ = StartKind::recovered;
+  // A swap: another program took over with our record (the pager carried the framework's area,
+  // never the server's own .pdata): it initializes its state and is given the requests again.
+  start_kind_ = info && info->restarts && info->last_restart_kind == 6 /* root::Action::swap */
+                    ? StartKind::swapped
+                    : StartKind::recovered;
   ++g_fw.starts;
   // A warm restart destroyed the thread that held the kernel's pending reply right; the restart
   // machinery saved it in a capability of our new space. The replay answers through it.
@@ -319,6 +349,50 @@ bool ServerCore::ReplayInFlight(DispatchFn fn, void *self) {
   return true;        // the kernel still holds the pending reply right: reply_wait answers it
 }
 
+// After a swap: the new program is given every request the old one had deferred (oldest first,
+// each through its saved reply right; one whose caller gave up is dropped), then the request in
+// flight. A deferred request that is also the one in flight (the old program failed after
+// deferring it, before its commit point) is served once, as the one in flight, through the
+// saved reply right.
+bool ServerCore::ReplayAfterSwap(DispatchFn fn, void *self) {
+  InFlight &f = g_fw.in_flight;
+  for (;;) {
+    DeferredRecord *next = nullptr;
+    for (DeferredRecord &r : detail::g_area.deferred)
+      if (r.slot && (!next || r.order < next->order)) next = &r;
+    if (!next) break;
+    const DeferredRecord rec = *next;
+    *next = DeferredRecord{};
+    if (f.state == InFlight::serving && rec.seq == f.seq && rec.badge == f.badge) {
+      if (!f.reply_slot) SetReplySlot(rec.slot);
+      continue;
+    }
+    if (!transport::caller_waits(rec.slot)) {
+      transport::drop(rec.slot);
+      slot_free(rec.slot);
+      continue;
+    }
+    InFlight tmp{};
+    for (unsigned i = 0; i < detail::max_deferred_words; ++i) tmp.mr[i] = rec.mr[i];
+    tmp.badge = rec.badge;
+    tmp.seq = rec.seq;
+    Request req = request_of(tmp);
+    req.replayed = true;
+    word *mr = transport::mr();
+    Reply rep(mr);
+    Status st;
+    g_replay_reply = rec.slot;
+    if (!Framework(req, rep, &st)) st = fn(self, req, rep);
+    const CapSlot left = g_replay_reply;   // 0: the handler deferred it again with its slot
+    g_replay_reply = 0;
+    if (rep.deferred() || !left) continue;
+    rep.finish(st);
+    transport::reply_to(left);
+    slot_free(left);
+  }
+  return ReplayInFlight(fn, self);
+}
+
 // Nothing recorded, yet a caller may be waiting: a restart from outside (a kill, a hang's
 // restart) can stop the thread after the kernel delivered a request and before Serve() recorded
 // it. None of that request was done, so the caller is told to send it again (cancelled), rather
@@ -376,6 +450,7 @@ Status ServerCore::Defer(const Request &req, Reply &rep, Deferred &d) {
       return st;
     }
   }
+  record_deferred(req, slot);
   d.slot = slot;
   d.label = req.label;
   d.badge = req.badge;
@@ -386,6 +461,7 @@ Status ServerCore::Defer(const Request &req, Reply &rep, Deferred &d) {
 
 bool release_abandoned(Deferred &d) {
   if (!d.pending() || transport::caller_waits(d.slot)) return false;
+  forget_deferred(d.slot);
   transport::drop(d.slot);
   slot_free(d.slot);
   d = Deferred{};
@@ -400,6 +476,7 @@ Status complete_deferred(Deferred &d, Status st, void (*fill)(Reply &, void *), 
   Reply rep(mr);
   if (st == Status::ok) fill(rep, ctx);
   rep.finish(st);
+  forget_deferred(d.slot);
   const Status sent = transport::reply_to(d.slot);
   slot_free(d.slot);
   d = Deferred{};

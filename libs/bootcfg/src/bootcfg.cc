@@ -290,6 +290,8 @@ private:
   bool parse_restart(Server &s, const char *p, size_t n);
   bool parse_after(Server &s, const char *p, size_t n);
   bool parse_may(Server &s, const char *p, size_t n);
+  bool parse_alternates(Server &s, const char *p, size_t n);
+  bool swap_possible(const Server &s);
   bool parse_ha(Server &s, const char *p, size_t n);
   bool parse_ha_loop(Server &s, const Token &value);
   bool parse_ha_action(Server &s, const Token &value);
@@ -393,7 +395,7 @@ void Parser::server_line() {
     if (!key_value(s, key, value, seen)) return;
   }
   if (!renewal_possible(s) || !fault_possible(s) || !names_policy_possible(s) ||
-      !backoff_possible(s) || !ha_possible(s))
+      !backoff_possible(s) || !ha_possible(s) || !swap_possible(s))
     return;
   if (i < ntokens) {
     for (++i; i < ntokens; ++i) {
@@ -426,6 +428,7 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
       {"ha-period", given_ha_period}, {"ha-loop", given_ha_loop},
       {"ha-deadlock", given_ha_deadlock}, {"ha-action", given_ha_action},
       {"dma", given_dma},           {"watch-domains", given_watch_domains},
+      {"alternates", given_alternates},
   };
   for (const Once &o : once) {
     if (!teq(key, o.name)) continue;
@@ -490,6 +493,7 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
     return parse_watch_domains(s, p, n);
   }
   if (teq(key, "may")) return parse_may(s, p, n);
+  if (teq(key, "alternates")) return parse_alternates(s, p, n);
   if (teq(key, "ha")) return parse_ha(s, p, n);
   if (teq(key, "ha-loop")) return parse_ha_loop(s, value);
   if (teq(key, "ha-action")) return parse_ha_action(s, value);
@@ -705,10 +709,11 @@ bool Parser::parse_restart(Server &s, const char *p, size_t n) {
     else if (suffix_is(q, m, "warm")) k = RestartKind::warm;
     else if (suffix_is(q, m, "cold")) k = RestartKind::cold;
     else if (suffix_is(q, m, "group")) k = RestartKind::group;
+    else if (suffix_is(q, m, "swap")) k = RestartKind::swap;
     else return fail("unknown restart kind", t);
     for (unsigned i = 0; i < s.nrestart; ++i)
       if (s.restart[i] == k) return fail("restart kind listed twice:", t);
-    s.restart[s.nrestart++] = k;  // four distinct kinds fit
+    s.restart[s.nrestart++] = k;  // the five distinct kinds fit
     return true;
   });
 }
@@ -718,12 +723,42 @@ bool Parser::parse_may(Server &s, const char *p, size_t n) {
   return each_item(*this, p, n, [&](const char *q, size_t m) {
     const Token t{q, m, false};
     const uint8_t bit = teq(t, "spawn") ? may_spawn : teq(t, "kill") ? may_kill
-                        : teq(t, "inject") ? may_inject : 0;
-    if (!bit) return fail("unknown may= request (spawn, kill or inject):", t);
+                        : teq(t, "inject") ? may_inject : teq(t, "swap") ? may_swap : 0;
+    if (!bit) return fail("unknown may= request (spawn, kill, inject or swap):", t);
     if (s.may & bit) return fail("duplicate may= request", t);
     s.may |= bit;
     return true;
   });
+}
+
+// alternates=PROG[,PROG...]: programs (boot modules) a swap may replace the server's with; none
+// the server's own program, none twice.
+bool Parser::parse_alternates(Server &s, const char *p, size_t n) {
+  return each_item(*this, p, n, [&](const char *q, size_t m) {
+    const Token t{q, m, false};
+    char prog[max_string_len + 1];
+    if (!copy_token(t, prog, sizeof prog)) return fail("alternate program name too long:", t);
+    for (size_t i = 0; i < m; ++i)
+      if (q[i] == '/') return fail("bad alternate program", t);
+    if (seq(prog, s.program)) return fail("alternate is the server's own program:", t);
+    for (unsigned i = 0; i < s.nalternates; ++i)
+      if (seq(s.alternates[i], prog)) return fail("duplicate alternate", t);
+    if (s.nalternates == max_alternates) return fail("too many alternates (at most 3)");
+    copy_token(t, s.alternates[s.nalternates++], max_string_len + 1);
+    return true;
+  });
+}
+
+// A swap replaces the program by one of its alternates: without them there is nothing to swap
+// to. Like a warm restart it needs the process's own pager.
+bool Parser::swap_possible(const Server &s) {
+  bool swap = false;
+  for (unsigned i = 0; i < s.nrestart; ++i) swap |= s.restart[i] == RestartKind::swap;
+  if (!swap) return true;
+  if (!s.nalternates) report(msg().str("restart=swap needs alternates="));
+  else if (s.pager == PagerKind::root) report(msg().str("restart=swap needs the process's own pager (pager=own)"));
+  else return true;
+  return false;
 }
 
 bool Parser::parse_ha(Server &s, const char *p, size_t n) {
@@ -995,6 +1030,7 @@ const char *name_of(RestartKind k) {
   case RestartKind::warm: return "warm";
   case RestartKind::cold: return "cold";
   case RestartKind::group: return "group";
+  case RestartKind::swap: return "swap";
   }
   return "?";
 }

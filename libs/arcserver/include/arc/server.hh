@@ -38,7 +38,9 @@ enum class Recovery : word {
 };
 
 // How the server was started (ServerCore::start_kind()).
-enum class StartKind : word { first = 0, recovered = 1, cold_restart = 2 };
+// swapped: another program ran before with this endpoint (a swap, docs/restarts.md): the
+// framework's record came along, the server's own persistent state did not.
+enum class StartKind : word { first = 0, recovered = 1, cold_restart = 2, swapped = 3 };
 
 // One entry of a handler table.
 template <class S> struct Handler {
@@ -204,6 +206,8 @@ public:
   // When no request was recorded, a caller the restart left waiting is answered `cancelled`
   // (send it again: nothing of it was done; AnswerUnrecorded()).
   bool ReplayInFlight(DispatchFn fn, void *self);
+  // After a swap: re-issue the requests the previous program deferred, then ReplayInFlight().
+  bool ReplayAfterSwap(DispatchFn fn, void *self);
   bool AnswerUnrecorded();
   // An injected `lose`: park the recorded request's reply right and answer nothing.
   bool Lose(InFlight &f);
@@ -274,7 +278,12 @@ public:
     bool reply_pending = false;
     if (Begin()) {
       const unsigned long long to_recover = SinceFailure();
-      if (self.Recover() == Recovery::resume) {
+      if (start_kind() == StartKind::swapped) {
+        // Another program's requests, none of its state: ours starts from nothing.
+        if (Status st = self.Initialize(); st != Status::ok) return int(st);
+        reply_pending = ReplayAfterSwap(&Dispatch, this);
+        ReportRecovery(to_recover, SinceFailure());
+      } else if (self.Recover() == Recovery::resume) {
         reply_pending = ReplayInFlight(&Dispatch, this);
         ReportRecovery(to_recover, SinceFailure());
       } else {

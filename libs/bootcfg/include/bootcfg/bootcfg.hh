@@ -16,7 +16,8 @@ constexpr unsigned max_irqs = 4;
 constexpr unsigned max_mem_ranges = 4;
 constexpr unsigned max_args = 8;
 constexpr unsigned max_afters = 8;
-constexpr unsigned max_restart_kinds = 4;
+constexpr unsigned max_restart_kinds = 5;
+constexpr unsigned max_alternates = 3;  // alternates=: other programs of the same interface
 constexpr unsigned max_settings = 16;
 constexpr unsigned max_fault_bytes = 16;   // fault=ADDR:HEX writes at most this many bytes
 constexpr unsigned max_name_len = 23;    // server names and setting keys: [a-z0-9_-]{1,23}
@@ -37,7 +38,8 @@ constexpr uint32_t min_domain_mem_kib = 2048;          // a root task, a pager a
 constexpr uint32_t max_domain_mem_kib = 256u << 10;
 constexpr uint32_t default_domain_quota_kib = 4096;    // kernel memory of the domain's objects
 
-enum class RestartKind : uint8_t { hot, warm, cold, group };
+// swap: a warm restart into the next program of the server's alternates (docs/restarts.md).
+enum class RestartKind : uint8_t { hot, warm, cold, group, swap };
 enum class OnExhausted : uint8_t { stop, domain, reboot };
 // Who pages the process: its own pager task (P3, the default) or the root task itself (used to
 // measure what the per-process pager costs).
@@ -81,6 +83,7 @@ enum Given : uint32_t {
   given_ha_action = 1u << 19,
   given_dma = 1u << 20,
   given_watch_domains = 1u << 21,
+  given_alternates = 1u << 22,
 };
 
 // Bits of Server::may: what the process may ask of the root task beyond what every process may
@@ -89,6 +92,7 @@ enum May : uint8_t {
   may_spawn = 1u << 0,    // start programs
   may_kill = 1u << 1,     // end processes (a server's policy may restart it)
   may_inject = 1u << 2,   // arm injected faults in servers
+  may_swap = 1u << 3,     // swap a server to another program (root::swap)
 };
 
 // What the HA workers watch of a server (the `ha=` key; libs/ha, docs/ha.md): bits of Server::ha.
@@ -173,6 +177,10 @@ struct Server {
   uint8_t watch_domains;
   char watch_domain_names[max_domains][max_name_len + 1];
   uint8_t nwatch;
+
+  // alternates=: the programs a swap cycles through after `program` (same interface).
+  char alternates[max_alternates][max_string_len + 1];
+  uint8_t nalternates;
 
   uint8_t after[max_afters];                   // indices into Config::servers
   char after_names[max_afters][max_name_len + 1];  // the same servers by name

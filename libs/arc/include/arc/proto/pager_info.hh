@@ -9,6 +9,8 @@ using arc::word;
 
 constexpr word pager_info_addr = 0xbfefe000;   // just below the pager's own information page
 constexpr word image_base = 0x80000000;        // the client's ELF image (read-only)
+constexpr word alt_image_base = 0x84000000;    // other programs a swap may run (64 MiB apart)
+constexpr word alt_image_stride = 0x04000000;
 constexpr word client_info_addr = 0x7ffff000;  // the client's proc::Info page (to map on)
 constexpr word frame_window = 0x40000000;      // frames from the root task (root::frames)
 constexpr word frame_window_log2 = 28;         // 256 MiB of window
@@ -30,7 +32,9 @@ struct Info {
   word client_pid;
   char client_name[24];
   char program[24];
-  word image_size;          // bytes at image_base
+  word image_size;          // bytes at image_at
+  word image_at;            // where the program's ELF image is in the pager's space: image_base,
+                            //   or after a swap another program's window (alt_image_base ..)
   word machine;             // ELF machine of this target
   word n_devices;
   struct Device { word va, size; } devices[4];   // client va = device_window offset order

@@ -69,6 +69,11 @@ enum Label : word {
                            //   watched, MR3 why (Cause: dead_thread or loop); reply MR1 status
                            //   (ok also when that generation is already gone), MR2 the new
                            //   generation (0: the domain stays down, too many restarts)
+  swap = 0x12b,        // MR1..6 packed server name, MR7..12 packed program (a boot module):
+                       //   replace the running server's program by that one online, at a
+                       //   quiet point (docs/restarts.md, "Swap"); callers with may=swap only.
+                       //   reply MR1 status (busy: it is serving or being restarted, ask again;
+                       //   invalid_arg: no such server or program; not_supported: pager=root)
 };
 
 // Of a secure domain (root::domains).
@@ -85,10 +90,12 @@ enum class Cause : word {
   dead_thread = 12,   // a thread of it is dead (the kernel stopped it; nobody was told)
   deadlock = 13,      // it is part of a cycle of threads each blocked calling the next
   loop = 14,          // its thread runs without any progress: an endless loop
+  swap_asked = 15,    // not a failure: an administrator swapped its program (root::swap)
 };
 enum class Action : word {
   hot = 0, warm = 1, cold = 2, group = 3, stop = 4,
   domain = 5,   // every process of the domain stopped and the boot configuration started again
+  swap = 6,     // a warm restart into another program of the same interface (alternates=)
 };
 // Of a restart log entry. abandoned: a renewal that could not be carried out (the server went on
 // as it was).
