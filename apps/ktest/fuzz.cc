@@ -175,7 +175,7 @@ void one_call() {
     }
     ut->rcv_window = rnd() % 2 ? random_fpage() : 0;
     ut->rcv_cap_slot = rnd() % 41;
-    st = Status(arc_ipc_raw(flags, a[0], a[1], small_timeouts(), nullptr));
+    st = Status(arch::ipc(flags, a[0], a[1], small_timeouts(), nullptr));
     sent = flags & (ipc::send | ipc::reply);
   } else {
     if (nr == word(Sys::kdebug) && (a[0] == word(KdOp::putc) || a[0] == word(KdOp::puts)))

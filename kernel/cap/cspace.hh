@@ -49,6 +49,9 @@ public:
   Cap *slot(word idx) const {
     return idx != 0 && idx < count_ ? &pages_[idx / per_page][idx % per_page] : nullptr;
   }
+  // The same in two steps, for the IPC fast path: a valid index, then its slot (never null).
+  bool valid(word idx) const { return idx != 0 && idx < count_; }
+  Cap &at(word idx) const { return pages_[idx / per_page][idx % per_page]; }
   // A non-empty slot of the given type, or null.
   Cap *lookup(word idx, ObjType t) const {
     Cap *c = slot(idx);

@@ -7,22 +7,6 @@
         .arm
         .text
 
-/* word arc_ipc_raw(word nr_flags, word dest, word src, word timeouts, word *badge) */
-        .globl arc_ipc_raw
-        .type arc_ipc_raw, %function
-arc_ipc_raw:
-        push {r4-r7}
-        mrc p15, 0, r7, c13, c0, 3      /* our UTCB */
-        ldmia r7, {r4-r6}               /* MR0..MR2 */
-        svc #0
-        stmia r7, {r4-r6}
-        ldr r2, [sp, #16]               /* badge (5th argument, on the stack) */
-        cmp r2, #0
-        strne r1, [r2]
-        pop {r4-r7}
-        bx lr
-        .size arc_ipc_raw, . - arc_ipc_raw
-
 /* word arc_syscall(word nr, const word in[6], word out[5]) */
         .globl arc_syscall
         .type arc_syscall, %function

@@ -5,36 +5,6 @@
  * (for IPC: ebx = badge, esi/edi/ebp = MR0..MR2). esp is preserved. */
         .text
 
-/* word arc_ipc_raw(word nr_flags, word dest, word src, word timeouts, word *badge)
- * regparm(3): nr_flags in eax, dest in edx, src in ecx; timeouts and badge on the stack.
- * MR0..MR2 move between the UTCB (%gs) and esi/edi/ebp. */
-        .globl arc_ipc_raw
-        .type arc_ipc_raw, @function
-arc_ipc_raw:
-        push %ebp
-        push %ebx
-        push %esi
-        push %edi
-        mov %edx, %ebx
-        mov 20(%esp), %edx
-        mov %gs:0, %esi
-        mov %gs:4, %edi
-        mov %gs:8, %ebp
-        int $0x30
-        mov %esi, %gs:0
-        mov %edi, %gs:4
-        mov %ebp, %gs:8
-        mov 24(%esp), %ecx
-        test %ecx, %ecx
-        jz 1f
-        mov %ebx, (%ecx)
-1:      pop %edi
-        pop %esi
-        pop %ebx
-        pop %ebp
-        ret
-        .size arc_ipc_raw, . - arc_ipc_raw
-
 /* word arc_syscall(word nr, const word in[6], word out[5]) */
         .globl arc_syscall
         .type arc_syscall, @function

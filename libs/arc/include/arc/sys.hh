@@ -1,24 +1,14 @@
 // User-level bindings of the Arc system calls.
 //
-// Thin inline wrappers over two assembly stubs per architecture (arch/<arch>/syscall.S): one for
-// IPC, which moves MR0..MR2 between the UTCB and the registers that carry them, and one generic.
+// Thin inline wrappers: IPC inline (arc::arch::ipc in <arc/arch.hh>, which moves MR0..MR2 between
+// the UTCB and the registers that carry them), the other calls through a generic assembly stub
+// per architecture (arch/<arch>/syscall.S).
 // User code reads and writes message registers in its UTCB only.
 #pragma once
 #include <arc/abi.hh>
-
-// ia32 passes the first three arguments of the IPC stub in registers; other ABIs already do.
-#if defined(__i386__)
-#define ARC_REGPARM3 __attribute__((regparm(3)))
-#else
-#define ARC_REGPARM3
-#endif
+#include <arc/arch.hh>
 
 extern "C" {
-// Returns the status; *badge gets the sender's badge on a receive (may be null). MR0..MR2 are
-// taken from and returned to the caller's UTCB. (regparm: the first three in registers.)
-ARC_REGPARM3 arc::word arc_ipc_raw(arc::word nr_flags, arc::word dest,
-                                                  arc::word src, arc::word timeouts,
-                                                  arc::word *badge);
 // in[6] arguments, out[5] results.
 arc::word arc_syscall(arc::word nr, const arc::word *in, arc::word *out);
 }
@@ -26,7 +16,7 @@ arc::word arc_syscall(arc::word nr, const arc::word *in, arc::word *out);
 namespace arc {
 
 // The calling thread's UTCB: the kernel keeps Utcb::self pointing at it.
-Utcb *utcb();
+inline Utcb *utcb() { return arch::utcb(); }
 
 struct Result {
   Status status;
@@ -46,7 +36,7 @@ inline Result syscall(Sys nr, word a0 = 0, word a1 = 0, word a2 = 0, word a3 = 0
 constexpr word forever = ipc::timeouts(ipc::t_never, ipc::t_never);
 
 inline Status ipc_raw(word flags, CapSlot dest, CapSlot src, word timeouts, word *badge) {
-  return Status(arc_ipc_raw(word(Sys::ipc) | flags, dest, src, timeouts, badge));
+  return Status(arch::ipc(word(Sys::ipc) | flags, dest, src, timeouts, badge));
 }
 inline Status send(CapSlot ep, word timeouts = forever) {
   return ipc_raw(ipc::send, ep, 0, timeouts, nullptr);

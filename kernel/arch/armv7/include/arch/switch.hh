@@ -21,6 +21,8 @@ inline void block_at_user_exit(Thread *t) {
   t->arch.ksp = reinterpret_cast<word>(user_frame_of(t)) | 1;
 }
 
+inline bool blocked_at_user_exit(const Thread *t) { return t->arch.ksp & 1; }
+
 inline bool io_bitmap_live() { return false; }   // no I/O ports on ARM
 
 inline void switch_to(Thread *from, Thread *to) {
@@ -31,6 +33,14 @@ inline void switch_to(Thread *from, Thread *to) {
 [[noreturn]] __attribute__((always_inline)) inline void jump_to(Thread *to) {
   prepare_switch(to, true);
   arch_jump(to->arch.ksp);
+}
+
+// `to` blocked at its user exit and its frame holds its outcome: leave the kernel through that
+// frame (entry.S, trap_return) without touching its kernel stack otherwise.
+[[noreturn]] __attribute__((always_inline)) inline void resume_user(Thread *to) {
+  prepare_switch(to, true);
+  asm volatile("mov sp, %0\n\tb trap_return" : : "r"(user_frame_of(to)) : "memory");
+  __builtin_unreachable();
 }
 
 } // namespace kern::arch

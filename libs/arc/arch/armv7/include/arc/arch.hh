@@ -37,4 +37,31 @@ inline unsigned long long cycles() {
   } while (sel != n - 1);
   return v;
 }
+
+// The running thread's UTCB: the kernel keeps its address in TPIDRURO (user read-only).
+inline Utcb *utcb() {
+  Utcb *u;
+  asm volatile("mrc p15, 0, %0, c13, c0, 3" : "=r"(u));
+  return u;
+}
+
+// One IPC system call (docs/kernel-abi.md): MR0..MR2 go from the UTCB into r4..r6 and come back
+// there; r0 returns the status, r1 the badge. Inline, so an IPC costs no stub call.
+inline word ipc(word nr_flags, word dest, word src, word timeouts, word *badge) {
+  static_assert(__builtin_offsetof(Utcb, mr) == 0, "MR0..MR2 at the UTCB's start");
+  register word r0 asm("r0") = nr_flags;
+  register word r1 asm("r1") = dest;
+  register word r2 asm("r2") = src;
+  register word r3 asm("r3") = timeouts;
+  word u;
+  asm volatile("mrc p15, 0, %4, c13, c0, 3\n\t"
+               "ldmia %4, {r4-r6}\n\t"
+               "svc #0\n\t"
+               "stmia %4, {r4-r6}"
+               : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "=&r"(u)
+               :
+               : "r4", "r5", "r6", "memory");
+  if (badge) *badge = r1;
+  return r0;
+}
 } // namespace arc::arch

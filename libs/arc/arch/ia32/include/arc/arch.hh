@@ -4,6 +4,7 @@
 #pragma once
 #include <stdint.h>
 #include <arc/abi.hh>
+#include <stddef.h>
 
 namespace arc::arch {
 constexpr const char *name = "ia32";
@@ -17,5 +18,35 @@ inline unsigned long long cycles() {
   unsigned lo, hi;
   asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
   return (static_cast<unsigned long long>(hi) << 32) | lo;
+}
+
+// The running thread's UTCB: the kernel points %gs at it and keeps Utcb::self its address.
+inline Utcb *utcb() {
+  Utcb *u;
+  asm volatile("movl %%gs:%c1, %0" : "=r"(u) : "i"(offsetof(Utcb, self)));
+  return u;
+}
+
+// One IPC system call (docs/kernel-abi.md): MR0..MR2 go from the UTCB (%gs) into esi, edi, ebp
+// and come back there; eax returns the status, ebx the badge. Inline, so an IPC costs no stub
+// call and no register spills beyond ebp, which is saved around the trap (it may be the frame
+// pointer).
+inline word ipc(word nr_flags, word dest, word src, word timeouts, word *badge) {
+  static_assert(offsetof(Utcb, mr) == 0, "MR0..MR2 at %gs:0, 4, 8");
+  word st = nr_flags, b = dest;
+  asm volatile("push %%ebp\n\t"
+               "movl %%gs:0, %%esi\n\t"
+               "movl %%gs:4, %%edi\n\t"
+               "movl %%gs:8, %%ebp\n\t"
+               "int $0x30\n\t"
+               "movl %%esi, %%gs:0\n\t"
+               "movl %%edi, %%gs:4\n\t"
+               "movl %%ebp, %%gs:8\n\t"
+               "pop %%ebp"
+               : "+a"(st), "+b"(b), "+c"(src), "+d"(timeouts)
+               :
+               : "esi", "edi", "memory");
+  if (badge) *badge = b;
+  return st;
 }
 } // namespace arc::arch
