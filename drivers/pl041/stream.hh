@@ -17,6 +17,7 @@
 // is decided by the FIFO's status, not by the interrupt, so an interrupt served twice pushes
 // nothing twice.
 #pragma once
+#include "audio/ring.hh"
 #include <stdint.h>
 #include <string.h>
 
@@ -83,23 +84,10 @@ public:
   // skipped, what does not fit waits for the client's next try; then the FIFO gets what it
   // takes. `refused`: no stream, a drained one, not whole frames, or a gap.
   Taken Write(const uint8_t *src, word bytes, word pos) {
-    if (!g.open || g.draining || bytes % frame() || pos % frame() || pos > g.taken)
+    if (!g.open || g.draining ||
+        !audio_ring::take<word>(g.queue, queue_bytes, &g.taken, g.sent, frame(), copy_step, src,
+                                bytes, pos, [this] { fifo_.step(); }))
       return Taken::refused;
-    const word skip = g.taken - pos;
-    word take = bytes > skip ? bytes - skip : 0;
-    const word room = queue_bytes - (g.taken - g.sent);
-    if (take > room) take = room - room % frame();
-    src += bytes > skip ? skip : bytes;
-    for (word done = 0; done < take;) {
-      fifo_.step();
-      const word p = (g.taken + done) % queue_bytes;
-      word n = take - done;
-      if (n > copy_step) n = copy_step;
-      if (n > queue_bytes - p) n = queue_bytes - p;
-      memcpy(g.queue + p, src + done, n);
-      done += n;
-    }
-    g.taken += take;   // the commit: the bytes are ours from here on
     Feed();
     return Taken::ok;
   }

@@ -15,6 +15,7 @@
 // not by the interrupt, its numbers are prepared before any is applied and it commits with one
 // store (`cycle`) after its copy; a start is redone from its first byte until the card runs.
 #pragma once
+#include "audio/ring.hh"
 #include <stdint.h>
 #include <string.h>
 
@@ -86,23 +87,10 @@ public:
   // skipped, what does not fit waits for the client's next try; playing starts once the queue
   // holds both halves. `refused`: no stream, a drained one, not whole frames, or a gap.
   Taken Write(const uint8_t *src, word bytes, word pos) {
-    if (!g.open || g.draining || bytes % frame() || pos % frame() || pos > g.taken)
+    if (!g.open || g.draining ||
+        !audio_ring::take<word>(g.queue, queue_bytes, &g.taken, g.queued_from, frame(), step_bytes,
+                                src, bytes, pos, [this] { card_.step(); }))
       return Taken::refused;
-    const word skip = g.taken - pos;
-    word take = bytes > skip ? bytes - skip : 0;
-    const word room = queue_bytes - (g.taken - g.queued_from);
-    if (take > room) take = room - room % frame();
-    src += bytes > skip ? skip : bytes;
-    for (word done = 0; done < take;) {
-      card_.step();
-      const word p = (g.taken + done) % queue_bytes;
-      word n = take - done;
-      if (n > step_bytes) n = step_bytes;
-      if (n > queue_bytes - p) n = queue_bytes - p;
-      memcpy(g.queue + p, src + done, n);
-      done += n;
-    }
-    g.taken += take;   // the commit: the bytes are ours from here on
     if (!g.running && g.taken - g.queued_from >= 2 * g.half) Start();
     return Taken::ok;
   }
