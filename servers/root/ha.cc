@@ -205,10 +205,17 @@ Status ha_report(Process *caller, word failure, word id, word detail, word at_ms
                                                   : arc::root::Cause(0);
   if (word(cause) == 0) return Status::invalid_arg;
   const word now = now_ms();
-  printf("[ha] %s (pid %lu) thread %lu: %s", p->name, p->pid, number, ha::name_of(f));
-  if (f == ha::Failure::deadlock) printf(" (a cycle of %lu)", detail);
-  if (f == ha::Failure::loop) printf(" (P %lu.%02lu)", detail >> 16, ((detail & 0xffff) * 100) >> 16);
-  printf(", found at %lu ms\n", at_ms);
+  // One printf, one line: the kernel console takes each call whole, and another task's line
+  // must not land in the middle of this one (the scenarios match it).
+  if (f == ha::Failure::deadlock)
+    printf("[ha] %s (pid %lu) thread %lu: %s (a cycle of %lu), found at %lu ms\n", p->name, p->pid,
+           number, ha::name_of(f), detail, at_ms);
+  else if (f == ha::Failure::loop)
+    printf("[ha] %s (pid %lu) thread %lu: %s (P %lu.%02lu), found at %lu ms\n", p->name, p->pid,
+           number, ha::name_of(f), detail >> 16, ((detail & 0xffff) * 100) >> 16, at_ms);
+  else
+    printf("[ha] %s (pid %lu) thread %lu: %s, found at %lu ms\n", p->name, p->pid, number,
+           ha::name_of(f), at_ms);
   const bootcfg::Server &c = *p->config;
   const CapSlot thread = thread_of(*w, p);
   // A delay holds the thread for a while (a livelock that time resolves); a thread found again
