@@ -7,9 +7,10 @@ tests (tests/qemu/<area>/scenarios.cmake, tests/qemu/CMakeLists.txt) and by `too
         --exit-status 0 --timeout 300 --log build/qemu-logs/ktest.log
 
 A run passes when every --expect regex has matched a line of the console, in order, one line
-each; no --fail regex (nor, without --no-default-fail, a kernel panic) matched any line for as
+each, and every --capture regex has matched a line anywhere (a line of a task running beside the
+ones the --expects follow, whose named groups are wanted later); no --fail regex (nor, without --no-default-fail, a kernel panic) matched any line for as
 long as the run lasted; and the guest reported the wanted exit status (with --exit-status none:
-as soon as the last --expect is seen, QEMU is stopped). Exit code: 0 pass, 1 fail, 2 bad usage.
+as soon as the last --expect and --capture are seen, QEMU is stopped). Exit code: 0 pass, 1 fail, 2 bad usage.
 A failure says which expectation was not met and shows the last lines of the console.
 
 The target's QEMU, machine and devices, and how its exit code gives the guest's status, come
@@ -149,6 +150,10 @@ def parse_args(argv):
     add("--iso", help="bootable ISO, booted with -cdrom ISO -boot d")
     add("--expect", action="append", default=[], type=regex, metavar="REGEX",
         help="must match a console line, in the order given (repeatable; may use ${NAME})")
+    add("--capture", action="append", default=[], type=compiled, metavar="REGEX",
+        help="must match a console line at any point, in no particular order with the --expects "
+             "(repeatable): for a line of a task that runs beside the ones the --expects follow, "
+             "whose named groups are wanted (e.g. by --monitor-at-end)")
     add("--fail", action="append", default=[], type=compiled, metavar="REGEX",
         help="fail as soon as a console line matches (repeatable; added to %s)" % " and ".join(DEFAULT_FAIL))
     add("--no-default-fail", action="store_true", help="don't use the default fail patterns")
@@ -218,6 +223,7 @@ class Run:
         self.args, self.log_path = args, log_path
         self.next_expect = self.next_step = 0   # the --expect and the step we are waiting for
         self.variables = {}                     # named groups matched so far
+        self.captured = set()                   # indexes of the --captures seen
         self.tail = deque(maxlen=40)            # the last lines, shown on failure
         self.pos = 0                            # where the line being printed starts in the output
         self.step_from = 0                      # the next step looks at the output from here on
@@ -320,7 +326,12 @@ class Run:
         for f in self.args.fail:
             if f.search(line):
                 raise Failure("fail pattern /%s/ matched: %s" % (f.pattern, line))
-        if not self.all_seen():    # one line meets at most one --expect: they are distinct events
+        for i, rx in enumerate(self.args.capture):
+            m = rx.search(line) if i not in self.captured else None
+            if m:
+                self.capture(m)
+                self.captured.add(i)
+        if not self.expects_seen():   # one line meets at most one --expect: they are distinct events
             try:
                 m = re.search(substitute(self.args.expect[self.next_expect], self.variables, True), line)
             except Failure:        # a ${NAME} not captured yet: it can't match
@@ -368,12 +379,18 @@ class Run:
     def capture(self, match):
         self.variables.update((k, v) for k, v in match.groupdict().items() if v is not None)
 
-    def all_seen(self):
+    def expects_seen(self):
         return self.next_expect == len(self.args.expect)
+
+    def all_seen(self):
+        return self.expects_seen() and len(self.captured) == len(self.args.capture)
 
     def waiting_for(self):
         if self.all_seen():
             return "waiting for the guest to exit (every expect seen)"
+        if self.expects_seen():
+            return "waiting for %s" % ", ".join("/%s/ (capture)" % rx.pattern for i, rx in
+                                                 enumerate(self.args.capture) if i not in self.captured)
         return "waiting for /%s/ (expect %d of %d)" % (self.args.expect[self.next_expect],
                                                        self.next_expect + 1, len(self.args.expect))
 

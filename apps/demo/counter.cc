@@ -8,7 +8,8 @@
 // it (for the proactive-restart tests: renew-pages= and renew-every= bound what it holds). The
 // heap is volatile, so a hot or warm restart takes the leak back; the counter, in .pdata, goes
 // on. With `slow` every add also waits 10 ms, as for a device, so that a monitor looking for a
-// quiet point often finds one in progress.
+// quiet point often finds one in progress. With `name=NAME` it publishes itself under NAME
+// instead of "counter" (a second counter in one domain, as the domain scenarios have).
 #include "counter_iface.hh"
 
 #include <arc/pdata.hh>
@@ -60,13 +61,15 @@ void leak_page() {
 }
 } // namespace
 
+const char *g_name = demo::counter::service_name;
+
 class Counter : public ArcServer<Counter> {
 public:
   Counter() : ArcServer("counter") {}
 
   Status Initialize() {
     g_counter = CounterState{};
-    RegisterName(demo::counter::service_name);
+    RegisterName(g_name);
     ::printf("[counter] ready (first start)%s%s\n", g_leak ? ", leaking a page per add" : "",
              g_slow ? ", 10 ms per add" : "");
     return Status::ok;
@@ -141,6 +144,7 @@ public:
 
 int main(int argc, char **argv) {
   for (int i = 1; i < argc; ++i) {
+    if (!strncmp(argv[i], "name=", 5)) g_name = argv[i] + 5;
     g_leak |= !strcmp(argv[i], "leak");
     g_slow |= !strcmp(argv[i], "slow");
   }

@@ -106,7 +106,12 @@ public:
   // files, blocked reads are theirs alone). Kept in the connection's slot: deleting it would take
   // the client's copy along. Without a slot (more connections than slots) the server's own
   // endpoint, which every such client shares (said once).
+  //
+  // An endpoint another domain granted ours (docs/domains.md, `grant`) comes badged already: its
+  // server tells our domain from its own clients by that badge, and no other can be set. Every
+  // client of ours gets it as it is.
   CapSlot ClientCap(word client, const namesvc::Entry &e) {
+    if (cap_identify(e.slot).r[2] != 0) return e.slot;
     const CapSlot s = g_reg.ClientSlot(client, e);
     if (s) {
       const Result r = cap_identify(s);
@@ -180,12 +185,13 @@ private:
     return Status::ok;
   }
 
-  // A kept endpoint capability (unclaimed, unbadged: a published one) to the same endpoint as
+  // A kept endpoint capability (unclaimed, with the badge a publication has) to the same endpoint as
   // the one in `got`, or 0.
   CapSlot KeptEndpoint(CapSlot got) {
     for (CapSlot s = namesvc::first_slot; s < namesvc::end_slot; ++s) {
       if (s == got || g_reg.Holds(s) || !holds_endpoint(s)) continue;
-      if (cap_identify(s).r[2] == 0 && cap_same(s, got)) return s;
+      // Unbadged as published, or badged as a granted endpoint is (the same badge).
+      if (cap_identify(s).r[2] == cap_identify(got).r[2] && cap_same(s, got)) return s;
     }
     return 0;
   }

@@ -2,6 +2,7 @@
 // configuration (each with its own pager), pages the pagers, and answers process management
 // requests (spawn, kill, ps, mem, servers).
 #include "domain.hh"
+#include "grants.hh"
 #include "ha.hh"
 #include "memory.hh"
 #include "modules.hh"
@@ -62,6 +63,7 @@ void start_servers(const BootInfo &bi) {
   // among our servers finds them there.
   if (!our_domain[0]) rt::domains_start(config, bi);
   rt::domain_start(config);
+  rt::grants_init(config);
 }
 
 // A domain's root task marks its lines, "[b] [root] ...", on the console it shares with every
@@ -541,7 +543,7 @@ int main(int argc, char **argv) {
   // (the name service's cold restart), none is longer than the retry.
   auto timeouts = [] {
     const word bounds[] = {rt::watch_timeout_ms(), rt::domain_timeout_ms(), rt::publishers_timeout_ms(),
-                           rt::ha_timeout_ms(), rt::domain_fault_timeout_ms()};
+                           rt::ha_timeout_ms(), rt::domain_fault_timeout_ms(), rt::grants_timeout_ms()};
     word t = 0;
     for (word w : bounds)
       if (w && (!t || w < t)) t = w;
@@ -562,7 +564,7 @@ int main(int argc, char **argv) {
     brought_items = st == Status::ok && Tag(u->mr[0]).typed();
     // A wait cut short for the publishers' retry is no watchdog tick (watch_tick still ticks once
     // a tick's time has passed).
-    rt::watch_tick(st == Status::timeout && !rt::publishers_timeout_ms());
+    rt::watch_tick(st == Status::timeout && !rt::publishers_timeout_ms() && !rt::grants_timeout_ms());
     rt::ha_tick();
     rt::domain_fault_tick();
     // A domain restart replaces every process: a message in hand is from the old domain.
@@ -573,6 +575,7 @@ int main(int argc, char **argv) {
     if (st != Status::ok) {
       rt::deliver_pending_restarts();
       rt::tell_publishers();
+      rt::grants_tick();
       st = next(false);
       continue;
     }
@@ -676,12 +679,14 @@ int main(int argc, char **argv) {
     } else if (crash_after_reply) {
       (void)reply(ipc::timeouts(0, 0));
       *reinterpret_cast<volatile word *>(0x10) = 0;   // the null page: sigma0 refuses it
-    } else if (rt::restarts_waiting() || rt::publishers_due()) {
+    } else if (rt::restarts_waiting() || rt::publishers_due() || rt::grants_due()) {
       // A restart waits for a pager, which may be the caller in hand: answer it first. So may a
-      // server still to be told to publish again (a busy root task has no timeouts).
+      // server still to be told to publish again, or a grant to look at (a busy root task has
+      // no timeouts).
       if (answer) (void)reply(ipc::timeouts(0, 0));
       rt::deliver_pending_restarts();
       rt::tell_publishers();
+      rt::grants_tick();
       st = next(false);
     } else {
       st = next(answer);

@@ -1,4 +1,5 @@
 #include "names_restart.hh"
+#include "grants.hh"
 #include "watchdog.hh"
 #include <arc/proto/names.hh>
 #include <arc/server.hh>
@@ -75,6 +76,7 @@ Carry names_keep(Process *p) {
 
 void names_kept_done(Carry &carry, bool started) {
   slot_free(carry.space);   // what the new process did not take goes with it
+  if (started) grants_names_restarted();   // we published the imported endpoints: again
   unsigned n;
   Process *t = process_table(&n);
   for (unsigned i = 0; i < n; ++i) {

@@ -867,3 +867,72 @@ TEST_CASE("BCFG0021 alternates= and restart=swap errors", "[bootcfg]") {
   CHECK(r->n == 1);
   CHECK(r->cfg->nservers == 1);
 }
+
+namespace {
+const char grants_cfg[] =
+    "grant a:counter to b,c as count\n"
+    "grant console to b\n"
+    "domain a mem=4MiB {\n"
+    "server counter demo-counter\n"
+    "}\n"
+    "domain b mem=4MiB {\n"
+    "server user domtest\n"
+    "}\n"
+    "domain c mem=4MiB {\n"
+    "server user domtest\n"
+    "}\n"
+    "server console serial\n";
+} // namespace
+
+TEST_CASE("BCFG0025 grant lines: an endpoint of one domain published in others", "[bootcfg]") {
+  // Every root task sees every grant, with its domains resolved (blocks after the line included).
+  for (const char *who : {"", "a", "b", "c"}) {
+    auto r = parse_domain(grants_cfg, who);
+    INFO("parsed as domain '" << who << "'");
+    CHECK(r->n == 0);
+    REQUIRE(r->cfg->ngrants == 2);
+    const bootcfg::Grant &g = r->cfg->grants[0];
+    CHECK(g.from == 0);
+    CHECK(std::string(g.from_name) == "a");
+    CHECK(std::string(g.server) == "counter");
+    CHECK(std::string(g.as) == "count");
+    CHECK(g.to == 0b110);
+    const bootcfg::Grant &h = r->cfg->grants[1];
+    CHECK(h.from == bootcfg::top_level);
+    CHECK(std::string(h.server) == "console");
+    CHECK(std::string(h.as) == "console");   // its own name unless `as` says another
+    CHECK(h.to == 0b010);
+  }
+}
+
+TEST_CASE("BCFG0026 grant errors", "[bootcfg]") {
+  const std::string blocks = "domain a mem=4MiB {\nserver counter demo\n}\ndomain b mem=4MiB {\n}\n";
+  auto err = [&](const std::string &line) { return only_error(line + blocks); };
+  CHECK(err("grant a:counter b\n") == "boot.cfg:1: 'grant' needs [DOMAIN:]SERVER to DOMAIN[,DOMAIN...] [as NAME]");
+  CHECK(err("grant a:counter to b as\n") == "boot.cfg:1: 'grant' needs [DOMAIN:]SERVER to DOMAIN[,DOMAIN...] [as NAME]");
+  CHECK(err("grant a:counter into b\n") == "boot.cfg:1: 'grant' needs [DOMAIN:]SERVER to DOMAIN[,DOMAIN...] [as NAME]");
+  CHECK(err("grant A:counter to b\n") == "boot.cfg:1: bad domain name 'A'");
+  CHECK(err("grant a:Counter to b\n") == "boot.cfg:1: bad server name 'Counter'");
+  CHECK(err("grant a:counter to b,b\n") == "boot.cfg:1: duplicate grant target 'b'");
+  CHECK(err("grant a:counter to a\n") == "boot.cfg:1: grant to the server's own domain 'a'");
+  CHECK(err("grant a:counter to b as X\n") == "boot.cfg:1: bad name to publish 'X'");
+  CHECK(err("grant z:counter to b\n") == "boot.cfg:1: grant from unknown domain 'z'");
+  CHECK(err("grant a:counter to z\n") == "boot.cfg:1: grant to unknown domain 'z'");
+  CHECK(err("grant a:counter to b\ngrant a:counter to b\n") ==
+        "boot.cfg:2: name 'counter' granted twice to domain 'b'");
+  // The same server under another name is a second grant, not a duplicate.
+  CHECK(parse_text("grant a:counter to b\ngrant a:counter to b as c2\n" + blocks)->n == 0);
+  // A block's lines are its own root task's: the top level cannot see a:counter, a can.
+  CHECK(parse_text("grant a:nothing to b\n" + blocks)->n == 0);
+  auto in_a = parse_domain("grant a:nothing to b\n" + blocks, "a");
+  REQUIRE(in_a->n == 1);
+  CHECK(in_a->error(0) == "boot.cfg:1: grant of unknown server 'nothing' of domain 'a'");
+  CHECK(in_a->cfg->ngrants == 0);
+  CHECK(err("grant nothing to b\n") == "boot.cfg:1: grant of unknown server 'nothing'");
+  auto inside = parse_text("domain a mem=4MiB {\ngrant a:x to b\n}\n");
+  REQUIRE(inside->n == 1);
+  CHECK(inside->error(0) == "boot.cfg:2: grant is for the top level, outside every domain block");
+  std::string many = blocks;
+  for (int i = 0; i < 9; ++i) many += "grant a:counter to b as n" + std::to_string(i) + "\n";
+  CHECK(only_error(many) == "boot.cfg:14: too many grants");
+}

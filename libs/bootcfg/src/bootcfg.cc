@@ -239,6 +239,7 @@ public:
     if (!ntokens) return;
     if (teq(tokens[0], "domain")) return domain_line();
     if (teq(tokens[0], "}")) return close_line();
+    if (teq(tokens[0], "grant")) return grant_line();
     const bool known = teq(tokens[0], "server") || teq(tokens[0], "set");
     if (!known) return void(fail("unknown directive", tokens[0]));
     // Lines of another domain's block are its root task's to read and report.
@@ -278,6 +279,8 @@ private:
   }
   void domain_line();
   void close_line();
+  void grant_line();
+  void finish_grants();
   bool parse_watch_domains(Server &s, const char *p, size_t n);
   bool parse_size_kib(const Token &key, const Token &value, uint32_t *kib);
 
@@ -937,6 +940,95 @@ void Parser::domain_line() {
   nd.ok = true;
 }
 
+// grant [DOMAIN:]SERVER to DOMAIN[,DOMAIN...] [as NAME]
+// Checked whichever domain is parsed, like a domain line: the domains it names are resolved at
+// the end of the file (blocks may follow it), and its server by the root task whose lines hold it.
+void Parser::grant_line() {
+  if (open >= 0) return void(fail("grant is for the top level, outside every domain block"));
+  if ((ntokens != 4 && ntokens != 6) || !teq(tokens[2], "to") || (ntokens == 6 && !teq(tokens[4], "as")))
+    return void(fail("'grant' needs [DOMAIN:]SERVER to DOMAIN[,DOMAIN...] [as NAME]"));
+  if (cfg.ngrants == max_grants) return void(fail("too many grants"));
+  Grant g{};
+  g.line = line;
+  g.from = top_level;
+  const Token &src = tokens[1];
+  size_t colon = 0;
+  while (colon < src.n && src.p[colon] != ':') ++colon;
+  const Token server = colon < src.n ? Token{src.p + colon + 1, src.n - colon - 1, false} : src;
+  if (colon < src.n) {
+    const Token dom{src.p, colon, false};
+    if (src.quoted || !copy_token(dom, g.from_name, sizeof g.from_name) || !valid_name(g.from_name))
+      return void(fail("bad domain name", dom));
+  }
+  if (src.quoted || !copy_token(server, g.server, sizeof g.server) || !valid_name(g.server))
+    return void(fail("bad server name", server));
+  const bool items = each_item(*this, tokens[3].p, tokens[3].n, [&](const char *q, size_t m) {
+    const Token t{q, m, false};
+    char name[max_name_len + 1];
+    if (!copy_token(t, name, sizeof name) || !valid_name(name)) return fail("bad domain name", t);
+    for (unsigned i = 0; i < g.nto; ++i)
+      if (seq(g.to_names[i], name)) return fail("duplicate grant target", t);
+    if (seq(name, g.from_name)) return fail("grant to the server's own domain", t);
+    if (g.nto == max_domains) return fail("too many grant targets");
+    copy_token(t, g.to_names[g.nto++], max_name_len + 1);
+    return true;
+  });
+  if (!items) return;
+  const Token &as = ntokens == 6 ? tokens[5] : server;
+  if (as.quoted || !copy_token(as, g.as, sizeof g.as) || !valid_name(g.as))
+    return void(fail("bad name to publish", as));
+  cfg.grants[cfg.ngrants++] = g;
+}
+
+// The domains of every grant exist, no domain is given one name twice, and the server of a
+// grant from the domain parsed (or the top level) is one of its lines.
+void Parser::finish_grants() {
+  unsigned kept = 0;
+  for (unsigned i = 0; i < cfg.ngrants; ++i) {
+    Grant g = cfg.grants[i];
+    set_line(g.line);
+    bool good = true;
+    if (g.from_name[0]) {
+      const int d = cfg.domain_index(g.from_name);
+      if (d < 0) {
+        Message m = msg();
+        m.str("grant from unknown domain ").quote(g.from_name);
+        report(m);
+        continue;
+      }
+      g.from = uint8_t(d);
+    }
+    for (unsigned k = 0; k < g.nto && good; ++k) {
+      const int d = cfg.domain_index(g.to_names[k]);
+      if (d < 0) {
+        Message m = msg();
+        m.str("grant to unknown domain ").quote(g.to_names[k]);
+        report(m);
+        good = false;
+        break;
+      }
+      for (unsigned j = 0; j < kept && good; ++j) {
+        if (!(cfg.grants[j].to & (1u << d)) || !seq(cfg.grants[j].as, g.as)) continue;
+        Message m = msg();
+        m.str("name ").quote(g.as).str(" granted twice to domain ").quote(g.to_names[k]);
+        report(m);
+        good = false;
+      }
+      g.to |= uint8_t(1u << d);
+    }
+    const bool ours = want ? seq(g.from_name, want) : !g.from_name[0];
+    if (good && ours && !cfg.find(g.server)) {
+      Message m = msg();
+      m.str("grant of unknown server ").quote(g.server);
+      if (g.from_name[0]) m.str(" of domain ").quote(g.from_name);
+      report(m);
+      good = false;
+    }
+    if (good) cfg.grants[kept++] = g;
+  }
+  cfg.ngrants = kept;
+}
+
 void Parser::close_line() {
   if (open < 0) return void(fail("'}' outside a domain block"));
   open = -1;   // closed even with a word after it: the lines after are the top level's
@@ -960,6 +1052,7 @@ void Parser::end_of_file() {
 }
 
 void Parser::finish() {
+  finish_grants();
   // watch-domains names domains of this file.
   for (unsigned i = 0; i < cfg.nservers; ++i) {
     Server &s = cfg.servers[i];
@@ -1087,6 +1180,7 @@ unsigned parse(const char *text, size_t len, Config &out, ErrorSink *errors, con
   out.nservers = 0;
   out.nsettings = 0;
   out.ndomains = 0;
+  out.ngrants = 0;
   out.domain[0] = 0;
   if (domain && *domain) copy_token(Token{domain, slen(domain), false}, out.domain, sizeof out.domain);
   out.domain_restarts = default_domain_restarts;

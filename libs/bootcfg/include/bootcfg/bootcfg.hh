@@ -210,6 +210,22 @@ struct Domain {
   bool ok;                 // its line was understood (else the boot root task does not start it)
 };
 
+// `grant [DOMAIN:]SERVER to DOMAIN[,DOMAIN...] [as NAME]` (top level only; docs/domains.md): the
+// endpoint of a server of one domain (or of the top level) is published in the name services of
+// other secure domains, under NAME (default: the server's name). The one way an endpoint crosses.
+constexpr unsigned max_grants = 8;
+constexpr uint8_t top_level = 0xff;   // Grant::from: a server of the top level (domain 0)
+struct Grant {
+  unsigned line;
+  uint8_t from;                       // index into Config::domains, or top_level
+  uint8_t to;                         // bits of Config::domains
+  char from_name[max_name_len + 1];   // the source's domain as written ("" for the top level)
+  char server[max_name_len + 1];      // the server line's name in that domain
+  char as[max_name_len + 1];          // the name it is published under in each importing domain
+  char to_names[max_domains][max_name_len + 1];
+  uint8_t nto;
+};
+
 struct Setting {
   char key[max_name_len + 1];
   char value[max_string_len + 1];
@@ -232,6 +248,10 @@ struct Config {
   unsigned ndomains;
   char domain[max_name_len + 1];
   int domain_index(const char *name) const;    // -1 when absent
+  // Every good `grant` line, whichever domain was parsed: each root task finds what it exports
+  // (from == its domain) and imports (its bit in to) here.
+  Grant grants[max_grants];
+  unsigned ngrants;
 
   const Server *find(const char *name) const;  // null when absent
   int index_of(const char *name) const;        // -1 when absent
