@@ -10,7 +10,8 @@
 // redraw. The mode and the surface's physical address are in persistent memory; Recover() checks
 // that the buffer is the same one and programs the controller again from them (the same values:
 // the picture stays). Fill and blit are idempotent (fb/surface.hh), so the request a crash
-// interrupted is simply replayed.
+// interrupted is simply replayed. A cold restart loses the picture: the new process's surface is
+// zeroed frames, and clients must set the mode and draw again (docs/framebuffer.md).
 #include <arc/iface/fb.hh>
 #include <arc/pdata.hh>
 #include <arc/process.hh>
@@ -52,6 +53,12 @@ public:
 
   Status Initialize() {
     if (Status st = Attach(); st != Status::ok) return st;
+    // After a cold restart the controller may still be on, scanning what the last driver gave it.
+    // Our surface is fresh frames, zeroed: when they are the same run (the root task hands out the
+    // lowest free one, so after a cold restart it is), the screen now shows black until a client
+    // sets a mode and draws; when they are not, the controller would scan frames no longer ours,
+    // so it is turned off.
+    if ((Read(control) & ctl_enable) && Read(upbase) != uint32_t(phys_)) Write(control, 0);
     g_lcd = ClcdState{state_magic, 0, 0, 0, 0, phys_};
     if (Status st = RegisterName(fb::service_name); st != Status::ok)
       ::printf("[fb] cannot register with the name service (status %lu)\n", word(st));
