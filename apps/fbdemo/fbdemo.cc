@@ -9,7 +9,10 @@
 // the pending blit fails with partner_gone (the "server reset"). The demo then looks the driver up
 // again, says what it finds (no mode set), waits two seconds (the scenario takes a screendump of
 // the lost screen meanwhile) and draws the whole picture again from the start.
+// With `text` it writes text.hh's lines to the driver's text console instead, while a crash and
+// then a panic armed through the monitor strike the driver in the middle of drawing characters.
 #include "picture.hh"
+#include "text.hh"
 
 #include <arc/iface/fb.hh>
 #include <arc/process.hh>
@@ -58,6 +61,40 @@ bool reset(Status st) {
 }
 } // namespace
 
+// The text console: the background, then text.hh's lines as one stream, in requests of up to
+// fb::max_text bytes, each sent from where the driver says its stream ends.
+static int text_console(const fb::Client &fb) {
+  expect_ok("set_mode", fb.SetMode(width, height));
+  expect_ok("background", fb.Fill(0, 0, width, height, background));
+  static char stream[2048];
+  word n = 0;
+  for (const char *line : text_lines) {
+    for (const char *c = line; *c && n < sizeof(stream) - 1; ++c) stream[n++] = *c;
+    if (n < sizeof(stream)) stream[n++] = '\n';
+  }
+  arm("crash", 16 * 100 + 7);   // in the 101st character's rows
+  word pos = 0, requests = 0;
+  bool panic_armed = false;
+  while (pos < n && !failures) {
+    if (!panic_armed && pos >= 3 * fb::max_text) {
+      arm("panic", 16 * 60 + 3);
+      panic_armed = true;
+    }
+    const word chunk = n - pos < fb::max_text ? n - pos : fb::max_text;
+    word end = 0;
+    expect_ok("text", fb.Text(pos, stream + pos, chunk, &end));
+    ++requests;
+    if (end <= pos || end > pos + chunk) {
+      ::printf("FBDEMO: FAIL text at %lu: the driver's stream ends at %lu\n", pos, end);
+      ++failures;
+    }
+    pos = end;
+  }
+  ::printf("FBDEMO: text: %lu bytes in %lu requests, the console's stream at %lu\n", n, requests, pos);
+  ::printf("FBDEMO: %s\n", failures ? "FAIL" : "done");
+  return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[argc - 1] : "";
   const bool crash = !strcmp(mode, "crash"), cold = !strcmp(mode, "cold");
@@ -67,6 +104,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   fb::Client fb(slot);
+  if (!strcmp(mode, "text")) return text_console(fb);
   Session area;
   bool redrawn = false;
 again:

@@ -18,6 +18,7 @@
 #include <arc/server.hh>
 #include <arc/sys.hh>
 #include <fb/surface.hh>
+#include <fb/text.hh>
 
 #include <stdio.h>
 
@@ -41,8 +42,9 @@ struct ClcdState {
   word width, height;   // 0: no mode set yet
   word mode_sets, drawn;
   word surface_phys;    // the DMA buffer the controller scans (LCDUPBASE)
+  fbtext::State text;   // the text console's cursor
 };
-constexpr word state_magic = 0x4c434453;   // "LCDS"
+constexpr word state_magic = 0x4c434454;   // "LCDT"
 ARC_PDATA ClcdState g_lcd = {};
 
 } // namespace
@@ -59,7 +61,7 @@ public:
     // sets a mode and draws; when they are not, the controller would scan frames no longer ours,
     // so it is turned off.
     if ((Read(control) & ctl_enable) && Read(upbase) != uint32_t(phys_)) Write(control, 0);
-    g_lcd = ClcdState{state_magic, 0, 0, 0, 0, phys_};
+    g_lcd = ClcdState{state_magic, 0, 0, 0, 0, phys_, {}};
     if (Status st = RegisterName(fb::service_name); st != Status::ok)
       ::printf("[fb] cannot register with the name service (status %lu)\n", word(st));
     ::printf("[fb] PL111 at %#lx, surface %lu KiB at physical %#lx: ready\n", clcd_base,
@@ -110,6 +112,9 @@ public:
 
   Status Fill(const Request &req, Reply &) { return surface_.Fill(req, &g_lcd.drawn); }
   Status Blit(const Request &req, Reply &) { return surface_.Blit(req, sessions(), &g_lcd.drawn); }
+  Status Text(const Request &req, Reply &rep) {
+    return fbtext::Text(surface_, &g_lcd.text, &g_lcd.drawn, req, rep);
+  }
 
 private:
   volatile uint32_t *regs_ = nullptr;
