@@ -38,9 +38,7 @@ void arm(const char *kind, word after_steps) {
   ::printf("FBDEMO: %s armed after %lu rows: %s\n", kind, after_steps, status_name(st));
   if (st != Status::ok) ++failures;
 }
-} // namespace
 
-namespace {
 // The driver's endpoint after a cold restart: the name again, until the new driver answers
 // (the name service may still hand out the old, dead endpoint for a moment).
 bool reconnect(CapSlot slot, fb::Client *fb, fb::Info *info) {
@@ -59,11 +57,10 @@ bool reconnect(CapSlot slot, fb::Client *fb, fb::Info *info) {
 bool reset(Status st) {
   return st == Status::partner_gone || st == Status::invalid_cap || st == Status::no_partner;
 }
-} // namespace
 
 // The text console: the background, then text.hh's lines as one stream, in requests of up to
 // fb::max_text bytes, each sent from where the driver says its stream ends.
-static int text_console(const fb::Client &fb) {
+int text_console(const fb::Client &fb) {
   expect_ok("set_mode", fb.SetMode(width, height));
   expect_ok("background", fb.Fill(0, 0, width, height, background));
   static char stream[2048];
@@ -94,6 +91,7 @@ static int text_console(const fb::Client &fb) {
   ::printf("FBDEMO: %s\n", failures ? "FAIL" : "done");
   return failures ? 1 : 0;
 }
+} // namespace
 
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[argc - 1] : "";

@@ -13,7 +13,8 @@ import sys
 
 def constants(path):
     """The `constexpr uint32_t NAME = VALUE;` and `NAME[N] = {...};` lines of picture.hh."""
-    text = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
     c = {}
     for name, value in re.findall(r"constexpr uint32_t (\w+) = (0x[0-9a-fA-F]+|\d+);", text):
         c[name] = int(value, 0)
@@ -43,7 +44,8 @@ def expected(c):
 
 
 def read_ppm(path):
-    data = open(path, "rb").read()
+    with open(path, "rb") as f:
+        data = f.read()
     fields, pos = [], 0
     while len(fields) < 4:   # magic, width, height, maxval; comments start with '#'
         while data[pos:pos + 1].isspace():

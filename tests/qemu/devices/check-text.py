@@ -27,7 +27,8 @@ def c_strings(text):
 
 
 def font_table(path):
-    text = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
     table = text[text.index("font[95][7] = {"):text.index("};", text.index("font[95][7]"))]
     rows = c_strings(re.sub(r"//[^\n]*", "", table))   # each glyph's comment names it
     if len(rows) != 95 * 7 or any(len(r) != 5 or set(r) - set(".#") for r in rows):
@@ -42,7 +43,8 @@ def font_table(path):
 def expected(repo):
     pic = check_fb.constants(os.path.join(repo, "apps", "fbdemo", "picture.hh"))
     font, k = font_table(os.path.join(repo, "drivers", "include", "fb", "text.hh"))
-    body = open(os.path.join(repo, "apps", "fbdemo", "text.hh"), encoding="utf-8").read()
+    with open(os.path.join(repo, "apps", "fbdemo", "text.hh"), encoding="utf-8") as f:
+        body = f.read()
     lines = c_strings(body[body.index("text_lines[]"):])
     w, h = pic["width"], pic["height"]
     cw, ch, gx, gy = k["cell_w"], k["cell_h"], k["glyph_x"], k["glyph_y"]
