@@ -418,7 +418,7 @@ def main(argv):
     r = sub.add_parser("run", help="plan and run a campaign (resumes one in OUT)")
     r.add_argument("--target", default="ia32-pc")
     r.add_argument("--server", required=True, help="the server to mutate: %s" % ", ".join(workloads.DEFAULT_WORKLOAD))
-    r.add_argument("--workload", help="fs or print (default: the server's)")
+    r.add_argument("--workload", help="%s (default: the server's)" % ", ".join(workloads.WORKLOADS))
     r.add_argument("--types", default="all", help="comma-separated fault types, or all: %s" % ", ".join(TYPES))
     r.add_argument("--mode", default="both", choices=["install", "load", "both"])
     r.add_argument("--runs", type=int, default=20, help="runs per fault type and mode (default 20)")

@@ -4,7 +4,15 @@
 // first blit, a panic half-way through the animation. The driver is restarted by its policy and
 // the demo sees nothing: every call answers, and the picture on the screen is exact (the
 // scenario compares QEMU's screendump with the picture computed on the host).
+// With `cold` it arms the same crash half-way through the first blit in a driver whose policy
+// restarts it cold: the new driver knows no mode and shows no picture (docs/framebuffer.md), and
+// the pending blit fails with partner_gone (the "server reset"). The demo then looks the driver up
+// again, says what it finds (no mode set), waits two seconds (the scenario takes a screendump of
+// the lost screen meanwhile) and draws the whole picture again from the start.
+// With `text` it writes text.hh's lines to the driver's text console instead, while a crash and
+// then a panic armed through the monitor strike the driver in the middle of drawing characters.
 #include "picture.hh"
+#include "text.hh"
 
 #include <arc/iface/fb.hh>
 #include <arc/process.hh>
@@ -30,17 +38,74 @@ void arm(const char *kind, word after_steps) {
   ::printf("FBDEMO: %s armed after %lu rows: %s\n", kind, after_steps, status_name(st));
   if (st != Status::ok) ++failures;
 }
+
+// The driver's endpoint after a cold restart: the name again, until the new driver answers
+// (the name service may still hand out the old, dead endpoint for a moment).
+bool reconnect(CapSlot slot, fb::Client *fb, fb::Info *info) {
+  for (int tries = 0; tries < 100; ++tries) {
+    if (name_wait(fb::service_name, slot, 10000) == Status::ok) {
+      fb->bind(slot);
+      if (fb->GetInfo(info) == Status::ok) return true;
+    }
+    sleep_ms(50);
+  }
+  return false;
+}
+
+// Cold-restart statuses: the call was cut by the driver's destruction (partner_gone), or its
+// endpoint is gone (invalid_cap, no_partner).
+bool reset(Status st) {
+  return st == Status::partner_gone || st == Status::invalid_cap || st == Status::no_partner;
+}
+
+// The text console: the background, then text.hh's lines as one stream, in requests of up to
+// fb::max_text bytes, each sent from where the driver says its stream ends.
+int text_console(const fb::Client &fb) {
+  expect_ok("set_mode", fb.SetMode(width, height));
+  expect_ok("background", fb.Fill(0, 0, width, height, background));
+  static char stream[2048];
+  word n = 0;
+  for (const char *line : text_lines) {
+    for (const char *c = line; *c && n < sizeof(stream) - 1; ++c) stream[n++] = *c;
+    if (n < sizeof(stream)) stream[n++] = '\n';
+  }
+  arm("crash", 16 * 100 + 7);   // in the 101st character's rows
+  word pos = 0, requests = 0;
+  bool panic_armed = false;
+  while (pos < n && !failures) {
+    if (!panic_armed && pos >= 3 * fb::max_text) {
+      arm("panic", 16 * 60 + 3);
+      panic_armed = true;
+    }
+    const word chunk = n - pos < fb::max_text ? n - pos : fb::max_text;
+    word end = 0;
+    expect_ok("text", fb.Text(pos, stream + pos, chunk, &end));
+    ++requests;
+    if (end <= pos || end > pos + chunk) {
+      ::printf("FBDEMO: FAIL text at %lu: the driver's stream ends at %lu\n", pos, end);
+      ++failures;
+    }
+    pos = end;
+  }
+  ::printf("FBDEMO: text: %lu bytes in %lu requests, the console's stream at %lu\n", n, requests, pos);
+  ::printf("FBDEMO: %s\n", failures ? "FAIL" : "done");
+  return failures ? 1 : 0;
+}
 } // namespace
 
 int main(int argc, char **argv) {
-  const bool crash = argc > 1 && !strcmp(argv[argc - 1], "crash");
+  const char *mode = argc > 1 ? argv[argc - 1] : "";
+  const bool crash = !strcmp(mode, "crash"), cold = !strcmp(mode, "cold");
   const CapSlot slot = slot_alloc();
   if (Status st = name_wait(fb::service_name, slot, 10000); st != Status::ok) {
     ::printf("FBDEMO: FAIL no framebuffer server: %s\n", status_name(st));
     return 1;
   }
   fb::Client fb(slot);
+  if (!strcmp(mode, "text")) return text_console(fb);
   Session area;
+  bool redrawn = false;
+again:
   expect_ok("session", area.Begin(slot, tile * tile * 4));
   expect_ok("set_mode", fb.SetMode(width, height));
   expect_ok("background", fb.Fill(0, 0, width, height, background));
@@ -52,8 +117,25 @@ int main(int argc, char **argv) {
     for (uint32_t x = 0; x < tile; ++x) row[x] = tile_pixel(x, y);
     if (!area.Put(y * tile * 4, row, sizeof(row))) expect_ok("tile", Status::invalid_arg);
   }
-  if (crash) arm("crash", 64);   // half-way through the first blit's 128 rows
-  expect_ok("blit a", fb.Blit(area.id(), 0, tile_ax, tile_y, tile, tile));
+  if ((crash || cold) && !redrawn) arm("crash", 64);   // half-way through the first blit's 128 rows
+  if (Status st = fb.Blit(area.id(), 0, tile_ax, tile_y, tile, tile); cold && !redrawn && reset(st)) {
+    // The driver was restarted cold: its mode, our session and the picture are gone.
+    fb::Info fresh{};
+    if (!reconnect(slot, &fb, &fresh)) {
+      ::printf("FBDEMO: FAIL blit a: %s, and no new driver answers\n", status_name(st));
+      return 1;
+    }
+    ::printf("FBDEMO: blit a: %s: the driver was restarted cold: mode %lux%lu, set %lu time(s), "
+             "%lu pixels drawn; drawing again in 2 s\n", status_name(st), fresh.width, fresh.height,
+             fresh.mode_sets, fresh.drawn);
+    if (fresh.width || fresh.mode_sets || fresh.drawn) ++failures;   // a new driver knows nothing
+    sleep_ms(2000);
+    area = Session{};   // the old session died with the old driver: a new area, a new session
+    redrawn = true;
+    goto again;
+  } else {
+    expect_ok("blit a", st);
+  }
   expect_ok("blit b", fb.Blit(area.id(), 0, tile_bx, tile_y, tile, tile));
   if (crash) arm("panic", 10 * sq + sq / 2);   // in the middle of the sixth frame
   for (uint32_t k = 0; k < frames; ++k) {
@@ -66,6 +148,10 @@ int main(int argc, char **argv) {
   ::printf("FBDEMO: drawn: mode %lux%lu (pitch %lu), set %lu time(s), %lu pixels drawn\n", info.width,
          info.height, info.pitch, info.mode_sets, info.drawn);
   if (info.width != width || info.height != height || info.mode_sets != 1) ++failures;
+  if (cold && !redrawn) {
+    ::printf("FBDEMO: FAIL the driver was not restarted cold\n");
+    ++failures;
+  }
   ::printf("FBDEMO: %s\n", failures ? "FAIL" : "done");
   return failures ? 1 : 0;
 }

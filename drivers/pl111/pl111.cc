@@ -10,13 +10,15 @@
 // redraw. The mode and the surface's physical address are in persistent memory; Recover() checks
 // that the buffer is the same one and programs the controller again from them (the same values:
 // the picture stays). Fill and blit are idempotent (fb/surface.hh), so the request a crash
-// interrupted is simply replayed.
+// interrupted is simply replayed. A cold restart loses the picture: the new process's surface is
+// zeroed frames, and clients must set the mode and draw again (docs/framebuffer.md).
 #include <arc/iface/fb.hh>
 #include <arc/pdata.hh>
 #include <arc/process.hh>
 #include <arc/server.hh>
 #include <arc/sys.hh>
 #include <fb/surface.hh>
+#include <fb/text.hh>
 
 #include <stdio.h>
 
@@ -40,8 +42,9 @@ struct ClcdState {
   word width, height;   // 0: no mode set yet
   word mode_sets, drawn;
   word surface_phys;    // the DMA buffer the controller scans (LCDUPBASE)
+  fbtext::State text;   // the text console's cursor
 };
-constexpr word state_magic = 0x4c434453;   // "LCDS"
+constexpr word state_magic = 0x4c434454;   // "LCDT"
 ARC_PDATA ClcdState g_lcd = {};
 
 } // namespace
@@ -52,7 +55,13 @@ public:
 
   Status Initialize() {
     if (Status st = Attach(); st != Status::ok) return st;
-    g_lcd = ClcdState{state_magic, 0, 0, 0, 0, phys_};
+    // After a cold restart the controller may still be on, scanning what the last driver gave it.
+    // Our surface is fresh frames, zeroed: when they are the same run (the root task hands out the
+    // lowest free one, so after a cold restart it is), the screen now shows black until a client
+    // sets a mode and draws; when they are not, the controller would scan frames no longer ours,
+    // so it is turned off.
+    if ((Read(control) & ctl_enable) && Read(upbase) != uint32_t(phys_)) Write(control, 0);
+    g_lcd = ClcdState{state_magic, 0, 0, 0, 0, phys_, {}};
     if (Status st = RegisterName(fb::service_name); st != Status::ok)
       ::printf("[fb] cannot register with the name service (status %lu)\n", word(st));
     ::printf("[fb] PL111 at %#lx, surface %lu KiB at physical %#lx: ready\n", clcd_base,
@@ -103,6 +112,9 @@ public:
 
   Status Fill(const Request &req, Reply &) { return surface_.Fill(req, &g_lcd.drawn); }
   Status Blit(const Request &req, Reply &) { return surface_.Blit(req, sessions(), &g_lcd.drawn); }
+  Status Text(const Request &req, Reply &rep) {
+    return fbtext::Text(surface_, &g_lcd.text, &g_lcd.drawn, req, rep);
+  }
 
 private:
   volatile uint32_t *regs_ = nullptr;

@@ -112,10 +112,21 @@ public:
 
   // The card finished the half it was playing when it now plays the other one: that half gets
   // the next data. Decided by the hardware's position, so running it again changes nothing.
+  // A refill prepared and not committed (cut short by a failure) was decided when the card had
+  // left its half: it is due even if the card is in that half again, i.e. went round while the
+  // driver was away (QEMU's card reads ahead of what it plays, by a few hundred ms); once it is
+  // done, the half the card has since finished is refilled too.
   void Sync() {
-    const word now = card_.position() >= g.half ? 1 : 0;
-    const word h = g.cycle % 2;
-    if (now == h) return;
+    for (;;) {
+      const word now = card_.position() >= g.half ? 1 : 0;
+      const word h = g.cycle % 2;
+      if (now == h && g.refill.for_cycle != g.cycle + 1) return;
+      RefillHalf(h);
+    }
+  }
+
+private:
+  void RefillHalf(word h) {
     if (g.refill.for_cycle != g.cycle + 1) {
       const word data = NextData(g.queued_from);
       // Silence the stream did not ask for: data was still to come (not drained yet).
@@ -132,6 +143,8 @@ public:
     g.cycle = r.for_cycle;   // the commit
     ++g.refills;
   }
+
+public:
 
   // Both halves from the queue, then the card. `starting` stays set until the card runs: a
   // crash half-way starts it all again from start_from.
@@ -182,6 +195,9 @@ public:
     *left_ms = (g.half - g.seen_pos + ahead) / per_ms();
     *away_ms = card_.now_ms() - g.seen_ms;
     *overrun = *away_ms + margin_ms >= *left_ms;
+    // Back in the half whose refill was cut short: the card went round, whatever the clock says.
+    if (g.refill.for_cycle == g.cycle + 1 && (card_.position() >= g.half) == (g.cycle % 2 == 1))
+      *overrun = true;
     const word pos = card_.position();
     const word now_cycle = g.cycle + ((pos >= g.half) != (g.cycle % 2));
     const word away = (now_cycle - g.seen_cycle) * g.half + pos % g.half - g.seen_pos;

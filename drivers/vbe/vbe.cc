@@ -15,6 +15,7 @@
 #include <arc/server.hh>
 #include <arc/sys.hh>
 #include <fb/surface.hh>
+#include <fb/text.hh>
 #include <pc/io.hh>
 
 #include <stdio.h>
@@ -35,8 +36,9 @@ struct FbState {
   word magic;
   word width, height;   // 0: no mode set yet
   word mode_sets, drawn;
+  fbtext::State text;   // the text console's cursor
 };
-constexpr word state_magic = 0x46425354;   // "FBST"
+constexpr word state_magic = 0x46425355;   // "FBSU"
 ARC_PDATA FbState g_fb = {};
 
 void dispi_write(Dispi reg, uint16_t v) {
@@ -67,7 +69,7 @@ public:
   Vbe() : ArcServer("fb") {}
 
   Status Initialize() {
-    g_fb = FbState{state_magic, 0, 0, 0, 0};
+    g_fb = FbState{state_magic, 0, 0, 0, 0, {}};
     if (Status st = Attach(); st != Status::ok) return st;
     if (Status st = RegisterName(fb::service_name); st != Status::ok)
       ::printf("[fb] cannot register with the name service (status %lu)\n", word(st));
@@ -112,6 +114,9 @@ public:
 
   Status Fill(const Request &req, Reply &) { return surface_.Fill(req, &g_fb.drawn); }
   Status Blit(const Request &req, Reply &) { return surface_.Blit(req, sessions(), &g_fb.drawn); }
+  Status Text(const Request &req, Reply &rep) {
+    return fbtext::Text(surface_, &g_fb.text, &g_fb.drawn, req, rep);
+  }
 
 private:
   fbdraw::Surface surface_;   // the device's framebuffer, the mode's size

@@ -136,6 +136,54 @@ class BootKey(unittest.TestCase):
         self.assertNotIn("pata", mods)
 
 
+class MediaWorkloads(unittest.TestCase):
+    """play and draw: the drivers under the same policy as the others, the client after them,
+    the wave file a boot module, the sound card and its recording on QEMU's line, a screendump
+    at the end; the verdict comes from the scenarios' own checks."""
+
+    def test_play_boots_the_card_and_the_player(self):
+        wl = workloads.WORKLOADS["play"]
+        self.assertEqual(workloads.DEFAULT_WORKLOAD["sb16"], "play")
+        self.assertEqual(workloads.DEFAULT_WORKLOAD["pl041"], "play")
+        cfg = wl.boot_config("ia32-pc", "sb16", "0x08049000")
+        line = [l for l in cfg.splitlines() if l.startswith("server sb16")][0]
+        self.assertIn("irq=5 dma=32KiB", line)
+        self.assertIn(workloads.POLICY, line)
+        self.assertIn("fault=0x08049000", line)
+        self.assertIn("server waveplay waveplay  module=ramp.wav after=sb16", cfg)
+        self.assertEqual(wl.dependents("ia32-pc", "sb16"), ["waveplay"])
+        self.assertIn("ramp.wav", wl.modules("ia32-pc"))
+        self.assertIn("drivers/pl041/pl041", wl.modules("armv7-realview-pb-a8"))
+        q = wl.qemu("ia32-pc", "/tmp/run")
+        self.assertIn("sb16,audiodev=snd", q)
+        self.assertTrue(any(a.startswith("wav,id=snd,path=/tmp/run/audio.wav") for a in q))
+        self.assertIn("pl041.audiodev=snd", wl.qemu("armv7-realview-pb-a8", "/tmp/run"))
+        self.assertFalse(wl.ramdisk)
+        self.assertEqual(wl.at_end("ia32-pc"), [])
+
+    def test_draw_boots_the_framebuffer_and_the_demo(self):
+        wl = workloads.WORKLOADS["draw"]
+        cfg = wl.boot_config("armv7-realview-pb-a8", "pl111", None)
+        self.assertIn("mem=0x10020000-0x10021000 dma=1200KiB", cfg)
+        self.assertIn("mem=0x10009000-0x1000a000 irq=12 -- pl011", cfg)   # the board's console
+        self.assertIn("server fbdemo", cfg)
+        self.assertEqual(wl.at_end("ia32-pc"), ["screendump screen.ppm"])
+        self.assertIn("vbe", wl.servers)
+
+    def test_checks_take_the_scripts_verdict(self):
+        with tempfile.TemporaryDirectory() as d:
+            self.assertEqual(workloads.draw_check(d, "", d, "ia32-pc"), (False, "no screendump saved"))
+            # A screen of the right size, all black: check-fb.py's FAIL line is the reason.
+            with open(os.path.join(d, "screen.ppm"), "wb") as f:
+                f.write(b"P6\n640 480\n255\n" + bytes(640 * 480 * 3))
+            ok, why = workloads.draw_check(d, "", d, "ia32-pc")
+            self.assertFalse(ok)
+            self.assertRegex(why, r"^check-fb: [0-9]+ of 307200 pixels differ")
+            ok, why = workloads.play_check(d, "", d, "ia32-pc")   # no recording, no source
+            self.assertFalse(ok)
+            self.assertIn("FAIL", why)
+
+
 class ImageHash(unittest.TestCase):
     def test_hash_is_the_mutators_and_a_changed_program_is_refused(self):
         with tempfile.TemporaryDirectory() as d:

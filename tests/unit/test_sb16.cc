@@ -246,3 +246,34 @@ TEST_CASE("SB16-0009 implausible persistent state is found", "[sb16]") {
   f.g.magic = 0;
   CHECK(!f.stream.Plausible(8192));
 }
+
+TEST_CASE("SB16-0010 a refill cut short, and the card gone round before Recover", "[sb16]") {
+  // Found by the fault-injection campaign (docs/campaigns/ia32-pc-sb16, run 56): the driver hung
+  // in a refill of half 0; while it was away QEMU's card, which reads ahead of what it plays,
+  // finished half 1 and came back into half 0. Recover's Sync saw the card in half 0, the half it
+  // thought current, and did nothing: half 1 was played again with its old data.
+  Fixture f, ref;
+  f.fill_to(100000);
+  ref.fill_to(100000);
+  ref.next_half();
+  ref.next_half();   // half 0 holds 8192.., half 1 12288.., the card in half 0
+  f.card.crash_at = f.card.steps + 3;
+  f.card.pos = f.g.half + 10;   // into half 1: half 0's refill, cut short
+  CHECK_THROWS_AS(f.stream.Interrupt(), Crash);
+  f.card.crash_at = ~word(0);
+  CHECK(f.g.cycle == 0);
+  f.card.pos = 10;   // round: half 1 played, back in half 0
+  bool overrun = false;
+  word away_ms = 0, left_ms = 0;
+  f.stream.Away(50, &overrun, &away_ms, &left_ms);
+  CHECK(overrun);   // the clock did not move, the card did
+  f.stream.Sync();
+  f.stream.Interrupt();   // replayed: nothing more
+  CHECK(f.g.cycle == ref.g.cycle);
+  CHECK(f.g.queued_from == ref.g.queued_from);
+  CHECK(f.g.played == ref.g.played);
+  CHECK(f.card.dma == ref.card.dma);
+  // Without a failure the card in its current half is left alone (SB16-0003): no refill pending.
+  f.stream.Sync();
+  CHECK(f.g.cycle == ref.g.cycle);
+}

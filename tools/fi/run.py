@@ -6,6 +6,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import time
 
@@ -34,7 +35,7 @@ def module_paths(build, target, workload, run_dir, mutated=None):
         else:
             paths.append(os.path.join(tdir, rel))
     paths.append(os.path.join(run_dir, "boot.cfg"))
-    if target != "ia32-pc":
+    if target != "ia32-pc" and workload.ramdisk:
         paths.append(os.path.join(run_dir, "disk.img"))   # the RAM disk's image, a boot module
     return paths
 
@@ -76,12 +77,13 @@ def execute(spec, build, run_dir, timeout, interactive=False, extra=()):
     os.makedirs(run_dir, exist_ok=True)
     with open(os.path.join(run_dir, "boot.cfg"), "w") as f:
         f.write(wl.boot_config(target, spec["server"], spec.get("fault")))
-    shutil.copyfile(os.path.join(build, target, "disk.img"), os.path.join(run_dir, "disk.img"))
-    for stale in ("parallel.out", "monitor.sock"):
+    if target == "ia32-pc" or wl.ramdisk:   # the PC's IDE disk, or the RAM disk's image
+        shutil.copyfile(os.path.join(build, target, "disk.img"), os.path.join(run_dir, "disk.img"))
+    for stale in ("parallel.out", "monitor.sock", "audio.wav", "screen.ppm"):
         if os.path.exists(os.path.join(run_dir, stale)):
             os.unlink(os.path.join(run_dir, stale))
     modules = module_paths(build, target, wl, run_dir, spec.get("mutated"))
-    cmd = qemu_command(build, target, modules, run_dir) + list(extra)
+    cmd = qemu_command(build, target, modules, run_dir) + wl.qemu(target, run_dir) + list(extra)
     with open(os.path.join(run_dir, "command"), "w") as f:
         f.write(" ".join(cmd) + "\n")
     if interactive:
@@ -136,9 +138,15 @@ def execute(spec, build, run_dir, timeout, interactive=False, extra=()):
                 monitor_command(run_dir, "pmemsave %s %d disk.img" % (disk_info["phys"], disk_info["bytes"]))
             except (RunError, OSError) as e:
                 text.append("[campaign] could not save the RAM disk: %s" % e)
+        if ended == "done":
+            for command in wl.at_end(target):
+                try:
+                    monitor_command(run_dir, command)
+                except (RunError, OSError) as e:
+                    text.append("[campaign] monitor command %r failed: %s" % (command, e))
+        child.logfile_read = None   # the log closes here; what QEMU says while it stops is not kept
     elapsed = time.time() - start
-    child.terminate(force=True)
-    child.close()
+    stop_qemu(child)
     serial = "\n".join(text)
     if ended == "qemu-exit" and not any(l.startswith("[arc]") for l in text):
         # QEMU never started the kernel: a setup problem, not an outcome of the fault.
@@ -146,11 +154,7 @@ def execute(spec, build, run_dir, timeout, interactive=False, extra=()):
     facts = classify.parse(serial, spec["server"], wl.client, wl.dependents(target, spec["server"]))
     check_ok, check_reason = False, "workload did not finish"
     if ended == "done":
-        if spec["workload"] == "print":
-            check_ok, check_reason = workloads.print_check(run_dir, serial, os.path.join(build, "tests", "qemu",
-                                                                                         "lpclient-expected.txt"))
-        else:
-            check_ok, check_reason = workloads.fs_check(run_dir, serial)
+        check_ok, check_reason = wl.check(run_dir, serial, build, target)
     outcome, reason = classify.classify(facts, ended, check_ok, alive)
     return {
         "outcome": outcome, "reason": reason, "check": check_reason, "check_ok": check_ok,
@@ -160,6 +164,25 @@ def execute(spec, build, run_dir, timeout, interactive=False, extra=()):
         "recovery_cycles": facts["restart_cycles"][0] if facts["restart_cycles"] else None,
         "seconds": round(elapsed, 2),
     }
+
+
+def stop_qemu(child, grace=5.0):
+    """SIGTERM first: QEMU then shuts down in order and closes its files (the audio recording's
+    last buffer and its header are written only then); SIGKILL when it does not go in time."""
+    try:
+        if child.isalive():
+            child.kill(signal.SIGTERM)
+            end = time.time() + grace
+            while child.isalive() and time.time() < end:
+                try:
+                    child.read_nonblocking(65536, timeout=0.05)
+                except pexpect.TIMEOUT:
+                    pass
+                except (pexpect.EOF, OSError):
+                    break
+    finally:
+        child.terminate(force=True)
+        child.close()
 
 
 def probe_shell(child, text, wait=6):

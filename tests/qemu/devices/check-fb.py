@@ -4,6 +4,8 @@ the same description (apps/fbdemo/picture.hh): every pixel must match. Exit 0 wh
 say how many differ and where the first few are.
 
     check-fb.py SCREEN.ppm PICTURE.hh
+    check-fb.py --blank SCREEN.ppm PICTURE.hh   every pixel black, at the picture's size (the
+                                                screen a cold restart of the driver left)
 """
 import re
 import sys
@@ -11,7 +13,8 @@ import sys
 
 def constants(path):
     """The `constexpr uint32_t NAME = VALUE;` and `NAME[N] = {...};` lines of picture.hh."""
-    text = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
     c = {}
     for name, value in re.findall(r"constexpr uint32_t (\w+) = (0x[0-9a-fA-F]+|\d+);", text):
         c[name] = int(value, 0)
@@ -41,7 +44,8 @@ def expected(c):
 
 
 def read_ppm(path):
-    data = open(path, "rb").read()
+    with open(path, "rb") as f:
+        data = f.read()
     fields, pos = [], 0
     while len(fields) < 4:   # magic, width, height, maxval; comments start with '#'
         while data[pos:pos + 1].isspace():
@@ -62,10 +66,16 @@ def read_ppm(path):
 
 
 def main():
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    blank = args[:1] == ["--blank"]
+    if blank:
+        args = args[1:]
+    if len(args) != 2:
         raise SystemExit(__doc__)
-    sw, sh, screen = read_ppm(sys.argv[1])
-    w, h, want = expected(constants(sys.argv[2]))
+    sw, sh, screen = read_ppm(args[0])
+    w, h, want = expected(constants(args[1]))
+    if blank:
+        want = [0] * (w * h)
     if (sw, sh) != (w, h):
         print("check-fb: the screen is %dx%d, the picture %dx%d" % (sw, sh, w, h))
         return 1
@@ -74,7 +84,7 @@ def main():
         print("check-fb: %d of %d pixels differ; first: %s" % (len(bad), w * h, ", ".join(
             "(%d,%d) %06x not %06x" % (i % w, i // w, screen[i], want[i]) for i in bad[:5])))
         return 1
-    print("check-fb: all %d pixels as drawn (%dx%d)" % (w * h, w, h))
+    print("check-fb: all %d pixels %s (%dx%d)" % (w * h, "black" if blank else "as drawn", w, h))
     return 0
 
 

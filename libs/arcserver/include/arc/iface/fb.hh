@@ -7,6 +7,10 @@
 //   fill      MR1 x, MR2 y, MR3 width, MR4 height, MR5 colour
 //   blit      MR1 session id, MR2 offset in its area, MR3 x, MR4 y, MR5 width, MR6 height: the
 //             area holds width * height pixels, row after row
+//   text      MR1 stream position, MR2 length (<= 128), MR3.. the bytes: printable ASCII or '\n'
+//             -> MR2 the stream's end. A text console of 8x16 cells over the mode, drawn with the
+//             drivers' built-in font (drivers/include/fb/text.hh); bytes before the end are
+//             skipped, so a request replayed or sent again draws nothing twice
 //
 // A rectangle must lie inside the mode (invalid_arg otherwise); a blit's pixels inside the
 // client's session area. Every request is idempotent (it sets pixels to given values), so a
@@ -22,15 +26,17 @@
 
 namespace arc::fb {
 
-enum Label : word { set_mode = 0xa00, info = 0xa01, fill = 0xa02, blit = 0xa03 };
+enum Label : word { set_mode = 0xa00, info = 0xa01, fill = 0xa02, blit = 0xa03, text = 0xa04 };
 constexpr const char *service_name = "fb";
 constexpr word max_width = 1024, max_height = 768;
+constexpr word max_text = 128;   // bytes of text in one `text` request
 
 template <class S> constexpr auto handlers = handler_table<S>({
   {set_mode, 2, 2, &S::SetMode, "set_mode"},
   {info, 0, 0, &S::Info, "info"},
   {fill, 5, 5, &S::Fill, "fill"},
   {blit, 6, 6, &S::Blit, "blit"},
+  {text, 2, 2 + max_text / sizeof(word), &S::Text, "text"},
 });
 
 struct Info {
@@ -63,6 +69,16 @@ public:
     Rpc rpc(blit);
     rpc.put(id).put(offset).put(x).put(y).put(w).put(h);
     return rpc.call(ep_);
+  }
+
+  // n bytes of console text whose first is byte `pos` of the stream; *end: where the driver's
+  // stream now ends (resend from there when it is less than pos + n).
+  Status Text(word pos, const char *s, word n, word *end) const {
+    Rpc rpc(text);
+    rpc.put(pos).put_bytes(s, unsigned(n));
+    const Status st = rpc.call(ep_);
+    if (st == Status::ok && end) *end = rpc.result(0);
+    return st;
   }
 
 private:
