@@ -146,8 +146,12 @@ void checkpoint_tick(Process *p, word now) {
 }
 
 void restore_asked(Process *p) {
-  // Held until its pager restores it: no request is served by the state it is leaving.
-  (void)exchange_registers(p->thread, exregs::halt);
+  // Held until its pager restores it: no request is served by the state it is leaving. A held
+  // thread waiting for a message still takes one: if it waits, the monitor's heartbeat is what
+  // it takes, so that a client's request waits at the endpoint for the restored server (taken
+  // by the old one, it would be lost with its registers and answered `cancelled`).
+  const ThreadState was = ThreadState(exchange_registers(p->thread, exregs::halt).r[3]);
+  if (was == ThreadState::recv_blocked) (void)knock(p);
   monitor_restore_asked(p);
   ask_pager(p, root::Action::restore, 0);
 }
