@@ -111,11 +111,13 @@ void cmd_start(unsigned argc, char **argv) {
 const char *cause_name(word c) {
   static const char *const names[] = {"?", "crash", "exception", "panic", "hang", "corrupt", "exit",
                                       "group", "renew", "killed", "complaint", "pager",
-                                      "dead-thread", "deadlock", "loop", "swap-asked"};   // root::Cause
+                                      "dead-thread", "deadlock", "loop", "swap-asked",
+                                      "checkpoint", "restore-asked"};   // root::Cause
   return c < sizeof(names) / sizeof(names[0]) ? names[c] : "?";
 }
 const char *action_name(word a) {
-  static const char *const names[] = {"hot", "warm", "cold", "group", "stop", "domain", "swap"};
+  static const char *const names[] = {"hot",  "warm", "cold",    "group",     "stop",
+                                      "domain", "swap", "restore", "checkpoint"};
   return a < sizeof(names) / sizeof(names[0]) ? names[a] : "?";
 }
 
@@ -265,6 +267,39 @@ void cmd_swap(unsigned, char **argv) {
   out("swapped %s to %s\n", argv[1], argv[2]);
 }
 
+// checkpoint <server> / restore <server>: have a server checkpointed at its next quiet point (the
+// pager copies the pages written since the last one), or brought back to its last checkpoint
+// (root::checkpoint, root::restore; docs/restarts.md, "Checkpoint and restore").
+Status name_call(word label, const char *server) {
+  word name[6] = {};   // NUL-padded, as the root task expects
+  strncpy(reinterpret_cast<char *>(name), server, sizeof(name) - 1);
+  Status st = Status::busy;
+  for (unsigned tries = 0; st == Status::busy && tries < 200; ++tries) {
+    if (tries) arc::sleep_ms(5);
+    Rpc rpc(label);
+    for (word w : name) rpc.put(w);
+    st = rpc.call(arc::proc::root);
+  }
+  return st;
+}
+
+void cmd_checkpoint(unsigned, char **argv) {
+  const Status st = name_call(arc::root::checkpoint, argv[1]);
+  if (st == Status::invalid_arg) return (void)out("msh: checkpoint: no running server '%s'\n", argv[1]);
+  if (st == Status::busy)
+    return (void)out("msh: checkpoint: %s never came to a quiet point; try again\n", argv[1]);
+  if (st != Status::ok) return failed("checkpoint", st);
+  out("checkpoint of %s asked (restarts shows it)\n", argv[1]);
+}
+
+void cmd_restore(unsigned, char **argv) {
+  const Status st = name_call(arc::root::restore, argv[1]);
+  if (st == Status::invalid_arg) return (void)out("msh: restore: no running server '%s'\n", argv[1]);
+  if (st == Status::not_supported) return (void)out("msh: restore: %s has no checkpoint\n", argv[1]);
+  if (st != Status::ok) return failed("restore", st);
+  out("restoring %s to its checkpoint\n", argv[1]);
+}
+
 const Command commands[] = {
     {"help", "help", "this list", 0, 1, cmd_help},
     {"echo", "echo [words]", "print the words", 0, max_args - 1, cmd_echo},
@@ -280,6 +315,9 @@ const Command commands[] = {
     {"inject", "inject <srv> <fault> [after N|step N]", "arm crash|hang|panic|corrupt|stall|lose|pager in a server", 2, 4,
      cmd_inject},
     {"swap", "swap <srv> <program>", "run another program for a server, online", 2, 2, cmd_swap},
+    {"checkpoint", "checkpoint <srv>", "checkpoint a server (at its next quiet point)", 1, 1,
+     cmd_checkpoint},
+    {"restore", "restore <srv>", "bring a server back to its last checkpoint", 1, 1, cmd_restore},
 };
 
 void cmd_help(unsigned, char **) {

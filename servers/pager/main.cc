@@ -3,6 +3,7 @@
 // page faults (image pages, copy-on-write data, zero pages, persistent pages, device windows),
 // takes its exceptions, plants an injected fault if the boot configuration asks (fault.hh), and
 // reports its page counts. Frames come from the root task.
+#include "checkpoint.hh"
 #include "fault.hh"
 #include <arc/proto/pager_info.hh>
 #include <p3/image.hh>
@@ -167,6 +168,7 @@ p3::Image::Page pages[8192];   // private pages of the process: 32 MiB
 word volatile_pages[8192];
 bool client_stopped;
 p3::FaultSite fault_site;      // fault injection (fault.hh): armed at the first start only
+p3::Checkpoint ckpt;           // the process's last checkpoint (checkpoint.hh)
 
 void reply_status(Utcb *u, Status s, unsigned extra = 0) {
   u->mr[0] = Tag(0, 1 + extra, 0).raw;
@@ -179,7 +181,10 @@ word client_entry;
 word parc_start, parc_end;
 
 const char *kind_name(root::Action k) {
-  return k == root::Action::hot ? "hot" : k == root::Action::warm ? "warm" : "swap";
+  return k == root::Action::hot    ? "hot"
+         : k == root::Action::warm ? "warm"
+         : k == root::Action::swap ? "swap"
+                                   : "restore";
 }
 
 inline unsigned long long cycles() { return arc::arch::cycles(); }
@@ -251,7 +256,8 @@ void report_restart(root::Action kind, unsigned long long t0) {
 // framework's replay answers the waiting client. (Single-threaded processes: the main thread.)
 void hot_restart(unsigned long long t0) {
   phases.decided = cycles();
-  fault_site.drop();   // its private page goes with the volatile ones: the pristine code returns
+  fault_site.drop();
+  ckpt.all_dirty();   // the pages come back from the image: the next checkpoint copies them   // its private page goes with the volatile ones: the pristine code returns
   // 1. Take the thread: out of its fault IPC (to us), held still.
   (void)exchange_registers(p3::client_thread, exregs::halt | exregs::abort_ipc);
   // 2. Revoke the private volatile pages (data, bss, heap, stack: whatever the failure may have
@@ -277,6 +283,7 @@ void hot_restart(unsigned long long t0) {
 void warm_restart(unsigned long long t0, word carried) {
   phases.decided = cycles();   // includes the root task's new space and capabilities
   fault_site.drop();
+  ckpt.all_dirty();
   image.discard_volatile([](word) {});   // no mapping of them is left to revoke
   phases.unmapped = cycles();
   restarted(root::Action::warm, t0, carried);
@@ -313,6 +320,7 @@ bool swap_restart(unsigned long long t0, word carried) {
   }
   image.discard_volatile([](word) {});   // the old space and its mappings are gone already
   image.each_private([](word, word addr, word, bool) { frames.release(addr); });
+  ckpt.drop(frames);   // the other program's memory: never to be restored into this one
   parc_start = parc_end = 0;
   word entry = 0;
   if (const char *why = load(&entry)) {
@@ -348,6 +356,68 @@ bool swap_restart(unsigned long long t0, word carried) {
   return true;
 }
 
+// Restore (docs/restarts.md, "Checkpoint and restore"): back to the last checkpoint, in place
+// like a hot restart. The thread is taken out of whatever it does; every private page goes except
+// the framework's area (.parc: it describes the capabilities and requests of now, which the
+// restore keeps); the checkpoint's pages are made again from their copies (mapped on the next
+// touch); the thread resumes at the framework's restore entry on the checkpoint's stack, which
+// returns into the restore point, and the framework serves its recorded requests again.
+bool restore_restart(unsigned long long t0) {
+  if (!ckpt.valid()) {
+    printf("[pager] %s: no checkpoint to restore\n", pinfo().client_name);
+    return false;
+  }
+  phases.decided = cycles();
+  fault_site.drop();
+  (void)exchange_registers(p3::client_thread, exregs::halt | exregs::abort_ipc);
+  image.discard_all_but(parc_start, parc_end,
+                        [](word addr) { (void)unmap(fpage(addr, 12, fpage_rights::rwx), false); });
+  if (!ckpt.restore(image)) {
+    printf("[pager] %s: no memory to restore checkpoint #%lu\n", pinfo().client_name, ckpt.number());
+    return false;
+  }
+  phases.unmapped = cycles();
+  restarted(root::Action::restore, t0, 0);
+  // Below the stack pointer it had in its call to us: the frames above are the restore point's.
+  const word sp = (ckpt.resume_sp() - 64) & ~word(15);
+  (void)exchange_registers(p3::client_thread, exregs::set_ip | exregs::set_sp | exregs::resume,
+                           ckpt.resume_ip(), sp);
+  phases.started = cycles();
+  printf("[pager] %s: restored checkpoint #%lu\n", pinfo().client_name, ckpt.number());
+  report_restart(root::Action::restore, t0);
+  return true;
+}
+
+// A checkpoint, asked by the framework at a restore point (its thread waits in this call): the
+// pages written since the last one are copied, all are write-protected again, and the root task
+// is told (the restart log). MR1 the restore entry; MR2 1 for a point the server marked.
+void take_checkpoint(Utcb *u) {
+  const word entry = u->mr[1];
+  // A period's checkpoints are said once in a hundred (the log keeps the last).
+  const bool quiet = (u->mr[2] & arc::pager::checkpoint_periodic) && ckpt.number() % 100 != 0;
+  const unsigned long long t0 = cycles();
+  const word sp = exchange_registers(p3::client_thread, 0).r[1];
+  const p3::Checkpoint::Taken t = ckpt.take(image, frames, parc_start, parc_end, entry, sp);
+  if (t.ok) ckpt.protect([](word addr) { (void)unmap(fpage(addr, 12, fpage_rights::w), false); });
+  const word took = word(cycles() - t0);
+  if (t.ok && !quiet)
+    printf("[pager] %s: checkpoint #%lu: %lu pages copied, %lu clean, %lu cycles\n",
+           pinfo().client_name, ckpt.number(), t.copied, t.clean, took);
+  else if (!t.ok)
+    printf("[pager] %s: checkpoint failed (no memory for the copies): none is left\n",
+           pinfo().client_name);
+  u->mr[0] = Tag(root::checkpointed, 4, 0).raw;
+  u->mr[1] = ckpt.number();
+  u->mr[2] = t.copied;
+  u->mr[3] = t.clean;
+  u->mr[4] = took;
+  (void)call(proc::root);
+  reply_status(u, t.ok ? Status::ok : Status::no_memory, 3);
+  u->mr[2] = t.copied;
+  u->mr[3] = t.clean;
+  u->mr[4] = ckpt.number();
+}
+
 // The process failed: ask the reincarnation monitor (in the root task) what to do, and do the
 // hot restart ourselves; warm and cold restarts the root task carries out. True when the
 // process runs again (its thread must not get a reply).
@@ -368,7 +438,8 @@ bool failed(root::Cause cause, word addr, word ip) {
   monitor_answered = true;
   const auto action = root::Action(u->mr[2]);
   const word backoff = u->mr[3], carried = u->mr[4];
-  if (action != root::Action::hot && action != root::Action::warm && action != root::Action::swap)
+  if (action != root::Action::hot && action != root::Action::warm && action != root::Action::swap &&
+      action != root::Action::restore)
     return false;   // the root task takes over (or stops it)
   if (backoff) sleep_ms(backoff);
   phases = Phases{};
@@ -377,7 +448,9 @@ bool failed(root::Cause cause, word addr, word ip) {
   phases.fault = t0;
   if (action == root::Action::hot) hot_restart(t0);
   else if (action == root::Action::warm) warm_restart(t0, carried);
-  else if (!swap_restart(t0, carried)) stop_client("swap failed at", 0, 0);
+  else if (action == root::Action::restore) {
+    if (!restore_restart(t0)) stop_client("restore failed at", 0, 0);
+  } else if (!swap_restart(t0, carried)) stop_client("swap failed at", 0, 0);
   return true;
 }
 
@@ -540,8 +613,15 @@ int main(int, char **) {
         src = {p3::Source::frame,
                p3::share_window + word(i) * p3::share_slot + ((addr - p3::client_share_base) % p3::share_slot & ~word(0xfff)),
                fpage_rights::r | fpage_rights::w};
-      else
+      else {
         src = image.resolve(addr, access);
+        // Since the last checkpoint: a write marks the page dirty (it was write-protected); a
+        // read of a page that is still as copied maps it read-only, so its first write comes here.
+        if (ckpt.valid() && src.kind == p3::Source::frame) {
+          if (access & fault::write) ckpt.written(addr);
+          else if (ckpt.clean(addr)) src.rights &= ~fpage_rights::w;
+        }
+      }
       if (src.kind == p3::Source::invalid || src.kind == p3::Source::exhausted) {
         // Either way the process cannot go on; the monitor's policy decides (a restart frees
         // its volatile pages). The log says which, for whoever reads it.
@@ -582,7 +662,9 @@ int main(int, char **) {
       phases.kind = kind;
       phases.fault = fault_arrived;
       if (kind == root::Action::warm) warm_restart(fault_arrived, carried);
-      else if (kind == root::Action::swap) {
+      else if (kind == root::Action::restore) {
+        if (!restore_restart(fault_arrived)) hot_restart(fault_arrived);
+      } else if (kind == root::Action::swap) {
         if (!swap_restart(fault_arrived, carried)) stop_client("swap failed at", 0, 0);
       } else hot_restart(fault_arrived);
       break;
@@ -601,6 +683,12 @@ int main(int, char **) {
       if (answer) reply_status(u, Status::not_supported);
       break;
     }
+    case arc::pager::checkpoint:
+      if (badge == 0) reply_status(u, Status::no_rights);   // the process's own request only
+      else if ((u->mr[2] & arc::pager::checkpoint_marked) && !pi.checkpoint_marked)
+        reply_status(u, Status::not_supported);
+      else take_checkpoint(u);
+      break;
     case arc::pager::recovered:
       phases_report(u->mr[1], u->mr[2]);
       reply_status(u, Status::ok);

@@ -228,7 +228,8 @@ bool may(Process *c, uint8_t what) {
   if (!(c->may_refused_told & what)) {
     c->may_refused_told |= what;
     const char *name = what == bootcfg::may_spawn ? "spawn" : what == bootcfg::may_kill ? "kill"
-                       : what == bootcfg::may_swap ? "swap" : "inject";
+                       : what == bootcfg::may_swap ? "swap" : what == bootcfg::may_restore ? "restore"
+                       : "inject";
     printf("[root] %s (pid %lu) may not %s: its boot line has no may=%s\n", c->name, c->pid, name,
            name);
   }
@@ -432,6 +433,44 @@ Status op_swap(Process *caller, const Request &req, Reply &) {
   return rt::swap_online(p, to);
 }
 
+// A running server of the boot configuration with its own pager, by the name in MR1..6.
+Process *server_named(const Request &req, Status *st) {
+  char name[24];
+  *st = Status::invalid_arg;
+  if (!req.string(1, 6, name, sizeof(name))) return nullptr;
+  Process *p = nullptr;
+  for (unsigned k = 0; Process *q = rt::process_at(k); ++k)
+    if (q->state == arc::root::PState::running && !strcmp(q->name, name)) p = q;
+  if (!p || !p->config || !p->service) return nullptr;
+  *st = p->direct ? Status::not_supported : Status::ok;
+  return *st == Status::ok ? p : nullptr;
+}
+
+// `checkpoint SERVER` (docs/restarts.md, "Checkpoint and restore"): at its next quiet point,
+// now or busy (the shell asks again). The pager reports the checkpoint (root::checkpointed).
+Status op_checkpoint(Process *caller, const Request &req, Reply &) {
+  if (!may(caller, bootcfg::may_restore)) return Status::no_rights;
+  Status st;
+  Process *p = server_named(req, &st);
+  if (!p) return st;
+  if (p == caller) return Status::invalid_arg;
+  if (p->pending_restart || rt::monitor_restarting(p)) return Status::busy;
+  return rt::checkpoint_knock(p) ? Status::ok : Status::busy;
+}
+
+// `restore SERVER`: back to its last checkpoint now (not a failure: logged restore-asked).
+Status op_restore(Process *caller, const Request &req, Reply &) {
+  if (!may(caller, bootcfg::may_restore)) return Status::no_rights;
+  Status st;
+  Process *p = server_named(req, &st);
+  if (!p) return st;
+  if (p == caller) return Status::invalid_arg;
+  if (!p->checkpoint) return Status::not_supported;
+  if (p->pending_restart || rt::monitor_restarting(p)) return Status::busy;
+  rt::restore_asked(p);
+  return Status::ok;
+}
+
 struct ClientOp {
   word label;
   unsigned min_args, max_args;   // untyped words of the request
@@ -449,6 +488,8 @@ constexpr ClientOp client_ops[] = {
     {arc::root::inject, 8, 9, op_inject},
     {arc::root::domains, 1, 1, op_domains},
     {arc::root::swap, 12, 12, op_swap},
+    {arc::root::checkpoint, 6, 6, op_checkpoint},
+    {arc::root::restore, 6, 6, op_restore},
 };
 
 // Where a capability sent to us lands (root::ha_watch is the one request that carries one): a
@@ -655,6 +696,9 @@ int main(int argc, char **argv) {
         if (d.action == arc::root::Action::stop) kill_after = p;
         else if (d.action == arc::root::Action::cold) cold_after = p;
         else if (d.action == arc::root::Action::group) group_after = p;
+      } else if (label == arc::root::checkpointed) {
+        rt::monitor_checkpointed(p, u->mr[1], u->mr[2], u->mr[3], u->mr[4]);
+        reply_status(u, Status::ok);
       } else if (label == arc::root::restarted) {
         rt::monitor_restarted(p, u->mr[1], arc::root::Action(u->mr[2]),
                               Tag(u->mr[0]).untyped() >= 3 ? u->mr[3] : ~word(0));

@@ -52,6 +52,8 @@ const char *cause_name(Cause c) {
   case Cause::loop: return "loop";
   case Cause::pager: return "its pager failed";
   case Cause::swap_asked: return "swap asked";
+  case Cause::checkpoint: return "checkpoint";
+  case Cause::restore_asked: return "restore asked";
   }
   return "?";
 }
@@ -65,6 +67,8 @@ const char *action_name(Action a) {
   case Action::stop: return "stop";
   case Action::domain: return "domain";
   case Action::swap: return "swap";
+  case Action::restore: return "restore";
+  case Action::checkpoint: return "checkpoint";
   }
   return "?";
 }
@@ -76,6 +80,7 @@ Action action_of(bootcfg::RestartKind k) {
   case bootcfg::RestartKind::cold: return Action::cold;
   case bootcfg::RestartKind::group: return Action::group;
   case bootcfg::RestartKind::swap: return Action::swap;
+  case bootcfg::RestartKind::restore: return Action::restore;
   }
   return Action::stop;
 }
@@ -157,7 +162,14 @@ Decision monitor_decide(Process *p, Cause cause, word addr, word ip) {
              cause == Cause::corrupt ? "persistent memory is corrupt" : "its pager failed");
     }
   }
-  if (h.rung >= cfg->nrestart) {
+  // A restore needs a checkpoint: without one its rung is passed over (the next failure finds it
+  // again if one is taken meanwhile: the rung is left only for this failure).
+  unsigned rung = h.rung;
+  while (rung < cfg->nrestart && cfg->restart[rung] == bootcfg::RestartKind::restore && !p->checkpoint) {
+    printf("[monitor] %s: no checkpoint to restore: restore passed over\n", p->name);
+    ++rung;
+  }
+  if (rung >= cfg->nrestart) {
     append(p, cause, Action::stop).outcome = Outcome::done;
     printf("[monitor] %s (pid %lu): %s; restart policy exhausted (%s)\n", p->name, p->pid,
            cause_name(cause), bootcfg::name_of(cfg->on_exhausted));
@@ -165,7 +177,7 @@ Decision monitor_decide(Process *p, Cause cause, word addr, word ip) {
     printf("[monitor] %s: stopped\n", p->name);
     return {Action::stop, 0};
   }
-  Action a = action_of(cfg->restart[h.rung]);
+  Action a = action_of(cfg->restart[rung]);
   // The back-off: backoff= each time, or, with backoff-max=, doubled for each restart of this
   // kind still in the intensity window (a server that keeps failing waits longer and longer;
   // one that has been well for a window starts again from backoff=).
@@ -239,6 +251,31 @@ void monitor_swap_asked(Process *p, const char *program) {
   append(p, Cause::swap_asked, Action::swap);
   printf("[monitor] %s (pid %lu): swap from %s to %s asked; swap restart #%lu at a quiet point "
          "(not a failure)\n", p->name, p->pid, p->program, program, h.restarts);
+}
+
+void monitor_checkpointed(Process *p, word number, word copied, word clean, word cycles) {
+  p->checkpoint = number;
+  (void)copied;
+  (void)clean;
+  // The server's newest entry, if it is a checkpoint, becomes this one: a server's checkpoints
+  // since its last restart share one entry (a period of 100 ms would push every restart out of
+  // the log within seconds otherwise).
+  LogEntry *last = nullptr;
+  for (unsigned i = log_count; i-- > 0 && log_count - i <= log_size && !last;)
+    if (log_ring[i % log_size].pid == p->pid) last = &log_ring[i % log_size];
+  LogEntry &e = last && last->cause == Cause::checkpoint ? *last
+                                                         : append(p, Cause::checkpoint, Action::checkpoint);
+  e.insns = cycles;
+  e.outcome = number ? Outcome::done : Outcome::abandoned;
+}
+
+void monitor_restore_asked(Process *p) {
+  History &h = history_of(p->config);
+  ++h.restarts;
+  p->restarts = h.restarts;
+  append(p, Cause::restore_asked, Action::restore);
+  printf("[monitor] %s (pid %lu): restore to checkpoint #%lu asked; restore restart #%lu (not a "
+         "failure)\n", p->name, p->pid, p->checkpoint, h.restarts);
 }
 
 void monitor_renew_abandoned(Process *p) {

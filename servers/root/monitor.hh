@@ -30,6 +30,12 @@ arc::root::Action monitor_renew(Process *p, const RenewReason &why);
 // An administrator asked for p's program to be swapped to `program` (root::swap; p is held at a
 // quiet point): logged (cause swap_asked, action swap), counted like a renewal: not a failure.
 void monitor_swap_asked(Process *p, const char *program);
+// p's pager took checkpoint `number` (0: it failed, none is left): copied and clean pages, cycles.
+// Logged (cause and action checkpoint; a server's consecutive checkpoints share one entry).
+void monitor_checkpointed(Process *p, word number, word copied, word clean, word cycles);
+// An administrator asked for p to be restored to its checkpoint (root::restore): logged (cause
+// restore_asked, action restore), counted like a renewal: not a failure.
+void monitor_restore_asked(Process *p);
 // The renewal (or swap) just decided could not be carried out: p goes on as it was.
 void monitor_renew_abandoned(Process *p);
 // A restart of p was decided and has not completed yet.

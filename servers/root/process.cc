@@ -414,6 +414,7 @@ bool make_pager(Process *p, const Module *prog, const Windows &w, const bootcfg:
   }
   pi->machine = arc::arch::elf_machine;
   if (take_fault(config)) give_fault(pi, *config);
+  pi->checkpoint_marked = config && config->checkpoint_marked;
   auto *own = reinterpret_cast<proc::Info *>(p->pager_own_info);
   own->magic = proc::info_magic;
   own->pid = p->pid;

@@ -47,6 +47,10 @@ struct Process {
   // p3::alt_image_stride — each mapped once, at its first swap to it; `program` names the one
   // running.
   const Module *images[1 + bootcfg::max_alternates] = {};
+  // Checkpoints (docs/restarts.md, "Checkpoint and restore"): the number of the last one its
+  // pager took (0: none, so no restore), and when the checkpoint= period last knocked (ms).
+  word checkpoint = 0, checkpoint_since = 0;
+  bool checkpoint_seen = false;
   // What it may ask of us beyond the common requests (bootcfg::May bits): its boot line's may=,
   // or, started by another process, at most what that one may. Each refusal is said once.
   uint8_t may = 0, may_refused_told = 0;

@@ -2,6 +2,8 @@
 #include "monitor.hh"
 #include "restart.hh"
 #include "watchdog.hh"
+#include <arc/proto/pager.hh>
+#include <arc/server.hh>
 #include <arc/sys.hh>
 
 namespace rt {
@@ -110,6 +112,48 @@ Status swap_online(Process *p, const Module *to) {
   printf("[monitor] %s (pid %lu): swap abandoned: it goes on as it was\n", p->name, p->pid);
   (void)exchange_registers(p->thread, exregs::resume);
   return Status::no_memory;
+}
+
+bool checkpoints(const Process *p) {
+  return p->config && p->config->checkpoint_ms && p->state == root::PState::running &&
+         p->service && !p->direct;
+}
+
+bool checkpoint_knock(Process *p, bool periodic) {
+  if (thread_state(p->thread) != ThreadState::recv_blocked) return false;
+  // Through the monitor's badge: the framework takes a checkpoint knock from nobody else.
+  CapSlot tmp = slot_alloc();
+  if (!tmp || cap_mint(p->service, boot_cap::space, tmp, rights::send, server_label::monitor_badge) != Status::ok) {
+    slot_free(tmp);
+    return false;
+  }
+  Utcb *u = utcb();
+  u->mr[0] = Tag(server_label::checkpoint, 1, 0).raw;
+  u->mr[1] = periodic ? pager::checkpoint_periodic : 0;
+  const bool taken = ipc_raw(ipc::send, tmp, 0, ipc::timeouts(0, 0), nullptr) == Status::ok;
+  slot_free(tmp);
+  return taken;
+}
+
+void checkpoint_tick(Process *p, word now) {
+  if (!checkpoints(p) || p->pending_restart || monitor_restarting(p)) return;
+  if (!p->checkpoint_seen) {   // the period starts with the first look
+    p->checkpoint_seen = true;
+    p->checkpoint_since = now;
+  }
+  if (now - p->checkpoint_since < p->config->checkpoint_ms) return;
+  if (checkpoint_knock(p, true)) p->checkpoint_since = now;   // else busy: the next tick tries again
+}
+
+void restore_asked(Process *p) {
+  // Held until its pager restores it: no request is served by the state it is leaving. A held
+  // thread waiting for a message still takes one: if it waits, the monitor's heartbeat is what
+  // it takes, so that a client's request waits at the endpoint for the restored server (taken
+  // by the old one, it would be lost with its registers and answered `cancelled`).
+  const ThreadState was = ThreadState(exchange_registers(p->thread, exregs::halt).r[3]);
+  if (was == ThreadState::recv_blocked) (void)knock(p);
+  monitor_restore_asked(p);
+  ask_pager(p, root::Action::restore, 0);
 }
 
 void renew_done(Process *p, bool renewal, word pages) {

@@ -22,6 +22,16 @@ bool renew_tick(Process *p, word now);
 // at one now, ask again); logged by monitor_swap_asked, carried out by restart_swap and p's
 // pager. Its clients' calls wait at the endpoint meanwhile and reach the new program.
 arc::Status swap_online(Process *p, const Module *to);
+// Checkpoints (docs/restarts.md, "Checkpoint and restore"). Whether p has a checkpoint= period.
+bool checkpoints(const Process *p);
+// The period's knock, at a watchdog tick: true when p was asked for a checkpoint (or is due and
+// busy).
+void checkpoint_tick(Process *p, word now);
+// Ask p for a checkpoint now (the monitor's `checkpoint` message, taken only at a quiet point):
+// false when it is not waiting for a message (busy).
+bool checkpoint_knock(Process *p, bool periodic = false);
+// Restore p to its checkpoint (root::restore): held, logged, and its pager asked.
+void restore_asked(Process *p);
 
 // A hot or warm restart of p completed (renewal: it was one); p holds `pages` pages now (~0:
 // not known). Every such restart renews the process: its renew-every period starts again.

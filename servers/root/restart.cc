@@ -97,6 +97,7 @@ void restart_member(Process *leader, Process *c, unsigned depth) {
     const Module *to = next_program(c);
     if (to && restart_swap(c, to, &carried)) return ask_pager(c, kind, carried);
   }
+  if (kind == root::Action::restore && c->checkpoint) return ask_pager(c, kind, 0);
   if (kind == root::Action::stop) {   // no policy: it goes on and sees the reset itself
     (void)exchange_registers(c->thread, exregs::resume);
     return;
@@ -212,6 +213,7 @@ bool restart_swap(Process *p, const Module *to, CapSlot *carried) {
   pi->program[sizeof(pi->program) - 1] = 0;
   strncpy(p->program, to->name, sizeof(p->program) - 1);
   p->program[sizeof(p->program) - 1] = 0;
+  p->checkpoint = 0;   // its pager drops the other program's checkpoint
   return true;
 }
 
@@ -247,11 +249,15 @@ void carry_out(Process *p, root::Action action) {
     (void)restart_cold(p);
     return;
   }
+  case root::Action::restore:   // (the monitor chose it: p has a checkpoint) held, its pager restores it
+    (void)exchange_registers(p->thread, exregs::halt);
+    return ask_pager(p, action, 0);
   case root::Action::cold:
     (void)restart_cold(p);
     return;
   case root::Action::group:
     return restart_group(p);
+  case root::Action::checkpoint:   // never decided: the log's only
   case root::Action::stop:
   case root::Action::domain:   // the domain restart comes later, from the root task's loop
     kill(p);

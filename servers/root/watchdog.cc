@@ -157,7 +157,7 @@ word watch_timeout_ms() {
   Process *t = process_table(&n);
   any_watched = any_deadline = false;
   for (unsigned i = 0; i < n; ++i) {
-    any_watched |= t[i].pid && (bound_of(&t[i]) || renews(&t[i]));
+    any_watched |= t[i].pid && (bound_of(&t[i]) || renews(&t[i]) || checkpoints(&t[i]));
     any_deadline |= t[i].pid && t[i].config && t[i].config->deadline_ms;
   }
   return any_watched ? tick_ms : 0;
@@ -180,6 +180,7 @@ void watch_tick(bool timed_out) {
     if (t[i].pid) look_at_call(&t[i], now);
   for (unsigned i = 0; i < n && !restarted_one; ++i) {
     if (!t[i].pid) continue;
+    checkpoint_tick(&t[i], now);
     // A server being renewed (or restarted for another reason) takes no messages for a while:
     // that is no hang.
     if (renew_tick(&t[i], now)) t[i].watch_alive = now;

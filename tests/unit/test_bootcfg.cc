@@ -619,7 +619,7 @@ TEST_CASE("BCFG0015 may=: what a process may ask of the root task", "[bootcfg]")
   CHECK(good->cfg->servers[1].may == bootcfg::may_inject);
   CHECK(good->cfg->servers[2].may == 0);
   CHECK(only_error("server a a may=reboot\n") ==
-        "boot.cfg:1: unknown may= request (spawn, kill, inject or swap): 'reboot'");
+        "boot.cfg:1: unknown may= request (spawn, kill, inject, swap or restore): 'reboot'");
   CHECK(only_error("server a a may=kill,kill\n") == "boot.cfg:1: duplicate may= request 'kill'");
   CHECK(only_error("server a a may=kill may=spawn\n") == "boot.cfg:1: duplicate key 'may'");
   CHECK(only_error("server a a may=kill,\n") == "boot.cfg:1: empty list element");
@@ -935,4 +935,58 @@ TEST_CASE("BCFG0026 grant errors", "[bootcfg]") {
   std::string many = blocks;
   for (int i = 0; i < 9; ++i) many += "grant a:counter to b as n" + std::to_string(i) + "\n";
   CHECK(only_error(many) == "boot.cfg:14: too many grants");
+}
+
+TEST_CASE("BCFG0022 restart=restore and checkpoint=: back to the last checkpoint", "[bootcfg]") {
+  auto good = parse_text("server c demo-counter restart=warm,restore,cold checkpoint=500ms\n"
+                         "server d demo checkpoint=marked,2s\n"
+                         "server e demo restart=restore checkpoint=marked\n"
+                         "server f demo restart=hot\n");
+  CHECK(good->n == 0);
+  REQUIRE(good->cfg->nservers == 4);
+  const Server &c = good->cfg->servers[0];
+  REQUIRE(c.nrestart == 3);
+  CHECK(c.restart[1] == RestartKind::restore);
+  CHECK(std::string(name_of(c.restart[1])) == "restore");
+  CHECK(c.checkpoint_ms == 500);
+  CHECK(!c.checkpoint_marked);
+  CHECK((c.given & given_checkpoint) != 0);
+  CHECK(good->cfg->servers[1].checkpoint_ms == 2000);
+  CHECK(good->cfg->servers[1].checkpoint_marked);
+  CHECK(good->cfg->servers[1].nrestart == 0);   // checkpoints for the shell's restore only
+  CHECK(good->cfg->servers[2].checkpoint_ms == 0);
+  CHECK(good->cfg->servers[2].checkpoint_marked);
+  CHECK(good->cfg->servers[3].checkpoint_ms == 0);
+  CHECK(parse_text("server s msh may=restore\n")->cfg->servers[0].may == may_restore);
+  CHECK(!good->cfg->servers[3].checkpoint_marked);
+  CHECK((good->cfg->servers[3].given & given_checkpoint) == 0);
+  // Every kind once: six fit.
+  auto all = parse_text("server c c restart=hot,warm,restore,swap,cold,group alternates=d\n");
+  CHECK(all->n == 0);
+  CHECK(all->cfg->servers[0].nrestart == 6);
+}
+
+TEST_CASE("BCFG0023 restart=restore and checkpoint= errors", "[bootcfg]") {
+  CHECK(only_error("server a a restart=restore pager=root\n") ==
+        "boot.cfg:1: restart=restore needs the process's own pager (pager=own)");
+  CHECK(only_error("server a a checkpoint=1s pager=root\n") ==
+        "boot.cfg:1: checkpoint= needs the process's own pager (pager=own)");
+  CHECK(only_error("server a a restart=restore,restore\n") ==
+        "boot.cfg:1: restart kind listed twice: 'restore'");
+  CHECK(only_error("server a a checkpoint=0ms\n") ==
+        "boot.cfg:1: checkpoint period must not be zero: '0ms'");
+  CHECK(only_error("server a a checkpoint=5\n") ==
+        "boot.cfg:1: missing unit (ms or s) in checkpoint: '5'");
+  CHECK(only_error("server a a checkpoint=often\n") ==
+        "boot.cfg:1: bad duration for checkpoint: 'often'");
+  CHECK(only_error("server a a checkpoint=1s,2s\n") ==
+        "boot.cfg:1: checkpoint= has one period: '2s'");
+  CHECK(only_error("server a a checkpoint=marked,marked\n") ==
+        "boot.cfg:1: duplicate checkpoint= item 'marked'");
+  CHECK(only_error("server a a checkpoint=1s checkpoint=2s\n") ==
+        "boot.cfg:1: duplicate key 'checkpoint'");
+  // The server is not started with a bad line: nothing of it is kept.
+  auto r = parse_text("server a a checkpoint=0s\nserver b b\n");
+  CHECK(r->n == 1);
+  CHECK(r->cfg->nservers == 1);
 }

@@ -11,6 +11,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+extern "C" [[noreturn]] void arc_restore_entry();
+
 namespace arc {
 
 // The framework's persistent area (area.hh): its own section, which a swap carries over.
@@ -98,6 +100,37 @@ void forget_deferred(CapSlot slot) {
   if (DeferredRecord *r = deferred_record(slot)) *r = DeferredRecord{};
 }
 
+// Checkpoints (docs/restarts.md, "Checkpoint and restore"). The kernel gives a pager a thread's
+// instruction and stack pointers only (exregs), not the other registers, so the framework keeps
+// the rest itself: at a restore point it saves its registers here (__builtin_setjmp: the frame
+// pointer, the stack pointer and where to resume; the compiler saves every callee-saved register
+// in the frame of the function that calls it), in ordinary memory that the checkpoint copies with
+// the stack. A restore starts the thread at arc_restore_entry on the checkpoint's stack, which
+// jumps back into take_checkpoint() as it was then.
+void *g_restore_ctx[5];
+bool g_mark;             // MarkRestorePoint() asked for a checkpoint after this request
+bool g_marks_declined;   // the pager said the policy has no marked points: ask no more
+word g_ck_number, g_ck_copied, g_ck_clean;
+
+// 1: came back by a restore; 0: the checkpoint was taken; -1: declined or failed.
+__attribute__((noinline)) int take_checkpoint(word how) {
+  if (__builtin_setjmp(g_restore_ctx)) return 1;
+  word *mr = transport::mr();
+  mr[0] = Tag(pager::checkpoint, 2, 0).raw;
+  mr[1] = reinterpret_cast<word>(&arc_restore_entry);
+  mr[2] = how;
+  const Status st = transport::call(proc::pager, ipc::timeouts(ipc::t_never, ipc::t_never));
+  if (st != Status::ok || Status(mr[1]) != Status::ok) {
+    if (st == Status::ok && Status(mr[1]) == Status::not_supported && (how & pager::checkpoint_marked))
+      g_marks_declined = true;
+    return -1;
+  }
+  g_ck_copied = mr[2];
+  g_ck_clean = mr[3];
+  g_ck_number = mr[4];
+  return 0;
+}
+
 } // namespace
 
 InFlight &ServerCore::in_flight() { return g_fw.in_flight; }
@@ -137,10 +170,13 @@ unsigned long long ServerCore::SinceFailure() {
 void ServerCore::ReportRecovery(unsigned long long to_recover, unsigned long long to_reply) const {
   const proc::Info *info = process_info();
   if (!to_recover || !info) return;
-  static const char *const kinds[] = {"hot", "warm", "cold", "group", "stop", "domain", "swap"};
+  static const char *const kinds[] = {"hot", "warm", "cold", "group", "stop", "domain", "swap",
+                                      "restore"};
   printf("[arcserver] %s: %s restart: %llu cycles to %s, %llu to the replayed reply\n", name_,
-         info->last_restart_kind < 7 ? kinds[info->last_restart_kind] : "?", to_recover,
-         start_kind_ == StartKind::swapped ? "Initialize()" : "Recover()", to_reply);
+         info->last_restart_kind < 8 ? kinds[info->last_restart_kind] : "?", to_recover,
+         start_kind_ == StartKind::swapped    ? "Initialize()"
+         : start_kind_ == StartKind::restored ? "the restore point"
+                                              : "Recover()", to_reply);
   // The pager timed the phases before our start; it prints the whole breakdown.
   word *mr = transport::mr();
   word saved[mr_count];   // the replayed reply may be waiting in them
@@ -262,6 +298,9 @@ bool ServerCore::Serve(DispatchFn fn, void *self, word badge) {
   InFlight &f = g_fw.in_flight;
   const Tag tag(mr[0]);
   if (tag.label() == server_label::heartbeat) return false;   // taking it was the answer
+  if (tag.label() == server_label::checkpoint)   // only the monitor's: a client's is ignored
+    return badge == server_label::monitor_badge &&
+           Checkpoint(fn, self, tag.untyped() ? mr[1] & pager::checkpoint_periodic : 0);
   if (tag.label() == server_label::publish_again) {
     // Only the monitor knows the name service was restarted cold; from anyone else it is ignored
     // (publishing again is harmless, but a client should not make us call the name service).
@@ -307,6 +346,41 @@ bool ServerCore::Serve(DispatchFn fn, void *self, word badge) {
   if (rep.deferred() || req.label == label::irq) return false;
   rep.finish(st);
   return true;
+}
+
+void ServerCore::MarkRestorePoint() { g_mark = !g_marks_declined; }
+
+void ServerCore::LastCheckpoint(word *number, word *copied, word *clean) {
+  *number = g_ck_number;
+  *copied = g_ck_copied;
+  *clean = g_ck_clean;
+}
+
+bool ServerCore::Checkpoint(DispatchFn fn, void *self, word how) {
+  // A deferred request is in the server's own state and in the framework's record at once; a
+  // restore would bring back the first as it was then and the second as it is now. Only
+  // checkpoints without any are consistent: try again at a later restore point.
+  for (const DeferredRecord &r : detail::g_area.deferred)
+    if (r.slot) return false;
+  const int got = take_checkpoint(how);
+  if (got <= 0) return false;
+  // Restored: everything but the framework's area is as it was at the checkpoint; the area (the
+  // request in flight, deferred requests, sessions, capability slots) is as the failure left it,
+  // and its requests are served again, as after a swap.
+  start_kind_ = StartKind::restored;
+  const unsigned long long to_restore = SinceFailure();
+  printf("[arcserver] %s: back at its checkpoint's restore point\n", name_);
+  if (!in_flight_valid(g_fw.in_flight)) {   // damaged since: what was in flight is lost
+    printf("[arcserver] %s: the request record is damaged: the request in flight is lost\n", name_);
+    g_fw.in_flight = InFlight{};
+    commit_idle(g_fw.in_flight);
+  }
+  if (!g_fw.sessions.Valid()) g_fw.sessions.Reset();
+  if (const proc::Info *info = process_info(); info && info->carried_reply)
+    SetReplySlot(info->carried_reply);
+  const bool reply_pending = ReplayAfterSwap(fn, self);
+  ReportRecovery(to_restore, SinceFailure());
+  return reply_pending;
 }
 
 // An injected lost request: its reply right is parked in a slot and nobody answers it. It stays
@@ -432,6 +506,19 @@ Status ServerCore::Loop(DispatchFn fn, void *self, bool reply_pending) {
     }
     if (st != Status::ok) return st;
     reply_pending = Serve(fn, self, badge);
+    if (g_mark) {
+      // A marked restore point: the answer goes first (the checkpoint is taken between requests,
+      // with nobody waiting), then the checkpoint.
+      g_mark = false;
+      if (reply_pending) {
+        if (const CapSlot slot = slot_alloc()) {
+          if (transport::save_reply(slot) == Status::ok) (void)transport::reply_to(slot);
+          slot_free(slot);
+        }
+        reply_pending = false;
+      }
+      reply_pending = Checkpoint(fn, self, pager::checkpoint_marked);
+    }
   }
 }
 
@@ -503,3 +590,7 @@ const char *last_panic(word *count) {
 }
 
 } // namespace arc
+
+// Where a restore starts the main thread (the pager sets its instruction pointer here and its stack
+// pointer below the one it had at the checkpoint): back into take_checkpoint().
+extern "C" [[noreturn]] void arc_restore_entry() { __builtin_longjmp(arc::g_restore_ctx, 1); }

@@ -294,6 +294,8 @@ private:
   bool parse_after(Server &s, const char *p, size_t n);
   bool parse_may(Server &s, const char *p, size_t n);
   bool parse_alternates(Server &s, const char *p, size_t n);
+  bool parse_checkpoint(Server &s, const char *p, size_t n);
+  bool restore_possible(const Server &s);
   bool swap_possible(const Server &s);
   bool parse_ha(Server &s, const char *p, size_t n);
   bool parse_ha_loop(Server &s, const Token &value);
@@ -398,7 +400,8 @@ void Parser::server_line() {
     if (!key_value(s, key, value, seen)) return;
   }
   if (!renewal_possible(s) || !fault_possible(s) || !names_policy_possible(s) ||
-      !backoff_possible(s) || !ha_possible(s) || !swap_possible(s))
+      !backoff_possible(s) || !ha_possible(s) || !swap_possible(s) ||
+      !restore_possible(s))
     return;
   if (i < ntokens) {
     for (++i; i < ntokens; ++i) {
@@ -431,7 +434,7 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
       {"ha-period", given_ha_period}, {"ha-loop", given_ha_loop},
       {"ha-deadlock", given_ha_deadlock}, {"ha-action", given_ha_action},
       {"dma", given_dma},           {"watch-domains", given_watch_domains},
-      {"alternates", given_alternates},
+      {"alternates", given_alternates}, {"checkpoint", given_checkpoint},
   };
   for (const Once &o : once) {
     if (!teq(key, o.name)) continue;
@@ -497,6 +500,7 @@ bool Parser::key_value(Server &s, const Token &key, const Token &value, uint32_t
   }
   if (teq(key, "may")) return parse_may(s, p, n);
   if (teq(key, "alternates")) return parse_alternates(s, p, n);
+  if (teq(key, "checkpoint")) return parse_checkpoint(s, p, n);
   if (teq(key, "ha")) return parse_ha(s, p, n);
   if (teq(key, "ha-loop")) return parse_ha_loop(s, value);
   if (teq(key, "ha-action")) return parse_ha_action(s, value);
@@ -713,10 +717,11 @@ bool Parser::parse_restart(Server &s, const char *p, size_t n) {
     else if (suffix_is(q, m, "cold")) k = RestartKind::cold;
     else if (suffix_is(q, m, "group")) k = RestartKind::group;
     else if (suffix_is(q, m, "swap")) k = RestartKind::swap;
+    else if (suffix_is(q, m, "restore")) k = RestartKind::restore;
     else return fail("unknown restart kind", t);
     for (unsigned i = 0; i < s.nrestart; ++i)
       if (s.restart[i] == k) return fail("restart kind listed twice:", t);
-    s.restart[s.nrestart++] = k;  // the five distinct kinds fit
+    s.restart[s.nrestart++] = k;  // the six distinct kinds fit
     return true;
   });
 }
@@ -726,8 +731,9 @@ bool Parser::parse_may(Server &s, const char *p, size_t n) {
   return each_item(*this, p, n, [&](const char *q, size_t m) {
     const Token t{q, m, false};
     const uint8_t bit = teq(t, "spawn") ? may_spawn : teq(t, "kill") ? may_kill
-                        : teq(t, "inject") ? may_inject : teq(t, "swap") ? may_swap : 0;
-    if (!bit) return fail("unknown may= request (spawn, kill, inject or swap):", t);
+                        : teq(t, "inject") ? may_inject : teq(t, "swap") ? may_swap
+                        : teq(t, "restore") ? may_restore : 0;
+    if (!bit) return fail("unknown may= request (spawn, kill, inject, swap or restore):", t);
     if (s.may & bit) return fail("duplicate may= request", t);
     s.may |= bit;
     return true;
@@ -761,6 +767,35 @@ bool Parser::swap_possible(const Server &s) {
   if (!s.nalternates) report(msg().str("restart=swap needs alternates="));
   else if (s.pager == PagerKind::root) report(msg().str("restart=swap needs the process's own pager (pager=own)"));
   else return true;
+  return false;
+}
+
+// checkpoint=ITEM[,ITEM]: a period (DURATION: a checkpoint that often, at the server's next quiet
+// point) and/or `marked` (at the restore points the server marks itself), each at most once.
+bool Parser::parse_checkpoint(Server &s, const char *p, size_t n) {
+  return each_item(*this, p, n, [&](const char *q, size_t m) {
+    const Token t{q, m, false};
+    if (teq(t, "marked")) {
+      if (s.checkpoint_marked) return fail("duplicate checkpoint= item", t);
+      s.checkpoint_marked = true;
+      return true;
+    }
+    if (s.checkpoint_ms) return fail("checkpoint= has one period:", t);
+    if (!parse_ms("checkpoint", q, m, &s.checkpoint_ms)) return false;
+    if (!s.checkpoint_ms) return fail("checkpoint period must not be zero:", t);
+    return true;
+  });
+}
+
+// Checkpoints are taken and restored by the process's own pager (it holds the copies), so the
+// restore rung and a checkpoint policy need it.
+bool Parser::restore_possible(const Server &s) {
+  bool restore = false;
+  for (unsigned i = 0; i < s.nrestart; ++i) restore |= s.restart[i] == RestartKind::restore;
+  if (!restore && !(s.given & given_checkpoint)) return true;
+  if (s.pager != PagerKind::root) return true;
+  report(msg().str(restore ? "restart=restore" : "checkpoint=")
+             .str(" needs the process's own pager (pager=own)"));
   return false;
 }
 
@@ -1124,6 +1159,7 @@ const char *name_of(RestartKind k) {
   case RestartKind::cold: return "cold";
   case RestartKind::group: return "group";
   case RestartKind::swap: return "swap";
+  case RestartKind::restore: return "restore";
   }
   return "?";
 }

@@ -221,4 +221,21 @@ unsigned Image::discard_volatile(void (*before_release)(word addr)) {
   return dropped;
 }
 
+unsigned Image::discard_all_but(word keep_start, word keep_end, void (*before_release)(word addr)) {
+  unsigned dropped = discard_volatile(before_release);
+  for (unsigned i = 0; i < capacity_;) {
+    const word va = pages_[i].va;
+    if (va && (va < keep_start || va >= keep_end)) {
+      if (before_release) before_release(pages_[i].addr);
+      frames_->release(pages_[i].addr);
+      erase(i);   // slot i may now hold a shifted entry: look at it again
+      --n_pages_;
+      ++dropped;
+    } else {
+      ++i;
+    }
+  }
+  return dropped;
+}
+
 } // namespace p3

@@ -40,7 +40,9 @@ enum class Recovery : word {
 // How the server was started (ServerCore::start_kind()).
 // swapped: another program ran before with this endpoint (a swap, docs/restarts.md): the
 // framework's record came along, the server's own persistent state did not.
-enum class StartKind : word { first = 0, recovered = 1, cold_restart = 2, swapped = 3 };
+// restored: brought back to a checkpoint (the thread resumes at the restore point where it was
+// taken, with the memory of then; the framework's area is today's).
+enum class StartKind : word { first = 0, recovered = 1, cold_restart = 2, swapped = 3, restored = 4 };
 
 // One entry of a handler table.
 template <class S> struct Handler {
@@ -99,6 +101,9 @@ constexpr word heartbeat = 0xffe4;
 // and lost its records; publish every name again (arc::publish_again()). Never recorded, never
 // replayed.
 constexpr word publish_again = 0xffe5;
+// From the monitor (a send, no reply; badge monitor_badge): take a checkpoint now, at this restore
+// point (docs/restarts.md, "Checkpoint and restore"). Never recorded, never replayed.
+constexpr word checkpoint = 0xffe6;
 constexpr word first = 0xffe0, last = 0xffef;
 }
 
@@ -191,6 +196,16 @@ public:
 
   SessionTable &sessions();
 
+  // A restore point of the server's own (checkpoint=marked, docs/restarts.md "Checkpoint and
+  // restore"): after the current request is answered, before the next is taken, the framework
+  // asks the pager for a checkpoint. A restore later comes back to that point with the memory of
+  // then. Declined (once for the whole run) when the boot line does not ask for marked points.
+  void MarkRestorePoint();
+  // The last checkpoint taken in this run of the process: its number, the pages copied and the
+  // pages kept from the one before (0, 0, 0: none yet). Volatile: a restore brings back the
+  // numbers of the checkpoint it restored.
+  static void LastCheckpoint(word *number, word *copied, word *clean);
+
   // ---- used by ArcServer<S> and by tests ------------------------------------------------------
   // Decide how we start: true when persistent state from a previous run is valid (Recover()),
   // false for a first start, a cold restart, or corrupt state (then it has been reset).
@@ -209,6 +224,13 @@ public:
   // After a swap: re-issue the requests the previous program deferred, then ReplayInFlight().
   bool ReplayAfterSwap(DispatchFn fn, void *self);
   bool AnswerUnrecorded();
+  // At a restore point (a checkpoint knock from the monitor, or a marked point): have the pager
+  // checkpoint the process. Returns like ReplayInFlight: false when the checkpoint was taken
+  // (or declined); after a restore to this checkpoint the thread comes back here, the framework
+  // re-issues what its area records (deferred requests, the request in flight) and returns
+  // whether a reply waits for the kernel's pending reply right.
+  // how: pager::checkpoint_marked, pager::checkpoint_periodic (the knock's MR1) or 0.
+  bool Checkpoint(DispatchFn fn, void *self, word how);
   // An injected `lose`: park the recorded request's reply right and answer nothing.
   bool Lose(InFlight &f);
   // Receive, dispatch, reply, forever; returns the status of a receive that cannot go on

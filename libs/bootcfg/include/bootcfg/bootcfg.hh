@@ -16,7 +16,7 @@ constexpr unsigned max_irqs = 4;
 constexpr unsigned max_mem_ranges = 4;
 constexpr unsigned max_args = 8;
 constexpr unsigned max_afters = 8;
-constexpr unsigned max_restart_kinds = 5;
+constexpr unsigned max_restart_kinds = 6;
 constexpr unsigned max_alternates = 3;  // alternates=: other programs of the same interface
 constexpr unsigned max_settings = 16;
 constexpr unsigned max_fault_bytes = 16;   // fault=ADDR:HEX writes at most this many bytes
@@ -39,7 +39,8 @@ constexpr uint32_t max_domain_mem_kib = 256u << 10;
 constexpr uint32_t default_domain_quota_kib = 4096;    // kernel memory of the domain's objects
 
 // swap: a warm restart into the next program of the server's alternates (docs/restarts.md).
-enum class RestartKind : uint8_t { hot, warm, cold, group, swap };
+// restore: back to the process's last checkpoint (docs/restarts.md, "Checkpoint and restore").
+enum class RestartKind : uint8_t { hot, warm, cold, group, swap, restore };
 enum class OnExhausted : uint8_t { stop, domain, reboot };
 // Who pages the process: its own pager task (P3, the default) or the root task itself (used to
 // measure what the per-process pager costs).
@@ -84,6 +85,7 @@ enum Given : uint32_t {
   given_dma = 1u << 20,
   given_watch_domains = 1u << 21,
   given_alternates = 1u << 22,
+  given_checkpoint = 1u << 23,
 };
 
 // Bits of Server::may: what the process may ask of the root task beyond what every process may
@@ -93,6 +95,7 @@ enum May : uint8_t {
   may_kill = 1u << 1,     // end processes (a server's policy may restart it)
   may_inject = 1u << 2,   // arm injected faults in servers
   may_swap = 1u << 3,     // swap a server to another program (root::swap)
+  may_restore = 1u << 4,  // checkpoint a server and restore it (root::checkpoint, root::restore)
 };
 
 // What the HA workers watch of a server (the `ha=` key; libs/ha, docs/ha.md): bits of Server::ha.
@@ -181,6 +184,11 @@ struct Server {
   // alternates=: the programs a swap cycles through after `program` (same interface).
   char alternates[max_alternates][max_string_len + 1];
   uint8_t nalternates;
+
+  // checkpoint=: when the pager checkpoints the process (for the restore rung): every
+  // checkpoint_ms (0: not periodically), and/or at the restore points the server marks.
+  uint32_t checkpoint_ms;
+  bool checkpoint_marked;
 
   uint8_t after[max_afters];                   // indices into Config::servers
   char after_names[max_afters][max_name_len + 1];  // the same servers by name

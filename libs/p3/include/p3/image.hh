@@ -81,6 +81,9 @@ public:
   // For restarts: drop every private page that is not persistent (returns how many);
   // before_release(addr) runs for each, e.g. to revoke the process's mapping of it.
   unsigned discard_volatile(void (*before_release)(word addr) = nullptr);
+  // For a restore to a checkpoint: drop every private page, persistent ones too, except those in
+  // [keep_start, keep_end) (the framework's area); before_release as above.
+  unsigned discard_all_but(word keep_start, word keep_end, void (*before_release)(word addr) = nullptr);
   // Visit every private page (for remapping after a restart).
   template <class F> void each_private(F f) const {
     for (unsigned i = 0; i < capacity_; ++i)

@@ -11,17 +11,27 @@ enum Label : word {
   exit = 0x201,         // MR1 = exit status: the process ends
   recovered = 0x202,    // after a hot or warm restart: MR1 cycles from the failure to Recover(),
                         //   MR2 to the replayed reply; the pager prints the phases it timed
-  restart = 0x203,      // from the root task only (group restart): MR1 kind (root::Action, hot
-                        //   or warm; warm: the root task has replaced space and thread), MR2
+  restart = 0x203,      // from the root task only (group restart): MR1 kind (root::Action, hot,
+                        //   warm, swap or restore; warm: the root task has replaced space and thread), MR2
                         //   warm: slot of the carried reply right. A send: no reply
   corrupt = 0x204,      // the framework found the process's persistent state damaged before
                         //   Recover(): the monitor escalates (cold or group restart, or stop).
                         //   A reply (not_supported) only if the monitor could not be asked
+  checkpoint = 0x205,   // the framework at a restore point (its main loop between requests, no
+                        //   deferred request): MR1 where a restore resumes it (the framework's
+                        //   restore entry), MR2 checkpoint_* bits; the pager copies the pages written since the last
+                        //   checkpoint and reads the thread's stack pointer. Reply MR1 status
+                        //   (not_supported: a marked point the policy does not ask for), MR2
+                        //   pages copied, MR3 pages clean, MR4 the checkpoint's number
   share_create = 0x210, // MR1 = bytes; reply MR1 status, MR2 address, MR3 token
   share_allow = 0x211,  // MR1 = token, MR2 = pid allowed to attach
   share_attach = 0x212, // MR1 = token, MR2 = owner pid; reply MR1 status, MR2 address
   share_detach = 0x213, // MR1 = address
 };
+
+// Why a checkpoint is taken (pager::checkpoint MR2; the monitor's knock MR1): a point the server
+// marked, the policy's period (not printed each time), else asked (the shell).
+constexpr word checkpoint_marked = 1, checkpoint_periodic = 2;
 
 // Replies: label 0, MR1 = Status, results from MR2 on.
 

@@ -47,6 +47,9 @@ struct Info {
   word fault_addr;
   word fault_len;           // load: 1..16
   unsigned char fault_bytes[16];
+  // checkpoint=marked: the pager takes the checkpoints the server asks for at its own restore
+  // points (arc::ServerCore::MarkRestorePoint); 0: it declines them.
+  word checkpoint_marked;
 };
 
 } // namespace p3

@@ -74,6 +74,19 @@ enum Label : word {
                        //   quiet point (docs/restarts.md, "Swap"); callers with may=swap only.
                        //   reply MR1 status (busy: it is serving or being restarted, ask again;
                        //   invalid_arg: no such server or program; not_supported: pager=root)
+  // Checkpoint and restore (docs/restarts.md, "Checkpoint and restore"); callers with
+  // may=restore only:
+  checkpoint = 0x12c,  // MR1..6 packed server name: have it checkpointed at its next quiet point
+                       //   (the framework's restore point); reply MR1 status (busy: it is
+                       //   serving or being restarted, ask again; invalid_arg: no such server;
+                       //   not_supported: pager=root). The pager takes the checkpoint after
+                       //   this answer and reports it with `checkpointed`
+  restore = 0x12d,     // MR1..6 packed server name: bring it back to its last checkpoint now;
+                       //   reply MR1 status (not_supported: no checkpoint, or pager=root). The
+                       //   server is held from this answer until its pager has restored it
+  checkpointed = 0x12e,  // pager: a checkpoint was taken. MR1 its number, MR2 pages copied,
+                         //   MR3 pages clean (kept from the last one), MR4 cycles it took;
+                         //   MR1 0: it failed (no memory), no checkpoint is left
 };
 
 // Of a secure domain (root::domains).
@@ -91,11 +104,16 @@ enum class Cause : word {
   deadlock = 13,      // it is part of a cycle of threads each blocked calling the next
   loop = 14,          // its thread runs without any progress: an endless loop
   swap_asked = 15,    // not a failure: an administrator swapped its program (root::swap)
+  checkpoint = 16,    // not a failure: a checkpoint was taken (action checkpoint)
+  restore_asked = 17, // not a failure: brought back to its checkpoint on request (root::restore)
 };
 enum class Action : word {
   hot = 0, warm = 1, cold = 2, group = 3, stop = 4,
   domain = 5,   // every process of the domain stopped and the boot configuration started again
   swap = 6,     // a warm restart into another program of the same interface (alternates=)
+  restore = 7,  // back to the last checkpoint: memory, persistent memory and the main thread's
+                //   restore point; the framework's area and the capabilities stay as they are
+  checkpoint = 8,  // (the restart log only: a checkpoint taken, not a restart)
 };
 // Of a restart log entry. abandoned: a renewal that could not be carried out (the server went on
 // as it was).

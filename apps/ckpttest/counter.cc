@@ -1,0 +1,96 @@
+// ckpt-counter NAME: a counter whose value lives in ordinary memory (apps/ckpttest/iface.hh).
+// A restart that starts from the image loses it; a restore brings back the value of the last
+// checkpoint. Its .pdata holds only a guard word, which `scribble` damages: Recover() then
+// refuses the persistent state (the monitor passes over hot and warm restarts for the next rung).
+#include "iface.hh"
+
+#include <arc/pdata.hh>
+#include <arc/process.hh>
+#include <arc/server.hh>
+
+#include <stdio.h>
+#include <string.h>
+
+using namespace arc;
+
+namespace {
+constexpr word guard_ok = 0x434b5054;   // "CKPT"
+ARC_PDATA word g_guard = guard_ok;
+
+// Ordinary memory: what only a checkpoint keeps.
+long g_value;
+word g_applied_seq;      // the last add applied (exactly once when it is replayed) ...
+long g_applied_value;    // ... and the value it produced
+volatile unsigned char g_buffer[ckpt::max_touch][4096] __attribute__((aligned(4096)));
+const char *g_name = "ckpt";
+} // namespace
+
+class CkptCounter : public ArcServer<CkptCounter> {
+public:
+  CkptCounter() : ArcServer(g_name) {}
+
+  Status Initialize() {
+    g_guard = guard_ok;
+    RegisterName(g_name);
+    ::printf("[ckpt-counter] %s: ready\n", g_name);
+    return Status::ok;
+  }
+  Recovery Recover() {
+    if (g_guard != guard_ok) {
+      ::printf("[ckpt-counter] %s: persistent guard damaged (%lx)\n", g_name, g_guard);
+      return Recovery::cold;
+    }
+    ::printf("[ckpt-counter] %s: recovered: the value is lost (ordinary memory)\n", g_name);
+    return Recovery::resume;
+  }
+  static constexpr auto Handlers() { return ckpt::handlers<CkptCounter>; }
+
+  Status Add(const Request &req, Reply &rep) {
+    if (!(req.replayed && req.seq == g_applied_seq)) {
+      g_applied_value = g_value + long(req.arg(1));
+      g_applied_seq = req.seq;
+    }
+    g_value = g_applied_value;
+    rep.put(word(g_value));
+    return Status::ok;
+  }
+  Status Get(const Request &, Reply &rep) {
+    rep.put(word(g_value));
+    return Status::ok;
+  }
+  Status Touch(const Request &req, Reply &rep) {
+    const word n = req.arg(1);
+    if (!n || n > ckpt::max_touch) return Status::invalid_arg;
+    for (word i = 0; i < n; ++i) g_buffer[i][req.seq % 4096] = static_cast<unsigned char>(req.seq);
+    rep.put(word(g_value));
+    return Status::ok;
+  }
+  Status Mark(const Request &, Reply &rep) {
+    MarkRestorePoint();
+    rep.put(word(g_value));
+    return Status::ok;
+  }
+  Status Scribble(const Request &req, Reply &rep) {
+    if (!req.replayed) {
+      ::printf("[ckpt-counter] %s: scribbling over .pdata, then crashing\n", g_name);
+      g_guard = 0xbad;
+      *reinterpret_cast<volatile word *>(0x10) = 0;
+    }
+    rep.put(word(g_value));
+    return Status::ok;
+  }
+  Status Stats(const Request &, Reply &rep) {
+    word number, copied, clean;
+    LastCheckpoint(&number, &copied, &clean);
+    rep.put(number);
+    rep.put(copied);
+    rep.put(clean);
+    return Status::ok;
+  }
+};
+
+int main(int argc, char **argv) {
+  if (argc > 1) g_name = argv[1];
+  static CkptCounter server;
+  return server.Run();
+}

@@ -1,0 +1,170 @@
+// ckpttest: checkpoints and restores of ckpt-counter (apps/ckpttest/iface.hh), two of them:
+// `ck1` (restart=restore,cold checkpoint=marked) and `ck2` (restart=warm,restore,cold with a
+// checkpoint period). Checks every value it gets and the monitor's log, and prints
+// `CKPT Cnn ok|FAIL what (got N)`, then `CKPT: P passed, F failed` (tests/qemu/checkpoint).
+#include "iface.hh"
+
+#include <arc/process.hh>
+#include <arc/proto/process.hh>
+#include <arc/proto/root.hh>
+#include <arc/server.hh>
+#include <arc/sys.hh>
+
+#include <stdio.h>
+#include <string.h>
+
+using namespace arc;
+
+namespace {
+unsigned passed, failed;
+
+void check(const char *id, bool ok, const char *what, long got = 0) {
+  if (ok) ++passed;
+  else ++failed;
+  ::printf("CKPT %s %s %s (got %ld)\n", id, ok ? "ok" : "FAIL", what, got);
+}
+
+// One word call of ckpt-counter: the status, *out the first result.
+Status op(CapSlot ep, word label, long *out, word arg = 0, bool with_arg = false) {
+  Rpc rpc(label);
+  if (with_arg) rpc.put(arg);
+  const Status st = rpc.call(ep);
+  if (st == Status::ok && out) *out = long(rpc.result(0));
+  return st;
+}
+long value(CapSlot ep) {
+  long v = -1;
+  return op(ep, ckpt::get, &v) == Status::ok ? v : -1;
+}
+long add(CapSlot ep, long delta, Status *st = nullptr) {
+  long v = -1;
+  const Status s = op(ep, ckpt::add, &v, word(delta), true);
+  if (st) *st = s;
+  return s == Status::ok ? v : -1;
+}
+
+// root::checkpoint or root::restore of `server` (as the shell's commands: busy means not at a
+// quiet point yet, ask again).
+Status root_ask(word label, const char *server) {
+  Status st = Status::busy;
+  for (unsigned tries = 0; st == Status::busy && tries < 200; ++tries) {
+    if (tries) sleep_ms(5);
+    word name[6] = {};   // NUL-padded, all six words: as the root task expects
+    strncpy(reinterpret_cast<char *>(name), server, sizeof(name) - 1);
+    Rpc rpc(label);
+    for (word w : name) rpc.put(w);
+    st = rpc.call(proc::root);
+  }
+  return st;
+}
+
+struct Stats { word number, copied, clean; };
+Stats stats(CapSlot ep) {
+  Rpc rpc(ckpt::stats);
+  if (rpc.call(ep) != Status::ok) return {0, 0, 0};
+  return {rpc.result(0), rpc.result(1), rpc.result(2)};
+}
+
+// Done entries of the monitor's log for `server` with this cause and action.
+unsigned logged(const char *server, root::Cause cause, root::Action action) {
+  unsigned n = 0;
+  Utcb *u = utcb();
+  for (word i = 0; i < 64; ++i) {
+    u->mr[0] = Tag(root::restarts, 1, 0).raw;
+    u->mr[1] = i;
+    if (call(proc::root) != Status::ok || u->mr[1] != word(Status::ok)) break;
+    char name[24];
+    proc::unpack(&u->mr[7], 6, name, sizeof(name));
+    if (!strcmp(name, server) && u->mr[3] == word(cause) && u->mr[4] == word(action) &&
+        u->mr[6] == word(root::Outcome::done))
+      ++n;
+  }
+  return n;
+}
+} // namespace
+
+int main() {
+  const CapSlot ck1 = slot_alloc(), ck2 = slot_alloc();
+  if (name_wait("ck1", ck1, 5000) != Status::ok || name_wait("ck2", ck2, 5000) != Status::ok) {
+    ::printf("CKPT: the counters are not there\n");
+    return 1;
+  }
+  // No checkpoint yet: nothing to restore.
+  const Status first = root_ask(root::restore, "ck1");
+  check("C01", first == Status::not_supported, "no restore without a checkpoint", long(first));
+
+  // Checkpoint, change, restore: the checkpoint's value, though it was only in ordinary memory.
+  Status st;
+  long v;
+  add(ck1, 5);
+  check("C02", root_ask(root::checkpoint, "ck1") == Status::ok, "checkpoint of ck1 asked");
+  const Stats s1 = stats(ck1);   // served after the checkpoint: the knock came first
+  check("C03", s1.number == 1 && s1.copied > 0, "checkpoint #1 taken", long(s1.number));
+  v = add(ck1, 7);
+  check("C04", v == 12, "changed after the checkpoint", v);
+  st = root_ask(root::restore, "ck1");
+  check("C05", st == Status::ok, "restore of ck1 asked", long(st));
+  v = value(ck1);
+  check("C06", v == 5, "restored: the checkpoint's value", v);
+
+  // Incremental: pages written since the last checkpoint are copied, the others kept.
+  long t = -1;
+  (void)op(ck1, ckpt::touch, &t, 8, true);
+  (void)root_ask(root::checkpoint, "ck1");
+  const Stats s2 = stats(ck1);
+  (void)root_ask(root::checkpoint, "ck1");
+  const Stats s3 = stats(ck1);
+  ::printf("CKPT incremental: 8 pages written: checkpoint #%lu copied %lu, %lu clean; "
+           "nothing written: #%lu copied %lu, %lu clean\n",
+           s2.number, s2.copied, s2.clean, s3.number, s3.copied, s3.clean);
+  check("C07", s2.number == 2 && s2.copied >= 8, "the 8 written pages copied", long(s2.copied));
+  check("C08", s3.number == 3 && s3.copied < 8 && s3.clean >= s2.clean + 8,
+        "unwritten pages kept from the last checkpoint", long(s3.copied));
+
+  // A restore point the server marks (checkpoint=marked on ck1's line).
+  v = add(ck1, 100);
+  check("C09", v == 105, "added", v);
+  (void)op(ck1, ckpt::mark, &t);
+  const Stats s4 = stats(ck1);
+  check("C10", s4.number == 4, "checkpoint #4 at the server's own restore point", long(s4.number));
+  (void)add(ck1, 1);
+  st = root_ask(root::restore, "ck1");
+  v = value(ck1);
+  check("C11", st == Status::ok && v == 105, "restored to the marked point", v);
+
+  // The restore rung (ck1: restart=restore,cold): a crash in an add brings back the checkpoint,
+  // and the add is served again there: the caller sees no error. What was done after the
+  // checkpoint (the add of 2) is gone with it.
+  (void)add(ck1, 2);
+  check("C12", inject_fault("ck1", server_label::inject_crash, 0) == Status::ok, "a crash armed in ck1");
+  v = add(ck1, 3, &st);
+  check("C13", st == Status::ok && v == 108, "the crashed add answered from the checkpoint (105 + 3)", v);
+  v = value(ck1);
+  check("C14", v == 108, "and the counter goes on from there", v);
+
+  // ck2 (restart=warm,restore,cold, checkpoint=100ms): periodic checkpoints; then its .pdata is
+  // damaged and it crashes. The warm restart's Recover() refuses the damage, the monitor passes
+  // over warm for restore: the checkpoint's memory, .pdata included, and the request answered.
+  v = add(ck2, 4);
+  check("C15", v == 4, "ck2 added", v);
+  sleep_ms(400);
+  const Stats s5 = stats(ck2);
+  check("C16", s5.number >= 2, "periodic checkpoints of ck2", long(s5.number));
+  v = -1;
+  st = op(ck2, ckpt::scribble, &v);
+  check("C17", st == Status::ok && v == 4, "the crashed request answered after the restore", v);
+  v = add(ck2, 1);
+  check("C18", v == 5, "ck2 goes on", v);
+
+  // The monitor's log shows them all.
+  unsigned n = logged("ck1", root::Cause::checkpoint, root::Action::checkpoint);
+  check("C19", n == 2, "ck1 checkpoints logged: one entry for #1, one for #2..#4", long(n));
+  n = logged("ck1", root::Cause::restore_asked, root::Action::restore);
+  check("C20", n == 2, "asked restores logged", long(n));
+  n = logged("ck1", root::Cause::crash, root::Action::restore);
+  check("C21", n == 1, "the crash's restore logged", long(n));
+  n = logged("ck2", root::Cause::corrupt, root::Action::restore);
+  check("C22", n == 1, "ck2's restore logged", long(n));
+  ::printf("CKPT: %u passed, %u failed\n", passed, failed);
+  return 0;
+}

@@ -1,0 +1,162 @@
+// Host tests of the pager's checkpoints (servers/pager/checkpoint.cc; docs/restarts.md,
+// "Checkpoint and restore"): which pages a checkpoint copies, which it keeps from the last one,
+// and what a restore puts back.
+#include "checkpoint.hh"
+#include <p3/image.hh>
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <set>
+#include <vector>
+
+using namespace p3;
+using arc::word;
+namespace fr = arc::fpage_rights;
+
+namespace {
+constexpr word page = 0x1000;
+
+struct HostFrames final : FrameSource {
+  unsigned limit;
+  std::set<word> live;
+  explicit HostFrames(unsigned l) : limit(l) {}
+  ~HostFrames() {
+    for (word f : live) std::free(reinterpret_cast<void *>(f));
+  }
+  word alloc() override {
+    if (live.size() >= limit) return 0;
+    void *p = std::aligned_alloc(page, page);
+    std::memset(p, 0, page);
+    live.insert(word(p));
+    return word(p);
+  }
+  void release(word addr) override {
+    REQUIRE(live.erase(addr) == 1);
+    std::free(reinterpret_cast<void *>(addr));
+  }
+};
+
+// Text (one page), data (one page of file) and a persistent page after it, a heap.
+constexpr word text = 0x8048000, data = 0x8049000, pdata = 0x804a000, heap = 0x10000000;
+struct Program {
+  std::vector<unsigned char> file = std::vector<unsigned char>(4 * page);
+  HostFrames frames;
+  std::vector<Image::Page> pages = std::vector<Image::Page>(64);
+  Image img;
+  std::unique_ptr<Checkpoint> ck = std::make_unique<Checkpoint>();
+  explicit Program(unsigned frame_limit = 64) : frames(frame_limit) {
+    for (word i = 0; i < file.size(); ++i) file[i] = static_cast<unsigned char>(i * 7 + 1);
+    img.init(file.data(), file.size(), &frames, pages.data(), 64);
+    REQUIRE(img.add_segment({text, page, page, page, fr::r | fr::x}));
+    REQUIRE(img.add_segment({data, 2 * page, 2 * page, 2 * page, fr::r | fr::w}));
+    img.set_persistent(pdata, pdata + page);
+    REQUIRE(img.add_zero_range(heap, heap + 16 * page, false));
+  }
+  // The process writes `byte` at va: the page is made (or found) writable.
+  void write(word va, unsigned char byte) {
+    const Source s = img.resolve(va, arc::fault::write);
+    REQUIRE(s.kind == Source::frame);
+    reinterpret_cast<unsigned char *>(s.addr)[va & (page - 1)] = byte;
+    ck->written(va);
+  }
+  unsigned char read(word va) {
+    const Source s = img.resolve(va, arc::fault::read);
+    REQUIRE(s.kind != Source::invalid);
+    return reinterpret_cast<const unsigned char *>(s.addr)[va & (page - 1)];
+  }
+  Checkpoint::Taken take(word skip_start = 0, word skip_end = 0) {
+    return ck->take(img, frames, skip_start, skip_end, 0x1234, 0x5678);
+  }
+};
+} // namespace
+
+TEST_CASE("PCKP0001 a checkpoint copies the writable private pages, then only those written since", "[pager]") {
+  Program p;
+  p.write(data + 8, 0xaa);
+  p.write(pdata + 8, 0xbb);
+  p.write(heap, 0xcc);
+  p.write(heap + 3 * page, 0xdd);
+  (void)p.img.private_copy(text);   // a code page of its own (fault injection): not copied
+  const Checkpoint::Taken t1 = p.take();
+  CHECK(t1.ok);
+  CHECK(t1.copied == 4);
+  CHECK(t1.clean == 0);
+  CHECK(p.ck->valid());
+  CHECK(p.ck->number() == 1);
+  CHECK(p.ck->resume_ip() == 0x1234);
+  CHECK(p.ck->resume_sp() == 0x5678);
+  CHECK(p.ck->clean(heap));
+  CHECK(!p.ck->clean(heap + page));   // never made: not in the checkpoint
+  // Nothing written: every copy is kept.
+  const Checkpoint::Taken t2 = p.take();
+  CHECK(t2.copied == 0);
+  CHECK(t2.clean == 4);
+  // One page written, one made: those two are copied.
+  p.write(heap + 3 * page + 1, 0xee);
+  p.write(heap + 5 * page, 0x11);
+  CHECK(!p.ck->clean(heap + 3 * page));
+  const Checkpoint::Taken t3 = p.take();
+  CHECK(t3.copied == 2);
+  CHECK(t3.clean == 3);
+  CHECK(p.ck->number() == 3);
+  // Every frame copied is write-protected afterwards.
+  static unsigned protected_pages;
+  protected_pages = 0;
+  p.ck->protect([](word) { ++protected_pages; });
+  CHECK(protected_pages == 5);
+  // A restart replaced the pages: every one is copied again.
+  p.ck->all_dirty();
+  CHECK(p.take().copied == 5);
+}
+
+TEST_CASE("PCKP0002 a restore puts the checkpoint's pages back, drops later ones, keeps the skipped range", "[pager]") {
+  Program p;
+  p.write(data + 8, 1);
+  p.write(pdata + 8, 2);   // persistent memory is in the checkpoint too
+  p.write(heap, 3);
+  // pdata's page stands for the framework's area here: skipped, kept as it is at the restore.
+  const Checkpoint::Taken t = p.take(pdata, pdata + page);
+  CHECK(t.copied == 2);
+  p.write(data + 8, 41);
+  p.write(pdata + 8, 42);
+  p.write(heap, 43);
+  p.write(heap + 7 * page, 44);   // made after the checkpoint
+  const unsigned held = unsigned(p.frames.live.size());
+  p.img.discard_all_but(pdata, pdata + page);
+  CHECK(p.frames.live.size() == held - 3);   // data, heap, heap + 7 pages: pdata and the copies stay
+  REQUIRE(p.ck->restore(p.img));
+  CHECK(p.read(data + 8) == 1);
+  CHECK(p.read(heap) == 3);
+  CHECK(p.read(pdata + 8) == 42);       // the skipped range: as it is now
+  CHECK(p.read(heap + 7 * page) == 0);  // made after the checkpoint: a fresh zero page
+  CHECK(p.read(data + 9) == p.file[2 * page + 9]);   // the rest of the data page from the copy
+  // As copied again: clean until written.
+  CHECK(p.ck->clean(heap));
+  CHECK(p.take(pdata, pdata + page).copied == 1);   // only the fresh heap page (read: made since)
+}
+
+TEST_CASE("PCKP0003 a checkpoint without frames for its copies fails and leaves none", "[pager]") {
+  Program p(5);   // 3 pages of the process and 2 copies
+  p.write(data, 1);
+  p.write(heap, 2);
+  p.write(heap + page, 3);
+  const Checkpoint::Taken t = p.take();
+  CHECK(!t.ok);
+  CHECK(!p.ck->valid());
+  CHECK(p.frames.live.size() == 3);   // the copies made went back
+  CHECK(p.ck->restore(p.img));   // nothing to put back
+}
+
+TEST_CASE("PCKP0004 dropping a checkpoint gives every copy back", "[pager]") {
+  Program p;
+  p.write(data, 1);
+  p.write(heap, 2);
+  REQUIRE(p.take().ok);
+  CHECK(p.frames.live.size() == 4);
+  p.ck->drop(p.frames);
+  CHECK(!p.ck->valid());
+  CHECK(p.frames.live.size() == 2);
+}
