@@ -79,7 +79,11 @@ DeferredRecord *deferred_record(CapSlot slot) {
   return nullptr;
 }
 
+// Whether Defer() records (ServerCore::RecordDeferred; volatile: every start records again).
+bool g_record_deferred = true;
+
 void record_deferred(const Request &req, CapSlot slot) {
+  if (!g_record_deferred) return;
   if (req.untyped >= detail::max_deferred_words) return;   // not re-issuable: see area.hh
   DeferredRecord *r = deferred_record(slot);
   for (DeferredRecord &e : detail::g_area.deferred)
@@ -356,13 +360,28 @@ bool ServerCore::ReplayInFlight(DispatchFn fn, void *self) {
 // saved reply right.
 bool ServerCore::ReplayAfterSwap(DispatchFn fn, void *self) {
   InFlight &f = g_fw.in_flight;
-  for (;;) {
-    DeferredRecord *next = nullptr;
+  // Which records the old program left, oldest first, noted before any is re-issued: a handler
+  // that defers a re-issued request again records it anew, and that record must not be
+  // re-issued once more (it would be, for ever, were the area itself walked to its end). Each is
+  // taken out of the area only when its turn comes, so a failure half-way leaves the rest.
+  constexpr unsigned n_max = detail::max_deferred_records;
+  struct Due { CapSlot slot; word order; } due[n_max];
+  unsigned n = 0;
+  for (const DeferredRecord &r : detail::g_area.deferred)
+    if (r.slot) due[n++] = Due{r.slot, r.order};
+  for (unsigned i = 1; i < n; ++i)   // insertion sort by age: at most 16
+    for (unsigned j = i; j > 0 && due[j].order < due[j - 1].order; --j) {
+      const Due t = due[j];
+      due[j] = due[j - 1];
+      due[j - 1] = t;
+    }
+  for (unsigned i = 0; i < n; ++i) {
+    DeferredRecord *at = nullptr;
     for (DeferredRecord &r : detail::g_area.deferred)
-      if (r.slot && (!next || r.order < next->order)) next = &r;
-    if (!next) break;
-    const DeferredRecord rec = *next;
-    *next = DeferredRecord{};
+      if (r.slot == due[i].slot && r.order == due[i].order) at = &r;
+    if (!at) continue;
+    const DeferredRecord rec = *at;
+    *at = DeferredRecord{};
     if (f.state == InFlight::serving && rec.seq == f.seq && rec.badge == f.badge) {
       if (!f.reply_slot) SetReplySlot(rec.slot);
       continue;
@@ -373,7 +392,7 @@ bool ServerCore::ReplayAfterSwap(DispatchFn fn, void *self) {
       continue;
     }
     InFlight tmp{};
-    for (unsigned i = 0; i < detail::max_deferred_words; ++i) tmp.mr[i] = rec.mr[i];
+    for (unsigned w = 0; w < detail::max_deferred_words; ++w) tmp.mr[w] = rec.mr[w];
     tmp.badge = rec.badge;
     tmp.seq = rec.seq;
     Request req = request_of(tmp);
@@ -434,6 +453,8 @@ Status ServerCore::Loop(DispatchFn fn, void *self, bool reply_pending) {
     reply_pending = Serve(fn, self, badge);
   }
 }
+
+void ServerCore::RecordDeferred(bool on) { g_record_deferred = on; }
 
 Status ServerCore::RegisterName(const char *name) { return name_register(name, endpoint_); }
 
