@@ -82,12 +82,21 @@ DeferredRecord *deferred_record(CapSlot slot) {
 // Whether Defer() records (ServerCore::RecordDeferred; volatile: every start records again).
 bool g_record_deferred = true;
 
-void record_deferred(const Request &req, CapSlot slot) {
+// `reused`: the slot is a replayed request's saved reply right, which may have a record already
+// (then rewritten); a slot Defer() just allocated has none, and the first free record will do.
+// (This is paid on every deferred request, and apps/swapbench measures it: two whole passes over
+// the 16 records, and a third when it was answered, cost 8 % of a deferred round trip on ia32;
+// now no pass goes further than it must, and a record is freed by its slot word alone.)
+void record_deferred(const Request &req, CapSlot slot, bool reused) {
   if (!g_record_deferred) return;
   if (req.untyped >= detail::max_deferred_words) return;   // not re-issuable: see area.hh
-  DeferredRecord *r = deferred_record(slot);
-  for (DeferredRecord &e : detail::g_area.deferred)
-    if (!r && !e.slot) r = &e;
+  DeferredRecord *r = reused ? deferred_record(slot) : nullptr;
+  if (!r)
+    for (DeferredRecord &e : detail::g_area.deferred)
+      if (!e.slot) {
+        r = &e;
+        break;
+      }
   if (!r) return;   // more deferred than recorded: a swap cannot re-issue this one
   r->slot = 0;      // incomplete while it is written
   r->badge = req.badge;
@@ -98,8 +107,10 @@ void record_deferred(const Request &req, CapSlot slot) {
   r->slot = slot;   // the commit
 }
 
+// A record is free when its slot is 0: the rest is written again before the next commit.
 void forget_deferred(CapSlot slot) {
-  if (DeferredRecord *r = deferred_record(slot)) *r = DeferredRecord{};
+  if (!g_record_deferred) return;   // nothing recorded: nothing to look for
+  if (DeferredRecord *r = deferred_record(slot)) r->slot = 0;
 }
 
 } // namespace
@@ -460,7 +471,8 @@ Status ServerCore::RegisterName(const char *name) { return name_register(name, e
 
 Status ServerCore::Defer(const Request &req, Reply &rep, Deferred &d) {
   CapSlot slot = g_replay_reply;
-  if (slot) {
+  const bool reused = slot != 0;
+  if (reused) {
     g_replay_reply = 0;   // the replayed request's carried reply right is the one to keep
   } else {
     slot = slot_alloc();
@@ -471,7 +483,7 @@ Status ServerCore::Defer(const Request &req, Reply &rep, Deferred &d) {
       return st;
     }
   }
-  record_deferred(req, slot);
+  record_deferred(req, slot, reused);
   d.slot = slot;
   d.label = req.label;
   d.badge = req.badge;

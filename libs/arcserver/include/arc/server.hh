@@ -191,7 +191,9 @@ public:
   // Whether Defer() keeps a record of each deferred request in the framework's area, for a
   // swap to re-issue (docs/restarts.md, "Swap"; on by default, at every start). Off, a swap
   // re-issues nothing the old program deferred: its callers wait until their call times out.
-  // For the benchmark of what the record costs (apps/swapbench); no server turns it off.
+  // Set it before serving (Initialize()): turned off, answering a deferred request no longer
+  // looks for its record either. For the benchmark of what the record costs (apps/swapbench);
+  // no server turns it off.
   void RecordDeferred(bool on);
 
   SessionTable &sessions();
