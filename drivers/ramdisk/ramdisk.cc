@@ -3,6 +3,15 @@
 //
 // Boot configuration:   server ramdisk ramdisk module=disk.img restart=hot,warm,cold
 //
+// Three programs of the same interface are built from this source, for swaps (docs/restarts.md,
+// "Swap"):
+//   ramdisk       copies with the C library's memcpy;
+//   ramdisk-word  (RAMDISK_WORDS) its own copy loop, a sector at a time, eight aligned words per
+//                 step (no memcpy: another code path, as a second implementation of a driver is);
+//   ramdisk-bug   (RAMDISK_DEFECT) ramdisk with a persistent defect: every 96th read or write
+//                 after a start it writes through a stale pointer, so a restart of the same code
+//                 fails again the same way (the kind of bug a swap is for).
+//
 // The root task maps the module read-write at the process's device window (module= key,
 // docs/boot-config.md) and the pager maps it as it is, like device memory: it is never one of the
 // process's private pages, so a hot or warm restart (which discards the private volatile pages)
@@ -44,6 +53,50 @@ ARC_PDATA ClientAccess g_access = {};
 // The image in our space: rebuilt from the information page at every start.
 char *g_image;
 
+#ifdef RAMDISK_WORDS
+constexpr const char *copy_kind = ", copying by words";
+// Eight words per step when both ends are word-aligned (the image and the session areas are
+// page-aligned; a client's byte offset need not be, and then bytes are copied one by one).
+void copy_words(void *to, const void *from, word bytes) {
+  auto *d = static_cast<word *>(to);
+  const auto *s = static_cast<const word *>(from);
+  for (word n = bytes / sizeof(word); n >= 8; n -= 8, d += 8, s += 8) {
+    const word a = s[0], b = s[1], c = s[2], e = s[3], f = s[4], g = s[5], h = s[6], i = s[7];
+    d[0] = a; d[1] = b; d[2] = c; d[3] = e; d[4] = f; d[5] = g; d[6] = h; d[7] = i;
+    asm volatile("" ::: "memory");   // keep the compiler from turning the loop into memcpy
+  }
+}
+#else
+constexpr const char *copy_kind = "";
+#endif
+
+// Copy whole sectors between the image and a session area.
+void copy_sectors(void *to, const void *from, word bytes) {
+#ifdef RAMDISK_WORDS
+  if (((reinterpret_cast<word>(to) | reinterpret_cast<word>(from)) & (sizeof(word) - 1)) == 0)
+    return copy_words(to, from, bytes);   // bytes: whole sectors, a multiple of 8 words
+  auto *d = static_cast<volatile char *>(to);
+  const auto *s = static_cast<const char *>(from);
+  for (word i = 0; i < bytes; ++i) d[i] = s[i];
+  return;
+#endif
+  memcpy(to, from, bytes);
+}
+
+#ifdef RAMDISK_DEFECT
+// The defect (ramdisk-bug): a stale pointer written every 96th transfer since the start, which
+// no restart of this code can cure (volatile memory: the count starts again at each start).
+void defect() {
+  static word transfers;
+  if (++transfers % 96 == 0) {
+    ::printf("[ramdisk] defect: transfer %lu since the start\n", transfers);
+    *reinterpret_cast<volatile word *>(0x24) = transfers;
+  }
+}
+#else
+void defect() {}
+#endif
+
 } // namespace
 
 class Ramdisk : public ArcServer<Ramdisk> {
@@ -59,8 +112,8 @@ public:
     g_disk.magic = state_magic;
     if (Status st = RegisterName(block::service_name); st != Status::ok)
       ::printf("[ramdisk] cannot register with the name service (status %lu)\n", word(st));
-    ::printf("[ramdisk] image of %lu sectors (%lu bytes) at physical %#lx: ready\n", Sectors(),
-             g_disk.bytes, g_disk.phys);
+    ::printf("[ramdisk] image of %lu sectors (%lu bytes) at physical %#lx: ready%s\n", Sectors(),
+             g_disk.bytes, g_disk.phys, copy_kind);
     return Status::ok;
   }
 
@@ -90,7 +143,8 @@ public:
     char *area;
     word lba, count;
     if (Status st = Check(req, &area, &lba, &count); st != Status::ok) return st;
-    memcpy(area, g_image + lba * block::sector_size, count * block::sector_size);
+    defect();
+    copy_sectors(area, g_image + lba * block::sector_size, count * block::sector_size);
     ++g_disk.reads;
     g_disk.sectors_read += count;
     return Status::ok;
@@ -101,7 +155,8 @@ public:
     char *area;
     word lba, count;
     if (Status st = Check(req, &area, &lba, &count); st != Status::ok) return st;
-    memcpy(g_image + lba * block::sector_size, area, count * block::sector_size);
+    defect();
+    copy_sectors(g_image + lba * block::sector_size, area, count * block::sector_size);
     ++g_disk.writes;
     g_disk.sectors_written += count;
     return Status::ok;

@@ -412,6 +412,45 @@ TEST_CASE("ARCS0007 deferred replies: saved reply right, answered later, registe
   CHECK(s.Complete(s.waiting, Status::ok) == Status::no_partner);   // twice: nothing pending
 }
 
+// A swap: the new program is given the requests the old one deferred (the framework's record,
+// docs/restarts.md "Swap"), through their saved reply rights; none when the old program had the
+// record turned off (RecordDeferred(false), what apps/swapbench compares against).
+TEST_CASE("ARCS0018 deferred requests are re-issued after a swap, unless recording was off",
+          "[arcserver]") {
+  for (const bool record : {true, false}) {
+    fresh();
+    CapSlot kept = 0;
+    {
+      TestServer s;
+      s.RecordDeferred(record);
+      fake::push(TestServer::wait_input, {7}, 4);
+      s.Run();   // a first start: Initialize(), then the deferred request
+      REQUIRE(s.waiting.pending());
+      kept = s.waiting.slot;
+      s.RecordDeferred(true);   // the default again, as a new program's start has it
+    }
+    // The pager carried the framework's area into another program and said it was a swap.
+    fake::inbox.clear();
+    fake::info.restarts = 1;
+    fake::info.last_restart_kind = 6;   // root::Action::swap
+    TestServer next;
+    next.Run();
+    CHECK(next.start_kind() == StartKind::swapped);
+    CHECK(next.inits == 1);
+    CHECK(next.recovers == 0);
+    if (record) {
+      REQUIRE(next.waiting.pending());           // re-issued and deferred again ...
+      CHECK(next.waiting.slot == kept);          // ... through the same reply right
+      CHECK(next.waiting.badge == 4);
+      CHECK(next.waiting.arg[0] == 7);
+    } else {
+      CHECK_FALSE(next.waiting.pending());       // nothing recorded: nothing re-issued
+    }
+    if (next.waiting.pending()) (void)next.Complete(next.waiting, Status::ok);
+    else if (kept) slot_free(kept);
+  }
+}
+
 TEST_CASE("ARCS0016 a full queue of blocked readers lets go of callers that gave up, in order", "[arcserver]") {
   fresh();
   DeferredQueue<4> q;

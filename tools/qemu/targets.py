@@ -143,8 +143,8 @@ def config_source(config):
 def config_modules(target, build, config):
     """The boot modules of CONFIG.cfg (boot/configs, or tests/qemu/<area>/ for a scenario's)
     for TARGET built in BUILD, in boot order:
-    sigma0, the root task, the pager, the programs its server lines name (each once, found
-    where the build put them: servers/, drivers/ or apps/), the files its module= keys name,
+    sigma0, the root task, the pager, the programs its server lines name and their alternates=
+    (each once, found where the build put them: servers/, drivers/ or apps/), the files its module= keys name,
     and the configuration as the build wrote it. Raises SetupError for a program not built."""
     base = os.path.join(build, target)
     found = ["servers/sigma0/sigma0", "servers/root/root", "servers/pager/pager"]
@@ -154,20 +154,24 @@ def config_modules(target, build, config):
             words = line.split("#", 1)[0].split()
             if len(words) < 3 or words[0] != "server":
                 continue
-            program = words[2]
+            # @CONSOLE@: the board's console line (boot/CMakeLists.txt), the serial driver.
+            programs = ["serial" if words[2] == "@CONSOLE@" else words[2]]
             for w in words[3:]:
                 if w == "--":
                     break
                 if w.startswith("module=") and w[7:] not in extra:
                     extra.append(w[7:])
-            paths = [os.path.join(top, d, program) for top in ("servers", "drivers", "apps")
-                     for d in sorted(os.listdir(os.path.join(base, top)))
-                     if os.path.isfile(os.path.join(base, top, d, program))] \
-                if os.path.isdir(os.path.join(base, "servers")) else []
-            if not paths:
-                raise SetupError("program %r of %s.cfg is not built in %s" % (program, config, base))
-            if paths[0] not in found:
-                found.append(paths[0])
+                if w.startswith("alternates="):   # a swap's other programs are modules too
+                    programs += [a for a in w[11:].split(",") if a]
+            for program in programs:
+                paths = [os.path.join(top, d, program) for top in ("servers", "drivers", "apps")
+                         for d in sorted(os.listdir(os.path.join(base, top)))
+                         if os.path.isfile(os.path.join(base, top, d, program))] \
+                    if os.path.isdir(os.path.join(base, "servers")) else []
+                if not paths:
+                    raise SetupError("program %r of %s.cfg is not built in %s" % (program, config, base))
+                if paths[0] not in found:
+                    found.append(paths[0])
     return [os.path.join(base, p) for p in found + extra + ["configs/%s/boot.cfg" % config]]
 
 

@@ -81,11 +81,24 @@ DeferredRecord *deferred_record(CapSlot slot) {
   return nullptr;
 }
 
-void record_deferred(const Request &req, CapSlot slot) {
+// Whether Defer() records (ServerCore::RecordDeferred; volatile: every start records again).
+bool g_record_deferred = true;
+
+// `reused`: the slot is a replayed request's saved reply right, which may have a record already
+// (then rewritten); a slot Defer() just allocated has none, and the first free record will do.
+// (This is paid on every deferred request, and apps/swapbench measures it: two whole passes over
+// the 16 records, and a third when it was answered, cost 8 % of a deferred round trip on ia32;
+// now no pass goes further than it must, and a record is freed by its slot word alone.)
+void record_deferred(const Request &req, CapSlot slot, bool reused) {
+  if (!g_record_deferred) return;
   if (req.untyped >= detail::max_deferred_words) return;   // not re-issuable: see area.hh
-  DeferredRecord *r = deferred_record(slot);
-  for (DeferredRecord &e : detail::g_area.deferred)
-    if (!r && !e.slot) r = &e;
+  DeferredRecord *r = reused ? deferred_record(slot) : nullptr;
+  if (!r)
+    for (DeferredRecord &e : detail::g_area.deferred)
+      if (!e.slot) {
+        r = &e;
+        break;
+      }
   if (!r) return;   // more deferred than recorded: a swap cannot re-issue this one
   r->slot = 0;      // incomplete while it is written
   r->badge = req.badge;
@@ -96,8 +109,10 @@ void record_deferred(const Request &req, CapSlot slot) {
   r->slot = slot;   // the commit
 }
 
+// A record is free when its slot is 0: the rest is written again before the next commit.
 void forget_deferred(CapSlot slot) {
-  if (DeferredRecord *r = deferred_record(slot)) *r = DeferredRecord{};
+  if (!g_record_deferred) return;   // nothing recorded: nothing to look for
+  if (DeferredRecord *r = deferred_record(slot)) r->slot = 0;
 }
 
 // Checkpoints (docs/restarts.md, "Checkpoint and restore"). The kernel gives a pager a thread's
@@ -430,13 +445,28 @@ bool ServerCore::ReplayInFlight(DispatchFn fn, void *self) {
 // saved reply right.
 bool ServerCore::ReplayAfterSwap(DispatchFn fn, void *self) {
   InFlight &f = g_fw.in_flight;
-  for (;;) {
-    DeferredRecord *next = nullptr;
+  // Which records the old program left, oldest first, noted before any is re-issued: a handler
+  // that defers a re-issued request again records it anew, and that record must not be
+  // re-issued once more (it would be, for ever, were the area itself walked to its end). Each is
+  // taken out of the area only when its turn comes, so a failure half-way leaves the rest.
+  constexpr unsigned n_max = detail::max_deferred_records;
+  struct Due { CapSlot slot; word order; } due[n_max];
+  unsigned n = 0;
+  for (const DeferredRecord &r : detail::g_area.deferred)
+    if (r.slot) due[n++] = Due{r.slot, r.order};
+  for (unsigned i = 1; i < n; ++i)   // insertion sort by age: at most 16
+    for (unsigned j = i; j > 0 && due[j].order < due[j - 1].order; --j) {
+      const Due t = due[j];
+      due[j] = due[j - 1];
+      due[j - 1] = t;
+    }
+  for (unsigned i = 0; i < n; ++i) {
+    DeferredRecord *at = nullptr;
     for (DeferredRecord &r : detail::g_area.deferred)
-      if (r.slot && (!next || r.order < next->order)) next = &r;
-    if (!next) break;
-    const DeferredRecord rec = *next;
-    *next = DeferredRecord{};
+      if (r.slot == due[i].slot && r.order == due[i].order) at = &r;
+    if (!at) continue;
+    const DeferredRecord rec = *at;
+    *at = DeferredRecord{};
     if (f.state == InFlight::serving && rec.seq == f.seq && rec.badge == f.badge) {
       if (!f.reply_slot) SetReplySlot(rec.slot);
       continue;
@@ -447,7 +477,7 @@ bool ServerCore::ReplayAfterSwap(DispatchFn fn, void *self) {
       continue;
     }
     InFlight tmp{};
-    for (unsigned i = 0; i < detail::max_deferred_words; ++i) tmp.mr[i] = rec.mr[i];
+    for (unsigned w = 0; w < detail::max_deferred_words; ++w) tmp.mr[w] = rec.mr[w];
     tmp.badge = rec.badge;
     tmp.seq = rec.seq;
     Request req = request_of(tmp);
@@ -522,11 +552,14 @@ Status ServerCore::Loop(DispatchFn fn, void *self, bool reply_pending) {
   }
 }
 
+void ServerCore::RecordDeferred(bool on) { g_record_deferred = on; }
+
 Status ServerCore::RegisterName(const char *name) { return name_register(name, endpoint_); }
 
 Status ServerCore::Defer(const Request &req, Reply &rep, Deferred &d) {
   CapSlot slot = g_replay_reply;
-  if (slot) {
+  const bool reused = slot != 0;
+  if (reused) {
     g_replay_reply = 0;   // the replayed request's carried reply right is the one to keep
   } else {
     slot = slot_alloc();
@@ -537,7 +570,7 @@ Status ServerCore::Defer(const Request &req, Reply &rep, Deferred &d) {
       return st;
     }
   }
-  record_deferred(req, slot);
+  record_deferred(req, slot, reused);
   d.slot = slot;
   d.label = req.label;
   d.badge = req.badge;

@@ -193,6 +193,13 @@ public:
   // kept, so this is safe inside another request's handler.
   template <class F> Status Complete(Deferred &d, Status st, F &&fill);
   Status Complete(Deferred &d, Status st) { return Complete(d, st, [](Reply &) {}); }
+  // Whether Defer() keeps a record of each deferred request in the framework's area, for a
+  // swap to re-issue (docs/restarts.md, "Swap"; on by default, at every start). Off, a swap
+  // re-issues nothing the old program deferred: its callers wait until their call times out.
+  // Set it before serving (Initialize()): turned off, answering a deferred request no longer
+  // looks for its record either. For the benchmark of what the record costs (apps/swapbench);
+  // no server turns it off.
+  void RecordDeferred(bool on);
 
   SessionTable &sessions();
 
