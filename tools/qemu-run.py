@@ -154,6 +154,9 @@ def parse_args(argv):
         help="must match a console line at any point, in no particular order with the --expects "
              "(repeatable): for a line of a task that runs beside the ones the --expects follow, "
              "whose named groups are wanted (e.g. by --monitor-at-end)")
+    add("--ha-sweep", action="store_true",
+        help="boot the boot.cfg module with the HA workers watching every server that has a "
+             "restart policy (the haworker program must be a --module too)")
     add("--fail", action="append", default=[], type=compiled, metavar="REGEX",
         help="fail as soon as a console line matches (repeatable; added to %s)" % " and ".join(DEFAULT_FAIL))
     add("--no-default-fail", action="store_true", help="don't use the default fail patterns")
@@ -214,6 +217,40 @@ def parse_args(argv):
     return a
 
 
+HA_SWEEP_KEYS = "ha=dead,deadlock,loop"
+
+
+def ha_sweep_config(text):
+    """The boot configuration with the HA workers watching every server that has a restart
+    policy (docs/ha.md, "False positives"): `ha=dead,deadlock,loop` on each such line that has no
+    ha key of its own and its own pager, and the workers' line at the end (so that no other
+    server's process id changes)."""
+    out = []
+    for line in text.split("\n"):
+        head, sep, args = line.partition(" -- ")
+        words = head.split("#", 1)[0].split()
+        if (len(words) >= 3 and words[0] == "server" and any(w.startswith("restart=") for w in words)
+                and not any(w.startswith(("ha=", "ha-")) for w in words) and "pager=root" not in words):
+            head = head.rstrip() + " " + HA_SWEEP_KEYS
+            line = head + sep + args
+        out.append(line)
+    return "\n".join(out).rstrip("\n") + "\nserver ha haworker restart=cold\n"
+
+
+def ha_sweep_module(module, tmp):
+    """--ha-sweep: the module boot.cfg replaced by a copy with the workers (ha_sweep_config)."""
+    path, _, args = module.partition(" ")
+    if os.path.basename(path) != "boot.cfg":
+        return module
+    with open(path) as f:
+        text = ha_sweep_config(f.read())
+    os.makedirs(os.path.join(tmp, "ha-sweep"), exist_ok=True)
+    copy = os.path.join(tmp, "ha-sweep", "boot.cfg")
+    with open(copy, "w") as f:
+        f.write(text)
+    return copy + (" " + args if args else "")
+
+
 class Run:
     """One boot: QEMU under pexpect and the checks on its console. One event loop (until) hands
     each line, and the line still being printed (a prompt), to the fail patterns, the --expects
@@ -263,8 +300,11 @@ class Run:
         monitor_path = os.path.join(self.tmp.name, "monitor.sock")
         cmd = [qemu] + targets.qemu_args(a.target, a.bench_flags, a.allow_reboot) + ["-serial", "stdio"]
         cmd += ["-monitor", "unix:%s,server=on,wait=off" % monitor_path if a.monitor else "none"]
+        modules = a.module
+        if a.ha_sweep:
+            modules = [ha_sweep_module(m, self.tmp.name) for m in a.module]
         try:
-            cmd += targets.boot_args(a.target, a.kernel, a.module, a.iso, self.tmp.name)
+            cmd += targets.boot_args(a.target, a.kernel, modules, a.iso, self.tmp.name)
         except targets.SetupError as e:
             raise Failure(str(e))
         if a.disk_copy:

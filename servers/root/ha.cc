@@ -24,6 +24,10 @@ struct Watched {
   CapSlot thread = 0;    // the process's main thread capability when watched
   word restarts = 0;
   word delayed_until = 0, last_delay = 0;   // a delay in progress (ms), and when the last began
+  // Counts the watches made of this entry, and is part of the id the workers know it by: a
+  // report about an earlier watch (the thread before a warm restart, found dead by a sample
+  // taken before the workers had the new one) names an old id and is not taken for the new one.
+  word generation = 0;
 };
 constexpr unsigned max_watched = 32;
 Watched watched[max_watched];
@@ -33,7 +37,8 @@ word workers_restarts;   // theirs as of HA_start: a restart empties their table
 bool started;
 word last_pass;
 
-word id_of(const Watched &w) { return w.pid << 8 | w.number; }
+// pid (below 0x10000, as every badge with it shows), thread number, and the watch's generation.
+word id_of(const Watched &w) { return (w.generation & 0xff) << 24 | w.pid << 8 | w.number; }
 
 ha::WatchParams params_of(const bootcfg::Server &c) {
   ha::WatchParams p;
@@ -60,6 +65,10 @@ bool arm(Watched &w, Process *p) {
   // make its space look alive to it.
   ha::WatchParams params = params_of(*p->config);
   if (w.number) params.what &= ~word(ha::watch_deadlock);
+  // The watch of the thread before a restart ends (as far as the workers take it now: one they
+  // keep reports under its old id, which we ignore), and the new one has a new id.
+  if (w.thread && workers) (void)HA_unmonitor(id_of(w));
+  ++w.generation;
   const Status st = HA_monitor(thread_of(w, p), id_of(w), params);
   if (st == Status::timeout) return false;   // the workers were busy: the next pass sends it again
   if (st != Status::ok) {
@@ -157,7 +166,8 @@ void ha_tick() {
       (void)exchange_registers(thread_of(w, p), exregs::resume);
       printf("[ha] %s (pid %lu) thread %lu: delay over, it goes on\n", p->name, p->pid, w.number);
       w.delayed_until = 0;
-      w.thread = 0;   // watched afresh
+      (void)HA_unmonitor(id_of(w));
+      w.thread = 0;   // watched afresh, under a new id
     }
     if (monitor_restarting(p)) continue;   // a restart under way: watched again when done
     if (w.thread == p->thread && w.restarts == p->restarts) continue;
@@ -190,8 +200,10 @@ Status ha_watch_request(Process *caller, word number, CapSlot cap) {
 
 Status ha_report(Process *caller, word failure, word id, word detail, word at_ms) {
   if (!workers || caller != workers) return Status::no_rights;
-  const word pid = id >> 8, number = id & 0xff;
+  const word pid = (id >> 8) & 0xffff, number = id & 0xff;
   Watched *w = find(pid, number);
+  // About a watch that was made again since (a restart): not about the thread watched now.
+  if (w && id != id_of(*w)) return Status::ok;
   Process *p = process_by_pid(pid);
   if (!w || !watchable(p)) return Status::invalid_arg;   // not ours (any more): they forget it
   // Of a thread from before the process's last restart, or of one whose new watch the workers

@@ -23,6 +23,7 @@
 #include <arc/start.hh>
 #include <arc/sys.hh>
 #include <bootcfg/bootcfg.hh>
+#include <stdlib.h>
 #include <string.h>
 
 using namespace arc;
@@ -565,6 +566,14 @@ int main(int argc, char **argv) {
     printf("[root] Arc root task of secure domain %s\n", our_domain);
   } else {
     printf("[root] Arc root task\n");
+  }
+  // Our heap (newlib's stdio buffers, whatever the C library allocates later) grows into pages
+  // that our pager, sigma0, gives on a fault: once memory_init has taken all its memory it has
+  // none left, and a fault there stops us. So the heap's first 64 KiB are touched now (freed, the
+  // pages stay ours and the heap reuses them).
+  if (void *h = malloc(64u << 10)) {
+    memset(h, 0, 64u << 10);
+    free(h);
   }
   rt::memory_init(*bi);
   rt::modules_init(*bi);
