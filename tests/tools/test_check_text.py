@@ -2,7 +2,8 @@
 computes and fails a character drawn twice, naming the cell; the font has 95 distinct glyphs
 (two alike would hide a wrong character); check-fb.py --blank wants every pixel black;
 check-text.py --shell passes the shell's lines drawn once up to the last command typed (the lines
-after it perhaps begun) and fails a line drawn twice, a line lost and a cell that is no glyph. Run by
+after it perhaps begun), with --from the lines from a cold restart on, and fails a line drawn
+twice, a line lost and a cell that is no glyph. Run by
 CTest (label unit) with Debian's python3."""
 
 import importlib
@@ -118,6 +119,21 @@ class ShellCheck(unittest.TestCase):
         self.assertEqual(rc, 1)
         rc, out = self.check(self.SHELL + ["two"])   # drawn twice after UNTIL
         self.assertEqual(rc, 1)
+
+    def test_from_a_cold_restart_on(self):
+        with tempfile.TemporaryDirectory() as d:
+            log, screen = os.path.join(d, "log"), os.path.join(d, "s.ppm")
+            with open(log, "w") as f:
+                f.write(self.LOG)
+            check = os.path.join(DEVICES, "check-text.py")
+            write_ppm(screen, *render(self.SHELL[3:]))
+            rc, out = run(check, "--shell", "--from", "msh> echo two", screen, log, "msh> echo two", REPO)
+            self.assertEqual(rc, 0, out)
+            rc, out = run(check, "--shell", screen, log, "msh> echo two", REPO)   # not from the start
+            self.assertEqual(rc, 1)
+            write_ppm(screen, *render(self.SHELL[2:]))   # a line from before the restart stayed
+            rc, out = run(check, "--shell", "--from", "msh> echo two", screen, log, "msh> echo two", REPO)
+            self.assertEqual(rc, 1)
 
     def test_a_cell_that_is_no_glyph_fails(self):
         with tempfile.TemporaryDirectory() as d:

@@ -6,7 +6,7 @@ Every pixel must match. Exit 0 when it does; else say how many differ, where the
 and in which character cells.
 
     check-text.py SCREEN.ppm [REPO]
-    check-text.py --shell SCREEN.ppm LOG UNTIL [REPO]
+    check-text.py --shell [--from TEXT] SCREEN.ppm LOG UNTIL [REPO]
 
 With --shell the screen is the shell's console (msh --fb, docs/console.md): it is read back cell
 by cell (every cell must be one of the font's glyphs drawn exactly, light on the console's dark
@@ -16,6 +16,8 @@ the lines other programs print (those that begin with '['), at least up to the f
 holds UNTIL (a command typed last: its line is drawn before it runs), each once, in order; rows
 after it must be the shell's next lines (drawn while the screendump was coming), the last one
 perhaps only begun. Trailing spaces do not count (a cleared cell and a space look the same).
+With --from, the screen begins at the first of those lines that holds TEXT (the driver was
+restarted cold there: the new one starts on a cleared screen).
 """
 import os
 import re
@@ -115,7 +117,7 @@ def read_screen(screen, w, h, font, k):
     return rows, bad
 
 
-def shell_lines(log, until):
+def shell_lines(log, until, start=None):
     """What the shell printed on the serial console: the log from its first line on, without other
     programs' lines; and how many of them must be on the screen (up to the one holding UNTIL)."""
     with open(log, encoding="utf-8", errors="replace") as f:
@@ -125,6 +127,11 @@ def shell_lines(log, until):
     if first is None:
         raise SystemExit("check-text: %s: the shell's first line is not in the log" % log)
     out = [l.rstrip() for l in lines[first:] if not l.startswith("[")]
+    if start is not None:
+        begin = next((i for i, l in enumerate(out) if start in l), None)
+        if begin is None:
+            raise SystemExit("check-text: %s: no line of the shell holds %r" % (log, start))
+        out = out[begin:]
     need = next((i + 1 for i, l in enumerate(out) if until in l), None)
     if need is None:
         raise SystemExit("check-text: %s: no line of the shell holds %r" % (log, until))
@@ -132,6 +139,10 @@ def shell_lines(log, until):
 
 
 def shell_main(argv):
+    start = None
+    if len(argv) > 2 and argv[1] == "--from":
+        start = argv[2]
+        argv = argv[:1] + argv[3:]
     if len(argv) not in (4, 5):
         raise SystemExit(__doc__)
     repo = argv[4] if len(argv) == 5 else os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
@@ -145,7 +156,7 @@ def shell_main(argv):
         print("check-text: %d cell(s) are no glyph of the font (column, row): %s" % (
             len(bad), " ".join("(%d,%d)" % c for c in bad[:8])))
         return 1
-    want, need = shell_lines(argv[2], argv[3])
+    want, need = shell_lines(argv[2], argv[3], start)
     if need > h // k["cell_h"]:
         print("check-text: the shell printed %d lines, more than the console's %d rows" % (
             need, h // k["cell_h"]))

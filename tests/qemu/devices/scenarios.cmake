@@ -188,6 +188,35 @@ foreach(t ia32-pc armv7-realview-pb-a8)
          --exit-status none)
 endforeach()
 
+# The shell's framebuffer console across a cold restart of vbe (test-fb-shell-cold.cfg): the
+# crash in the 11th character of `armed: crash ...`; the new driver knows no mode and has cleared
+# the screen, msh's replayed request gets invalid_arg, msh sets the mode again, clears the screen
+# and sends its line again from the new driver's stream end (0). The screen must hold the
+# shell's lines from `armed: crash` on, each once, in order (check-text.py --shell --from).
+if("ia32-pc" IN_LIST ARC_TARGETS)
+  set(ia32 ${CMAKE_BINARY_DIR}/ia32-pc)
+  arc_config_modules(mods_fb ${ia32} test-fb-shell-cold)
+  set(screen ${CMAKE_BINARY_DIR}/qemu-logs/ia32-fb-shell-cold.ppm)
+  set(prompt [=[msh> ]=])
+  arc_qemu_test(NAME ia32-fb-shell-cold TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 120
+    ARGS --kernel ${ia32}/kernel/arc-kernel ${mods_fb}
+         --send-after ${prompt} [=[echo one two three\r]=]
+         --send-after ${prompt} [=[inject fb crash step 165\r]=]
+         --send-after ${prompt} [=[echo after the crash\r]=]
+         --send-after ${prompt} [=[servers\r]=]
+         --send-after ${prompt} [=[echo end\r]=]
+         --expect [=[^msh: Arc micro shell, pid [0-9]+ \(type help\)$]=]
+         --expect [=[^armed: crash in fb after 165 handler steps$]=]
+         --expect [=[^\[monitor\] fb \(pid [0-9]+\): crash at .*cold restart #1$]=]
+         --expect [=[^\[fb\] the card shows a 640x480 mode left by an earlier driver: cleared$]=]
+         --expect [=[^after the crash$]=]
+         --expect [=[^end$]=]
+         --fail [=[hot restart|warm restart|: stopped|msh: the framebuffer console failed|msh: no framebuffer]=]
+         --monitor-at-end "screendump ${screen}"
+         --post-check "${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/qemu/devices/check-text.py --shell --from 'armed: crash' ${screen} ${CMAKE_BINARY_DIR}/qemu-logs/ia32-fb-shell-cold.log 'msh> echo end'"
+         --exit-status none)
+endif()
+
 # The framebuffer's text console (fb request `text`, drivers/include/fb/text.hh: 8x16 cells, a
 # 5x7 font of this project's own): fbdemo -- text writes apps/fbdemo/text.hh's lines (every
 # printable character, rows that wrap) as one stream while a crash (in the 101st character) and
