@@ -6,7 +6,8 @@
 // Boot configuration:   server fb vbe ports=0x1ce-0x1d0,0xcf8-0xcff mem=0xfd000000-0xfd300000
 //
 // Restarts: the mode is in persistent memory (set again from it after a restart; the DISPI
-// "no clear" bit keeps what is on the screen), the screen is device memory. Fill and blit set
+// "no clear" bit keeps what is on the screen), the screen is device memory. After a cold restart
+// the new driver clears the screen an earlier one left (ForgetScreen). Fill and blit set
 // pixels to given values, so a replay after a crash in their middle (arc::fault_step() before
 // each row) finishes the picture as if nothing had happened (fb/surface.hh, shared with pl111).
 #include <arc/iface/fb.hh>
@@ -71,6 +72,7 @@ public:
   Status Initialize() {
     g_fb = FbState{state_magic, 0, 0, 0, 0, {}};
     if (Status st = Attach(); st != Status::ok) return st;
+    ForgetScreen();
     if (Status st = RegisterName(fb::service_name); st != Status::ok)
       ::printf("[fb] cannot register with the name service (status %lu)\n", word(st));
     ::printf("[fb] Bochs DISPI %#x, framebuffer %lu KiB at %#lx: ready\n", dispi_read(id),
@@ -132,6 +134,24 @@ private:
     dispi_write(x_offset, 0);
     dispi_write(y_offset, 0);
     dispi_write(enable, enabled | lfb | (keep_screen ? no_clear : 0));
+  }
+
+  // A fresh driver on a card that is already in a DISPI mode: an earlier driver of this process
+  // was restarted cold (the card, unlike the process, keeps its mode and memory). That picture is
+  // no client's any more and may be half-drawn: set the same mode again without "no clear", so
+  // the card clears its memory. The screen goes black, as a cold PL111 does, until a client
+  // draws; the new driver still knows no mode (the clients set theirs again).
+  void ForgetScreen() {
+    if (!(dispi_read(enable) & enabled)) return;   // power-on: the card is in VGA text mode
+    const uint16_t w = dispi_read(xres), h = dispi_read(yres);
+    if (w < 8 || h < 8 || w > fb::max_width || h > fb::max_height || w % 8 ||
+        word(w) * h * 4 > window_bytes_) {
+      dispi_write(enable, 0);   // a mode this driver would not set: DISPI off, the VGA's own
+      ::printf("[fb] the card shows a %ux%u mode left by an earlier driver: turned off\n", w, h);
+      return;
+    }
+    Program(w, h, false);
+    ::printf("[fb] the card shows a %ux%u mode left by an earlier driver: cleared\n", w, h);
   }
 
   // The ports, the device, and the window onto its framebuffer.

@@ -3,6 +3,7 @@
 //
 // Boot configuration:   server shell msh after=console
 //                       server shell msh after=console,keyboard -- --keyboard   (PS/2 keys)
+//                       server shell msh after=console,fb -- --fb   (output on the framebuffer too)
 //
 // The console may be restarted under it: a hot or warm restart is invisible, after a cold one
 // the connection (arc/reconnect.hh) finds the new endpoint; a console that is gone for good is
@@ -51,6 +52,16 @@ void out(const char *fmt, ...) {
     ::printf("%s", buf);   // no console server: the kernel console
     fflush(stdout);
   }
+  fb_write(buf, unsigned(n));   // after the serial console, the primary one
+}
+
+// A line read is echoed by whoever read it (the console server, kbdline.cc) on the serial line
+// only: the framebuffer console gets it from here, after the prompt it shows.
+void echo_to_fb(const char *line) {
+  unsigned n = 0;
+  while (line[n]) ++n;
+  fb_write(line, n);
+  fb_write("\n", 1);
 }
 
 } // namespace msh
@@ -64,6 +75,15 @@ int main(int argc, char **argv) {
     return 1;
   }
   msh::g_console = &console;
+  // `--fb` among the leading options: the output on the framebuffer's text console too
+  // (fbcon.cc), from the first line on.
+  for (int i = 1; i < argc && !strncmp(argv[i], "--", 2); ++i) {
+    if (strcmp(argv[i], "--fb")) continue;
+    for (int j = i; j + 1 < argc; ++j) argv[j] = argv[j + 1];
+    --argc;
+    msh::fb_start();
+    break;
+  }
   msh::out("msh: Arc micro shell, pid %lu (type help)\n", arc::my_pid());
   // `--bench-boot`: report the guest instructions to the first prompt (arc::arch::cycles()
   // counts instructions under the benchmark machine's -icount: on ia32 from power-on, on armv7
@@ -97,6 +117,7 @@ int main(int argc, char **argv) {
     if (from_keyboard) {
       const arc::Status ks = msh::keyboard_line(line, sizeof(line));
       if (ks == arc::Status::ok) {
+        msh::echo_to_fb(line);
         msh::run(line);
       } else {
         ::printf("msh: keyboard read failed (%s)\n", arc::status_name(ks));
@@ -108,6 +129,7 @@ int main(int argc, char **argv) {
       return arc::console::Client(ep).ReadLine(line, sizeof(line));
     });
     if (rs == arc::Status::ok) {
+      msh::echo_to_fb(line);
       msh::run(line);
     } else if (arc::server_lost(rs)) {
       msh::console_lost(rs);

@@ -9,6 +9,13 @@ constexpr unsigned max_args = 16;
 // Output through the console server (falls back to the kernel console before it is found).
 void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+// The framebuffer's text console as a second output (fbcon.cc, `msh --fb`): fb_start() finds
+// the `fb` server and sets its mode when it has none (false: none, the serial console only);
+// fb_write() draws n bytes of output there too (nothing without fb_start()).
+bool fb_start();
+void fb_write(const char *s, unsigned n);
+void echo_to_fb(const char *line);   // a line read, and its newline
+
 // One line typed on the PS/2 keyboard (kbdline.cc; `msh --keyboard`), echoed to the console.
 arc::Status keyboard_line(char *line, unsigned size);
 

@@ -1,6 +1,9 @@
 """Host tests of the framebuffer checks (tests/qemu/devices): check-text.py passes the screen it
 computes and fails a character drawn twice, naming the cell; the font has 95 distinct glyphs
-(two alike would hide a wrong character); check-fb.py --blank wants every pixel black. Run by
+(two alike would hide a wrong character); check-fb.py --blank wants every pixel black;
+check-text.py --shell passes the shell's lines drawn once up to the last command typed (the lines
+after it perhaps begun), with --from the lines from a cold restart on, and fails a line drawn
+twice, a line lost and a cell that is no glyph. Run by
 CTest (label unit) with Debian's python3."""
 
 import importlib
@@ -65,6 +68,84 @@ class TextCheck(unittest.TestCase):
             rc, out = run(os.path.join(DEVICES, "check-fb.py"), "--blank", path, picture)
             self.assertEqual(rc, 1)
             self.assertIn("1 of 307200 pixels differ; first: (639,479) 010000 not 000000", out)
+
+
+def render(lines, last=""):
+    """The screen the console draws for these lines and an unfinished last one (the font's own
+    drawing, as check-text.py computes it), on the console's background."""
+    font, k = check_text.font_table(os.path.join(REPO, "drivers", "include", "fb", "text.hh"))
+    cells = {c: p for p, c in check_text.glyph_cells(font, k).items()}
+    w, h, cw, ch = 640, 480, k["cell_w"], k["cell_h"]
+    img = [k["text_bg"]] * (w * h)
+    for r, line in enumerate(lines + [last]):
+        for c, char in enumerate(line):
+            px = cells[char]
+            for y in range(ch):
+                img[(r * ch + y) * w + c * cw:(r * ch + y) * w + c * cw + cw] = px[y * cw:y * cw + cw]
+    return w, h, img
+
+
+class ShellCheck(unittest.TestCase):
+    LOG = ("arc: boot\r\nmsh: Arc micro shell, pid 4 (type help)\r\nmsh> echo one\r\none\r\n"
+           "[monitor] fb (pid 3): crash at 10 ip 0. hot restart #1\r\n"
+           "msh> echo two\r\ntwo\r\nmsh> echo end\r\nend\r\nmsh> ")
+    SHELL = ["msh: Arc micro shell, pid 4 (type help)", "msh> echo one", "one", "msh> echo two", "two"]
+
+
+    def check(self, lines, last=""):
+        with tempfile.TemporaryDirectory() as d:
+            log, screen = os.path.join(d, "log"), os.path.join(d, "s.ppm")
+            with open(log, "w") as f:
+                f.write(self.LOG)
+            write_ppm(screen, *render(lines, last))
+            return run(os.path.join(DEVICES, "check-text.py"), "--shell", screen, log, "msh> echo two", REPO)
+
+    def test_the_shell_lines_pass_up_to_until_and_the_next_ones_perhaps_begun(self):
+        # "msh> echo two" is UNTIL: drawn for sure; "two", "msh> echo end"... perhaps.
+        for lines, last in ((self.SHELL[:4], ""), (self.SHELL[:4], "t"), (self.SHELL, ""),
+                            (self.SHELL, "msh> ec"), (self.SHELL + ["msh> echo end", "end"], "msh>")):
+            rc, out = self.check(lines, last)
+            self.assertEqual(rc, 0, out)
+            self.assertIn("the screen holds the shell's", out)
+
+    def test_a_line_twice_or_lost_fails(self):
+        rc, out = self.check(self.SHELL[:3] + ["one"] + self.SHELL[3:])
+        self.assertEqual(rc, 1)
+        self.assertIn("first difference at row 3: screen 'one', shell 'msh> echo two'", out)
+        rc, out = self.check(self.SHELL[:2] + self.SHELL[3:])
+        self.assertEqual(rc, 1)
+        self.assertIn("first difference at row 2", out)
+        rc, out = self.check(self.SHELL[:3], "msh> echo")   # UNTIL's line not drawn whole
+        self.assertEqual(rc, 1)
+        rc, out = self.check(self.SHELL + ["two"])   # drawn twice after UNTIL
+        self.assertEqual(rc, 1)
+
+    def test_from_a_cold_restart_on(self):
+        with tempfile.TemporaryDirectory() as d:
+            log, screen = os.path.join(d, "log"), os.path.join(d, "s.ppm")
+            with open(log, "w") as f:
+                f.write(self.LOG)
+            check = os.path.join(DEVICES, "check-text.py")
+            write_ppm(screen, *render(self.SHELL[3:]))
+            rc, out = run(check, "--shell", "--from", "msh> echo two", screen, log, "msh> echo two", REPO)
+            self.assertEqual(rc, 0, out)
+            rc, out = run(check, "--shell", screen, log, "msh> echo two", REPO)   # not from the start
+            self.assertEqual(rc, 1)
+            write_ppm(screen, *render(self.SHELL[2:]))   # a line from before the restart stayed
+            rc, out = run(check, "--shell", "--from", "msh> echo two", screen, log, "msh> echo two", REPO)
+            self.assertEqual(rc, 1)
+
+    def test_a_cell_that_is_no_glyph_fails(self):
+        with tempfile.TemporaryDirectory() as d:
+            log, screen = os.path.join(d, "log"), os.path.join(d, "s.ppm")
+            with open(log, "w") as f:
+                f.write(self.LOG)
+            w, h, img = render(self.SHELL)
+            img[16 * w + 8 + 3] = 0xffffff   # one pixel in cell (1,1)
+            write_ppm(screen, w, h, img)
+            rc, out = run(os.path.join(DEVICES, "check-text.py"), "--shell", screen, log, "msh> echo two", REPO)
+            self.assertEqual(rc, 1)
+            self.assertIn("1 cell(s) are no glyph of the font (column, row): (1,1)", out)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,18 @@ Every pixel must match. Exit 0 when it does; else say how many differ, where the
 and in which character cells.
 
     check-text.py SCREEN.ppm [REPO]
+    check-text.py --shell [--from TEXT] SCREEN.ppm LOG UNTIL [REPO]
+
+With --shell the screen is the shell's console (msh --fb, docs/console.md): it is read back cell
+by cell (every cell must be one of the font's glyphs drawn exactly, light on the console's dark
+blue, the whole screen that colour behind), and its rows must be the lines the shell printed on
+the serial console, in order, each once: the serial log from the shell's first line on, without
+the lines other programs print (those that begin with '['), at least up to the first line that
+holds UNTIL (a command typed last: its line is drawn before it runs), each once, in order; rows
+after it must be the shell's next lines (drawn while the screendump was coming), the last one
+perhaps only begun. Trailing spaces do not count (a cleared cell and a space look the same).
+With --from, the screen begins at the first of those lines that holds TEXT (the driver was
+restarted cold there: the new one starts on a cleared screen).
 """
 import os
 import re
@@ -74,7 +86,104 @@ def expected(repo):
     return w, h, img, cw, ch
 
 
+def glyph_cells(font, k):
+    """Each printable character's cell as a tuple of pixels, and the character for each."""
+    cw, ch, gx, gy = k["cell_w"], k["cell_h"], k["glyph_x"], k["glyph_y"]
+    cells = {}
+    for i, g in enumerate(font):
+        cells[tuple(k["text_fg"] if gx <= x < gx + 5 and gy <= y < gy + 14 and
+                    g[(y - gy) // 2][x - gx] == "#" else k["text_bg"]
+                    for y in range(ch) for x in range(cw))] = chr(32 + i)
+    return cells
+
+
+def read_screen(screen, w, h, font, k):
+    """The screen's text, row by row (trailing spaces dropped), or the cells that are no glyph."""
+    cw, ch = k["cell_w"], k["cell_h"]
+    cells = glyph_cells(font, k)
+    rows, bad = [], []
+    for r in range(h // ch):
+        row = ""
+        for c in range(w // cw):
+            px = tuple(screen[(r * ch + y) * w + c * cw + x] for y in range(ch) for x in range(cw))
+            ch_ = cells.get(px)
+            if ch_ is None:
+                bad.append((c, r))
+                ch_ = "?"
+            row += ch_
+        rows.append(row.rstrip())
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows, bad
+
+
+def shell_lines(log, until, start=None):
+    """What the shell printed on the serial console: the log from its first line on, without other
+    programs' lines; and how many of them must be on the screen (up to the one holding UNTIL)."""
+    with open(log, encoding="utf-8", errors="replace") as f:
+        text = f.read().replace("\r", "")
+    lines = text.split("\n")
+    first = next((i for i, l in enumerate(lines) if l.startswith("msh: Arc micro shell")), None)
+    if first is None:
+        raise SystemExit("check-text: %s: the shell's first line is not in the log" % log)
+    out = [l.rstrip() for l in lines[first:] if not l.startswith("[")]
+    if start is not None:
+        begin = next((i for i, l in enumerate(out) if start in l), None)
+        if begin is None:
+            raise SystemExit("check-text: %s: no line of the shell holds %r" % (log, start))
+        out = out[begin:]
+    need = next((i + 1 for i, l in enumerate(out) if until in l), None)
+    if need is None:
+        raise SystemExit("check-text: %s: no line of the shell holds %r" % (log, until))
+    return out, need
+
+
+def shell_main(argv):
+    start = None
+    if len(argv) > 2 and argv[1] == "--from":
+        start = argv[2]
+        argv = argv[:1] + argv[3:]
+    if len(argv) not in (4, 5):
+        raise SystemExit(__doc__)
+    repo = argv[4] if len(argv) == 5 else os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+    font, k = font_table(os.path.join(repo, "drivers", "include", "fb", "text.hh"))
+    w, h, screen = check_fb.read_ppm(argv[1])
+    if w % k["cell_w"] or h % k["cell_h"]:
+        print("check-text: the screen is %dx%d, not whole cells" % (w, h))
+        return 1
+    rows, bad = read_screen(screen, w, h, font, k)
+    if bad:
+        print("check-text: %d cell(s) are no glyph of the font (column, row): %s" % (
+            len(bad), " ".join("(%d,%d)" % c for c in bad[:8])))
+        return 1
+    want, need = shell_lines(argv[2], argv[3], start)
+    if need > h // k["cell_h"]:
+        print("check-text: the shell printed %d lines, more than the console's %d rows" % (
+            need, h // k["cell_h"]))
+        return 1
+    # The screendump was taken after UNTIL's line was drawn: the screen holds the shell's lines up
+    # to it at least; what the shell went on drawing meanwhile must be its next lines, the last
+    # perhaps only begun.
+    n = len(rows)
+    if n > need and n <= len(want) and want[n - 1].startswith(rows[-1]):
+        ok = rows[:-1] == want[:n - 1]
+    else:
+        ok = rows == want[:n]
+    if not ok or n < need:
+        i = next((i for i in range(max(n, need)) if i >= n or i >= len(want) or rows[i] != want[i]),
+                 n)
+        print("check-text: the screen has %d rows of text, the shell printed %d lines up to %r; "
+              "first difference at row %d: screen %r, shell %r" % (
+                  n, need, argv[3], i, rows[i] if i < n else None, want[i] if i < len(want) else None))
+        return 1
+    print("check-text: the screen holds the shell's %d lines, each once, in order (%dx%d)" % (
+        n, w, h))
+    return 0
+
+
 def main(argv):
+    if len(argv) > 1 and argv[1] == "--shell":
+        return shell_main(argv[1:])
     if len(argv) not in (2, 3):
         raise SystemExit(__doc__)
     repo = argv[2] if len(argv) == 3 else os.path.dirname(os.path.dirname(os.path.dirname(HERE)))

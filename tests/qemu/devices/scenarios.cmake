@@ -99,6 +99,124 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
   endforeach()
 endif()
 
+# A cold restart of the VBE driver (test-fb-cold.cfg), the counterpart of
+# armv7-realview-pb-a8-fb-cold: the crash half-way through the first blit, a policy of cold
+# restarts only. QEMU's standard VGA keeps its mode and its memory across the restart (the card is
+# not the process's): left alone, the half-drawn picture would stay up. The new driver finds
+# DISPI enabled with a mode it knows nothing of and sets that mode again without "no clear", so
+# the card clears its memory: the screendump of the lost screen is black at 640x480, as on the
+# PL111; the new driver knows no mode. The demo's blit fails with partner_gone, it finds the new
+# driver and draws everything again: the final screendump equals the picture.
+if("ia32-pc" IN_LIST ARC_TARGETS)
+  set(ia32 ${CMAKE_BINARY_DIR}/ia32-pc)
+  arc_config_modules(mods_fb ${ia32} test-fb-cold)
+  set(lost ${CMAKE_BINARY_DIR}/qemu-logs/ia32-fb-cold-lost.ppm)
+  set(screen ${CMAKE_BINARY_DIR}/qemu-logs/ia32-fb-cold.ppm)
+  set(check_fb "${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/qemu/devices/check-fb.py")
+  arc_qemu_test(NAME ia32-fb-cold TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 120
+    ARGS --kernel ${ia32}/kernel/arc-kernel ${mods_fb}
+         --expect [=[^\[fb\] Bochs DISPI 0xb0c[0-9a-f], framebuffer 3072 KiB at 0xfd000000: ready$]=]
+         --expect [=[^FBDEMO: crash armed after 64 rows: ok$]=]
+         --expect [=[^\[monitor\] fb \(pid [0-9]+\): crash at .*cold restart #1$]=]
+         --expect [=[^\[fb\] the card shows a 640x480 mode left by an earlier driver: cleared$]=]
+         --expect [=[^\[fb\] Bochs DISPI 0xb0c[0-9a-f], framebuffer 3072 KiB at 0xfd000000: ready$]=]
+         --expect [=[^FBDEMO: blit a: partner_gone: the driver was restarted cold: mode 0x0, set 0 time\(s\), 0 pixels drawn. drawing again in 2 s$]=]
+         --monitor-after [=[^FBDEMO: blit a: partner_gone: the driver was restarted cold]=] "screendump ${lost}"
+         --expect [=[^FBDEMO: drawn: mode 640x480 \(pitch 2560\), set 1 time\(s\), [0-9]+ pixels drawn$]=]
+         --expect [=[^FBDEMO: done$]=]
+         --fail [=[^FBDEMO: FAIL]=] --fail [=[hot restart|warm restart|: stopped]=]
+         --monitor-at-end "screendump ${screen}"
+         --post-check "${check_fb} --blank ${lost} ${CMAKE_SOURCE_DIR}/apps/fbdemo/picture.hh"
+         --post-check "${check_fb} ${screen} ${CMAKE_SOURCE_DIR}/apps/fbdemo/picture.hh"
+         --exit-status none)
+endif()
+
+# The shell on the framebuffer's text console (msh --fb, test-fb-shell.cfg; docs/console.md):
+# every line msh prints goes to the serial console, then to the VBE driver's text console, and the
+# command lines it reads are drawn after their prompt. Commands typed on the serial line; the
+# shell's own `inject` arms a crash in the 11th character of the line that says so, and later a
+# panic in its 3rd: the driver restarts hot and msh's text request is replayed from the stream
+# position. After the last command (`echo end`), a screendump; check-text.py --shell reads the
+# screen back cell by cell through the font and wants the lines of the serial log from the
+# shell's banner (other programs' lines left out) at least up to `msh> echo end` (drawn before it
+# ran), each once, in order; rows after it only the shell's next lines, the last perhaps begun.
+# The same on realview-pb-a8 with the PL111 (test-fb-pl111-shell.cfg).
+foreach(t ia32-pc armv7-realview-pb-a8)
+  if(NOT t IN_LIST ARC_TARGETS)
+    continue()
+  endif()
+  if(t STREQUAL "ia32-pc")
+    set(name ia32-fb-shell)
+    set(cfg test-fb-shell)
+    set(label qemu-ia32)
+    set(ready [=[^\[fb\] Bochs DISPI 0xb0c[0-9a-f], framebuffer 3072 KiB at 0xfd000000: ready$]=])
+  else()
+    set(name armv7-realview-pb-a8-fb-shell)
+    set(cfg test-fb-pl111-shell)
+    set(label qemu-armv7-pb-a8)
+    set(ready [=[^\[fb\] PL111 at 0x10020000, surface 1200 KiB at physical 0x[0-9a-f]+: ready$]=])
+  endif()
+  set(tdir ${CMAKE_BINARY_DIR}/${t})
+  arc_config_modules(mods_fb ${tdir} ${cfg})
+  set(screen ${CMAKE_BINARY_DIR}/qemu-logs/${name}.ppm)
+  set(prompt [=[msh> ]=])
+  arc_qemu_test(NAME ${name} TARGET ${t} LABEL ${label} TIMEOUT 120
+    ARGS --kernel ${tdir}/kernel/arc-kernel ${mods_fb}
+         --send-after ${prompt} [=[echo one two three\r]=]
+         --send-after ${prompt} [=[inject fb crash step 165\r]=]
+         --send-after ${prompt} [=[echo after the crash\r]=]
+         --send-after ${prompt} [=[inject fb panic step 40\r]=]
+         --send-after ${prompt} [=[echo after the panic\r]=]
+         --send-after ${prompt} [=[servers\r]=]
+         --send-after ${prompt} [=[echo bye\r]=]
+         --send-after ${prompt} [=[echo end\r]=]
+         --expect ${ready}
+         --expect [=[^msh: Arc micro shell, pid [0-9]+ \(type help\)$]=]
+         --expect [=[^one two three$]=]
+         --expect [=[^armed: crash in fb after 165 handler steps$]=]
+         --expect [=[^\[monitor\] fb \(pid [0-9]+\): crash at .*hot restart #1$]=]
+         --expect [=[^\[fb\] recovered: 640x480, [0-9]+ pixels drawn$]=]
+         --expect [=[^after the crash$]=]
+         --expect [=[^armed: panic in fb after 40 handler steps$]=]
+         --expect [=[^\[monitor\] fb \(pid [0-9]+\): panic .*hot restart #2$]=]
+         --expect [=[^after the panic$]=]
+         --expect [=[^bye$]=]
+         --expect [=[^end$]=]
+         --fail [=[cold restart|warm restart|: stopped|msh: the framebuffer console failed|msh: no framebuffer]=]
+         --monitor-at-end "screendump ${screen}"
+         --post-check "${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/qemu/devices/check-text.py --shell ${screen} ${CMAKE_BINARY_DIR}/qemu-logs/${name}.log 'msh> echo end'"
+         --exit-status none)
+endforeach()
+
+# The shell's framebuffer console across a cold restart of vbe (test-fb-shell-cold.cfg): the
+# crash in the 11th character of `armed: crash ...`; the new driver knows no mode and has cleared
+# the screen, msh's replayed request gets invalid_arg, msh sets the mode again, clears the screen
+# and sends its line again from the new driver's stream end (0). The screen must hold the
+# shell's lines from `armed: crash` on, each once, in order (check-text.py --shell --from).
+if("ia32-pc" IN_LIST ARC_TARGETS)
+  set(ia32 ${CMAKE_BINARY_DIR}/ia32-pc)
+  arc_config_modules(mods_fb ${ia32} test-fb-shell-cold)
+  set(screen ${CMAKE_BINARY_DIR}/qemu-logs/ia32-fb-shell-cold.ppm)
+  set(prompt [=[msh> ]=])
+  arc_qemu_test(NAME ia32-fb-shell-cold TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 120
+    ARGS --kernel ${ia32}/kernel/arc-kernel ${mods_fb}
+         --send-after ${prompt} [=[echo one two three\r]=]
+         --send-after ${prompt} [=[inject fb crash step 165\r]=]
+         --send-after ${prompt} [=[echo after the crash\r]=]
+         --send-after ${prompt} [=[servers\r]=]
+         --send-after ${prompt} [=[echo end\r]=]
+         --expect [=[^msh: Arc micro shell, pid [0-9]+ \(type help\)$]=]
+         --expect [=[^armed: crash in fb after 165 handler steps$]=]
+         --expect [=[^\[monitor\] fb \(pid [0-9]+\): crash at .*cold restart #1$]=]
+         --expect [=[^\[fb\] the card shows a 640x480 mode left by an earlier driver: cleared$]=]
+         --expect [=[^after the crash$]=]
+         --expect [=[^end$]=]
+         --fail [=[hot restart|warm restart|: stopped|msh: the framebuffer console failed|msh: no framebuffer]=]
+         --monitor-at-end "screendump ${screen}"
+         --post-check "${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/qemu/devices/check-text.py --shell --from 'armed: crash' ${screen} ${CMAKE_BINARY_DIR}/qemu-logs/ia32-fb-shell-cold.log 'msh> echo end'"
+         --exit-status none)
+endif()
+
 # The framebuffer's text console (fb request `text`, drivers/include/fb/text.hh: 8x16 cells, a
 # 5x7 font of this project's own): fbdemo -- text writes apps/fbdemo/text.hh's lines (every
 # printable character, rows that wrap) as one stream while a crash (in the 101st character) and
