@@ -104,11 +104,18 @@ Status group_checkpoint(Process *leader, Process *caller) {
   // taken, but they are no group's.
   unsigned knocked = 0;
   while (quiet && knocked < n && knock_checkpoint(m[knocked])) ++knocked;
+  const bool all = quiet && knocked == n;
+  // Nothing knocked: every member keeps its checkpoint, and the last group checkpoint stays
+  // whole. Any knock replaces the knocked members' checkpoints: every group checkpoint they were
+  // part of (this leader's, another's) is over.
+  for (Group &other : groups)
+    for (unsigned i = 0; i < other.n && other.whole; ++i)
+      for (unsigned k = 0; k < knocked; ++k)
+        if (other.pid[i] == m[k]->pid) other.whole = false;
   Group *g = group_of(leader->pid);
   if (!g) g = group_of(0);
   if (!g) g = &groups[leader->pid % max_groups];   // full: one of the others goes
-  *g = Group{};
-  const bool all = quiet && knocked == n;
+  if (knocked) *g = Group{};
   if (all) {
     g->leader = leader->pid;
     g->whole = true;
