@@ -2,6 +2,8 @@
 // A restart that starts from the image loses it; a restore brings back the value of the last
 // checkpoint. Its .pdata holds only a guard word, which `scribble` damages: Recover() then
 // refuses the persistent state (the monitor passes over hot and warm restarts for the next rung).
+// `ckpt-counter NAME BACK` is a front: each add is forwarded to the counter BACK (times ten), so
+// that the two are connected servers with state in ordinary memory (a group checkpoint's test).
 #include "iface.hh"
 
 #include <arc/pdata.hh>
@@ -23,6 +25,15 @@ word g_applied_seq;      // the last add applied (exactly once when it is replay
 long g_applied_value;    // ... and the value it produced
 volatile unsigned char g_buffer[ckpt::max_touch][4096] __attribute__((aligned(4096)));
 const char *g_name = "ckpt";
+const char *g_back_name;   // a front's back server, else null
+CapSlot g_back;            // its endpoint (looked up at start: the name service records it)
+
+// The back server's answer to one call with at most one argument; -1 if it failed.
+long back_call(word label, bool with_arg = false, word arg = 0) {
+  Rpc rpc(label);
+  if (with_arg) rpc.put(arg);
+  return rpc.call(g_back) == Status::ok ? long(rpc.result(0)) : -1;
+}
 } // namespace
 
 class CkptCounter : public ArcServer<CkptCounter> {
@@ -31,6 +42,13 @@ public:
 
   Status Initialize() {
     g_guard = guard_ok;
+    if (g_back_name) {
+      g_back = slot_alloc();
+      if (name_wait(g_back_name, g_back, 5000) != Status::ok) {
+        ::printf("[ckpt-counter] %s: no %s to forward to\n", g_name, g_back_name);
+        return Status::cancelled;
+      }
+    }
     RegisterName(g_name);
     ::printf("[ckpt-counter] %s: ready\n", g_name);
     return Status::ok;
@@ -49,6 +67,7 @@ public:
     if (!(req.replayed && req.seq == g_applied_seq)) {
       g_applied_value = g_value + long(req.arg(1));
       g_applied_seq = req.seq;
+      if (g_back && back_call(ckpt::add, true, req.arg(1) * 10) < 0) return Status::cancelled;
     }
     g_value = g_applied_value;
     rep.put(word(g_value));
@@ -79,6 +98,14 @@ public:
     rep.put(word(g_value));
     return Status::ok;
   }
+  Status Pair(const Request &, Reply &rep) {
+    if (!g_back) return Status::invalid_arg;
+    const long back = back_call(ckpt::get);
+    if (back < 0) return Status::cancelled;
+    rep.put(word(g_value));
+    rep.put(word(back));
+    return Status::ok;
+  }
   Status Stats(const Request &, Reply &rep) {
     word number, copied, clean;
     LastCheckpoint(&number, &copied, &clean);
@@ -91,6 +118,7 @@ public:
 
 int main(int argc, char **argv) {
   if (argc > 1) g_name = argv[1];
+  if (argc > 2) g_back_name = argv[2];
   static CkptCounter server;
   return server.Run();
 }

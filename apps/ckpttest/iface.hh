@@ -10,6 +10,9 @@
 //                                             does neither) -> MR2 the value
 //   stats    (none)                           -> MR2 number of the last checkpoint the framework
 //                                             saw taken, MR3 its pages copied, MR4 pages clean
+//   pair     (none)                           -> MR2 the value, MR3 the back server's value
+//                                             (a front started with a back server's name, whose
+//                                             adds it forwards times ten; else invalid_arg)
 #pragma once
 #include <arc/message.hh>
 #include <arc/server.hh>
@@ -17,7 +20,8 @@
 namespace ckpt {
 
 using arc::word;
-enum Label : word { add = 0x780, get = 0x781, touch = 0x782, mark = 0x783, scribble = 0x784, stats = 0x785 };
+enum Label : word { add = 0x780, get = 0x781, touch = 0x782, mark = 0x783, scribble = 0x784, stats = 0x785,
+                   pair = 0x786 };
 constexpr word max_touch = 16;
 
 template <class S> constexpr auto handlers = arc::handler_table<S>({
@@ -27,6 +31,7 @@ template <class S> constexpr auto handlers = arc::handler_table<S>({
   {mark, 0, 0, &S::Mark, "mark"},
   {scribble, 0, 0, &S::Scribble, "scribble"},
   {stats, 0, 0, &S::Stats, "stats"},
+  {pair, 0, 0, &S::Pair, "pair"},
 });
 
 } // namespace ckpt

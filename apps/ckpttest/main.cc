@@ -2,6 +2,9 @@
 // `ck1` (restart=restore,cold checkpoint=marked) and `ck2` (restart=warm,restore,cold with a
 // checkpoint period). Checks every value it gets and the monitor's log, and prints
 // `CKPT Cnn ok|FAIL what (got N)`, then `CKPT: P passed, F failed` (tests/qemu/checkpoint).
+// Then the group checkpoint (Gnn): `ckfront` forwards its adds to `ckback`; the two are
+// checkpointed as a group and restored together (it talks to ckfront only: a client of ckback
+// would be a member of its group itself).
 #include "iface.hh"
 
 #include <arc/process.hh>
@@ -44,8 +47,8 @@ long add(CapSlot ep, long delta, Status *st = nullptr) {
 }
 
 // root::checkpoint or root::restore of `server` (as the shell's commands: busy means not at a
-// quiet point yet, ask again).
-Status root_ask(word label, const char *server) {
+// quiet point yet, ask again), of its group with `group`.
+Status root_ask(word label, const char *server, bool group = false) {
   Status st = Status::busy;
   for (unsigned tries = 0; st == Status::busy && tries < 200; ++tries) {
     if (tries) sleep_ms(5);
@@ -53,6 +56,7 @@ Status root_ask(word label, const char *server) {
     strncpy(reinterpret_cast<char *>(name), server, sizeof(name) - 1);
     Rpc rpc(label);
     for (word w : name) rpc.put(w);
+    if (group) rpc.put(root::ckpt_group);
     st = rpc.call(proc::root);
   }
   return st;
@@ -80,6 +84,13 @@ unsigned logged(const char *server, root::Cause cause, root::Action action) {
       ++n;
   }
   return n;
+}
+
+// ckfront's value and ckback's, as "front/back" in one number for the log (front * 1000 + back).
+long pair(CapSlot front) {
+  Rpc rpc(ckpt::pair);
+  if (rpc.call(front) != Status::ok) return -1;
+  return long(rpc.result(0)) * 1000 + long(rpc.result(1));
 }
 } // namespace
 
@@ -165,6 +176,38 @@ int main() {
   check("C21", n == 1, "the crash's restore logged", long(n));
   n = logged("ck2", root::Cause::corrupt, root::Action::restore);
   check("C22", n == 1, "ck2's restore logged", long(n));
+
+  // A group checkpoint: ckback and ckfront (connected: ckfront looked ckback up) held at one
+  // quiet point, checkpointed, changed together, restored together.
+  const CapSlot front = slot_alloc();
+  if (name_wait("ckfront", front, 5000) != Status::ok) {
+    ::printf("CKPT: ckfront is not there\n");
+    return 1;
+  }
+  st = root_ask(root::restore, "ckback", true);
+  check("G01", st == Status::not_supported, "no group restore without a group checkpoint", long(st));
+  v = add(front, 3);
+  const long p0 = pair(front);
+  check("G02", v == 3 && p0 == 3030, "front 3, back 30", p0);
+  st = root_ask(root::checkpoint, "ckback", true);
+  check("G03", st == Status::ok, "group checkpoint of ckback asked", long(st));
+  v = add(front, 4);
+  const long p1 = pair(front);
+  check("G04", v == 7 && p1 == 7070, "both changed after it: front 7, back 70", p1);
+  st = root_ask(root::restore, "ckback", true);   // busy until both parts are reported
+  check("G05", st == Status::ok, "group restore of ckback asked", long(st));
+  const long p2 = pair(front);
+  check("G06", p2 == 3030, "both back at the group checkpoint: front 3, back 30", p2);
+  v = add(front, 5);
+  check("G07", v == 8, "and they go on from there", v);
+  // A member checkpointed alone: the group's checkpoint is no longer one point.
+  st = root_ask(root::checkpoint, "ckfront");
+  (void)stats(front);   // served after its checkpoint, which the pager reported first
+  st = root_ask(root::restore, "ckback", true);
+  check("G08", st == Status::not_supported, "no group restore once a member was checkpointed alone",
+        long(st));
+  const long p3 = pair(front);
+  check("G09", p3 == 8080, "nothing restored", p3);
   ::printf("CKPT: %u passed, %u failed\n", passed, failed);
   return 0;
 }

@@ -269,8 +269,9 @@ void cmd_swap(unsigned, char **argv) {
 
 // checkpoint <server> / restore <server>: have a server checkpointed at its next quiet point (the
 // pager copies the pages written since the last one), or brought back to its last checkpoint
-// (root::checkpoint, root::restore; docs/restarts.md, "Checkpoint and restore").
-Status name_call(word label, const char *server) {
+// (root::checkpoint, root::restore; docs/restarts.md, "Checkpoint and restore"). With -g, the
+// server and the processes connected to it, at one consistent point ("Group checkpoints").
+Status name_call(word label, const char *server, bool group = false) {
   word name[6] = {};   // NUL-padded, as the root task expects
   strncpy(reinterpret_cast<char *>(name), server, sizeof(name) - 1);
   Status st = Status::busy;
@@ -278,26 +279,44 @@ Status name_call(word label, const char *server) {
     if (tries) arc::sleep_ms(5);
     Rpc rpc(label);
     for (word w : name) rpc.put(w);
+    if (group) rpc.put(arc::root::ckpt_group);
     st = rpc.call(arc::proc::root);
   }
   return st;
 }
 
-void cmd_checkpoint(unsigned, char **argv) {
-  const Status st = name_call(arc::root::checkpoint, argv[1]);
-  if (st == Status::invalid_arg) return (void)out("msh: checkpoint: no running server '%s'\n", argv[1]);
-  if (st == Status::busy)
-    return (void)out("msh: checkpoint: %s never came to a quiet point; try again\n", argv[1]);
-  if (st != Status::ok) return failed("checkpoint", st);
-  out("checkpoint of %s asked (restarts shows it)\n", argv[1]);
+// `<cmd> <srv>` or `<cmd> -g <srv>`: the server's name, *group set for -g; null if malformed.
+const char *server_arg(unsigned argc, char **argv, bool *group) {
+  *group = argc == 3;
+  if (argc == 3 && strcmp(argv[1], "-g")) return nullptr;
+  return argv[argc - 1];
 }
 
-void cmd_restore(unsigned, char **argv) {
-  const Status st = name_call(arc::root::restore, argv[1]);
-  if (st == Status::invalid_arg) return (void)out("msh: restore: no running server '%s'\n", argv[1]);
-  if (st == Status::not_supported) return (void)out("msh: restore: %s has no checkpoint\n", argv[1]);
+void cmd_checkpoint(unsigned argc, char **argv) {
+  bool group;
+  const char *srv = server_arg(argc, argv, &group);
+  if (!srv) return (void)out("usage: checkpoint [-g] <srv>\n");
+  const Status st = name_call(arc::root::checkpoint, srv, group);
+  if (st == Status::invalid_arg) return (void)out("msh: checkpoint: no running server '%s'\n", srv);
+  if (st == Status::busy)
+    return (void)out("msh: checkpoint: %s%s never came to a quiet point; try again\n", srv,
+                     group ? " and its group" : "");
+  if (st != Status::ok) return failed("checkpoint", st);
+  out("checkpoint of %s%s asked (restarts shows it)\n", srv, group ? " and its group" : "");
+}
+
+void cmd_restore(unsigned argc, char **argv) {
+  bool group;
+  const char *srv = server_arg(argc, argv, &group);
+  if (!srv) return (void)out("usage: restore [-g] <srv>\n");
+  const Status st = name_call(arc::root::restore, srv, group);
+  if (st == Status::invalid_arg) return (void)out("msh: restore: no running server '%s'\n", srv);
+  if (st == Status::not_supported)
+    return (void)out(group ? "msh: restore: %s has no whole group checkpoint\n"
+                           : "msh: restore: %s has no checkpoint\n", srv);
+  if (st == Status::busy) return (void)out("msh: restore: %s's group checkpoint is not complete yet\n", srv);
   if (st != Status::ok) return failed("restore", st);
-  out("restoring %s to its checkpoint\n", argv[1]);
+  out("restoring %s%s to its %scheckpoint\n", srv, group ? " and its group" : "", group ? "group " : "");
 }
 
 const Command commands[] = {
@@ -315,9 +334,10 @@ const Command commands[] = {
     {"inject", "inject <srv> <fault> [after N|step N]", "arm crash|hang|panic|corrupt|stall|lose|pager in a server", 2, 4,
      cmd_inject},
     {"swap", "swap <srv> <program>", "run another program for a server, online", 2, 2, cmd_swap},
-    {"checkpoint", "checkpoint <srv>", "checkpoint a server (at its next quiet point)", 1, 1,
-     cmd_checkpoint},
-    {"restore", "restore <srv>", "bring a server back to its last checkpoint", 1, 1, cmd_restore},
+    {"checkpoint", "checkpoint [-g] <srv>", "checkpoint a server (-g: with its group, at one point)",
+     1, 2, cmd_checkpoint},
+    {"restore", "restore [-g] <srv>", "bring a server (-g: its group) back to its checkpoint", 1, 2,
+     cmd_restore},
 };
 
 void cmd_help(unsigned, char **) {

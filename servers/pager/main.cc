@@ -392,7 +392,7 @@ bool restore_restart(unsigned long long t0) {
 // pages written since the last one are copied, all are write-protected again, and the root task
 // is told (the restart log). MR1 the restore entry; MR2 1 for a point the server marked.
 void take_checkpoint(Utcb *u) {
-  const word entry = u->mr[1];
+  const word entry = u->mr[1], how = u->mr[2];
   // A period's checkpoints are said once in a hundred (the log keeps the last).
   const bool quiet = (u->mr[2] & arc::pager::checkpoint_periodic) && ckpt.number() % 100 != 0;
   const unsigned long long t0 = cycles();
@@ -406,11 +406,12 @@ void take_checkpoint(Utcb *u) {
   else if (!t.ok)
     printf("[pager] %s: checkpoint failed (no memory for the copies): none is left\n",
            pinfo().client_name);
-  u->mr[0] = Tag(root::checkpointed, 4, 0).raw;
+  u->mr[0] = Tag(root::checkpointed, 5, 0).raw;
   u->mr[1] = ckpt.number();
   u->mr[2] = t.copied;
   u->mr[3] = t.clean;
   u->mr[4] = took;
+  u->mr[5] = how;   // a group checkpoint's member: the root task counts it for the group
   (void)call(proc::root);
   reply_status(u, t.ok ? Status::ok : Status::no_memory, 3);
   u->mr[2] = t.copied;

@@ -1,6 +1,7 @@
 // The root task: owns physical memory (from sigma0), starts the servers of the boot
 // configuration (each with its own pager), pages the pagers, and answers process management
 // requests (spawn, kill, ps, mem, servers).
+#include "ckgroup.hh"
 #include "domain.hh"
 #include "grants.hh"
 #include "ha.hh"
@@ -455,6 +456,7 @@ Status op_checkpoint(Process *caller, const Request &req, Reply &) {
   Process *p = server_named(req, &st);
   if (!p) return st;
   if (p == caller) return Status::invalid_arg;
+  if (req.untyped >= 7 && (req.mr[7] & arc::root::ckpt_group)) return rt::group_checkpoint(p, caller);
   if (p->pending_restart || rt::monitor_restarting(p)) return Status::busy;
   return rt::checkpoint_knock(p) ? Status::ok : Status::busy;
 }
@@ -466,6 +468,7 @@ Status op_restore(Process *caller, const Request &req, Reply &) {
   Process *p = server_named(req, &st);
   if (!p) return st;
   if (p == caller) return Status::invalid_arg;
+  if (req.untyped >= 7 && (req.mr[7] & arc::root::ckpt_group)) return rt::group_restore(p, caller);
   if (!p->checkpoint) return Status::not_supported;
   if (p->pending_restart || rt::monitor_restarting(p)) return Status::busy;
   rt::restore_asked(p);
@@ -489,8 +492,8 @@ constexpr ClientOp client_ops[] = {
     {arc::root::inject, 8, 9, op_inject},
     {arc::root::domains, 1, 1, op_domains},
     {arc::root::swap, 12, 12, op_swap},
-    {arc::root::checkpoint, 6, 6, op_checkpoint},
-    {arc::root::restore, 6, 6, op_restore},
+    {arc::root::checkpoint, 6, 7, op_checkpoint},   // MR7: ckpt_group
+    {arc::root::restore, 6, 7, op_restore},
 };
 
 // Where a capability sent to us lands (root::ha_watch is the one request that carries one): a
@@ -707,6 +710,7 @@ int main(int argc, char **argv) {
         else if (d.action == arc::root::Action::group) group_after = p;
       } else if (label == arc::root::checkpointed) {
         rt::monitor_checkpointed(p, u->mr[1], u->mr[2], u->mr[3], u->mr[4]);
+        rt::group_checkpointed(p, u->mr[1], Tag(u->mr[0]).untyped() >= 5 ? u->mr[5] : 0);
         reply_status(u, Status::ok);
       } else if (label == arc::root::restarted) {
         rt::monitor_restarted(p, u->mr[1], arc::root::Action(u->mr[2]),

@@ -119,7 +119,7 @@ bool checkpoints(const Process *p) {
          p->service && !p->direct;
 }
 
-bool checkpoint_knock(Process *p, bool periodic) {
+bool checkpoint_knock(Process *p, word how) {
   if (thread_state(p->thread) != ThreadState::recv_blocked) return false;
   // Through the monitor's badge: the framework takes a checkpoint knock from nobody else.
   CapSlot tmp = slot_alloc();
@@ -129,7 +129,7 @@ bool checkpoint_knock(Process *p, bool periodic) {
   }
   Utcb *u = utcb();
   u->mr[0] = Tag(server_label::checkpoint, 1, 0).raw;
-  u->mr[1] = periodic ? pager::checkpoint_periodic : 0;
+  u->mr[1] = how;
   const bool taken = ipc_raw(ipc::send, tmp, 0, ipc::timeouts(0, 0), nullptr) == Status::ok;
   slot_free(tmp);
   return taken;
@@ -142,7 +142,7 @@ void checkpoint_tick(Process *p, word now) {
     p->checkpoint_since = now;
   }
   if (now - p->checkpoint_since < p->config->checkpoint_ms) return;
-  if (checkpoint_knock(p, true)) p->checkpoint_since = now;   // else busy: the next tick tries again
+  if (checkpoint_knock(p, pager::checkpoint_periodic)) p->checkpoint_since = now;   // else busy: the next tick tries again
 }
 
 void restore_asked(Process *p) {

@@ -29,7 +29,7 @@ bool checkpoints(const Process *p);
 void checkpoint_tick(Process *p, word now);
 // Ask p for a checkpoint now (the monitor's `checkpoint` message, taken only at a quiet point):
 // false when it is not waiting for a message (busy).
-bool checkpoint_knock(Process *p, bool periodic = false);
+bool checkpoint_knock(Process *p, word how = 0);
 // Restore p to its checkpoint (root::restore): held, logged, and its pager asked.
 void restore_asked(Process *p);
 

@@ -29,10 +29,9 @@ bool ask_names(word label, word index) {
          u->mr[1] == word(Status::ok);
 }
 
-constexpr unsigned max_group = 8;
 constexpr unsigned name_bytes = names::name_words * sizeof(word);
+} // namespace
 
-// The running processes connected to p.
 unsigned dependents_of(Process *p, Process *out[], unsigned max) {
   char published[8][name_bytes];
   unsigned n_pub = 0;
@@ -52,8 +51,6 @@ unsigned dependents_of(Process *p, Process *out[], unsigned max) {
   }
   return n;
 }
-
-} // namespace
 
 // Ask c's pager to restart it (hot, or warm after restart_warm). A pager blocked on us (its call
 // to the root task: frames, a report) can take the message only after our reply, so it stays

@@ -30,6 +30,11 @@ Process *restart_cold(Process *p);
 // own dependents along). Members without a restart policy are left alone.
 void restart_group(Process *p);
 
+// The running processes connected to p: those that looked up a name p published (the name
+// service's connection records), at most max (max_group for a group restart).
+constexpr unsigned max_group = 8;
+unsigned dependents_of(Process *p, Process *out[], unsigned max);
+
 // Ask p's pager to restart it hot, or warm after restart_warm (carried: the slot restart_warm
 // returned); if the pager is blocked on the root task or does not come to its receive within a
 // few ms, the root task's loop asks again after its reply (deliver_pending_restarts).

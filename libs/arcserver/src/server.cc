@@ -315,7 +315,8 @@ bool ServerCore::Serve(DispatchFn fn, void *self, word badge) {
   if (tag.label() == server_label::heartbeat) return false;   // taking it was the answer
   if (tag.label() == server_label::checkpoint)   // only the monitor's: a client's is ignored
     return badge == server_label::monitor_badge &&
-           Checkpoint(fn, self, tag.untyped() ? mr[1] & pager::checkpoint_periodic : 0);
+           Checkpoint(fn, self,
+                      tag.untyped() ? mr[1] & (pager::checkpoint_periodic | pager::checkpoint_group) : 0);
   if (tag.label() == server_label::publish_again) {
     // Only the monitor knows the name service was restarted cold; from anyone else it is ignored
     // (publishing again is harmless, but a client should not make us call the name service).

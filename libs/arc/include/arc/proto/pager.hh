@@ -30,8 +30,10 @@ enum Label : word {
 };
 
 // Why a checkpoint is taken (pager::checkpoint MR2; the monitor's knock MR1): a point the server
-// marked, the policy's period (not printed each time), else asked (the shell).
-constexpr word checkpoint_marked = 1, checkpoint_periodic = 2;
+// marked, the policy's period (not printed each time), else asked (the shell); checkpoint_group:
+// one member's part of a group checkpoint (the root task held every member at its quiet point
+// first; the pager passes the bits on in root::checkpointed MR5).
+constexpr word checkpoint_marked = 1, checkpoint_periodic = 2, checkpoint_group = 4;
 
 // Replies: label 0, MR1 = Status, results from MR2 on.
 

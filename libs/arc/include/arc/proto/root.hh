@@ -80,14 +80,23 @@ enum Label : word {
                        //   (the framework's restore point); reply MR1 status (busy: it is
                        //   serving or being restarted, ask again; invalid_arg: no such server;
                        //   not_supported: pager=root). The pager takes the checkpoint after
-                       //   this answer and reports it with `checkpointed`
+                       //   this answer and reports it with `checkpointed`. MR7 (optional)
+                       //   ckpt_group: the server and the processes connected to it, all held
+                       //   at their quiet points at once (busy: one of them is not at one)
   restore = 0x12d,     // MR1..6 packed server name: bring it back to its last checkpoint now;
                        //   reply MR1 status (not_supported: no checkpoint, or pager=root). The
-                       //   server is held from this answer until its pager has restored it
+                       //   server is held from this answer until its pager has restored it.
+                       //   MR7 (optional) ckpt_group: every member of the server's last group
+                       //   checkpoint back to it (not_supported: none, or no longer whole;
+                       //   busy: a member has not taken its part yet)
   checkpointed = 0x12e,  // pager: a checkpoint was taken. MR1 its number, MR2 pages copied,
                          //   MR3 pages clean (kept from the last one), MR4 cycles it took;
-                         //   MR1 0: it failed (no memory), no checkpoint is left
+                         //   MR1 0: it failed (no memory), no checkpoint is left. MR5 (if
+                         //   given) the pager::checkpoint_* bits the framework asked with
 };
+
+// root::checkpoint and root::restore MR7: the whole group (docs/restarts.md, "Group checkpoints").
+constexpr word ckpt_group = 1;
 
 // Of a secure domain (root::domains).
 enum class DState : word { down = 0, running = 1, failed = 2 };
