@@ -556,8 +556,8 @@ if("armv7-realview-pb-a8" IN_LIST ARC_TARGETS)
 endif()
 
 # Audio on the PL041 AACI of realview-pb-a8 (drivers/pl041): the same ramp.wav (a boot module),
-# played plainly and while the player arms the same four faults in the driver as ia32-audio-hot,
-# restarted hot or warm. QEMU's AACI has no DMA: the driver writes every frame into the FIFO.
+# played plainly, while the player arms the same four faults in the driver as ia32-audio-hot,
+# restarted hot or warm, and with the player itself crashed half-way (-player). QEMU's AACI has no DMA: the driver writes every frame into the FIFO.
 # QEMU records what the LM4549 plays (-global pl041.audiodev: the board's AACI takes no
 # -device; the recording's format is the source's, so the mixing engine passes samples through)
 # and check-audio.py wants every sample once, in order. QEMU's wav backend writes nothing while
@@ -572,12 +572,20 @@ if("armv7-realview-pb-a8" IN_LIST ARC_TARGETS)
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/make-wave.py ${ramp_wav_pba8} 4
     DEPENDS ${CMAKE_CURRENT_LIST_DIR}/make-wave.py COMMENT "Writing the wave player's ramp.wav (pb-a8)" VERBATIM)
   add_custom_target(ramp-wav-pba8 ALL DEPENDS ${ramp_wav_pba8})
-  foreach(kind plain hot warm)
+  foreach(kind plain hot warm player)
     if(kind STREQUAL "plain")
       set(name armv7-realview-pb-a8-audio)
       set(cfg test-audio-pl041)
       set(restarts 0)
       set(restart_expects "")
+    elseif(kind STREQUAL "player")
+      # The player itself crashed half-way and restarted hot: it resumes at its position.
+      set(name armv7-realview-pb-a8-audio-player)
+      set(cfg test-audio-pl041-player)
+      set(restarts 0)
+      set(restart_expects --expect [=[^WAVEPLAY: crashing on purpose at byte [0-9]+$]=]
+                          --expect [=[^\[monitor\] player \(pid [0-9]+\): crash at 0 .*hot restart #1$]=]
+                          --expect [=[^WAVEPLAY: restarted: resuming at byte [0-9]+ of 176400$]=])
     else()
       set(name armv7-realview-pb-a8-audio-${kind})
       set(cfg test-audio-pl041-${kind})
