@@ -77,9 +77,9 @@ Mode settle(Mode m) {
 // Where console I/O goes now. `wait`: sleep until it is decided (a reader); otherwise a write
 // that finds the console not there yet goes to the kernel console and asks again next time.
 // While a restart's replay is on its way to the waiting client the step waits for the next
-// write after the reply: the look-up (a name service round trip when it is due) and its code's
-// first page fault after a hot restart cost some 3,500 instructions on the restart's critical
-// path (docs/benchmarks.md); the output goes to the kernel console either way meanwhile.
+// write after the reply: the step (the time, and a name service round trip when one is due)
+// cost the demo counter's hot restart some 1,700 instructions between Recover() and the replayed
+// reply (docs/benchmarks.md); the output goes to the kernel console either way meanwhile.
 Mode resolve(bool wait) {
   if (g_con.mode != Mode::unknown) return g_con.mode;
   if (!wait && g_con.steps_held) return Mode::unknown;
