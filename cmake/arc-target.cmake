@@ -37,6 +37,11 @@ function(arc_user_program name)
     set(addr ${P_LINK_ADDRESS})
   endif()
   target_link_options(${name} PRIVATE -Wl,-Ttext-segment=${addr} -Wl,-z,max-page-size=4096)
+  if(ARC_ARCH STREQUAL "armv7")
+    # The writable segment on a page of its own (cmake/data-page.ld says why).
+    target_link_options(${name} PRIVATE -Wl,-T,${CMAKE_SOURCE_DIR}/cmake/data-page.ld)
+    set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/cmake/data-page.ld)
+  endif()
   # <program>.objects next to the ELF: the program's own object files (its sources and OWN_LIBS,
   # not the framework and C library it links), one per line. The fault-injection mutator
   # (tools/mutate, `--scope own`) takes the functions these objects define as the ones to mutate.

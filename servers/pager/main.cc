@@ -262,7 +262,8 @@ void hot_restart(unsigned long long t0) {
   (void)exchange_registers(p3::client_thread, exregs::halt | exregs::abort_ipc);
   // 2. Revoke the private volatile pages (data, bss, heap, stack: whatever the failure may have
   //    damaged). Pages mapped straight from the image stay: they are read-only, so still
-  //    pristine, and the restarted process need not fault them in again. Persistent pages stay.
+  //    pristine, and the restarted process need not fault them in again; so do the copies of a
+  //    read-only segment's last page (p3::Image::Page::pristine). Persistent pages stay.
   image.discard_volatile([](word addr) { (void)unmap(fpage(addr, 12, fpage_rights::rwx), false); });
   phases.unmapped = cycles();
   // 3. Tell it it was restarted, then start it at the entry with the stack crt0 sets up.

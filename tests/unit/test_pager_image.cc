@@ -112,3 +112,33 @@ TEST_CASE("PIMG0004 a full page table is exhaustion too and gives the frame back
   CHECK(p.frames.live.size() == 3);   // the frame taken for the fourth went back
   CHECK(p.img.resident() == 3);
 }
+
+TEST_CASE("PIMG0005 the copied last page of a read-only segment is kept over a restart until it is changed", "[pager]") {
+  for (const bool listed : {true, false}) {
+    Program p;
+    std::vector<word> vas(64);
+    p.img.init(p.file.data(), p.file.size(), &p.frames, p.pages.data(), 64,
+               listed ? vas.data() : nullptr);
+    // Read-only data whose file part ends inside its page: the pager copies that page.
+    REQUIRE(p.img.add_segment({0x8050000, 0x800, 2 * page, 0x800, fr::r}));
+    REQUIRE(p.img.add_zero_range(0x10000000, 0x10100000, false));
+    const Source ro = p.img.resolve(0x8050010, arc::fault::read);
+    REQUIRE(ro.kind == Source::frame);
+    CHECK(ro.rights == fr::r);
+    const auto *b = reinterpret_cast<const unsigned char *>(ro.addr);
+    CHECK(std::memcmp(b, p.file_at(2 * page), 0x800) == 0);
+    CHECK(std::all_of(b + 0x800, b + page, [](unsigned char c) { return c == 0; }));
+    CHECK(p.img.resolve(0x8050000, arc::fault::write).kind == Source::invalid);
+    REQUIRE(p.img.resolve(0x10000000, arc::fault::write).kind == Source::frame);
+    // A restart drops the heap page only; the copy comes back as it was, without a new frame.
+    CHECK(p.img.discard_volatile() == 1);
+    CHECK(p.frames.live.size() == 1);
+    CHECK(p.img.resolve(0x8050000, arc::fault::read).addr == ro.addr);
+    // Changed (fault injection's private copy): volatile from then on, and the next restart
+    // brings the page back from the image.
+    CHECK(p.img.private_copy(0x8050000) == ro.addr);
+    CHECK(p.img.discard_volatile() == 1);
+    CHECK(p.frames.live.empty());
+    CHECK(p.img.resolve(0x8050000, arc::fault::read).kind == Source::frame);
+  }
+}

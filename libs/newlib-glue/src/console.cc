@@ -43,6 +43,10 @@ struct ConsoleState {
   char input[console::max_bytes + 2];  // one line read, with its '\n' ...
   word input_pos, input_len;           // ... and how much of it read() has handed out
   Connection con{console::service_name, 0, console_backoff};   // slot 0: none taken yet
+  // Set by the server framework while it recovers and replays the interrupted request
+  // (arc_console_hold_steps): a write then takes no step towards the console. Persistent, since
+  // the framework sets it before Recover(), when the volatile pages are not back yet.
+  word steps_held;
 };
 ARC_PDATA constinit ConsoleState g_con = {};
 
@@ -72,8 +76,13 @@ Mode settle(Mode m) {
 
 // Where console I/O goes now. `wait`: sleep until it is decided (a reader); otherwise a write
 // that finds the console not there yet goes to the kernel console and asks again next time.
+// While a restart's replay is on its way to the waiting client the step waits for the next
+// write after the reply: the step (the time, and a name service round trip when one is due)
+// cost the demo counter's hot restart some 1,700 instructions between Recover() and the replayed
+// reply (docs/benchmarks.md); the output goes to the kernel console either way meanwhile.
 Mode resolve(bool wait) {
   if (g_con.mode != Mode::unknown) return g_con.mode;
+  if (!wait && g_con.steps_held) return Mode::unknown;
   if (kdebug_only() || !proc_info() || !take_slot()) return settle(Mode::kdebug);
   for (;;) {
     const Status st = g_con.con.ConnectStep(ARC_CONSOLE_WAIT_MS);
@@ -168,6 +177,8 @@ ssize_t arc_server_console_read(void *buf, size_t n) {
 }
 
 int arc_console_uses_server(void) { return g_con.mode == Mode::server && !g_con.con.down(); }
+
+void arc_console_hold_steps(int hold) { g_con.steps_held = hold ? 1 : 0; }
 
 __attribute__((weak)) ssize_t (*arc_console_read)(void *, size_t) = arc_server_console_read;
 __attribute__((weak)) ssize_t (*arc_console_write)(const void *, size_t) = arc_server_console_write;

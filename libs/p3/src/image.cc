@@ -70,13 +70,13 @@ bool Image::persistent_at(word va) const {
   return false;
 }
 
-Image::Page *Image::remember(word va, word addr, word rights) {
+Image::Page *Image::remember(word va, word addr, word rights, bool pristine) {
   if (!capacity_ || (n_pages_ + 1) * 4 > capacity_ * 3) return nullptr;
   unsigned i = slot_of(va);
   while (pages_[i].va) i = (i + 1) & (capacity_ - 1);
-  pages_[i] = {va, addr, rights, persistent_at(va)};
+  pages_[i] = {va, addr, rights, persistent_at(va), pristine};
   ++n_pages_;
-  if (!pages_[i].persistent) {
+  if (!pages_[i].persistent && !pristine) {
     if (volatile_vas_) volatile_vas_[n_volatile_] = va;
     ++n_volatile_;
   }
@@ -127,7 +127,10 @@ Source Image::resolve(word va, word access) {
     }
     word f = fill_from_image(*s, va);
     if (!f) return {Source::exhausted};
-    if (!remember(va, f, s->rights)) { frames_->release(f); return {Source::exhausted}; }
+    // Of a read-only segment (its last page, part file, part zero): never written, so kept over
+    // restarts like the image pages (a restart that dropped it paid an unmap and a fault again).
+    const bool pristine = !(s->rights & fpage_rights::w);
+    if (!remember(va, f, s->rights, pristine)) { frames_->release(f); return {Source::exhausted}; }
     return {Source::frame, f, s->rights};
   }
   for (unsigned i = 0; i < n_ranges_; ++i)
@@ -152,7 +155,16 @@ bool Image::in_code(word va, word len) const {
 
 word Image::private_copy(word va) {
   va = page_down(va);
-  if (Page *p = page_of(va)) return p->addr;
+  if (Page *p = page_of(va)) {
+    if (p->pristine) {   // to be changed: no longer pristine, a restart must discard it
+      p->pristine = false;
+      if (!p->persistent) {
+        if (volatile_vas_) volatile_vas_[n_volatile_] = va;
+        ++n_volatile_;
+      }
+    }
+    return p->addr;
+  }
   const Segment *s = segment_of(va);
   if (!s) return 0;
   word f = fill_from_image(*s, va);
@@ -207,7 +219,7 @@ unsigned Image::discard_volatile(void (*before_release)(word addr)) {
     return dropped;
   }
   for (unsigned i = 0; i < capacity_ && n_volatile_;) {
-    if (pages_[i].va && !pages_[i].persistent) {
+    if (pages_[i].va && !pages_[i].persistent && !pages_[i].pristine) {
       if (before_release) before_release(pages_[i].addr);
       frames_->release(pages_[i].addr);
       erase(i);   // slot i may now hold a shifted entry: look at it again

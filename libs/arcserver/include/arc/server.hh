@@ -29,6 +29,10 @@
 #include <arc/proto/process.hh>
 #include <arc/session.hh>
 
+// newlib's console glue (<arc/libc.h>): while held, a write takes no step towards the console
+// server. Weak: programs and host tests without the glue have none.
+extern "C" __attribute__((weak)) void arc_console_hold_steps(int hold);
+
 namespace arc {
 
 // What Recover() decides.
@@ -291,6 +295,11 @@ Status dispatch_table(S &server, const Handlers<S, N> &table, const Request &req
   return Status::invalid_arg;
 }
 
+// Hold (or release) the console glue's steps towards the console server, where there is a glue.
+inline void HoldConsoleSteps(bool hold) {
+  if (arc_console_hold_steps) arc_console_hold_steps(hold ? 1 : 0);
+}
+
 template <class Self> class ArcServer : public ServerCore {
 public:
   explicit ArcServer(const char *name) : ServerCore(name) {}
@@ -307,9 +316,15 @@ public:
     bool reply_pending = false;
     if (Begin()) {
       const unsigned long long to_recover = SinceFailure();
+      // Until the replayed reply is built, output looks for no console (the glue's next write
+      // does): the look-up is work for after the restart, not on its way to the client.
+      HoldConsoleSteps(true);
       if (start_kind() == StartKind::swapped) {
         // Another program's requests, none of its state: ours starts from nothing.
-        if (Status st = self.Initialize(); st != Status::ok) return int(st);
+        if (Status st = self.Initialize(); st != Status::ok) {
+          HoldConsoleSteps(false);
+          return int(st);
+        }
         reply_pending = ReplayAfterSwap(&Dispatch, this);
         ReportRecovery(to_recover, SinceFailure());
       } else if (self.Recover() == Recovery::resume) {
@@ -318,11 +333,14 @@ public:
       } else {
         // The server found its own persistent state unusable: the monitor restarts us cold
         // (or as a group). Only if it cannot, we start over in place.
+        HoldConsoleSteps(false);
         reply_pending = ReportCorrupt("Recover() refused the persistent state");
         ResetPersistent();
         if (self.Initialize() != Status::ok) return int(Status::invalid_arg);
       }
+      HoldConsoleSteps(false);
     } else {
+      HoldConsoleSteps(false);   // a failure while held, then a corrupt record: not held for ever
       if (found_corrupt_) reply_pending = ReportCorrupt("the framework's record is damaged");
       if (Status st = self.Initialize(); st != Status::ok) return int(st);
     }

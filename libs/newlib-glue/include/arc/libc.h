@@ -88,6 +88,11 @@ ssize_t arc_kd_console_write(const void *buf, size_t n);
 /* Where console output goes now: 1 the console server, 0 the kernel debug console (also while
  * the server is still being waited for). For tests and diagnostics. */
 int arc_console_uses_server(void);
+/* While hold is set, a write that finds the console not decided yet goes to the kernel console
+ * without a step towards the console server (the next write after it is cleared takes it). The
+ * server framework holds the steps from its start after a restart to the replayed reply, so that
+ * the look-up is not on the restart's critical path. */
+void arc_console_hold_steps(int hold);
 
 #define ARC_HEAP_DEFAULT_SIZE (64ul << 20)
 

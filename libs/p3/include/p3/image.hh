@@ -42,7 +42,10 @@ class Image {
 public:
   static constexpr unsigned max_segments = 8;
   static constexpr unsigned max_ranges = 8;
-  struct Page { word va, addr, rights; bool persistent; };
+  // pristine: a copy of an image page of a read-only segment (its last page, which the file
+  // does not fill: the rest is zeroed), never writable, so as undamaged after a failure as the
+  // image pages mapped straight from the file: a restart keeps it, like them.
+  struct Page { word va, addr, rights; bool persistent, pristine; };
 
   // image: the ELF file, mapped read-only at `image` in our space. pages: room to remember
   // private pages (the caller sizes it: a process, or a pager paged by the root); capacity must
@@ -69,8 +72,8 @@ public:
   // Fault injection (fault.hh): whether [va, va + len) lies in the file part of an executable
   // segment (and outside the persistent range), and a private copy of va's page, made from the
   // image now if the process has none yet, that may then be changed: our address of it, or 0.
-  // The copy is volatile like any private page: a restart discards it, and the page comes back
-  // pristine from the image.
+  // The copy is volatile like any changed private page (a pristine copy of the page becomes
+  // volatile): a restart discards it, and the page comes back pristine from the image.
   bool in_code(word va, word len) const;
   word private_copy(word va);
 
@@ -78,7 +81,7 @@ public:
   Counts counts() const;            // walks the table (for the persistent count)
   word resident() const { return n_pages_; }   // at no cost (inside a timed restart)
 
-  // For restarts: drop every private page that is not persistent (returns how many);
+  // For restarts: drop every private page that is neither persistent nor pristine (returns how many);
   // before_release(addr) runs for each, e.g. to revoke the process's mapping of it.
   unsigned discard_volatile(void (*before_release)(word addr) = nullptr);
   // For a restore to a checkpoint: drop every private page, persistent ones too, except those in
@@ -99,7 +102,7 @@ private:
   unsigned slot_of(word va) const { return unsigned((va >> 12) * 2654435761u) & (capacity_ - 1); }
   bool persistent_at(word va) const;
   word fill_from_image(const Segment &s, word va);   // private copy of an image page
-  Page *remember(word va, word addr, word rights);
+  Page *remember(word va, word addr, word rights, bool pristine = false);
 
   const unsigned char *image_ = nullptr;
   word image_size_ = 0;
