@@ -2,6 +2,7 @@
 // "Checkpoint and restore"): which pages a checkpoint copies, which it keeps from the last one,
 // and what a restore puts back.
 #include "checkpoint.hh"
+#include "host_frames.hh"
 #include <p3/image.hh>
 
 #include <catch2/catch.hpp>
@@ -18,26 +19,6 @@ namespace fr = arc::fpage_rights;
 
 namespace {
 constexpr word page = 0x1000;
-
-struct HostFrames final : FrameSource {
-  unsigned limit;
-  std::set<word> live;
-  explicit HostFrames(unsigned l) : limit(l) {}
-  ~HostFrames() {
-    for (word f : live) std::free(reinterpret_cast<void *>(f));
-  }
-  word alloc() override {
-    if (live.size() >= limit) return 0;
-    void *p = std::aligned_alloc(page, page);
-    std::memset(p, 0, page);
-    live.insert(word(p));
-    return word(p);
-  }
-  void release(word addr) override {
-    REQUIRE(live.erase(addr) == 1);
-    std::free(reinterpret_cast<void *>(addr));
-  }
-};
 
 // Text (one page), data (one page of file) and a persistent page after it, a heap.
 constexpr word text = 0x8048000, data = 0x8049000, pdata = 0x804a000, heap = 0x10000000;

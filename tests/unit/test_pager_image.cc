@@ -1,6 +1,7 @@
 // Host tests of a process's address space as its pager sees it (libs/p3/src/image.cc): where
 // each page comes from, and a fault the pager cannot serve told apart by why — nothing may be
 // there (invalid) or no memory is left for it (exhausted).
+#include "host_frames.hh"
 #include <p3/image.hh>
 
 #include <catch2/catch.hpp>
@@ -17,27 +18,6 @@ namespace fr = arc::fpage_rights;
 
 namespace {
 constexpr word page = 0x1000;
-
-// Frames from the host heap, at most `limit` at a time.
-struct HostFrames final : FrameSource {
-  unsigned limit;
-  std::set<word> live;
-  explicit HostFrames(unsigned l) : limit(l) {}
-  ~HostFrames() {
-    for (word f : live) std::free(reinterpret_cast<void *>(f));
-  }
-  word alloc() override {
-    if (live.size() >= limit) return 0;
-    void *p = std::aligned_alloc(page, page);
-    std::memset(p, 0, page);
-    live.insert(word(p));
-    return word(p);
-  }
-  void release(word addr) override {
-    REQUIRE(live.erase(addr) == 1);
-    std::free(reinterpret_cast<void *>(addr));
-  }
-};
 
 // A program of three pages in the file: text at 0x8048000 (one page), data at 0x8049000 (one
 // page of file, two of memory: the second is bss), a zero range for the heap.
