@@ -267,8 +267,11 @@ void boot_start(const BootData &bd) {
 
 extern "C" [[noreturn]] void kernel_main(kern::word magic, kern::word info) {
   using namespace kern;
+  const uint64_t entered = arch::cycles_from_reset ? arch::cycles() : 0;
   platform::init_console();
   klog("Arc microkernel, %s-%s", arch_name, platform::board_name);
+  // What the firmware and the boot loader took (tools/arc bench: boot_kernel_entry).
+  if (arch::cycles_from_reset) klog("entered at cycle %llu", (unsigned long long)entered);
   arch::cpu_init();
   arch::mmu_init();
   klog("cpu: %s", arch::cpu_name());

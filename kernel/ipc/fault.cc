@@ -37,18 +37,22 @@ void kill_refused(Thread *t, word reason, word addr, word ip) {
 // Sigma0 touches physical memory at its own address (an identity mapping), except the board's
 // device aperture, which it sees at arc::sigma0_aperture_va (its physical address may be beyond
 // what a user space reaches).
-bool sigma0_resolve(Thread *t, word addr) {
-  if (!t->space->sigma0) return false;
-  const word va = addr & ~(page_size - 1);
+MapNode *sigma0_enter(Space *s, word va, bool prepared) {
+  if (!s->sigma0) return nullptr;
   word phys = va;
   if (platform::device_aperture_size && va - arc::sigma0_aperture_va < platform::device_aperture_size)
     phys = platform::device_aperture_base + (va - arc::sigma0_aperture_va);
   const word pfn = phys >> page_shift;
-  if (!mapdb.covers(pfn) || mapdb.root(pfn)) return false;
-  if (phys >= kernel_phys_start && phys < kernel_phys_end) return false;
-  if (pool::contains(phys)) return false;
-  return t->space->prepare(va) &&
-         mapdb.add_root(pfn, t->space, va, arc::fpage_rights::rwx) == Status::ok;
+  if (!mapdb.covers(pfn) || mapdb.root(pfn)) return nullptr;
+  if (phys >= kernel_phys_start && phys < kernel_phys_end) return nullptr;
+  if (pool::contains(phys)) return nullptr;
+  if ((!prepared && !s->prepare(va)) || mapdb.add_root(pfn, s, va, arc::fpage_rights::rwx) != Status::ok)
+    return nullptr;
+  return mapdb.root(pfn);
+}
+
+bool sigma0_resolve(Thread *t, word addr) {
+  return sigma0_enter(t->space, addr & ~(page_size - 1)) != nullptr;
 }
 
 void fault_page(Thread *t, word addr, word ip, word access) {

@@ -49,7 +49,8 @@ MapNode *MapDb::find(Space *s, word va) const {
 Status MapDb::map(MapNode *src, Space *dst, word va, unsigned rights) {
   rights &= src->rights;
   if (!rights) return Status::ok;
-  if (MapNode *old = find(dst, va)) {
+  MapNode *old = find(dst, va);
+  if (old) {
     if (old == src) return Status::ok;              // mapping a page onto itself
     if (old->pfn == src->pfn && old->parent == src) {
       old->rights = uint8_t(old->rights | rights);   // widen an existing mapping
@@ -60,10 +61,11 @@ Status MapDb::map(MapNode *src, Space *dst, word va, unsigned rights) {
     for (MapNode *a = src; a; a = a->parent)
       if (a == old) return Status::invalid_arg;
   }
-  // Allocate first: a failed map leaves the receiver's old mapping alone.
+  // Allocate first: a failed map leaves the receiver's old mapping alone (the allocation maps
+  // nothing, so `old` is still what the receiver has there).
   MapNode *n = mdb_node_alloc(dst);
   if (!n) return Status::no_memory;
-  if (MapNode *old = find(dst, va)) unmap(old, 7, true);
+  if (old) unmap(old, 7, true);
   *n = MapNode{dst, va, src->pfn, uint8_t(rights), nullptr, nullptr, nullptr, nullptr};
   link_child(src, n);
   mdb_pte_set(dst, va, n->pfn, rights);

@@ -15,7 +15,7 @@ void init(word phys_base, word phys_end) {
   n_free = (limit - bump) / page_size;
 }
 
-word alloc_frame() {
+word alloc_frame(bool zero) {
   word phys;
   if (free_list) {
     phys = arch::virt_to_phys(reinterpret_cast<word>(free_list));
@@ -27,7 +27,7 @@ word alloc_frame() {
     return 0;
   }
   --n_free;
-  memset(kva(phys), 0, page_size);
+  if (zero) memset(kva(phys), 0, page_size);
   return phys;
 }
 

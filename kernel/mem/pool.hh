@@ -8,8 +8,9 @@
 namespace kern::pool {
 
 void init(word phys_base, word phys_end);
-// A zeroed frame, or 0 when the pool is empty.
-word alloc_frame();
+// A zeroed frame, or 0 when the pool is empty. zero=false: its old contents left, for a caller
+// that writes every byte it uses before reading it (the mapping nodes' slab).
+word alloc_frame(bool zero = true);
 void free_frame(word phys);
 word free_frames();
 bool contains(word phys);

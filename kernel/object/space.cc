@@ -15,7 +15,7 @@ Space *sigma0_space;
 
 namespace {
 Slab<Space> slab;
-Slab<MapNode> node_slab;
+Slab<MapNode, false> node_slab;   // every node is assigned whole (mdb/mapdb.cc)
 word next_id = 1;
 } // namespace
 

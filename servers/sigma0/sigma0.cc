@@ -180,10 +180,8 @@ int main(int, char **) {
       unsigned log2 = unsigned(u->mr[1]);
       word base = (log2 >= 12 && log2 <= 22) ? mem.alloc_chunk(log2) : 0;
       if (base) {
-        // Enter every page of the chunk into our own space first (the kernel maps physical
-        // memory to us on touch); only pages we hold can be mapped on.
-        for (word p = base; p < base + (word(1) << log2); p += 0x1000)
-          (void)*reinterpret_cast<volatile word *>(p);
+        // Not touched first: the kernel enters each frame of physical memory into our space as
+        // it maps it on (kernel/ipc/transfer.cc), as it does when we touch one.
         u->mr[0] = Tag(0, 1, 2).raw;
         u->mr[1] = base;
         u->mr[2] = fpage(base, log2, fpage_rights::rwx);

@@ -75,15 +75,25 @@ Error Table::init(Entry *entries, uint32_t nframes, Frame first, const Region *r
       }
       if (a < lo) a = lo;
       if (b > hi) b = hi;
+      if (ram) {
+        // Counted once per region, not per frame: the root task's table covers every frame of
+        // the machine at boot (65,536 on a 256 MiB PC), and this loop was 3.4 M instructions.
+        uint32_t freed = 0;
+        for (uint64_t f = a; f < b; ++f) {
+          Entry &x = e[f - lo];
+          if (x.state != State::absent) continue;
+          x.state = State::free;
+          ++freed;
+        }
+        tot.absent -= freed;
+        tot.free += freed;
+        continue;
+      }
       for (uint64_t f = a; f < b; ++f) {
         Entry &x = e[f - lo];
-        if (ram) {
-          if (x.state == State::absent) set_state(x, State::free);
-        } else {
-          set_state(x, State::absent);  // uncount what it was, then count it reserved
-          x.kind = r.kind;
-          set_state(x, State::reserved);
-        }
+        set_state(x, State::absent);  // uncount what it was, then count it reserved
+        x.kind = r.kind;
+        set_state(x, State::reserved);
       }
     }
   }

@@ -17,6 +17,8 @@ inline word stack_pointer() { word sp; asm volatile("mov %0, sp" : "=r"(sp)); re
 // Cycles since boot: the PMU cycle counter extended to 64 bits, or the board's clock scaled to
 // the CPU's nominal frequency where the PMU does not count (Cortex-A8 under QEMU).
 uint64_t cycles();
+// The count starts at the kernel's PMU set-up, not at reset: nothing to say at the kernel's entry.
+constexpr bool cycles_from_reset = false;
 // The kernel runs with interrupts off; the idle loop opens them for the wait only. lr is
 // clobbered because the interrupt entry runs kernel code on this stack in SVC mode.
 inline void wait_for_interrupt() { asm volatile("dsb\n wfi\n cpsie i\n nop\n cpsid i" ::: "memory", "lr"); }

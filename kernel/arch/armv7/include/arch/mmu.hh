@@ -47,6 +47,8 @@ void pd_destroy(PageDir &pd, FrameFree release, void *ctx);
 // rights: fpage rights (r=4 w=2 x=1); without x the page is execute-never.
 [[nodiscard]] bool pd_map(PageDir &pd, word va, word pfn, unsigned rights, FrameAlloc alloc, void *ctx);
 [[nodiscard]] bool pd_prepare(PageDir &pd, word va, FrameAlloc alloc, void *ctx);
+// A prepared va covers every page of its naturally aligned pd_prepare_span (second-level tables come four to a frame, 4 MiB).
+constexpr word pd_prepare_span = word(4) << 20;
 void pd_unmap(PageDir &pd, word va);
 bool pd_lookup(const PageDir &pd, word va, word *pfn);
 word pd_next_mapped(const PageDir &pd, word va, word end);

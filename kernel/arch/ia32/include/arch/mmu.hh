@@ -27,6 +27,8 @@ void pd_destroy(PageDir &pd, FrameFree release, void *ctx);   // frees page tabl
 [[nodiscard]] bool pd_map(PageDir &pd, word va, word pfn, unsigned rights, FrameAlloc alloc, void *ctx);
 // Make sure the page table covering va exists, so a later pd_map there cannot fail.
 [[nodiscard]] bool pd_prepare(PageDir &pd, word va, FrameAlloc alloc, void *ctx);
+// A prepared va covers every page of its naturally aligned pd_prepare_span (one page table maps 4 MiB).
+constexpr word pd_prepare_span = word(4) << 20;
 void pd_unmap(PageDir &pd, word va);
 bool pd_lookup(const PageDir &pd, word va, word *pfn);
 // The first mapped user address at or above va and below end, or end.
