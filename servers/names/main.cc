@@ -36,6 +36,26 @@ namespace {
 
 ARC_PDATA namesvc::Registry g_reg = {};
 
+// Lookups waiting for a name to be published (names::find_wait): the reply right of each and the
+// name it waits for. Persistent like the records, so a hot or warm restart keeps them (their
+// reply rights stay in our capability space); a cold restart loses them, and their callers'
+// calls fail and they ask again. A place whose caller gave up (its call timed out) is taken back
+// when a new one is needed or the name comes.
+constexpr unsigned max_waiters = 16;
+struct Waiter {
+  Deferred d;
+  char name[namesvc::name_bytes];
+};
+ARC_PDATA Waiter g_waiters[max_waiters] = {};
+
+// A waiter as a restart finds it: empty, or holding a reply right in a slot the framework's
+// allocator hands out (never one of the registry's) and a valid name.
+bool waiter_sane(const Waiter &w) {
+  if (!w.d.pending()) return true;
+  return w.d.slot < namesvc::first_slot && w.d.label == arc::names::lookup_wait &&
+         w.name[namesvc::name_bytes - 1] == 0 && namesvc::valid_name(w.name);
+}
+
 bool holds_endpoint(CapSlot s) { return cap_identify(s).r[0] == word(ObjType::endpoint); }
 bool empty(CapSlot s) { return cap_identify(s).r[0] == word(ObjType::none); }
 
@@ -45,6 +65,7 @@ public:
 
   Status Initialize() {
     g_reg.Reset();
+    for (Waiter &w : g_waiters) w = Waiter{};   // a cold start: their reply rights are gone
     // Capabilities the root task kept over a cold restart: claimed as their servers publish again.
     unsigned kept = 0;
     for (CapSlot s = names::kept_first; s < names::kept_end; ++s) kept += !empty(s);
@@ -60,6 +81,10 @@ public:
     }
     // The slot armed for the interrupted request may hold the capability it brought: keep it
     // for the replay. Only one an entry already keeps must be replaced.
+    // A damaged waiter is forgotten (its caller's call times out and it asks again); its slot is
+    // not trusted enough to be released.
+    for (Waiter &w : g_waiters)
+      if (!waiter_sane(w)) w = Waiter{};
     if (!g_reg.armed || g_reg.Holds(g_reg.armed)) Arm();
     else ReceiveCapsInto(g_reg.armed);
     unsigned n = 0;
@@ -72,6 +97,8 @@ public:
     return handler_table<Names>({
         {arc::names::reg, arc::names::name_words, arc::names::name_words, &Names::Register, "register"},
         {arc::names::lookup, arc::names::name_words, arc::names::name_words, &Names::Lookup, "lookup"},
+        {arc::names::lookup_wait, arc::names::name_words, arc::names::name_words, &Names::LookupWait,
+         "lookup-wait"},
         {arc::names::list, 1, 1, &Names::List, "list"},
         {arc::names::connections, 1, 1, &Names::Connections, "connections"},
     });
@@ -99,6 +126,42 @@ public:
       printf("[names] connection table full: later lookups are not recorded\n");
     rep.put_cap(ClientCap(req.badge, *e), rights::send);
     return Status::ok;
+  }
+
+  // A lookup that may wait: answered at once when the name is there, else kept until it is
+  // published (Publish answers it) or its caller gives up. With no place left it is answered
+  // as a plain lookup would be, and the caller asks again later.
+  Status LookupWait(const Request &req, Reply &rep) {
+    const Status st = Lookup(req, rep);
+    if (st != Status::invalid_arg) return st;
+    char name[namesvc::name_bytes];
+    if (!req.string(1, arc::names::name_words, name, sizeof(name)) || !namesvc::valid_name(name))
+      return Status::invalid_arg;
+    Waiter *w = FreeWaiter();
+    if (!w || Defer(req, rep, w->d) != Status::ok) return Status::invalid_arg;
+    memcpy(w->name, name, sizeof(name));
+    return Status::ok;
+  }
+
+  Waiter *FreeWaiter() {
+    for (int pass = 0; pass < 2; ++pass)
+      for (Waiter &w : g_waiters) {
+        if (!w.d.pending()) return &w;
+        if (pass == 1 && release_abandoned(w.d)) return &w;
+      }
+    return nullptr;
+  }
+
+  // `e` was just published: answer everyone waiting for its name, as a lookup would.
+  void Wake(namesvc::Entry &e) {
+    for (Waiter &w : g_waiters) {
+      if (!w.d.pending() || strcmp(w.name, e.name)) continue;
+      if (release_abandoned(w.d)) continue;   // its caller gave up
+      if (!g_reg.Connect(w.d.badge, e, empty) && g_reg.dropped == 1)
+        printf("[names] connection table full: later lookups are not recorded\n");
+      const CapSlot cap = ClientCap(w.d.badge, e);
+      (void)Complete(w.d, Status::ok, [&](Reply &r) { r.put_cap(cap, rights::send); });
+    }
   }
 
   // The capability a client gets: minted from the server's endpoint with the client's pid as
@@ -177,11 +240,13 @@ private:
     }
     if (!kept) {
       printf("[names] '%s' published by pid %lu\n", name, req.badge);
+      Wake(*e);
       return Status::ok;
     }
     const unsigned clients = ClaimClients(*e);
     printf("[names] '%s' published again by pid %lu: its kept endpoint and %u clients' capabilities\n",
            name, req.badge, clients);
+    Wake(*e);
     return Status::ok;
   }
 

@@ -215,3 +215,58 @@ TEST_CASE("RECON0009 after a loss, stepping starts a fresh budget", "[reconnect]
   CHECK(c.ConnectStep(50) == Status::invalid_arg);
   CHECK(c.down());
 }
+
+namespace {
+// The name service's waiting lookup (names::find_wait): answered when the name is published, if
+// that is within ms; `wait_refused`: it has no place and answers at once, as a lookup would.
+bool wait_refused = false;
+unsigned waits = 0;
+const ConnectionEnv wait_env = {
+    env.lookup, env.clear, env.sleep, env.now_ms,
+    [](const char *, CapSlot, word ms) {
+      ++waits;
+      if (wait_refused) return fake.absent;
+      if (fake.published_at > fake.now + ms) {   // not in time: the call times out
+        fake.now += ms;
+        return Status::timeout;
+      }
+      if (fake.published_at > fake.now) fake.now = fake.published_at;
+      fake.endpoint = fake.generation;
+      return Status::ok;
+    },
+};
+} // namespace
+
+TEST_CASE("RECON0010 connect waits for the name itself, not for the back-off's next look-up", "[reconnect]") {
+  reset();
+  wait_refused = false;
+  waits = 0;
+  fake.published_at = 75;
+  Connection c("console", 40, Backoff{10, 1000, 5000}, &wait_env);
+  CHECK(c.Connect() == Status::ok);
+  CHECK(fake.now == 75);          // the moment it was published (sleeping: at 150, RECON0002)
+  CHECK(fake.sleeps.empty());
+  CHECK(waits == 4);              // 0-10, 10-30, 30-70 timed out, the fourth answered at 75
+  CHECK(fake.lookups == 4);       // one plain look-up before each wait
+  CHECK(call(c.endpoint()) == Status::ok);
+  // Never published: the budget still bounds the whole.
+  reset();
+  waits = 0;
+  Connection d("console", 40, Backoff{10, 100, 1000}, &wait_env);
+  CHECK(d.Connect() == Status::invalid_arg);
+  CHECK(fake.now >= 1000);
+  CHECK(fake.now < 1100);
+  CHECK(d.down());
+}
+
+TEST_CASE("RECON0011 a name service with no place for the wait: the back-off's pace, slept", "[reconnect]") {
+  reset();
+  wait_refused = true;
+  waits = 0;
+  fake.published_at = 75;
+  Connection c("console", 40, Backoff{10, 1000, 5000}, &wait_env);
+  CHECK(c.Connect() == Status::ok);
+  wait_refused = false;
+  CHECK(fake.sleeps == std::vector<word>{10, 20, 40, 80});   // as without waiting (RECON0002)
+  CHECK(waits == 4);
+}

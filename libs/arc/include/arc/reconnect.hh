@@ -47,6 +47,9 @@ struct ConnectionEnv {
   void (*clear)(CapSlot slot);                        // empty the slot (a dead capability)
   void (*sleep)(word ms);
   word (*now_ms)();
+  // names::find_wait: a lookup the name service answers when the name is published, within ms;
+  // null where there is none (Connect() then sleeps between lookups).
+  Status (*wait)(const char *name, CapSlot slot, word ms) = nullptr;
 };
 // The kernel's: the name service through proc::names, sleep_ms, the kernel's tick count.
 extern const ConnectionEnv kernel_connection_env;

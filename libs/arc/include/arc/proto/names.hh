@@ -19,6 +19,7 @@ enum Label : word {
   lookup = 0x301,     // MR1..6 name; reply: one capability item into our rcv_cap_slot
   list = 0x302,       // MR1 = index; reply MR1 owner pid, MR2 connections, MR3..8 name
   connections = 0x303,// MR1 = index; reply MR1 client pid, MR2..7 server name
+  lookup_wait = 0x304,// as lookup, but an unpublished name is answered when it is published
 };
 
 } // namespace arc::names
@@ -47,6 +48,23 @@ inline Status find(const char *name, CapSlot into) {
   proc::pack(&u->mr[1], name, name_words);
   u->rcv_cap_slot = into;
   Status st = call(proc::names);
+  u->rcv_cap_slot = 0;
+  if (st != Status::ok) return st;
+  if (Status(u->mr[1]) != Status::ok) return Status(u->mr[1]);
+  return Tag(u->mr[0]).map_failed() ? Status::invalid_cap : Status::ok;
+}
+
+// As find, but a name not published yet is waited for, up to ms milliseconds (the call's
+// timeouts): the name service answers as soon as it is published, so a client starting with its
+// server is not held up by a polling interval. timeout when it was not published in time;
+// invalid_arg at once when the name service has no place to keep the request (ask again later).
+inline Status find_wait(const char *name, CapSlot into, word ms) {
+  Utcb *u = utcb();
+  u->mr[0] = Tag(lookup_wait, name_words, 0).raw;
+  proc::pack(&u->mr[1], name, name_words);
+  u->rcv_cap_slot = into;
+  const word t = ms < ipc::t_never ? ms : ipc::t_never - 1;
+  Status st = call(proc::names, ipc::timeouts(t, t));
   u->rcv_cap_slot = 0;
   if (st != Status::ok) return st;
   if (Status(u->mr[1]) != Status::ok) return Status(u->mr[1]);
