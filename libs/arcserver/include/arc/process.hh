@@ -26,7 +26,9 @@ unsigned publish_again();
 void forget_published();
 // Looks `name` up and puts a capability for it into `slot` (empty).
 Status name_lookup(const char *name, CapSlot slot);
-// name_lookup, retried every `poll_ms` for at most `wait_ms` (servers start in any order).
+// name_lookup, waiting at most `wait_ms` for the name to be published (servers start in any
+// order): the name service answers when it is (names::find_wait); where it cannot keep the
+// request, looked up again every `poll_ms`.
 Status name_wait(const char *name, CapSlot slot, word wait_ms, word poll_ms = 20);
 
 // Capability slots for a program's own use (saved reply rights, looked-up names): a small
