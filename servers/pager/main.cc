@@ -482,6 +482,7 @@ struct Putter {
 
 // The root task asked for our last checkpoint as a file (the shell's checkpoint --save).
 void export_checkpoint() {
+  const unsigned long long t0 = cycles();
   static Putter put;
   put = Putter{};
   if (!ckpt.valid()) {
@@ -502,9 +503,9 @@ void export_checkpoint() {
   for (unsigned i = 0; i < ckpt.pages(); ++i) put.add(page(i), cf::page_bytes);
   put.end(h.total_bytes, ckpt.number());
   if (put.ok)
-    printf("[pager] %s: checkpoint #%lu written out: %u pages, %u bytes, checksum %08x\n",
+    printf("[pager] %s: checkpoint #%lu written out: %u pages, %u bytes, checksum %08x, %llu cycles\n",
            pinfo().client_name, ckpt.number(), unsigned(h.pages), unsigned(h.total_bytes),
-           unsigned(h.checksum));
+           unsigned(h.checksum), cycles() - t0);
   else
     printf("[pager] %s: checkpoint #%lu could not be written out\n", pinfo().client_name,
            ckpt.number());
@@ -514,6 +515,7 @@ void export_checkpoint() {
 // only then make it our checkpoint. Whatever is wrong with it, the process and its checkpoint
 // are left as they are.
 void import_checkpoint(word total) {
+  const unsigned long long t0 = cycles();
   static uint32_t vas[cf::max_pages];
   static word copies[cf::max_pages];
   static word vas_w[cf::max_pages];
@@ -575,8 +577,9 @@ void import_checkpoint(word total) {
   } else {
     for (unsigned i = 0; i < h.pages; ++i) vas_w[i] = vas[i];
     ckpt.adopt(frames, vas_w, copies, h.pages, h.resume_ip, h.resume_sp);
-    printf("[pager] %s: checkpoint #%lu loaded from a file (#%u of %s where it was saved): %u pages\n",
-           pinfo().client_name, ckpt.number(), unsigned(h.number), h.program, unsigned(h.pages));
+    printf("[pager] %s: checkpoint #%lu loaded from a file (#%u of %s where it was saved): %u pages, %llu cycles\n",
+           pinfo().client_name, ckpt.number(), unsigned(h.number), h.program, unsigned(h.pages),
+           cycles() - t0);
   }
   Utcb *u = utcb();
   u->mr[0] = Tag(root::checkpoint_loaded, 2, 0).raw;
