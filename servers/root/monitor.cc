@@ -279,8 +279,9 @@ void monitor_restore_asked(Process *p, Cause cause) {
   if (cause == Cause::restore_loaded)
     printf("[monitor] %s (pid %lu): checkpoint loaded from a file as #%lu; restore restart #%lu "
            "(not a failure)\n", p->name, p->pid, p->checkpoint, h.restarts);
-  else printf("[monitor] %s (pid %lu): restore to checkpoint #%lu asked; restore restart #%lu (not a "
-         "failure)\n", p->name, p->pid, p->checkpoint, h.restarts);
+  else
+    printf("[monitor] %s (pid %lu): restore to checkpoint #%lu asked; restore restart #%lu (not a "
+           "failure)\n", p->name, p->pid, p->checkpoint, h.restarts);
 }
 
 void monitor_checkpoint_saved(Process *p, word number, word bytes) {
