@@ -186,6 +186,9 @@ def parse_args(argv):
         help="after the last --expect, write COMMAND to QEMU's monitor and wait until it is done")
     add("--disk-copy", nargs=2, metavar=("IMAGE", "COPY"),
         help="boot with a copy of the raw disk IMAGE, made at COPY, as the first IDE disk")
+    add("--disk", metavar="IMAGE",
+        help="boot with the raw disk IMAGE itself (not a copy) as the first IDE disk: a second boot "
+             "from the disk an earlier run left (e.g. a checkpoint written there, restored here)")
     add("--disk-read-error", nargs=2, action="append", default=[], metavar=("PATH", "N"),
         help="with --disk-copy: the first N reads that touch the first block of PATH (a file of the "
              "copy's ext2) fail with an I/O error (QEMU's blkdebug), as a bad sector would")
@@ -208,6 +211,8 @@ def parse_args(argv):
         p.error("--exit-status none needs at least one --expect (nothing would end the run)")
     if a.monitor_at_end and a.exit_status is not None:
         p.error("--monitor-at-end needs --exit-status none (QEMU must still run)")
+    if a.disk and a.disk_copy:
+        p.error("give --disk or --disk-copy, not both")
     if a.disk_read_error and not a.disk_copy:
         p.error("--disk-read-error needs --disk-copy (the image whose block fails)")
     if a.vga_expect and (a.exit_status is not None or a.target != "ia32-pc"):
@@ -316,6 +321,10 @@ class Run:
             if a.disk_read_error:
                 image = "blkdebug:%s:%s" % (self.read_error_rules(image, a.disk_read_error), image)
             cmd += ["-drive", "file=%s,format=raw,if=ide,index=0" % image]
+        elif a.disk:
+            if not os.path.isfile(a.disk):
+                raise Failure("disk image missing: %s (did the run that makes it pass?)" % a.disk)
+            cmd += ["-drive", "file=%s,format=raw,if=ide,index=0" % a.disk]
         self.cmd = cmd + a.qemu_arg
         os.makedirs(os.path.dirname(os.path.abspath(self.log_path)), exist_ok=True)
         self.log = open(self.log_path, "w", encoding="utf-8", newline="")

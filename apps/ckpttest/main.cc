@@ -14,6 +14,7 @@
 #include <arc/sys.hh>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 using namespace arc;
@@ -92,9 +93,43 @@ long pair(CapSlot front) {
   if (rpc.call(front) != Status::ok) return -1;
   return long(rpc.result(0)) * 1000 + long(rpc.result(1));
 }
+// The migration's two halves (tests/qemu/checkpoint, <target>-checkpoint-migrate-*; docs/restarts.md,
+// "Checkpoints in files"). `migrate-save N`: ck1 counts to N and is checkpointed there (the shell
+// then writes the checkpoint to the disk). `migrate-load N`, in the next boot from that disk: ck1
+// starts from 0; once the shell has restored it from the file it must be at N and go on to N + 1.
+int migrate(bool save, long n) {
+  const CapSlot ck1 = slot_alloc();
+  if (name_wait("ck1", ck1, 5000) != Status::ok) {
+    ::printf("CKPT MIGRATE: ck1 is not there\n");
+    return 1;
+  }
+  if (save) {
+    long v = 0;
+    for (long i = 0; i < n; ++i) v = add(ck1, 1);
+    const Status st = root_ask(root::checkpoint, "ck1");
+    const Stats s = stats(ck1);   // served after the checkpoint: the knock came first
+    ::printf("CKPT MIGRATE %s ck1 counted to %ld (got %ld), checkpoint #%lu taken (%s)\n",
+             v == n && st == Status::ok && s.number ? "ok" : "FAIL", n, v, s.number, status_name(st));
+    return 0;
+  }
+  long v = value(ck1);
+  ::printf("CKPT MIGRATE %s ck1 starts afresh at 0 (got %ld)\n", v == 0 ? "ok" : "FAIL", v);
+  // Until the shell's restore --load: the value the file holds. (A refused file changes nothing:
+  // the value stays 0 meanwhile.)
+  for (unsigned tries = 0; v == 0 && tries < 1500; ++tries) {
+    sleep_ms(20);
+    v = value(ck1);
+  }
+  const long next = add(ck1, 1);
+  ::printf("CKPT MIGRATE %s ck1 restored at %ld, goes on to %ld\n",
+           v == n && next == n + 1 ? "ok" : "FAIL", v, next);
+  return 0;
+}
 } // namespace
 
-int main() {
+int main(int argc, char **argv) {
+  if (argc == 3 && (!strcmp(argv[1], "migrate-save") || !strcmp(argv[1], "migrate-load")))
+    return migrate(!strcmp(argv[1], "migrate-save"), strtol(argv[2], nullptr, 10));
   const CapSlot ck1 = slot_alloc(), ck2 = slot_alloc();
   if (name_wait("ck1", ck1, 5000) != Status::ok || name_wait("ck2", ck2, 5000) != Status::ok) {
     ::printf("CKPT: the counters are not there\n");

@@ -112,7 +112,8 @@ const char *cause_name(word c) {
   static const char *const names[] = {"?", "crash", "exception", "panic", "hang", "corrupt", "exit",
                                       "group", "renew", "killed", "complaint", "pager",
                                       "dead-thread", "deadlock", "loop", "swap-asked",
-                                      "checkpoint", "restore-asked"};   // root::Cause
+                                      "checkpoint", "restore-asked", "checkpoint-saved",
+                                      "restore-loaded"};   // root::Cause
   return c < sizeof(names) / sizeof(names[0]) ? names[c] : "?";
 }
 const char *action_name(word a) {
@@ -293,6 +294,9 @@ const char *server_arg(unsigned argc, char **argv, bool *group) {
 }
 
 void cmd_checkpoint(unsigned argc, char **argv) {
+  if (argc == 4 && !strcmp(argv[1], "--save")) return checkpoint_save(argv[2], argv[3]);
+  if (argc == 4 || (argc > 1 && !strcmp(argv[1], "--save")))
+    return (void)out("usage: checkpoint [-g] <srv> | checkpoint --save <srv> <file>\n");
   bool group;
   const char *srv = server_arg(argc, argv, &group);
   if (!srv) return (void)out("usage: checkpoint [-g] <srv>\n");
@@ -306,6 +310,9 @@ void cmd_checkpoint(unsigned argc, char **argv) {
 }
 
 void cmd_restore(unsigned argc, char **argv) {
+  if (argc == 4 && !strcmp(argv[1], "--load")) return checkpoint_load(argv[2], argv[3]);
+  if (argc == 4 || (argc > 1 && !strcmp(argv[1], "--load")))
+    return (void)out("usage: restore [-g] <srv> | restore --load <srv> <file>\n");
   bool group;
   const char *srv = server_arg(argc, argv, &group);
   if (!srv) return (void)out("usage: restore [-g] <srv>\n");
@@ -335,9 +342,13 @@ const Command commands[] = {
      cmd_inject},
     {"swap", "swap <srv> <program>", "run another program for a server, online", 2, 2, cmd_swap},
     {"checkpoint", "checkpoint [-g] <srv>", "checkpoint a server (-g: with its group, at one point)",
-     1, 2, cmd_checkpoint},
-    {"restore", "restore [-g] <srv>", "bring a server (-g: its group) back to its checkpoint", 1, 2,
+     1, 3, cmd_checkpoint},
+    {"checkpoint", "checkpoint --save <srv> <file>", "write a server's last checkpoint to a file",
+     3, 3, cmd_checkpoint},
+    {"restore", "restore [-g] <srv>", "bring a server (-g: its group) back to its checkpoint", 1, 3,
      cmd_restore},
+    {"restore", "restore --load <srv> <file>", "restore a server to a checkpoint file it was saved to",
+     3, 3, cmd_restore},
 };
 
 void cmd_help(unsigned, char **) {
@@ -391,8 +402,8 @@ void run(char *line) {
   const unsigned argc = split(line, argv);
   if (!argc) return;
   const Command *found = nullptr;
-  for (const Command &c : commands)
-    if (!strcmp(c.name, argv[0])) found = &c;
+  for (const Command &c : commands)   // the first of a name takes it (the others: help lines)
+    if (!found && !strcmp(c.name, argv[0])) found = &c;
   for (unsigned i = 0; i < file_command_count && !found; ++i)
     if (!strcmp(file_commands[i].name, argv[0])) found = &file_commands[i];
   if (const Command *cp = found) {

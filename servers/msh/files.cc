@@ -8,9 +8,12 @@
 
 #include <arc/iface/fs.hh>
 #include <arc/message.hh>
+#include <arc/proto/root.hh>
+#include <p3/ckptfile.hh>
 #include <arc/process.hh>
 #include <arc/reconnect.hh>
 #include <arc/session.hh>
+#include <arc/sys.hh>
 
 #include <stdio.h>
 #include <string.h>
@@ -237,7 +240,122 @@ void cmd_mv(unsigned, char **argv) {
   if (st != Status::ok) report("mv", argv[1], st, e);
 }
 
+// ---- checkpoints in files (docs/restarts.md, "Checkpoints in files") --------------------------
+// The root task holds the file between us and the server's pager: `--save` has the pager write
+// the last checkpoint into it and copies it out to the file; `--load` copies the file in and has
+// the pager check it and restore the server to it. A message carries a few hundred bytes.
+
+// root::checkpoint_file for srv: MR7 op, then args; the reply stays in our UTCB. Busy is asked
+// again for up to two seconds (the server not at a quiet point, the pager at work).
+Status ckfile_call(const char *srv, word op, const word *args, unsigned nargs, unsigned data_words = 0,
+                   const word *data = nullptr) {
+  Status st = Status::busy;
+  for (unsigned tries = 0; st == Status::busy && tries < 400; ++tries) {
+    if (tries) arc::sleep_ms(5);
+    arc::Utcb *u = arc::utcb();
+    memset(&u->mr[1], 0, 6 * sizeof(word));
+    strncpy(reinterpret_cast<char *>(&u->mr[1]), srv, 6 * sizeof(word) - 1);
+    u->mr[7] = op;
+    for (unsigned i = 0; i < nargs; ++i) u->mr[8 + i] = args[i];
+    for (unsigned i = 0; i < data_words; ++i) u->mr[8 + nargs + i] = data[i];
+    u->mr[0] = arc::Tag(arc::root::checkpoint_file, 7 + nargs + data_words, 0).raw;
+    st = arc::call(arc::proc::root);
+    if (st == Status::ok) st = Status(u->mr[1]);
+  }
+  return st;
+}
+
 } // namespace
+
+
+void checkpoint_save(const char *srv, const char *file) {
+  if (!connected()) return;
+  const char *path = absolute(file);
+  Status st = ckfile_call(srv, arc::root::ckfile_export, nullptr, 0);
+  if (st == Status::invalid_arg) return (void)out("msh: checkpoint: no running server '%s'\n", srv);
+  if (st == Status::not_supported) return (void)out("msh: checkpoint: %s has no checkpoint to save\n", srv);
+  if (st != Status::ok) return (void)out("msh: checkpoint: %s: %s\n", srv, arc::status_name(st));
+  word h = 0;
+  fs::Error e;
+  st = fs_call([&](fs::Client &c) { return c.Open(path, word(fs::o_create) | word(fs::o_truncate), &h); }, &e);
+  if (st != Status::ok) return report("checkpoint", path, st, e);
+  static char page[data_bytes];
+  word total = 1, number = 0, off = 0, filled = 0, written = 0;
+  while (off < total && st == Status::ok) {
+    const word at = off;
+    st = ckfile_call(srv, arc::root::ckfile_fetch, &at, 1);
+    if (st != Status::ok) break;
+    const arc::Utcb *u = arc::utcb();
+    total = u->mr[2];
+    number = u->mr[3];
+    const word n = u->mr[4];
+    if (!n || n > data_bytes - filled) { st = Status::invalid_arg; break; }
+    memcpy(page + filled, &u->mr[5], n);
+    filled += n;
+    off += n;
+    if (filled + (arc::mr_count - 5) * sizeof(word) > data_bytes || off == total) {
+      word done = 0;
+      if (!g_session.Put(data_at, page, filled)) st = Status::invalid_arg;
+      else st = fs_call([&](fs::Client &c) { return c.Write(h, g_session.id(), data_at, written, filled, &done); }, &e);
+      if (st == Status::ok && done != filled) st = Status::no_memory;
+      written += done;
+      filled = 0;
+    }
+  }
+  (void)fs_call([&](fs::Client &c) { return c.Close(h); }, &e);
+  if (st != Status::ok) {
+    if (e != fs::Error::none) return report("checkpoint", path, st, e);
+    return (void)out("msh: checkpoint: %s: the checkpoint could not be written out (%s)\n", srv,
+                     arc::status_name(st));
+  }
+  out("checkpoint #%lu of %s saved to %s: %lu bytes\n", number, srv, path, written);
+}
+
+void checkpoint_load(const char *srv, const char *file) {
+  if (!connected()) return;
+  const char *path = absolute(file);
+  word h = 0;
+  uint64_t size = 0;
+  fs::Error e;
+  Status st = fs_call([&](fs::Client &c) { return c.Open(path, 0, &h, &size); }, &e);
+  if (st != Status::ok) return report("restore", path, st, e);
+  static char page[data_bytes];
+  constexpr word chunk = (arc::mr_count - 10) * sizeof(word);   // MR10.. of a put
+  word off = 0;
+  while (off < size && st == Status::ok) {
+    word got = 0;
+    st = fs_call([&](fs::Client &c) { return c.Read(h, g_session.id(), data_at, off, data_bytes, &got); }, &e);
+    if (st != Status::ok) break;
+    if (!got || !g_session.Get(data_at, page, got)) { st = Status::invalid_arg; break; }
+    for (word k = 0; k < got && st == Status::ok;) {
+      const word n = got - k < chunk ? got - k : chunk;
+      static word words[arc::mr_count];
+      memcpy(words, page + k, n);
+      const word args[2] = {off + k, n};
+      st = ckfile_call(srv, arc::root::ckfile_put, args, 2, unsigned((n + sizeof(word) - 1) / sizeof(word)), words);
+      k += n;
+    }
+    off += got;
+  }
+  (void)fs_call([&](fs::Client &c) { return c.Close(h); }, &e);
+  if (st == Status::invalid_arg && e == fs::Error::none && !off)
+    return (void)out("msh: restore: no running server '%s'\n", srv);
+  if (st != Status::ok) {
+    if (e != fs::Error::none) return report("restore", path, st, e);
+    return (void)out("msh: restore: %s: %s could not be passed on (%s)\n", srv, path, arc::status_name(st));
+  }
+  if (!size) return (void)out("msh: restore: %s: empty file; %s left as it was\n", path, srv);
+  const word total = word(size);
+  st = ckfile_call(srv, arc::root::ckfile_load, &total, 1);
+  if (st == Status::ok) st = ckfile_call(srv, arc::root::ckfile_result, nullptr, 0);
+  if (st != Status::ok) return (void)out("msh: restore: %s: %s\n", srv, arc::status_name(st));
+  const auto err = p3::ckptfile::Error(arc::utcb()->mr[2]);
+  if (err != p3::ckptfile::Error::none)
+    return (void)out("msh: restore: %s: %s; %s left as it was\n", path,
+                     p3::ckptfile::error_name(err), srv);
+  out("restoring %s to the checkpoint in %s (%lu bytes)\n", srv, path, total);
+}
+
 
 const Command file_commands[] = {
     {"ls", "ls [dir]", "list a directory (type, size, name)", 0, 1, cmd_ls},

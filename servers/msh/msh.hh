@@ -37,6 +37,12 @@ struct Command {
 extern const Command file_commands[];
 extern const unsigned file_command_count;
 
+// checkpoint --save SRV FILE / restore --load SRV FILE (files.cc): a server's last checkpoint
+// written to a file through the file server, or read back from one and the server restored to it
+// (docs/restarts.md, "Checkpoints in files").
+void checkpoint_save(const char *srv, const char *path);
+void checkpoint_load(const char *srv, const char *path);
+
 // Parses a whole decimal or 0x-hex number; false on anything else (empty, junk, overflow).
 bool parse_number(const char *s, arc::word *value);
 

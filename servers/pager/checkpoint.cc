@@ -98,6 +98,18 @@ void Checkpoint::drop(FrameSource &frames) {
   index();
 }
 
+void Checkpoint::adopt(FrameSource &frames, const word *vas, const word *copies, unsigned n,
+                       word ip, word sp) {
+  const word number = number_;
+  drop(frames);
+  for (unsigned e = 0; e < n && e < max_pages; ++e) entries_[e] = {vas[e], copies[e], 0, true};
+  n_ = n < max_pages ? n : max_pages;
+  index();
+  number_ = number + 1;
+  ip_ = ip;
+  sp_ = sp;
+}
+
 bool Checkpoint::restore(Image &image) {
   for (unsigned e = 0; e < n_; ++e) {
     const Source src = image.resolve(entries_[e].va, arc::fault::write);

@@ -45,6 +45,16 @@ public:
   // the image and filled from its copy. False when no frame was left for one.
   bool restore(Image &image);
 
+  // Its pages, for writing it out as a file (p3/ckptfile.hh): page i's address in the process
+  // and our copy of it.
+  unsigned pages() const { return n_; }
+  word page_va(unsigned i) const { return entries_[i].va; }
+  word page_copy(unsigned i) const { return entries_[i].copy; }
+  // Becomes the checkpoint of a file, checked: its n pages at vas[i], in our frames copies[i]
+  // (now ours), resuming at ip on sp. The one it replaces is dropped; the number goes on from
+  // it. Every page is dirty (the process's pages are not its copies) until restored.
+  void adopt(FrameSource &frames, const word *vas, const word *copies, unsigned n, word ip, word sp);
+
 private:
   struct Entry { word va, copy, frame; bool dirty; };
   int find(word va) const;

@@ -1,6 +1,7 @@
 // The root task: owns physical memory (from sigma0), starts the servers of the boot
 // configuration (each with its own pager), pages the pagers, and answers process management
 // requests (spawn, kill, ps, mem, servers).
+#include "ckfile.hh"
 #include "ckgroup.hh"
 #include "domain.hh"
 #include "grants.hh"
@@ -475,6 +476,17 @@ Status op_restore(Process *caller, const Request &req, Reply &) {
   return Status::ok;
 }
 
+// `checkpoint --save` / `restore --load` (docs/restarts.md, "Checkpoints in files"): the file
+// passes through our buffer between the shell and the server's pager (ckfile.cc).
+Status op_checkpoint_file(Process *caller, const Request &req, Reply &rep) {
+  if (!may(caller, bootcfg::may_restore)) return Status::no_rights;
+  Status st;
+  Process *p = server_named(req, &st);
+  if (!p) return st;
+  if (p == caller) return Status::invalid_arg;
+  return rt::ckfile_request(p, req, rep);
+}
+
 struct ClientOp {
   word label;
   unsigned min_args, max_args;   // untyped words of the request
@@ -494,6 +506,7 @@ constexpr ClientOp client_ops[] = {
     {arc::root::swap, 12, 12, op_swap},
     {arc::root::checkpoint, 6, 7, op_checkpoint},   // MR7: ckpt_group
     {arc::root::restore, 6, 7, op_restore},
+    {arc::root::checkpoint_file, 7, arc::mr_count - 1, op_checkpoint_file},
 };
 
 // Where a capability sent to us lands (root::ha_watch is the one request that carries one): a
@@ -712,6 +725,9 @@ int main(int argc, char **argv) {
         rt::monitor_checkpointed(p, u->mr[1], u->mr[2], u->mr[3], u->mr[4]);
         rt::group_checkpointed(p, u->mr[1], Tag(u->mr[0]).untyped() >= 5 ? u->mr[5] : 0);
         reply_status(u, Status::ok);
+      } else if (label == arc::root::checkpoint_put || label == arc::root::checkpoint_get ||
+                 label == arc::root::checkpoint_loaded) {
+        rt::ckfile_pager(p, u);
       } else if (label == arc::root::restarted) {
         rt::monitor_restarted(p, u->mr[1], arc::root::Action(u->mr[2]),
                               Tag(u->mr[0]).untyped() >= 3 ? u->mr[3] : ~word(0));

@@ -54,6 +54,8 @@ const char *cause_name(Cause c) {
   case Cause::swap_asked: return "swap asked";
   case Cause::checkpoint: return "checkpoint";
   case Cause::restore_asked: return "restore asked";
+  case Cause::checkpoint_saved: return "checkpoint saved";
+  case Cause::restore_loaded: return "restore loaded";
   }
   return "?";
 }
@@ -269,13 +271,24 @@ void monitor_checkpointed(Process *p, word number, word copied, word clean, word
   e.outcome = number ? Outcome::done : Outcome::abandoned;
 }
 
-void monitor_restore_asked(Process *p) {
+void monitor_restore_asked(Process *p, Cause cause) {
   History &h = history_of(p->config);
   ++h.restarts;
   p->restarts = h.restarts;
-  append(p, Cause::restore_asked, Action::restore);
-  printf("[monitor] %s (pid %lu): restore to checkpoint #%lu asked; restore restart #%lu (not a "
-         "failure)\n", p->name, p->pid, p->checkpoint, h.restarts);
+  append(p, cause, Action::restore);
+  if (cause == Cause::restore_loaded)
+    printf("[monitor] %s (pid %lu): checkpoint loaded from a file as #%lu; restore restart #%lu "
+           "(not a failure)\n", p->name, p->pid, p->checkpoint, h.restarts);
+  else
+    printf("[monitor] %s (pid %lu): restore to checkpoint #%lu asked; restore restart #%lu (not a "
+           "failure)\n", p->name, p->pid, p->checkpoint, h.restarts);
+}
+
+void monitor_checkpoint_saved(Process *p, word number, word bytes) {
+  LogEntry &e = append(p, Cause::checkpoint_saved, Action::checkpoint);
+  e.outcome = Outcome::done;
+  printf("[monitor] %s (pid %lu): checkpoint #%lu written out as a file of %lu bytes\n", p->name,
+         p->pid, number, bytes);
 }
 
 void monitor_renew_abandoned(Process *p) {

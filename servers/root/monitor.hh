@@ -35,7 +35,9 @@ void monitor_swap_asked(Process *p, const char *program);
 void monitor_checkpointed(Process *p, word number, word copied, word clean, word cycles);
 // An administrator asked for p to be restored to its checkpoint (root::restore): logged (cause
 // restore_asked, action restore), counted like a renewal: not a failure.
-void monitor_restore_asked(Process *p);
+void monitor_restore_asked(Process *p, arc::root::Cause cause = arc::root::Cause::restore_asked);
+// p's last checkpoint (#number) was written out as a file of `bytes` (the shell's checkpoint --save).
+void monitor_checkpoint_saved(Process *p, word number, word bytes);
 // The renewal (or swap) just decided could not be carried out: p goes on as it was.
 void monitor_renew_abandoned(Process *p);
 // A restart of p was decided and has not completed yet.

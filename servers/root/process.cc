@@ -1,4 +1,5 @@
 #include "process.hh"
+#include "ckfile.hh"
 #include "memory.hh"
 #include "modules.hh"
 #include "share.hh"
@@ -614,6 +615,7 @@ Process *spawn_domain_root(const char *name, const DomainRootStart &d, word *err
 }
 
 void kill(Process *p) {
+  ckfile_forget(p);   // a checkpoint file of it in transfer: its frames go back
   release(p);
   p->state = arc::root::PState::exited;
   ++process_generation;

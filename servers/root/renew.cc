@@ -145,16 +145,21 @@ void checkpoint_tick(Process *p, word now) {
   if (checkpoint_knock(p, pager::checkpoint_periodic)) p->checkpoint_since = now;   // else busy: the next tick tries again
 }
 
-void restore_asked(Process *p) {
+namespace {
+void restore_now(Process *p, root::Cause cause) {
   // Held until its pager restores it: no request is served by the state it is leaving. A held
   // thread waiting for a message still takes one: if it waits, the monitor's heartbeat is what
   // it takes, so that a client's request waits at the endpoint for the restored server (taken
   // by the old one, it would be lost with its registers and answered `cancelled`).
   const ThreadState was = ThreadState(exchange_registers(p->thread, exregs::halt).r[3]);
   if (was == ThreadState::recv_blocked) (void)knock(p);
-  monitor_restore_asked(p);
+  monitor_restore_asked(p, cause);
   ask_pager(p, root::Action::restore, 0);
 }
+} // namespace
+
+void restore_asked(Process *p) { restore_now(p, root::Cause::restore_asked); }
+void restore_loaded(Process *p) { restore_now(p, root::Cause::restore_loaded); }
 
 void renew_done(Process *p, bool renewal, word pages) {
   p->renew_since = now_ms();

@@ -32,6 +32,8 @@ void checkpoint_tick(Process *p, word now);
 bool checkpoint_knock(Process *p, word how = 0);
 // Restore p to its checkpoint (root::restore): held, logged, and its pager asked.
 void restore_asked(Process *p);
+// Restore p to the checkpoint its pager just loaded from a file: the same, logged restore-loaded.
+void restore_loaded(Process *p);
 
 // A hot or warm restart of p completed (renewal: it was one); p holds `pages` pages now (~0:
 // not known). Every such restart renews the process: its renew-every period starts again.

@@ -141,3 +141,50 @@ TEST_CASE("PCKP0004 dropping a checkpoint gives every copy back", "[pager]") {
   CHECK(!p.ck->valid());
   CHECK(p.frames.live.size() == 2);
 }
+
+TEST_CASE("PCKP0005 a checkpoint carried to another process of the program (a file): adopted, restored", "[pager]") {
+  // Machine A: the state, checkpointed; its pages as a file would carry them.
+  Program a;
+  a.write(data + 8, 17);
+  a.write(pdata + 8, 18);
+  a.write(heap + 2 * page, 19);
+  REQUIRE(a.take().ok);
+  std::vector<word> vas;
+  std::vector<std::vector<unsigned char>> bytes;
+  for (unsigned i = 0; i < a.ck->pages(); ++i) {
+    vas.push_back(a.ck->page_va(i));
+    const auto *c = reinterpret_cast<const unsigned char *>(a.ck->page_copy(i));
+    bytes.emplace_back(c, c + page);
+  }
+  REQUIRE(vas.size() == 3);
+  // Machine B: the same program, started afresh, with a checkpoint of its own already.
+  Program b;
+  b.write(heap, 99);
+  REQUIRE(b.take().ok);
+  CHECK(b.ck->number() == 1);
+  for (word va : vas) CHECK(b.img.may_write(va));   // what the pager checks before adopting
+  CHECK(!b.img.may_write(text));                    // code: never in a checkpoint
+  CHECK(!b.img.may_write(0x5000));                  // nothing there
+  CHECK(!b.img.may_write(heap + 16 * page));        // past the heap
+  std::vector<word> copies;
+  for (auto &pg : bytes) {
+    const word f = b.frames.alloc();
+    REQUIRE(f);
+    std::memcpy(reinterpret_cast<void *>(f), pg.data(), page);
+    copies.push_back(f);
+  }
+  const unsigned before = unsigned(b.frames.live.size());
+  b.ck->adopt(b.frames, vas.data(), copies.data(), unsigned(vas.size()), 0xabc0, 0xdef0);
+  CHECK(b.frames.live.size() == before - 1);   // B's own copy (of its heap page) went back
+  CHECK(b.ck->number() == 2);                  // goes on from B's
+  CHECK(b.ck->resume_ip() == 0xabc0);
+  CHECK(b.ck->resume_sp() == 0xdef0);
+  CHECK(!b.ck->clean(heap + 2 * page));        // not the process's page yet
+  b.img.discard_all_but(0, 0);
+  REQUIRE(b.ck->restore(b.img));
+  CHECK(b.read(data + 8) == 17);
+  CHECK(b.read(pdata + 8) == 18);
+  CHECK(b.read(heap + 2 * page) == 19);
+  CHECK(b.read(heap) == 0);                    // B's own change is not in A's checkpoint
+  CHECK(b.ck->clean(heap + 2 * page));
+}

@@ -143,6 +143,16 @@ Source Image::resolve(word va, word access) {
   return {};
 }
 
+bool Image::may_write(word va) const {
+  va = page_down(va);
+  for (unsigned i = 0; i < n_fixed_; ++i)
+    if (va >= fixed_[i].va && va < fixed_[i].va + fixed_[i].size) return false;
+  if (const Segment *s = segment_of(va)) return (s->rights & fpage_rights::w) != 0;
+  for (unsigned i = 0; i < n_ranges_; ++i)
+    if (va >= ranges_[i].start && va < ranges_[i].end) return true;
+  return false;
+}
+
 bool Image::in_code(word va, word len) const {
   if (!len || va + len < va) return false;
   for (unsigned i = 0; i < n_segs_; ++i) {

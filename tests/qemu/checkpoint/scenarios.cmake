@@ -57,3 +57,100 @@ foreach(t ia32-pc armv7-qemu-virt)
          --fail [=[^\[panic\]]=]
          --exit-status none)
 endforeach()
+
+# Migration (RTCR's; docs/restarts.md, "Checkpoints in files"): two boots from one disk. The first
+# counts ck1 to 42, checkpoints it, and the shell writes the checkpoint to /ck1.ckpt on the ext2
+# disk; on the host, damage-ckpt.sh adds two damaged copies and e2fsck checks the image. The second
+# boots from that disk image (the first's fixture), is refused a file that is no checkpoint, a
+# checkpoint of another program, a cut one and a flipped one (ck1 stays at 0), then restores ck1
+# from /ck1.ckpt, and ck1 goes on from 42; e2fsck checks the image again. ia32: the PATA disk
+# image itself (qemu-run.py --disk). ARM virt: the RAM disk, saved from the first machine's memory
+# (pmemsave) and given to the second as its disk.img boot module.
+set(migrate_save_expect
+    --expect [=[\[pager\] ck1: checkpoint #1: [0-9]+ pages copied, 0 clean, [0-9]+ cycles$]=]
+    --expect [=[CKPT MIGRATE ok ck1 counted to 42 \(got 42\), checkpoint #1 taken \(ok\)$]=]
+    --send-after [=[CKPT MIGRATE ok ck1 counted]=] [=[\r]=]
+    --send-after [=[msh> ]=] [=[checkpoint --save ck1 /ck1.ckpt\r]=]
+    --expect [=[^\[monitor\] ck1 \(pid [0-9]+\): checkpoint #1 written out as a file of [0-9]+ bytes$]=]
+    --expect [=[^\[pager\] ck1: checkpoint #1 written out: [0-9]+ pages, [0-9]+ bytes, checksum [0-9a-f]+, [0-9]+ cycles$]=]
+    --expect [=[^checkpoint #1 of ck1 saved to /ck1.ckpt: [0-9]+ bytes$]=]
+    --send-after [=[^checkpoint #1 of ck1 saved]=] [=[ls /\r]=]
+    --expect [=[^- +[0-9]+ ck1.ckpt$]=]
+    --send-after [=[ck1.ckpt$]=] [=[restarts\r]=]
+    --expect [=[^ +[0-9]+ ck1 +checkpoint-saved +checkpoint +[0-9]+ +done$]=]
+    --fail [=[CKPT MIGRATE FAIL]=]
+    --fail [=[^msh: [a-z]+: ]=]
+    --fail [=[process stopped]=]
+    --exit-status none)
+set(migrate_load_expect
+    --expect [=[CKPT MIGRATE ok ck1 starts afresh at 0 \(got 0\)$]=]
+    --send-after [=[CKPT MIGRATE ok ck1 starts]=] [=[\r]=]
+    --send-after [=[msh> ]=] [=[write /bad.ckpt not a checkpoint\r]=]
+    --send-after [=[written to /bad.ckpt]=] [=[restore --load ck1 /bad.ckpt\r]=]
+    --expect [=[^\[pager\] ck1: checkpoint file of [0-9]+ bytes refused: not a checkpoint file. nothing changed$]=]
+    --expect [=[^msh: restore: /bad.ckpt: not a checkpoint file. ck1 left as it was$]=]
+    --send-after [=[^msh: restore: /bad.ckpt]=] [=[restore --load console /ck1.ckpt\r]=]
+    --expect [=[^\[pager\] console: checkpoint file of [0-9]+ bytes refused: of another program. nothing changed$]=]
+    --expect [=[^msh: restore: /ck1.ckpt: of another program. console left as it was$]=]
+    --send-after [=[^msh: restore: /ck1.ckpt: of another]=] [=[restore --load ck1 /cut.ckpt\r]=]
+    --expect [=[^\[pager\] ck1: checkpoint file of 20000 bytes refused: truncated. nothing changed$]=]
+    --expect [=[^msh: restore: /cut.ckpt: truncated. ck1 left as it was$]=]
+    --send-after [=[^msh: restore: /cut.ckpt]=] [=[restore --load ck1 /flipped.ckpt\r]=]
+    --expect [=[^\[pager\] ck1: checkpoint file of [0-9]+ bytes refused: checksum mismatch \(damaged\). nothing changed$]=]
+    --expect [=[^msh: restore: /flipped.ckpt: checksum mismatch \(damaged\). ck1 left as it was$]=]
+    --send-after [=[^msh: restore: /flipped.ckpt]=] [=[restore --load ck1 /ck1.ckpt\r]=]
+    --expect [=[^\[pager\] ck1: checkpoint #1 loaded from a file \(#1 of ckpt-counter where it was saved\): [0-9]+ pages, [0-9]+ cycles$]=]
+    --expect [=[^\[monitor\] ck1 \(pid [0-9]+\): checkpoint loaded from a file as #1. restore restart #1 \(not a failure\)$]=]
+    --expect [=[^\[pager\] ck1: restored checkpoint #1$]=]
+    --expect [=[CKPT MIGRATE ok ck1 restored at 42, goes on to 43$]=]
+    --send-after [=[CKPT MIGRATE ok ck1 restored]=] [=[restarts\r]=]
+    --expect [=[^ +[0-9]+ ck1 +restore-loaded +restore +[0-9]+ +done$]=]
+    --fail [=[CKPT MIGRATE FAIL]=]
+    --fail [=[. cold restart #]=]
+    --fail [=[process stopped]=]
+    --exit-status none)
+set(damage_ckpt "sh ${CMAKE_CURRENT_LIST_DIR}/damage-ckpt.sh")
+
+if("ia32-pc" IN_LIST ARC_TARGETS)
+  arc_target_names(ia32-pc)
+  set(migrate_disk ${CMAKE_BINARY_DIR}/qemu-logs/ia32-checkpoint-migrate.disk.img)
+  arc_config_modules(migrate_save ${dir} test-checkpoint-migrate-save)
+  arc_qemu_test(NAME ia32-checkpoint-migrate-save TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 40
+    ARGS --kernel ${dir}/kernel/arc-kernel ${migrate_save}
+         --disk-copy ${dir}/disk.img ${migrate_disk}
+         ${migrate_save_expect}
+         --post-check "${damage_ckpt} ${migrate_disk}")
+  set_tests_properties(ia32-checkpoint-migrate-save PROPERTIES FIXTURES_SETUP ia32_migrate_disk)
+  arc_config_modules(migrate_load ${dir} test-checkpoint-migrate-load)
+  arc_qemu_test(NAME ia32-checkpoint-migrate-load TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 40
+    ARGS --kernel ${dir}/kernel/arc-kernel ${migrate_load}
+         --disk ${migrate_disk}
+         ${migrate_load_expect}
+         --post-check "PATH=$PATH:/sbin:/usr/sbin e2fsck -fn ${migrate_disk}")
+  set_tests_properties(ia32-checkpoint-migrate-load PROPERTIES FIXTURES_REQUIRED ia32_migrate_disk)
+endif()
+
+if("armv7-qemu-virt" IN_LIST ARC_TARGETS)
+  arc_target_names(armv7-qemu-virt)
+  # The monitor's pmemsave takes a path relative to the working directory (build/); the second
+  # boot's module must be named disk.img (a module's name is its file's).
+  set(migrate_ram qemu-logs/armv7-qemu-virt-checkpoint-migrate.ram.img)
+  set(migrate_dir ${CMAKE_BINARY_DIR}/qemu-logs/armv7-qemu-virt-checkpoint-migrate)
+  arc_config_modules(migrate_save ${dir} test-checkpoint-migrate-ram-save)
+  arc_qemu_test(NAME armv7-qemu-virt-checkpoint-migrate-save TARGET armv7-qemu-virt LABEL ${label} TIMEOUT 40
+    ARGS --kernel ${dir}/kernel/arc-kernel ${migrate_save}
+         --capture ${ramdisk_ready}
+         ${migrate_save_expect}
+         --monitor-at-end "pmemsave \${disk_phys} \${disk_bytes} ${migrate_ram}"
+         --post-check "mkdir -p ${migrate_dir} && cp ${CMAKE_BINARY_DIR}/${migrate_ram} ${migrate_dir}/disk.img && ${damage_ckpt} ${migrate_dir}/disk.img")
+  set_tests_properties(armv7-qemu-virt-checkpoint-migrate-save PROPERTIES FIXTURES_SETUP armv7_migrate_disk)
+  arc_config_modules(migrate_load ${dir} test-checkpoint-migrate-ram-load)
+  string(REPLACE "${dir}/disk.img" "${migrate_dir}/disk.img" migrate_load "${migrate_load}")
+  arc_qemu_test(NAME armv7-qemu-virt-checkpoint-migrate-load TARGET armv7-qemu-virt LABEL ${label} TIMEOUT 40
+    ARGS --kernel ${dir}/kernel/arc-kernel ${migrate_load}
+         --capture ${ramdisk_ready}
+         ${migrate_load_expect}
+         --monitor-at-end "pmemsave \${disk_phys} \${disk_bytes} ${migrate_ram}.after"
+         --post-check "PATH=$PATH:/sbin:/usr/sbin e2fsck -fn ${CMAKE_BINARY_DIR}/${migrate_ram}.after")
+  set_tests_properties(armv7-qemu-virt-checkpoint-migrate-load PROPERTIES FIXTURES_REQUIRED armv7_migrate_disk)
+endif()

@@ -75,6 +75,9 @@ public:
   // The copy is volatile like any changed private page (a pristine copy of the page becomes
   // volatile): a restart discards it, and the page comes back pristine from the image.
   bool in_code(word va, word len) const;
+  // Whether va's page may be a private page the process writes (a writable segment or a zero
+  // range, not a fixed page): what a checkpoint loaded from a file may hold.
+  bool may_write(word va) const;
   word private_copy(word va);
 
   struct Counts { word resident, persistent, image_shared, cow_copies; };

@@ -23,6 +23,11 @@ enum Label : word {
                         //   checkpoint and reads the thread's stack pointer. Reply MR1 status
                         //   (not_supported: a marked point the policy does not ask for), MR2
                         //   pages copied, MR3 pages clean, MR4 the checkpoint's number
+  ckpt_export = 0x206,  // from the root task only, a send: write the last checkpoint as a file
+                        //   into the root task's buffer (root::checkpoint_put), then the end
+  ckpt_import = 0x207,  // from the root task only, a send: MR1 total bytes: fetch the file
+                        //   (root::checkpoint_get), check it, make it the last checkpoint and
+                        //   say so (root::checkpoint_loaded); the root task then has it restored
   share_create = 0x210, // MR1 = bytes; reply MR1 status, MR2 address, MR3 token
   share_allow = 0x211,  // MR1 = token, MR2 = pid allowed to attach
   share_attach = 0x212, // MR1 = token, MR2 = owner pid; reply MR1 status, MR2 address

@@ -93,10 +93,28 @@ enum Label : word {
                          //   MR3 pages clean (kept from the last one), MR4 cycles it took;
                          //   MR1 0: it failed (no memory), no checkpoint is left. MR5 (if
                          //   given) the pager::checkpoint_* bits the framework asked with
+  // Checkpoints in files (docs/restarts.md, "Checkpoints in files"); the shell (may=restore):
+  checkpoint_file = 0x12f,  // MR1..6 packed server name, MR7 ckfile_* op, MR8.. its arguments:
+                            //   export: the pager writes the last checkpoint as a file into the
+                            //   root task's buffer (reply not_supported: none; busy); fetch MR8
+                            //   offset: reply MR2 total bytes, MR3 checkpoint number, MR4 n, MR5..
+                            //   n bytes (busy: not all there yet; not_supported MR2 error: the
+                            //   export failed); put MR8 offset, MR9 n, MR10.. n bytes (in order,
+                            //   offset 0 starts a new file); load MR8 total: the pager takes the
+                            //   file, checks it and restores the server to it; result: busy until
+                            //   the pager has checked it, then ok MR2 ckptfile::Error (0: loaded)
+  // ... and the pager's side of them:
+  checkpoint_put = 0x130,   // MR1 offset, MR2 n, MR3.. bytes of the exported file; n 0: the end
+                            //   (MR1 the total bytes, MR3 the checkpoint number)
+  checkpoint_get = 0x131,   // MR1 offset: reply MR1 status, MR2 n, MR3.. bytes of the file to load
+  checkpoint_loaded = 0x132,  // MR1 ckptfile::Error (0: taken as the last checkpoint, to be
+                              //   restored now), MR2 the checkpoint's number in the file
 };
 
 // root::checkpoint and root::restore MR7: the whole group (docs/restarts.md, "Group checkpoints").
 constexpr word ckpt_group = 1;
+// root::checkpoint_file MR7.
+enum CkFileOp : word { ckfile_export = 1, ckfile_fetch = 2, ckfile_put = 3, ckfile_load = 4, ckfile_result = 5 };
 
 // Of a secure domain (root::domains).
 enum class DState : word { down = 0, running = 1, failed = 2 };
@@ -115,6 +133,8 @@ enum class Cause : word {
   swap_asked = 15,    // not a failure: an administrator swapped its program (root::swap)
   checkpoint = 16,    // not a failure: a checkpoint was taken (action checkpoint)
   restore_asked = 17, // not a failure: brought back to its checkpoint on request (root::restore)
+  checkpoint_saved = 18,  // not a failure: its last checkpoint written out as a file (action checkpoint)
+  restore_loaded = 19,    // not a failure: restored to a checkpoint loaded from a file (action restore)
 };
 enum class Action : word {
   hot = 0, warm = 1, cold = 2, group = 3, stop = 4,

@@ -1,0 +1,201 @@
+// Host tests of the checkpoint file format (libs/p3 ckptfile; docs/restarts.md, "Checkpoints in
+// files"): a file encoded as the pager writes it decodes and passes every check; each kind of
+// damage — truncated, too long, another magic, version, architecture, program, build, a bad
+// table, a flipped byte anywhere — is refused with its own error.
+#include <p3/ckptfile.hh>
+
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <vector>
+
+using namespace p3::ckptfile;
+
+namespace {
+
+const Expect counter{3, "ckpt-counter", 123456, 0xdeadbeef, 0x0804c000, 0x0804e000};
+
+// A file of n pages as the pager writes it: header, table, pages (page i filled with i + 1).
+std::vector<unsigned char> encode(unsigned n, const Expect &e = counter) {
+  Header h = make_header(e, n, 7, 0x08048123, 0x0fffeff0);
+  std::vector<uint32_t> vas(n);
+  std::vector<std::vector<unsigned char>> pages(n, std::vector<unsigned char>(page_bytes));
+  for (unsigned i = 0; i < n; ++i) {
+    vas[i] = 0x10000000 + i * page_bytes;
+    std::memset(pages[i].data(), int(i + 1), page_bytes);
+  }
+  h.checksum = checksum(h, [&](uint32_t i) { return vas[i]; },
+                        [&](uint32_t i) { return static_cast<const void *>(pages[i].data()); });
+  std::vector<unsigned char> f(sizeof h);
+  std::memcpy(f.data(), &h, sizeof h);
+  for (uint32_t v : vas) f.insert(f.end(), reinterpret_cast<unsigned char *>(&v), reinterpret_cast<unsigned char *>(&v) + 4);
+  for (auto &p : pages) f.insert(f.end(), p.begin(), p.end());
+  return f;
+}
+
+// Every check the pager makes, in its order, on a whole file.
+Error decode(const std::vector<unsigned char> &f, const Expect &e = counter) {
+  Header h;
+  if (f.size() < sizeof h) return check_short(f.data(), f.size());
+  std::memcpy(&h, f.data(), sizeof h);
+  if (Error r = check_header(h, e); r != Error::none) return r;
+  if (Error r = check_length(h, f.size()); r != Error::none) return r;
+  const uint32_t *vas = reinterpret_cast<const uint32_t *>(f.data() + sizeof h);
+  if (Error r = check_table(h, vas); r != Error::none) return r;
+  const unsigned char *pages = f.data() + sizeof h + 4 * h.pages;
+  const uint32_t sum = checksum(h, [&](uint32_t i) { return vas[i]; },
+                                [&](uint32_t i) { return static_cast<const void *>(pages + i * page_bytes); });
+  return sum == h.checksum ? Error::none : Error::bad_checksum;
+}
+
+Header header_of(std::vector<unsigned char> &f) {
+  Header h;
+  std::memcpy(&h, f.data(), sizeof h);
+  return h;
+}
+void put_header(std::vector<unsigned char> &f, const Header &h) { std::memcpy(f.data(), &h, sizeof h); }
+
+} // namespace
+
+TEST_CASE("CKFL0001 a file as the pager writes it passes every check", "[ckptfile]") {
+  for (unsigned n : {0u, 1u, 3u, 17u}) {
+    auto f = encode(n);
+    CHECK(f.size() == file_bytes(n));
+    CHECK(f.size() == sizeof(Header) + n * 4100);
+    CHECK(decode(f) == Error::none);
+    const Header h = header_of(f);
+    CHECK(std::memcmp(h.magic, "ARCCKPT\n", 8) == 0);
+    CHECK(h.version == version);
+    CHECK(h.pages == n);
+    CHECK(h.resume_ip == 0x08048123);
+    CHECK(h.resume_sp == 0x0fffeff0);
+    CHECK(std::string(h.program) == "ckpt-counter");
+  }
+}
+
+TEST_CASE("CKFL0002 truncated or too long: refused", "[ckptfile]") {
+  auto f = encode(3);
+  for (size_t cut : {size_t(0), size_t(10), sizeof(Header) - 1, sizeof(Header), sizeof(Header) + 5, f.size() - 1}) {
+    auto t = f;
+    t.resize(cut);
+    CHECK(decode(t) == Error::truncated);
+  }
+  auto longer = f;
+  longer.push_back(0);
+  CHECK(decode(longer) == Error::too_long);
+}
+
+TEST_CASE("CKFL0003 another magic, version, architecture, program, build: each its error", "[ckptfile]") {
+  auto f = encode(2);
+  Header h = header_of(f);
+  SECTION("magic") {
+    h.magic[0] = 'X';
+    put_header(f, h);
+    CHECK(decode(f) == Error::bad_magic);
+  }
+  SECTION("a text file, long or shorter than a header") {
+    std::vector<unsigned char> text(200, 'a');
+    CHECK(decode(text) == Error::bad_magic);
+    text.resize(17);
+    CHECK(decode(text) == Error::bad_magic);
+    text.resize(3);
+    CHECK(decode(text) == Error::bad_magic);
+  }
+  SECTION("version") {
+    h.version = 2;
+    put_header(f, h);
+    CHECK(decode(f) == Error::bad_version);
+  }
+  SECTION("architecture") {
+    CHECK(decode(f, Expect{40, counter.program, counter.image_bytes, counter.image_hash,
+                           counter.parc_start, counter.parc_end}) == Error::wrong_machine);
+  }
+  SECTION("program") {
+    CHECK(decode(f, Expect{3, "ckpttest", counter.image_bytes, counter.image_hash,
+                           counter.parc_start, counter.parc_end}) == Error::wrong_program);
+    CHECK(decode(f, Expect{3, "ckpt-counter2", counter.image_bytes, counter.image_hash,
+                           counter.parc_start, counter.parc_end}) == Error::wrong_program);
+  }
+  SECTION("build") {
+    CHECK(decode(f, Expect{3, counter.program, counter.image_bytes, counter.image_hash ^ 1,
+                           counter.parc_start, counter.parc_end}) == Error::wrong_image);
+    CHECK(decode(f, Expect{3, counter.program, counter.image_bytes + 1, counter.image_hash,
+                           counter.parc_start, counter.parc_end}) == Error::wrong_image);
+  }
+  SECTION("lengths that do not add up") {
+    h.pages = 3;   // total_bytes still says 2
+    put_header(f, h);
+    CHECK(decode(f) == Error::bad_header);
+  }
+  SECTION("too many pages") {
+    h.pages = max_pages + 1;
+    h.total_bytes = file_bytes(h.pages);
+    put_header(f, h);
+    CHECK(decode(f) == Error::bad_header);
+  }
+  SECTION("a program name without its end") {
+    std::memset(h.program, 'x', sizeof h.program);
+    put_header(f, h);
+    CHECK(decode(f) == Error::bad_header);
+  }
+  SECTION("the framework's area elsewhere") {
+    h.parc_start += page_bytes;
+    put_header(f, h);
+    CHECK(decode(f) == Error::bad_header);
+  }
+}
+
+TEST_CASE("CKFL0004 a bad table: unaligned, repeated or in the framework's area", "[ckptfile]") {
+  const Header h = make_header(counter, 3, 1, 0, 0);
+  uint32_t ok[] = {0x10000000, 0x10001000, 0x20000000};
+  CHECK(check_table(h, ok) == Error::none);
+  uint32_t unaligned[] = {0x10000000, 0x10001004, 0x20000000};
+  CHECK(check_table(h, unaligned) == Error::bad_table);
+  uint32_t twice[] = {0x10000000, 0x20000000, 0x10000000};
+  CHECK(check_table(h, twice) == Error::bad_table);
+  uint32_t parc[] = {0x10000000, counter.parc_start + page_bytes, 0x20000000};
+  CHECK(check_table(h, parc) == Error::bad_table);
+  uint32_t zero[] = {0, 0x10001000, 0x20000000};
+  CHECK(check_table(h, zero) == Error::bad_table);
+}
+
+TEST_CASE("CKFL0005 one flipped byte anywhere after the checked fields: checksum mismatch", "[ckptfile]") {
+  const auto f = encode(2);
+  // Table and pages: every 97th byte (a flip in the header fails its own checks first, or the
+  // checksum: both refuse).
+  for (size_t at = sizeof(Header); at < f.size(); at += 97) {
+    auto g = f;
+    g[at] ^= 0x40;
+    const Error e = decode(g);
+    CHECK(e != Error::none);
+    if (at >= sizeof(Header) + 8) CHECK(e == Error::bad_checksum);
+  }
+  // The header's informational fields are covered by the checksum too.
+  auto g = f;
+  Header h = header_of(g);
+  h.number ^= 1;
+  put_header(g, h);
+  CHECK(decode(g) == Error::bad_checksum);
+  h = header_of(g = f);
+  h.resume_ip += 4;
+  put_header(g, h);
+  CHECK(decode(g) == Error::bad_checksum);
+}
+
+TEST_CASE("CKFL0006 locate: header, table, pages, end", "[ckptfile]") {
+  const uint32_t hb = sizeof(Header);
+  Place p = locate(2, 0);
+  CHECK((p.part == Place::header && p.within == 0 && p.left == hb));
+  p = locate(2, hb - 1);
+  CHECK((p.part == Place::header && p.left == 1));
+  p = locate(2, hb + 5);
+  CHECK((p.part == Place::table && p.index == 1 && p.within == 5 && p.left == 3));
+  p = locate(2, hb + 8);
+  CHECK((p.part == Place::page && p.index == 0 && p.within == 0 && p.left == page_bytes));
+  p = locate(2, hb + 8 + page_bytes + 10);
+  CHECK((p.part == Place::page && p.index == 1 && p.within == 10 && p.left == page_bytes - 10));
+  p = locate(2, file_bytes(2));
+  CHECK(p.part == Place::end);
+  CHECK(hash("a", 1) == 0xe40c292cu);   // FNV-1a 32 of "a" (its published test vector)
+  CHECK(std::string(error_name(Error::wrong_program)) == "of another program");
+}
