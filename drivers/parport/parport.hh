@@ -210,8 +210,12 @@ public:
       const char *d;
       unsigned m;
       return req.bytes(1, &d, &m) ? word(m) : word(0);
-    }, [data](word i, uint8_t *b) {
-      *b = uint8_t(data[i]);
+    }, [&req, data](word i, uint8_t *b, bool check) {
+      const char *from = data;
+      unsigned m = 0;
+      // The check before each strobe: the byte from the message found again.
+      if (check && (!req.bytes(1, &from, &m) || i >= m)) return false;
+      *b = uint8_t(from[i]);
       return true;
     });
   }
@@ -225,7 +229,13 @@ public:
     // the area underneath (and if it did, it would only spoil its own print-out).
     uint8_t piece[64];
     word piece_at = ~word(0);
-    return Print(req, rep, n, [&req] { return req.arg(3); }, [&](word i, uint8_t *b) {
+    return Print(req, rep, n, [&req] { return req.arg(3); }, [&](word i, uint8_t *b, bool check) {
+      // The check before each strobe (check == true): the byte straight from the session, the
+      // session found and the offset taken from the message again, not through the piece.
+      if (check) {
+        arc::SessionEntry *again = this->sessions().Find(req.badge, req.arg(1));
+        return again && again->Get(req.arg(2) + i, b, 1);
+      }
       const word at = i - i % sizeof(piece);
       if (at != piece_at) {
         const word len = n - at < sizeof(piece) ? n - at : sizeof(piece);
@@ -318,7 +328,8 @@ private:
     Env::fault(kind, why);
   }
 
-  // Print n bytes, byte(i) giving byte i (false: cannot read it), continuing a replayed request
+  // Print n bytes, byte(i, &b, false) giving byte i (false: cannot read it) and byte(i, &b, true)
+  // the same byte fetched another way, for the check; continuing a replayed request
   // where the index says. length() reads the request's length from the message again, for the
   // check before each strobe. Replies MR2 = bytes out, MR3 = status register.
   template <class Length, class ByteAt>
@@ -341,7 +352,7 @@ private:
     Status st = Status::ok;
     for (bool first = true; s_.done < n; first = false) {
       uint8_t b;
-      if (!byte(s_.done, &b)) {
+      if (!byte(s_.done, &b, false)) {
         st = Status::invalid_arg;
         break;
       }
@@ -358,11 +369,11 @@ private:
       arc::fault_step();   // an injected fault may strike with a byte on the lines, not strobed
       Env::delay_us(setup_us);
       // The byte on the lines must be the client's: read the output latch back and fetch the
-      // byte again. They differ only when this driver went wrong in between (fault injection
+      // byte again, another way (the message or the session found anew). They differ only when this driver went wrong in between (fault injection
       // found register mix-ups that printed a wrong byte unnoticed): panic before the strobe,
       // and the replay on fresh code prints the byte from the persistent index on.
       uint8_t again;
-      if (!byte(s_.done, &again) || port_.data() != again)
+      if (!byte(s_.done, &again, true) || port_.data() != again)
         Env::fault(arc::printer::Fault::panic, "the data latch differs from the client's byte");
       // And the byte must be one the request may still print: the index against the length
       // read from the message again, not the count the loop went by (fault injection found a

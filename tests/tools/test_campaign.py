@@ -189,6 +189,22 @@ class Policy(unittest.TestCase):
             self.assertNotIn("/b/ia32-pc/drivers/pata/pata", paths)
 
 
+class RequireRestart(unittest.TestCase):
+    def test_every_run_of_the_mode_must_have_had_the_kind(self):
+        import argparse
+        rec = lambda run, mode, restarts: {"run": run, "mode": mode, "type": "crash", "addr": "0x1",
+                                           "id": "x", "outcome": "recovered", "reason": "",
+                                           "replay": "", "restarts": restarts}
+        plan = [{}, {}]
+        args = argparse.Namespace(require=None, forbid=None, require_restart=["install:swap"])
+        ok = {0: rec(0, "install", ["hot", "warm", "swap"]), 1: rec(1, "load", ["hot"])}
+        self.assertEqual(campaign.check_requirements(args, plan, ok), 0)
+        bad = {0: rec(0, "install", ["hot", "warm", "cold"]), 1: rec(1, "load", ["hot"])}
+        self.assertEqual(campaign.check_requirements(args, plan, bad), 1)
+        args.require_restart = ["*:swap"]
+        self.assertEqual(campaign.check_requirements(args, plan, ok), 1)   # the load run had none
+
+
 class MediaWorkloads(unittest.TestCase):
     """play and draw: the drivers under the same policy as the others, the client after them,
     the wave file a boot module, the sound card and its recording on QEMU's line, a screendump
