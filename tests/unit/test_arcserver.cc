@@ -811,11 +811,24 @@ TEST_CASE("ARCS0017 printer client: a valid write refused is complained about an
     CHECK(complained_pid == 17);
     CHECK(complained_status == word(Status::invalid_arg));
   }
-  SECTION("refused twice: one complaint, the second refusal is the answer") {
-    answers = {{Status::invalid_arg, 0}, {Status::invalid_arg, 0}};
+  SECTION("refused every time: a complaint after each refusal, up to the bound, then the answer") {
+    // A persistent bug refuses again after every hot and warm restart: the complaints go on,
+    // so the server's ladder reaches its swap rung, but not for ever.
+    const int k = printer::Client::complaints_max;
+    answers.assign(k + 1, Answer{Status::invalid_arg, 0});
     CHECK(c.WriteMessage(text, n, &printed) == Status::invalid_arg);
     CHECK(printed == 0);
-    CHECK(labels == std::vector<word>{printer::write, server_label::info, root::complain, printer::write});
+    std::vector<word> want{printer::write};
+    for (int i = 0; i < k; ++i)
+      want.insert(want.end(), {server_label::info, root::complain, printer::write});
+    CHECK(labels == want);
+    CHECK(answers.empty());
+  }
+  SECTION("refused until the ninth complaint (a swap): then printed") {
+    answers.assign(9, Answer{Status::invalid_arg, 0});
+    answers.push_back(Answer{Status::ok, n});
+    CHECK(c.WriteMessage(text, n, &printed) == Status::ok);
+    CHECK(printed == n);
   }
   SECTION("refused, complaint not taken (we do not depend on it): not sent again") {
     root_says = Status::no_rights;

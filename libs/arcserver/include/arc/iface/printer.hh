@@ -80,6 +80,9 @@ struct Counters {
 // ---- client stub ----------------------------------------------------------------------------
 class Client {
 public:
+  // How many times a write refused again is complained about and sent again (Checked, below).
+  static constexpr int complaints_max = 12;
+
   explicit Client(CapSlot ep = 0) : ep_(ep) {}
   void bind(CapSlot ep) { ep_ = ep; }
   CapSlot endpoint() const { return ep_; }
@@ -153,22 +156,25 @@ private:
   // it opened) that the server refuses as invalid, or answers with more bytes printed than were
   // sent, shows the server gone wrong, not the request: the client complains to the monitor
   // (arc::complain, taken when the boot configuration starts it after the printer server), which
-  // restarts the server by its policy. A refused write printed nothing, so it is sent once more;
-  // one that claims too much may have printed anything, and paper cannot be taken back: that is
+  // restarts the server by its policy. A refused write printed nothing, so it is sent again,
+  // after each complaint, up to complaints_max times: a bug in the driver's program refuses it
+  // again after every hot and warm restart, and only the complaints that follow take the ladder
+  // on to a swap to another implementation (the campaigns' policy swaps at the ninth failure).
+  // One that claims too much may have printed anything, and paper cannot be taken back: that is
   // reported (invalid_arg), never repeated. Found by fault injection: mutations of the driver's
   // argument checks refused every valid write.
   template <class Fill> Status Checked(word n, word *printed, word *status_reg, Fill fill,
                                        word label) const {
     Status st = Status::ok;
     word got = 0;
-    for (int attempt = 0; attempt < 2; ++attempt) {
+    for (int attempt = 0; attempt <= complaints_max; ++attempt) {
       Rpc rpc(label);
       fill(rpc);
       st = rpc.call(ep_);
       got = st == Status::ok ? rpc.result(0) : 0;
       if (status_reg) *status_reg = st == Status::ok ? rpc.result(1) : 0;
       const bool refused = st == Status::invalid_arg, too_much = st == Status::ok && got > n;
-      if ((!refused && !too_much) || attempt) break;
+      if ((!refused && !too_much) || attempt == complaints_max) break;
       const Status c = complain(ep_, Status::invalid_arg);
       if (too_much || c != Status::ok) break;
     }
