@@ -771,6 +771,7 @@ TEST_CASE("ARCS0017 printer client: a valid write refused is complained about an
   Status root_says = Status::ok;
   std::vector<word> labels;   // what was sent, in order
   word complained_pid = 0, complained_status = 0;
+  word reg_answer = printer::status_not_busy;   // the status register each write's reply carries
   fake::on_call = [&](CapSlot ep, word *mr) {
     const word label = Tag(mr[0]).label();
     labels.push_back(label);
@@ -789,7 +790,7 @@ TEST_CASE("ARCS0017 printer client: a valid write refused is complained about an
     REQUIRE(!answers.empty());
     const Answer a = answers.front();
     answers.erase(answers.begin());
-    answer(mr, a.st, {a.printed, printer::status_not_busy});
+    answer(mr, a.st, {a.printed, reg_answer});
   };
   const char text[] = "hello, printer";   // 14 bytes
   const word n = sizeof(text) - 1;
@@ -848,6 +849,23 @@ TEST_CASE("ARCS0017 printer client: a valid write refused is complained about an
     CHECK(printed == 3);
     CHECK(c.WriteMessage(text, n, &printed) == Status::busy);
     CHECK(labels == std::vector<word>{printer::write, printer::write});
+  }
+  SECTION("short writes from a printer on line: complained about, the rest sent until printed") {
+    reg_answer = 0xd8;   // not busy, on line (SELECT), no error, paper
+    answers = {{Status::ok, 3}, {Status::ok, 5}, {Status::ok, 6}};
+    CHECK(c.Write(text, n, &printed) == Status::ok);
+    CHECK(printed == n);
+    CHECK(labels == std::vector<word>{printer::write, server_label::info, root::complain,
+                                      printer::write, server_label::info, root::complain,
+                                      printer::write});
+    CHECK(complained_status == word(Status::busy));
+  }
+  SECTION("short writes for ever: complained about up to the bound, then busy") {
+    reg_answer = 0xd8;
+    answers.assign(printer::Client::complaints_max + 1, Answer{Status::ok, 1});
+    CHECK(c.Write(text, n, &printed) == Status::busy);
+    CHECK(printed == word(printer::Client::complaints_max + 1));
+    CHECK(answers.empty());
   }
   SECTION("a write the client has not checked is not sent at all") {
     CHECK(c.WriteMessage(text, 0, &printed) == Status::invalid_arg);
