@@ -762,7 +762,7 @@ TEST_CASE("ARCS0016 names published are published again when the monitor says th
 // The printer client's complain-and-resend path (arc/iface/printer.hh, Checked()), against a
 // scripted server: `answers` says what each write gets (status, bytes printed); the root task
 // takes or refuses complaints; every call is recorded in order.
-TEST_CASE("ARCS0017 printer client: a valid write refused is complained about and sent once more; "
+TEST_CASE("ARCS0017 printer client: a valid write refused or cut short is complained about and sent again, up to a bound; "
           "one claiming too much is reported, never repeated", "[arcserver]") {
   fresh();   // (each section runs the case from the top)
   constexpr CapSlot printer_ep = 30;
