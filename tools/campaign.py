@@ -300,6 +300,12 @@ def check_requirements(args, plan, results):
             if (mode in ("*", r["mode"])) and r["outcome"] not in allowed:
                 broken.append("run %d (%s, %s at %s): %s (%s), wanted %s" % (
                     r["run"], r["mode"], r["type"], r["addr"], r["outcome"], r["reason"], " or ".join(allowed)))
+    for req in getattr(args, "require_restart", None) or []:
+        mode, _, kind = req.partition(":")
+        for r in sorted(results.values(), key=lambda r: r["run"]):
+            if mode in ("*", r["mode"]) and kind not in (r.get("restarts") or []):
+                broken.append("run %d (%s, %s at %s): no %s restart (restarts: %s)" % (
+                    r["run"], r["mode"], r["type"], r["addr"], kind, ", ".join(r.get("restarts") or []) or "none"))
     forbidden = set((args.forbid or "").split(",")) - {""}
     for r in sorted(results.values(), key=lambda r: r["run"]):
         if r["outcome"] in forbidden:
@@ -307,7 +313,7 @@ def check_requirements(args, plan, results):
                 r["run"], r["mode"], r["type"], r["id"], r["addr"], r["outcome"], r["reason"], r["replay"]))
     for b in broken:
         say("FAIL " + b)
-    if args.require or args.forbid:
+    if args.require or args.forbid or getattr(args, "require_restart", None):
         say("%d runs checked: %s" % (len(results), "all as required" if not broken else "%d problems" % len(broken)))
     return 1 if broken else 0
 
@@ -432,6 +438,9 @@ def main(argv):
     r.add_argument("--require", action="append", metavar="MODE:OUTCOME[|OUTCOME...]",
                    help="fail unless every run of MODE (install, load or *) ends so (tests; repeatable)")
     r.add_argument("--forbid", metavar="OUTCOME[,OUTCOME...]", help="fail if any run ends so (tests)")
+    r.add_argument("--require-restart", action="append", metavar="MODE:KIND",
+                   help="fail unless every run of MODE had a restart of KIND (hot, warm, swap, cold; "
+                        "tests; repeatable)")
     for name, h in (("replay", "boot one run again with its console on this terminal"),
                     ("run-one", "one run of a planned campaign")):
         q = sub.add_parser(name, help=h)
@@ -478,6 +487,9 @@ def main(argv):
             die("--runs and --jobs must be at least 1")
         args.out = args.out or os.path.join(args.build, "campaigns", "%s-%s-%s-s%d" % (
             args.target, args.server, args.mode, args.seed))
+        for k in args.require_restart or []:
+            if k.partition(":")[2] not in ("hot", "warm", "swap", "cold", "group"):
+                die("unknown restart kind in %r (known: hot, warm, swap, cold, group)" % k)
         for o in (args.forbid or "").split(",") + [x for r in args.require or [] for x in r.partition(":")[2].split("|")]:
             if o and o not in OUTCOMES:
                 die("unknown outcome %r (known: %s)" % (o, ", ".join(OUTCOMES)))

@@ -5,6 +5,7 @@
 //
 // Boot configuration:   server parport parport ports=0x378-0x37a restart=hot,warm,cold
 //                       [-- timeout=MS inject=crash|panic|hang|soft:N[:TIMES]]
+//   or, with a swap rung: restart=hot,warm,swap,cold alternates=parport-ack
 //
 // Polled, no interrupt: the handshake takes microseconds per byte, and a request never waits
 // for an interrupt that a crash could lose. A printer that stays busy (off line, no paper)
@@ -29,7 +30,11 @@ using namespace arc;
 
 namespace {
 
-ARC_PDATA parport::PrinterState g_printer = {};
+// Persistent, and carried by a swap to the other implementation (parport <-> parport-ack): the
+// byte index says what the printer already has, whichever program put it there. Its section
+// follows the framework's area in .parc (libs/pmem/pdata.ld), which the pager copies into the new
+// program when both have the same layout; both programs hold the same PrinterState.
+__attribute__((section(".pdata.arc.iface"))) parport::PrinterState g_printer = {};
 
 jmp_buf g_soft_restart;   // where an injected soft restart goes (main)
 

@@ -127,8 +127,19 @@ inline void barrier() { asm volatile("" ::: "memory"); }
 
 // Env: static in, out, delay_us, sleep_ms (spp.hh); Status attach(uint16_t base) (enable the
 // ports); [[noreturn]] fault(Fault, const char *why) (fail as asked).
+// Two implementations of the handshake, two programs (drivers/parport/CMakeLists.txt), each the
+// other's alternate for a swap: `parport` waits before each byte until the printer is not BUSY;
+// `parport-ack` (PARPORT_ACK) waits after each strobe for the printer's acknowledge, the nACK
+// pulse and then not BUSY (Port::wait_ack), the way the compatibility mode paces a printer.
+#ifdef PARPORT_ACK
+constexpr bool ack_paced = true;
+#else
+constexpr bool ack_paced = false;
+#endif
+
 template <class Env> class Server : public arc::ArcServer<Server<Env>> {
   using Base = arc::ArcServer<Server<Env>>;
+  static constexpr const char *variant = ack_paced ? "acknowledge-paced" : "busy-paced";
 
 public:
   using Request = arc::Request;
@@ -137,6 +148,19 @@ public:
   explicit Server(PrinterState &state, Config config = {}) : Base("parport"), s_(state), config_(config) {}
 
   Status Initialize() {
+    // A swap from another implementation of the printer (parport <-> parport-ack): the byte
+    // index is the printer's, not one program's, and came over with the framework's area
+    // (parport.cc puts it there): what the printer already has is settled as after a warm
+    // restart, and the framework's re-issued request continues at the next byte.
+    if (this->start_kind() == arc::StartKind::swapped && Plausible()) {
+      port_.base = s_.base;
+      if (Status st = Env::attach(s_.base); st != Status::ok) return st;
+      Settle();
+      Register();
+      ::printf("[parport] %s swapped in: %s\n", variant,
+               s_.seq && s_.done < s_.length ? "the byte index came over" : "no write in progress");
+      return Status::ok;
+    }
     s_ = PrinterState{};
     s_.base = lpt1;
     s_.timeout_ms = config_.timeout_ms;
@@ -147,7 +171,8 @@ public:
     barrier();
     s_.magic = state_magic;
     Register();
-    ::printf("[parport] LPT1 at %#x: ready, status %#x\n", unsigned(s_.base), unsigned(port_.status()));
+    ::printf("[parport] LPT1 at %#x: ready (%s), status %#x\n", unsigned(s_.base), variant,
+             unsigned(port_.status()));
     if (s_.inject_kind)
       ::printf("[parport] armed: %s after %lu bytes, %lu time(s)\n",
                arc::printer::fault_name(Fault(s_.inject_kind)), s_.inject_every, s_.inject_times);
@@ -165,16 +190,7 @@ public:
     }
     port_.base = s_.base;
     if (Env::attach(s_.base) != Status::ok) return arc::Recovery::cold;
-    const uint8_t ctl = port_.control();
-    if (s_.seq && s_.strobing == s_.done + 1) {
-      if (ctl & ctl_strobe) s_.done = s_.strobing;   // the strobe was written: the byte is out
-      else s_.strobing = s_.done;                    // it was not: send it again
-      barrier();
-    }
-    if (ctl & ctl_strobe) Env::delay_us(strobe_us);   // a full pulse, then the hold time
-    port_.set_control(ctl_idle);
-    Env::delay_us(hold_us);
-    ++s_.recoveries;
+    Settle();
     Register();
     if (s_.seq && s_.done < s_.length)
       ::printf("[parport] recovered: request %lu resumes at byte %lu of %lu\n", s_.seq, s_.done, s_.length);
@@ -190,8 +206,16 @@ public:
     const char *data;
     unsigned n;
     if (!req.bytes(1, &data, &n) || n < 1 || n > arc::printer::max_bytes) return Status::invalid_arg;
-    return Print(req, rep, n, [data](word i, uint8_t *b) {
-      *b = uint8_t(data[i]);
+    return Print(req, rep, n, [&req] {
+      const char *d;
+      unsigned m;
+      return req.bytes(1, &d, &m) ? word(m) : word(0);
+    }, [&req, data](word i, uint8_t *b, bool check) {
+      const char *from = data;
+      unsigned m = 0;
+      // The check before each strobe: the byte from the message found again.
+      if (check && (!req.bytes(1, &from, &m) || i >= m)) return false;
+      *b = uint8_t(from[i]);
       return true;
     });
   }
@@ -205,7 +229,13 @@ public:
     // the area underneath (and if it did, it would only spoil its own print-out).
     uint8_t piece[64];
     word piece_at = ~word(0);
-    return Print(req, rep, n, [&](word i, uint8_t *b) {
+    return Print(req, rep, n, [&req] { return req.arg(3); }, [&](word i, uint8_t *b, bool check) {
+      // The check before each strobe (check == true): the byte straight from the session, the
+      // session found and the offset taken from the message again, not through the piece.
+      if (check) {
+        arc::SessionEntry *again = this->sessions().Find(req.badge, req.arg(1));
+        return again && again->Get(req.arg(2) + i, b, 1);
+      }
       const word at = i - i % sizeof(piece);
       if (at != piece_at) {
         const word len = n - at < sizeof(piece) ? n - at : sizeof(piece);
@@ -240,6 +270,21 @@ public:
   const PrinterState &state() const { return s_; }
 
 private:
+  // After a restart or a swap: settle the byte that was being strobed (the STROBE bit of the
+  // control register tells whether it went out), release STROBE.
+  void Settle() {
+    const uint8_t ctl = port_.control();
+    if (s_.seq && s_.strobing == s_.done + 1) {
+      if (ctl & ctl_strobe) s_.done = s_.strobing;   // the strobe was written: the byte is out
+      else s_.strobing = s_.done;                    // it was not: send it again
+      barrier();
+    }
+    if (ctl & ctl_strobe) Env::delay_us(strobe_us);   // a full pulse, then the hold time
+    port_.set_control(ctl_idle);
+    Env::delay_us(hold_us);
+    ++s_.recoveries;
+  }
+
   bool Plausible() const {
     if (s_.magic != state_magic || s_.base != lpt1) return false;
     if (s_.inject_kind >= word(Fault::count)) return false;
@@ -283,9 +328,12 @@ private:
     Env::fault(kind, why);
   }
 
-  // Print n bytes, byte(i) giving byte i (false: cannot read it), continuing a replayed request
-  // where the index says. Replies MR2 = bytes out, MR3 = status register.
-  template <class ByteAt> Status Print(const Request &req, Reply &rep, word n, ByteAt &&byte) {
+  // Print n bytes, byte(i, &b, false) giving byte i (false: cannot read it) and byte(i, &b, true)
+  // the same byte fetched another way, for the check; continuing a replayed request
+  // where the index says. length() reads the request's length from the message again, for the
+  // check before each strobe. Replies MR2 = bytes out, MR3 = status register.
+  template <class Length, class ByteAt>
+  Status Print(const Request &req, Reply &rep, word n, Length &&length, ByteAt &&byte) {
     if (req.replayed && req.seq == s_.seq && s_.length == n) {
       if (s_.done && s_.done < n) {
         ++s_.resumed;
@@ -302,13 +350,16 @@ private:
       ++s_.requests;
     }
     Status st = Status::ok;
-    while (s_.done < n) {
+    for (bool first = true; s_.done < n; first = false) {
       uint8_t b;
-      if (!byte(s_.done, &b)) {
+      if (!byte(s_.done, &b, false)) {
         st = Status::invalid_arg;
         break;
       }
-      if (!port_.wait_ready(unsigned(s_.timeout_ms))) {
+      // Before each byte the printer must be ready; the acknowledge-paced variant waits for
+      // that after each strobe instead (below), so here only before the first byte of this call
+      // (a request's, or the first of a replay: the printer may still be busy with the last).
+      if ((!ack_paced || first) && !port_.wait_ready(unsigned(s_.timeout_ms))) {
         ++s_.stalls;
         ::printf("[parport] printer busy for %lu ms (status %#x): %lu of %lu bytes printed\n",
                  s_.timeout_ms, unsigned(port_.status()), s_.done, n);
@@ -318,12 +369,18 @@ private:
       arc::fault_step();   // an injected fault may strike with a byte on the lines, not strobed
       Env::delay_us(setup_us);
       // The byte on the lines must be the client's: read the output latch back and fetch the
-      // byte again. They differ only when this driver went wrong in between (fault injection
+      // byte again, another way (the message or the session found anew). They differ only when this driver went wrong in between (fault injection
       // found register mix-ups that printed a wrong byte unnoticed): panic before the strobe,
       // and the replay on fresh code prints the byte from the persistent index on.
       uint8_t again;
-      if (!byte(s_.done, &again) || port_.data() != again)
+      if (!byte(s_.done, &again, true) || port_.data() != again)
         Env::fault(arc::printer::Fault::panic, "the data latch differs from the client's byte");
+      // And the byte must be one the request may still print: the index against the length
+      // read from the message again, not the count the loop went by (fault injection found a
+      // count taken from a wrong register print 63 bytes past the request's end, unnoticed).
+      const word asked = length();
+      if (s_.length != asked || s_.done >= asked)
+        Env::fault(arc::printer::Fault::panic, "the byte index is past the request's length");
       s_.strobing = s_.done + 1;
       barrier();
       port_.set_control(ctl_idle | ctl_strobe);   // the printer takes the byte
@@ -334,6 +391,12 @@ private:
       Env::delay_us(strobe_us);
       port_.set_control(ctl_idle);
       Env::delay_us(hold_us);
+      if (ack_paced && s_.done < n && !port_.wait_ack(unsigned(s_.timeout_ms))) {
+        ++s_.stalls;
+        ::printf("[parport] no acknowledge for %lu ms (status %#x): %lu of %lu bytes printed\n",
+                 s_.timeout_ms, unsigned(port_.status()), s_.done, n);
+        break;
+      }
     }
     if (st != Status::ok) return st;
     if (s_.done == 0) return Status::busy;

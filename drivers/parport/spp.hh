@@ -76,6 +76,27 @@ template <class Env> struct Port {
     return false;
   }
 
+  // After a strobe: wait for the printer's acknowledge, the nACK pulse (low, then high again)
+  // with BUSY low, spinning first, then by the millisecond for at most timeout_ms. A pulse too
+  // short for the spinning reads to see is not waited for: past the spins, a printer that is
+  // ready again has taken the byte. False when neither came.
+  bool wait_ack(unsigned timeout_ms) const {
+    bool pulse = false;
+    auto acked = [&pulse](uint8_t st) {
+      if (!(st & st_not_ack)) pulse = true;
+      else if (pulse && ready(st)) return true;
+      return false;
+    };
+    for (unsigned i = 0; i < ready_spins; ++i)
+      if (acked(status())) return true;
+    for (unsigned ms = 0; ms < timeout_ms; ++ms) {
+      Env::sleep_ms(1);
+      const uint8_t st = status();
+      if (acked(st) || ((st & st_not_ack) && ready(st))) return true;
+    }
+    return false;
+  }
+
   // Reset the printer (nINIT low for init_us) and leave the lines idle.
   void reset() const {
     set_control(ctl_select_in);

@@ -153,10 +153,15 @@ Decision monitor_decide(Process *p, Cause cause, word addr, word ip) {
   // over for the first cold or group rung.
   if (cause == Cause::corrupt || cause == Cause::pager) {
     const unsigned from = h.rung;
-    // A swap keeps the framework's area (and needs the pager): passed over as well.
+    // A swap needs the pager: passed over as well when the pager failed. Damaged persistent
+    // memory does not rule it out: the new program starts from its own image's .pdata, and the
+    // framework's area it is given is checked again when it starts (ServerCore::Begin). So a
+    // program whose first start fails (fault injection: a bug in PATA's Initialize) can still
+    // be swapped for its alternate instead of restarted cold into the same bug.
     while (h.rung < cfg->nrestart && (cfg->restart[h.rung] == bootcfg::RestartKind::hot ||
                                       cfg->restart[h.rung] == bootcfg::RestartKind::warm ||
-                                      cfg->restart[h.rung] == bootcfg::RestartKind::swap))
+                                      (cause == Cause::pager &&
+                                       cfg->restart[h.rung] == bootcfg::RestartKind::swap)))
       ++h.rung;
     if (h.rung != from) {
       h.n_times = 0;

@@ -762,7 +762,7 @@ TEST_CASE("ARCS0016 names published are published again when the monitor says th
 // The printer client's complain-and-resend path (arc/iface/printer.hh, Checked()), against a
 // scripted server: `answers` says what each write gets (status, bytes printed); the root task
 // takes or refuses complaints; every call is recorded in order.
-TEST_CASE("ARCS0017 printer client: a valid write refused is complained about and sent once more; "
+TEST_CASE("ARCS0017 printer client: a valid write refused or cut short is complained about and sent again, up to a bound; "
           "one claiming too much is reported, never repeated", "[arcserver]") {
   fresh();   // (each section runs the case from the top)
   constexpr CapSlot printer_ep = 30;
@@ -771,6 +771,7 @@ TEST_CASE("ARCS0017 printer client: a valid write refused is complained about an
   Status root_says = Status::ok;
   std::vector<word> labels;   // what was sent, in order
   word complained_pid = 0, complained_status = 0;
+  word reg_answer = printer::status_not_busy;   // the status register each write's reply carries
   fake::on_call = [&](CapSlot ep, word *mr) {
     const word label = Tag(mr[0]).label();
     labels.push_back(label);
@@ -789,7 +790,7 @@ TEST_CASE("ARCS0017 printer client: a valid write refused is complained about an
     REQUIRE(!answers.empty());
     const Answer a = answers.front();
     answers.erase(answers.begin());
-    answer(mr, a.st, {a.printed, printer::status_not_busy});
+    answer(mr, a.st, {a.printed, reg_answer});
   };
   const char text[] = "hello, printer";   // 14 bytes
   const word n = sizeof(text) - 1;
@@ -811,11 +812,24 @@ TEST_CASE("ARCS0017 printer client: a valid write refused is complained about an
     CHECK(complained_pid == 17);
     CHECK(complained_status == word(Status::invalid_arg));
   }
-  SECTION("refused twice: one complaint, the second refusal is the answer") {
-    answers = {{Status::invalid_arg, 0}, {Status::invalid_arg, 0}};
+  SECTION("refused every time: a complaint after each refusal, up to the bound, then the answer") {
+    // A persistent bug refuses again after every hot and warm restart: the complaints go on,
+    // so the server's ladder reaches its swap rung, but not for ever.
+    const int k = printer::Client::complaints_max;
+    answers.assign(k + 1, Answer{Status::invalid_arg, 0});
     CHECK(c.WriteMessage(text, n, &printed) == Status::invalid_arg);
     CHECK(printed == 0);
-    CHECK(labels == std::vector<word>{printer::write, server_label::info, root::complain, printer::write});
+    std::vector<word> want{printer::write};
+    for (int i = 0; i < k; ++i)
+      want.insert(want.end(), {server_label::info, root::complain, printer::write});
+    CHECK(labels == want);
+    CHECK(answers.empty());
+  }
+  SECTION("refused until the ninth complaint (a swap): then printed") {
+    answers.assign(9, Answer{Status::invalid_arg, 0});
+    answers.push_back(Answer{Status::ok, n});
+    CHECK(c.WriteMessage(text, n, &printed) == Status::ok);
+    CHECK(printed == n);
   }
   SECTION("refused, complaint not taken (we do not depend on it): not sent again") {
     root_says = Status::no_rights;
@@ -835,6 +849,23 @@ TEST_CASE("ARCS0017 printer client: a valid write refused is complained about an
     CHECK(printed == 3);
     CHECK(c.WriteMessage(text, n, &printed) == Status::busy);
     CHECK(labels == std::vector<word>{printer::write, printer::write});
+  }
+  SECTION("short writes from a printer on line: complained about, the rest sent until printed") {
+    reg_answer = 0xd8;   // not busy, on line (SELECT), no error, paper
+    answers = {{Status::ok, 3}, {Status::ok, 5}, {Status::ok, 6}};
+    CHECK(c.Write(text, n, &printed) == Status::ok);
+    CHECK(printed == n);
+    CHECK(labels == std::vector<word>{printer::write, server_label::info, root::complain,
+                                      printer::write, server_label::info, root::complain,
+                                      printer::write});
+    CHECK(complained_status == word(Status::busy));
+  }
+  SECTION("short writes for ever: complained about up to the bound, then busy") {
+    reg_answer = 0xd8;
+    answers.assign(printer::Client::complaints_max + 1, Answer{Status::ok, 1});
+    CHECK(c.Write(text, n, &printed) == Status::busy);
+    CHECK(printed == word(printer::Client::complaints_max + 1));
+    CHECK(answers.empty());
   }
   SECTION("a write the client has not checked is not sent at all") {
     CHECK(c.WriteMessage(text, 0, &printed) == Status::invalid_arg);

@@ -105,6 +105,16 @@ TEST_CASE("MON0004 corrupt persistent memory passes over hot and warm", "[monito
   CHECK(g.fail(Cause::corrupt) == Action::stop);   // nothing but rungs that keep it
 }
 
+TEST_CASE("MON0010 corrupt persistent memory stops at the swap rung; a failed pager passes it over",
+          "[monitor]") {
+  Fixture f("server srv srv restart=hot,warm,swap,cold alternates=srv2\n");
+  CHECK(f.fail(Cause::crash) == Action::hot);
+  CHECK(f.fail(Cause::corrupt) == Action::swap);   // the other program starts from its own image
+  CHECK(g_out.find("hot and warm restarts passed over") != std::string::npos);
+  Fixture g("server srv srv restart=hot,warm,swap,cold alternates=srv2\n");
+  CHECK(g.fail(Cause::pager) == Action::cold);     // a swap needs the pager
+}
+
 TEST_CASE("MON0009 a failed pager passes over hot and warm: what they keep was the pager's", "[monitor]") {
   Fixture f("server srv srv restart=hot,warm,cold,group\n");
   CHECK(f.fail(Cause::pager) == Action::cold);

@@ -425,6 +425,50 @@ TEST_CASE("PARP0012 a wrong byte on the data lines is found before the strobe: p
   CHECK(g_state.printed == 12);
 }
 
+TEST_CASE("PARP0013 a swap to the other implementation continues at the byte index it carries",
+          "[parport][replay][swap]") {
+  // The byte index is in the section the pager carries into the new program with the
+  // framework's area (parport.cc, libs/pmem/pdata.ld): the new program's Initialize() adopts it
+  // (a swap runs Initialize, not Recover), and the re-issued request continues at the next byte.
+  const std::string t = text(40, 3);
+  for (unsigned long k : {30ul, 61ul, 95ul}) {   // crashes at port accesses in the middle
+    fresh();
+    printer_model::crash_at = k;
+    fake::push_write(t);
+    bool crashed = false;
+    try {
+      Server s(g_state);
+      s.Run();
+    } catch (const Crash &) {
+      crashed = true;
+    }
+    REQUIRE(crashed);
+    INFO("crash at port access " << k);
+    REQUIRE(g_state.done > 0);
+    REQUIRE(g_state.done < t.size());
+    fake::info.restarts = 1;
+    fake::info.last_restart_kind = 6;   // root::Action::swap
+    Server next(g_state);
+    next.Run();
+    CHECK(next.start_kind() == StartKind::swapped);
+    CHECK(printer_model::paper == t);   // nothing lost, nothing twice
+    CHECK(printer_model::violations.empty());
+    REQUIRE(fake::replies.size() == 1);
+    CHECK(fake::replies[0][2] == t.size());
+  }
+  // Without a plausible index (another layout, damaged): a fresh start, as a first one.
+  fresh();
+  g_state.magic = 0x1234;
+  fake::info.restarts = 1;
+  fake::info.last_restart_kind = 6;
+  fake::push_write("x\n");
+  Server s(g_state);
+  s.Run();
+  CHECK(g_state.magic == parport::state_magic);
+  CHECK(g_state.recoveries == 0);
+  CHECK(printer_model::paper == "x\n");
+}
+
 TEST_CASE("PARP0007 a printer that stays busy: a short write or busy, and printing goes on after",
           "[parport]") {
   fresh();

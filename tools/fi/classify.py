@@ -41,8 +41,8 @@ def parse(text, server, client, dependents=()):
     activated = re.compile(r"\[pager\] %s \(pid [0-9]+\): fault at [0-9a-f]+ activated" % s)
     refused = re.compile(r"\[pager\] %s \(pid [0-9]+\): fault at [0-9a-f]+ refused" % s)
     restart = re.compile(r"\[monitor\] %s \(pid [0-9]+\): (?P<cause>.+?) at [0-9a-f]+ ip [0-9a-f]+; "
-                         r"(?P<kind>hot|warm|cold|group) restart #[0-9]+" % s)
-    done = re.compile(r"\[monitor\] %s \(pid [0-9]+\): (hot|warm|cold|group) restart done in "
+                         r"(?P<kind>hot|warm|swap|cold|group) restart #[0-9]+" % s)
+    done = re.compile(r"\[monitor\] %s \(pid [0-9]+\): (hot|warm|swap|cold|group) restart done in "
                       r"([0-9]+) cycles" % s)
     hung = re.compile(r"\[monitor\] %s \(pid [0-9]+\): no message taken for" % s)
     stopped = re.compile(r"\[monitor\] %s(: stopped| \(pid [0-9]+\): .*(stopped|exhausted))" % s)

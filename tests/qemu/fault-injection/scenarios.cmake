@@ -123,3 +123,31 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
             --require load:recovered --require install:not-recovered)
   set_tests_properties(ia32-campaign-vbe PROPERTIES LABELS qemu-ia32 TIMEOUT 300)
 endif()
+
+# A persistent bug recovered by the swap rung (the campaigns' policy, restart=hot,warm,swap,cold,
+# tools/fi/workloads.py): the mutated program installed in place of the server's, a trap and a
+# branch to itself at the entry of a handler every request runs. Each hot and warm restart meets
+# the bug again; the ninth failure swaps to the alternate (its own, unmutated program), which
+# serves the re-issued and replayed requests: the outside check passes (recovered) and every run
+# had a swap restart.
+#   ia32-campaign-swap-parport  parport's session write (the second half of the text, in one
+#                               request) -> parport-ack, with the byte index carried over; at load
+#                               time the first hot restart recovers as before
+#   ia32-campaign-swap-pata     PATA's queue of transfers -> pata-poll, the disk checked on the host
+if("ia32-pc" IN_LIST ARC_TARGETS)
+  find_program(ARC_DEBIAN_PYTHON python3 PATHS /usr/bin NO_DEFAULT_PATH)
+  set(run ${ARC_DEBIAN_PYTHON} ${CMAKE_SOURCE_DIR}/tools/campaign.py --build ${CMAKE_BINARY_DIR}
+          run --target ia32-pc --fresh --seed 1 --jobs 1 --runs 1)
+  add_test(NAME ia32-campaign-swap-parport
+    COMMAND ${run} --server parport --types crash,hang --function 12WriteSession --mode both
+            --out ${CMAKE_BINARY_DIR}/qemu-logs/campaign-ia32-swap-parport
+            --require load:recovered --require install:recovered --require-restart install:swap)
+  add_test(NAME ia32-campaign-swap-pata
+    COMMAND ${run} --server pata --types crash --function ^_ZN4Pata5QueueE --mode install
+            --out ${CMAKE_BINARY_DIR}/qemu-logs/campaign-ia32-swap-pata
+            --require install:recovered --require-restart install:swap)
+  set_tests_properties(ia32-campaign-swap-parport ia32-campaign-swap-pata
+    PROPERTIES LABELS qemu-ia32 TIMEOUT 300)
+  # The emulated disk misbehaves on a saturated host (see arc_ia32_fs_scenario).
+  set_tests_properties(ia32-campaign-swap-pata PROPERTIES RUN_SERIAL TRUE)
+endif()
