@@ -265,6 +265,10 @@ Error Disk::Apply(ext2::Commit how) {
 Error Disk::commit(ext2::Commit how) {
   TxState &t = g_disk.tx;
   if (t.state != TxState::open) return Error::ok;   // spilled: already on the disk
+  if (bool (*check)() = check_) {
+    check_ = nullptr;
+    if (!check()) arc::panic("post-condition failed before commit (request %lu)", t.seq);
+  }
   t.state = TxState::committed;                     // the commit point
   const Error e = Apply(how);
   if (e != Error::ok) return e;                     // stays committed: a restart redoes it

@@ -55,6 +55,12 @@ public:
 
   // The request the next transaction belongs to.
   void SetSeq(word seq);
+  // A post-condition of the request in progress (ext2.cc), run once just before its transaction
+  // commits, while the disk is still as it was before the request (for its metadata): false
+  // panics the server, the restart drops the transaction and the request is replayed.
+  // Not significant (volatile): set by the handler before it calls the library, cleared by
+  // commit() and by SetCheck(nullptr).
+  void SetCheck(bool (*check)()) { check_ = check; }
   // After a restart: finish a committed transaction, forget an open one.
   ext2::Error Redo();
   static TxState &tx();
@@ -72,6 +78,7 @@ private:
   ext2::Error WriteRun(const word *order, word k);
   ext2::Error Apply(ext2::Commit how);
   word sectors_ = 0;
+  bool (*check_)() = nullptr;
 };
 
 } // namespace ext2srv

@@ -6,16 +6,19 @@
 // Recovery (STYLE 13, ARCHITECTURE §5): significant and persistent are the open-file table (which
 // client has which file open), the inode table (the inodes of open files, kept in memory), the
 // record of the last request served (so a replayed request is answered once, not applied twice),
-// the metadata transaction of the operation in progress and the session with the block server
-// (disk.hh). Rebuilt after a restart: libs/ext2's own state (superblock and group descriptors are
+// the metadata transaction of the operation in progress, the undo record of the tables (Undo: a
+// request interrupted while changing them is rolled back, then replayed) and the session with the
+// block server (disk.hh). Rebuilt after a restart: libs/ext2's own state (superblock and group descriptors are
 // read again at mount) and the data buffer.
 //
 // A replayed request whose transaction reached the disk is answered from the record (or, if the
 // server failed between the disk and the record, from what the request asked for); one whose
 // transaction did not is carried out again on a disk that is as it was before. Every change is
 // audited before it commits (libs/ext2/src/audit.cc); one that fails panics this server before
-// the disk sees it.
+// the disk sees it. Every result is also checked against its request before the reply
+// (postcond.hh, Violated()): a write reads back what it wrote before its transaction commits.
 #include "disk.hh"
+#include "postcond.hh"
 
 #include <arc/iface/fs.hh>
 #include <arc/pdata.hh>
@@ -24,6 +27,7 @@
 #include <arc/sys.hh>
 #include <ext2/ext2.hh>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -65,10 +69,33 @@ struct FsState {
 };
 ARC_PDATA FsState g_fs = {};
 
+// The undo record: the open-file and inode tables as they were before the request in progress
+// changed them (Open, Close, Write, Truncate). A fault may write a wrong value into the tables and
+// fail only a few instructions later; Recover() then puts them back as they were and the replayed
+// request changes them again, where it would otherwise refuse the tables and go to a cold
+// restart, which loses every client's open files. `seq` is the request; 0 when none is in
+// progress (cleared before the reply: a request that replied is never rolled back).
+struct Undo {
+  word seq;
+  word generation;
+  OpenFile files[max_open];
+  InodeSlot inodes[max_inodes];
+};
+ARC_PDATA Undo g_undo = {};
+
 // Not significant: rebuilt at every start.
 Disk g_disk;
 ext2::Fs g_ext2;
 char g_buf[fs::max_io];
+char g_back[fs::max_io];   // a write's data read back (WriteCheck)
+
+// The write in progress, for its check before the commit (Disk::SetCheck).
+struct {
+  const ext2::Inode *ino;
+  uint64_t off;
+  uint32_t n;
+  const uint32_t *done;
+} g_write;
 
 uint32_t clock_seconds() {
   const proc::Info *info = process_info();
@@ -88,6 +115,7 @@ public:
     g_fs = FsState{};
     g_fs.magic = state_magic;
     Disk::tx() = ext2srv::TxState{};
+    g_undo.seq = 0;
     if (Status st = g_disk.Connect(true); st != Status::ok) {
       ::printf("[ext2] no block device (%s)\n", status_name(st));
       return st;
@@ -102,6 +130,7 @@ public:
   }
 
   Recovery Recover() {
+    if (g_undo.seq) RollBack();
     if (!Plausible()) return Recovery::cold;
     if (g_disk.Connect(false) != Status::ok) return Recovery::cold;
     if (g_disk.Redo() != ext2::Error::ok) return Recovery::cold;
@@ -127,6 +156,7 @@ public:
     if (req.replayed)   // the entry may exist already
       for (OpenFile &f : g_fs.files)
         if (f.id && f.open_seq == req.seq && f.badge == req.badge) return Opened(rep, f);
+    Changing changing(req);
     g_disk.SetSeq(req.seq);
     uint32_t ino;
     ext2::Error e = g_ext2.lookup(path, &ino);
@@ -170,6 +200,7 @@ public:
   Status Close(const Request &req, Reply &rep) {
     OpenFile *f = File(req, req.arg(1));
     if (!f) return Fail(rep, FsError::bad_handle);
+    Changing changing(req);
     const word slot = f->slot;
     *f = OpenFile{};
     Unref(slot);
@@ -186,8 +217,11 @@ public:
     if (!s || n > fs::max_io || area_off > s->bytes || n > s->bytes - area_off)
       return Status::invalid_arg;
     uint32_t got = 0;
-    const ext2::Error e = g_ext2.read(g_fs.inodes[f->slot].inode, off, g_buf, uint32_t(n), &got);
+    const ext2::Inode &in = g_fs.inodes[f->slot].inode;
+    const ext2::Error e = g_ext2.read(in, off, g_buf, uint32_t(n), &got);
     if (e != ext2::Error::ok) return Fail(rep, to_fs(e));
+    if (!ext2srv::read_result_ok(off, uint32_t(n), in.size(), got))
+      Violated("read of %lu bytes gave %lu", n, word(got));
     if (!s->Put(area_off, g_buf, got)) return Status::invalid_arg;
     rep.put(0);
     rep.put(got);
@@ -203,9 +237,15 @@ public:
     if (!f) return Fail(rep, FsError::bad_handle);
     if (!s || n > fs::max_io || !s->Get(area_off, g_buf, n)) return Status::invalid_arg;
     ext2::Inode copy = g_fs.inodes[f->slot].inode;   // changed only once the disk has it
+    Changing changing(req);
     uint32_t done = 0;
     g_disk.SetSeq(req.seq);
+    g_write = {&copy, off, uint32_t(n), &done};
+    g_disk.SetCheck(WriteCheck);
     const ext2::Error e = g_ext2.write(copy, off, g_buf, uint32_t(n), &done);
+    g_disk.SetCheck(nullptr);
+    if (!ext2srv::write_result_ok(off, uint32_t(n), e == ext2::Error::ok, done, copy.size()))
+      Violated("write of %lu bytes: %lu written (%s)", n, word(done), ext2::error_name(e));
     g_fs.inodes[f->slot].inode = copy;
     return Record(req, rep, to_fs(e), done);
   }
@@ -215,8 +255,12 @@ public:
     OpenFile *f = File(req, req.arg(1));
     if (!f) return Fail(rep, FsError::bad_handle);
     ext2::Inode copy = g_fs.inodes[f->slot].inode;
+    Changing changing(req);
     g_disk.SetSeq(req.seq);
-    const ext2::Error e = g_ext2.truncate(copy, fs::join_words(req.arg(2), req.arg(3)));
+    const uint64_t want = fs::join_words(req.arg(2), req.arg(3));
+    const ext2::Error e = g_ext2.truncate(copy, want);
+    if (!ext2srv::truncate_result_ok(want, e == ext2::Error::ok, copy.size()))
+      Violated("truncate to %lu left %lu bytes", word(want), word(copy.size()));
     g_fs.inodes[f->slot].inode = copy;
     return Record(req, rep, to_fs(e));
   }
@@ -263,11 +307,16 @@ public:
     if (!PathArg(req, 1, from, &next) || !PathArg(req, next, to, &next)) return Status::invalid_arg;
     if (Status st; Replayed(req, rep, &st)) return st;
     // A file being replaced must not be open (as for unlink): its slot would outlive it.
-    uint32_t target;
+    uint32_t target = 0;
     if (g_ext2.lookup(to, &target, false) == ext2::Error::ok && IsOpen(target))
       return Record(req, rep, FsError::busy);
+    uint32_t moved = 0;
+    g_ext2.lookup(from, &moved, false);
     g_disk.SetSeq(req.seq);
     const ext2::Error e = g_ext2.rename(from, to);
+    // Done: the new name is the file, and the old one is gone (unless both were one file).
+    if (e == ext2::Error::ok && (!Names(to, moved) || (moved != target && !Gone(from))))
+      Violated("rename: the file is not at its new name alone");
     Refresh();
     return Record(req, rep, to_fs(e));
   }
@@ -280,6 +329,10 @@ public:
     if (Status st; Replayed(req, rep, &st)) return st;
     g_disk.SetSeq(req.seq);
     const ext2::Error e = g_ext2.link(existing, path);
+    uint32_t ino = 0;
+    if (e == ext2::Error::ok &&
+        (g_ext2.lookup(existing, &ino, false) != ext2::Error::ok || !Names(path, ino)))
+      Violated("link: the new name is not the file");
     Refresh();
     return Record(req, rep, to_fs(e));
   }
@@ -297,6 +350,7 @@ public:
     if (Status st; Replayed(req, rep, &st)) return st;
     g_disk.SetSeq(req.seq);
     const ext2::Error e = g_ext2.symlink(target, path, &ino);
+    if (e == ext2::Error::ok && !Names(path, ino)) Violated("symlink: the name is not the link");
     Refresh();
     return Record(req, rep, to_fs(e), ino);
   }
@@ -339,6 +393,59 @@ public:
   }
 
 private:
+  // While a handler changes the tables: the undo record holds them as they were (see Undo).
+  struct Changing {
+    explicit Changing(const Request &req) {
+      g_undo.seq = 0;   // the copy below is whole before it counts
+      g_undo.generation = g_fs.generation;
+      memcpy(g_undo.files, g_fs.files, sizeof(g_fs.files));
+      memcpy(g_undo.inodes, g_fs.inodes, sizeof(g_fs.inodes));
+      g_undo.seq = req.seq ? req.seq : 1;
+    }
+    ~Changing() { g_undo.seq = 0; }
+  };
+  static void RollBack() {
+    g_fs.generation = g_undo.generation;
+    memcpy(g_fs.files, g_undo.files, sizeof(g_fs.files));
+    memcpy(g_fs.inodes, g_undo.inodes, sizeof(g_fs.inodes));
+    ::printf("[ext2] request %lu interrupted: open files as before it\n", g_undo.seq);
+    g_undo.seq = 0;
+  }
+
+  // A result that contradicts its request (postcond.hh): this server's code went wrong where
+  // neither a crash nor the audit shows it. Panic before the reply: the monitor restarts the
+  // server and the framework replays the request (on the disk as it was before, when the check
+  // ran before the commit; else the replay answers from the committed change).
+  [[noreturn]] static void Violated(const char *fmt, ...) __attribute__((format(printf, 1, 2))) {
+    char why[96];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    arc::panic("post-condition: %s", why);
+  }
+  // The name `path` (not followed) is inode ino; the name is gone.
+  static bool Names(const char *path, uint32_t ino) {
+    uint32_t at = 0;
+    return ino && g_ext2.lookup(path, &at, false) == ext2::Error::ok && at == ino;
+  }
+  static bool Gone(const char *path) {
+    uint32_t at = 0;
+    return g_ext2.lookup(path, &at, false) == ext2::Error::not_found;
+  }
+  // Before a write's transaction commits (Disk::SetCheck): what it reports written is within the
+  // request, the file reaches its end, and the disk holds the bytes asked for there (read back
+  // through the library: a block mapped wrongly, data put at the wrong place in a block or taken
+  // from the wrong place in the buffer show as a difference). A read-back the disk fails is not
+  // this server's fault: left to the block server's own checks.
+  static bool WriteCheck() {
+    const uint32_t done = *g_write.done;
+    if (done > g_write.n || (done && g_write.ino->size() < g_write.off + done)) return false;
+    uint32_t got = 0;
+    if (g_ext2.read(*g_write.ino, g_write.off, g_back, done, &got) != ext2::Error::ok) return true;
+    return got == done && memcmp(g_back, g_buf, done) == 0;
+  }
+
   // An operation that fails libs/ext2's audit found this server's own code wrong (the disk was
   // checked when it was read): panic before the transaction commits. The restart drops the
   // open transaction and replays the request on a disk as it was before it.
@@ -432,6 +539,15 @@ private:
     ext2::Error e = g_ext2.lookup(path, &ino);
     g_disk.SetSeq(req.seq);
     if (e == ext2::Error::ok) e = change(ino);
+    ext2::Stat st;
+    if (e == ext2::Error::ok && g_ext2.stat(ino, &st) == ext2::Error::ok) {
+      const bool took = req.label == fs::chmod ? (st.mode & 07777) == (req.arg(1) & 07777)
+                      : req.label == fs::chown ? (uint32_t(req.arg(1)) == ~0u || st.uid == uint32_t(req.arg(1))) &&
+                                                 (uint32_t(req.arg(2)) == ~0u || st.gid == uint32_t(req.arg(2)))
+                      : req.label == fs::utime ? st.atime == req.arg(1) && st.mtime == req.arg(2)
+                                               : true;
+      if (!took) Violated("attributes of inode %lu not as asked", word(ino));
+    }
     Refresh();
     return Record(req, rep, to_fs(e));
   }
@@ -537,6 +653,7 @@ private:
     g_disk.SetSeq(req.seq);
     const uint16_t perm = uint16_t(req.arg(1) & 07777);
     const ext2::Error e = dir ? g_ext2.mkdir(path, perm, &ino) : g_ext2.create(path, perm, &ino);
+    if (e == ext2::Error::ok && !Names(path, ino)) Violated("%s: the name is not the new inode", dir ? "mkdir" : "create");
     Refresh();   // an open directory that grew
     return Record(req, rep, to_fs(e), ino);
   }
@@ -550,6 +667,7 @@ private:
       return Record(req, rep, FsError::busy);
     g_disk.SetSeq(req.seq);
     const ext2::Error e = dir ? g_ext2.rmdir(path) : g_ext2.unlink(path);
+    if (e == ext2::Error::ok && !Gone(path)) Violated("%s: the name is still there", dir ? "rmdir" : "unlink");
     Refresh();
     return Record(req, rep, to_fs(e));
   }
