@@ -32,7 +32,6 @@ namespace kern::arch {
 namespace {
 using namespace pte;
 constexpr unsigned user_l1 = kernel_base >> 20;         // 3072 entries below the kernel
-constexpr uint32_t ttbr_flags = 0x09;                   // as in boot.S
 // The smallest data-cache line of the core (CTR.DminLine, read in mmu_init): cleaning a page for
 // a new executable mapping takes page_size / cache_line operations. 32 until then (no ARMv7-A
 // core has a smaller line).
@@ -228,17 +227,6 @@ word pd_next_mapped(const PageDir &pd, word va, word end) {
 
 void pd_activate(const PageDir &pd) {
   if (current_ttbr() != pd.phys) pd_load(pd);
-}
-
-void pd_load(const PageDir &pd) {
-  // ARM ARM "Synchronization of changes of ASID and TTBR": through the reserved ASID 0, which
-  // has no non-global entries.
-  ARC_CP15_WRITE(c13, 0, c0, 1, 0);
-  isb();
-  ARC_CP15_WRITE(c2, 0, c0, 0, pd.phys | ttbr_flags);
-  isb();
-  ARC_CP15_WRITE(c13, 0, c0, 1, pd.asid);
-  isb();
 }
 
 } // namespace kern::arch

@@ -12,6 +12,7 @@
 // entries are flushed when the space goes away.
 #pragma once
 #include "lib/types.hh"
+#include "arch/cpu.hh"
 #include "board.hh"
 
 namespace kern::arch {
@@ -50,7 +51,26 @@ void pd_destroy(PageDir &pd, FrameFree release, void *ctx);
 void pd_unmap(PageDir &pd, word va);
 bool pd_lookup(const PageDir &pd, word va, word *pfn);
 word pd_next_mapped(const PageDir &pd, word va, word end);
-void pd_load(const PageDir &pd);       // make pd current (the caller knows it is not)
+// Make pd current (the caller knows it is not), for a switch that ends in an exception return:
+// ARM ARM "Synchronization of changes of ASID and TTBR", through the reserved ASID 0, which tags
+// no non-global entries. It ends without the ISB that would make the new ASID take effect: an
+// exception return is a context synchronisation operation too, and until then only the kernel's
+// global mappings (the same in every table) are used. Inline, for the IPC fast path.
+constexpr word ttbr_flags = 0x09;   // as in boot.S
+inline void pd_load_before_return(const PageDir &pd) {
+  ARC_CP15_WRITE(c13, 0, c0, 1, 0);
+  isb();
+  ARC_CP15_WRITE(c2, 0, c0, 0, pd.phys | ttbr_flags);
+  isb();
+  ARC_CP15_WRITE(c13, 0, c0, 1, pd.asid);
+}
+// What the exception return would have done, for a switch that continues in the kernel.
+inline void context_sync() { isb(); }
+// The same for any other caller: synchronised at once.
+inline void pd_load(const PageDir &pd) {
+  pd_load_before_return(pd);
+  isb();
+}
 void pd_activate(const PageDir &pd);   // make pd current if it is not
 const PageDir &kernel_pd();
 void mmu_init();   // adopt the boot table, drop the identity map

@@ -36,10 +36,10 @@ inline void switch_to(Thread *from, Thread *to) {
 }
 
 // `to` blocked at its user exit and its frame holds its outcome: leave the kernel through that
-// frame (entry.S, trap_return) without touching its kernel stack otherwise.
+// frame (entry.S, user_return) without touching its kernel stack otherwise.
 [[noreturn]] __attribute__((always_inline)) inline void resume_user(Thread *to) {
   prepare_switch(to, true);
-  asm volatile("mov sp, %0\n\tb trap_return" : : "r"(user_frame_of(to)) : "memory");
+  asm volatile("mov sp, %0\n\tb user_return" : : "r"(user_frame_of(to)) : "memory");
   __builtin_unreachable();
 }
 

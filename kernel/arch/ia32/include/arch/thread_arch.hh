@@ -67,6 +67,10 @@ struct ThreadArch {
 inline UserFrame *user_frame_of(Thread *t) {
   return reinterpret_cast<UserFrame *>(reinterpret_cast<word>(t) + page_size - sizeof(UserFrame));
 }
+// The thread whose frame f is: a frame from user mode is the top of its kernel stack.
+inline Thread *thread_of_frame(UserFrame *f) {
+  return reinterpret_cast<Thread *>(reinterpret_cast<word>(f) + sizeof(UserFrame) - page_size);
+}
 void init_user_thread(Thread *t);                  // fresh frame, returns to user on first run
 void init_kernel_thread(Thread *t, void (*entry)());
 extern Thread *fpu_owner;
