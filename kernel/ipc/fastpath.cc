@@ -43,12 +43,23 @@ inline Cap *endpoint_cap(const CSpace &cs, word idx, word right) {
   return &c;
 }
 
+// No ready thread has a priority above p. On ia32 out of line when some thread is ready:
+// finding the highest priority takes registers the common case (nothing else ready) does not
+// need (arch::few_registers).
+__attribute__((noinline)) bool none_ready_above_slow(int p) {
+  return sched::highest_ready_prio() <= p;
+}
+inline bool none_ready_above(int p) {
+  if (arch::few_registers) return likely(sched::ready.empty()) || none_ready_above_slow(p);
+  return sched::highest_ready_prio() <= p;
+}
+
 // A blocked partner the fast path may hand the CPU to: its IPC is a plain user one (no kernel
 // message, no timeout), it may run and no ready thread has a higher priority.
 // The three flags and the priority come in one load (Thread::prio_and_flags).
 inline bool plain_partner(const Thread *t) {
   const uint32_t pf = t->prio_and_flags;
-  return !(pf & Thread::flags_mask) && sched::highest_ready_prio() <= int(pf & 0xff);
+  return !(pf & Thread::flags_mask) && none_ready_above(int(pf & 0xff));
 }
 
 // No timeouts (the receive timeout "never": the send phase of a call never waits when the
@@ -59,7 +70,11 @@ inline bool short_form(const arch::UserFrame *f) {
   return int16_t(f->arg(2)) == -1 && short_message(f->mr(0));
 }
 
+// The message registers are read from the frame again here rather than kept from the guards:
+// the launder keeps the compiler from holding the tag in a register (ia32: on the stack) over
+// the whole fast path.
 inline void copy_regs(const arch::UserFrame *from, arch::UserFrame *to) {
+  asm("" : "+r"(from));
   to->set_mr(0, from->mr(0));
   to->set_mr(1, from->mr(1));
   to->set_mr(2, from->mr(2));

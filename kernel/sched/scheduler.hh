@@ -73,7 +73,8 @@ inline void dispatch(Thread *cur, Thread *next) {
   arch::resume_user(to);
 }
 // Its kernel stack resumes (out of line, like every case the fast path's partners do not take).
-[[noreturn]] __attribute__((noinline)) inline void switch_direct_kernel(Thread *to, word badge) {
+[[noreturn]] __attribute__((noinline)) ARCH_REGS2 inline void switch_direct_kernel(Thread *to,
+                                                                                    word badge) {
   to->ipc_status = Status::ok;
   to->ipc_badge = badge;
   arch::context_sync();   // its kernel code may touch its user memory before it returns
@@ -84,7 +85,8 @@ inline void dispatch(Thread *cur, Thread *next) {
   switch_direct_user(to, badge);
 }
 // The partner's space has I/O ports, or ours had: the TSS's bitmap changes.
-[[noreturn]] __attribute__((noinline)) inline void switch_direct_io(Thread *to, word badge) {
+[[noreturn]] __attribute__((noinline)) ARCH_REGS2 inline void switch_direct_io(Thread *to,
+                                                                                word badge) {
   to->space->io.load();
   switch_direct_to(to, badge);
 }
@@ -112,7 +114,9 @@ template <void (*Count)(Thread *, Thread *)>
                                                                       word badge) {
   to->state = Thread::State::ready;
   arch::block_at_user_exit(cur);
-  if (unlikely(cur->perf.active | to->perf.active)) switch_direct_counted<Count>(cur, to, badge);
+  if (unlikely((!arch::few_registers || perf::active_threads) &&
+               (cur->perf.active | to->perf.active)))
+    switch_direct_counted<Count>(cur, to, badge);
   switch_direct_end(cur, to, badge);
 }
 inline int highest_ready_prio() { return ready.highest_prio(); }

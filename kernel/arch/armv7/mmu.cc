@@ -91,6 +91,7 @@ void mmu_init() {
   cache_line = word(4) << ((ARC_CP15_READ(c0, 0, c0, 1) >> 16) & 0xf);   // CTR.DminLine (words)
   kpd.pde = boot_l1;
   kpd.phys = virt_to_phys(reinterpret_cast<word>(boot_l1));
+  kpd.ttbr = kpd.phys | ttbr_flags;
   kpd.asid = 0;
   // Drop the identity section boot.S used: user space starts empty.
   for (unsigned i = 0; i < user_l1; ++i) kpd.pde[i] = 0;
@@ -134,6 +135,7 @@ bool pd_init(PageDir &pd, FrameAlloc alloc, void *ctx) {
   spaces_exist = true;
   pd.pde = l1_tables[slot];
   pd.phys = virt_to_phys(reinterpret_cast<word>(pd.pde));
+  pd.ttbr = pd.phys | ttbr_flags;
   pd.asid = slot + 1;
   for (uint32_t &bits : pd.groups) bits = 0;
   // The user part is zero (.bss, then pd_destroy); the kernel's entries never change once
@@ -166,6 +168,7 @@ void pd_destroy(PageDir &pd, FrameFree release, void *ctx) {
   l1_used[pd.asid - 1] = false;
   pd.pde = nullptr;
   pd.phys = 0;
+  pd.ttbr = 0;
   pd.asid = 0;
 }
 

@@ -32,6 +32,7 @@ constexpr unsigned l2_groups = kernel_base >> 22;
 
 struct PageDir {
   word phys = 0;                   // physical address of the first-level table (TTBR0)
+  word ttbr = 0;                   // phys with the walk's attributes: what TTBR0 gets
   uint32_t *pde = nullptr;         // the same through the direct map
   unsigned asid = 0;               // 1..n, tied to the table's slot; 0 = the kernel's table
   word paid[4] = {};               // frames charged for the table (returned by pd_destroy)
@@ -60,7 +61,7 @@ constexpr word ttbr_flags = 0x09;   // as in boot.S
 inline void pd_load_before_return(const PageDir &pd) {
   ARC_CP15_WRITE(c13, 0, c0, 1, 0);
   isb();
-  ARC_CP15_WRITE(c2, 0, c0, 0, pd.phys | ttbr_flags);
+  ARC_CP15_WRITE(c2, 0, c0, 0, pd.ttbr);
   isb();
   ARC_CP15_WRITE(c13, 0, c0, 1, pd.asid);
 }

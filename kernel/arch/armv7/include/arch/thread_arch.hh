@@ -5,6 +5,8 @@
 
 // Functions entry.S calls with the frame pointer: AAPCS passes it in r0 already.
 #define ARCH_ASM_ENTRY
+// Two arguments in registers, for the IPC fast path's out-of-line helpers (sched/scheduler.hh).
+#define ARCH_REGS2
 
 namespace kern {
 class Thread;

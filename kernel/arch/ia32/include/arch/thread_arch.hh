@@ -5,6 +5,8 @@
 
 // Functions entry.S calls with the frame pointer: it passes it in eax (regparm(1)).
 #define ARCH_ASM_ENTRY __attribute__((regparm(1)))
+// Two arguments in registers, for the IPC fast path's out-of-line helpers (sched/scheduler.hh).
+#define ARCH_REGS2 __attribute__((regparm(2)))
 
 namespace kern {
 class Thread;
