@@ -118,7 +118,7 @@ extern "C" ARCH_ASM_ENTRY void ipc_fast_call(arch::UserFrame *f) {
   r->reply_to_gen = self->reply_gen;
   self->state = Thread::State::wait_reply;
   self->partner = r;
-  sched::switch_direct<count_call>(self, r, c->badge);   // we go on in user mode when the reply comes
+  return sched::switch_direct<count_call>(self, r, c->badge);   // we go on in user mode when the reply comes
 }
 
 extern "C" ARCH_ASM_ENTRY void ipc_fast_reply_wait(arch::UserFrame *f) {
@@ -140,5 +140,5 @@ extern "C" ARCH_ASM_ENTRY void ipc_fast_reply_wait(arch::UserFrame *f) {
   self->state = Thread::State::recv_blocked;
   self->blocked_on = ep;
   ep->receivers.push_back(self);
-  sched::switch_direct<count_reply>(self, caller, 0);   // we go on in user mode with the next message
+  return sched::switch_direct<count_reply>(self, caller, 0);   // we go on in user mode with the next message
 }
