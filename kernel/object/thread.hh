@@ -34,7 +34,7 @@ public:
   Link<Thread> sched_link;       // ready queue or an endpoint's queue (never both)
   Link<Thread> timeout_link;     // timeout list
   // The priority and the three flags that keep a blocked partner from the IPC fast path share
-  // one word, so the fast path reads them with one load (ipc/fastpath.hh, plain_partner).
+  // one word, so the fast path reads them with one load (ipc/fastpath.cc, plain_partner).
   union {
     struct {
       uint8_t prio;
