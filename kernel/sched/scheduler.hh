@@ -78,8 +78,11 @@ __attribute__((always_inline)) inline void switch_direct_user(Thread *to, word b
   f->set_badge(badge);
   arch::resume_user(to);
 }
+// The out-of-line ones are static: the fast path's file is compiled with another register
+// convention (kernel/CMakeLists.txt), so no copy of its must be shared with other files.
+//
 // Its kernel stack resumes (out of line, like every case the fast path's partners do not take).
-__attribute__((noipa)) ARCH_REGS2 inline void switch_direct_kernel(Thread *to, word badge) {
+__attribute__((noipa)) ARCH_REGS2 static inline void switch_direct_kernel(Thread *to, word badge) {
   to->ipc_status = Status::ok;
   to->ipc_badge = badge;
   arch::context_sync();   // its kernel code may touch its user memory before it returns
@@ -90,7 +93,7 @@ __attribute__((always_inline)) inline void switch_direct_to(Thread *to, word bad
   switch_direct_user(to, badge);
 }
 // The partner's space has I/O ports, or ours had: the TSS's bitmap changes.
-__attribute__((noipa)) ARCH_REGS2 inline void switch_direct_io(Thread *to, word badge) {
+__attribute__((noipa)) ARCH_REGS2 static inline void switch_direct_io(Thread *to, word badge) {
   to->space->io.load();
   return switch_direct_to(to, badge);
 }
@@ -106,7 +109,7 @@ __attribute__((always_inline)) inline void switch_direct_end(Thread *cur, Thread
 // With perfmon counters: out of line, so that the common case makes no call that returns (the
 // fast path then keeps nothing on the stack). Count(cur, to) counts the IPC's software events.
 template <void (*Count)(Thread *, Thread *)>
-__attribute__((noipa)) void switch_direct_counted(Thread *cur, Thread *to, word badge) {
+__attribute__((noipa)) static void switch_direct_counted(Thread *cur, Thread *to, word badge) {
   Count(cur, to);
   leave_perf(cur, to);
   return switch_direct_end(cur, to, badge);
