@@ -72,9 +72,9 @@ trap_return:
 /* int $0x30: system calls. The frame pointer goes to the C entries in eax (ARCH_ASM_ENTRY,
  * regparm(1)); a system call always came from user mode, so its return needs no check. eax
  * still holds the number and flags: a call or reply-and-wait with no other flag goes first to
- * its fast path (ipc/fastpath.cc), which returns only
- * when it does not apply and may clobber every register but esp (the frame has them all); IPC
- * (0 in the low byte) then goes to syscall_ipc, the rest to syscall_other. */
+ * its fast path (ipc/fastpath.cc), which returns only when it does not apply and may clobber
+ * every register but esp (the frame has them all); IPC (0 in the low byte) then goes to
+ * syscall_ipc, the rest to syscall_other. */
         .globl trap_syscall
 trap_syscall:
         sub $8, %esp                /* vector and error code: read for traps only (trap.cc) */
