@@ -62,6 +62,7 @@ void Thread::destroy() {
   cdt::remove(pager);
   cdt::remove(handler);
   arch::fpu_forget(this);
+  if (perf.active) --perf::active_threads;   // its counters go with it
   state = State::dead;
   ++reply_gen;
   if (factory()) factory()->uncharge(page_size);

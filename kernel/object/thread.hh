@@ -33,9 +33,20 @@ public:
   // --- scheduling
   Link<Thread> sched_link;       // ready queue or an endpoint's queue (never both)
   Link<Thread> timeout_link;     // timeout list
-  uint8_t prio = 0;
-  bool halted = false;           // exregs halt: not scheduled while set
-  bool in_timeout = false;
+  // The priority and the three flags that keep a blocked partner from the IPC fast path share
+  // one word, so the fast path reads them with one load (ipc/fastpath.cc, plain_partner).
+  union {
+    struct {
+      uint8_t prio;
+      bool halted;               // exregs halt: not scheduled while set
+      bool in_timeout;
+      // Kernel-synthesised messages (page fault, exception): while kmsg is set our message
+      // registers are kmsg_mr, not our user registers, so the faulting context stays intact.
+      bool kmsg;
+    };
+    uint32_t prio_and_flags = 0;
+  };
+  static constexpr uint32_t flags_mask = 0xffffff00;   // prio_and_flags without prio (little-endian)
   word timeslice = 10;           // ticks
   word slice_left = 10;
   word wakeup = 0;               // tick at which a blocking IPC times out
@@ -62,9 +73,7 @@ public:
   Thread *reply_to = nullptr;       // our pending caller (reply right) ...
   word reply_to_gen = 0;            // ... valid while its reply_gen equals this
 
-  // Kernel-synthesised messages (page fault, exception): while kmsg is set our message registers
-  // are kmsg_mr, not our user registers, so the faulting context stays intact.
-  bool kmsg = false;
+  // kmsg (above, with the priority): the kernel message's registers.
   word kmsg_mr[8] = {};
   word kmsg_label = 0;
 
@@ -81,6 +90,7 @@ private:
 };
 
 // The kernel stack shares the thread's frame; leave it room.
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "prio is the low byte of prio_and_flags");
 static_assert(sizeof(Thread) <= 1536, "thread control block leaves too little kernel stack");
 
 } // namespace kern

@@ -9,6 +9,8 @@
 
 namespace kern::perf {
 
+word active_threads;
+
 namespace {
 constexpr word sw_first = arc::event::context_switch;
 bool is_sw(word e) { return e >= sw_first && e < arc::event::max; }
@@ -16,6 +18,7 @@ bool is_hw(word e) { return e >= arc::event::instructions && e <= arc::event::pc
 
 void recompute(Thread *t) {
   PerfState &p = t->perf;
+  if (p.active) --active_threads;
   p.sw_mask = 0;
   p.hw = false;
   for (unsigned i = 0; i < arc::perf_counters; ++i) {
@@ -23,6 +26,7 @@ void recompute(Thread *t) {
     else if (p.event[i] != arc::event::none) p.hw = true;
   }
   p.active = p.sw_mask || p.hw;
+  if (p.active) ++active_threads;
 }
 
 // Fold what has run since switch-in into t's counters (t is running now).

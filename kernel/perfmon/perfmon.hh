@@ -34,6 +34,9 @@ void count_slow(PerfState &p, word event);
 inline void count(PerfState &p, word event) {
   if (unlikely(p.sw_mask)) count_slow(p, event);
 }
+// How many live threads have perf.active set: while none has, the IPC fast path's switch tests
+// neither thread's state (one test instead of two).
+extern word active_threads;
 // Context switch and tick hooks.
 void switch_out(Thread *t);
 void switch_in(Thread *t);

@@ -58,33 +58,70 @@ inline void dispatch(Thread *cur, Thread *next) {
   arch::switch_to(cur, next);
 }
 
-// The IPC fast path's switch: the current thread has blocked at its user exit, so its kernel
-// stack is abandoned; `to`, whose IPC ends with status ok and `badge`, continues where it
+// The IPC fast path's switch: the current thread `cur` has blocked at its user exit, so its
+// kernel stack is abandoned; `to`, whose IPC ends with status ok and `badge`, continues where it
 // stopped. When it blocked at its user exit too (the fast path's own partners), that is user
 // mode: its frame gets the outcome and the CPU leaves the kernel through it at once; else its
 // kernel stack resumes (ipc_fast_resume or the slow path) and reads the outcome from the thread.
-// count_events() counts the IPC's perfmon software events; it runs only when either thread has
+// Count(cur, to) counts the IPC's perfmon software events; it runs only when either thread has
 // perfmon counters, which the switch tests anyway.
-template <class CountEvents>
-[[noreturn]] __attribute__((always_inline)) inline void switch_direct(Thread *to, word badge,
-                                                                      CountEvents count_events) {
-  Thread *cur = Thread::current();
-  to->state = Thread::State::ready;
-  arch::block_at_user_exit(cur);
-  if (unlikely(cur->perf.active | to->perf.active)) {
-    count_events();
-    leave_perf(cur, to);
-  }
-  leave_space(cur, to);
-  if (likely(arch::blocked_at_user_exit(to))) {
-    arch::UserFrame *f = to->frame();
-    f->set_status(Status::ok);
-    f->set_badge(badge);
-    arch::resume_user(to);
-  }
+//
+// None of these returns. The cases the fast path's partners do not take are out of line and
+// reached by tail calls: the functions are not declared noreturn, since the compiler calls a
+// noreturn function with a return address (ARM: lr saved on the stack for it) rather than jumping
+// to it; the callers return what they call, in tail position, and nothing follows.
+
+// The partner blocked at its user exit: it leaves the kernel at once.
+__attribute__((always_inline)) inline void switch_direct_user(Thread *to, word badge) {
+  arch::UserFrame *f = to->frame();
+  f->set_status(Status::ok);
+  f->set_badge(badge);
+  arch::resume_user(to);
+}
+// The out-of-line ones are static: the fast path's file is compiled with another register
+// convention (kernel/CMakeLists.txt), so no copy of its must be shared with other files.
+//
+// Its kernel stack resumes (out of line, like every case the fast path's partners do not take).
+__attribute__((noipa)) ARCH_REGS2 static inline void switch_direct_kernel(Thread *to, word badge) {
   to->ipc_status = Status::ok;
   to->ipc_badge = badge;
+  arch::context_sync();   // its kernel code may touch its user memory before it returns
   arch::jump_to(to);
+}
+__attribute__((always_inline)) inline void switch_direct_to(Thread *to, word badge) {
+  if (unlikely(!arch::blocked_at_user_exit(to))) return switch_direct_kernel(to, badge);
+  switch_direct_user(to, badge);
+}
+// The partner's space has I/O ports, or ours had: the TSS's bitmap changes.
+__attribute__((noipa)) ARCH_REGS2 static inline void switch_direct_io(Thread *to, word badge) {
+  to->space->io.load();
+  return switch_direct_to(to, badge);
+}
+__attribute__((always_inline)) inline void switch_direct_end(Thread *cur, Thread *to, word badge) {
+  // leave_space, with the space loaded for an exception return (ARM: the return synchronises)
+  Space *s = to->space;
+  if (s && s != cur->space) {
+    arch::pd_load_before_return(s->pd);
+    if (unlikely(s->io.any() || arch::io_bitmap_live())) return switch_direct_io(to, badge);
+  }
+  return switch_direct_to(to, badge);
+}
+// With perfmon counters: out of line, so that the common case makes no call that returns (the
+// fast path then keeps nothing on the stack). Count(cur, to) counts the IPC's software events.
+template <void (*Count)(Thread *, Thread *)>
+__attribute__((noipa)) static void switch_direct_counted(Thread *cur, Thread *to, word badge) {
+  Count(cur, to);
+  leave_perf(cur, to);
+  return switch_direct_end(cur, to, badge);
+}
+template <void (*Count)(Thread *, Thread *)>
+__attribute__((always_inline)) inline void switch_direct(Thread *cur, Thread *to, word badge) {
+  to->state = Thread::State::ready;
+  arch::block_at_user_exit(cur);
+  if (unlikely((!arch::few_registers || perf::active_threads) &&
+               (cur->perf.active | to->perf.active)))
+    return switch_direct_counted<Count>(cur, to, badge);
+  return switch_direct_end(cur, to, badge);
 }
 inline int highest_ready_prio() { return ready.highest_prio(); }
 

@@ -1,6 +1,7 @@
-// The one system-call entry: IPC first (fast path, then slow path), the rest through a table;
-// then one exit path that destroys what the call released and picks who runs next.
-#include "ipc/fastpath.hh"
+// The system-call entries entry.S calls: IPC (after the fast path, ipc/fastpath.cc) and the rest
+// through a table; then one exit path that destroys what the call released and picks who runs
+// next.
+#include "ipc/ipc.hh"
 #include "object/kobject.hh"
 #include "sched/scheduler.hh"
 #include "syscall/syscall.hh"
@@ -14,9 +15,13 @@ constexpr sys::Handler table[word(arc::Sys::count)] = {
   sys::irq_ctl, sys::perfmon, sys::ioport, sys::yield, sys::kdebug,
 };
 
-// Every call but IPC: out of line, so their way through syscall_entry does not pay for the
-// registers the IPC fast path needs.
-__attribute__((noinline)) void syscall_other(Thread *self, arch::UserFrame *f) {
+} // namespace
+
+// Called by entry.S with the frame (ARCH_ASM_ENTRY: how the architecture passes it): every call
+// but IPC, by number; then the one exit path that destroys what the call released and picks who
+// runs next.
+extern "C" ARCH_ASM_ENTRY void syscall_other(arch::UserFrame *f) {
+  Thread *self = Thread::current();
   const word nr = f->syscall_nr();
   if (nr < word(arc::Sys::count)) table[nr](self, f);   // not 0: its low byte is not IPC's
   else f->set_status(Status::bad_syscall);
@@ -24,16 +29,10 @@ __attribute__((noinline)) void syscall_other(Thread *self, arch::UserFrame *f) {
   sched::preempt_point();
 }
 
-} // namespace
-
-// Called by entry.S with the frame (ARCH_ASM_ENTRY: how the architecture passes it).
-extern "C" ARCH_ASM_ENTRY void syscall_entry(arch::UserFrame *f) {
-  Thread *self = Thread::current();
-  if ((f->syscall_nr() & 0xff) != word(arc::Sys::ipc)) return syscall_other(self, f);
-  // The fast path returns only when it does not apply; when it does, it switches to the
-  // partner and the call ends in user mode (nothing to reap, nobody to prefer).
-  ipc::fastpath(self, f);
-  ipc::sys_ipc(self, f);
+// IPC (number 0 in the low byte): entry.S tried the fast path first (ipc/fastpath.cc) when the
+// number and flags were exactly a call or a reply-and-wait, and it did not apply.
+extern "C" ARCH_ASM_ENTRY void syscall_ipc(arch::UserFrame *f) {
+  ipc::sys_ipc(Thread::current(), f);
   reap();
   sched::preempt_point();
 }

@@ -13,9 +13,7 @@
         srsdb sp!, #MODE_SVC
         cps #MODE_SVC
         sub sp, sp, #64
-        stmia sp, {r0-r12}
-        add r8, sp, #52
-        stmia r8, {sp, lr}^             /* user-mode sp, lr */
+        stmia sp, {r0-lr}^              /* r0..r12 and the user-mode sp, lr */
         str lr, [sp, #60]               /* SVC lr of an interrupted kernel context */
 .endm
 
@@ -32,11 +30,34 @@ arc_vectors:
         b vec_irq
         b vec_fiq
 
+/* A system call always comes from user mode and is taken in SVC mode already: no mode change,
+ * and no SVC lr to keep (it is the return address SRS stored). r0 still holds the number and
+ * flags: a call or reply-and-wait with no other flag goes first to its fast path
+ * (ipc/fastpath.cc), which returns only when it does not apply and may clobber every register
+ * but sp (the frame has them all); IPC (0 in the low byte) then goes to syscall_ipc, the rest to
+ * syscall_other. */
 vec_svc:
-        SAVE_FRAME
-        mov r0, sp
-        bl syscall_entry
-        b trap_return
+        srsdb sp!, #MODE_SVC
+        sub sp, sp, #64
+        stmia sp, {r0-lr}^
+        cmp r0, #0x500                  /* arc::ipc::send | call */
+        beq 1f
+        cmp r0, #0xa00                  /* arc::ipc::reply | recv */
+        beq 2f
+        tst r0, #0xff
+        bne 3f
+4:      mov r0, sp
+        bl syscall_ipc
+        b user_return
+1:      mov r0, sp
+        bl ipc_fast_call
+        b 4b
+2:      mov r0, sp
+        bl ipc_fast_reply_wait
+        b 4b
+3:      mov r0, sp
+        bl syscall_other
+        b user_return
 
 vec_irq:
         sub lr, lr, #4
@@ -77,14 +98,17 @@ vec_fiq:
         bl arm_trap_entry
         b trap_return
 
-/* sp points at a UserFrame: restore it and return from the exception. */
+/* sp points at a UserFrame: restore it and return from the exception. The exclusive monitor is
+ * cleared on every way out: the next thread must not complete a store-exclusive begun by
+ * another. */
         .globl trap_return
 trap_return:
-        clrex
         ldr lr, [sp, #60]
-        add r8, sp, #52
-        ldmia r8, {sp, lr}^
-        ldmia sp, {r0-r12}
+/* The same for a frame that returns to user mode, where the SVC lr does not matter. */
+        .globl user_return
+user_return:
+        ldmia sp, {r0-lr}^              /* r0..r12 and the user-mode sp, lr */
+        clrex
         add sp, sp, #64
         rfeia sp!
 
@@ -103,7 +127,7 @@ switch_to_sp:
         bx lr
 1:      sub sp, r1, #1
         bl ipc_fast_resume
-        b trap_return
+        b user_return
 
 /* [[noreturn]] void arch_jump(word new_sp): like arch_switch, abandoning the current stack. */
         .globl arch_jump

@@ -32,7 +32,6 @@ namespace kern::arch {
 namespace {
 using namespace pte;
 constexpr unsigned user_l1 = kernel_base >> 20;         // 3072 entries below the kernel
-constexpr uint32_t ttbr_flags = 0x09;                   // as in boot.S
 // The smallest data-cache line of the core (CTR.DminLine, read in mmu_init): cleaning a page for
 // a new executable mapping takes page_size / cache_line operations. 32 until then (no ARMv7-A
 // core has a smaller line).
@@ -92,6 +91,7 @@ void mmu_init() {
   cache_line = word(4) << ((ARC_CP15_READ(c0, 0, c0, 1) >> 16) & 0xf);   // CTR.DminLine (words)
   kpd.pde = boot_l1;
   kpd.phys = virt_to_phys(reinterpret_cast<word>(boot_l1));
+  kpd.ttbr = kpd.phys | ttbr_flags;
   kpd.asid = 0;
   // Drop the identity section boot.S used: user space starts empty.
   for (unsigned i = 0; i < user_l1; ++i) kpd.pde[i] = 0;
@@ -135,6 +135,7 @@ bool pd_init(PageDir &pd, FrameAlloc alloc, void *ctx) {
   spaces_exist = true;
   pd.pde = l1_tables[slot];
   pd.phys = virt_to_phys(reinterpret_cast<word>(pd.pde));
+  pd.ttbr = pd.phys | ttbr_flags;
   pd.asid = slot + 1;
   for (uint32_t &bits : pd.groups) bits = 0;
   // The user part is zero (.bss, then pd_destroy); the kernel's entries never change once
@@ -167,6 +168,7 @@ void pd_destroy(PageDir &pd, FrameFree release, void *ctx) {
   l1_used[pd.asid - 1] = false;
   pd.pde = nullptr;
   pd.phys = 0;
+  pd.ttbr = 0;
   pd.asid = 0;
 }
 
@@ -228,17 +230,6 @@ word pd_next_mapped(const PageDir &pd, word va, word end) {
 
 void pd_activate(const PageDir &pd) {
   if (current_ttbr() != pd.phys) pd_load(pd);
-}
-
-void pd_load(const PageDir &pd) {
-  // ARM ARM "Synchronization of changes of ASID and TTBR": through the reserved ASID 0, which
-  // has no non-global entries.
-  ARC_CP15_WRITE(c13, 0, c0, 1, 0);
-  isb();
-  ARC_CP15_WRITE(c2, 0, c0, 0, pd.phys | ttbr_flags);
-  isb();
-  ARC_CP15_WRITE(c13, 0, c0, 1, pd.asid);
-  isb();
 }
 
 } // namespace kern::arch

@@ -85,8 +85,9 @@ void cpu_init() {
   Pseudo i{sizeof(idt) - 1, reinterpret_cast<uint32_t>(idt)};
   asm volatile("lgdt %0\n"
                "ljmp $0x08, $1f\n"
-               "1: mov $0x10, %%ax\n"
-               "mov %%ax, %%ds\n mov %%ax, %%es\n mov %%ax, %%ss\n"
+               "1: mov $0x10, %%ax\n mov %%ax, %%ss\n"
+               // the kernel's data accesses go through the flat user data selector (entry.S)
+               "mov $0x23, %%ax\n mov %%ax, %%ds\n mov %%ax, %%es\n"
                "xor %%ax, %%ax\n mov %%ax, %%fs\n mov %%ax, %%gs\n"
                "lidt %1\n"
                "mov $0x28, %%ax\n ltr %%ax"

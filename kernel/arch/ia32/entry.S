@@ -1,7 +1,11 @@
 /* Kernel entry and exit. Every entry from user mode lands on the top of the current thread's
  * kernel stack (TSS.esp0) and pushes a UserFrame (thread_arch.hh): pushal, vector, error code
- * and what the CPU pushed. The kernel keeps interrupts off; it is not preemptible. */
-        .set KDATA, 0x10
+ * and what the CPU pushed. The kernel keeps interrupts off; it is not preemptible.
+ *
+ * The kernel runs with %ds and %es on the flat user data selector (UDATA, as set up in cpu.cc;
+ * %ss is the kernel's, from the TSS): privilege checks of data accesses are the pages' U/S bits
+ * at CPL 0, and the way back to user mode need not reload them. Every entry loads them, since
+ * user code may have changed them. */
         .set UDATA, 0x23
         .set UTCB_SEL, 0x33
 
@@ -46,7 +50,7 @@ TRAP_NOERR \n
 
 trap_common:
         pushal
-        mov $KDATA, %ax
+        mov $UDATA, %ax
         mov %ax, %ds
         mov %ax, %es
         cld
@@ -57,9 +61,7 @@ trap_common:
 trap_return:
         testl $3, 44(%esp)          /* returning to user mode? (cs) */
         jz 1f
-        mov $UDATA, %ax
-        mov %ax, %ds
-        mov %ax, %es
+        mov $UDATA, %ax             /* %ds, %es hold it already */
         mov %ax, %fs                /* user segment registers are not preserved: always flat */
         mov $UTCB_SEL, %ax
         mov %ax, %gs
@@ -67,25 +69,40 @@ trap_return:
         add $8, %esp
         iret
 
-/* int $0x30: system calls. */
-/* The frame pointer goes to syscall_entry in eax (ARCH_ASM_ENTRY, regparm(1)); a system call always came from user
- * mode, so its return needs no check. */
+/* int $0x30: system calls. The frame pointer goes to the C entries in eax (ARCH_ASM_ENTRY,
+ * regparm(1)); a system call always came from user mode, so its return needs no check. eax
+ * still holds the number and flags: a call or reply-and-wait with no other flag goes first to
+ * its fast path (ipc/fastpath.cc), which returns only when it does not apply and may clobber
+ * every register but esp (the frame has them all); IPC (0 in the low byte) then goes to
+ * syscall_ipc, the rest to syscall_other. */
         .globl trap_syscall
 trap_syscall:
-        push $0
-        push $0x30
+        sub $8, %esp                /* vector and error code: read for traps only (trap.cc) */
         pushal
-        mov $KDATA, %ax
-        mov %ax, %ds
-        mov %ax, %es
+        mov $UDATA, %ecx
+        mov %ecx, %ds
+        mov %ecx, %es
         cld
-        mov %esp, %eax
-        call syscall_entry
+        cmp $0x500, %eax            /* arc::ipc::send | call */
+        je 1f
+        cmp $0xa00, %eax            /* arc::ipc::reply | recv */
+        je 2f
+        test %al, %al
+        jnz 3f
+4:      mov %esp, %eax
+        call syscall_ipc
+        jmp syscall_return
+1:      mov %esp, %eax
+        call ipc_fast_call
+        jmp 4b
+2:      mov %esp, %eax
+        call ipc_fast_reply_wait
+        jmp 4b
+3:      mov %esp, %eax
+        call syscall_other
         .globl syscall_return
 syscall_return:
-        mov $UDATA, %ax
-        mov %ax, %ds
-        mov %ax, %es
+        mov $UDATA, %ax             /* %ds, %es hold it already */
         mov %ax, %fs                /* user segment registers are not preserved: always flat */
         mov $UTCB_SEL, %ax
         mov %ax, %gs

@@ -12,6 +12,7 @@
 // entries are flushed when the space goes away.
 #pragma once
 #include "lib/types.hh"
+#include "arch/cpu.hh"
 #include "board.hh"
 
 namespace kern::arch {
@@ -31,6 +32,7 @@ constexpr unsigned l2_groups = kernel_base >> 22;
 
 struct PageDir {
   word phys = 0;                   // physical address of the first-level table (TTBR0)
+  word ttbr = 0;                   // phys with the walk's attributes: what TTBR0 gets
   uint32_t *pde = nullptr;         // the same through the direct map
   unsigned asid = 0;               // 1..n, tied to the table's slot; 0 = the kernel's table
   word paid[4] = {};               // frames charged for the table (returned by pd_destroy)
@@ -52,7 +54,26 @@ constexpr word pd_prepare_span = word(4) << 20;
 void pd_unmap(PageDir &pd, word va);
 bool pd_lookup(const PageDir &pd, word va, word *pfn);
 word pd_next_mapped(const PageDir &pd, word va, word end);
-void pd_load(const PageDir &pd);       // make pd current (the caller knows it is not)
+// Make pd current (the caller knows it is not), for a switch that ends in an exception return:
+// ARM ARM "Synchronization of changes of ASID and TTBR", through the reserved ASID 0, which tags
+// no non-global entries. It ends without the ISB that would make the new ASID take effect: an
+// exception return is a context synchronisation operation too, and until then only the kernel's
+// global mappings (the same in every table) are used. Inline, for the IPC fast path.
+constexpr word ttbr_flags = 0x09;   // as in boot.S
+inline void pd_load_before_return(const PageDir &pd) {
+  ARC_CP15_WRITE(c13, 0, c0, 1, 0);
+  isb();
+  ARC_CP15_WRITE(c2, 0, c0, 0, pd.ttbr);
+  isb();
+  ARC_CP15_WRITE(c13, 0, c0, 1, pd.asid);
+}
+// What the exception return would have done, for a switch that continues in the kernel.
+inline void context_sync() { isb(); }
+// The same for any other caller: synchronised at once.
+inline void pd_load(const PageDir &pd) {
+  pd_load_before_return(pd);
+  isb();
+}
 void pd_activate(const PageDir &pd);   // make pd current if it is not
 const PageDir &kernel_pd();
 void mmu_init();   // adopt the boot table, drop the identity map

@@ -5,6 +5,8 @@
 
 // Functions entry.S calls with the frame pointer: AAPCS passes it in r0 already.
 #define ARCH_ASM_ENTRY
+// Two arguments in registers, for the IPC fast path's out-of-line helpers (sched/scheduler.hh).
+#define ARCH_REGS2
 
 namespace kern {
 class Thread;
@@ -68,6 +70,10 @@ struct ThreadArch {
 
 inline UserFrame *user_frame_of(Thread *t) {
   return reinterpret_cast<UserFrame *>(reinterpret_cast<word>(t) + page_size - sizeof(UserFrame));
+}
+// The thread whose frame f is: a frame from user mode is the top of its kernel stack.
+inline Thread *thread_of_frame(UserFrame *f) {
+  return reinterpret_cast<Thread *>(reinterpret_cast<word>(f) + sizeof(UserFrame) - page_size);
 }
 void init_user_thread(Thread *t);
 void init_kernel_thread(Thread *t, void (*entry)());

@@ -35,6 +35,10 @@ bool pd_lookup(const PageDir &pd, word va, word *pfn);
 word pd_next_mapped(const PageDir &pd, word va, word end);
 // Load pd; the caller knows it is not the current one.
 inline void pd_load(const PageDir &pd) { asm volatile("mov %0, %%cr3" ::"r"(pd.phys) : "memory"); }
+// The same before a return to user mode, and what ARM's needs afterwards when the switch
+// continues in the kernel instead (a move to cr3 serialises: nothing).
+inline void pd_load_before_return(const PageDir &pd) { pd_load(pd); }
+inline void context_sync() {}
 
 inline void pd_activate(const PageDir &pd) {
   word cur;

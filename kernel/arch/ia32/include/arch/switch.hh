@@ -6,6 +6,12 @@
 
 namespace kern::arch {
 
+// ia32 has seven general registers: the IPC fast path keeps work its common case does not do
+// out of line, and tests one global before two threads' fields (ipc/fastpath.cc,
+// sched/scheduler.hh). On ARM a global costs two more instructions to address, and registers
+// are plenty.
+constexpr bool few_registers = true;
+
 // Lazy FPU: CR0.TS is set whenever the running thread does not own the FPU, so its first FPU
 // instruction traps (fpu_trap). fpu_ts mirrors CR0.TS to spare reading the control register.
 __attribute__((always_inline)) inline void set_fpu_trap(Thread *to) {
@@ -47,10 +53,19 @@ inline void switch_to(Thread *from, Thread *to) {
 }
 
 // `to` blocked at its user exit and its frame holds its outcome: leave the kernel through that
-// frame (entry.S, syscall_return) without touching its kernel stack otherwise.
+// frame without touching its kernel stack otherwise. The instructions of entry.S's
+// syscall_return, here to spare the jump on the fast path.
 [[noreturn]] __attribute__((always_inline)) inline void resume_user(Thread *to) {
   prepare_switch(to, true);
-  asm volatile("mov %0, %%esp\n\tjmp syscall_return" : : "r"(user_frame_of(to)) : "memory");
+  asm volatile("mov %0, %%esp\n\t"
+               "mov $0x23, %%ax\n\t"     // UDATA: %ds, %es hold it already
+               "mov %%ax, %%fs\n\t"
+               "mov $0x33, %%ax\n\t"     // UTCB_SEL
+               "mov %%ax, %%gs\n\t"
+               "popal\n\t"
+               "add $8, %%esp\n\t"
+               "iret"
+               : : "r"(user_frame_of(to)) : "memory");
   __builtin_unreachable();
 }
 

@@ -5,6 +5,8 @@
 
 // Functions entry.S calls with the frame pointer: it passes it in eax (regparm(1)).
 #define ARCH_ASM_ENTRY __attribute__((regparm(1)))
+// Two arguments in registers, for the IPC fast path's out-of-line helpers (sched/scheduler.hh).
+#define ARCH_REGS2 __attribute__((regparm(2)))
 
 namespace kern {
 class Thread;
@@ -66,6 +68,10 @@ struct ThreadArch {
 // The thread's control block is page aligned and its kernel stack ends at the page's end.
 inline UserFrame *user_frame_of(Thread *t) {
   return reinterpret_cast<UserFrame *>(reinterpret_cast<word>(t) + page_size - sizeof(UserFrame));
+}
+// The thread whose frame f is: a frame from user mode is the top of its kernel stack.
+inline Thread *thread_of_frame(UserFrame *f) {
+  return reinterpret_cast<Thread *>(reinterpret_cast<word>(f) + sizeof(UserFrame) - page_size);
 }
 void init_user_thread(Thread *t);                  // fresh frame, returns to user on first run
 void init_kernel_thread(Thread *t, void (*entry)());
