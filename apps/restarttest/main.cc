@@ -251,6 +251,10 @@ int ladder_mode(CapSlot ep) {
     if (st != Status::ok) {   // reset by a cold or group restart: find the new counter
       (void)cap_delete(ep);
       if (name_wait(demo::counter::service_name, ep, 5000) != Status::ok) break;
+      // Published is not yet serving: the new counter publishes its name before its first
+      // receive, and the monitor arms an injection only in a server that has started serving.
+      // A request is queued until it receives, so one answered means it serves.
+      if (c.Get(&first) != Status::ok) break;
     }
   }
   return 0;
