@@ -1,6 +1,8 @@
 // A process that checks, from inside, what the root task, its pager and the name service
 // promise a process (docs/user-level.md). The boot test runs it from a boot configuration; its
 // checks print `PROCTEST <id> ok|FAIL ...` and a summary line.
+#include <arc/message.hh>
+#include <arc/process.hh>
 #include <arc/proto/names.hh>
 #include <arc/proto/pager.hh>
 #include <arc/proto/process.hh>
@@ -89,6 +91,22 @@ int main(int argc, char **argv) {
            good ? "ok" : "FAIL", published ? "ok" : "failed", found_own ? "ok" : "failed",
            found_console ? "ok" : "failed", unknown ? "yes" : "no");
     return good ? 0 : 1;
+  }
+  // `proctest wait NAME`: waits for NAME to be published, with no polling (a poll interval as
+  // long as the wait): only the name service answering the waiting lookup when the name comes
+  // (names::find_wait) ends the wait early. Says how long it took.
+  if (argc >= 3 && !strcmp(argv[1], "wait")) {
+    const CapSlot slot = 43;
+    (void)cap_delete(slot);
+    auto now = [] {
+      const Result r = syscall(Sys::kdebug, word(KdOp::ticks));
+      return r.r[0] * (r.r[1] ? r.r[1] : 1);
+    };
+    printf("PROCTEST waiting for %s\n", argv[2]);
+    const word t0 = now();
+    const Status st = name_wait(argv[2], slot, 30000, 30000);
+    printf("PROCTEST found %s: %s after %lu ms\n", argv[2], status_name(st), now() - t0);
+    return st == Status::ok ? 0 : 1;
   }
   check("P01", info && info->magic == proc::info_magic, "the process information page is mapped");
   check("P02", argc == 3 && !strcmp(argv[0], "proctest") && !strcmp(argv[1], "hello") &&

@@ -419,6 +419,21 @@ foreach(t ia32-pc armv7-qemu-virt)
          --fail [=[the console is gone]=] --fail [=[cold restart]=]
          --exit-status none)
 
+  # A client waiting for a name is answered when it is published, not at its next look-up
+  # (tests/qemu/restart/test-name-wait.cfg): the waiter, started at boot, polls only every 30 s;
+  # once the shell prompts (the console's input is up) it starts the server of the name, and the
+  # waiter has it after 1 ms to 5 s (0 would mean it was not waiting yet). A name service that
+  # did not keep the waiting lookup would leave it asleep for 30 s.
+  arc_config_modules(name_wait_system ${dir} test-name-wait)
+  arc_qemu_test(NAME ${prefix}-name-wait TARGET ${t} LABEL ${label} TIMEOUT 60
+    ARGS --kernel ${dir}/kernel/arc-kernel ${name_wait_system}
+         --send-after ${prompt} [=[start proctest names\r]=]
+         --expect [=[^PROCTEST names ok: publish ok]=]
+         --capture [=[^PROCTEST waiting for proctest$]=]
+         --capture [=[^PROCTEST found proctest: ok after ([1-9][0-9]{0,2}|[1-4][0-9]{3}) ms$]=]
+         --fail [=[^PROCTEST found proctest: (?!ok)]=]
+         --exit-status none)
+
   # The console fails with no restart policy (tests/qemu/restart/test-console-lost.cfg): the shell's
   # connection waits its 10 s budget for it to come back, then the shell says so once and keeps
   # waiting without spinning: nothing more from it while a timer started before the crash
