@@ -98,14 +98,10 @@ int main(int argc, char **argv) {
   if (argc >= 3 && !strcmp(argv[1], "wait")) {
     const CapSlot slot = 43;
     (void)cap_delete(slot);
-    auto now = [] {
-      const Result r = syscall(Sys::kdebug, word(KdOp::ticks));
-      return r.r[0] * (r.r[1] ? r.r[1] : 1);
-    };
     printf("PROCTEST waiting for %s\n", argv[2]);
-    const word t0 = now();
+    const word t0 = ticks_ms();
     const Status st = name_wait(argv[2], slot, 30000, 30000);
-    printf("PROCTEST found %s: %s after %lu ms\n", argv[2], status_name(st), now() - t0);
+    printf("PROCTEST found %s: %s after %lu ms\n", argv[2], status_name(st), ticks_ms() - t0);
     return st == Status::ok ? 0 : 1;
   }
   check("P01", info && info->magic == proc::info_magic, "the process information page is mapped");

@@ -122,9 +122,7 @@ public:
     // A server restarted cold is gone until it publishes again: its endpoint (and so our
     // copy) went with it. Not found, for now; name_wait() asks again.
     if (!e || !holds_endpoint(e->slot)) return Status::invalid_arg;
-    if (!g_reg.Connect(req.badge, *e, empty) && g_reg.dropped == 1)
-      printf("[names] connection table full: later lookups are not recorded\n");
-    rep.put_cap(ClientCap(req.badge, *e), rights::send);
+    rep.put_cap(Answer(req.badge, *e), rights::send);
     return Status::ok;
   }
 
@@ -157,11 +155,17 @@ public:
     for (Waiter &w : g_waiters) {
       if (!w.d.pending() || strcmp(w.name, e.name)) continue;
       if (release_abandoned(w.d)) continue;   // its caller gave up
-      if (!g_reg.Connect(w.d.badge, e, empty) && g_reg.dropped == 1)
-        printf("[names] connection table full: later lookups are not recorded\n");
-      const CapSlot cap = ClientCap(w.d.badge, e);
+      const CapSlot cap = Answer(w.d.badge, e);
       (void)Complete(w.d, Status::ok, [&](Reply &r) { r.put_cap(cap, rights::send); });
     }
+  }
+
+  // What a lookup of e by `client` answers, now or when it waited: the connection is recorded
+  // (the restart machinery's dependants) and the client's capability returned.
+  CapSlot Answer(word client, namesvc::Entry &e) {
+    if (!g_reg.Connect(client, e, empty) && g_reg.dropped == 1)
+      printf("[names] connection table full: later lookups are not recorded\n");
+    return ClientCap(client, e);
   }
 
   // The capability a client gets: minted from the server's endpoint with the client's pid as

@@ -95,10 +95,7 @@ void kernel_sleep(word ms) { sleep_ms(ms); }
 Status kernel_wait(const char *name, CapSlot slot, word ms) {
   return names::find_wait(name, slot, ms);
 }
-word kernel_now_ms() {
-  const Result r = syscall(Sys::kdebug, word(KdOp::ticks));
-  return r.ok() ? r.r[0] * (r.r[1] ? r.r[1] : 1) : 0;
-}
+word kernel_now_ms() { return ticks_ms(); }
 } // namespace
 
 const ConnectionEnv kernel_connection_env = {kernel_lookup, kernel_clear, kernel_sleep,

@@ -127,6 +127,12 @@ inline void yield() { syscall(Sys::yield); }
 inline void kd_putc(char c) { syscall(Sys::kdebug, word(KdOp::putc), word(c)); }
 [[noreturn]] void kd_exit(word status);
 inline word kd_ticks() { return syscall(Sys::kdebug, word(KdOp::ticks)).r[0]; }
+// The kernel's tick count in milliseconds (the call gives the ticks and the milliseconds a tick
+// lasts); 0 if it fails.
+inline word ticks_ms() {
+  const Result r = syscall(Sys::kdebug, word(KdOp::ticks));
+  return r.ok() ? r.r[0] * (r.r[1] ? r.r[1] : 1) : 0;
+}
 
 // Console output through the kernel debug call (until a console server exists).
 void kd_puts(const char *s);
