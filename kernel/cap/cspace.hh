@@ -49,8 +49,10 @@ public:
   Cap *slot(word idx) const {
     return idx != 0 && idx < count_ ? &pages_[idx / per_page][idx % per_page] : nullptr;
   }
-  // The same in two steps, for the IPC fast path: a valid index, then its slot (never null).
-  bool valid(word idx) const { return idx != 0 && idx < count_; }
+  // The same in two steps, for the IPC fast path: an index in range, then its slot (never null).
+  // Slot 0 is in range: it is always empty (every operation that fills a slot finds it through
+  // slot(), which refuses 0), so the type check that follows refuses it, one test fewer.
+  bool in_range(word idx) const { return idx < count_; }
   Cap &at(word idx) const { return pages_[idx / per_page][idx % per_page]; }
   // A non-empty slot of the given type, or null.
   Cap *lookup(word idx, ObjType t) const {

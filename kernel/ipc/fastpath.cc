@@ -35,9 +35,10 @@ constexpr word tag_counts = 0xfff;
 static_assert(arc::Tag(0, 0x3f, 0x3f).raw == tag_counts, "the tag's counts are bits 0..11");
 inline bool short_message(word tag) { return (tag & tag_counts) < arc::mr_in_regs; }
 
-// The endpoint capability in slot idx if it carries the one right `right`; else null.
+// The endpoint capability in slot idx if it carries the one right `right`; else null. Slot 0
+// passes the range test and fails the type test (CSpace::in_range).
 inline Cap *endpoint_cap(const CSpace &cs, word idx, word right) {
-  if (unlikely(!cs.valid(idx))) return nullptr;
+  if (unlikely(!cs.in_range(idx))) return nullptr;
   Cap &c = cs.at(idx);
   if (unlikely(c.type != ObjType::endpoint || !(c.rights & right))) return nullptr;
   return &c;
@@ -70,11 +71,8 @@ inline bool short_form(const arch::UserFrame *f) {
   return int16_t(f->arg(2)) == -1 && short_message(f->mr(0));
 }
 
-// The message registers are read from the frame again here rather than kept from the guards:
-// the launder keeps the compiler from holding the tag in a register (ia32: on the stack) over
-// the whole fast path.
+// Register to register: MR0..MR2 from our frame into the partner's.
 inline void copy_regs(const arch::UserFrame *from, arch::UserFrame *to) {
-  asm("" : "+r"(from));
   to->set_mr(0, from->mr(0));
   to->set_mr(1, from->mr(1));
   to->set_mr(2, from->mr(2));
@@ -131,7 +129,7 @@ extern "C" ARCH_ASM_ENTRY void ipc_fast_reply_wait(arch::UserFrame *f) {
   Cap *c = endpoint_cap(self->space->cspace, f->arg(1), arc::rights::recv);
   if (unlikely(!c)) return;
   auto *ep = static_cast<Endpoint *>(c->obj);
-  if (unlikely(!ep->senders.empty() || ep->pending_irqs || !plain_partner(caller))) return;
+  if (unlikely(!ep->nothing_to_receive() || !plain_partner(caller))) return;
 
   // ---- point of no return
   copy_regs(f, caller->frame());

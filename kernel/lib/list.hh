@@ -43,7 +43,7 @@ public:
       (l.next->*L).prev = l.prev;
       if (head_ == t) head_ = l.next;
     }
-    l.next = l.prev = nullptr;
+    l.next = nullptr;   // linked() reads only next; prev is written again before any use
   }
   T *pop_front() {
     T *t = head_;

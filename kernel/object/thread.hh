@@ -25,7 +25,7 @@ public:
 
   static Thread *current() { return reinterpret_cast<Thread *>(arch::stack_pointer() & ~page_mask); }
   arch::UserFrame *frame() { return arch::user_frame_of(this); }
-  word kstack_top() const { return reinterpret_cast<word>(this) + page_size; }
+  word kstack_top() const { return reinterpret_cast<word>(this) + page_size - arch::kstack_pad; }
 
   bool runnable() const { return state == State::ready && !halted; }
   bool is_user() const { return space != nullptr; }

@@ -44,7 +44,7 @@ inline void leave_space(Thread *cur, Thread *next) {
   if (s && s != cur->space) {
     // cr3 always holds the space of the running user thread (or any space while idle).
     arch::pd_load(s->pd);
-    if (unlikely(s->io.any() || arch::io_bitmap_live())) s->io.load();
+    if (unlikely(s->io.switch_loads())) s->io.load();
   }
 }
 inline void leave(Thread *cur, Thread *next) {
@@ -98,11 +98,13 @@ __attribute__((noipa)) ARCH_REGS2 static inline void switch_direct_io(Thread *to
   return switch_direct_to(to, badge);
 }
 __attribute__((always_inline)) inline void switch_direct_end(Thread *cur, Thread *to, word badge) {
-  // leave_space, with the space loaded for an exception return (ARM: the return synchronises)
+  // leave_space, with the space loaded for an exception return (ARM: the return synchronises).
+  // `to` has a space: the fast path's partners are user threads (kernel threads make no IPC).
+  arch::fpu_switch_direct(cur, to);
   Space *s = to->space;
-  if (s && s != cur->space) {
+  if (s != cur->space) {
     arch::pd_load_before_return(s->pd);
-    if (unlikely(s->io.any() || arch::io_bitmap_live())) return switch_direct_io(to, badge);
+    if (unlikely(s->io.switch_loads())) return switch_direct_io(to, badge);
   }
   return switch_direct_to(to, badge);
 }

@@ -17,6 +17,7 @@ namespace kern::arch {
 
 uint64_t gdt[7];
 Tss tss __attribute__((aligned(4096)));
+word io_live;   // arch/io_bitmap.hh
 
 namespace {
 
@@ -109,6 +110,7 @@ uint64_t utcb_descriptor(word base) { return seg(base, arc::utcb_size - 1, 0xf2,
 void load_io_bitmap(const uint8_t *const halves[2]) {
   if (!halves[0]) {
     tss.iomap_base = iomap_none;
+    io_live = 0;
     return;
   }
   if (io_loaded[0] != halves[0] || io_loaded[1] != halves[1]) {
@@ -118,6 +120,7 @@ void load_io_bitmap(const uint8_t *const halves[2]) {
     io_loaded[1] = halves[1];
   }
   tss.iomap_base = iomap_off;
+  io_live = 1;
 }
 
 void io_bitmap_changed() { io_loaded[0] = io_loaded[1] = nullptr; }

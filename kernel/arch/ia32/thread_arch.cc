@@ -39,13 +39,17 @@ void fpu_forget(Thread *t) {
 }
 
 // #NM: the current thread touched the FPU; save the owner's state, load ours.
+// The owner always has fpu_live, and TS is clear only while a thread with it runs: the owner,
+// or one that owned it until fpu_forget (switch.hh, fpu_switch_direct).
 void fpu_trap(Thread *cur) {
   asm volatile("clts");
   fpu_ts = false;
+  cur->arch.fpu_live = 1;
   if (fpu_owner == cur) return;
   if (fpu_owner) {
     asm volatile("fxsave %0" : "=m"(fpu_owner->arch.fpu_state));
     fpu_owner->arch.fpu_valid = true;
+    fpu_owner->arch.fpu_live = 0;
   }
   if (cur->arch.fpu_valid) asm volatile("fxrstor %0" ::"m"(cur->arch.fpu_state));
   else asm volatile("fninit");

@@ -12,6 +12,7 @@ public:
     void *ctx;
   };
   bool any() const { return false; }
+  bool switch_loads() const { return false; }
   [[nodiscard]] Status set(word, word, bool, const Frames &, bool) { return Status::not_supported; }
   void release(const Frames &) {}
   void load() const {}

@@ -18,6 +18,9 @@ __attribute__((always_inline)) inline void prepare_switch(Thread *to, bool user 
   if (user || to->is_user()) ARC_CP15_WRITE(c13, 0, c0, 3, to->utcb_user);   // TPIDRURO
 }
 
+// No FPU state (thread_arch.hh): nothing to switch.
+inline void fpu_switch_direct(const Thread *, Thread *) {}
+
 // A thread blocking in the IPC fast path keeps nothing on its kernel stack: when it runs again
 // it only finishes its system call (ipc_fast_resume) and returns to user mode (entry.S).
 inline void block_at_user_exit(Thread *t) {
@@ -25,8 +28,6 @@ inline void block_at_user_exit(Thread *t) {
 }
 
 inline bool blocked_at_user_exit(const Thread *t) { return t->arch.ksp & 1; }
-
-inline bool io_bitmap_live() { return false; }   // no I/O ports on ARM
 
 inline void switch_to(Thread *from, Thread *to) {
   prepare_switch(to);

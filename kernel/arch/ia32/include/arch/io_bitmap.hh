@@ -17,6 +17,10 @@ public:
 
   // Whether any port was ever allowed (the bitmap exists).
   bool any() const { return half_[0] != nullptr; }
+  // Whether switching to this space must load() the TSS's bitmap: the space has ports, or the
+  // TSS still lets the previous space use its own. One load and one OR of io_live, not two
+  // tests (the IPC fast path pays it on every switch of spaces).
+  bool switch_loads() const;
   // Allow or deny again [first, first + count). `running`: the space runs now, so the TSS copy
   // is refreshed at once (else at its next switch in).
   [[nodiscard]] Status set(word first, word count, bool allow, const Frames &frames, bool running);
@@ -30,6 +34,11 @@ private:
   uint8_t *half_[2] = {};
 };
 
-// io_bitmap_live() (arch/switch.hh): whether the TSS lets the running thread use any port.
+// Nonzero while the TSS's bitmap is live, i.e. lets the running thread use some port
+// (load_io_bitmap in cpu.cc keeps it with the TSS's iomap_base).
+extern word io_live;
+inline bool IoBitmap::switch_loads() const {
+  return (reinterpret_cast<word>(half_[0]) | io_live) != 0;
+}
 
 } // namespace kern::arch

@@ -24,11 +24,20 @@ __attribute__((always_inline)) inline void set_fpu_trap(Thread *to) {
   }
 }
 
-// Everything but the stack swap. `user`: the caller knows `to` is a user thread.
-__attribute__((always_inline)) inline void prepare_switch(Thread *to, bool user = false) {
+// The IPC fast path's switch from cur to `to`: CR0.TS can change only if one of them has
+// ThreadArch::fpu_live (the owner has it, and TS is clear only while a thread with it runs), so
+// one OR of two bytes stands for set_fpu_trap's two globals in the common case.
+__attribute__((always_inline)) inline void fpu_switch_direct(const Thread *cur, Thread *to) {
+  if (unlikely(cur->arch.fpu_live | to->arch.fpu_live)) set_fpu_trap(to);
+}
+
+// Everything but the stack swap. `user`: the caller knows `to` is a user thread. `fpu`: false
+// when fpu_switch_direct did the FPU's part.
+__attribute__((always_inline)) inline void prepare_switch(Thread *to, bool user = false,
+                                                          bool fpu = true) {
   set_kernel_stack(to->kstack_top());
   if (user || to->is_user()) set_utcb_segment(to->arch.utcb_desc);
-  set_fpu_trap(to);
+  if (fpu) set_fpu_trap(to);
 }
 
 // A thread blocking in the IPC fast path keeps nothing on its kernel stack: when it runs again
@@ -38,8 +47,6 @@ inline void block_at_user_exit(Thread *t) {
 }
 
 inline bool blocked_at_user_exit(const Thread *t) { return t->arch.ksp & 1; }
-
-inline bool io_bitmap_live() { return tss.iomap_base == offsetof(Tss, iomap); }
 
 inline void switch_to(Thread *from, Thread *to) {
   prepare_switch(to);
@@ -55,8 +62,9 @@ inline void switch_to(Thread *from, Thread *to) {
 // `to` blocked at its user exit and its frame holds its outcome: leave the kernel through that
 // frame without touching its kernel stack otherwise. The instructions of entry.S's
 // syscall_return, here to spare the jump on the fast path.
+// The FPU's part is fpu_switch_direct's, done before.
 [[noreturn]] __attribute__((always_inline)) inline void resume_user(Thread *to) {
-  prepare_switch(to, true);
+  prepare_switch(to, true, false);
   asm volatile("mov %0, %%esp\n\t"
                "mov $0x23, %%ax\n\t"     // UDATA: %ds, %es hold it already
                "mov %%ax, %%fs\n\t"

@@ -61,11 +61,17 @@ static_assert(__builtin_offsetof(UserFrame, cs) == 44, "entry.S tests the saved 
 struct ThreadArch {
   word ksp = 0;                          // kernel stack pointer while switched out
   uint64_t utcb_desc = 0;                // GDT descriptor of its UTCB (%gs), made at bind time
+  // It owns the FPU, or did (switch.hh, fpu_switch_direct). A word, so that the fast path's
+  // test of two threads is one OR, not two tests of a bool.
+  word fpu_live = 0;
   bool fpu_valid = false;                // fpu_state holds this thread's FPU registers
   alignas(16) uint8_t fpu_state[512];    // fxsave area
 };
 
 // The thread's control block is page aligned and its kernel stack ends at the page's end.
+// The CPU pushes the frame at TSS.esp0: the very end of the thread's page.
+constexpr word kstack_pad = 0;
+
 inline UserFrame *user_frame_of(Thread *t) {
   return reinterpret_cast<UserFrame *>(reinterpret_cast<word>(t) + page_size - sizeof(UserFrame));
 }
