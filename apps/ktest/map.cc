@@ -268,3 +268,29 @@ ARC_TEST(MAP0007, "unmap: malformed fpages are refused, unmapped ranges are fine
   REQUIRE_OK(unmap(fpage(0x70000000, 20, fpage_rights::rwx)));
   REQUIRE_OK(unmap(fpage(0x70000000, 12, 0)));
 }
+
+ARC_TEST(MAP0008, "a send fpage larger than the window: only the window's size of it, around the hot spot") {
+  for (word i = 0; i < 4; ++i) vw(word(pages[i])) = 0xcafe2000 + i;
+  CapSlot ep = make(ObjType::endpoint), pg;
+  REQUIRE(ep);
+  CapSlot sp = remote_space(0xa8, ep, &pg);
+  REQUIRE(sp);
+  rb = Remote{};
+  rb.ep = 5;
+  rb.window = fpage(0x62000000, 12, fpage_rights::rwx);
+  rb.addr = 0x62000000;
+  ThreadOpts o;
+  o.space = sp;
+  o.pager = pg;
+  REQUIRE(spawn(remote_main, word(&rb), o));
+  unsigned since = fault_count;
+  Status st;
+  // Hot spot 0x5432a000: mod 16 KiB = 0x2000, so the send fpage's third page is the one passed.
+  send_map(ep, word(pages[0]), 14, 0x5432a000, item::map, &st);
+  REQUIRE_OK(st);
+  REQUIRE(release(rb, 1));
+  REQUIRE_OK(rb.st);
+  REQUIRE_EQ(Tag(rb.tag).raw & tag_map_failed, 0ul);
+  REQUIRE_EQ(rb.seen[0], 0xcafe2002ul);
+  REQUIRE_EQ(find_fault(since, 0xa8, 0x62000000, 0x62001000), nullptr);
+}

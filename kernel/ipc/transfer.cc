@@ -27,8 +27,49 @@ void set_mr(Thread *t, unsigned i, word v) {
   else t->utcb->mr[i] = v;
 }
 
+// Words 1..n of a message (the tag is written last, with the items' outcome). Each kind of end
+// is handled once, not per word: a user thread's MR1 and MR2 are in its frame and the rest in
+// its UTCB; a kernel message has 8 registers, words past them read as 0 and are dropped.
+// Every page fault copies twice: its message to the pager, the pager's reply back.
+constexpr unsigned kmsg_words = sizeof(Thread::kmsg_mr) / sizeof(word);
+static_assert(arc::mr_in_regs == 3, "MR1 and MR2 in registers");
+void copy_words(Thread *snd, Thread *rcv, unsigned n) {
+  if (n == 0) return;
+  if (snd->kmsg == rcv->kmsg) {
+    if (!snd->kmsg) {   // user to user, the common case
+      const arch::UserFrame *sf = snd->frame();
+      arch::UserFrame *rf = rcv->frame();
+      rf->set_mr(1, sf->mr(1));
+      if (n >= 2) rf->set_mr(2, sf->mr(2));
+      for (unsigned i = arc::mr_in_regs; i <= n; ++i) rcv->utcb->mr[i] = snd->utcb->mr[i];
+      return;
+    }
+    for (unsigned i = 1; i <= n; ++i) set_mr(rcv, i, get_mr(snd, i));
+    return;
+  }
+  if (snd->kmsg) {      // a fault or exception message to its user-level handler
+    arch::UserFrame *rf = rcv->frame();
+    rf->set_mr(1, snd->kmsg_mr[1]);
+    if (n >= 2) rf->set_mr(2, snd->kmsg_mr[2]);
+    for (unsigned i = arc::mr_in_regs; i <= n; ++i)
+      rcv->utcb->mr[i] = i < kmsg_words ? snd->kmsg_mr[i] : 0;
+    return;
+  }
+  // the handler's reply to a kernel message
+  const arch::UserFrame *sf = snd->frame();
+  rcv->kmsg_mr[1] = sf->mr(1);
+  if (n >= 2) rcv->kmsg_mr[2] = sf->mr(2);
+  const unsigned last = n < kmsg_words ? n : kmsg_words - 1;
+  for (unsigned i = arc::mr_in_regs; i <= last; ++i) rcv->kmsg_mr[i] = snd->utcb->mr[i];
+}
+
+// 2^log - 1 for log in 12..32, in a word (2^32 does not fit one).
+constexpr word low_mask(unsigned log) { return log >= 32 ? ~word(0) : (word(1) << log) - 1; }
+
 // Map or grant the send fpage of one item into the receiver's window; false if nothing could be
-// done that was asked for.
+// done that was asked for. In word arithmetic: an fpage may be the whole 4 GiB space, so sizes
+// are kept as their last offset (size - 1), which always fits, and a base aligned to the size
+// plus its last offset never wraps.
 bool map_item(Thread *snd, Thread *rcv, word w0, word w1) {
   const unsigned slog = arc::fpage_log2(w0);
   const word rights = arc::fpage_rights_of(w0);
@@ -36,27 +77,28 @@ bool map_item(Thread *snd, Thread *rcv, word w0, word w1) {
   const word window = rcv->kmsg ? arc::fpage_all : rcv->utcb->rcv_window;
   const unsigned wlog = arc::fpage_log2(window);
   if (slog < 12 || slog > 32 || !window || wlog < 12 || wlog > 32) return false;
-  const uint64_t ssize = uint64_t(1) << slog, wsize = uint64_t(1) << wlog;
-  uint64_t sbase = arc::fpage_base(w0), wbase = arc::fpage_base(window);
-  if (sbase & (ssize - 1) || wbase & (wsize - 1)) return false;
-  const uint64_t hot = w1 & ~word(0xfff);
-  uint64_t dst, size;
+  const word smask = low_mask(slog), wmask = low_mask(wlog);
+  word sbase = arc::fpage_base(w0);
+  const word wbase = arc::fpage_base(window);
+  if ((sbase & smask) || (wbase & wmask)) return false;
+  const word hot = w1 & ~word(0xfff);
+  word dst, last;   // last: the size - 1 of what is passed on
   if (slog <= wlog) {          // the whole send fpage lands inside the window
-    dst = wbase + ((hot & (wsize - 1)) & ~(ssize - 1));
-    size = ssize;
+    dst = wbase + (hot & wmask & ~smask);
+    last = smask;
   } else {                     // only the window-sized part of the send fpage around the hot spot
-    sbase += (hot & (ssize - 1)) & ~(wsize - 1);
+    sbase += hot & smask & ~wmask;
     dst = wbase;
-    size = wsize;
+    last = wmask;
   }
   // Neither side may reach the UTCB area or the kernel.
   if (sbase >= arc::user_top || dst >= arc::user_top) return false;
-  if (sbase + size > arc::user_top) size = arc::user_top - sbase;
-  if (dst + size > arc::user_top) size = arc::user_top - dst;
+  if (last > arc::user_top - 1 - sbase) last = arc::user_top - 1 - sbase;
+  if (last > arc::user_top - 1 - dst) last = arc::user_top - 1 - dst;
   Space *from = snd->space, *to = rcv->space;
   if (!may_reach(from, to)) return false;   // memory never crosses between domains
   bool ok = true;
-  const word end = word(sbase + size);
+  const word end = sbase + last + 1;   // at most user_top: no wrap
   // Sigma0 maps physical memory it has not touched yet: each frame enters the database as it
   // is passed on, as if sigma0 had touched it first (its fault rule, sigma0_enter). Handing out
   // the machine's RAM at boot this way costs no page fault per frame (it took 340 instructions a
@@ -101,7 +143,7 @@ bool cap_item(Thread *snd, Thread *rcv, word w0, word w1) {
 void transfer(Thread *snd, Thread *rcv, word badge, bool items_allowed) {
   arc::Tag tag(get_mr(snd, 0));
   const unsigned u = tag.untyped(), t = tag.typed();
-  for (unsigned i = 1; i <= u + t; ++i) set_mr(rcv, i, get_mr(snd, i));
+  copy_words(snd, rcv, u + t);
   word out = tag.raw & ~arc::tag_map_failed;
   if (t) {
     bool ok = items_allowed && snd->space && rcv->space;
