@@ -35,10 +35,15 @@ void count_request(Thread *rcv) {
   if (!rcv->kmsg) perf::count(rcv->perf, arc::event::ipc_request);
 }
 
-void wake(Thread *t, Status s) {
+// t's wait is over with outcome s; it is not made ready yet (wake, or sched::handoff).
+void end_wait(Thread *t, Status s) {
   sched::timeout_cancel(t);
   t->blocked_on = nullptr;
   t->ipc_status = s;
+}
+
+void wake(Thread *t, Status s) {
+  end_wait(t, s);
   sched::make_ready(t);
 }
 
@@ -49,7 +54,14 @@ Status send_to(Thread *self, Endpoint *ep, const Cap &cap, bool call, word snd_t
     ep->served_by = r->space ? r->space->id : 0;
     transfer(self, r, cap.badge, items);
     count_request(r);
-    if (call) take_reply_right(r, self, rcv_to);
+    if (call) {
+      // We wait for the reply at once: the receiver may run in our place (await_reply then
+      // finds the reply come).
+      take_reply_right(r, self, rcv_to);
+      end_wait(r, Status::ok);
+      sched::handoff(self, r);
+      return Status::ok;
+    }
     wake(r, Status::ok);
     return Status::ok;
   }
@@ -66,7 +78,13 @@ Status send_to(Thread *self, Endpoint *ep, const Cap &cap, bool call, word snd_t
   return self->ipc_status;
 }
 
-Status receive_from(Thread *self, Endpoint *ep, word rcv_to) {
+// `replied`: a caller this thread has just answered (its wait ended, not made ready yet): it
+// runs in our place if we block, else it is made ready before we go on.
+Status receive_from(Thread *self, Endpoint *ep, word rcv_to, Thread *replied) {
+  if (replied && (rcv_to == fl::t_zero || (ep && !ep->nothing_to_receive()))) {
+    sched::make_ready(replied);
+    replied = nullptr;
+  }
   if (ep) {
     if (Irq *irq = irq_take_pending(ep)) {
       auto *f = self->frame();
@@ -91,7 +109,8 @@ Status receive_from(Thread *self, Endpoint *ep, word rcv_to) {
   self->blocked_on = ep;
   if (ep) ep->receivers.push_back(self);
   start_timeout(self, rcv_to);
-  sched::block();
+  if (replied) sched::handoff(self, replied);
+  else sched::block();
   return self->ipc_status;
 }
 
@@ -177,17 +196,23 @@ void sys_ipc(Thread *self, arch::UserFrame *f) {
 
   // ---- act
   Status st = Status::ok;
+  Thread *replied = nullptr;   // answered, to run in our place if our receive blocks
   if (reply_target) {
     transfer(self, reply_target, 0, true);
     reply_target->partner = nullptr;
     if (self->reply_to == reply_target) self->reply_to = nullptr;
-    wake(reply_target, Status::ok);
+    if (recv && !scap) {
+      end_wait(reply_target, Status::ok);
+      replied = reply_target;
+    } else {
+      wake(reply_target, Status::ok);
+    }
     if (scap) cdt::remove(*scap);   // a saved reply right is used up
   } else if (sep) {
     st = send_to(self, sep, *scap, call, snd_to, rcv_to);
     if (st == Status::ok && call) st = await_reply(self);
   }
-  if (st == Status::ok && recv) st = receive_from(self, rep, rcv_to);
+  if (st == Status::ok && recv) st = receive_from(self, rep, rcv_to, replied);
   f->set_status(st);
   if (st == Status::ok && (recv || call)) f->set_badge(self->ipc_badge);
 }

@@ -43,6 +43,18 @@ void remove(Thread *t) {
 
 void block() { schedule(); }
 
+// Strictly above every ready thread: exactly the choice schedule() would make (a thread of the
+// same priority queued before next would run first), so the slow path's order of threads does
+// not change; the fast path's rule (ipc/fastpath.cc) lets an equal priority go first.
+void handoff(Thread *cur, Thread *next) {
+  next->state = Thread::State::ready;
+  if (likely(!next->halted && next != cur && !next->sched_link.linked() &&
+             int(next->prio) > ready.highest_prio()))
+    return dispatch(cur, next);
+  make_ready(next);
+  schedule();
+}
+
 void preempt_slow() {
   Thread *cur = Thread::current();
   if (cur == idle) {

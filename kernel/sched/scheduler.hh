@@ -22,6 +22,11 @@ void make_ready(Thread *t);
 void remove(Thread *t);
 // The current thread stops running (its state says why); returns when it runs again.
 void block();
+// The same, right after cur gave `next` what it waited for (next's outcome is set; it is not in
+// the ready queue yet): when next outranks every ready thread, it runs at once, without the
+// queue's insert, search and removal (the slow path's IPC round trips, a page fault's two
+// among them); else it is queued and the best ready thread runs, as block() would.
+void handoff(Thread *cur, Thread *next);
 // Switch to the best ready thread if it should run before the current one, or if the current
 // one cannot run any more. Called on every way out of the kernel.
 void preempt_slow();
