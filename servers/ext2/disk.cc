@@ -23,7 +23,6 @@ namespace {
 constexpr arc::Backoff block_backoff{10, 100, 20000};
 
 struct DiskState {
-  TxState tx;
   arc::Session session;   // plain data: the area's address and size, the server, the id
   arc::Connection block{arc::block::service_name, 0, block_backoff};   // slot 0: not connected
 };
@@ -49,8 +48,6 @@ template <class Op> Status block_call(Op &&op) {
 }
 } // namespace
 
-TxState &Disk::tx() { return g_disk.tx; }
-
 Status Disk::Connect(bool fresh) {
   if (fresh || !g_disk.block.endpoint()) {
     g_disk = DiskState{};
@@ -74,7 +71,7 @@ Status Disk::Connect(bool fresh) {
   return Status::ok;
 }
 
-void Disk::SetSeq(word seq) { g_disk.tx.seq = seq; }
+void Disk::SetSeq(word seq) { Disk::tx().seq = seq; }
 
 // The block server failed a transfer. It may be the disk, or the driver gone wrong while it
 // still takes every request (a fault that misprograms the controller: every read then fails,
@@ -141,7 +138,7 @@ Error Disk::DiskWrite(uint32_t lba, uint32_t count, const void *buf) {
 
 Error Disk::read(uint32_t lba, uint32_t count, void *buf) {
   if (Error e = DiskRead(lba, count, buf); e != Error::ok) return e;
-  TxState &t = g_disk.tx;
+  TxState &t = Disk::tx();
   if (t.state != TxState::open) return Error::ok;
   // What this transaction wrote, in order (a later entry overrides an earlier one).
   for (word i = 0; i < t.n; ++i) {
@@ -156,7 +153,7 @@ Error Disk::read(uint32_t lba, uint32_t count, void *buf) {
 }
 
 Error Disk::write(uint32_t lba, uint32_t count, const void *buf) {
-  TxState &t = g_disk.tx;
+  TxState &t = Disk::tx();
   if (t.state != TxState::open) return DiskWrite(lba, count, buf);
   for (word i = 0; i < t.n; ++i)
     if (t.entry[i].lba == lba && t.entry[i].count == count) {
@@ -182,7 +179,7 @@ Error Disk::write_data(uint32_t lba, uint32_t count, const void *buf) {
 }
 
 void Disk::begin() {
-  TxState &t = g_disk.tx;
+  TxState &t = Disk::tx();
   t.n = 0;
   t.used = 0;
   t.state = TxState::open;
@@ -208,7 +205,7 @@ bool by_lba(const TxState &t, word *order) {
 // Entries order[0 .. k) that follow each other on the disk, in one request (k > 1: at most
 // area_sectors together; one entry may be longer and goes in pieces).
 Error Disk::WriteRun(const word *order, word k) {
-  const TxState &t = g_disk.tx;
+  const TxState &t = Disk::tx();
   const TxEntry &first = t.entry[order[0]];
   if (k == 1) return DiskWrite(first.lba, first.count, tx_data() + first.offset);
   word sectors = 0;
@@ -233,7 +230,7 @@ Error Disk::WriteRun(const word *order, word k) {
 // Writes the transaction out: sorted, a request per run of adjacent blocks (the superblock and
 // the first descriptor block are one, for instance), then the flush when it is due.
 Error Disk::Apply(ext2::Commit how) {
-  TxState &t = g_disk.tx;
+  TxState &t = Disk::tx();
   if (!t.n) return Error::ok;
   word order[tx_entries];
   const bool runs = by_lba(t, order);
@@ -263,11 +260,12 @@ Error Disk::Apply(ext2::Commit how) {
 }
 
 Error Disk::commit(ext2::Commit how) {
-  TxState &t = g_disk.tx;
+  TxState &t = Disk::tx();
   if (t.state != TxState::open) return Error::ok;   // spilled: already on the disk
   if (bool (*check)() = check_) {
     check_ = nullptr;
-    if (!check()) arc::panic("post-condition failed before commit (request %lu)", t.seq);
+    if ((op_ok_ || !check_if_ok_) && !check())
+      arc::panic("post-condition failed before commit (request %lu)", t.seq);
   }
   t.state = TxState::committed;                     // the commit point
   const Error e = Apply(how);
@@ -280,7 +278,7 @@ Error Disk::commit(ext2::Commit how) {
 }
 
 Error Disk::Redo() {
-  TxState &t = g_disk.tx;
+  TxState &t = Disk::tx();
   bool sound = t.n <= tx_entries && t.used <= tx_bytes;
   for (word i = 0; sound && i < t.n; ++i)   // Apply() sorts and copies by these
     sound = t.entry[i].count && t.entry[i].count <= tx_bytes / 512 &&

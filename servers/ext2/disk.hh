@@ -12,15 +12,14 @@
 // then as before the operation, which the replayed request carries out again. A transaction that
 // does not fit is written through (not atomic, counted in spills).
 #pragma once
+#include "carried.hh"
+
 #include <arc/iface/block.hh>
 #include <arc/session.hh>
 #include <ext2/ext2.hh>
 
 namespace ext2srv {
 
-using arc::word;
-
-constexpr word tx_entries = 64;
 constexpr word tx_bytes = 256 * 1024;         // data area in the persistent heap (8 KiB blocks)
 constexpr word area_bytes = 32 * 1024;        // the session with the block server
 constexpr word area_sectors = area_bytes / 512;
@@ -30,26 +29,15 @@ constexpr word area_sectors = area_bytes / 512;
 // nothing: the transaction is in persistent memory). 1: every transaction flushed.
 constexpr word max_unflushed = 64;
 
-struct TxEntry {
-  word lba, count, offset;   // sectors and where their data is in the area
-};
-
-// Persistent: the transaction and the session with the block server.
-struct TxState {
-  enum : word { idle = 0, open = 1, committed = 2 };
-  word state;
-  word seq;            // the request whose operation this is
-  word applied_seq;    // the last request whose transaction reached the disk
-  word n, used;
-  TxEntry entry[tx_entries];
-  word unflushed;       // transactions written since the last flush
-  word spills, commits, redos, flushes;
-};
+// The transaction's record (TxState, carried.hh) is part of the state a swap carries (Carried,
+// ext2.cc): Disk::tx() names it there. Its data is in the persistent heap.
 
 class Disk : public ext2::BlockDevice {
 public:
   // Connect: find "block", open the session (both kept in persistent memory across restarts;
-  // the connection, arc::Connection, finds the server again after its cold restart).
+  // the connection, arc::Connection, finds the server again after its cold restart). `fresh`
+  // makes a new connection and session; the transaction record is left alone (the first start
+  // clears it, a swap settles it: carried.hh).
   arc::Status Connect(bool fresh);
   word sectors() const { return sectors_; }
 
@@ -59,16 +47,22 @@ public:
   // commits, while the disk is still as it was before the request (for its metadata): false
   // panics the server, the restart drops the transaction and the request is replayed.
   // Not significant (volatile): set by the handler before it calls the library, cleared by
-  // commit() and by SetCheck(nullptr).
-  void SetCheck(bool (*check)()) { check_ = check; }
+  // commit() and by SetCheck(nullptr). `if_ok`: only when the operation reports success
+  // (outcome(); a name not made because the disk is full is no violation).
+  void SetCheck(bool (*check)(), bool if_ok = false) {
+    check_ = check;
+    check_if_ok_ = if_ok;
+    op_ok_ = true;
+  }
   // After a restart: finish a committed transaction, forget an open one.
   ext2::Error Redo();
-  static TxState &tx();
+  static TxState &tx();   // defined with the carried state (ext2.cc)
 
   ext2::Error read(uint32_t lba, uint32_t count, void *buf) override;
   ext2::Error write(uint32_t lba, uint32_t count, const void *buf) override;
   ext2::Error write_data(uint32_t lba, uint32_t count, const void *buf) override;
   void begin() override;
+  void outcome(ext2::Error e) override { op_ok_ = e == ext2::Error::ok; }
   ext2::Error commit(ext2::Commit how) override;
 
 private:
@@ -79,6 +73,7 @@ private:
   ext2::Error Apply(ext2::Commit how);
   word sectors_ = 0;
   bool (*check_)() = nullptr;
+  bool check_if_ok_ = false, op_ok_ = true;
 };
 
 } // namespace ext2srv

@@ -9,7 +9,9 @@
 // the metadata transaction of the operation in progress, the undo record of the tables (Undo: a
 // request interrupted while changing them is rolled back, then replayed) and the session with the
 // block server (disk.hh). Rebuilt after a restart: libs/ext2's own state (superblock and group descriptors are
-// read again at mount) and the data buffer.
+// read again at mount) and the data buffer. The tables, the record, the undo record and the
+// transaction's record are the interface's state (carried.hh): a swap to the alternate (ext2-alt)
+// carries them, and the new program continues the clients' open files.
 //
 // A replayed request whose transaction reached the disk is answered from the record (or, if the
 // server failed between the disk and the record, from what the request asked for); one whose
@@ -37,51 +39,19 @@ using FsError = arc::fs::Error;
 
 namespace {
 
-constexpr word max_open = 32, max_inodes = 16;
-constexpr word state_magic = 0x32545845;   // "EXT2"
+using ext2srv::Done;
+using ext2srv::FsState;
+using ext2srv::InodeSlot;
+using ext2srv::OpenFile;
+using ext2srv::max_inodes;
+using ext2srv::max_open;
 
-struct OpenFile {
-  word id;          // 0: free; (generation << 8) | (index + 1)
-  word badge;       // the client that opened it
-  word slot;        // its inode in the inode table
-  word open_seq;    // the open request (a replayed open finds its entry)
-};
-
-struct InodeSlot {
-  word refs;        // open files using it; 0: free
-  ext2::Inode inode;
-};
-
-// The last request served: a replay of it is answered from here.
-struct Done {
-  word seq;
-  word err;
-  word r[2];
-};
-
-struct FsState {
-  word magic;
-  word generation;
-  OpenFile files[max_open];
-  InodeSlot inodes[max_inodes];
-  Done done;
-  word ops, replays;
-};
-ARC_PDATA FsState g_fs = {};
-
-// The undo record: the open-file and inode tables as they were before the request in progress
-// changed them (Open, Close, Write, Truncate). A fault may write a wrong value into the tables and
-// fail only a few instructions later; Recover() then puts them back as they were and the replayed
-// request changes them again, where it would otherwise refuse the tables and go to a cold
-// restart, which loses every client's open files. `seq` is the request; 0 when none is in
-// progress (cleared before the reply: a request that replied is never rolled back).
-struct Undo {
-  word seq;
-  word generation;
-  OpenFile files[max_open];
-  InodeSlot inodes[max_inodes];
-};
-ARC_PDATA Undo g_undo = {};
+// The significant state (carried.hh): persistent, and the interface's rather than this
+// program's, so it is in .pdata.arc.iface, which a swap to the alternate carries with the
+// framework's area (libs/pmem/pdata.ld). One variable, so ext2 and ext2-alt lay it out alike.
+__attribute__((section(".pdata.arc.iface"))) ext2srv::Carried g_carried = {};
+FsState &g_fs = g_carried.fs;
+ext2srv::Undo &g_undo = g_carried.undo;
 
 // Not significant: rebuilt at every start.
 Disk g_disk;
@@ -97,6 +67,26 @@ struct {
   const uint32_t *done;
 } g_write;
 
+// A name operation in progress, for its check before the commit (NamesCheck): the directories
+// whose census it must move and by how much, the name it must leave resolving (to `made_ino`,
+// or when that is 0 to an inode of type `made_type` that the census's sum then counts), and the
+// name it must leave gone. Not significant (volatile).
+struct DirMove {
+  uint32_t dir;
+  ext2srv::Census before;
+  int32_t entries;
+  uint32_t sum;
+};
+struct {
+  DirMove d[2];
+  unsigned n;
+  const char *made;
+  uint32_t made_ino;
+  uint16_t made_type;
+  bool made_dir;        // mkdir: the new directory holds . and .. alone
+  const char *gone;
+} g_names;
+
 uint32_t clock_seconds() {
   const proc::Info *info = process_info();
   const word ms = kd_ticks() * (info && info->tick_ms ? info->tick_ms : 1);
@@ -107,15 +97,19 @@ FsError to_fs(ext2::Error e) { return FsError(word(e)); }
 
 } // namespace
 
+ext2srv::TxState &Disk::tx() { return g_carried.tx; }
+
 class Ext2Server : public ArcServer<Ext2Server> {
 public:
   Ext2Server() : ArcServer("ext2") {}
 
   Status Initialize() {
-    g_fs = FsState{};
-    g_fs.magic = state_magic;
-    Disk::tx() = ext2srv::TxState{};
-    g_undo.seq = 0;
+    if (start_kind() == StartKind::swapped) {
+      if (Status st; SwappedIn(&st)) return st;
+    }
+    g_carried = ext2srv::Carried{};
+    g_carried.stamp = ext2srv::carried_stamp;
+    g_fs.magic = ext2srv::state_magic;
     if (Status st = g_disk.Connect(true); st != Status::ok) {
       ::printf("[ext2] no block device (%s)\n", status_name(st));
       return st;
@@ -131,7 +125,8 @@ public:
 
   Recovery Recover() {
     if (g_undo.seq) RollBack();
-    if (!Plausible()) return Recovery::cold;
+    if (g_carried.stamp != ext2srv::carried_stamp || !ext2srv::plausible(g_fs))
+      return Recovery::cold;
     if (g_disk.Connect(false) != Status::ok) return Recovery::cold;
     if (g_disk.Redo() != ext2::Error::ok) return Recovery::cold;
     if (Mount() != Status::ok) return Recovery::cold;
@@ -139,10 +134,8 @@ public:
     for (InodeSlot &s : g_fs.inodes)
       if (s.refs && g_ext2.get(s.inode.ino, s.inode) != ext2::Error::ok) return Recovery::cold;
     RegisterName(fs::service_name);
-    unsigned open = 0;
-    for (const OpenFile &f : g_fs.files) open += f.id != 0;
-    ::printf("[ext2] recovered: %u open files, %lu transactions redone\n", open,
-             Disk::tx().redos);
+    ::printf("[ext2] recovered: %u open files, %lu transactions redone\n",
+             ext2srv::open_files(g_fs), Disk::tx().redos);
     return Recovery::resume;
   }
 
@@ -313,7 +306,10 @@ public:
     uint32_t moved = 0;
     g_ext2.lookup(from, &moved, false);
     g_disk.SetSeq(req.seq);
+    NamesBegin();
+    if (moved && moved != target) ExpectRename(from, to, moved, target);
     const ext2::Error e = g_ext2.rename(from, to);
+    g_disk.SetCheck(nullptr);
     // Done: the new name is the file, and the old one is gone (unless both were one file).
     if (e == ext2::Error::ok && (!Names(to, moved) || (moved != target && !Gone(from))))
       Violated("rename: the file is not at its new name alone");
@@ -328,7 +324,14 @@ public:
       return Status::invalid_arg;
     if (Status st; Replayed(req, rep, &st)) return st;
     g_disk.SetSeq(req.seq);
+    uint32_t linked = 0;
+    NamesBegin();
+    if (g_ext2.lookup(existing, &linked, false) == ext2::Error::ok && Expect(path, 1, linked)) {
+      g_names.made = path;
+      g_names.made_ino = linked;
+    }
     const ext2::Error e = g_ext2.link(existing, path);
+    g_disk.SetCheck(nullptr);
     uint32_t ino = 0;
     if (e == ext2::Error::ok &&
         (g_ext2.lookup(existing, &ino, false) != ext2::Error::ok || !Names(path, ino)))
@@ -349,7 +352,13 @@ public:
     }
     if (Status st; Replayed(req, rep, &st)) return st;
     g_disk.SetSeq(req.seq);
+    NamesBegin();
+    if (Expect(path, 1, 0)) {
+      g_names.made = path;
+      g_names.made_type = ext2::s_iflnk;
+    }
     const ext2::Error e = g_ext2.symlink(target, path, &ino);
+    g_disk.SetCheck(nullptr);
     if (e == ext2::Error::ok && !Names(path, ino)) Violated("symlink: the name is not the link");
     Refresh();
     return Record(req, rep, to_fs(e), ino);
@@ -405,11 +414,41 @@ private:
     ~Changing() { g_undo.seq = 0; }
   };
   static void RollBack() {
-    g_fs.generation = g_undo.generation;
-    memcpy(g_fs.files, g_undo.files, sizeof(g_fs.files));
-    memcpy(g_fs.inodes, g_undo.inodes, sizeof(g_fs.inodes));
-    ::printf("[ext2] request %lu interrupted: open files as before it\n", g_undo.seq);
-    g_undo.seq = 0;
+    const word seq = ext2srv::roll_back(g_fs, g_undo);
+    ::printf("[ext2] request %lu interrupted: open files as before it\n", seq);
+  }
+
+  // Started by a swap (the other implementation failed, or an administrator asked): the carried
+  // state (carried.hh) holds the clients' open files. Taken over when it holds up: a new
+  // connection and session with the block server (those were the old program's own), the disk
+  // mounted, the open files' inodes read from it again, and the framework then re-issues the
+  // request in flight, which finds its record (done, applied_seq) as after a warm restart. True
+  // when it decided (*st: how the start went); false: start afresh.
+  bool SwappedIn(Status *st) {
+    const ext2srv::SwapIn in = ext2srv::take_over(g_carried);
+    if (!in.usable) {
+      ::printf("[ext2] swapped in: no usable open-file table came over: starting afresh\n");
+      return false;
+    }
+    if (in.rolled_back)
+      ::printf("[ext2] request %lu interrupted: open files as before it\n", in.rolled_back);
+    if (in.tx == ext2srv::SwapTx::lost)
+      ::printf("[ext2] swapped in: a committed transaction (request %lu) was not all on the disk "
+               "and its data stayed with the old program: lost\n", Disk::tx().seq);
+    if ((*st = g_disk.Connect(true)) != Status::ok) {
+      ::printf("[ext2] no block device (%s)\n", status_name(*st));
+      return true;
+    }
+    if ((*st = Mount()) != Status::ok) return true;
+    for (InodeSlot &s : g_fs.inodes)
+      if (s.refs && g_ext2.get(s.inode.ino, s.inode) != ext2::Error::ok) {
+        ::printf("[ext2] swapped in: inode %lu of an open file unreadable: starting afresh\n",
+                 word(s.inode.ino));
+        return false;
+      }
+    RegisterName(fs::service_name);
+    ::printf("[ext2] swapped in: %u open files carried over\n", ext2srv::open_files(g_fs));
+    return true;
   }
 
   // A result that contradicts its request (postcond.hh): this server's code went wrong where
@@ -433,6 +472,84 @@ private:
     uint32_t at = 0;
     return g_ext2.lookup(path, &at, false) == ext2::Error::not_found;
   }
+  // ---- name operations: their directories' censuses, checked before the commit ---------------
+  // The directory that holds the last component of `path` (absolute, as clients send them).
+  static bool ParentOf(const char *path, uint32_t *dir) {
+    const char *slash = strrchr(path, '/');
+    if (!slash || !slash[1]) return false;   // no component, or a trailing slash: not checked
+    char parent[fs::max_path];
+    const size_t len = slash == path ? 1 : size_t(slash - path);
+    memcpy(parent, path, len);
+    parent[len] = 0;
+    return g_ext2.lookup(parent, dir) == ext2::Error::ok;
+  }
+  // Live entries and the sum of their inodes; false for a directory that cannot be read whole
+  // (then nothing is checked: the operation meets the same and fails).
+  static bool CensusOf(uint32_t dir, ext2srv::Census *c) {
+    ext2::Inode in;
+    return g_ext2.get(dir, in) == ext2::Error::ok &&
+           g_ext2.census(in, &c->entries, &c->ino_sum) == ext2::Error::ok;
+  }
+  static void NamesBegin() { g_names = {}; }
+  // The directory of `path` must move by `entries` and `sum` (0 with a made name of unknown
+  // inode: its inode is added when checked). Sets the check; false when the directory cannot
+  // be counted (the operation is then not checked this way).
+  static bool Expect(const char *path, int32_t entries, uint32_t sum) {
+    DirMove &m = g_names.d[g_names.n];
+    if (g_names.n == 2 || !ParentOf(path, &m.dir) || !CensusOf(m.dir, &m.before)) return false;
+    m.entries = entries;
+    m.sum = sum;
+    ++g_names.n;
+    g_disk.SetCheck(NamesCheck, true);
+    return true;
+  }
+  static void ExpectRename(const char *from, const char *to, uint32_t moved, uint32_t target) {
+    uint32_t fp = 0, tp = 0;
+    if (!ParentOf(from, &fp) || !ParentOf(to, &tp)) return;
+    if (fp == tp) {
+      const ext2srv::RenameMove m = ext2srv::rename_move_same_dir(moved, target);
+      if (!Expect(from, m.from_entries, m.from_sum)) return;
+    } else {
+      const ext2srv::RenameMove m = ext2srv::rename_move(moved, target);
+      if (!Expect(from, m.from_entries, m.from_sum) || !Expect(to, m.to_entries, m.to_sum)) {
+        g_names.n = 0;
+        g_disk.SetCheck(nullptr);
+        return;
+      }
+    }
+    g_names.gone = from;
+    g_names.made = to;
+    g_names.made_ino = moved;
+  }
+  // Before a name operation's transaction commits (Disk::SetCheck, only when the library reports
+  // success): the name made resolves (to the inode expected, or to a new one of the right type),
+  // the name removed is gone, and each directory's census moved by exactly that.
+  static bool NamesCheck() {
+    uint32_t made = 0;
+    if (g_names.made) {
+      ext2::Inode in;
+      if (g_ext2.lookup(g_names.made, &made, false) != ext2::Error::ok || !made) return false;
+      if (g_names.made_ino && made != g_names.made_ino) return false;
+      if (g_ext2.get(made, in) != ext2::Error::ok || !in.d.links_count) return false;
+      if (g_names.made_type && (in.d.mode & ext2::s_ifmt) != g_names.made_type) return false;
+    }
+    if (g_names.gone && !Gone(g_names.gone)) return false;
+    for (unsigned i = 0; i < g_names.n; ++i) {
+      const DirMove &m = g_names.d[i];
+      ext2srv::Census now;
+      if (!CensusOf(m.dir, &now)) return false;
+      const uint32_t sum = g_names.made && !g_names.made_ino ? m.sum + made : m.sum;
+      if (!ext2srv::census_moved(m.before, now, m.entries, sum)) return false;
+    }
+    if (g_names.made_dir) {   // a new directory: . (itself) and .. (its parent) alone
+      ext2srv::Census own;
+      if (!CensusOf(made, &own) || !ext2srv::census_moved(ext2srv::Census{0, 0}, own, 2,
+                                                           made + g_names.d[0].dir))
+        return false;
+    }
+    return true;
+  }
+
   // Before a write's transaction commits (Disk::SetCheck): what it reports written is within the
   // request, the file reaches its end, and the disk holds the bytes asked for there (read back
   // through the library: a block mapped wrongly, data put at the wrong place in a block or taken
@@ -461,20 +578,6 @@ private:
     }
     if (*g_ext2.why()) ::printf("[ext2] %s\n", g_ext2.why());
     return Status::ok;
-  }
-
-  static bool Plausible() {
-    if (g_fs.magic != state_magic || g_fs.generation > 0xffffff) return false;
-    for (word i = 0; i < max_open; ++i) {
-      const OpenFile &f = g_fs.files[i];
-      if (!f.id) continue;
-      if ((f.id & 0xff) != i + 1 || f.slot >= max_inodes || !g_fs.inodes[f.slot].refs)
-        return false;
-    }
-    for (const InodeSlot &s : g_fs.inodes)
-      if (s.refs > max_open || (s.refs && (s.inode.ino < 1 || !(s.inode.is_reg() || s.inode.is_dir()))))
-        return false;
-    return true;
   }
 
   // The path argument at MR<at> (fs.hh: inline, or in the client's session), copied into path
@@ -652,7 +755,14 @@ private:
     if (Status st; Replayed(req, rep, &st)) return st;
     g_disk.SetSeq(req.seq);
     const uint16_t perm = uint16_t(req.arg(1) & 07777);
+    NamesBegin();
+    if (Expect(path, 1, 0)) {
+      g_names.made = path;
+      g_names.made_type = dir ? ext2::s_ifdir : ext2::s_ifreg;
+      g_names.made_dir = dir;
+    }
     const ext2::Error e = dir ? g_ext2.mkdir(path, perm, &ino) : g_ext2.create(path, perm, &ino);
+    g_disk.SetCheck(nullptr);
     if (e == ext2::Error::ok && !Names(path, ino)) Violated("%s: the name is not the new inode", dir ? "mkdir" : "create");
     Refresh();   // an open directory that grew
     return Record(req, rep, to_fs(e), ino);
@@ -662,11 +772,14 @@ private:
     char path[fs::max_path];
     if (!Path(req, 1, path)) return Status::invalid_arg;
     if (Status st; Replayed(req, rep, &st)) return st;
-    uint32_t ino;
-    if (g_ext2.lookup(path, &ino, false) == ext2::Error::ok && IsOpen(ino))
-      return Record(req, rep, FsError::busy);
+    uint32_t ino = 0;
+    const bool ino_found = g_ext2.lookup(path, &ino, false) == ext2::Error::ok;
+    if (ino_found && IsOpen(ino)) return Record(req, rep, FsError::busy);
     g_disk.SetSeq(req.seq);
+    NamesBegin();
+    if (ino_found && Expect(path, -1, 0u - ino)) g_names.gone = path;
     const ext2::Error e = dir ? g_ext2.rmdir(path) : g_ext2.unlink(path);
+    g_disk.SetCheck(nullptr);
     if (e == ext2::Error::ok && !Gone(path)) Violated("%s: the name is still there", dir ? "rmdir" : "unlink");
     Refresh();
     return Record(req, rep, to_fs(e));

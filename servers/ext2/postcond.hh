@@ -34,3 +34,39 @@ inline bool truncate_result_ok(uint64_t want, bool ok, uint64_t size_after) {
 }
 
 } // namespace ext2srv
+
+namespace ext2srv {
+
+// A directory's census: its live entries (".", ".." and the names) and the sum of their inode
+// numbers (mod 2^32). A name operation must move it by exactly what it asked for — one entry
+// more with the new name's inode, one less with the removed one's, an entry that now names
+// another inode — and nothing else: fault injection found directory code that removed the
+// neighbour of the name too, or added the name twice, which e2fsck saw only after the change had
+// committed (docs/fault-injection.md). Checked before the transaction commits (ext2.cc).
+struct Census {
+  uint32_t entries;
+  uint32_t ino_sum;
+};
+
+// The census moved by `entries` and `sum` (mod 2^32) from before to after.
+inline bool census_moved(const Census &before, const Census &after, int32_t entries, uint32_t sum) {
+  return after.entries == before.entries + uint32_t(entries) && after.ino_sum == before.ino_sum + sum;
+}
+
+// What a rename of inode `moved` onto a name that held `target` (0: none) must do to the two
+// directories' censuses: from loses the moved name, to gains it or has its entry changed from the
+// target to the moved inode. In one directory the two add up.
+struct RenameMove {
+  int32_t from_entries, to_entries;
+  uint32_t from_sum, to_sum;
+};
+inline RenameMove rename_move(uint32_t moved, uint32_t target) {
+  RenameMove m{-1, target ? 0 : 1, 0u - moved, target ? moved - target : moved};
+  return m;
+}
+inline RenameMove rename_move_same_dir(uint32_t moved, uint32_t target) {
+  const RenameMove m = rename_move(moved, target);
+  return RenameMove{m.from_entries + m.to_entries, 0, m.from_sum + m.to_sum, 0};
+}
+
+} // namespace ext2srv

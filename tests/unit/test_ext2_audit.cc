@@ -11,6 +11,17 @@ struct FsProbe {
   Fs &fs;
   void begin() { fs.audit_begin(); }
   const char *end() { return fs.audit_end(); }
+  const char *end_failed() { return fs.audit_end(false); }   // an operation that failed
+  void freed(uint32_t b) { fs.audit_free_block(b); }                // as free_block records it
+  // A bitmap bit changed in the cache, as alloc and free change them.
+  void set_bit(uint32_t bitmap, uint32_t i, bool on) {
+    const int c = fs.cache_load(bitmap);
+    REQUIRE(c >= 0);
+    uint8_t *map = fs.cache_[c];
+    if (on) map[i / 8] = uint8_t(map[i / 8] | (1u << (i % 8)));
+    else map[i / 8] = uint8_t(map[i / 8] & ~(1u << (i % 8)));
+    REQUIRE(fs.write_cached(c) == Error::ok);
+  }
   GroupDesc *group(uint32_t g) {
     GroupDesc *gd = nullptr;
     REQUIRE(fs.group(g, &gd) == Error::ok);
@@ -228,4 +239,54 @@ TEST_CASE("EXT2-0505 a failed audit commits nothing, tells the handler and unmou
   REQUIRE(again.mount(img) == Error::ok);
   CHECK(again.info().free_blocks == free_before);
   img.check_clean();
+}
+
+TEST_CASE("EXT2-0506 freed blocks are free afterwards, freed inodes hold none, files map nothing past their size", "[ext2][audit]") {
+  Image img;
+  ext2::Fs fs;
+  REQUIRE(fs.mount(img) == Error::ok);
+  FsProbe p{fs};
+  ext2::Inode f = inode_at(fs, "/direct.bin");   // 9000 bytes: logical blocks 0..8
+  const uint32_t units = p.block_size() / 512;
+  const uint32_t last = f.d.block[8];
+  REQUIRE(last);
+  p.begin();
+  // The file cut to 8 blocks, its last one dropped from the tree.
+  auto drop_last = [&] {
+    f.d.block[8] = 0;
+    f.d.blocks -= units;
+    f.d.size = 8 * p.block_size();
+    REQUIRE(p.put(f) == Error::ok);
+    p.freed(last);
+  };
+  SECTION("a block freed but left marked in the bitmap (the counts unchanged)") {
+    drop_last();
+    CHECK(std::string(p.end()) == "a freed block still marked in the bitmap");
+  }
+  SECTION("a block freed and cleared, its counts with it, passes") {
+    ext2::GroupDesc *gd = p.touch(0);
+    drop_last();
+    p.set_bit(gd->block_bitmap, last - p.sb().first_data_block, false);
+    ++p.group(0)->free_blocks_count;
+    ++p.sb().free_blocks_count;
+    CHECK(p.end() == nullptr);
+  }
+  SECTION("an inode freed with its blocks still in its tree") {
+    f.d.links_count = 0;
+    f.d.dtime = 1700000000;
+    REQUIRE(p.put(f) == Error::ok);
+    p.recorded(f.ino)->bit |= 2;
+    p.set_bit(p.group(0)->inode_bitmap, (f.ino - 1) % p.sb().inodes_per_group, false);
+    CHECK(std::string(p.end()) == "a freed inode still holds blocks");
+  }
+  SECTION("a regular file mapping blocks past its size") {
+    f.d.size = 4000;   // logical blocks 0..3 hold it; 4..8 are past it
+    REQUIRE(p.put(f) == Error::ok);
+    CHECK(std::string(p.end()) == "a block of the file past its size");
+  }
+  SECTION("past its size after an operation that failed: not this check's business") {
+    f.d.size = 4000;
+    REQUIRE(p.put(f) == Error::ok);
+    CHECK(p.end_failed() == nullptr);
+  }
 }

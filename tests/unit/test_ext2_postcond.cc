@@ -39,3 +39,40 @@ TEST_CASE("EPC0003 a truncate leaves the size asked for", "[ext2][postcond]") {
   CHECK_FALSE(truncate_result_ok(0, true, 1));
   CHECK_FALSE(truncate_result_ok((4ull << 30) + 7, true, 7));
 }
+
+TEST_CASE("EPC0004 a name operation moves its directory's census by what it asked, no more", "[ext2][postcond]") {
+  const Census dir{5, 2 + 2 + 12 + 13 + 14};   // ., .. (the root), three files
+  // create: one entry more, the new inode's
+  CHECK(census_moved(dir, Census{6, dir.ino_sum + 20}, 1, 20));
+  CHECK_FALSE(census_moved(dir, Census{7, dir.ino_sum + 40}, 1, 20));   // added twice
+  CHECK_FALSE(census_moved(dir, Census{6, dir.ino_sum + 21}, 1, 20));   // another inode
+  // unlink of 13: one less, its inode
+  CHECK(census_moved(dir, Census{4, dir.ino_sum - 13}, -1, 0u - 13));
+  CHECK_FALSE(census_moved(dir, Census{3, dir.ino_sum - 13 - 14}, -1, 0u - 13));   // the neighbour too
+  CHECK_FALSE(census_moved(dir, Census{4, dir.ino_sum - 14}, -1, 0u - 13));        // the wrong one
+  // a sum that wraps still compares
+  CHECK(census_moved(Census{2, 0xfffffff0u}, Census{3, 0x10u}, 1, 0x20u));
+}
+
+TEST_CASE("EPC0005 a rename's moves of the two directories", "[ext2][postcond]") {
+  const Census from{4, 2 + 2 + 12 + 13}, to{3, 2 + 2 + 30};
+  SECTION("to a new name in another directory") {
+    const RenameMove m = rename_move(13, 0);
+    CHECK(census_moved(from, Census{3, 2 + 2 + 12}, m.from_entries, m.from_sum));
+    CHECK(census_moved(to, Census{4, 2 + 2 + 30 + 13}, m.to_entries, m.to_sum));
+    CHECK_FALSE(census_moved(to, Census{3, 2 + 2 + 13}, m.to_entries, m.to_sum));   // replaced 30
+  }
+  SECTION("onto an existing name in another directory") {
+    const RenameMove m = rename_move(13, 30);
+    CHECK(census_moved(from, Census{3, 2 + 2 + 12}, m.from_entries, m.from_sum));
+    CHECK(census_moved(to, Census{3, 2 + 2 + 13}, m.to_entries, m.to_sum));
+    CHECK_FALSE(census_moved(to, Census{4, 2 + 2 + 30 + 13}, m.to_entries, m.to_sum));   // 30 kept
+  }
+  SECTION("in one directory") {
+    const RenameMove plain = rename_move_same_dir(13, 0);
+    CHECK(census_moved(from, from, plain.from_entries, plain.from_sum));   // a name for a name
+    const RenameMove over = rename_move_same_dir(13, 12);
+    CHECK(census_moved(from, Census{3, 2 + 2 + 13}, over.from_entries, over.from_sum));
+    CHECK_FALSE(census_moved(from, Census{3, 2 + 2 + 12}, over.from_entries, over.from_sum));
+  }
+}

@@ -19,7 +19,11 @@
 //               in the inode bitmap, a freed one unmarked with no links; the block tree of one in
 //               use (direct blocks, the indirect block and its entries, the tops of the double
 //               and triple trees) lies in the data area and is marked in the block bitmap, and
-//               without double or triple trees i_blocks counts exactly its blocks.
+//               without double or triple trees i_blocks counts exactly its blocks; after an
+//               operation that succeeded, no block of a regular file lies past its size; a freed
+//               inode holds no blocks (its tree was released).
+//   freed       every block the operation freed (and did not take again) is free in its bitmap
+//               afterwards: a block dropped from a tree but left marked is lost to the disk.
 //   directories every directory block written parses: entries of 8 + name bytes or more, 4-byte
 //               aligned, ending exactly at the block's end, names not empty, inodes in range.
 //   names       a name made finds its inode; a name removed is gone.
@@ -114,6 +118,23 @@ Error Fs::free_bits(uint32_t bitmap, uint32_t bits, uint32_t *free) {
   return Error::ok;
 }
 
+void Fs::audit_free_block(uint32_t b) {
+  for (unsigned i = 0; i < audit_.nfreed; ++i)
+    if (audit_.freed[i] == b) return;
+  if (audit_.nfreed < audit_freed) audit_.freed[audit_.nfreed++] = b;
+  else audit_.freed_over = true;   // a large truncate: the blocks past the first are not checked
+}
+
+// A block allocated again after the operation freed it (a truncate and a write in one, a
+// directory replaced) is the new owner's: no longer expected free.
+void Fs::audit_taken_block(uint32_t b) {
+  for (unsigned i = 0; i < audit_.nfreed; ++i)
+    if (audit_.freed[i] == b) {
+      audit_.freed[i] = audit_.freed[--audit_.nfreed];
+      return;
+    }
+}
+
 bool Fs::audit_wrote(uint32_t b) const {
   if (audit_.written_over) return true;
   for (unsigned i = 0; i < audit_.nwritten; ++i)
@@ -133,8 +154,11 @@ Error Fs::bit_in(uint32_t bitmap, uint32_t i, bool *set) {
 // that block: unchanged ones were checked when they were written. The group's bitmap is copied
 // once per group met (buf_[1]), the indirect block once (buf_[0]); both are free at the end of
 // an operation.
-const char *Fs::audit_tree(const Inode &ino) {
+const char *Fs::audit_tree(const Inode &ino, bool within_size) {
   uint32_t count = 0, map_group = ~0u;
+  // Logical blocks a regular file may map: those that hold bytes below its size.
+  const uint64_t p64 = ptrs();
+  const uint64_t limit = within_size && ino.is_reg() ? (ino.size() + bs_ - 1) / bs_ : ~uint64_t(0);
   uint8_t *map = buf_[1];
   const char *bad = nullptr;
   auto check = [&](uint32_t b) {
@@ -154,15 +178,20 @@ const char *Fs::audit_tree(const Inode &ino) {
     }
     if (!((map[i / 8] >> (i % 8)) & 1)) bad = "a block of the file not marked in the bitmap";
   };
+  const char *past = "a block of the file past its size";
   for (unsigned i = 0; i < direct_blocks && !bad; ++i)
     if (ino.d.block[i]) {
       ++count;
       check(ino.d.block[i]);
+      if (i >= limit) bad = past;
     }
+  // The first logical block under each tree top: a top past the size holds only such blocks.
+  const uint64_t first[3] = {direct_blocks, direct_blocks + p64, direct_blocks + p64 + p64 * p64};
   for (unsigned top = ind_block; top <= tind_block && !bad; ++top)
     if (ino.d.block[top]) {
       ++count;
       check(ino.d.block[top]);
+      if (first[top - ind_block] >= limit) bad = past;
     }
   const uint32_t ind = ino.d.block[ind_block];
   if (ind && !bad) {
@@ -173,6 +202,7 @@ const char *Fs::audit_tree(const Inode &ino) {
       if (tab[i]) {
         ++count;
         if (changed) check(tab[i]);
+        if (direct_blocks + i >= limit) bad = past;
       }
   }
   if (bad) return bad;
@@ -203,7 +233,7 @@ const char *Fs::audit_dir_block(uint32_t b) {
   return nullptr;
 }
 
-const char *Fs::audit_end() {
+const char *Fs::audit_end(bool succeeded) {
   audit_.active = false;
   // Groups: every free count moved with its bitmap; the superblock with the groups.
   int64_t sum_blocks = 0, sum_inodes = 0;
@@ -245,10 +275,25 @@ const char *Fs::audit_end() {
       return "an inode bitmap unreadable";
     if ((a.bit & 1) && (!set || !now.d.links_count)) return "a new inode not in use";
     if ((a.bit & 2) && (set || now.d.links_count || !now.d.dtime)) return "a freed inode still in use";
+    // (An extended-attribute block is not the file's tree: release leaves it, and i_blocks
+    // counts it.)
+    if ((a.bit & 2) && !now.d.links_count && now.d.blocks > (now.d.file_acl ? bs_ / sector_size : 0))
+      return "a freed inode still holds blocks";
     if (now.d.links_count && !set) return "an inode with links not marked in the bitmap";
     const bool tree = now.is_reg() || now.is_dir() || (now.is_symlink() && has_blocks(now));
     if (now.d.links_count && tree)
-      if (const char *why = audit_tree(now)) return why;
+      if (const char *why = audit_tree(now, succeeded)) return why;
+  }
+  // Freed blocks: free in their bitmaps now. A bit left set with the counts unchanged passes the
+  // groups' check above; e2fsck finds it as a block marked but owned by no file.
+  for (unsigned i = 0; i < audit_.nfreed; ++i) {
+    const uint32_t b = audit_.freed[i];
+    GroupDesc *gd;
+    bool set = false;
+    if (group((b - sb_.first_data_block) / sb_.blocks_per_group, &gd) != Error::ok ||
+        bit_in(gd->block_bitmap, (b - sb_.first_data_block) % sb_.blocks_per_group, &set) != Error::ok)
+      return "a block bitmap unreadable";
+    if (set) return "a freed block still marked in the bitmap";
   }
   for (unsigned i = 0; i < audit_.ndirs; ++i)
     if (const char *why = audit_dir_block(audit_.dir[i])) return why;

@@ -198,6 +198,29 @@ Error Fs::readdir(const Inode &dir, uint64_t *pos, DirEntry *out) {
   return Error::end;
 }
 
+// One pass over the directory's blocks (a block read each, unlike readdir's read per entry): a
+// caller that checks an operation's result counts its directories before and after.
+Error Fs::census(const Inode &dir, uint32_t *entries, uint32_t *ino_sum) {
+  if (!dev_) return Error::not_mounted;
+  if (!dir.is_dir()) return Error::not_dir;
+  *entries = *ino_sum = 0;
+  const uint32_t blocks = uint32_t(dir.size() / bs_);
+  for (uint32_t lb = 0; lb < blocks; ++lb) {
+    uint32_t pb;
+    if (Error e = bmap(dir, lb, &pb); e != Error::ok) return e;
+    if (!pb) continue;
+    if (Error e = read_block(pb, buf_[3]); e != Error::ok) return e;
+    Error err = Error::ok;
+    for (Entries it{buf_[3], bs_, filetype()}; it.valid(&err); it.next())
+      if (it.at()->inode) {
+        ++*entries;
+        *ino_sum += it.at()->inode;
+      }
+    if (err != Error::ok) return err;
+  }
+  return Error::ok;
+}
+
 // ---- changing directories ---------------------------------------------------------------------
 Error Fs::unindex(Inode &dir) {
   if (!(dir.d.flags & index_fl)) return Error::ok;

@@ -63,7 +63,7 @@ uint64_t Inode::size() const {
 // Every mutating operation: begin() on the device, and at the end the superblock and group
 // descriptors (when changed) and commit(), whatever the outcome.
 Error Fs::Op::end(Error e) {
-  if (const char *why = fs.audit_end()) {
+  if (const char *why = fs.audit_end(e == Error::ok)) {
     // This library went wrong: nothing of the operation commits. The handler (the file
     // server's panic) normally does not return; without one, unmount, since the caches no longer
     // match the disk.
@@ -73,6 +73,7 @@ Error Fs::Op::end(Error e) {
     return Error::corrupt;
   }
   const Error m = fs.write_meta();
+  fs.dev_->outcome(e != Error::ok ? e : m);
   const Error c = fs.dev_->commit(how);
   return e != Error::ok ? e : m != Error::ok ? m : c;
 }
@@ -389,6 +390,7 @@ Error Fs::alloc_block(uint32_t goal_block, uint32_t *out) {
     --gd->free_blocks_count;
     --sb_.free_blocks_count;
     gd_dirty(g);
+    if (audit_.active) audit_taken_block(b);
     *out = b;
     return Error::ok;
   }
@@ -406,6 +408,7 @@ Error Fs::free_block(uint32_t b) {
   if (c < 0) return cache_err_;
   uint8_t *map = cache_[c];
   if (!bit_test(map, i)) return Error::corrupt;   // freeing a free block
+  if (audit_.active) audit_free_block(b);   // recorded first: the audit looks for its bit afterwards
   bit_clear(map, i);
   if (Error e = write_cached(c); e != Error::ok) return e;
   if (Error e = group(g, &gd); e != Error::ok) return e;

@@ -69,11 +69,16 @@ endif()
 # each test plans and runs a campaign in build/qemu-logs/campaign-<name>/ and asserts outcome
 # classes; the runner's exit status says whether they held (--require, --forbid).
 #   <prefix>-campaign-crash      a trap, and a branch to itself, at the entry of ext2's read
-#                                handler, which every round runs: found as a crash and as a hang;
-#                                at load time the first hot restart brings the pristine code back
-#                                (recovered); installed, the bug is in the program, every restart
-#                                meets it again and the ladder ends with the server stopped or the
-#                                client's files wrong (not recovered)
+#                                handler, which every round runs on a file it holds open: found as
+#                                a crash and as a hang; at load time the first hot restart brings
+#                                the pristine code back (recovered); installed, the bug is in the
+#                                program, every hot and warm restart meets it again, and the ninth
+#                                failure swaps to ext2-alt, which is given the open-file table
+#                                (servers/ext2/carried.hh) and serves the replayed read on the
+#                                client's handle: the client goes on reading and writing the same
+#                                files, the disk clean for e2fsck -fn and as written for debugfs
+#                                (recovered, through a swap; before the table was carried the
+#                                client's handles were gone and the run was not recovered)
 #   <prefix>-campaign-unreached  the same trap in ext2's AuditFailed, which runs only when the
 #                                audit finds damage, never in a sound workload (every handler is
 #                                called by fsclient): not activated in either mode
@@ -87,7 +92,7 @@ function(arc_campaign_tests prefix target label smoke_server smoke_runs)
   add_test(NAME ${prefix}-campaign-crash
     COMMAND ${run} --server ext2 --types crash,hang --function ^_ZN10Ext2Server4ReadE --runs 1
             --mode both --out ${out}-crash
-            --require load:recovered --require install:not-recovered)
+            --require load:recovered --require install:recovered --require-restart install:swap)
   add_test(NAME ${prefix}-campaign-unreached
     COMMAND ${run} --server ext2 --types crash --function ^_ZN10Ext2Server11AuditFailedE --runs 1
             --mode both --out ${out}-unreached --require *:not-activated)

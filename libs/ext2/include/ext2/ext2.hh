@@ -96,6 +96,10 @@ public:
     return write(lba, count, buf);
   }
   virtual void begin() {}
+  // How the operation ended, told just before its commit() (after its audit): a device that
+  // checks the operation's result before it commits (the file server's post-conditions) checks
+  // only one that reports success.
+  virtual void outcome(Error) {}
   virtual Error commit(Commit) { return Error::ok; }
 
 protected:
@@ -254,6 +258,9 @@ public:
   // Logical blocks lb, lb + 1 ... (at most max) that lie at physical pb, pb + 1 ... (or are all
   // holes, *pb 0): *n of them.
   Error bmap_run(const Inode &ino, uint32_t lb, uint32_t max, uint32_t *pb, uint32_t *n);
+  // A directory's live entries (".", ".." and its names) and the sum of their inode numbers
+  // (mod 2^32), in one pass over its blocks.
+  Error census(const Inode &dir, uint32_t *entries, uint32_t *ino_sum);
   // The largest file this file system can hold (the block tree and i_blocks).
   uint64_t max_file_size() const;
   // Called with the reason when an operation fails its audit; it need not return.
@@ -281,9 +288,11 @@ private:
   struct AuditInode { uint32_t ino; uint8_t bit; DiskInode d; };
   struct AuditName { uint32_t dir, ino; unsigned len; char name[max_name]; };
   static constexpr unsigned audit_groups = 4, audit_inodes = 8, audit_dirs = 4, audit_names = 2,
-                            audit_written = 8;
+                            audit_written = 8, audit_freed = 16;
   struct Audit {
-    bool active, groups_over, written_over;
+    bool active, groups_over, written_over, freed_over;
+    uint32_t freed[audit_freed];       // blocks the operation freed (and did not take again)
+    unsigned nfreed;
     uint32_t written[audit_written];   // metadata blocks the operation wrote (indirect blocks)
     unsigned nwritten;
     uint32_t sb_blocks, sb_inodes;
@@ -298,11 +307,15 @@ private:
   AuditInode *audit_inode(uint32_t ino);
   void audit_name(uint32_t dir, const char *name, unsigned len, uint32_t ino);
   Error write_dir_block(uint32_t b, const void *buf);   // a directory block (audited)
-  const char *audit_end();                               // null: all holds
+  // null: all holds. `succeeded`: the operation reports success (a file's blocks then all lie
+  // within its size; a failed write may have mapped a block it could not fill).
+  const char *audit_end(bool succeeded = true);
   Error free_bits(uint32_t bitmap, uint32_t bits, uint32_t *free);
   Error bit_in(uint32_t bitmap, uint32_t i, bool *set);
   bool audit_wrote(uint32_t b) const;
-  const char *audit_tree(const Inode &ino);
+  const char *audit_tree(const Inode &ino, bool within_size);
+  void audit_free_block(uint32_t b);
+  void audit_taken_block(uint32_t b);
   const char *audit_dir_block(uint32_t b);
   Error read_block(uint32_t b, void *buf);
   Error write_block(uint32_t b, const void *buf);
