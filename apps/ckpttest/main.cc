@@ -11,7 +11,9 @@
 #include <arc/proto/process.hh>
 #include <arc/proto/root.hh>
 #include <arc/server.hh>
+#include <arc/session.hh>
 #include <arc/sys.hh>
+
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,7 +129,64 @@ int migrate(bool save, long n) {
 }
 } // namespace
 
+// The capabilities a checkpoint records (tests/qemu/checkpoint, <target>-checkpoint-caps;
+// docs/restarts.md, "Checkpoint and restore"): `ck3`, a counter with a session of ours open,
+// checkpointed with it; its session table damaged and a crash: the restore makes the session
+// again and our data flows through the same shared region, without reconnecting. `ckirq`, a
+// driver counting its interrupts, checkpointed; its interrupt detached and a crash: the restore
+// attaches it again and interrupts arrive.
+int caps() {
+  const CapSlot ck3 = slot_alloc(), irqd = slot_alloc();
+  if (name_wait("ck3", ck3, 5000) != Status::ok || name_wait("ckirq", irqd, 5000) != Status::ok) {
+    ::printf("CKPT: ck3 or ckirq is not there\n");
+    return 1;
+  }
+  // The words put into the shared region, then summed by ck3 from there.
+  auto sum = [&](const Session &s, const word *words, word n, Status *st) {
+    for (word i = 0; i < n; ++i) (void)s.Put(i * sizeof(word), &words[i], sizeof(word));
+    Rpc rpc(ckpt::sum);
+    rpc.put(s.id()).put(n);
+    *st = rpc.call(ck3);
+    return *st == Status::ok ? long(rpc.result(0)) : -1;
+  };
+  Session s;
+  Status st = s.Begin(ck3, 4096);
+  check("S01", st == Status::ok, "a session with ck3 opened", long(st));
+  const word first[] = {1, 2, 3}, ten[] = {10}, hundred[] = {100};
+  long v = sum(s, first, 3, &st);
+  check("S02", v == 6, "its data summed through the shared region", v);
+  st = op(ck3, ckpt::mark, &v);
+  const Stats k = stats(ck3);   // served after its marked checkpoint
+  check("S03", st == Status::ok && k.number == 1, "ck3 checkpointed with the session open", long(k.number));
+  v = sum(s, ten, 1, &st);
+  check("S04", v == 16, "more data after the checkpoint", v);
+  v = -1;
+  st = op(ck3, ckpt::scribble_sessions, &v);
+  check("S05", st == Status::ok && v == 6, "the crashed request answered from the checkpoint", v);
+  v = sum(s, hundred, 1, &st);
+  check("S06", st == Status::ok && v == 106, "the same session goes on after the restore, not reopened", v);
+  st = s.End();
+  check("S07", st == Status::ok, "and closes as any other", long(st));
+
+  // The driver: interrupts arrive; checkpointed; its interrupt detached and a crash.
+  long n = 0;
+  for (unsigned i = 0; i < 60 && n < 2; ++i, sleep_ms(100)) (void)op(irqd, ckpt::irq_count, &n);
+  check("I01", n >= 2, "ckirq counts its interrupts", n);
+  long at = -1;
+  st = op(irqd, ckpt::irq_mark, &at);
+  check("I02", st == Status::ok && at >= n, "ckirq marks a restore point (the pager's line says #1)", at);
+  long crashed = -1;
+  st = op(irqd, ckpt::irq_detach, &crashed);
+  check("I03", st == Status::ok && crashed >= at, "the detach-and-crash request answered after the restore", crashed);
+  long after = crashed;
+  for (unsigned i = 0; i < 60 && after < crashed + 2; ++i, sleep_ms(100)) (void)op(irqd, ckpt::irq_count, &after);
+  check("I04", after >= crashed + 2, "interrupts arrive again after the restore", after);
+  ::printf("CKPT: %u passed, %u failed\n", passed, failed);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 2 && !strcmp(argv[1], "caps")) return caps();
   if (argc == 3 && (!strcmp(argv[1], "migrate-save") || !strcmp(argv[1], "migrate-load")))
     return migrate(!strcmp(argv[1], "migrate-save"), strtol(argv[2], nullptr, 10));
   const CapSlot ck1 = slot_alloc(), ck2 = slot_alloc();
