@@ -37,6 +37,10 @@ function(arc_user_program name)
     set(addr ${P_LINK_ADDRESS})
   endif()
   target_link_options(${name} PRIVATE -Wl,-Ttext-segment=${addr} -Wl,-z,max-page-size=4096)
+  # A build id note (the toolchains link with none): the pager names the program's build by it in
+  # a checkpoint's file, rather than hashing the whole ELF file at each save (docs/restarts.md,
+  # "Checkpoints in files").
+  target_link_options(${name} PRIVATE -Wl,--build-id=sha1)
   if(ARC_ARCH STREQUAL "armv7")
     # The writable segment on a page of its own (cmake/data-page.ld says why).
     target_link_options(${name} PRIVATE -Wl,-T,${CMAKE_SOURCE_DIR}/cmake/data-page.ld)

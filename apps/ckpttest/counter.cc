@@ -9,6 +9,7 @@
 #include <arc/pdata.hh>
 #include <arc/process.hh>
 #include <arc/server.hh>
+#include <arc/session.hh>
 
 #include <stdio.h>
 #include <string.h>
@@ -93,6 +94,35 @@ public:
     if (!req.replayed) {
       ::printf("[ckpt-counter] %s: scribbling over .pdata, then crashing\n", g_name);
       g_guard = 0xbad;
+      *reinterpret_cast<volatile word *>(0x10) = 0;
+    }
+    rep.put(word(g_value));
+    return Status::ok;
+  }
+  // The client's session: its words added to the value (copied out first: the client may change
+  // shared memory at any time).
+  Status Sum(const Request &req, Reply &rep) {
+    const word n = req.arg(2);
+    SessionEntry *e = sessions().Find(req.badge, req.arg(1));
+    if (!e || !n || n > ckpt::max_sum) return Status::invalid_arg;
+    word words[ckpt::max_sum];
+    if (!e->Get(0, words, n * sizeof(word))) return Status::invalid_arg;
+    if (!(req.replayed && req.seq == g_applied_seq)) {
+      long total = g_value;
+      for (word i = 0; i < n; ++i) total += long(words[i]);
+      g_applied_value = total;
+      g_applied_seq = req.seq;
+    }
+    g_value = g_applied_value;
+    rep.put(word(g_value));
+    return Status::ok;
+  }
+  // A stray write over the framework's session table (its generation beyond what ids can have:
+  // the table no longer passes its check), then a crash.
+  Status ScribbleSessions(const Request &req, Reply &rep) {
+    if (!req.replayed) {
+      ::printf("[ckpt-counter] %s: scribbling over the session table, then crashing\n", g_name);
+      sessions().generation = 0xbad0000u;
       *reinterpret_cast<volatile word *>(0x10) = 0;
     }
     rep.put(word(g_value));

@@ -13,6 +13,18 @@
 //   pair     (none)                           -> MR2 the value, MR3 the back server's value
 //                                             (a front started with a back server's name, whose
 //                                             adds it forwards times ten; else invalid_arg)
+//   sum      MR1 = session id, MR2 = n (1..64) adds the first n words of the client's session
+//                                             region to the value -> MR2 the new value
+//   scribble_sessions (none)                  damages the framework's session table and crashes
+//                                             (a replay does neither) -> MR2 the value
+//
+// ckpt-irq (apps/ckpttest/irqdev.cc), a driver of a device the kernel does not use (the CMOS
+// RTC's periodic interrupt on the PC, the PL031's alarm on the virt board), counting its
+// interrupts in ordinary memory:
+//   irq_count  (none)                         -> MR2 interrupts counted
+//   irq_mark   (none)                         a restore point after this request -> MR2 the count
+//   irq_detach (none)                         detaches its interrupt, then crashes (a replay does
+//                                             neither): what only a restore's re-attach undoes
 #pragma once
 #include <arc/message.hh>
 #include <arc/server.hh>
@@ -21,7 +33,9 @@ namespace ckpt {
 
 using arc::word;
 enum Label : word { add = 0x780, get = 0x781, touch = 0x782, mark = 0x783, scribble = 0x784, stats = 0x785,
-                   pair = 0x786 };
+                   pair = 0x786, sum = 0x787, scribble_sessions = 0x788,
+                   irq_count = 0x790, irq_mark = 0x791, irq_detach = 0x792 };
+constexpr word max_sum = 64;
 constexpr word max_touch = 16;
 
 template <class S> constexpr auto handlers = arc::handler_table<S>({
@@ -32,6 +46,8 @@ template <class S> constexpr auto handlers = arc::handler_table<S>({
   {scribble, 0, 0, &S::Scribble, "scribble"},
   {stats, 0, 0, &S::Stats, "stats"},
   {pair, 0, 0, &S::Pair, "pair"},
+  {sum, 2, 2, &S::Sum, "sum"},
+  {scribble_sessions, 0, 0, &S::ScribbleSessions, "scribble_sessions"},
 });
 
 } // namespace ckpt

@@ -98,8 +98,13 @@ void Checkpoint::drop(FrameSource &frames) {
   index();
 }
 
+unsigned char *Checkpoint::copy_at(word va) const {
+  const int e = find(va & ~word(0xfff));
+  return e < 0 ? nullptr : reinterpret_cast<unsigned char *>(entries_[e].copy) + (va & 0xfff);
+}
+
 void Checkpoint::adopt(FrameSource &frames, const word *vas, const word *copies, unsigned n,
-                       word ip, word sp) {
+                       word ip, word sp, word caps_va) {
   const word number = number_;
   drop(frames);
   for (unsigned e = 0; e < n && e < max_pages; ++e) entries_[e] = {vas[e], copies[e], 0, true};
@@ -108,6 +113,7 @@ void Checkpoint::adopt(FrameSource &frames, const word *vas, const word *copies,
   number_ = number + 1;
   ip_ = ip;
   sp_ = sp;
+  caps_va_ = caps_va;
 }
 
 bool Checkpoint::restore(Image &image) {

@@ -26,6 +26,12 @@ public:
   word number() const { return number_; }
   word resume_ip() const { return ip_; }
   word resume_sp() const { return sp_; }
+  // Where the framework's record of its capabilities lies in the process (arc/proto/
+  // ckpt_caps.hh; 0: none), which the checkpoint's pages hold as it was at the restore point.
+  word caps_va() const { return caps_va_; }
+  void set_caps_va(word va) { caps_va_ = va; }
+  // Our copy of the checkpoint's byte at va (within a page it holds), or null.
+  unsigned char *copy_at(word va) const;
 
   // Take one: the process's thread waits in its call to us (a restore point). Pages in
   // [skip_start, skip_end) are not copied. Fails (and no checkpoint is left) when no frame is left
@@ -53,7 +59,8 @@ public:
   // Becomes the checkpoint of a file, checked: its n pages at vas[i], in our frames copies[i]
   // (now ours), resuming at ip on sp. The one it replaces is dropped; the number goes on from
   // it. Every page is dirty (the process's pages are not its copies) until restored.
-  void adopt(FrameSource &frames, const word *vas, const word *copies, unsigned n, word ip, word sp);
+  void adopt(FrameSource &frames, const word *vas, const word *copies, unsigned n, word ip, word sp,
+             word caps_va);
 
 private:
   struct Entry { word va, copy, frame; bool dirty; };
@@ -62,7 +69,7 @@ private:
   Entry entries_[max_pages];
   unsigned n_ = 0;
   uint16_t slots_[2 * max_pages];   // open addressing by page: entry index + 1, 0 empty
-  word number_ = 0, ip_ = 0, sp_ = 0;
+  word number_ = 0, ip_ = 0, sp_ = 0, caps_va_ = 0;
 };
 
 } // namespace p3

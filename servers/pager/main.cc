@@ -4,6 +4,7 @@
 // takes its exceptions, plants an injected fault if the boot configuration asks (fault.hh), and
 // reports its page counts. Frames come from the root task.
 #include "checkpoint.hh"
+#include "checkpoint_file.hh"
 #include <p3/ckptfile.hh>
 #include "fault.hh"
 #include <arc/proto/pager_info.hh>
@@ -180,6 +181,9 @@ word client_entry;
 // The framework's persistent area of the program now running (its .parc section; 0, 0: none),
 // which a swap carries into the next program.
 word parc_start, parc_end;
+// The program now running as a checkpoint's file names it (checkpoint_file.hh): its area and
+// its build, by the linker's build id (found by load(), so that a save hashes nothing).
+p3::FileProgram file_program;
 
 const char *kind_name(root::Action k) {
   return k == root::Action::hot    ? "hot"
@@ -395,11 +399,15 @@ bool restore_restart(unsigned long long t0) {
 // is told (the restart log). MR1 the restore entry; MR2 1 for a point the server marked.
 void take_checkpoint(Utcb *u) {
   const word entry = u->mr[1], how = u->mr[2];
+  // MR3: where the framework recorded its interrupt associations and sessions (within one page
+  // of its memory, which the checkpoint copies), for the checkpoint's file.
+  const word caps_va = Tag(u->mr[0]).untyped() >= 3 ? u->mr[3] : 0;
   // A period's checkpoints are said once in a hundred (the log keeps the last).
   const bool quiet = (u->mr[2] & arc::pager::checkpoint_periodic) && ckpt.number() % 100 != 0;
   const unsigned long long t0 = cycles();
   const word sp = exchange_registers(p3::client_thread, 0).r[1];
   const p3::Checkpoint::Taken t = ckpt.take(image, frames, parc_start, parc_end, entry, sp);
+  if (t.ok) ckpt.set_caps_va(caps_va % arc::ckpt_caps::record_align == 0 && image.may_write(caps_va) ? caps_va : 0);
   if (t.ok) ckpt.protect([](word addr) { (void)unmap(fpage(addr, 12, fpage_rights::w), false); });
   const word took = word(cycles() - t0);
   if (t.ok && !quiet)
@@ -419,173 +427,6 @@ void take_checkpoint(Utcb *u) {
   u->mr[2] = t.copied;
   u->mr[3] = t.clean;
   u->mr[4] = ckpt.number();
-}
-
-// Checkpoints in files (docs/restarts.md, "Checkpoints in files", p3/ckptfile.hh). Both ways the
-// bytes pass through the root task's buffer by our calls to it (root::checkpoint_put and
-// checkpoint_get), as our frames do: we may fault or need a frame meanwhile, which the root task
-// serves only while it waits for messages.
-namespace cf = p3::ckptfile;
-
-// What this process is, for a file's header and its checks.
-cf::Expect file_expect() {
-  const p3::Info &pi = pinfo();
-  static word hashed_at, hashed_size, hash;   // the image is hashed once per program
-  const word at = pi.image_at ? pi.image_at : p3::image_base;
-  if (hashed_at != at || hashed_size != pi.image_size) {
-    hash = cf::hash(reinterpret_cast<const void *>(at), pi.image_size);
-    hashed_at = at;
-    hashed_size = pi.image_size;
-  }
-  return {uint32_t(pi.machine), pi.program, uint32_t(pi.image_size), uint32_t(hash),
-          uint32_t(parc_start), uint32_t(parc_end)};
-}
-
-// The bytes of the file on their way to the root task, a message's worth at a time.
-struct Putter {
-  static constexpr word chunk = (arc::mr_count - 3) * sizeof(word);
-  unsigned char buf[chunk];
-  word n = 0, offset = 0;
-  bool ok = true;
-  void flush() {
-    if (!n || !ok) return;
-    Utcb *u = utcb();
-    u->mr[0] = Tag(root::checkpoint_put, 2 + (n + sizeof(word) - 1) / sizeof(word), 0).raw;
-    u->mr[1] = offset;
-    u->mr[2] = n;
-    memcpy(&u->mr[3], buf, n);
-    ok = call(proc::root) == Status::ok && u->mr[1] == word(Status::ok);
-    offset += n;
-    n = 0;
-  }
-  void add(const void *p, word len) {
-    const unsigned char *b = static_cast<const unsigned char *>(p);
-    while (len && ok) {
-      const word part = len < chunk - n ? len : chunk - n;
-      memcpy(buf + n, b, part);
-      n += part;
-      b += part;
-      len -= part;
-      if (n == chunk) flush();
-    }
-  }
-  void end(word total, word number) {
-    flush();
-    Utcb *u = utcb();
-    u->mr[0] = Tag(root::checkpoint_put, 3, 0).raw;
-    u->mr[1] = ok ? total : 0;
-    u->mr[2] = 0;
-    u->mr[3] = number;
-    (void)call(proc::root);
-  }
-};
-
-// The root task asked for our last checkpoint as a file (the shell's checkpoint --save).
-void export_checkpoint() {
-  const unsigned long long t0 = cycles();
-  static Putter put;
-  put = Putter{};
-  if (!ckpt.valid()) {
-    printf("[pager] %s: no checkpoint to write out\n", pinfo().client_name);
-    return put.end(0, 0);
-  }
-  const cf::Expect me = file_expect();
-  cf::Header h = cf::make_header(me, ckpt.pages(), uint32_t(ckpt.number()),
-                                 uint32_t(ckpt.resume_ip()), uint32_t(ckpt.resume_sp()));
-  auto va = [](uint32_t i) { return uint32_t(ckpt.page_va(i)); };
-  auto page = [](uint32_t i) { return reinterpret_cast<const void *>(ckpt.page_copy(i)); };
-  h.checksum = cf::checksum(h, va, page);
-  put.add(&h, sizeof h);
-  for (unsigned i = 0; i < ckpt.pages(); ++i) {
-    const uint32_t v = va(i);
-    put.add(&v, 4);
-  }
-  for (unsigned i = 0; i < ckpt.pages(); ++i) put.add(page(i), cf::page_bytes);
-  put.end(h.total_bytes, ckpt.number());
-  if (put.ok)
-    printf("[pager] %s: checkpoint #%lu written out: %u pages, %u bytes, checksum %08x, %llu cycles\n",
-           pinfo().client_name, ckpt.number(), unsigned(h.pages), unsigned(h.total_bytes),
-           unsigned(h.checksum), cycles() - t0);
-  else
-    printf("[pager] %s: checkpoint #%lu could not be written out\n", pinfo().client_name,
-           ckpt.number());
-}
-
-// The root task has a file for us (the shell's restore --load): fetch it, check it whole, and
-// only then make it our checkpoint. Whatever is wrong with it, the process and its checkpoint
-// are left as they are.
-void import_checkpoint(word total) {
-  const unsigned long long t0 = cycles();
-  static uint32_t vas[cf::max_pages];
-  static word copies[cf::max_pages];
-  static word vas_w[cf::max_pages];
-  cf::Header h;
-  const cf::Expect me = file_expect();
-  cf::Error err = cf::Error::none;
-  unsigned have = 0;   // pages with a frame
-  word offset = 0;
-  while (offset < total && err == cf::Error::none) {
-    Utcb *u = utcb();
-    u->mr[0] = Tag(root::checkpoint_get, 1, 0).raw;
-    u->mr[1] = offset;
-    if (call(proc::root) != Status::ok || u->mr[1] != word(Status::ok) || !u->mr[2] ||
-        u->mr[2] > (arc::mr_count - 3) * sizeof(word)) {
-      err = cf::Error::truncated;
-      break;
-    }
-    static unsigned char data[arc::mr_count * sizeof(word)];
-    word n = u->mr[2];
-    memcpy(data, &u->mr[3], n);
-    for (word k = 0; k < n && err == cf::Error::none;) {
-      const cf::Place at = cf::locate(offset < sizeof h ? 0 : h.pages, uint32_t(offset));
-      word part = n - k < at.left ? n - k : at.left;
-      if (at.part == cf::Place::header) {
-        memcpy(reinterpret_cast<unsigned char *>(&h) + at.within, data + k, part);
-        if (offset + part == sizeof h) {
-          err = cf::check_header(h, me);
-          if (err == cf::Error::none) err = cf::check_length(h, total);
-        }
-      } else if (at.part == cf::Place::table) {
-        memcpy(reinterpret_cast<unsigned char *>(vas) + at.within, data + k, part);
-      } else if (at.part == cf::Place::page) {
-        if (at.index >= have) {
-          copies[have] = frames.alloc();
-          if (!copies[have]) { err = cf::Error::no_memory; break; }
-          ++have;
-        }
-        memcpy(reinterpret_cast<unsigned char *>(copies[at.index]) + at.within, data + k, part);
-      } else {
-        err = cf::Error::too_long;
-      }
-      k += part;
-      offset += part;
-    }
-  }
-  if (err == cf::Error::none && total < sizeof h) err = cf::check_short(&h, total);
-  if (err == cf::Error::none && have != h.pages) err = cf::Error::truncated;
-  if (err == cf::Error::none) err = cf::check_table(h, vas);
-  for (unsigned i = 0; err == cf::Error::none && i < h.pages; ++i)
-    if (!image.may_write(vas[i])) err = cf::Error::bad_page;
-  if (err == cf::Error::none &&
-      cf::checksum(h, [](uint32_t i) { return vas[i]; },
-                   [](uint32_t i) { return reinterpret_cast<const void *>(copies[i]); }) != h.checksum)
-    err = cf::Error::bad_checksum;
-  if (err != cf::Error::none) {
-    for (unsigned i = 0; i < have; ++i) frames.release(copies[i]);
-    printf("[pager] %s: checkpoint file of %lu bytes refused: %s; nothing changed\n",
-           pinfo().client_name, total, cf::error_name(err));
-  } else {
-    for (unsigned i = 0; i < h.pages; ++i) vas_w[i] = vas[i];
-    ckpt.adopt(frames, vas_w, copies, h.pages, h.resume_ip, h.resume_sp);
-    printf("[pager] %s: checkpoint #%lu loaded from a file (#%u of %s where it was saved): %u pages, %llu cycles\n",
-           pinfo().client_name, ckpt.number(), unsigned(h.number), h.program, unsigned(h.pages),
-           cycles() - t0);
-  }
-  Utcb *u = utcb();
-  u->mr[0] = Tag(root::checkpoint_loaded, 2, 0).raw;
-  u->mr[1] = word(err);
-  u->mr[2] = err == cf::Error::none ? ckpt.number() : 0;
-  (void)call(proc::root);
 }
 
 // The process failed: ask the reincarnation monitor (in the root task) what to do, and do the
@@ -663,6 +504,17 @@ const char *load(word *entry) {
     parc_start = parc.addr;
     parc_end = parc.addr + parc.size;
   }
+  // Its build: the linker's build id note (cmake/arc-target.cmake links every program with one),
+  // hashed here, a few dozen bytes, instead of the whole file at a checkpoint's save.
+  elf::Section note;
+  file_program = {};
+  if (elf.find_section(".note.gnu.build-id", &note) == elf::Error::none && note.size &&
+      note.offset + note.size <= pi.image_size) {
+    file_program.build_id = p3::ckptfile::hash(reinterpret_cast<const unsigned char *>(at) + note.offset, note.size);
+    file_program.has_build_id = true;
+  }
+  file_program.parc_start = have_parc ? parc.addr : 0;
+  file_program.parc_end = have_parc ? parc.addr + parc.size : 0;
   image.add_zero_range(proc::heap_base_default, proc::heap_base_default + proc::heap_size, false);
   image.add_zero_range(proc::stack_top - proc::stack_size, proc::stack_top, false);
   image.add_zero_range(proc::pheap_base, proc::pheap_base + proc::pheap_size, true);
@@ -867,8 +719,8 @@ int main(int, char **) {
         break;
       }
       answer = false;
-      if (tag.label() == arc::pager::ckpt_export) export_checkpoint();
-      else import_checkpoint(u->mr[1]);
+      if (tag.label() == arc::pager::ckpt_export) p3::export_checkpoint(ckpt, file_program);
+      else p3::import_checkpoint(ckpt, image, frames, file_program, u->mr[1]);
       break;
     case arc::pager::recovered:
       phases_report(u->mr[1], u->mr[2]);

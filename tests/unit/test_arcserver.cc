@@ -100,6 +100,7 @@ Status call(CapSlot ep, word) {
   return Status::ok;
 }
 void set_rcv_cap_slot(CapSlot slot) { fake::rcv_cap_slot = slot; }
+Status irq_attach(CapSlot, CapSlot) { return Status::ok; }
 unsigned long long cycles() { return 0; }
 } // namespace transport
 const proc::Info *process_info() { return &fake::info; }

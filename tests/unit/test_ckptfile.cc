@@ -1,7 +1,7 @@
 // Host tests of the checkpoint file format (libs/p3 ckptfile; docs/restarts.md, "Checkpoints in
 // files"): a file encoded as the pager writes it decodes and passes every check; each kind of
 // damage — truncated, too long, another magic, version, architecture, program, build, a bad
-// table, a flipped byte anywhere — is refused with its own error.
+// table, a bad capabilities part, a flipped byte anywhere — is refused with its own error.
 #include <p3/ckptfile.hh>
 
 #include <catch2/catch.hpp>
@@ -15,20 +15,39 @@ namespace {
 
 const Expect counter{3, "ckpt-counter", 123456, 0xdeadbeef, 0x0804c000, 0x0804e000};
 
-// A file of n pages as the pager writes it: header, table, pages (page i filled with i + 1).
-std::vector<unsigned char> encode(unsigned n, const Expect &e = counter) {
-  Header h = make_header(e, n, 7, 0x08048123, 0x0fffeff0);
+namespace cc = arc::ckpt_caps;
+
+// A driver's record: its interrupt (line 8 in slot 20, to the endpoint in slot 4) and two sessions.
+cc::Record driver_caps() {
+  cc::Record r{};
+  r.magic = cc::magic;
+  r.n_irqs = 1;
+  r.irqs[0] = {8, 20, 4};
+  r.n_sessions = 2;
+  r.sessions[0] = {0x101, 0x30, 7, 0x1234, 0x70000000, 4096};
+  r.sessions[1] = {0x203, 0x31, 9, 0x5678, 0x70010000, 100};
+  return r;
+}
+constexpr uint32_t caps_at = 0x10000200;   // in the file's first page
+
+// A file of n pages as the pager writes it: header, table, capabilities, pages (page i filled
+// with i + 1).
+std::vector<unsigned char> encode(unsigned n, const Expect &e = counter, const cc::Record &r = driver_caps()) {
+  unsigned char caps[max_caps_bytes];
+  const uint32_t cb = encode_caps(r, caps);
+  Header h = make_header(e, n, 7, 0x08048123, 0x0fffeff0, cb, r.magic && n ? caps_at : 0);
   std::vector<uint32_t> vas(n);
   std::vector<std::vector<unsigned char>> pages(n, std::vector<unsigned char>(page_bytes));
   for (unsigned i = 0; i < n; ++i) {
     vas[i] = 0x10000000 + i * page_bytes;
     std::memset(pages[i].data(), int(i + 1), page_bytes);
   }
-  h.checksum = checksum(h, [&](uint32_t i) { return vas[i]; },
+  h.checksum = checksum(h, [&](uint32_t i) { return vas[i]; }, caps,
                         [&](uint32_t i) { return static_cast<const void *>(pages[i].data()); });
   std::vector<unsigned char> f(sizeof h);
   std::memcpy(f.data(), &h, sizeof h);
   for (uint32_t v : vas) f.insert(f.end(), reinterpret_cast<unsigned char *>(&v), reinterpret_cast<unsigned char *>(&v) + 4);
+  f.insert(f.end(), caps, caps + cb);
   for (auto &p : pages) f.insert(f.end(), p.begin(), p.end());
   return f;
 }
@@ -42,10 +61,13 @@ Error decode(const std::vector<unsigned char> &f, const Expect &e = counter) {
   if (Error r = check_length(h, f.size()); r != Error::none) return r;
   const uint32_t *vas = reinterpret_cast<const uint32_t *>(f.data() + sizeof h);
   if (Error r = check_table(h, vas); r != Error::none) return r;
-  const unsigned char *pages = f.data() + sizeof h + 4 * h.pages;
-  const uint32_t sum = checksum(h, [&](uint32_t i) { return vas[i]; },
+  const unsigned char *caps = f.data() + sizeof h + 4 * h.pages;
+  const unsigned char *pages = caps + h.caps_bytes;
+  const uint32_t sum = checksum(h, [&](uint32_t i) { return vas[i]; }, caps,
                                 [&](uint32_t i) { return static_cast<const void *>(pages + i * page_bytes); });
-  return sum == h.checksum ? Error::none : Error::bad_checksum;
+  if (sum != h.checksum) return Error::bad_checksum;
+  cc::Record r;
+  return decode_caps(h, caps, &r);
 }
 
 Header header_of(std::vector<unsigned char> &f) {
@@ -59,9 +81,10 @@ void put_header(std::vector<unsigned char> &f, const Header &h) { std::memcpy(f.
 
 TEST_CASE("CKFL0001 a file as the pager writes it passes every check", "[ckptfile]") {
   for (unsigned n : {0u, 1u, 3u, 17u}) {
-    auto f = encode(n);
-    CHECK(f.size() == file_bytes(n));
-    CHECK(f.size() == sizeof(Header) + n * 4100);
+    auto f = encode(n, counter, n ? driver_caps() : cc::Record{});
+    const uint32_t cb = n ? caps_part_bytes(1, 2) : caps_part_bytes(0, 0);
+    CHECK(f.size() == file_bytes(n, cb));
+    CHECK(f.size() == sizeof(Header) + n * 4100 + cb);
     CHECK(decode(f) == Error::none);
     const Header h = header_of(f);
     CHECK(std::memcmp(h.magic, "ARCCKPT\n", 8) == 0);
@@ -102,7 +125,11 @@ TEST_CASE("CKFL0003 another magic, version, architecture, program, build: each i
     CHECK(decode(text) == Error::bad_magic);
   }
   SECTION("version") {
-    h.version = 2;
+    h.version = 1;   // the first format: no capabilities part
+    put_header(f, h);
+    CHECK(decode(f) == Error::bad_version);
+    CHECK(std::string(error_name(Error::bad_version)) == "of another format version (an old file?)");
+    h.version = 3;
     put_header(f, h);
     CHECK(decode(f) == Error::bad_version);
   }
@@ -129,7 +156,7 @@ TEST_CASE("CKFL0003 another magic, version, architecture, program, build: each i
   }
   SECTION("too many pages") {
     h.pages = max_pages + 1;
-    h.total_bytes = file_bytes(h.pages);
+    h.total_bytes = file_bytes(h.pages, h.caps_bytes);
     put_header(f, h);
     CHECK(decode(f) == Error::bad_header);
   }
@@ -146,7 +173,7 @@ TEST_CASE("CKFL0003 another magic, version, architecture, program, build: each i
 }
 
 TEST_CASE("CKFL0004 a bad table: unaligned, repeated or in the framework's area", "[ckptfile]") {
-  const Header h = make_header(counter, 3, 1, 0, 0);
+  const Header h = make_header(counter, 3, 1, 0, 0, caps_part_bytes(0, 0), 0);
   uint32_t ok[] = {0x10000000, 0x10001000, 0x20000000};
   CHECK(check_table(h, ok) == Error::none);
   uint32_t unaligned[] = {0x10000000, 0x10001004, 0x20000000};
@@ -182,20 +209,85 @@ TEST_CASE("CKFL0005 one flipped byte anywhere after the checked fields: checksum
   CHECK(decode(g) == Error::bad_checksum);
 }
 
-TEST_CASE("CKFL0006 locate: header, table, pages, end", "[ckptfile]") {
-  const uint32_t hb = sizeof(Header);
-  Place p = locate(2, 0);
+TEST_CASE("CKFL0006 locate: header, table, capabilities, pages, end", "[ckptfile]") {
+  const uint32_t hb = sizeof(Header), cb = caps_part_bytes(1, 2);
+  Place p = locate(2, cb, 0);
   CHECK((p.part == Place::header && p.within == 0 && p.left == hb));
-  p = locate(2, hb - 1);
+  p = locate(2, cb, hb - 1);
   CHECK((p.part == Place::header && p.left == 1));
-  p = locate(2, hb + 5);
+  p = locate(2, cb, hb + 5);
   CHECK((p.part == Place::table && p.index == 1 && p.within == 5 && p.left == 3));
-  p = locate(2, hb + 8);
+  p = locate(2, cb, hb + 8);
+  CHECK((p.part == Place::caps && p.within == 0 && p.left == cb));
+  p = locate(2, cb, hb + 8 + cb - 1);
+  CHECK((p.part == Place::caps && p.within == cb - 1 && p.left == 1));
+  p = locate(2, cb, hb + 8 + cb);
   CHECK((p.part == Place::page && p.index == 0 && p.within == 0 && p.left == page_bytes));
-  p = locate(2, hb + 8 + page_bytes + 10);
+  p = locate(2, cb, hb + 8 + cb + page_bytes + 10);
   CHECK((p.part == Place::page && p.index == 1 && p.within == 10 && p.left == page_bytes - 10));
-  p = locate(2, file_bytes(2));
+  p = locate(2, cb, file_bytes(2, cb));
   CHECK(p.part == Place::end);
   CHECK(hash("a", 1) == 0xe40c292cu);   // FNV-1a 32 of "a" (its published test vector)
   CHECK(std::string(error_name(Error::wrong_program)) == "of another program");
+}
+
+TEST_CASE("CKFL0007 the capabilities part: interrupts and sessions back as recorded", "[ckptfile]") {
+  const cc::Record r = driver_caps();
+  unsigned char part[max_caps_bytes];
+  const uint32_t n = encode_caps(r, part);
+  CHECK(n == caps_part_bytes(1, 2));
+  CHECK(n == 8 + 12 + 2 * 24);
+  Header h = make_header(counter, 1, 1, 0, 0, n, caps_at);
+  cc::Record back;
+  REQUIRE(decode_caps(h, part, &back) == Error::none);
+  CHECK(back.magic == cc::magic);
+  CHECK(back.loaded == 0);
+  REQUIRE(back.n_irqs == 1);
+  CHECK((back.irqs[0].line == 8 && back.irqs[0].slot == 20 && back.irqs[0].ep == 4));
+  REQUIRE(back.n_sessions == 2);
+  CHECK((back.sessions[1].id == 0x203 && back.sessions[1].badge == 0x31 && back.sessions[1].owner_pid == 9 &&
+         back.sessions[1].token == 0x5678 && back.sessions[1].addr == 0x70010000 && back.sessions[1].bytes == 100));
+  // A record never filled in (no magic): an empty part, which decodes to nothing.
+  CHECK(encode_caps(cc::Record{}, part) == caps_part_bytes(0, 0));
+  h = make_header(counter, 1, 1, 0, 0, caps_part_bytes(0, 0), 0);
+  REQUIRE(decode_caps(h, part, &back) == Error::none);
+  CHECK((back.n_irqs == 0 && back.n_sessions == 0));
+  // A whole file with them passes every check; one with the part's counts changed does not.
+  CHECK(decode(encode(2)) == Error::none);
+}
+
+TEST_CASE("CKFL0008 a bad capabilities part is refused: counts, lengths, where its record is", "[ckptfile]") {
+  unsigned char part[max_caps_bytes];
+  const uint32_t n = encode_caps(driver_caps(), part);
+  cc::Record back;
+  SECTION("the counts do not give the part's length") {
+    const Header h = make_header(counter, 1, 1, 0, 0, n + 24, caps_at);
+    CHECK(decode_caps(h, part, &back) == Error::bad_caps);
+  }
+  SECTION("more interrupts or sessions than a record holds") {
+    uint32_t too_many = cc::max_irqs + 1;
+    std::memcpy(part, &too_many, 4);
+    const Header h = make_header(counter, 1, 1, 0, 0, caps_part_bytes(too_many, 2), caps_at);
+    CHECK(decode_caps(h, part, &back) == Error::bad_caps);
+  }
+  SECTION("associations recorded, but no record in the pages") {
+    const Header h = make_header(counter, 1, 1, 0, 0, n, 0);
+    CHECK(decode_caps(h, part, &back) == Error::bad_caps);
+  }
+  SECTION("a record not on its alignment (it could straddle two pages)") {
+    const Header h = make_header(counter, 1, 1, 0, 0, n, caps_at + 4);
+    CHECK(decode_caps(h, part, &back) == Error::bad_caps);
+  }
+  SECTION("a part too long for the header's checks") {
+    Header h = make_header(counter, 1, 1, 0, 0, max_caps_bytes + 4, caps_at);
+    CHECK(check_header(h, counter) == Error::bad_header);
+    h = make_header(counter, 1, 1, 0, 0, 4, caps_at);
+    CHECK(check_header(h, counter) == Error::bad_header);
+  }
+  SECTION("a flipped count in a whole file: the checksum refuses it first") {
+    auto f = encode(2);
+    f[sizeof(Header) + 8] ^= 1;
+    CHECK(decode(f) == Error::bad_checksum);
+  }
+  CHECK(std::string(error_name(Error::missing_irq)) == "an interrupt line the process does not have here");
 }

@@ -174,11 +174,16 @@ TEST_CASE("PCKP0005 a checkpoint carried to another process of the program (a fi
     copies.push_back(f);
   }
   const unsigned before = unsigned(b.frames.live.size());
-  b.ck->adopt(b.frames, vas.data(), copies.data(), unsigned(vas.size()), 0xabc0, 0xdef0);
+  b.ck->adopt(b.frames, vas.data(), copies.data(), unsigned(vas.size()), 0xabc0, 0xdef0, heap + 2 * page + 0x200);
   CHECK(b.frames.live.size() == before - 1);   // B's own copy (of its heap page) went back
   CHECK(b.ck->number() == 2);                  // goes on from B's
   CHECK(b.ck->resume_ip() == 0xabc0);
   CHECK(b.ck->resume_sp() == 0xdef0);
+  // The framework's record of its capabilities: where the file said, found in the copies.
+  CHECK(b.ck->caps_va() == heap + 2 * page + 0x200);
+  REQUIRE(b.ck->copy_at(heap + 2 * page) != nullptr);
+  CHECK(*b.ck->copy_at(heap + 2 * page) == 19);   // the first byte of the word written
+  CHECK(b.ck->copy_at(heap + 5 * page) == nullptr);   // not a page of the checkpoint
   CHECK(!b.ck->clean(heap + 2 * page));        // not the process's page yet
   b.img.discard_all_but(0, 0);
   REQUIRE(b.ck->restore(b.img));

@@ -38,6 +38,11 @@ struct Published { char name[6 * sizeof(word)]; CapSlot ep; };   // names::name_
 constexpr unsigned max_published = 4;
 constexpr unsigned slot_count = 64;   // capability slots slot_alloc() hands out
 
+// An interrupt association the server made (ServerCore::AttachIrq): a checkpoint records them,
+// a restore makes them again (docs/restarts.md, "Checkpoint and restore").
+struct IrqAssociation { word line; CapSlot slot, ep; };   // slot 0: free
+constexpr unsigned max_irq_associations = 4;
+
 struct FrameworkArea {
   word layout;       // layout_stamp (constant: in the image, so the pager can compare)
   FrameworkState fw;
@@ -45,11 +50,12 @@ struct FrameworkArea {
   word deferred_order;
   word slot_map[slot_count / (8 * sizeof(word))];
   Published published[max_published];
+  IrqAssociation irqs[max_irq_associations];
 };
 
 // Changes whenever FrameworkArea does (its size, and a version for the rest): a program whose
 // stamp differs has another layout, and the pager does not carry the area into it.
-constexpr word area_version = 1;
+constexpr word area_version = 2;   // 2: the interrupt associations
 constexpr word layout_stamp = 0x41520000u | (area_version << 12) | (sizeof(FrameworkArea) & 0xfff);
 
 extern FrameworkArea g_area;

@@ -2,6 +2,7 @@
 // persistent request record, start-up decision, replay, the receive-dispatch-reply loop, deferred
 // replies, the framework's own labels (info, sessions) and panic.
 #include <arc/pdata.hh>
+#include <arc/proto/ckpt_caps.hh>
 #include <arc/proto/pager.hh>
 #include <arc/process.hh>
 #include <arc/server.hh>
@@ -16,7 +17,7 @@ extern "C" [[noreturn]] void arc_restore_entry();
 namespace arc {
 
 // The framework's persistent area (area.hh): its own section, which a swap carries over.
-__attribute__((section(".pdata.arc"))) detail::FrameworkArea detail::g_area = {detail::layout_stamp, {}, {}, 0, {}, {}};
+__attribute__((section(".pdata.arc"))) detail::FrameworkArea detail::g_area = {detail::layout_stamp, {}, {}, 0, {}, {}, {}};
 
 namespace {
 
@@ -127,13 +128,37 @@ bool g_mark;             // MarkRestorePoint() asked for a checkpoint after this
 bool g_marks_declined;   // the pager said the policy has no marked points: ask no more
 word g_ck_number, g_ck_copied, g_ck_clean;
 
+// The capabilities at the restore point (arc/proto/ckpt_caps.hh): in ordinary memory, so the
+// checkpoint copies it and a restore brings back the record of then, to compare with now.
+alignas(ckpt_caps::record_align) ckpt_caps::Record g_ck_caps;
+
+void record_capabilities() {
+  ckpt_caps::Record r{};
+  r.magic = ckpt_caps::magic;
+  for (const detail::IrqAssociation &a : detail::g_area.irqs)
+    if (a.slot && r.n_irqs < ckpt_caps::max_irqs)
+      r.irqs[r.n_irqs++] = {uint32_t(a.line), uint32_t(a.slot), uint32_t(a.ep)};
+  for (const SessionEntry &e : g_fw.sessions.entry)
+    if (e.id && r.n_sessions < ckpt_caps::max_sessions)
+      r.sessions[r.n_sessions++] = {uint32_t(e.id), uint32_t(e.badge), uint32_t(e.owner_pid),
+                                    uint32_t(e.token), uint32_t(e.addr), uint32_t(e.bytes)};
+  // Written only when it changed: an unchanged record leaves its page clean for the next
+  // checkpoint.
+  const auto *a = reinterpret_cast<const unsigned char *>(&r);
+  auto *b = reinterpret_cast<unsigned char *>(&g_ck_caps);
+  for (unsigned i = 0; i < sizeof r; ++i)
+    if (a[i] != b[i]) { g_ck_caps = r; break; }
+}
+
 // 1: came back by a restore; 0: the checkpoint was taken; -1: declined or failed.
 __attribute__((noinline)) int take_checkpoint(word how) {
+  record_capabilities();
   if (__builtin_setjmp(g_restore_ctx)) return 1;
   word *mr = transport::mr();
-  mr[0] = Tag(pager::checkpoint, 2, 0).raw;
+  mr[0] = Tag(pager::checkpoint, 3, 0).raw;
   mr[1] = reinterpret_cast<word>(&arc_restore_entry);
   mr[2] = how;
+  mr[3] = reinterpret_cast<word>(&g_ck_caps);
   const Status st = transport::call(proc::pager, ipc::timeouts(ipc::t_never, ipc::t_never));
   if (st != Status::ok || Status(mr[1]) != Status::ok) {
     if (st == Status::ok && Status(mr[1]) == Status::not_supported && (how & pager::checkpoint_marked))
@@ -164,7 +189,86 @@ void ServerCore::ResetPersistent() {
   commit_idle(g_fw.in_flight);
   g_fw.sessions.Reset();
   g_fw.served = 0;
+  for (detail::IrqAssociation &a : detail::g_area.irqs) a = {};   // Initialize() attaches again
   g_fw.magic = state_magic;
+}
+
+Status ServerCore::AttachIrq(CapSlot irq) {
+  word line = ~word(0);
+  if (const proc::Info *info = process_info())
+    for (word k = 0; k < info->n_resources && k < 12; ++k)
+      if (info->resources[k].kind == proc::Resource::irq && info->resources[k].slot == irq)
+        line = info->resources[k].first;
+  if (line == ~word(0)) return Status::invalid_cap;   // not one of our IRQ capabilities
+  if (Status st = transport::irq_attach(irq, endpoint_); st != Status::ok) return st;
+  detail::IrqAssociation *free_one = nullptr;
+  for (detail::IrqAssociation &a : detail::g_area.irqs) {
+    if (a.slot == irq) free_one = &a;   // attached again (a restart): the same record
+    else if (!a.slot && !free_one) free_one = &a;
+  }
+  if (!free_one) return Status::no_memory;
+  free_one->line = line;
+  free_one->ep = endpoint_;
+  free_one->slot = irq;   // the commit
+  return Status::ok;
+}
+
+void ServerCore::RestoreCapabilities() {
+  const ckpt_caps::Record &r = g_ck_caps;
+  if (r.magic != ckpt_caps::magic) return;   // none recorded (a checkpoint of an older framework)
+  // Interrupts: attached to the endpoint of then and unmasked, whatever the failure did to them
+  // (detached, attached elsewhere, masked with an interrupt never acknowledged). A file loaded
+  // on another machine gives the slot of the same line there (the pager made it so).
+  for (uint32_t i = 0; i < r.n_irqs && i < ckpt_caps::max_irqs; ++i) {
+    const ckpt_caps::Irq &q = r.irqs[i];
+    const Status st = transport::irq_attach(q.slot, q.ep);
+    printf("[arcserver] %s: interrupt line %lu attached again as at the checkpoint: %s\n", name_,
+           word(q.line), status_name(st));
+    for (detail::IrqAssociation &a : detail::g_area.irqs)
+      if (a.slot == q.slot) a = {};
+    for (detail::IrqAssociation &a : detail::g_area.irqs)
+      if (!a.slot) {
+        a.line = q.line;
+        a.ep = q.ep;
+        a.slot = q.slot;
+        break;
+      }
+  }
+  // Sessions: the framework's table is of now (kept by the restore, as the pager's shared
+  // regions are). Damaged since the checkpoint, it is rebuilt from the record, whose regions the
+  // pager still holds on this machine (not for a file's: another boot's).
+  SessionTable &t = g_fw.sessions;
+  if (!t.Valid()) {
+    t.Reset();
+    unsigned rebuilt = 0;
+    if (!r.loaded)
+      for (uint32_t i = 0; i < r.n_sessions && i < ckpt_caps::max_sessions; ++i) {
+        const ckpt_caps::Session &s = r.sessions[i];
+        const unsigned index = s.id & 0xff;
+        if (index < 1 || index > SessionTable::capacity) continue;
+        SessionEntry &e = t.entry[index - 1];
+        e.addr = s.addr;
+        e.bytes = s.bytes;
+        e.badge = s.badge;
+        e.owner_pid = s.owner_pid;
+        e.token = s.token;
+        e.id = s.id;
+        if ((s.id >> 8) > t.generation) t.generation = s.id >> 8;
+        ++rebuilt;
+      }
+    if (!t.Valid()) t.Reset(), rebuilt = 0;
+    printf("[arcserver] %s: the session table was damaged: %u sessions made again from the checkpoint\n",
+           name_, rebuilt);
+    return;
+  }
+  for (uint32_t i = 0; i < r.n_sessions && i < ckpt_caps::max_sessions; ++i) {
+    const ckpt_caps::Session &s = r.sessions[i];
+    const SessionEntry *e = t.Find(s.badge, s.id);
+    if (e && e->token == s.token && e->owner_pid == s.owner_pid) continue;   // open: it goes on
+    printf("[arcserver] %s: session %lx of pid %lu dropped: %s\n", name_, word(s.id), word(s.owner_pid),
+           r.loaded ? "its client is not on this machine (the checkpoint is another boot's)"
+                    : "its client closed it since the checkpoint");
+  }
 }
 
 void ServerCore::DiscardPersistent() {
@@ -391,7 +495,7 @@ bool ServerCore::Checkpoint(DispatchFn fn, void *self, word how) {
     g_fw.in_flight = InFlight{};
     commit_idle(g_fw.in_flight);
   }
-  if (!g_fw.sessions.Valid()) g_fw.sessions.Reset();
+  RestoreCapabilities();
   if (const proc::Info *info = process_info(); info && info->carried_reply)
     SetReplySlot(info->carried_reply);
   const bool reply_pending = ReplayAfterSwap(fn, self);

@@ -31,6 +31,13 @@ Status save_reply(CapSlot slot) {
 Status call(CapSlot ep, word timeouts) { return arc::ipc_raw(ipc::send | ipc::call, ep, 0, timeouts, nullptr); }
 
 void set_rcv_cap_slot(CapSlot slot) { utcb()->rcv_cap_slot = slot; }
+
+Status irq_attach(CapSlot irq, CapSlot ep) {
+  const Status st = irq_ctl(IrqOp::attach, irq, ep);
+  if (st != Status::ok && st != Status::busy) return st;   // busy: attached already
+  (void)irq_ctl(IrqOp::ack, irq);
+  return Status::ok;
+}
 unsigned long long cycles() { return arch::cycles(); }
 
 } // namespace arc::transport

@@ -9,7 +9,8 @@ uint32_t hash(const void *p, size_t n) {
   return f.h;
 }
 
-Header make_header(const Expect &what, uint32_t pages, uint32_t number, uint32_t ip, uint32_t sp) {
+Header make_header(const Expect &what, uint32_t pages, uint32_t number, uint32_t ip, uint32_t sp,
+                   uint32_t caps_bytes, uint32_t caps_va) {
   Header h;
   memset(&h, 0, sizeof h);
   memcpy(h.magic, magic, sizeof h.magic);
@@ -26,7 +27,9 @@ Header make_header(const Expect &what, uint32_t pages, uint32_t number, uint32_t
   h.image_bytes = what.image_bytes;
   h.image_hash = what.image_hash;
   strncpy(h.program, what.program, sizeof h.program - 1);
-  h.total_bytes = file_bytes(pages);
+  h.caps_bytes = caps_bytes;
+  h.caps_va = caps_va;
+  h.total_bytes = file_bytes(pages, caps_bytes);
   return h;
 }
 
@@ -34,9 +37,9 @@ Error check_header(const Header &h, const Expect &e) {
   if (memcmp(h.magic, magic, sizeof magic)) return Error::bad_magic;
   if (h.version != version) return Error::bad_version;
   if (h.header_bytes != sizeof(Header) || h.page_size != page_bytes || h.pages > max_pages ||
-      h.total_bytes != file_bytes(h.pages) || (h.parc_start | h.parc_end) % page_bytes ||
-      h.parc_end < h.parc_start || h.program[program_bytes - 1] != 0 || h.reserved[0] ||
-      h.reserved[1])
+      h.caps_bytes < caps_part_bytes(0, 0) || h.caps_bytes > max_caps_bytes ||
+      h.total_bytes != file_bytes(h.pages, h.caps_bytes) || (h.parc_start | h.parc_end) % page_bytes ||
+      h.parc_end < h.parc_start || h.program[program_bytes - 1] != 0)
     return Error::bad_header;
   if (h.machine != e.machine) return Error::wrong_machine;
   if (strncmp(h.program, e.program, program_bytes)) return Error::wrong_program;
@@ -68,15 +71,85 @@ Error check_table(const Header &h, const uint32_t *vas) {
   return Error::none;
 }
 
-Place locate(uint32_t pages, uint32_t offset) {
+Place locate(uint32_t pages, uint32_t caps_bytes, uint32_t offset) {
   const uint32_t hb = sizeof(Header), tb = pages * 4;
   if (offset < hb) return {Place::header, 0, offset, hb - offset};
   offset -= hb;
   if (offset < tb) return {Place::table, offset / 4, offset, tb - offset};
   offset -= tb;
+  if (offset < caps_bytes) return {Place::caps, 0, offset, caps_bytes - offset};
+  offset -= caps_bytes;
   if (offset < pages * page_bytes)
     return {Place::page, offset / page_bytes, offset % page_bytes, page_bytes - offset % page_bytes};
   return {Place::end, 0, 0, 0};
+}
+
+namespace {
+void put32(unsigned char *&p, uint32_t v) {
+  memcpy(p, &v, 4);
+  p += 4;
+}
+uint32_t get32(const unsigned char *&p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  p += 4;
+  return v;
+}
+} // namespace
+
+uint32_t encode_caps(const arc::ckpt_caps::Record &r, unsigned char *out) {
+  namespace cc = arc::ckpt_caps;
+  const bool ok = r.magic == cc::magic && r.n_irqs <= cc::max_irqs && r.n_sessions <= cc::max_sessions;
+  const uint32_t ni = ok ? r.n_irqs : 0, ns = ok ? r.n_sessions : 0;
+  unsigned char *p = out;
+  put32(p, ni);
+  put32(p, ns);
+  for (uint32_t i = 0; i < ni; ++i) {
+    put32(p, r.irqs[i].line);
+    put32(p, r.irqs[i].slot);
+    put32(p, r.irqs[i].ep);
+  }
+  for (uint32_t i = 0; i < ns; ++i) {
+    const cc::Session &s = r.sessions[i];
+    put32(p, s.id);
+    put32(p, s.badge);
+    put32(p, s.owner_pid);
+    put32(p, s.token);
+    put32(p, s.addr);
+    put32(p, s.bytes);
+  }
+  return uint32_t(p - out);
+}
+
+Error decode_caps(const Header &h, const unsigned char *part, arc::ckpt_caps::Record *r) {
+  namespace cc = arc::ckpt_caps;
+  memset(r, 0, sizeof *r);
+  if (h.caps_bytes < caps_part_bytes(0, 0)) return Error::bad_caps;
+  const unsigned char *p = part;
+  const uint32_t ni = get32(p), ns = get32(p);
+  if (ni > cc::max_irqs || ns > cc::max_sessions || h.caps_bytes != caps_part_bytes(ni, ns))
+    return Error::bad_caps;
+  // The record is in the checkpoint's pages, within one page; none is where nothing is recorded.
+  if ((ni || ns) && !h.caps_va) return Error::bad_caps;
+  if (h.caps_va % cc::record_align) return Error::bad_caps;
+  r->magic = cc::magic;
+  r->n_irqs = ni;
+  r->n_sessions = ns;
+  for (uint32_t i = 0; i < ni; ++i) {
+    r->irqs[i].line = get32(p);
+    r->irqs[i].slot = get32(p);
+    r->irqs[i].ep = get32(p);
+  }
+  for (uint32_t i = 0; i < ns; ++i) {
+    cc::Session &s = r->sessions[i];
+    s.id = get32(p);
+    s.badge = get32(p);
+    s.owner_pid = get32(p);
+    s.token = get32(p);
+    s.addr = get32(p);
+    s.bytes = get32(p);
+  }
+  return Error::none;
 }
 
 } // namespace p3::ckptfile

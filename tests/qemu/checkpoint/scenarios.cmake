@@ -60,6 +60,44 @@ foreach(t ia32-pc armv7-qemu-virt)
          --exit-status none)
 endforeach()
 
+# A checkpoint's capabilities (docs/restarts.md, "Checkpoint and restore"): ck3 keeps a client's
+# session across a restore after its session table was damaged, ckirq its interrupt after it was
+# detached. apps/ckpttest `caps` checks the values (Snn, Inn); the framework's lines say what the
+# restore made again. The device: the CMOS RTC on the PC, the PL031 on the virt board.
+foreach(t ia32-pc armv7-qemu-virt)
+  if(NOT t IN_LIST ARC_TARGETS)
+    continue()
+  endif()
+  arc_target_names(${t})
+  if(t STREQUAL "ia32-pc")
+    set(caps_line 8)
+    arc_config_modules(caps_system ${dir} test-checkpoint-caps-pc)
+  else()
+    set(caps_line 2)
+    arc_config_modules(caps_system ${dir} test-checkpoint-caps-virt)
+  endif()
+  arc_qemu_test(NAME ${prefix}-checkpoint-caps TARGET ${t} LABEL ${label} TIMEOUT 60
+    ARGS --kernel ${dir}/kernel/arc-kernel ${caps_system}
+         --expect [=[CKPT S02 ok ]=]
+         --expect [=[^\[pager\] ck3: checkpoint #1: [0-9]+ pages copied, 0 clean, [0-9]+ cycles$]=]
+         --expect [=[^\[ckpt-counter\] ck3: scribbling over the session table, then crashing$]=]
+         --expect [=[^\[monitor\] ck3 \(pid [0-9]+\): crash at 10 ip [0-9a-f]+. restore restart #1$]=]
+         --expect [=[^\[arcserver\] ck3: the session table was damaged: 1 sessions made again from the checkpoint$]=]
+         --expect [=[^CKPT S06 ok the same session goes on after the restore, not reopened \(got 106\)$]=]
+         --expect [=[^CKPT I01 ok ]=]
+         --expect [=[^\[pager\] ckirq: checkpoint #1: [0-9]+ pages copied, 0 clean, [0-9]+ cycles$]=]
+         --expect [=[^\[ckpt-irq\] ckirq: detaching its interrupt, then crashing$]=]
+         --expect [=[^\[monitor\] ckirq \(pid [0-9]+\): crash at 10 ip [0-9a-f]+. restore restart #1$]=]
+         --expect "^\\[arcserver\\] ckirq: interrupt line ${caps_line} attached again as at the checkpoint: ok$"
+         --expect [=[^CKPT I04 ok interrupts arrive again after the restore]=]
+         --expect [=[^CKPT: 11 passed, 0 failed$]=]
+         --fail [=[^CKPT [SI][0-9]+ FAIL]=]
+         --fail [=[. cold restart #]=]
+         --fail [=[process stopped]=]
+         --fail [=[^\[panic\]]=]
+         --exit-status none)
+endforeach()
+
 # Migration (RTCR's; docs/restarts.md, "Checkpoints in files"): two boots from one disk. The first
 # counts ck1 to 42, checkpoints it, and the shell writes the checkpoint to /ck1.ckpt on the ext2
 # disk; on the host, damage-ckpt.sh adds two damaged copies and e2fsck checks the image. The second
@@ -71,12 +109,20 @@ endforeach()
 set(migrate_save_expect
     --expect [=[\[pager\] ck1: checkpoint #1: [0-9]+ pages copied, 0 clean, [0-9]+ cycles$]=]
     --expect [=[CKPT MIGRATE ok ck1 counted to 42 \(got 42\), checkpoint #1 taken \(ok\)$]=]
-    --send-after [=[CKPT MIGRATE ok ck1 counted]=] [=[\r]=]
+    --expect [=[CKPT MIGRATE ok ck3 checkpointed with a session open at 5 \(ok\)$]=]
+    --expect [=[CKPT MIGRATE ok ckirq checkpointed after [0-9]+ interrupts \(ok\)$]=]
+    --send-after [=[CKPT MIGRATE ok ckirq checkpointed]=] [=[\r]=]
     --send-after [=[msh> ]=] [=[checkpoint --save ck1 /ck1.ckpt\r]=]
     --expect [=[^\[monitor\] ck1 \(pid [0-9]+\): checkpoint #1 written out as a file of [0-9]+ bytes$]=]
-    --expect [=[^\[pager\] ck1: checkpoint #1 written out: [0-9]+ pages, [0-9]+ bytes, checksum [0-9a-f]+, [0-9]+ cycles$]=]
+    --expect [=[^\[pager\] ck1: checkpoint #1 written out: [0-9]+ pages, 0 interrupt associations, 0 sessions, [0-9]+ bytes, checksum [0-9a-f]+, [0-9]+ cycles$]=]
     --expect [=[^checkpoint #1 of ck1 saved to /ck1.ckpt: [0-9]+ bytes$]=]
-    --send-after [=[^checkpoint #1 of ck1 saved]=] [=[ls /\r]=]
+    --send-after [=[^checkpoint #1 of ck1 saved]=] [=[checkpoint --save ck3 /ck3.ckpt\r]=]
+    --expect [=[^\[pager\] ck3: checkpoint #1 written out: [0-9]+ pages, 0 interrupt associations, 1 sessions, [0-9]+ bytes, checksum [0-9a-f]+, [0-9]+ cycles$]=]
+    --expect [=[^checkpoint #1 of ck3 saved to /ck3.ckpt: [0-9]+ bytes$]=]
+    --send-after [=[^checkpoint #1 of ck3 saved]=] [=[checkpoint --save ckirq /ckirq.ckpt\r]=]
+    --expect [=[^\[pager\] ckirq: checkpoint #1 written out: [0-9]+ pages, 1 interrupt associations, 0 sessions, [0-9]+ bytes, checksum [0-9a-f]+, [0-9]+ cycles$]=]
+    --expect [=[^checkpoint #1 of ckirq saved to /ckirq.ckpt: [0-9]+ bytes$]=]
+    --send-after [=[^checkpoint #1 of ckirq saved]=] [=[ls /\r]=]
     --expect [=[^- +[0-9]+ ck1.ckpt$]=]
     --send-after [=[ck1.ckpt$]=] [=[restarts\r]=]
     --expect [=[^ +[0-9]+ ck1 +checkpoint-saved +checkpoint +[0-9]+ +done$]=]
@@ -100,13 +146,27 @@ set(migrate_load_expect
     --send-after [=[^msh: restore: /cut.ckpt]=] [=[restore --load ck1 /flipped.ckpt\r]=]
     --expect [=[^\[pager\] ck1: checkpoint file of [0-9]+ bytes refused: checksum mismatch \(damaged\). nothing changed$]=]
     --expect [=[^msh: restore: /flipped.ckpt: checksum mismatch \(damaged\). ck1 left as it was$]=]
-    --send-after [=[^msh: restore: /flipped.ckpt]=] [=[restore --load ck1 /ck1.ckpt\r]=]
-    --expect [=[^\[pager\] ck1: checkpoint #1 loaded from a file \(#1 of ckpt-counter where it was saved\): [0-9]+ pages, [0-9]+ cycles$]=]
+    --send-after [=[^msh: restore: /flipped.ckpt]=] [=[restore --load ck1 /v1.ckpt\r]=]
+    --expect [=[^\[pager\] ck1: checkpoint file of [0-9]+ bytes refused: of another format version \(an old file\?\). nothing changed$]=]
+    --expect [=[^msh: restore: /v1.ckpt: of another format version \(an old file\?\). ck1 left as it was$]=]
+    --send-after [=[^msh: restore: /v1.ckpt]=] [=[restore --load ck1 /ck1.ckpt\r]=]
+    --expect [=[^\[pager\] ck1: checkpoint #1 loaded from a file \(#1 of ckpt-counter where it was saved\): [0-9]+ pages, 0 interrupt associations, 0 sessions, [0-9]+ cycles$]=]
     --expect [=[^\[monitor\] ck1 \(pid [0-9]+\): checkpoint loaded from a file as #1. restore restart #1 \(not a failure\)$]=]
     --expect [=[^\[pager\] ck1: restored checkpoint #1$]=]
     --expect [=[CKPT MIGRATE ok ck1 restored at 42, goes on to 43$]=]
     --send-after [=[CKPT MIGRATE ok ck1 restored]=] [=[restarts\r]=]
     --expect [=[^ +[0-9]+ ck1 +restore-loaded +restore +[0-9]+ +done$]=]
+    --send-after [=[msh> ]=] [=[restore --load ckirq2 /ckirq.ckpt\r]=]
+    --expect [=[^\[pager\] ckirq2: checkpoint file of [0-9]+ bytes refused: an interrupt line the process does not have here. nothing changed$]=]
+    --expect [=[^msh: restore: /ckirq.ckpt: an interrupt line the process does not have here. ckirq2 left as it was$]=]
+    --send-after [=[^msh: restore: /ckirq.ckpt]=] [=[restore --load ckirq /ckirq.ckpt\r]=]
+    --expect [=[^\[pager\] ckirq: checkpoint #1 loaded from a file \(#1 of ckpt-irq where it was saved\): [0-9]+ pages, 1 interrupt associations, 0 sessions, [0-9]+ cycles$]=]
+    --expect [=[^\[arcserver\] ckirq: interrupt line [0-9]+ attached again as at the checkpoint: ok$]=]
+    --expect [=[CKPT MIGRATE ok ckirq restored from the file, its interrupts go on]=]
+    --send-after [=[CKPT MIGRATE ok ckirq restored]=] [=[restore --load ck3 /ck3.ckpt\r]=]
+    --expect [=[^\[pager\] ck3: checkpoint #1 loaded from a file \(#1 of ckpt-counter where it was saved\): [0-9]+ pages, 0 interrupt associations, 1 sessions, [0-9]+ cycles$]=]
+    --expect [=[^\[arcserver\] ck3: session [0-9a-f]+ of pid [0-9]+ dropped: its client is not on this machine \(the checkpoint is another boot's\)$]=]
+    --expect [=[CKPT MIGRATE ok ck3 restored from the file at 5$]=]
     --fail [=[CKPT MIGRATE FAIL]=]
     --fail [=[. cold restart #]=]
     --fail [=[process stopped]=]

@@ -207,6 +207,13 @@ public:
 
   SessionTable &sessions();
 
+  // Deliver the interrupt of the IRQ capability in `irq` (one of proc::Info's resources) to our
+  // endpoint, unmasked, and remember the association in the framework's area: a checkpoint
+  // records it and a restore makes it again, so that a driver brought back to a checkpoint gets
+  // its interrupts even when what failed had detached it or left the line masked
+  // (docs/restarts.md, "Checkpoint and restore"). busy (the line already attached) counts as done.
+  Status AttachIrq(CapSlot irq);
+
   // A restore point of the server's own (checkpoint=marked, docs/restarts.md "Checkpoint and
   // restore"): after the current request is answered, before the next is taken, the framework
   // asks the pager for a checkpoint. A restore later comes back to that point with the memory of
@@ -242,6 +249,10 @@ public:
   // whether a reply waits for the kernel's pending reply right.
   // how: pager::checkpoint_marked, pager::checkpoint_periodic (the knock's MR1) or 0.
   bool Checkpoint(DispatchFn fn, void *self, word how);
+  // Back at a restore point: make the capabilities the checkpoint recorded so again (the
+  // interrupt associations attached and unmasked, a damaged session table rebuilt, the sessions
+  // not open any more said).
+  void RestoreCapabilities();
   // An injected `lose`: park the recorded request's reply right and answer nothing.
   bool Lose(InFlight &f);
   // Receive, dispatch, reply, forever; returns the status of a receive that cannot go on

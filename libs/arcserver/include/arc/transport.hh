@@ -19,6 +19,7 @@ bool caller_waits(CapSlot reply_cap);            // a saved reply right's caller
 void drop(CapSlot slot);                         // delete a capability of ours
 Status call(CapSlot ep, word timeouts);          // call ep with mr(); the reply lands in mr()
 void set_rcv_cap_slot(CapSlot slot);             // where an incoming capability item goes
+Status irq_attach(CapSlot irq, CapSlot ep);      // deliver irq's interrupt to ep, then unmask it
 unsigned long long cycles();                     // a time stamp (guest instructions under
                                                  // -icount; 0 where user code has no counter)
 

@@ -5,22 +5,31 @@
 //
 //   header (Header, 96 bytes, little-endian 32-bit words, as both targets are)
 //   table  pages x 32-bit: the virtual address of each page, page-aligned, each once
+//   caps   the capabilities the checkpoint recorded (arc/proto/ckpt_caps.hh): 32-bit counts of
+//          interrupt associations and sessions, then each association (line, slot, endpoint)
+//          and each session (id, badge, client pid, token, address, bytes)
 //   pages  pages x 4096 bytes, in the table's order
 //
 // The checksum (FNV-1a, 32 bits) runs over the header with its checksum word zero, then the
-// table, then the pages. The program is named, and its ELF image hashed (FNV-1a of the file), so
-// that a checkpoint restores only into the very program it was taken of: its addresses (the
-// restore entry, the stack, .data) mean nothing in another.
+// table, the capabilities, the pages. The program is named, and its build identified (the
+// linker's build id, or FNV-1a of the ELF file for a program without one), so that a checkpoint
+// restores only into the very program it was taken of: its addresses (the restore entry, the
+// stack, .data) mean nothing in another.
+//
+// Version 1 (no capabilities part; the image's hash over the whole file) is refused: its files
+// say nothing of the interrupts and sessions a restore must make again.
 //
 // Pure C++ without the kernel's headers: the pager encodes and checks it, the host tests too.
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
 
+#include <arc/proto/ckpt_caps.hh>
+
 namespace p3::ckptfile {
 
 constexpr char magic[8] = {'A', 'R', 'C', 'C', 'K', 'P', 'T', '\n'};
-constexpr uint32_t version = 1;
+constexpr uint32_t version = 2;
 constexpr uint32_t page_bytes = 4096;
 constexpr uint32_t max_pages = 2048;   // as the pager's checkpoint table (8 MiB)
 constexpr unsigned program_bytes = 24;
@@ -38,9 +47,10 @@ struct Header {
   uint32_t parc_start;      // the framework's area, not in the file (a restore keeps the one
   uint32_t parc_end;        //   of now): must be where the running program has it
   uint32_t image_bytes;     // the program's ELF file: its size ...
-  uint32_t image_hash;      // ... and FNV-1a of its bytes
+  uint32_t image_hash;      // ... and its build's identity (FNV-1a of the build id note)
   char program[program_bytes];   // the boot module's name, NUL-padded
-  uint32_t reserved[2];     // 0 (room for a later version)
+  uint32_t caps_bytes;      // the capabilities part (caps_part_bytes of its counts)
+  uint32_t caps_va;         // where the framework's record of them lies in the process (0: none)
   uint32_t total_bytes;     // the whole file
   uint32_t checksum;
 };
@@ -60,6 +70,8 @@ enum class Error : uint32_t {
   bad_checksum,    // damaged
   bad_page,        // a page the running program could not have written (not its memory)
   no_memory,       // no frame left for its pages (where it is loaded)
+  bad_caps,        // the capabilities part inconsistent (counts, lengths, where its record lies)
+  missing_irq,     // an interrupt line the process does not hold where it is loaded
 };
 
 inline const char *error_name(Error e) {
@@ -68,7 +80,7 @@ inline const char *error_name(Error e) {
   case Error::truncated: return "truncated";
   case Error::too_long: return "longer than its header says";
   case Error::bad_magic: return "not a checkpoint file";
-  case Error::bad_version: return "unknown version";
+  case Error::bad_version: return "of another format version (an old file?)";
   case Error::bad_header: return "bad header";
   case Error::wrong_machine: return "of another architecture";
   case Error::wrong_program: return "of another program";
@@ -77,6 +89,8 @@ inline const char *error_name(Error e) {
   case Error::bad_checksum: return "checksum mismatch (damaged)";
   case Error::bad_page: return "a page outside the program's writable memory";
   case Error::no_memory: return "no memory for its pages";
+  case Error::bad_caps: return "bad capability record";
+  case Error::missing_irq: return "an interrupt line the process does not have here";
   }
   return "?";
 }
@@ -99,12 +113,26 @@ struct Expect {
   uint32_t parc_start, parc_end;
 };
 
-inline uint32_t file_bytes(uint32_t pages) {
-  return uint32_t(sizeof(Header)) + pages * (4 + page_bytes);
+// The capabilities part: its bytes for so many associations and sessions, at most.
+constexpr uint32_t caps_part_bytes(uint32_t irqs, uint32_t sessions) {
+  return 8 + irqs * uint32_t(sizeof(arc::ckpt_caps::Irq)) + sessions * uint32_t(sizeof(arc::ckpt_caps::Session));
+}
+constexpr uint32_t max_caps_bytes = caps_part_bytes(arc::ckpt_caps::max_irqs, arc::ckpt_caps::max_sessions);
+
+inline uint32_t file_bytes(uint32_t pages, uint32_t caps_bytes) {
+  return uint32_t(sizeof(Header)) + pages * 4 + caps_bytes + pages * page_bytes;
 }
 
+// The capabilities part of a record (a record without its magic: none, 8 bytes of zero counts);
+// out has room for max_caps_bytes. Returns its length.
+uint32_t encode_caps(const arc::ckpt_caps::Record &r, unsigned char *out);
+// The part back into a record (magic set, loaded 0); bad_caps when the counts are out of bounds
+// or do not give the header's caps_bytes, or when the record's address is not aligned.
+Error decode_caps(const Header &h, const unsigned char *part, arc::ckpt_caps::Record *r);
+
 // A header for a checkpoint of `pages` pages (checksum still 0: see checksum()).
-Header make_header(const Expect &what, uint32_t pages, uint32_t number, uint32_t ip, uint32_t sp);
+Header make_header(const Expect &what, uint32_t pages, uint32_t number, uint32_t ip, uint32_t sp,
+                   uint32_t caps_bytes, uint32_t caps_va);
 
 // The header's own checks, and against the process it is for. total: the file's length as
 // known (0: not yet known, e.g. while it arrives: lengths are checked by check_length later).
@@ -116,10 +144,11 @@ Error check_length(const Header &h, uint64_t total);
 // The table: page-aligned, each page once, none in the framework's area.
 Error check_table(const Header &h, const uint32_t *vas);
 
-// The checksum of a file: the header (checksum word taken as 0), the table, then each page;
-// va(i) the i-th page's address, page(i) its 4096 bytes.
+// The checksum of a file: the header (checksum word taken as 0), the table, the capabilities
+// part (h.caps_bytes at caps), then each page; va(i) the i-th page's address, page(i) its 4096
+// bytes.
 template <class VaAt, class PageAt>
-uint32_t checksum(const Header &h, VaAt va, PageAt page) {
+uint32_t checksum(const Header &h, VaAt va, const unsigned char *caps, PageAt page) {
   Header z = h;
   z.checksum = 0;
   Fnv f;
@@ -128,16 +157,18 @@ uint32_t checksum(const Header &h, VaAt va, PageAt page) {
     const uint32_t v = va(i);
     f.add(&v, 4);
   }
+  f.add(caps, h.caps_bytes);
   for (uint32_t i = 0; i < h.pages; ++i) f.add(page(i), page_bytes);
   return f.h;
 }
 
-// Where byte `offset` of a file of `pages` pages lies: in the header, the table (entry index),
-// or page index; `within` the byte's place there, `left` the bytes of that part from it on.
+// Where byte `offset` of a file of `pages` pages and a capabilities part of caps_bytes lies: in
+// the header, the table (entry index), the capabilities, or page index; `within` the byte's place
+// there, `left` the bytes of that part from it on.
 struct Place {
-  enum Part { header, table, page, end } part;
+  enum Part { header, table, caps, page, end } part;
   uint32_t index, within, left;
 };
-Place locate(uint32_t pages, uint32_t offset);
+Place locate(uint32_t pages, uint32_t caps_bytes, uint32_t offset);
 
 } // namespace p3::ckptfile
