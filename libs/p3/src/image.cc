@@ -243,6 +243,37 @@ unsigned Image::discard_volatile(void (*before_release)(word addr)) {
   return dropped;
 }
 
+unsigned Image::reset_volatile(unsigned keep, unsigned *reset, void (*before_release)(word addr)) {
+  *reset = 0;
+  if (!volatile_vas_) return discard_volatile(before_release);   // no order known: drop all
+  unsigned dropped = 0, kept = 0;
+  for (unsigned k = 0; k < n_volatile_; ++k) {
+    const word va = volatile_vas_[k];
+    Page *p = page_of(va);
+    if (!p) continue;
+    if (kept < keep && !(p->rights & fpage_rights::x)) {
+      // What resolve() would give it now: zero, and the file's bytes of a segment's page.
+      memset(reinterpret_cast<void *>(p->addr), 0, page);
+      if (const Segment *s = segment_of(va)) {
+        const word lo = va > s->vaddr ? va : s->vaddr;
+        const word hi = va + page < s->vaddr + s->filesz ? va + page : s->vaddr + s->filesz;
+        if (lo < hi)
+          memcpy(reinterpret_cast<void *>(p->addr + (lo - va)), image_ + s->offset + (lo - s->vaddr), hi - lo);
+      }
+      volatile_vas_[kept++] = va;   // still volatile, in the same order (kept <= k)
+      continue;
+    }
+    if (before_release) before_release(p->addr);
+    frames_->release(p->addr);
+    erase(unsigned(p - pages_));
+    --n_pages_;
+    ++dropped;
+  }
+  n_volatile_ = kept;
+  *reset = kept;
+  return dropped;
+}
+
 unsigned Image::discard_all_but(word keep_start, word keep_end, void (*before_release)(word addr)) {
   unsigned dropped = discard_volatile(before_release);
   for (unsigned i = 0; i < capacity_;) {
