@@ -35,7 +35,7 @@ public:
     if (!free_) return 0;
     Free *f = free_;
     free_ = f->next;
-    if (f->dirty) memset(f, 0, 0x1000);   // a frame that came back: zero it now, not at release
+    if (f->dirty) p3::zero(f, 0x1000);    // a frame that came back: zero it now, not at release
     else f->next = nullptr;               // from the root task: zero already
     return reinterpret_cast<word>(f);
   }

@@ -629,8 +629,11 @@ int main(int argc, char **argv) {
   for (;;) {
     brought_items = st == Status::ok && Tag(u->mr[0]).typed();
     // A restart's decision line waits for the restart's report (monitor_log_due); anything else
-    // that comes first is handled after it.
-    if (st != Status::ok || !(badge & rt::pager_badge) || Tag(u->mr[0]).label() != arc::root::restarted)
+    // that comes first is handled after it, but for what a pager asks on its way through a
+    // restart (its own page faults, frames).
+    if (st != Status::ok || !(badge & rt::pager_badge) ||
+        (Tag(u->mr[0]).label() != arc::root::restarted && Tag(u->mr[0]).label() != label::page_fault &&
+         Tag(u->mr[0]).label() != arc::root::frames))
       rt::monitor_log_due();
     // A wait cut short for the publishers' retry is no watchdog tick (watch_tick still ticks once
     // a tick's time has passed).
@@ -736,6 +739,7 @@ int main(int argc, char **argv) {
       } else if (label == arc::root::restarted) {
         rt::monitor_restarted(p, u->mr[1], arc::root::Action(u->mr[2]),
                               Tag(u->mr[0]).untyped() >= 3 ? u->mr[3] : ~word(0));
+        rt::drop_old_space(p);
         reply_status(u, Status::ok);
       } else {
         reply_status(u, Status::invalid_arg);

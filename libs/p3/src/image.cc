@@ -8,7 +8,30 @@ using namespace arc;
 namespace {
 constexpr word page = 0x1000;
 word page_down(word a) { return a & ~(page - 1); }
+
 } // namespace
+
+void zero(void *at, word n) {
+  auto *b = static_cast<unsigned char *>(at);
+#if defined(__arm__)
+  while (n && (reinterpret_cast<word>(b) & 31)) { *b++ = 0; --n; }
+  word blocks = n / 128;
+  if (blocks) {
+    register word r0 asm("r0") = reinterpret_cast<word>(b);
+    register word r1 asm("r1") = blocks;
+    asm volatile("mov r2, #0\n\tmov r3, #0\n\tmov r4, #0\n\tmov r5, #0\n\t"
+                 "mov r6, #0\n\tmov r7, #0\n\tmov r8, #0\n\tmov r9, #0\n"
+                 "1:\n\tstmia r0!, {r2-r9}\n\tstmia r0!, {r2-r9}\n\tstmia r0!, {r2-r9}\n\t"
+                 "stmia r0!, {r2-r9}\n\tsubs r1, r1, #1\n\tbne 1b"
+                 : "+r"(r0), "+r"(r1)
+                 :
+                 : "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "memory", "cc");
+    b += blocks * 128;
+    n -= blocks * 128;
+  }
+#endif
+  memset(b, 0, n);
+}
 
 void Image::init(const unsigned char *image, word size, FrameSource *frames, Page *pages,
                  unsigned capacity, word *volatile_vas) {
@@ -252,14 +275,21 @@ unsigned Image::reset_volatile(unsigned keep, unsigned *reset, void (*before_rel
     Page *p = page_of(va);
     if (!p) continue;
     if (kept < keep && !(p->rights & fpage_rights::x)) {
-      // What resolve() would give it now: zero, and the file's bytes of a segment's page.
-      memset(reinterpret_cast<void *>(p->addr), 0, page);
+      // What resolve() would give it now: the file's bytes of a segment's page, zero elsewhere
+      // (each byte written once: zeroing is most of the cost).
+      auto *b = reinterpret_cast<unsigned char *>(p->addr);
+      word lo = 0, hi = 0;   // the file's part of the page, [lo, hi) from its start
       if (const Segment *s = segment_of(va)) {
-        const word lo = va > s->vaddr ? va : s->vaddr;
-        const word hi = va + page < s->vaddr + s->filesz ? va + page : s->vaddr + s->filesz;
-        if (lo < hi)
-          memcpy(reinterpret_cast<void *>(p->addr + (lo - va)), image_ + s->offset + (lo - s->vaddr), hi - lo);
+        const word from = va > s->vaddr ? va : s->vaddr;
+        const word to = va + page < s->vaddr + s->filesz ? va + page : s->vaddr + s->filesz;
+        if (from < to) {
+          lo = from - va;
+          hi = to - va;
+          memcpy(b + lo, image_ + s->offset + (from - s->vaddr), hi - lo);
+        }
       }
+      if (lo) zero(b, lo);
+      zero(b + hi, page - hi);
       volatile_vas_[kept++] = va;   // still volatile, in the same order (kept <= k)
       continue;
     }
