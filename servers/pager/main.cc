@@ -171,6 +171,33 @@ bool client_stopped;
 p3::FaultSite fault_site;      // fault injection (fault.hh): armed at the first start only
 p3::Checkpoint ckpt;           // the process's last checkpoint (checkpoint.hh)
 
+// A warm restart's new space has nothing mapped, and the new process faulted in some 27 pages
+// of the demo counter on its way to the replayed reply (its code, data, stack, heap, persistent
+// pages), at some 2,700 instructions each with the kernel's part. The pager notes the first pages
+// the process faults in (working_set: its start and first requests, which a restart does again),
+// and answers the first fault after a warm restart with all of them at once: one reply with a
+// map item each (the kernel maps every item of a fault's reply). What each page holds is what a
+// fault would have given it then (resolve_page). The list is kept over warm restarts (its pages
+// no longer fault) and dropped when another program or a checkpoint's pages come in.
+struct WorkingSet {
+  static constexpr unsigned max = (mr_count - 3) / 2;   // items after the faulting page's: 30
+  word page[max], access[max];
+  unsigned n = 0;
+  bool premap = false;   // the next fault is the first after a warm restart
+  void note(word addr, word acc) {
+    if (n == max) return;   // full: nothing more to do on any fault
+    const word va = addr & ~word(0xfff);
+    for (unsigned i = 0; i < n; ++i)
+      if (page[i] == va) {
+        access[i] |= acc;   // read first, then written: copied, as the restart will want it
+        return;
+      }
+    page[n] = va;
+    access[n++] = acc;
+  }
+  void forget() { n = 0; premap = false; }
+} working_set;
+
 void reply_status(Utcb *u, Status s, unsigned extra = 0) {
   u->mr[0] = Tag(0, 1 + extra, 0).raw;
   u->mr[1] = word(s);
@@ -190,6 +217,11 @@ const char *kind_name(root::Action k) {
 
 inline unsigned long long cycles() { return arc::arch::cycles(); }
 
+// The code a restart runs (hot: GCC groups it at the start of .text), mapped in when the pager
+// starts (touch_restart_path) rather than when the first restart needs it: the root task pages
+// us, and one of our own page faults in the middle of a restart cost some 2,000 instructions.
+#define ARC_RESTART_PATH __attribute__((hot, noinline))
+
 // The phases of the last hot or warm restart, timed here and printed when the framework reports
 // its Recover() and replayed reply (pager::recovered): the Arc thesis's breakdown.
 struct Phases {
@@ -201,7 +233,7 @@ struct Phases {
   unsigned faults = 0;   // page faults served since the start (the image coming back)
 } phases;
 
-void phases_fault(unsigned long long arrived, unsigned long long done) {
+ARC_RESTART_PATH void phases_fault(unsigned long long arrived, unsigned long long done) {
   if (!phases.active || phases.faults >= Phases::max_faults) return;
   phases.fault_at[phases.faults] = arrived;
   phases.fault_took[phases.faults++] = done - arrived;
@@ -230,7 +262,7 @@ void phases_report(word to_recover, word to_reply) {
 
 // Tell the process it was restarted (its information page), then tell the monitor how long
 // it took: from the fault IPC to the thread running again.
-void restarted(root::Action kind, unsigned long long t0, word carried) {
+ARC_RESTART_PATH void restarted(root::Action kind, unsigned long long t0, word carried) {
   auto *ci = reinterpret_cast<proc::Info *>(p3::client_info_addr);
   ++ci->restarts;
   ci->last_restart_kind = word(kind);
@@ -241,7 +273,7 @@ void restarted(root::Action kind, unsigned long long t0, word carried) {
 
 // With the pages the process holds now: only its persistent ones are left (a renewal's log shows
 // what it freed).
-void send_restarted(root::Action kind, word took, word resident) {
+ARC_RESTART_PATH void send_restarted(root::Action kind, word took, word resident) {
   Utcb *u = utcb();
   u->mr[0] = Tag(root::restarted, 3, 0).raw;
   u->mr[1] = took;
@@ -269,7 +301,7 @@ struct DueReport {
 } due_report;
 constexpr word report_wait_ms = 20;
 
-void report_restart_later(root::Action kind, unsigned long long t0) {
+ARC_RESTART_PATH void report_restart_later(root::Action kind, unsigned long long t0) {
   due_report = {true, kind, word(cycles() - t0), image.resident()};
 }
 
@@ -282,7 +314,7 @@ struct FailureLine {
   word a = 0, ip = 0;
 } failure_line;
 
-void print_failure_line() {
+ARC_RESTART_PATH void print_failure_line() {
   if (!failure_line.due) return;
   failure_line.due = false;
   const p3::Info &pi = pinfo();
@@ -294,7 +326,7 @@ void print_failure_line() {
            failure_line.a, failure_line.ip);
 }
 
-void report_due() {
+ARC_RESTART_PATH void report_due() {
   print_failure_line();
   if (!due_report.due) return;
   due_report.due = false;
@@ -316,7 +348,7 @@ void report_due() {
 // to give the memory back.
 constexpr unsigned hot_keep_pages = 8;
 
-void hot_restart(unsigned long long t0, bool after_failure = false) {
+ARC_RESTART_PATH void hot_restart(unsigned long long t0, bool after_failure = false) {
   phases.decided = cycles();
   fault_site.drop();
   ckpt.all_dirty();   // the pages come back from the image: the next checkpoint copies them   // its private page goes with the volatile ones: the pristine code returns
@@ -346,8 +378,9 @@ void hot_restart(unsigned long long t0, bool after_failure = false) {
 // regions and device windows. The new thread starts at the entry; the framework finds its
 // persistent state, calls Recover() and replays the interrupted request through the carried
 // reply right.
-void warm_restart(unsigned long long t0, word carried) {
+ARC_RESTART_PATH void warm_restart(unsigned long long t0, word carried) {
   phases.decided = cycles();   // includes the root task's new space and capabilities
+  working_set.premap = true;
   fault_site.drop();
   ckpt.all_dirty();
   image.discard_volatile([](word) {});   // no mapping of them is left to revoke
@@ -373,6 +406,7 @@ void stop_client(const char *why, word a, word b);
 // deferred requests, the sessions and its capability slots as the old one left them.
 bool swap_restart(unsigned long long t0, word carried) {
   phases.decided = cycles();
+  working_set.forget();   // another program's pages
   fault_site.drop();
   constexpr word max_parc = 8 * 0x1000;
   static unsigned char kept[max_parc];
@@ -435,6 +469,7 @@ bool restore_restart(unsigned long long t0) {
   }
   phases.decided = cycles();
   fault_site.drop();
+  working_set.forget();   // the checkpoint's pages are others
   (void)exchange_registers(p3::client_thread, exregs::halt | exregs::abort_ipc);
   image.discard_all_but(parc_start, parc_end,
                         [](word addr) { (void)unmap(fpage(addr, 12, fpage_rights::rwx), false); });
@@ -660,7 +695,7 @@ unsigned long long fault_arrived;   // cycle counter when the current message ar
 // Whether the monitor answered the last report (false: it could not be asked).
 bool monitor_answered;
 
-bool failed(root::Cause cause, word addr, word ip) {
+ARC_RESTART_PATH bool failed(root::Cause cause, word addr, word ip) {
   const unsigned long long t0 = fault_arrived;   // restart times count from the fault IPC
   Utcb *u = utcb();
   u->mr[0] = Tag(root::crashed, 3, 0).raw;
@@ -813,6 +848,54 @@ void map_reply(Utcb *u, word fault, const p3::Source &src) {
   u->mr[2] = (fault & ~word(0xfff)) | item::map;
 }
 
+// Where the page at addr comes from for an access (image, copy, zero page, persistent page).
+ARC_RESTART_PATH p3::Source resolve_page(word addr, word access) {
+  p3::Source src = image.resolve(addr, access);
+  // Since the last checkpoint: a write marks the page dirty (it was write-protected); a read of a
+  // page that is still as copied maps it read-only, so its first write comes here.
+  if (ckpt.valid() && src.kind == p3::Source::frame) {
+    if (access & fault::write) ckpt.written(addr);
+    else if (ckpt.clean(addr)) src.rights &= ~fpage_rights::w;
+  }
+  return src;
+}
+
+
+ARC_RESTART_PATH void premap(Utcb *u, word fault) {
+  working_set.premap = false;
+  const word fault_va = fault & ~word(0xfff);
+  unsigned k = 3;   // after the faulting page's item (map_reply)
+  for (unsigned i = 0; i < working_set.n && k + 1 < mr_count; ++i) {
+    const word va = working_set.page[i];
+    if (va == fault_va || shared_slot_of(va) >= 0) continue;
+    const p3::Source src = resolve_page(va, working_set.access[i]);
+    if (src.kind != p3::Source::image && src.kind != p3::Source::frame) continue;   // no longer there
+    hold(src.addr);
+    u->mr[k++] = fpage(src.addr, 12, src.rights);
+    u->mr[k++] = va | item::map;
+  }
+  u->mr[0] = Tag(0, 0, k - 1).raw;
+}
+
+// Touch the pages of the restart path's code (ARC_RESTART_PATH, grouped by the linker with p3's
+// hot functions: zero, discard_volatile, reset_volatile), from its lowest function to a little
+// past its highest.
+void touch_restart_path() {
+  const word fns[] = {reinterpret_cast<word>(&phases_fault), reinterpret_cast<word>(&restarted),
+                      reinterpret_cast<word>(&send_restarted), reinterpret_cast<word>(&report_restart_later),
+                      reinterpret_cast<word>(&print_failure_line), reinterpret_cast<word>(&report_due),
+                      reinterpret_cast<word>(&hot_restart), reinterpret_cast<word>(&warm_restart),
+                      reinterpret_cast<word>(&failed), reinterpret_cast<word>(&resolve_page),
+                      reinterpret_cast<word>(&premap), reinterpret_cast<word>(&p3::zero)};
+  word lo = fns[0], hi = fns[0];
+  for (word f : fns) {
+    if (f < lo) lo = f;
+    if (f > hi) hi = f;
+  }
+  if (hi - lo > 0x8000) return;   // not grouped after all: touch nothing rather than much
+  for (word a = lo & ~word(0xfff); a <= hi + 0x800; a += 0x1000) (void)*reinterpret_cast<volatile const char *>(a);
+}
+
 } // namespace
 
 int main(int, char **) {
@@ -828,6 +911,7 @@ int main(int, char **) {
     for (;;) sleep_ms(1000000);
   }
   client_entry = entry;
+  touch_restart_path();
   arm_fault();
   if (thread_ctl(p3::client_thread, ThreadOp::start, entry, 0) != Status::ok) {
     stop_client("cannot start the main thread", entry, 0);
@@ -859,15 +943,8 @@ int main(int, char **) {
         src = {p3::Source::frame,
                p3::share_window + word(i) * p3::share_slot + ((addr - p3::client_share_base) % p3::share_slot & ~word(0xfff)),
                fpage_rights::r | fpage_rights::w};
-      else {
-        src = image.resolve(addr, access);
-        // Since the last checkpoint: a write marks the page dirty (it was write-protected); a
-        // read of a page that is still as copied maps it read-only, so its first write comes here.
-        if (ckpt.valid() && src.kind == p3::Source::frame) {
-          if (access & fault::write) ckpt.written(addr);
-          else if (ckpt.clean(addr)) src.rights &= ~fpage_rights::w;
-        }
-      }
+      else
+        src = resolve_page(addr, access);
       if (src.kind == p3::Source::invalid || src.kind == p3::Source::exhausted) {
         // Either way the process cannot go on; the monitor's policy decides (a restart frees
         // its volatile pages). The log says which, for whoever reads it.
@@ -880,6 +957,8 @@ int main(int, char **) {
         answer = false;   // restarted (it runs from its entry) or stopped: no reply either way
       } else {
         map_reply(u, addr, src);
+        if (working_set.premap) premap(u, addr);
+        else working_set.note(addr, access);
         phases_fault(fault_arrived, cycles());
       }
       break;

@@ -11,7 +11,7 @@ word page_down(word a) { return a & ~(page - 1); }
 
 } // namespace
 
-void zero(void *at, word n) {
+__attribute__((hot)) void zero(void *at, word n) {
   auto *b = static_cast<unsigned char *>(at);
 #if defined(__arm__)
   while (n && (reinterpret_cast<word>(b) & 31)) { *b++ = 0; --n; }
@@ -236,7 +236,7 @@ void Image::erase(unsigned i) {
   }
 }
 
-unsigned Image::discard_volatile(void (*before_release)(word addr)) {
+__attribute__((hot)) unsigned Image::discard_volatile(void (*before_release)(word addr)) {
   unsigned dropped = 0;
   if (volatile_vas_) {   // visit the listed pages only
     for (unsigned k = n_volatile_; k-- > 0;) {
@@ -266,7 +266,7 @@ unsigned Image::discard_volatile(void (*before_release)(word addr)) {
   return dropped;
 }
 
-unsigned Image::reset_volatile(unsigned keep, unsigned *reset, void (*before_release)(word addr)) {
+__attribute__((hot)) unsigned Image::reset_volatile(unsigned keep, unsigned *reset, void (*before_release)(word addr)) {
   *reset = 0;
   if (!volatile_vas_) return discard_volatile(before_release);   // no order known: drop all
   unsigned dropped = 0, kept = 0;
