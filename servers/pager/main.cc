@@ -299,35 +299,13 @@ struct DueReport {
   root::Action kind = root::Action::hot;
   word took = 0, resident = 0;
 } due_report;
-constexpr word report_wait_ms = 20;
+constexpr word report_wait_ms = 200;
 
 ARC_RESTART_PATH void report_restart_later(root::Action kind, unsigned long long t0) {
   due_report = {true, kind, word(cycles() - t0), image.resident()};
 }
 
-// The line that says how the process failed (an invalid access, an exception), written after the
-// restart that follows the same way: before the report, when the restart is hot or warm; at once
-// otherwise (failed()). Its figures are kept, not the text: formatting is the dear part.
-struct FailureLine {
-  bool due = false;
-  const char *what = nullptr;   // null: an exception (a is its vector)
-  word a = 0, ip = 0;
-} failure_line;
-
-ARC_RESTART_PATH void print_failure_line() {
-  if (!failure_line.due) return;
-  failure_line.due = false;
-  const p3::Info &pi = pinfo();
-  if (failure_line.what)
-    printf("[pager] %s (pid %lu): %s %lx ip %lx\n", pi.client_name, pi.client_pid, failure_line.what,
-           failure_line.a, failure_line.ip);
-  else
-    printf("[pager] %s (pid %lu): exception %lu at ip %lx\n", pi.client_name, pi.client_pid,
-           failure_line.a, failure_line.ip);
-}
-
 ARC_RESTART_PATH void report_due() {
-  print_failure_line();
   if (!due_report.due) return;
   due_report.due = false;
   Utcb *u = utcb();
@@ -703,16 +681,10 @@ ARC_RESTART_PATH bool failed(root::Cause cause, word addr, word ip) {
   u->mr[2] = addr;
   u->mr[3] = ip;
   monitor_answered = false;
-  if (call(proc::root) != Status::ok || u->mr[1] != word(Status::ok)) {
-    print_failure_line();
-    return false;
-  }
+  if (call(proc::root) != Status::ok || u->mr[1] != word(Status::ok)) return false;
   monitor_answered = true;
   const auto action = root::Action(u->mr[2]);
   const word backoff = u->mr[3], carried = u->mr[4];
-  // The monitor logs a hot or warm restart without back-off after it (main.cc, monitor.cc): so
-  // does this line; any other decision it printed already, and this line follows.
-  if (backoff || (action != root::Action::hot && action != root::Action::warm)) print_failure_line();
   if (action != root::Action::hot && action != root::Action::warm && action != root::Action::swap &&
       action != root::Action::restore)
     return false;   // the root task takes over (or stops it)
@@ -883,7 +855,7 @@ ARC_RESTART_PATH void premap(Utcb *u, word fault) {
 void touch_restart_path() {
   const word fns[] = {reinterpret_cast<word>(&phases_fault), reinterpret_cast<word>(&restarted),
                       reinterpret_cast<word>(&send_restarted), reinterpret_cast<word>(&report_restart_later),
-                      reinterpret_cast<word>(&print_failure_line), reinterpret_cast<word>(&report_due),
+                      reinterpret_cast<word>(&report_due),
                       reinterpret_cast<word>(&hot_restart), reinterpret_cast<word>(&warm_restart),
                       reinterpret_cast<word>(&failed), reinterpret_cast<word>(&resolve_page),
                       reinterpret_cast<word>(&premap), reinterpret_cast<word>(&p3::zero)};
@@ -894,6 +866,10 @@ void touch_restart_path() {
   }
   if (hi - lo > 0x8000) return;   // not grouped after all: touch nothing rather than much
   for (word a = lo & ~word(0xfff); a <= hi + 0x800; a += 0x1000) (void)*reinterpret_cast<volatile const char *>(a);
+  // And the printf of our failure line (a pager of a server that prints nothing else).
+  using Printf = int (*)(const char *, ...);
+  const word pf = reinterpret_cast<word>(static_cast<Printf>(&arc::printf));
+  for (word a = pf & ~word(0xfff); a <= pf + 0x400; a += 0x1000) (void)*reinterpret_cast<volatile const char *>(a);
 }
 
 } // namespace
@@ -952,7 +928,7 @@ int main(int, char **) {
                            : access & fault::write             ? "invalid write at"
                                                                : "invalid access at";
         report_due();   // a restart before this failure is logged first
-        failure_line = {true, what, addr, ip};
+        printf("[pager] %s (pid %lu): %s %lx ip %lx\n", pi.client_name, pi.client_pid, what, addr, ip);
         failed(root::Cause::crash, addr, ip);
         answer = false;   // restarted (it runs from its entry) or stopped: no reply either way
       } else {
@@ -967,7 +943,7 @@ int main(int, char **) {
       if (fault_activated(u)) break;   // answered: the thread runs the site
       // The framework's panic is an undefined instruction on purpose (arch::panic_vector).
       const word vector = u->mr[1], ip = u->mr[3];
-      failure_line = {true, nullptr, vector, ip};
+      printf("[pager] %s (pid %lu): exception %lu at ip %lx\n", pi.client_name, pi.client_pid, vector, ip);
       failed(vector == arc::arch::panic_vector ? root::Cause::panic : root::Cause::exception, vector, ip);
       answer = false;
       break;

@@ -628,13 +628,6 @@ int main(int argc, char **argv) {
   Status st = next(false);
   for (;;) {
     brought_items = st == Status::ok && Tag(u->mr[0]).typed();
-    // A restart's decision line waits for the restart's report (monitor_log_due); anything else
-    // that comes first is handled after it, but for what a pager asks on its way through a
-    // restart (its own page faults, frames).
-    if (st != Status::ok || !(badge & rt::pager_badge) ||
-        (Tag(u->mr[0]).label() != arc::root::restarted && Tag(u->mr[0]).label() != label::page_fault &&
-         Tag(u->mr[0]).label() != arc::root::frames))
-      rt::monitor_log_due();
     // A wait cut short for the publishers' retry is no watchdog tick (watch_tick still ticks once
     // a tick's time has passed).
     rt::watch_tick(st == Status::timeout && !rt::publishers_timeout_ms() && !rt::grants_timeout_ms());
@@ -706,10 +699,9 @@ int main(int argc, char **argv) {
         reply_status(u, Status::ok);
         kill_after = p;
       } else if (label == arc::root::crashed) {
-        rt::Decision d = rt::monitor_decide(p, arc::root::Cause(u->mr[1]), u->mr[2], u->mr[3], true);
+        rt::Decision d = rt::monitor_decide(p, arc::root::Cause(u->mr[1]), u->mr[2], u->mr[3]);
         CapSlot carried = 0;
         if (d.action == arc::root::Action::warm && !rt::restart_warm(p, &carried)) {
-          rt::monitor_log_due();
           printf("[monitor] %s: warm restart failed: cold restart instead\n", p->name);
           d.action = arc::root::Action::cold;
         }

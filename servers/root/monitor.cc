@@ -120,20 +120,9 @@ void exhausted(Process *p, Cause cause, bootcfg::OnExhausted what) {
   }
 }
 
-// The decision line not printed yet (monitor_log_due), with copies of what it says.
-struct DueLine {
-  bool due;
-  char name[24];
-  word pid;
-  Cause cause;
-  word addr, ip;
-  Action action;
-  word restarts;
-} due_line;
-
 } // namespace
 
-Decision monitor_decide(Process *p, Cause cause, word addr, word ip, bool later) {
+Decision monitor_decide(Process *p, Cause cause, word addr, word ip) {
   const bootcfg::Server *cfg = p->config;
   // A program without a restart policy that ends is done, not failed: nothing to log.
   if (cause == Cause::exit && (!cfg || !cfg->nrestart)) return {Action::stop, 0};
@@ -207,20 +196,10 @@ Decision monitor_decide(Process *p, Cause cause, word addr, word ip, bool later)
   ++h.restarts;
   p->restarts = h.restarts;
   append(p, cause, a);
-  monitor_log_due();   // an older one first (not expected: its restart was reported)
-  due_line = {true, {}, p->pid, cause, addr, ip, a, h.restarts};
-  for (unsigned i = 0; i + 1 < sizeof(due_line.name) && p->name[i]; ++i) due_line.name[i] = p->name[i];
-  if (!later || backoff || (a != Action::hot && a != Action::warm)) monitor_log_due();
+  printf("[monitor] %s (pid %lu): %s at %lx ip %lx; %s restart #%lu\n", p->name, p->pid,
+         cause_name(cause), addr, ip, action_name(a), h.restarts);
   if (backoff) printf("[monitor] %s: back-off %lu ms before the restart\n", p->name, backoff);
   return {a, backoff};
-}
-
-void monitor_log_due() {
-  if (!due_line.due) return;
-  due_line.due = false;
-  printf("[monitor] %s (pid %lu): %s at %lx ip %lx; %s restart #%lu\n", due_line.name, due_line.pid,
-         cause_name(due_line.cause), due_line.addr, due_line.ip, action_name(due_line.action),
-         due_line.restarts);
 }
 
 Action monitor_member(Process *c, Process *leader) {
@@ -326,7 +305,6 @@ bool monitor_restarting(const Process *p) { return pending_entry(p->pid) != null
 void monitor_restarted(Process *p, word insns, Action kind, word pages) {
   LogEntry *e = pending_entry(p->pid);
   const bool renewal = e && e->cause == Cause::renew;
-  monitor_log_due();
   if (e) {
     e->outcome = Outcome::done;
     e->insns = insns;

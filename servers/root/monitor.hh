@@ -12,16 +12,8 @@ struct Decision {
   word backoff_ms;
 };
 
-// A process failed: what now? Logs the decision; with `later` (a failure its pager reported:
-// the pager carries out the restart) the line of a hot or warm restart without back-off is
-// printed later (monitor_log_due), any other decision's at once.
-Decision monitor_decide(Process *p, arc::root::Cause cause, word addr, word ip, bool later = false);
-// The decision line of a hot or warm restart waits until the restart is done (its pager reports
-// after the restarted server has answered the client it was serving), so that printing it is not
-// on the way to that reply (some 3,700 instructions on ia32): printed by monitor_restarted before
-// its own line, or by the root task's loop before it handles any other message or timeout, and
-// before any other line that could follow it (a warm restart that fails). Never dropped.
-void monitor_log_due();
+// A process failed: what now? Logs the decision.
+Decision monitor_decide(Process *p, arc::root::Cause cause, word addr, word ip);
 // A group restart led by `leader` takes member c along: by which kind (its policy's current
 // rung; stop: it has no policy and is left alone). Logs it.
 arc::root::Action monitor_member(Process *c, Process *leader);
