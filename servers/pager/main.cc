@@ -831,7 +831,7 @@ ARC_RESTART_PATH p3::Source resolve_page(word addr, word access) {
   return src;
 }
 
-
+// The first fault after a warm restart: the working set's pages too (see WorkingSet).
 ARC_RESTART_PATH void premap(Utcb *u, word fault) {
   working_set.premap = false;
   const word fault_va = fault & ~word(0xfff);
@@ -908,8 +908,9 @@ int main(int, char **) {
     fault_arrived = cycles();
     const Tag tag(u->mr[0]);
     // Page faults are the restarted process coming back: the second report waits. Anything
-    // else (its recovery report first of all, a new failure) comes after it.
-    if (tag.label() != label::page_fault) report_due();
+    // else (a new failure first of all) comes after it; the recovery report is answered first
+    // (the root task may be calling the process: it would wait for our answer).
+    if (tag.label() != label::page_fault && tag.label() != arc::pager::recovered) report_due();
     bool answer = true;
     switch (tag.label()) {
     case label::page_fault: {
@@ -927,7 +928,7 @@ int main(int, char **) {
         const char *what = src.kind == p3::Source::exhausted ? "no memory for the page at"
                            : access & fault::write             ? "invalid write at"
                                                                : "invalid access at";
-        report_due();   // a restart before this failure is logged first
+        report_due();   // what a warm restart before this failure left goes first
         printf("[pager] %s (pid %lu): %s %lx ip %lx\n", pi.client_name, pi.client_pid, what, addr, ip);
         failed(root::Cause::crash, addr, ip);
         answer = false;   // restarted (it runs from its entry) or stopped: no reply either way
@@ -1005,6 +1006,11 @@ int main(int, char **) {
     case arc::pager::recovered:
       phases_report(u->mr[1], u->mr[2]);
       reply_status(u, Status::ok);
+      if (cleanup_due) {   // answered first, then the root task told (see report_due)
+        (void)reply(ipc::timeouts(0, 0));
+        report_due();
+        answer = false;
+      }
       break;
     case arc::pager::counts: {
       p3::Image::Counts c = image.counts();
