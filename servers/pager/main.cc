@@ -235,7 +235,7 @@ struct Phases {
   unsigned faults = 0;   // page faults served since the start (the image coming back)
 } phases;
 
-ARC_RESTART_PATH void phases_fault(unsigned long long arrived, unsigned long long done) {
+inline void phases_fault(unsigned long long arrived, unsigned long long done) {
   if (!phases.active || phases.faults >= Phases::max_faults) return;
   phases.fault_at[phases.faults] = arrived;
   phases.fault_took[phases.faults++] = done - arrived;
@@ -854,7 +854,7 @@ ARC_RESTART_PATH void premap(Utcb *u, word fault) {
 // hot functions: zero, discard_volatile, reset_volatile), from its lowest function to a little
 // past its highest.
 void touch_restart_path() {
-  const word fns[] = {reinterpret_cast<word>(&phases_fault), reinterpret_cast<word>(&restarted),
+  const word fns[] = {reinterpret_cast<word>(&restarted),
                       reinterpret_cast<word>(&send_restarted), reinterpret_cast<word>(&report_restart),
                       reinterpret_cast<word>(&report_due),
                       reinterpret_cast<word>(&hot_restart), reinterpret_cast<word>(&warm_restart),
@@ -936,9 +936,9 @@ int main(int, char **) {
         answer = false;   // restarted (it runs from its entry) or stopped: no reply either way
       } else {
         map_reply(u, addr, src);
-        if (working_set.premap) premap(u, addr);
-        else working_set.note(addr, access);
-        phases_fault(fault_arrived, cycles());
+        if (__builtin_expect(working_set.premap, 0)) premap(u, addr);
+        else if (working_set.n < WorkingSet::max) working_set.note(addr, access);
+        if (phases.active) phases_fault(fault_arrived, cycles());
       }
       break;
     }
