@@ -36,7 +36,7 @@ public:
     if (!free_) return 0;
     Free *f = free_;
     free_ = f->next;
-    if (f->dirty) memset(f, 0, 0x1000);   // a frame that came back: zero it now, not at release
+    if (f->dirty) p3::zero(f, 0x1000);    // a frame that came back: zero it now, not at release
     else f->next = nullptr;               // from the root task: zero already
     return reinterpret_cast<word>(f);
   }
@@ -172,6 +172,35 @@ bool client_stopped;
 p3::FaultSite fault_site;      // fault injection (fault.hh): armed at the first start only
 p3::Checkpoint ckpt;           // the process's last checkpoint (checkpoint.hh)
 
+// A warm restart's new space has nothing mapped, and the new process faulted in some 27 pages
+// of the demo counter on its way to the replayed reply (its code, data, stack, heap, persistent
+// pages), at some 2,700 instructions each with the kernel's part. The pager notes the first pages
+// the process faults in (working_set: its start and first requests, which a restart does again),
+// and answers the first fault after a warm restart with all of them at once: one reply with a
+// map item each (the kernel maps every item of a fault's reply). What each page holds is what a
+// fault would have given it then (resolve_page). The list is kept over warm restarts (its pages
+// no longer fault) and dropped when another program or a checkpoint's pages come in.
+struct WorkingSet {
+  static constexpr unsigned max = (mr_count - 3) / 2;   // items after the faulting page's: 30
+  word page[max], access[max];
+  unsigned n = 0;
+  bool premap = false;   // the next fault is the first after a warm restart
+  // On every fault until the list is full: kept to a comparison or two (the page-fault
+  // benchmark through this pager counts them). A page read and then written faults twice in a
+  // row: one entry, with both accesses.
+  void note(word addr, word acc) {
+    if (n == max) return;   // full: nothing more to do on any fault
+    const word va = addr & ~word(0xfff);
+    if (n && page[n - 1] == va) {
+      access[n - 1] |= acc;   // copied, as the restart will want it
+      return;
+    }
+    page[n] = va;
+    access[n++] = acc;
+  }
+  void forget() { n = 0; premap = false; }
+} working_set;
+
 void reply_status(Utcb *u, Status s, unsigned extra = 0) {
   u->mr[0] = Tag(0, 1 + extra, 0).raw;
   u->mr[1] = word(s);
@@ -194,6 +223,11 @@ const char *kind_name(root::Action k) {
 
 inline unsigned long long cycles() { return arc::arch::cycles(); }
 
+// The code a restart runs (hot: GCC groups it at the start of .text), mapped in when the pager
+// starts (touch_restart_path) rather than when the first restart needs it: the root task pages
+// us, and one of our own page faults in the middle of a restart cost some 2,000 instructions.
+#define ARC_RESTART_PATH __attribute__((hot, noinline))
+
 // The phases of the last hot or warm restart, timed here and printed when the framework reports
 // its Recover() and replayed reply (pager::recovered): the Arc thesis's breakdown.
 struct Phases {
@@ -205,7 +239,7 @@ struct Phases {
   unsigned faults = 0;   // page faults served since the start (the image coming back)
 } phases;
 
-void phases_fault(unsigned long long arrived, unsigned long long done) {
+inline void phases_fault(unsigned long long arrived, unsigned long long done) {
   if (!phases.active || phases.faults >= Phases::max_faults) return;
   phases.fault_at[phases.faults] = arrived;
   phases.fault_took[phases.faults++] = done - arrived;
@@ -234,7 +268,7 @@ void phases_report(word to_recover, word to_reply) {
 
 // Tell the process it was restarted (its information page), then tell the monitor how long
 // it took: from the fault IPC to the thread running again.
-void restarted(root::Action kind, unsigned long long t0, word carried) {
+ARC_RESTART_PATH void restarted(root::Action kind, unsigned long long t0, word carried) {
   auto *ci = reinterpret_cast<proc::Info *>(p3::client_info_addr);
   ++ci->restarts;
   ci->last_restart_kind = word(kind);
@@ -244,22 +278,59 @@ void restarted(root::Action kind, unsigned long long t0, word carried) {
 }
 
 // With the pages the process holds now: only its persistent ones are left (a renewal's log shows
-// what it freed).
-void report_restart(root::Action kind, unsigned long long t0) {
-  const word took = word(cycles() - t0);   // before counting: not part of the restart
+// what it freed). `after`: root::restarted_cleanup_later (a warm restart's old space and thread
+// are to be destroyed when the second report, root::restarted_cleanup, comes) or 0.
+ARC_RESTART_PATH void send_restarted(root::Action kind, word took, word resident, word after = 0) {
   Utcb *u = utcb();
-  u->mr[0] = Tag(root::restarted, 3, 0).raw;
+  u->mr[0] = Tag(root::restarted, after ? 4 : 3, 0).raw;
   u->mr[1] = took;
   u->mr[2] = word(kind);
-  u->mr[3] = image.resident();
+  u->mr[3] = resident;
+  u->mr[4] = after;
   (void)call(proc::root);
+}
+
+ARC_RESTART_PATH void report_restart(root::Action kind, unsigned long long t0, word after = 0) {
+  const word took = word(cycles() - t0);   // before counting: not part of the restart
+  send_restarted(kind, took, image.resident(), after);
+}
+
+// A warm restart leaves the old space and thread behind, which the root task destroys once the
+// restarted process has answered the client it was serving (destroying them was some 45,000
+// instructions on the way to that reply): the second report goes when the framework says it
+// recovered (pager::recovered, sent after the replayed reply), before any other message is
+// handled, or when nothing has come for report_wait_ms. The restart itself is reported done at
+// once, as before: clients (and the monitor) may act on the server as soon as it answers.
+bool cleanup_due;
+constexpr word report_wait_ms = 200;
+
+ARC_RESTART_PATH void report_due() {
+  if (!cleanup_due) return;
+  cleanup_due = false;
+  Utcb *u = utcb();
+  word saved[8];   // the message in hand (its first words: what the caller still reads)
+  for (unsigned i = 0; i < 8; ++i) saved[i] = u->mr[i];
+  u->mr[0] = Tag(root::restarted, 4, 0).raw;
+  u->mr[1] = 0;
+  u->mr[2] = 0;
+  u->mr[3] = 0;
+  u->mr[4] = root::restarted_cleanup;
+  (void)call(proc::root);
+  for (unsigned i = 0; i < 8; ++i) u->mr[i] = saved[i];
 }
 
 // Hot restart: the process stays; its volatile pages go (they come back from the pristine
 // image on demand), its persistent pages stay mapped, its main thread starts again at the
 // entry. The kernel still holds the reply right of the request it was serving, so the
 // framework's replay answers the waiting client. (Single-threaded processes: the main thread.)
-void hot_restart(unsigned long long t0) {
+// After a failure the first pages the process touched (its start's working set: the demo
+// counter's data, bss, stack and first heap page) are made pristine in place instead
+// (p3::Image::reset_volatile): the unmap and the page fault each of them cost were some 2,300
+// instructions a page on ia32. A renewal (or a group's hot restart) drops them all: it is there
+// to give the memory back.
+constexpr unsigned hot_keep_pages = 8;
+
+ARC_RESTART_PATH void hot_restart(unsigned long long t0, bool after_failure = false) {
   phases.decided = cycles();
   fault_site.drop();
   ckpt.all_dirty();   // the pages come back from the image: the next checkpoint copies them   // its private page goes with the volatile ones: the pristine code returns
@@ -269,7 +340,10 @@ void hot_restart(unsigned long long t0) {
   //    damaged). Pages mapped straight from the image stay: they are read-only, so still
   //    pristine, and the restarted process need not fault them in again; so do the copies of a
   //    read-only segment's last page (p3::Image::Page::pristine). Persistent pages stay.
-  image.discard_volatile([](word addr) { (void)unmap(fpage(addr, 12, fpage_rights::rwx), false); });
+  //    After a failure the first pages it touched are made pristine in place, and stay mapped.
+  unsigned reset = 0;
+  image.reset_volatile(after_failure ? hot_keep_pages : 0, &reset,
+                       [](word addr) { (void)unmap(fpage(addr, 12, fpage_rights::rwx), false); });
   phases.unmapped = cycles();
   // 3. Tell it it was restarted, then start it at the entry with the stack crt0 sets up.
   restarted(root::Action::hot, t0, 0);
@@ -286,8 +360,9 @@ void hot_restart(unsigned long long t0) {
 // regions and device windows. The new thread starts at the entry; the framework finds its
 // persistent state, calls Recover() and replays the interrupted request through the carried
 // reply right.
-void warm_restart(unsigned long long t0, word carried) {
+ARC_RESTART_PATH void warm_restart(unsigned long long t0, word carried) {
   phases.decided = cycles();   // includes the root task's new space and capabilities
+  working_set.premap = true;
   fault_site.drop();
   ckpt.all_dirty();
   image.discard_volatile([](word) {});   // no mapping of them is left to revoke
@@ -298,7 +373,8 @@ void warm_restart(unsigned long long t0, word carried) {
     return;
   }
   phases.started = cycles();
-  report_restart(root::Action::warm, t0);
+  report_restart(root::Action::warm, t0, root::restarted_cleanup_later);
+  cleanup_due = true;
 }
 
 const char *load(word *entry);
@@ -313,6 +389,7 @@ void stop_client(const char *why, word a, word b);
 // deferred requests, the sessions and its capability slots as the old one left them.
 bool swap_restart(unsigned long long t0, word carried) {
   phases.decided = cycles();
+  working_set.forget();   // another program's pages
   fault_site.drop();
   constexpr word max_parc = 8 * 0x1000;
   static unsigned char kept[max_parc];
@@ -375,6 +452,7 @@ bool restore_restart(unsigned long long t0) {
   }
   phases.decided = cycles();
   fault_site.drop();
+  working_set.forget();   // the checkpoint's pages are others
   (void)exchange_registers(p3::client_thread, exregs::halt | exregs::abort_ipc);
   image.discard_all_but(parc_start, parc_end,
                         [](word addr) { (void)unmap(fpage(addr, 12, fpage_rights::rwx), false); });
@@ -437,7 +515,7 @@ unsigned long long fault_arrived;   // cycle counter when the current message ar
 // Whether the monitor answered the last report (false: it could not be asked).
 bool monitor_answered;
 
-bool failed(root::Cause cause, word addr, word ip) {
+ARC_RESTART_PATH bool failed(root::Cause cause, word addr, word ip) {
   const unsigned long long t0 = fault_arrived;   // restart times count from the fault IPC
   Utcb *u = utcb();
   u->mr[0] = Tag(root::crashed, 3, 0).raw;
@@ -457,7 +535,7 @@ bool failed(root::Cause cause, word addr, word ip) {
   phases.active = true;
   phases.kind = action;
   phases.fault = t0;
-  if (action == root::Action::hot) hot_restart(t0);
+  if (action == root::Action::hot) hot_restart(t0, true);
   else if (action == root::Action::warm) warm_restart(t0, carried);
   else if (action == root::Action::restore) {
     if (!restore_restart(t0)) stop_client("restore failed at", 0, 0);
@@ -595,6 +673,58 @@ void map_reply(Utcb *u, word fault, const p3::Source &src) {
   u->mr[2] = (fault & ~word(0xfff)) | item::map;
 }
 
+// Where the page at addr comes from for an access (image, copy, zero page, persistent page).
+p3::Source resolve_page(word addr, word access) {
+  p3::Source src = image.resolve(addr, access);
+  // Since the last checkpoint: a write marks the page dirty (it was write-protected); a read of a
+  // page that is still as copied maps it read-only, so its first write comes here.
+  if (ckpt.valid() && src.kind == p3::Source::frame) {
+    if (access & fault::write) ckpt.written(addr);
+    else if (ckpt.clean(addr)) src.rights &= ~fpage_rights::w;
+  }
+  return src;
+}
+
+// The first fault after a warm restart: the working set's pages too (see WorkingSet).
+ARC_RESTART_PATH void premap(Utcb *u, word fault) {
+  working_set.premap = false;
+  const word fault_va = fault & ~word(0xfff);
+  unsigned k = 3;   // after the faulting page's item (map_reply)
+  for (unsigned i = 0; i < working_set.n && k + 1 < mr_count; ++i) {
+    const word va = working_set.page[i];
+    if (va == fault_va || shared_slot_of(va) >= 0) continue;
+    const p3::Source src = resolve_page(va, working_set.access[i]);
+    if (src.kind != p3::Source::image && src.kind != p3::Source::frame) continue;   // no longer there
+    hold(src.addr);
+    u->mr[k++] = fpage(src.addr, 12, src.rights);
+    u->mr[k++] = va | item::map;
+  }
+  u->mr[0] = Tag(0, 0, k - 1).raw;
+}
+
+// Touch the pages of the restart path's code (ARC_RESTART_PATH, grouped by the linker with p3's
+// hot functions: zero, discard_volatile, reset_volatile), from its lowest function to a little
+// past its highest.
+void touch_restart_path() {
+  const word fns[] = {reinterpret_cast<word>(&restarted),
+                      reinterpret_cast<word>(&send_restarted), reinterpret_cast<word>(&report_restart),
+                      reinterpret_cast<word>(&report_due),
+                      reinterpret_cast<word>(&hot_restart), reinterpret_cast<word>(&warm_restart),
+                      reinterpret_cast<word>(&failed),
+                      reinterpret_cast<word>(&premap), reinterpret_cast<word>(&p3::zero)};
+  word lo = fns[0], hi = fns[0];
+  for (word f : fns) {
+    if (f < lo) lo = f;
+    if (f > hi) hi = f;
+  }
+  if (hi - lo > 0x8000) return;   // not grouped after all: touch nothing rather than much
+  for (word a = lo & ~word(0xfff); a <= hi + 0x800; a += 0x1000) (void)*reinterpret_cast<volatile const char *>(a);
+  // And the printf of our failure line (a pager of a server that prints nothing else).
+  using Printf = int (*)(const char *, ...);
+  const word pf = reinterpret_cast<word>(static_cast<Printf>(&arc::printf));
+  for (word a = pf & ~word(0xfff); a <= pf + 0x400; a += 0x1000) (void)*reinterpret_cast<volatile const char *>(a);
+}
+
 } // namespace
 
 int main(int, char **) {
@@ -610,6 +740,7 @@ int main(int, char **) {
     for (;;) sleep_ms(1000000);
   }
   client_entry = entry;
+  touch_restart_path();
   arm_fault();
   if (thread_ctl(p3::client_thread, ThreadOp::start, entry, 0) != Status::ok) {
     stop_client("cannot start the main thread", entry, 0);
@@ -619,13 +750,21 @@ int main(int, char **) {
   Utcb *u = utcb();
   word badge = 0;
   Status st = recv(p3::fault_ep, &badge);
+  // While a warm restart's second report waits (report_due), no wait lasts longer than
+  // report_wait_ms.
+  auto wait_timeouts = [] { return cleanup_due ? ipc::timeouts(0, report_wait_ms) : forever; };
   for (;;) {
     if (st != Status::ok) {
-      st = recv(p3::fault_ep, &badge);
+      if (st == Status::timeout) report_due();
+      st = recv(p3::fault_ep, &badge, wait_timeouts());
       continue;
     }
     fault_arrived = cycles();
     const Tag tag(u->mr[0]);
+    // Page faults are the restarted process coming back: the second report waits. Anything
+    // else (a new failure first of all) comes after it; the recovery report is answered first
+    // (the root task may be calling the process: it would wait for our answer).
+    if (tag.label() != label::page_fault && tag.label() != arc::pager::recovered) report_due();
     bool answer = true;
     switch (tag.label()) {
     case label::page_fault: {
@@ -635,27 +774,23 @@ int main(int, char **) {
         src = {p3::Source::frame,
                p3::share_window + word(i) * p3::share_slot + ((addr - p3::client_share_base) % p3::share_slot & ~word(0xfff)),
                fpage_rights::r | fpage_rights::w};
-      else {
-        src = image.resolve(addr, access);
-        // Since the last checkpoint: a write marks the page dirty (it was write-protected); a
-        // read of a page that is still as copied maps it read-only, so its first write comes here.
-        if (ckpt.valid() && src.kind == p3::Source::frame) {
-          if (access & fault::write) ckpt.written(addr);
-          else if (ckpt.clean(addr)) src.rights &= ~fpage_rights::w;
-        }
-      }
+      else
+        src = resolve_page(addr, access);
       if (src.kind == p3::Source::invalid || src.kind == p3::Source::exhausted) {
         // Either way the process cannot go on; the monitor's policy decides (a restart frees
         // its volatile pages). The log says which, for whoever reads it.
         const char *what = src.kind == p3::Source::exhausted ? "no memory for the page at"
                            : access & fault::write             ? "invalid write at"
                                                                : "invalid access at";
+        report_due();   // what a warm restart before this failure left goes first
         printf("[pager] %s (pid %lu): %s %lx ip %lx\n", pi.client_name, pi.client_pid, what, addr, ip);
         failed(root::Cause::crash, addr, ip);
         answer = false;   // restarted (it runs from its entry) or stopped: no reply either way
       } else {
         map_reply(u, addr, src);
-        phases_fault(fault_arrived, cycles());
+        if (__builtin_expect(working_set.premap, 0)) premap(u, addr);
+        else if (working_set.n < WorkingSet::max) working_set.note(addr, access);
+        if (phases.active) phases_fault(fault_arrived, cycles());
       }
       break;
     }
@@ -725,6 +860,11 @@ int main(int, char **) {
     case arc::pager::recovered:
       phases_report(u->mr[1], u->mr[2]);
       reply_status(u, Status::ok);
+      if (cleanup_due) {   // answered first, then the root task told (see report_due)
+        (void)reply(ipc::timeouts(0, 0));
+        report_due();
+        answer = false;
+      }
       break;
     case arc::pager::counts: {
       p3::Image::Counts c = image.counts();
@@ -766,6 +906,7 @@ int main(int, char **) {
       reply_status(u, Status::invalid_arg);
       break;
     }
-    st = answer ? reply_wait(p3::fault_ep, &badge) : recv(p3::fault_ep, &badge);
+    st = answer ? reply_wait(p3::fault_ep, &badge, wait_timeouts())
+                : recv(p3::fault_ep, &badge, wait_timeouts());
   }
 }

@@ -729,8 +729,12 @@ int main(int argc, char **argv) {
                  label == arc::root::checkpoint_loaded) {
         rt::ckfile_pager(p, u);
       } else if (label == arc::root::restarted) {
-        rt::monitor_restarted(p, u->mr[1], arc::root::Action(u->mr[2]),
-                              Tag(u->mr[0]).untyped() >= 3 ? u->mr[3] : ~word(0));
+        const word after = Tag(u->mr[0]).untyped() >= 4 ? u->mr[4] : 0;
+        if (after != arc::root::restarted_cleanup)
+          rt::monitor_restarted(p, u->mr[1], arc::root::Action(u->mr[2]),
+                                Tag(u->mr[0]).untyped() >= 3 ? u->mr[3] : ~word(0));
+        // A warm restart's old space and thread go after the replayed reply (restart.hh).
+        if (after != arc::root::restarted_cleanup_later) rt::drop_old_space(p);
         reply_status(u, Status::ok);
       } else {
         reply_status(u, Status::invalid_arg);

@@ -2,6 +2,7 @@
 #include "ckfile.hh"
 #include "memory.hh"
 #include "modules.hh"
+#include "restart.hh"
 #include "share.hh"
 #include <arc/arch.hh>
 #include <arc/proto/pager.hh>
@@ -615,6 +616,7 @@ Process *spawn_domain_root(const char *name, const DomainRootStart &d, word *err
 }
 
 void kill(Process *p) {
+  drop_old_space(p);
   ckfile_forget(p);   // a checkpoint file of it in transfer: its frames go back
   release(p);
   p->state = arc::root::PState::exited;

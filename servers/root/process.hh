@@ -68,6 +68,10 @@ struct Process {
   p3::Image pager_image;
   p3::Image::Page pager_pages[128];
   word pager_info = 0, client_info = 0, pager_own_info = 0;   // frames in our space
+  // A warm restart's old space and thread, and its pager's capabilities to them, held until the
+  // restart is reported done (drop_old_space, restart.hh): destroying them is not on the way to
+  // the replayed reply.
+  CapSlot old_space = 0, old_thread = 0, old_pager_space = 0, old_pager_thread = 0;
 };
 
 // Capabilities carried into a process that spawn() makes, before it runs: slots first ..

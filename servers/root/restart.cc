@@ -140,9 +140,24 @@ bool restart_warm(Process *p, CapSlot *carried) {
   slot_free(saved);
 
   // The old process goes: its space with every mapping of the old image, its thread. The pager's
-  // capabilities to them go too (derived from ours).
-  slot_free(p->thread);
-  slot_free(p->space);
+  // capabilities to them go too (derived from ours). Later (drop_old_space): the pager's are
+  // taken out of its slots now, for the new ones; the old thread is held and has no capabilities.
+  drop_old_space(p);   // a previous restart's, not reported done
+  CapSlot pager_space = slot_alloc(), pager_thread = slot_alloc();
+  if (pager_space && pager_thread &&
+      cap_take(p->pager_space, p3::client_space, boot_cap::space, pager_space, 1).ok() &&
+      cap_take(p->pager_space, p3::client_thread, boot_cap::space, pager_thread, 1).ok()) {
+    p->old_space = p->space;
+    p->old_thread = p->thread;
+    p->old_pager_space = pager_space;
+    p->old_pager_thread = pager_thread;
+    p->space = p->thread = 0;
+  } else {
+    slot_free(pager_space);
+    slot_free(pager_thread);
+    slot_free(p->thread);
+    slot_free(p->space);
+  }
   p->space = space;
   p->thread = thread;
   const uint8_t prio = p->config ? p->config->prio : bootcfg::default_prio;
@@ -157,6 +172,13 @@ bool restart_warm(Process *p, CapSlot *carried) {
     return true;
   printf("[monitor] %s: cannot set up the new space: warm restart impossible\n", p->name);
   return false;
+}
+
+void drop_old_space(Process *p) {
+  slot_free(p->old_pager_thread);
+  slot_free(p->old_pager_space);
+  slot_free(p->old_thread);
+  slot_free(p->old_space);
 }
 
 namespace {

@@ -10,6 +10,11 @@ namespace rt {
 // (returned in *carried, 0 if there was none). The pager keeps the persistent pages, drops the rest
 // and starts the new thread. False when it cannot be done: then restart it cold.
 bool restart_warm(Process *p, CapSlot *carried);
+// The old space and thread a warm restart (or swap) left behind: destroyed when its pager reports
+// the restart done (after the restarted process answered its client), at the next warm restart
+// or when p is killed (some 30,000 instructions of destroying a space on ARM were on the way to
+// the reply, 1 before).
+void drop_old_space(Process *p);
 
 // Swap: a warm restart of p (as restart_warm) into the program `to` instead of its own, which
 // its pager then loads, carrying over only the framework's persistent area (docs/restarts.md,

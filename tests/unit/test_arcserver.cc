@@ -29,7 +29,7 @@ struct Msg {
 };
 word regs[mr_count];
 std::deque<Msg> inbox;                       // what wait()/reply_wait() deliver
-std::vector<std::vector<word>> replies;      // what reply_wait() sent
+std::vector<std::vector<word>> replies;      // what reply_wait() and reply() sent
 std::vector<std::pair<CapSlot, std::vector<word>>> slot_replies;   // reply_to()
 std::vector<CapSlot> saved_slots;
 std::set<CapSlot> gone_callers;              // saved reply rights whose callers gave up
@@ -82,6 +82,10 @@ Status wait(CapSlot, word *badge) { return deliver(badge); }
 Status reply_wait(CapSlot, word *badge) {
   fake::replies.push_back(fake::sent(fake::regs));
   return deliver(badge);
+}
+Status reply() {
+  fake::replies.push_back(fake::sent(fake::regs));
+  return Status::ok;
 }
 Status reply_to(CapSlot slot) {
   fake::slot_replies.push_back({slot, fake::sent(fake::regs)});

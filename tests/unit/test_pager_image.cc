@@ -122,3 +122,46 @@ TEST_CASE("PIMG0005 the copied last page of a read-only segment is kept over a r
     CHECK(p.img.resolve(0x8050000, arc::fault::read).kind == Source::frame);
   }
 }
+
+TEST_CASE("PIMG0006 a hot restart makes the first pages touched pristine in place and drops the rest", "[pager]") {
+  Program p;
+  std::vector<word> vas(64);
+  p.img.init(p.file.data(), p.file.size(), &p.frames, p.pages.data(), 64, vas.data());
+  REQUIRE(p.img.add_segment({0x8048000, page, page, page, fr::r | fr::x}));
+  REQUIRE(p.img.add_segment({0x8049000, 2 * page, 2 * page, 0x800, fr::r | fr::w}));   // half file
+  REQUIRE(p.img.add_zero_range(0x10000000, 0x10100000, false));
+  // Touched in this order: data (written), heap, bss, a second heap page; the text's private copy
+  // (fault injection) is executable.
+  const Source data = p.img.resolve(0x8049000, arc::fault::write);
+  const Source heap = p.img.resolve(0x10000000, arc::fault::write);
+  const Source bss = p.img.resolve(0x804a000, arc::fault::write);
+  REQUIRE(p.img.resolve(0x10001000, arc::fault::write).kind == Source::frame);
+  const word text = p.img.private_copy(0x8048000);
+  REQUIRE((data.kind == Source::frame && heap.kind == Source::frame && bss.kind == Source::frame && text));
+  for (word a : {data.addr, heap.addr, bss.addr}) std::memset(reinterpret_cast<void *>(a), 0xee, page);
+  std::vector<word> revoked;
+  static std::vector<word> *seen;
+  seen = &revoked;
+  unsigned reset = 99;
+  // Keep three: the data, heap and bss pages; the second heap page and the text copy go.
+  CHECK(p.img.reset_volatile(3, &reset, [](word a) { seen->push_back(a); }) == 2);
+  CHECK(reset == 3);
+  CHECK(revoked.size() == 2);
+  CHECK(std::find(revoked.begin(), revoked.end(), text) != revoked.end());
+  CHECK(p.frames.live.size() == 3);
+  CHECK(p.img.resident() == 3);
+  // Their contents are as the image gives them, in the same frames, mapped as before.
+  const auto *d = reinterpret_cast<const unsigned char *>(data.addr);
+  CHECK(std::memcmp(d, p.file_at(2 * page), 0x800) == 0);
+  CHECK(std::all_of(d + 0x800, d + page, [](unsigned char c) { return c == 0; }));
+  for (word a : {heap.addr, bss.addr}) {
+    const auto *b = reinterpret_cast<const unsigned char *>(a);
+    CHECK(std::all_of(b, b + page, [](unsigned char c) { return c == 0; }));
+  }
+  CHECK(p.img.resolve(0x8049000, arc::fault::write).addr == data.addr);
+  CHECK(p.img.resolve(0x8048000, arc::fault::exec).kind == Source::image);   // the pristine text
+  // Still volatile: the next restart (keeping none) drops them.
+  CHECK(p.img.reset_volatile(0, &reset) == 3);
+  CHECK(reset == 0);
+  CHECK(p.frames.live.empty());
+}

@@ -12,7 +12,7 @@ namespace {
 // bytes), since a line split over two calls lets another task's output in between (the pager's
 // restart phases, over 200 bytes, were cut by a client's line: found by ia32-restart-ladder).
 struct Out {
-  char buf[sizeof(Utcb::mr)];
+  alignas(word) char buf[sizeof(Utcb::mr)];
   unsigned n = 0;
   int total = 0;
   void flush() {
@@ -23,8 +23,10 @@ struct Out {
     word saved[(sizeof(buf) + sizeof(word) - 1) / sizeof(word)];
     const unsigned words = (n + sizeof(word) - 1) / sizeof(word);
     for (unsigned i = 0; i < words; ++i) saved[i] = u->mr[i];
-    char *dst = reinterpret_cast<char *>(u->mr);
-    for (unsigned i = 0; i < n; ++i) dst[i] = buf[i];
+    // Whole words (the bytes past n in the last one go along unread): a restart's log lines
+    // are printed while it is timed.
+    const word *src = reinterpret_cast<const word *>(buf);
+    for (unsigned i = 0; i < words; ++i) u->mr[i] = src[i];
     syscall(Sys::kdebug, word(KdOp::puts), n);
     for (unsigned i = 0; i < words; ++i) u->mr[i] = saved[i];
     n = 0;

@@ -307,6 +307,13 @@ void ServerCore::ReportRecovery(unsigned long long to_recover, unsigned long lon
   for (unsigned i = 0; i < mr_count; ++i) mr[i] = saved[i];
 }
 
+bool ServerCore::AnswerThenReport(bool reply_pending, unsigned long long to_recover) {
+  const unsigned long long to_reply = SinceFailure();   // the reply is built: the restart's end
+  if (reply_pending) (void)transport::reply();          // a caller that gave up: nothing to do
+  ReportRecovery(to_recover, to_reply);
+  return false;
+}
+
 bool ServerCore::Begin() {
   g_name = name_;
   const proc::Info *info = process_info();
@@ -498,9 +505,7 @@ bool ServerCore::Checkpoint(DispatchFn fn, void *self, word how) {
   RestoreCapabilities();
   if (const proc::Info *info = process_info(); info && info->carried_reply)
     SetReplySlot(info->carried_reply);
-  const bool reply_pending = ReplayAfterSwap(fn, self);
-  ReportRecovery(to_restore, SinceFailure());
-  return reply_pending;
+  return AnswerThenReport(ReplayAfterSwap(fn, self), to_restore);
 }
 
 // An injected lost request: its reply right is parked in a slot and nobody answers it. It stays

@@ -11,6 +11,8 @@ Status wait(CapSlot ep, word *badge) { return recv(ep, badge); }
 
 Status reply_wait(CapSlot ep, word *badge) { return arc::reply_wait(ep, badge); }
 
+Status reply() { return arc::reply(ipc::timeouts(ipc::t_zero, ipc::t_zero)); }
+
 Status reply_to(CapSlot reply_cap) {
   const Status st = send(reply_cap, ipc::timeouts(ipc::t_zero, ipc::t_zero));
   cap_delete(reply_cap);   // consumed by the send; make sure the slot is free for reuse

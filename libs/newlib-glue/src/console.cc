@@ -21,6 +21,7 @@
 #include <arc/sys.hh>
 
 #include <stdio.h>
+#include <string.h>
 
 extern "C" __attribute__((weak)) const int arc_console_kdebug_only = 0;
 
@@ -122,16 +123,21 @@ Status read_line() {
 
 extern "C" {
 
+// The kernel reads the text from the message registers and changes none of them: only the words
+// the text covers are kept and put back (the whole set, twice over on the way from printf, cost
+// some 700 instructions a line: a server's recovery line is on the way to its replayed reply).
 ssize_t arc_kd_console_write(const void *buf, size_t n) {
   const auto *src = static_cast<const char *>(buf);
   Utcb *u = utcb();
   constexpr size_t chunk_max = sizeof(u->mr);   // what kdebug(puts) takes: 256 bytes
-  glue::SavedMrs keep;
+  word kept[mr_count];
   for (size_t done = 0; done < n;) {
     const size_t len = glue::line_piece(src + done, n - done, chunk_max);
-    char *dst = reinterpret_cast<char *>(u->mr);
-    for (size_t i = 0; i < len; ++i) dst[i] = src[done + i];
+    const size_t words = (len + sizeof(word) - 1) / sizeof(word);
+    for (size_t i = 0; i < words; ++i) kept[i] = u->mr[i];
+    memcpy(u->mr, src + done, len);
     const Status st = syscall(Sys::kdebug, word(KdOp::puts), len).status;
+    for (size_t i = 0; i < words; ++i) u->mr[i] = kept[i];
     if (st != Status::ok) return done ? ssize_t(done) : glue::fail(EIO);
     done += len;
   }
@@ -139,6 +145,9 @@ ssize_t arc_kd_console_write(const void *buf, size_t n) {
 }
 
 ssize_t arc_server_console_write(const void *buf, size_t n) {
+  // Decided for the kernel console, or held (a restart's replay): no message but the kernel's.
+  if (g_con.mode == Mode::kdebug || (g_con.mode == Mode::unknown && g_con.steps_held))
+    return arc_kd_console_write(buf, n);
   glue::SavedMrs keep;   // first: resolving may ask the name service (a server prints while it
                          // holds a request or a reply in its message registers)
   if (resolve(false) != Mode::server) return arc_kd_console_write(buf, n);

@@ -8,7 +8,30 @@ using namespace arc;
 namespace {
 constexpr word page = 0x1000;
 word page_down(word a) { return a & ~(page - 1); }
+
 } // namespace
+
+__attribute__((hot)) void zero(void *at, word n) {
+  auto *b = static_cast<unsigned char *>(at);
+#if defined(__arm__)
+  while (n && (reinterpret_cast<word>(b) & 31)) { *b++ = 0; --n; }
+  word blocks = n / 128;
+  if (blocks) {
+    register word r0 asm("r0") = reinterpret_cast<word>(b);
+    register word r1 asm("r1") = blocks;
+    asm volatile("mov r2, #0\n\tmov r3, #0\n\tmov r4, #0\n\tmov r5, #0\n\t"
+                 "mov r6, #0\n\tmov r7, #0\n\tmov r8, #0\n\tmov r9, #0\n"
+                 "1:\n\tstmia r0!, {r2-r9}\n\tstmia r0!, {r2-r9}\n\tstmia r0!, {r2-r9}\n\t"
+                 "stmia r0!, {r2-r9}\n\tsubs r1, r1, #1\n\tbne 1b"
+                 : "+r"(r0), "+r"(r1)
+                 :
+                 : "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "memory", "cc");
+    b += blocks * 128;
+    n -= blocks * 128;
+  }
+#endif
+  memset(b, 0, n);
+}
 
 void Image::init(const unsigned char *image, word size, FrameSource *frames, Page *pages,
                  unsigned capacity, word *volatile_vas) {
@@ -213,7 +236,7 @@ void Image::erase(unsigned i) {
   }
 }
 
-unsigned Image::discard_volatile(void (*before_release)(word addr)) {
+__attribute__((hot)) unsigned Image::discard_volatile(void (*before_release)(word addr)) {
   unsigned dropped = 0;
   if (volatile_vas_) {   // visit the listed pages only
     for (unsigned k = n_volatile_; k-- > 0;) {
@@ -240,6 +263,44 @@ unsigned Image::discard_volatile(void (*before_release)(word addr)) {
       ++i;
     }
   }
+  return dropped;
+}
+
+__attribute__((hot)) unsigned Image::reset_volatile(unsigned keep, unsigned *reset, void (*before_release)(word addr)) {
+  *reset = 0;
+  if (!volatile_vas_) return discard_volatile(before_release);   // no order known: drop all
+  unsigned dropped = 0, kept = 0;
+  for (unsigned k = 0; k < n_volatile_; ++k) {
+    const word va = volatile_vas_[k];
+    Page *p = page_of(va);
+    if (!p) continue;
+    if (kept < keep && !(p->rights & fpage_rights::x)) {
+      // What resolve() would give it now: the file's bytes of a segment's page, zero elsewhere
+      // (each byte written once: zeroing is most of the cost).
+      auto *b = reinterpret_cast<unsigned char *>(p->addr);
+      word lo = 0, hi = 0;   // the file's part of the page, [lo, hi) from its start
+      if (const Segment *s = segment_of(va)) {
+        const word from = va > s->vaddr ? va : s->vaddr;
+        const word to = va + page < s->vaddr + s->filesz ? va + page : s->vaddr + s->filesz;
+        if (from < to) {
+          lo = from - va;
+          hi = to - va;
+          memcpy(b + lo, image_ + s->offset + (from - s->vaddr), hi - lo);
+        }
+      }
+      if (lo) zero(b, lo);
+      zero(b + hi, page - hi);
+      volatile_vas_[kept++] = va;   // still volatile, in the same order (kept <= k)
+      continue;
+    }
+    if (before_release) before_release(p->addr);
+    frames_->release(p->addr);
+    erase(unsigned(p - pages_));
+    --n_pages_;
+    ++dropped;
+  }
+  n_volatile_ = kept;
+  *reset = kept;
   return dropped;
 }
 

@@ -271,6 +271,11 @@ public:
   // on the benchmark machine, -icount).
   static unsigned long long SinceFailure();
   void ReportRecovery(unsigned long long to_recover, unsigned long long to_reply) const;
+  // After a replay: the time to the reply (built, in mr()), the reply sent when the kernel holds
+  // the caller's reply right (reply_pending), and only then the report (its line, the pager's
+  // phases, the monitor's log): the restart's log is written after the client has its answer.
+  // Returns false: nothing is left for MainLoop to send.
+  bool AnswerThenReport(bool reply_pending, unsigned long long to_recover);
   // Persistent state found damaged at start: tell the pager, which has the monitor escalate to a
   // cold or group restart (this process then never returns from here). If the monitor cannot be
   // asked: answer the interrupted caller (if any) with partner_gone, the "server reset" a cold
@@ -336,11 +341,9 @@ public:
           HoldConsoleSteps(false);
           return int(st);
         }
-        reply_pending = ReplayAfterSwap(&Dispatch, this);
-        ReportRecovery(to_recover, SinceFailure());
+        reply_pending = AnswerThenReport(ReplayAfterSwap(&Dispatch, this), to_recover);
       } else if (self.Recover() == Recovery::resume) {
-        reply_pending = ReplayInFlight(&Dispatch, this);
-        ReportRecovery(to_recover, SinceFailure());
+        reply_pending = AnswerThenReport(ReplayInFlight(&Dispatch, this), to_recover);
       } else {
         // The server found its own persistent state unusable: the monitor restarts us cold
         // (or as a group). Only if it cannot, we start over in place.

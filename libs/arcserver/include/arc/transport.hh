@@ -12,6 +12,7 @@ namespace arc::transport {
 word *mr();                                      // MR0..MR63 of the calling thread
 Status wait(CapSlot ep, word *badge);            // open receive on ep
 Status reply_wait(CapSlot ep, word *badge);      // reply with mr(), then receive on ep
+Status reply();                                  // reply with mr() to the pending caller, no wait
 Status reply_to(CapSlot reply_cap);              // send mr() to a saved reply capability; the
                                                  // slot is empty afterwards
 Status save_reply(CapSlot slot);                 // move the pending caller's reply right to slot

@@ -36,7 +36,10 @@ enum Label : word {
                        //   the pager drops the volatile pages and starts the new thread.
   restarted = 0x121,   // pager: a hot or warm restart is done. MR1 guest instructions it took,
                        //   MR2 the kind (Action), MR3 the pages the process holds now (its
-                       //   persistent ones: the volatile ones are gone)
+                       //   persistent ones: the volatile ones are gone); MR4 (optional)
+                       //   restarted_cleanup_later: the old space and thread stay until a second
+                       //   message with MR4 restarted_cleanup (MR1..MR3 0), sent after the
+                       //   replayed reply, says they may go
   restarts = 0x122,    // MR1 = index: the restart log; reply MR1 status, MR2 pid, MR3 cause,
                        //   MR4 action, MR5 instructions, MR6 outcome (Outcome), MR7.. packed
                        //   server name
@@ -151,5 +154,8 @@ enum class Outcome : word { pending = 0, done = 1, abandoned = 2 };
 // Replies carry the status in MR1 when untyped >= 1 and the label is 0; on success the label
 // is 0 and the results follow.
 enum class PState : word { starting = 0, running = 1, exited = 2, failed = 3 };
+
+// root::restarted's MR4 (see there).
+constexpr word restarted_cleanup_later = 1, restarted_cleanup = 2;
 
 } // namespace arc::root
