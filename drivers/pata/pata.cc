@@ -28,6 +28,12 @@
 // geometry as IDENTIFY told it. After a hot or warm restart Recover() resets the channel and starts
 // the request the disk was working on again from its first sector: reads and writes of whole
 // sectors are idempotent, so the client gets exactly the reply it was waiting for.
+//
+// Checks of our own (docs/fault-injection.md: the mutations no crash revealed): a refusal is
+// made only when a second admission of the request, from the framework's record, refuses it
+// too (Refuse); a job must say what its request asked, as the reply right's record keeps it,
+// before its command goes (CheckJob); the task file is read back before each command
+// (CheckTaskFile). A failed check is a panic: the restart serves the request again.
 #include <arc/iface/block.hh>
 #include <arc/pdata.hh>
 #include <arc/process.hh>
@@ -142,8 +148,14 @@ public:
         (g_pata.busy && !g_pata.queued) || g_pata.max_multiple > 128)
       return Recovery::cold;
     for (word i = 0; i < g_pata.queued; ++i) {
-      const Job &j = g_pata.queue[i];
+      Job &j = g_pata.queue[i];
       if (j.done > j.count || !j.reply.pending()) return Recovery::cold;
+      // A job that no longer says what its request asked (CheckJob's panic, perhaps) is made
+      // again from the request's words its reply right keeps, from its first sector.
+      if (!Matches(j)) {
+        ::printf("[pata] request %lu made again from its reply's record\n", j.seq);
+        FromReply(j);
+      }
     }
     if (Ports() != Status::ok || AttachIrq() != Status::ok) return Recovery::cold;
     Reset();
@@ -169,7 +181,8 @@ public:
   // Only the processes configured to use the disk (after=pata: the file server) may: any other
   // could read or overwrite every file (found by the hostile client, docs/fuzzing.md).
   Status Info(const Request &req, Reply &rep) {
-    if (Status st = g_access.Check(req.badge, "pata"); st != Status::ok) return st;
+    if (Status st = g_access.Check(req.badge, "pata"); st != Status::ok)
+      return Refuse(req, block::info, st, "access");
     rep.put(g_pata.sectors);
     rep.put(block::sector_size);
     rep.put(block::max_sectors);
@@ -179,7 +192,8 @@ public:
   Status Write(const Request &req, Reply &rep) { return Allowed(req, rep, block::write); }
   Status Flush(const Request &req, Reply &rep) { return Allowed(req, rep, block::flush); }
   Status Allowed(const Request &req, Reply &rep, word op) {
-    if (Status st = g_access.Check(req.badge, "pata"); st != Status::ok) return st;
+    if (Status st = g_access.Check(req.badge, "pata"); st != Status::ok)
+      return Refuse(req, op, st, "access");
     return Queue(req, rep, op);
   }
 
@@ -286,6 +300,42 @@ private:
     return left < g_pata.multiple ? left : g_pata.multiple;
   }
 
+  // A refusal is the one answer of ours no restart follows, and the client cannot tell a request
+  // of its own gone wrong from a check of ours gone wrong (docs/fault-injection.md: mutations of
+  // these checks, of the argument loads before them and of the access check refused every valid
+  // request of ext2, which gave up its mount while this driver looked healthy). So before we
+  // refuse, the request is admitted once more from scratch, in code of its own, from the
+  // framework's record of it (its badge and words as received) and our state read anew. If that
+  // admits it, the check that refused it is what went wrong: a panic, and the restart replays
+  // the request. A request both admissions refuse is refused.
+  __attribute__((noinline)) Status Refuse(const Request &req, word op, Status st, const char *check) {
+    const Status again = Admit(req, op);
+    if (again != Status::ok) return st;
+    arc::panic("refused a valid request (%s check, label %#lx, status %s)", check,
+               req.label, arc::status_name(st));
+  }
+  // ok when the request would be taken; else the refusal. From the record when req is the
+  // request in flight (a request re-issued after a swap has only its own copy).
+  __attribute__((noinline)) Status Admit(const Request &req, word op) {
+    const InFlight &f = in_flight();
+    const bool recorded = f.state == InFlight::serving && req.mr == f.mr;
+    const word *mr = recorded ? f.mr : req.mr;
+    const word badge = recorded ? f.badge : req.badge;
+    const word untyped = recorded ? Tag(f.mr[0]).untyped() : req.untyped;
+    if (Tag(mr[0]).label() != op) return Status::invalid_arg;   // not what we were asked
+    if (Status st = g_access.Check(badge, "pata"); st != Status::ok) return st;
+    if (op == block::info || op == block::flush) return g_pata.queued < queue_size || op == block::info
+                                                     ? Status::ok : Status::busy;
+    if (untyped < 4) return Status::invalid_arg;
+    const word id = mr[1], offset = mr[2], lba = mr[3], count = mr[4];
+    const SessionEntry *s = sessions().Find(badge, id);
+    if (Status st = block::admit(s ? s->bytes : 0, offset, lba, count, g_pata.sectors);
+        st != Status::ok)
+      return st;
+    if (g_pata.queued >= queue_size) return Status::busy;
+    return Status::ok;
+  }
+
   Status Queue(const Request &req, Reply &rep, word op) {
     // A request replayed after a restart may already be queued (its reply right saved).
     if (req.replayed)
@@ -306,10 +356,11 @@ private:
       SessionEntry *s = sessions().Find(req.badge, j.session);
       if (!s || j.count < 1 || j.count > block::max_sectors || j.offset > s->bytes ||
           j.count * block::sector_size > s->bytes - j.offset || (j.offset & 1))
-        return Status::invalid_arg;
-      if (j.lba >= g_pata.sectors || j.count > g_pata.sectors - j.lba) return Status::invalid_arg;
+        return Refuse(req, op, Status::invalid_arg, "session area");
+      if (j.lba >= g_pata.sectors || j.count > g_pata.sectors - j.lba)
+        return Refuse(req, op, Status::invalid_arg, "disk end");
     }
-    if (g_pata.queued >= queue_size) return Status::busy;
+    if (g_pata.queued >= queue_size) return Refuse(req, op, Status::busy, "queue full");
     if (Status st = Defer(req, rep, j.reply); st != Status::ok) return st;
     g_pata.queue[g_pata.queued] = j;
     ++g_pata.queued;   // the commit point: from here on the request is ours to finish
@@ -343,9 +394,39 @@ private:
     }
   }
 
+  // Whether a job says what its request asked: the operation, the client, and its words as the
+  // framework kept them with the reply right (Defer()). A job taken from the wrong register in
+  // Queue() transfers the wrong sectors, or none, and answers ok; found by fault injection.
+  static bool Matches(const Job &j) {
+    const Deferred &d = j.reply;
+    if (j.op != d.label || j.badge != d.badge) return false;
+    if (j.op == block::flush) return true;
+    return j.session == d.arg[0] && j.offset == d.arg[1] && j.lba == d.arg[2] &&
+           j.count == d.arg[3];
+  }
+  static void FromReply(Job &j) {
+    const Deferred &d = j.reply;
+    j.op = d.label;
+    j.badge = d.badge;
+    j.session = j.op == block::flush ? 0 : d.arg[0];
+    j.offset = j.op == block::flush ? 0 : d.arg[1];
+    j.lba = j.op == block::flush ? 0 : d.arg[2];
+    j.count = j.op == block::flush ? 0 : d.arg[3];
+    j.done = 0;
+  }
+  // Before a job's command goes: a job that does not match its request is our fault (the restart
+  // makes it again: Recover()).
+  __attribute__((noinline)) static void CheckJob() {
+    const Job &j = g_pata.queue[0];
+    if (!Matches(j))
+      arc::panic("request %lu queued as op %#lx sector %lu count %lu at %lu, not as asked", j.seq,
+                 j.op, j.lba, j.count, j.offset);
+  }
+
   // Issue queue[0]'s command for its remaining sectors.
   void Start() {
     while (g_pata.queued) {
+      CheckJob();
       Job &j = g_pata.queue[0];
       if (WaitIdle() & st_bsy) {
         Finish(Status::cancelled);
@@ -364,6 +445,7 @@ private:
       pc::outb(base + lba0, uint8_t(lba));
       pc::outb(base + lba1, uint8_t(lba >> 8));
       pc::outb(base + lba2, uint8_t(lba >> 16));
+      CheckTaskFile();
       g_pata.busy = 1;
       const bool multiple = g_pata.multiple > 1;
       if (j.op == block::read) {
@@ -380,6 +462,25 @@ private:
       }
       return;
     }
+  }
+
+  // The task file read back before the command goes, against queue[0]'s sectors worked out
+  // again here: the registers keep what was written while the device is idle (ATA: readable with
+  // BSY and DRQ clear). A wrong sector or count would read or write the wrong sectors and answer
+  // ok; found by fault injection (a byte taken from the wrong register in Start()). A mismatch
+  // is ours, not the disk's: a panic, and the restart starts the request again.
+  __attribute__((noinline)) static void CheckTaskFile() {
+    const Job &j = g_pata.queue[0];
+    const word lba = j.lba + j.done, n = j.count - j.done;
+    const uint8_t want[4] = {uint8_t(n), uint8_t(lba), uint8_t(lba >> 8), uint8_t(lba >> 16)};
+    const uint8_t got[4] = {pc::inb(base + count), pc::inb(base + lba0), pc::inb(base + lba1),
+                            pc::inb(base + lba2)};
+    const uint8_t dev = pc::inb(base + drive);
+    bool same = (dev & 0x4f) == (0x40 | ((lba >> 24) & 0x0f));
+    for (int i = 0; i < 4; ++i) same = same && got[i] == want[i];
+    if (!same)
+      arc::panic("task file %02x %02x %02x %02x dev %02x, not the request's sector %lu count %lu",
+                 got[0], got[1], got[2], got[3], dev, lba, n);
   }
 
   // Writes j's DRQ block at j.done when the disk asks for it (DRQ).

@@ -605,6 +605,29 @@ Status complete_deferred(Deferred &d, Status st, void (*fill)(Reply &, void *), 
   return sent;
 }
 
+int dispatch_choice(Tag tag, const void *table, unsigned n, unsigned stride) {
+  const char *p = static_cast<const char *>(table);
+  for (unsigned i = 0; i < n; ++i) {
+    const HandlerHead *h = reinterpret_cast<const HandlerHead *>(p + i * stride);
+    if (h->label != tag.label()) continue;
+    return tag.untyped() >= h->min_words && tag.untyped() <= h->max_words ? int(i) : -1;
+  }
+  return -1;
+}
+
+void dispatch_verify(const Request &req, const void *table, unsigned n, unsigned stride,
+                     int taken) {
+  // The record's words when req is the request in flight; else (a request re-issued after a
+  // swap, a host test's) the label and count the request was built with.
+  const InFlight &f = g_fw.in_flight;
+  const bool recorded = f.state == InFlight::serving && req.mr == f.mr;
+  const Tag tag = recorded ? Tag(f.mr[0]) : Tag(req.label, req.untyped, req.typed);
+  const int chosen = dispatch_choice(tag, table, n, stride);
+  if (chosen != taken)
+    panic("dispatch of label %#lx (%u words) went to %d, not %d", tag.label(), tag.untyped(),
+          taken, chosen);
+}
+
 [[noreturn]] void panic(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

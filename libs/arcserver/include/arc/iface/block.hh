@@ -29,6 +29,17 @@ constexpr word sector_size = 512;
 constexpr word max_sectors = 128;          // 64 KiB, one session slot of the pagers
 constexpr const char *service_name = "block";
 
+// Whether a transfer of `count` sectors from `lba`, at `offset` in a session area of
+// `area_bytes` (0: no such session), fits a disk of `sectors`: ok or invalid_arg. The rule of the
+// interface, for a driver's second look at a request it is about to refuse (drivers/pata).
+constexpr Status admit(word area_bytes, word offset, word lba, word count, word sectors) {
+  if (area_bytes == 0 || count == 0 || count > max_sectors || offset % 2 != 0 ||
+      offset > area_bytes || area_bytes - offset < count * sector_size)
+    return Status::invalid_arg;
+  if (lba >= sectors || sectors - lba < count) return Status::invalid_arg;
+  return Status::ok;
+}
+
 template <class S> constexpr auto handlers = handler_table<S>({
   {info, 0, 0, &S::Info, "info"},
   {read, 4, 4, &S::Read, "read"},
