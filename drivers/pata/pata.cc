@@ -308,21 +308,24 @@ private:
   // framework's record of it (its badge and words as received) and our state read anew. If that
   // admits it, the check that refused it is what went wrong: a panic, and the restart replays
   // the request. A request both admissions refuse is refused.
-  __attribute__((noinline)) Status Refuse(const Request &req, word op, Status st, const char *check) {
-    const Status again = Admit(req, op);
+  __attribute__((noinline)) Status Refuse(const Request &req, word, Status st, const char *check) {
+    const Status again = Admit(req);
     if (again != Status::ok) return st;
     arc::panic("refused a valid request (%s check, label %#lx, status %s)", check,
                req.label, arc::status_name(st));
   }
   // ok when the request would be taken; else the refusal. From the record when req is the
-  // request in flight (a request re-issued after a swap has only its own copy).
-  __attribute__((noinline)) Status Admit(const Request &req, word op) {
+  // request in flight (a request re-issued after a swap has only its own copy). The operation
+  // too comes from there, not from the caller (a campaign found it taken from a wrong register).
+  __attribute__((noinline)) Status Admit(const Request &req) {
     const InFlight &f = in_flight();
     const bool recorded = f.state == InFlight::serving && req.mr == f.mr;
     const word *mr = recorded ? f.mr : req.mr;
     const word badge = recorded ? f.badge : req.badge;
     const word untyped = recorded ? Tag(f.mr[0]).untyped() : req.untyped;
-    if (Tag(mr[0]).label() != op) return Status::invalid_arg;   // not what we were asked
+    const word op = Tag(mr[0]).label();
+    if (op != block::info && op != block::read && op != block::write && op != block::flush)
+      return Status::invalid_arg;
     if (Status st = g_access.Check(badge, "pata"); st != Status::ok) return st;
     if (op == block::info || op == block::flush) return g_pata.queued < queue_size || op == block::info
                                                      ? Status::ok : Status::busy;
@@ -483,6 +486,22 @@ private:
                  got[0], got[1], got[2], got[3], dev, lba, n);
   }
 
+  // A DRQ block about to move: its size and its place in the client's area worked out again
+  // here, from queue[0] and the session found anew (a campaign found a wrong register in the
+  // size's load: the data landed in the wrong places of the area and the read answered ok).
+  __attribute__((noinline)) void CheckBlock(word n, const char *at) {
+    const Job &j = g_pata.queue[0];
+    const word left = j.count - j.done, want = left < g_pata.multiple ? left : g_pata.multiple;
+    const SessionEntry *s = sessions().Find(j.badge, j.session);
+    const char *place = s ? static_cast<const char *>(s->data()) + j.offset +
+                                j.done * block::sector_size
+                          : nullptr;
+    if (n != want || n == 0 || at != place)
+      arc::panic("block of %lu sectors at %p, not %lu at %p (sector %lu of request %lu)", n,
+                 static_cast<const void *>(at), want, static_cast<const void *>(place),
+                 j.lba + j.done, j.seq);
+  }
+
   // Writes j's DRQ block at j.done when the disk asks for it (DRQ).
   bool SendBlock(Job &j) {
     uint8_t s = WaitIdle();
@@ -491,8 +510,10 @@ private:
     if (!(s & st_drq) || (s & (st_err | st_df))) return false;
     const SessionEntry *area = Area(j);
     if (!area) return false;
-    outsl(base + data, static_cast<char *>(area->data()) + j.offset + j.done * block::sector_size,
-          BlockAt(j) * sector_longs);
+    const word n = BlockAt(j);
+    char *from = static_cast<char *>(area->data()) + j.offset + j.done * block::sector_size;
+    CheckBlock(n, from);
+    outsl(base + data, from, n * sector_longs);
     return true;
   }
 
@@ -534,11 +555,15 @@ private:
         uint32_t sink[sector_longs];
         for (word i = 0; i < n; ++i) insl(base + data, sink, sector_longs);
       } else {
-        insl(base + data,
-             static_cast<char *>(area->data()) + j.offset + j.done * block::sector_size,
-             n * sector_longs);
+        char *to = static_cast<char *>(area->data()) + j.offset + j.done * block::sector_size;
+        CheckBlock(n, to);
+        insl(base + data, to, n * sector_longs);
       }
       if ((j.done += n) < j.count) return;
+      // The device had no more for us: a read that took fewer sectors than it sent leaves DRQ
+      // set (the rest of the request's data still waiting in the device).
+      if (WaitIdle() & st_drq)
+        arc::panic("read of %lu sectors at %lu done, the device still has data", j.count, j.lba);
     } else if (j.op == block::write) {
       if ((j.done += BlockAt(j)) < j.count) {
         if (!SendBlock(j)) {

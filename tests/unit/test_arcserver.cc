@@ -246,6 +246,15 @@ TEST_CASE("ARCS0020 block::admit: the interface's rule for a transfer", "[arcser
   CHECK(admit(area, 0, disk, 1, disk) == Status::invalid_arg);    // past the disk's end
   CHECK(admit(area, 0, disk - 1, 2, disk) == Status::invalid_arg);
   CHECK(admit(area, 0, ~word(0), 2, disk) == Status::invalid_arg);   // no wrap-around
+  // What an info reply may say.
+  using block::info_valid;
+  CHECK(info_valid(3, disk, 512, 128));
+  CHECK(info_valid(3, 1, 512, 1));
+  CHECK_FALSE(info_valid(2, disk, 512, 128));     // a word short
+  CHECK_FALSE(info_valid(3, 0, 512, 128));        // no disk
+  CHECK_FALSE(info_valid(3, disk, 1024, 128));    // another sector size
+  CHECK_FALSE(info_valid(3, disk, 512, 0));
+  CHECK_FALSE(info_valid(3, disk, 512, 129));     // more than a request may carry
 }
 
 TEST_CASE("ARCS0003 bytes and strings round-trip through Request/Reply", "[arcserver]") {
