@@ -818,6 +818,66 @@ TEST_CASE("ARCS0016 names published are published again when the monitor says th
 // The printer client's complain-and-resend path (arc/iface/printer.hh, Checked()), against a
 // scripted server: `answers` says what each write gets (status, bytes printed); the root task
 // takes or refuses complaints; every call is recorded in order.
+TEST_CASE("ARCS0021 block client: an impossible info answer is complained about and asked again, up to a bound",
+          "[arcserver]") {
+  fresh();
+  constexpr CapSlot disk_ep = 31;
+  std::vector<std::vector<word>> answers;   // each info answer's words
+  Status root_says = Status::ok;
+  int infos = 0, complaints = 0;
+  fake::on_call = [&](CapSlot ep, word *mr) {
+    const word label = Tag(mr[0]).label();
+    if (label == server_label::info) {
+      REQUIRE(ep == disk_ep);
+      return answer(mr, Status::ok, {4, 0, 0});   // the driver is pid 4
+    }
+    if (label == root::complain) {
+      REQUIRE(ep == proc::root);
+      CHECK(mr[1] == 4);
+      ++complaints;
+      return answer(mr, root_says);
+    }
+    REQUIRE(ep == disk_ep);
+    REQUIRE(label == block::info);
+    ++infos;
+    REQUIRE(!answers.empty());
+    const std::vector<word> a = answers.front();
+    if (answers.size() > 1) answers.erase(answers.begin());
+    if (a.size() == 3) return answer(mr, Status::ok, {a[0], a[1], a[2]});
+    return answer(mr, Status::ok, {a[0], a[1]});
+  };
+  block::Client c(disk_ep);
+  word sectors = 0, max = 0;
+  SECTION("a right answer: taken, nothing complained") {
+    answers = {{16384, 512, 128}};
+    CHECK(c.Info(&sectors, &max) == Status::ok);
+    CHECK(sectors == 16384);
+    CHECK(max == 128);
+    CHECK(complaints == 0);
+  }
+  SECTION("a wrong most-sectors count, then a right answer after the restart") {
+    answers = {{16384, 512, 0x8065420}, {16384, 512, 128}};
+    CHECK(c.Info(&sectors, &max) == Status::ok);
+    CHECK(max == 128);
+    CHECK(complaints == 1);
+    CHECK(infos == 2);
+  }
+  SECTION("a word short, for ever: complained about up to the bound, then not_supported") {
+    answers = {{16384, 512}};
+    CHECK(c.Info(&sectors, &max) == Status::not_supported);
+    CHECK(complaints == block::Client::complaints_max);
+    CHECK(infos == block::Client::complaints_max + 1);
+    CHECK(sectors == 0);
+  }
+  SECTION("a complaint the root task does not take: asked no more") {
+    answers = {{0, 512, 128}};
+    root_says = Status::no_rights;
+    CHECK(c.Info(&sectors, &max) == Status::not_supported);
+    CHECK(complaints == 1);
+    CHECK(infos == 1);
+  }
+}
+
 TEST_CASE("ARCS0017 printer client: a valid write refused or cut short is complained about and sent again, up to a bound; "
           "one claiming too much is reported, never repeated", "[arcserver]") {
   fresh();   // (each section runs the case from the top)

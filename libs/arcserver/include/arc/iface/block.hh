@@ -20,7 +20,6 @@
 // see nothing. Registered with the name service as "block".
 #pragma once
 #include <arc/message.hh>
-#include <arc/process.hh>
 #include <arc/server.hh>
 
 namespace arc::block {
@@ -71,21 +70,10 @@ public:
   // warm restart; the campaigns' ladder swaps at the ninth failure). Still impossible then:
   // not_supported. Found by fault injection: a mutation of the driver's Info answered a wrong
   // most-sectors count, the file server gave up its mount, and nothing was restarted.
-  Status Info(word *sectors, word *max = nullptr) const {
-    Status st = Status::ok;
-    for (int attempt = 0; attempt <= complaints_max; ++attempt) {
-      Rpc rpc(info);
-      st = rpc.call(ep_);
-      if (st != Status::ok) return st;
-      if (info_valid(rpc.results(), rpc.result(0), rpc.result(1), rpc.result(2))) {
-        *sectors = rpc.result(0);
-        if (max) *max = rpc.result(2);
-        return Status::ok;
-      }
-      if (attempt == complaints_max || complain(ep_, Status::invalid_arg) != Status::ok) break;
-    }
-    return Status::not_supported;
-  }
+  // Out of line (src/block.cc), in the library rather than in each client's own code: a fault
+  // injected into a client (its own code, the campaigns' default scope) must not be able to
+  // turn this check into a complaint about a driver that answered right.
+  Status Info(word *sectors, word *max = nullptr) const;
   Status Read(word session, word offset, word lba, word count) const {
     return Transfer(read, session, offset, lba, count);
   }
