@@ -117,8 +117,10 @@ public:
 
   // A start that says ok has a disk ready, and published: otherwise nobody would ever be
   // served while we take every heartbeat (a campaign found forced branches after the port and
-  // interrupt set-up that answered ok having done nothing; the file server waited for the name
-  // and was restarted again and again, never this driver). Checked outside Bringup(), where
+  // interrupt set-up that answered ok having done nothing, and a name taken one byte off:
+  // 'lock'; the file server waited for `block` and was restarted again and again, never this
+  // driver). The name is looked for among those the framework published, by the interface's
+  // constant, not the pointer Bringup() passed. Checked outside Bringup(), where
   // those branches are: a start that lies is a panic, and the restart starts over.
   Status Initialize() {
     const Status st = Bringup();
@@ -127,7 +129,7 @@ public:
   }
   __attribute__((noinline)) static void CheckReady() {
     if (g_pata.magic != state_magic || g_pata.sectors == 0 || g_pata.irq_slot == 0 ||
-        !g_pata.named)
+        !g_pata.named || !arc::published(block::service_name))
       arc::panic("start answered ok without a disk ready (%lu sectors, irq slot %lu, %s)",
                  g_pata.sectors, word(g_pata.irq_slot), g_pata.named ? "published" : "unpublished");
   }
