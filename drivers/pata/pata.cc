@@ -28,6 +28,12 @@
 // geometry as IDENTIFY told it. After a hot or warm restart Recover() resets the channel and starts
 // the request the disk was working on again from its first sector: reads and writes of whole
 // sectors are idempotent, so the client gets exactly the reply it was waiting for.
+//
+// Checks of our own (docs/fault-injection.md: the mutations no crash revealed): a refusal is
+// made only when a second admission of the request, from the framework's record, refuses it
+// too (Refuse); a job must say what its request asked, as the reply right's record keeps it,
+// before its command goes (CheckJob); the task file is read back before each command
+// (CheckTaskFile). A failed check is a panic: the restart serves the request again.
 #include <arc/iface/block.hh>
 #include <arc/pdata.hh>
 #include <arc/process.hh>
@@ -88,6 +94,7 @@ struct PataState {
   word busy;                 // the disk is working on queue[0]
   CapSlot irq_slot;
   word reads, writes, flushes, irqs, errors, redone;
+  word named;                // the name was published at start (CheckReady)
 };
 ARC_PDATA PataState g_pata = {};
 // Which clients the root task said may use the disk (persistent: a replay need not ask again).
@@ -108,7 +115,26 @@ class Pata : public ArcServer<Pata> {
 public:
   Pata() : ArcServer("pata") {}
 
+  // A start that says ok has a disk ready, and published: otherwise nobody would ever be
+  // served while we take every heartbeat (a campaign found forced branches after the port and
+  // interrupt set-up that answered ok having done nothing, and a name taken one byte off:
+  // 'lock'; the file server waited for `block` and was restarted again and again, never this
+  // driver). The name is looked for among those the framework published, by the interface's
+  // constant, not the pointer Bringup() passed. Checked outside Bringup(), where
+  // those branches are: a start that lies is a panic, and the restart starts over.
   Status Initialize() {
+    const Status st = Bringup();
+    if (st == Status::ok) CheckReady();
+    return st;
+  }
+  __attribute__((noinline)) static void CheckReady() {
+    if (g_pata.magic != state_magic || g_pata.sectors == 0 || g_pata.irq_slot == 0 ||
+        !g_pata.named || !arc::published(block::service_name))
+      arc::panic("start answered ok without a disk ready (%lu sectors, irq slot %lu, %s)",
+                 g_pata.sectors, word(g_pata.irq_slot), g_pata.named ? "published" : "unpublished");
+  }
+
+  Status Bringup() {
     g_pata = PataState{};
     if (Status st = Ports(); st != Status::ok) return st;
     // A loaded host can leave the emulated channel busy longer than the spin bounds: try again
@@ -126,7 +152,7 @@ public:
     SetMultiple();
     if (Status st = AttachIrq(); st != Status::ok) return st;
     g_pata.magic = state_magic;
-    RegisterName(block::service_name);
+    g_pata.named = RegisterName(block::service_name) == Status::ok;
     if (polled)
       ::printf("[pata] primary master: %lu sectors (%lu KiB), '%s', polled, %lu sectors per "
                "block: ready\n", g_pata.sectors, g_pata.sectors / 2, g_pata.model, g_pata.multiple);
@@ -142,8 +168,14 @@ public:
         (g_pata.busy && !g_pata.queued) || g_pata.max_multiple > 128)
       return Recovery::cold;
     for (word i = 0; i < g_pata.queued; ++i) {
-      const Job &j = g_pata.queue[i];
+      Job &j = g_pata.queue[i];
       if (j.done > j.count || !j.reply.pending()) return Recovery::cold;
+      // A job that no longer says what its request asked (CheckJob's panic, perhaps) is made
+      // again from the request's words its reply right keeps, from its first sector.
+      if (!Matches(j)) {
+        ::printf("[pata] request %lu made again from its reply's record\n", j.seq);
+        FromReply(j);
+      }
     }
     if (Ports() != Status::ok || AttachIrq() != Status::ok) return Recovery::cold;
     Reset();
@@ -169,7 +201,8 @@ public:
   // Only the processes configured to use the disk (after=pata: the file server) may: any other
   // could read or overwrite every file (found by the hostile client, docs/fuzzing.md).
   Status Info(const Request &req, Reply &rep) {
-    if (Status st = g_access.Check(req.badge, "pata"); st != Status::ok) return st;
+    if (Status st = g_access.Check(req.badge, "pata"); st != Status::ok)
+      return Refuse(req, block::info, st, "access");
     rep.put(g_pata.sectors);
     rep.put(block::sector_size);
     rep.put(block::max_sectors);
@@ -179,7 +212,8 @@ public:
   Status Write(const Request &req, Reply &rep) { return Allowed(req, rep, block::write); }
   Status Flush(const Request &req, Reply &rep) { return Allowed(req, rep, block::flush); }
   Status Allowed(const Request &req, Reply &rep, word op) {
-    if (Status st = g_access.Check(req.badge, "pata"); st != Status::ok) return st;
+    if (Status st = g_access.Check(req.badge, "pata"); st != Status::ok)
+      return Refuse(req, op, st, "access");
     return Queue(req, rep, op);
   }
 
@@ -286,6 +320,45 @@ private:
     return left < g_pata.multiple ? left : g_pata.multiple;
   }
 
+  // A refusal is the one answer of ours no restart follows, and the client cannot tell a request
+  // of its own gone wrong from a check of ours gone wrong (docs/fault-injection.md: mutations of
+  // these checks, of the argument loads before them and of the access check refused every valid
+  // request of ext2, which gave up its mount while this driver looked healthy). So before we
+  // refuse, the request is admitted once more from scratch, in code of its own, from the
+  // framework's record of it (its badge and words as received) and our state read anew. If that
+  // admits it, the check that refused it is what went wrong: a panic, and the restart replays
+  // the request. A request both admissions refuse is refused.
+  __attribute__((noinline)) Status Refuse(const Request &req, word, Status st, const char *check) {
+    const Status again = Admit(req);
+    if (again != Status::ok) return st;
+    arc::panic("refused a valid request (%s check, label %#lx, status %s)", check,
+               req.label, arc::status_name(st));
+  }
+  // ok when the request would be taken; else the refusal. From the record when req is the
+  // request in flight (a request re-issued after a swap has only its own copy). The operation
+  // too comes from there, not from the caller (a campaign found it taken from a wrong register).
+  __attribute__((noinline)) Status Admit(const Request &req) {
+    const InFlight &f = in_flight();
+    const bool recorded = f.state == InFlight::serving && req.mr == f.mr;
+    const word *mr = recorded ? f.mr : req.mr;
+    const word badge = recorded ? f.badge : req.badge;
+    const word untyped = recorded ? Tag(f.mr[0]).untyped() : req.untyped;
+    const word op = Tag(mr[0]).label();
+    if (op != block::info && op != block::read && op != block::write && op != block::flush)
+      return Status::invalid_arg;
+    if (Status st = g_access.Check(badge, "pata"); st != Status::ok) return st;
+    if (op == block::info || op == block::flush) return g_pata.queued < queue_size || op == block::info
+                                                     ? Status::ok : Status::busy;
+    if (untyped < 4) return Status::invalid_arg;
+    const word id = mr[1], offset = mr[2], lba = mr[3], count = mr[4];
+    const SessionEntry *s = sessions().Find(badge, id);
+    if (Status st = block::admit(s ? s->bytes : 0, offset, lba, count, g_pata.sectors);
+        st != Status::ok)
+      return st;
+    if (g_pata.queued >= queue_size) return Status::busy;
+    return Status::ok;
+  }
+
   Status Queue(const Request &req, Reply &rep, word op) {
     // A request replayed after a restart may already be queued (its reply right saved).
     if (req.replayed)
@@ -306,10 +379,11 @@ private:
       SessionEntry *s = sessions().Find(req.badge, j.session);
       if (!s || j.count < 1 || j.count > block::max_sectors || j.offset > s->bytes ||
           j.count * block::sector_size > s->bytes - j.offset || (j.offset & 1))
-        return Status::invalid_arg;
-      if (j.lba >= g_pata.sectors || j.count > g_pata.sectors - j.lba) return Status::invalid_arg;
+        return Refuse(req, op, Status::invalid_arg, "session area");
+      if (j.lba >= g_pata.sectors || j.count > g_pata.sectors - j.lba)
+        return Refuse(req, op, Status::invalid_arg, "disk end");
     }
-    if (g_pata.queued >= queue_size) return Status::busy;
+    if (g_pata.queued >= queue_size) return Refuse(req, op, Status::busy, "queue full");
     if (Status st = Defer(req, rep, j.reply); st != Status::ok) return st;
     g_pata.queue[g_pata.queued] = j;
     ++g_pata.queued;   // the commit point: from here on the request is ours to finish
@@ -343,9 +417,39 @@ private:
     }
   }
 
+  // Whether a job says what its request asked: the operation, the client, and its words as the
+  // framework kept them with the reply right (Defer()). A job taken from the wrong register in
+  // Queue() transfers the wrong sectors, or none, and answers ok; found by fault injection.
+  static bool Matches(const Job &j) {
+    const Deferred &d = j.reply;
+    if (j.op != d.label || j.badge != d.badge) return false;
+    if (j.op == block::flush) return true;
+    return j.session == d.arg[0] && j.offset == d.arg[1] && j.lba == d.arg[2] &&
+           j.count == d.arg[3];
+  }
+  static void FromReply(Job &j) {
+    const Deferred &d = j.reply;
+    j.op = d.label;
+    j.badge = d.badge;
+    j.session = j.op == block::flush ? 0 : d.arg[0];
+    j.offset = j.op == block::flush ? 0 : d.arg[1];
+    j.lba = j.op == block::flush ? 0 : d.arg[2];
+    j.count = j.op == block::flush ? 0 : d.arg[3];
+    j.done = 0;
+  }
+  // Before a job's command goes: a job that does not match its request is our fault (the restart
+  // makes it again: Recover()).
+  __attribute__((noinline)) static void CheckJob() {
+    const Job &j = g_pata.queue[0];
+    if (!Matches(j))
+      arc::panic("request %lu queued as op %#lx sector %lu count %lu at %lu, not as asked", j.seq,
+                 j.op, j.lba, j.count, j.offset);
+  }
+
   // Issue queue[0]'s command for its remaining sectors.
   void Start() {
     while (g_pata.queued) {
+      CheckJob();
       Job &j = g_pata.queue[0];
       if (WaitIdle() & st_bsy) {
         Finish(Status::cancelled);
@@ -364,6 +468,7 @@ private:
       pc::outb(base + lba0, uint8_t(lba));
       pc::outb(base + lba1, uint8_t(lba >> 8));
       pc::outb(base + lba2, uint8_t(lba >> 16));
+      CheckTaskFile();
       g_pata.busy = 1;
       const bool multiple = g_pata.multiple > 1;
       if (j.op == block::read) {
@@ -382,6 +487,41 @@ private:
     }
   }
 
+  // The task file read back before the command goes, against queue[0]'s sectors worked out
+  // again here: the registers keep what was written while the device is idle (ATA: readable with
+  // BSY and DRQ clear). A wrong sector or count would read or write the wrong sectors and answer
+  // ok; found by fault injection (a byte taken from the wrong register in Start()). A mismatch
+  // is ours, not the disk's: a panic, and the restart starts the request again.
+  __attribute__((noinline)) static void CheckTaskFile() {
+    const Job &j = g_pata.queue[0];
+    const word lba = j.lba + j.done, n = j.count - j.done;
+    const uint8_t want[4] = {uint8_t(n), uint8_t(lba), uint8_t(lba >> 8), uint8_t(lba >> 16)};
+    const uint8_t got[4] = {pc::inb(base + count), pc::inb(base + lba0), pc::inb(base + lba1),
+                            pc::inb(base + lba2)};
+    const uint8_t dev = pc::inb(base + drive);
+    bool same = (dev & 0x4f) == (0x40 | ((lba >> 24) & 0x0f));
+    for (int i = 0; i < 4; ++i) same = same && got[i] == want[i];
+    if (!same)
+      arc::panic("task file %02x %02x %02x %02x dev %02x, not the request's sector %lu count %lu",
+                 got[0], got[1], got[2], got[3], dev, lba, n);
+  }
+
+  // A DRQ block about to move: its size and its place in the client's area worked out again
+  // here, from queue[0] and the session found anew (a campaign found a wrong register in the
+  // size's load: the data landed in the wrong places of the area and the read answered ok).
+  __attribute__((noinline)) void CheckBlock(word n, const char *at) {
+    const Job &j = g_pata.queue[0];
+    const word left = j.count - j.done, want = left < g_pata.multiple ? left : g_pata.multiple;
+    const SessionEntry *s = sessions().Find(j.badge, j.session);
+    const char *place = s ? static_cast<const char *>(s->data()) + j.offset +
+                                j.done * block::sector_size
+                          : nullptr;
+    if (n != want || n == 0 || at != place)
+      arc::panic("block of %lu sectors at %p, not %lu at %p (sector %lu of request %lu)", n,
+                 static_cast<const void *>(at), want, static_cast<const void *>(place),
+                 j.lba + j.done, j.seq);
+  }
+
   // Writes j's DRQ block at j.done when the disk asks for it (DRQ).
   bool SendBlock(Job &j) {
     uint8_t s = WaitIdle();
@@ -390,8 +530,10 @@ private:
     if (!(s & st_drq) || (s & (st_err | st_df))) return false;
     const SessionEntry *area = Area(j);
     if (!area) return false;
-    outsl(base + data, static_cast<char *>(area->data()) + j.offset + j.done * block::sector_size,
-          BlockAt(j) * sector_longs);
+    const word n = BlockAt(j);
+    char *from = static_cast<char *>(area->data()) + j.offset + j.done * block::sector_size;
+    CheckBlock(n, from);
+    outsl(base + data, from, n * sector_longs);
     return true;
   }
 
@@ -433,11 +575,15 @@ private:
         uint32_t sink[sector_longs];
         for (word i = 0; i < n; ++i) insl(base + data, sink, sector_longs);
       } else {
-        insl(base + data,
-             static_cast<char *>(area->data()) + j.offset + j.done * block::sector_size,
-             n * sector_longs);
+        char *to = static_cast<char *>(area->data()) + j.offset + j.done * block::sector_size;
+        CheckBlock(n, to);
+        insl(base + data, to, n * sector_longs);
       }
       if ((j.done += n) < j.count) return;
+      // The device had no more for us: a read that took fewer sectors than it sent leaves DRQ
+      // set (the rest of the request's data still waiting in the device).
+      if (WaitIdle() & st_drq)
+        arc::panic("read of %lu sectors at %lu done, the device still has data", j.count, j.lba);
     } else if (j.op == block::write) {
       if ((j.done += BlockAt(j)) < j.count) {
         if (!SendBlock(j)) {

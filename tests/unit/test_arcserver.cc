@@ -2,6 +2,7 @@
 // the main loop, the persistent request record and its replay after a "crash", deferred replies,
 // the session table and the client's session set-up, the message helpers. The kernel is replaced
 // by a fake transport (below) that feeds messages and records what the server sends.
+#include <arc/iface/block.hh>
 #include <arc/iface/printer.hh>
 #include <arc/message.hh>
 #include <arc/process.hh>
@@ -204,6 +205,61 @@ TEST_CASE("ARCS0002 unknown labels and malformed arguments get invalid_arg", "[a
   }
   CHECK(s.adds == 1);
   CHECK(fake::replies[6][2] == 7);
+}
+
+TEST_CASE("ARCS0019 the dispatch decision made again from the table as data", "[arcserver]") {
+  static constexpr auto table = TestServer::Handlers();
+  const unsigned n = table.size, stride = sizeof(table.entry[0]);
+  // Every entry takes its own label with its fewest and most words, and nothing outside them.
+  for (unsigned i = 0; i < n; ++i) {
+    const auto &h = table.entry[i];
+    INFO("entry " << i);
+    CHECK(dispatch_choice(Tag(h.label, h.min_words, 0), table.entry, n, stride) == int(i));
+    CHECK(dispatch_choice(Tag(h.label, h.max_words, 0), table.entry, n, stride) == int(i));
+    if (h.min_words > 0)
+      CHECK(dispatch_choice(Tag(h.label, h.min_words - 1, 0), table.entry, n, stride) == -1);
+    if (h.max_words < max_untyped)
+      CHECK(dispatch_choice(Tag(h.label, h.max_words + 1, 0), table.entry, n, stride) == -1);
+  }
+  CHECK(dispatch_choice(Tag(0x999, 2, 0), table.entry, n, stride) == -1);   // unknown label
+  // The verification agrees with the table's own dispatch (it would panic otherwise): a valid
+  // request taken, malformed ones refused, through the main loop and its record.
+  fresh();
+  TestServer s;
+  fake::push(TestServer::add, {2, 40});
+  fake::push(TestServer::add, {1});
+  fake::push(0x999, {});
+  CHECK(s.MainLoop() == Status::cancelled);
+  REQUIRE(fake::replies.size() == 3);
+  CHECK(fake::status_of(fake::replies[0]) == Status::ok);
+  CHECK(fake::status_of(fake::replies[1]) == Status::invalid_arg);
+  CHECK(fake::status_of(fake::replies[2]) == Status::invalid_arg);
+}
+
+TEST_CASE("ARCS0020 block::admit: the interface's rule for a transfer", "[arcserver]") {
+  using block::admit;
+  constexpr word area = 65536, disk = 20480;
+  CHECK(admit(area, 0, 0, 128, disk) == Status::ok);             // the whole area
+  CHECK(admit(area, 512, 100, 127, disk) == Status::ok);
+  CHECK(admit(area, 2, disk - 1, 1, disk) == Status::ok);        // the last sector, even offset
+  CHECK(admit(0, 0, 0, 1, disk) == Status::invalid_arg);          // no such session
+  CHECK(admit(area, 0, 0, 0, disk) == Status::invalid_arg);       // no sectors
+  CHECK(admit(area, 0, 0, 129, disk) == Status::invalid_arg);     // more than a request may
+  CHECK(admit(area, 1, 0, 1, disk) == Status::invalid_arg);       // odd offset
+  CHECK(admit(area, 512, 0, 128, disk) == Status::invalid_arg);   // past the area's end
+  CHECK(admit(area, area + 2, 0, 1, disk) == Status::invalid_arg);
+  CHECK(admit(area, 0, disk, 1, disk) == Status::invalid_arg);    // past the disk's end
+  CHECK(admit(area, 0, disk - 1, 2, disk) == Status::invalid_arg);
+  CHECK(admit(area, 0, ~word(0), 2, disk) == Status::invalid_arg);   // no wrap-around
+  // What an info reply may say.
+  using block::info_valid;
+  CHECK(info_valid(3, disk, 512, 128));
+  CHECK(info_valid(3, 1, 512, 1));
+  CHECK_FALSE(info_valid(2, disk, 512, 128));     // a word short
+  CHECK_FALSE(info_valid(3, 0, 512, 128));        // no disk
+  CHECK_FALSE(info_valid(3, disk, 1024, 128));    // another sector size
+  CHECK_FALSE(info_valid(3, disk, 512, 0));
+  CHECK_FALSE(info_valid(3, disk, 512, 129));     // more than a request may carry
 }
 
 TEST_CASE("ARCS0003 bytes and strings round-trip through Request/Reply", "[arcserver]") {
@@ -767,6 +823,66 @@ TEST_CASE("ARCS0016 names published are published again when the monitor says th
 // The printer client's complain-and-resend path (arc/iface/printer.hh, Checked()), against a
 // scripted server: `answers` says what each write gets (status, bytes printed); the root task
 // takes or refuses complaints; every call is recorded in order.
+TEST_CASE("ARCS0021 block client: an impossible info answer is complained about and asked again, up to a bound",
+          "[arcserver]") {
+  fresh();
+  constexpr CapSlot disk_ep = 31;
+  std::vector<std::vector<word>> answers;   // each info answer's words
+  Status root_says = Status::ok;
+  int infos = 0, complaints = 0;
+  fake::on_call = [&](CapSlot ep, word *mr) {
+    const word label = Tag(mr[0]).label();
+    if (label == server_label::info) {
+      REQUIRE(ep == disk_ep);
+      return answer(mr, Status::ok, {4, 0, 0});   // the driver is pid 4
+    }
+    if (label == root::complain) {
+      REQUIRE(ep == proc::root);
+      CHECK(mr[1] == 4);
+      ++complaints;
+      return answer(mr, root_says);
+    }
+    REQUIRE(ep == disk_ep);
+    REQUIRE(label == block::info);
+    ++infos;
+    REQUIRE(!answers.empty());
+    const std::vector<word> a = answers.front();
+    if (answers.size() > 1) answers.erase(answers.begin());
+    if (a.size() == 3) return answer(mr, Status::ok, {a[0], a[1], a[2]});
+    return answer(mr, Status::ok, {a[0], a[1]});
+  };
+  block::Client c(disk_ep);
+  word sectors = 0, max = 0;
+  SECTION("a right answer: taken, nothing complained") {
+    answers = {{16384, 512, 128}};
+    CHECK(c.Info(&sectors, &max) == Status::ok);
+    CHECK(sectors == 16384);
+    CHECK(max == 128);
+    CHECK(complaints == 0);
+  }
+  SECTION("a wrong most-sectors count, then a right answer after the restart") {
+    answers = {{16384, 512, 0x8065420}, {16384, 512, 128}};
+    CHECK(c.Info(&sectors, &max) == Status::ok);
+    CHECK(max == 128);
+    CHECK(complaints == 1);
+    CHECK(infos == 2);
+  }
+  SECTION("a word short, for ever: complained about up to the bound, then not_supported") {
+    answers = {{16384, 512}};
+    CHECK(c.Info(&sectors, &max) == Status::not_supported);
+    CHECK(complaints == block::Client::complaints_max);
+    CHECK(infos == block::Client::complaints_max + 1);
+    CHECK(sectors == 0);
+  }
+  SECTION("a complaint the root task does not take: asked no more") {
+    answers = {{0, 512, 128}};
+    root_says = Status::no_rights;
+    CHECK(c.Info(&sectors, &max) == Status::not_supported);
+    CHECK(complaints == 1);
+    CHECK(infos == 1);
+  }
+}
+
 TEST_CASE("ARCS0017 printer client: a valid write refused or cut short is complained about and sent again, up to a bound; "
           "one claiming too much is reported, never repeated", "[arcserver]") {
   fresh();   // (each section runs the case from the top)

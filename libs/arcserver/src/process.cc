@@ -100,6 +100,12 @@ Status name_register(const char *name, CapSlot ep) {
   return st;
 }
 
+bool published(const char *name) {
+  for (const Published &p : g_published)
+    if (p.ep && !strcmp(p.name, name)) return true;
+  return false;
+}
+
 void forget_published() {
   for (Published &p : g_published) p = Published{};
 }

@@ -171,6 +171,17 @@ __attribute__((noinline)) int take_checkpoint(word how) {
   return 0;
 }
 
+// The request the framework is dispatching (null outside a dispatch: a host test calling a
+// server's Dispatch directly), for dispatch_verify: the request a server's dispatch looks at
+// must be this one (a campaign found the request's address taken from a wrong register).
+const Request *g_dispatching = nullptr;
+Status Dispatched(ServerCore::DispatchFn fn, void *self, const Request &req, Reply &rep) {
+  const Request *outer = g_dispatching;
+  g_dispatching = &req;
+  const Status st = fn(self, req, rep);
+  g_dispatching = outer;
+  return st;
+}
 } // namespace
 
 InFlight &ServerCore::in_flight() { return g_fw.in_flight; }
@@ -467,7 +478,7 @@ bool ServerCore::Serve(DispatchFn fn, void *self, word badge) {
     g_inject.countdown = left - 1;
   }
   Status st;
-  if (!Framework(req, rep, &st)) st = fn(self, req, rep);
+  if (!Framework(req, rep, &st)) st = Dispatched(fn, self, req, rep);
   ++g_fw.served;
   commit_idle(f);   // the commit point: the request is done
   if (rep.deferred() || req.label == label::irq) return false;
@@ -532,7 +543,7 @@ bool ServerCore::ReplayInFlight(DispatchFn fn, void *self) {
   Reply rep(mr);
   Status st;
   g_replay_reply = f.reply_slot;
-  if (!Framework(req, rep, &st)) st = fn(self, req, rep);
+  if (!Framework(req, rep, &st)) st = Dispatched(fn, self, req, rep);
   const CapSlot reply_slot = g_replay_reply;   // 0 if the handler deferred with it
   g_replay_reply = 0;
   ++g_fw.served;
@@ -596,7 +607,7 @@ bool ServerCore::ReplayAfterSwap(DispatchFn fn, void *self) {
     Reply rep(mr);
     Status st;
     g_replay_reply = rec.slot;
-    if (!Framework(req, rep, &st)) st = fn(self, req, rep);
+    if (!Framework(req, rep, &st)) st = Dispatched(fn, self, req, rep);
     const CapSlot left = g_replay_reply;   // 0: the handler deferred it again with its slot
     g_replay_reply = 0;
     if (rep.deferred() || !left) continue;
@@ -712,6 +723,32 @@ Status complete_deferred(Deferred &d, Status st, void (*fill)(Reply &, void *), 
   d = Deferred{};
   for (unsigned i = 0; i < mr_count; ++i) mr[i] = saved[i];
   return sent;
+}
+
+
+int dispatch_choice(Tag tag, const void *table, unsigned n, unsigned stride) {
+  const char *p = static_cast<const char *>(table);
+  for (unsigned i = 0; i < n; ++i) {
+    const HandlerHead *h = reinterpret_cast<const HandlerHead *>(p + i * stride);
+    if (h->label != tag.label()) continue;
+    return tag.untyped() >= h->min_words && tag.untyped() <= h->max_words ? int(i) : -1;
+  }
+  return -1;
+}
+
+void dispatch_verify(const Request &req, const void *table, unsigned n, unsigned stride,
+                     int taken) {
+  // The record's words when req is the request in flight; else (a request re-issued after a
+  // swap, a host test's) the label and count the request was built with.
+  const Request &r = g_dispatching ? *g_dispatching : req;
+  if (&r != &req) panic("dispatch looked at another request than the one received");
+  const InFlight &f = g_fw.in_flight;
+  const bool recorded = f.state == InFlight::serving && r.mr == f.mr;
+  const Tag tag = recorded ? Tag(f.mr[0]) : Tag(r.label, r.untyped, r.typed);
+  const int chosen = dispatch_choice(tag, table, n, stride);
+  if (chosen != taken)
+    panic("dispatch of label %#lx (%u words) went to %d, not %d", tag.label(), tag.untyped(),
+          taken, chosen);
 }
 
 [[noreturn]] void panic(const char *fmt, ...) {

@@ -24,6 +24,8 @@ Status name_register(const char *name, CapSlot ep);
 unsigned publish_again();
 // Forget what was published (ServerCore::DiscardPersistent(): a cold start in the host tests).
 void forget_published();
+// Whether `name` is among the names we published (a server's check of its own start).
+bool published(const char *name);
 // Looks `name` up and puts a capability for it into `slot` (empty).
 Status name_lookup(const char *name, CapSlot slot);
 // name_lookup, waiting at most `wait_ms` for the name to be published (servers start in any

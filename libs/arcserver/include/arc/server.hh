@@ -299,15 +299,37 @@ template <class F> Status ServerCore::Complete(Deferred &d, Status st, F &&fill)
                            static_cast<void *>(&fill));
 }
 
+// The start of every Handler<S>, whatever S: what dispatch_verify() reads of a table.
+struct HandlerHead {
+  word label;
+  unsigned min_words, max_words;
+};
+// The dispatch decision made again (server.cc, compiled once, out of the server's own code):
+// from the framework's record of the request when `req` is the request in flight (a request
+// re-issued after a swap from its own words), through the table as data. `taken` is the entry
+// the dispatch chose, or -1 when it refused the request. A decision the second one does not
+// make is a panic: the server's dispatch went wrong (fault injection found mutations of this
+// loop that sent every request to the first handler, or refused valid ones as invalid_arg, and
+// a client cannot tell such a refusal from its own request gone wrong).
+void dispatch_verify(const Request &req, const void *table, unsigned n, unsigned stride, int taken);
+// The entry of a table of n entries `stride` bytes apart (each starting with a HandlerHead) that
+// takes a request with this tag, or -1 (unknown label, or a count outside the entry's range).
+int dispatch_choice(Tag tag, const void *table, unsigned n, unsigned stride);
+
 // Dispatch through a handler table: unknown label or wrong argument count -> invalid_arg.
 template <class S, unsigned N>
 Status dispatch_table(S &server, const Handlers<S, N> &table, const Request &req, Reply &rep) {
+  static_assert(__builtin_offsetof(Handler<S>, label) == __builtin_offsetof(HandlerHead, label) &&
+                __builtin_offsetof(Handler<S>, min_words) == __builtin_offsetof(HandlerHead, min_words) &&
+                __builtin_offsetof(Handler<S>, max_words) == __builtin_offsetof(HandlerHead, max_words));
   for (unsigned i = 0; i < N; ++i) {
     const Handler<S> &h = table.entry[i];
     if (h.label != req.label) continue;
-    if (req.untyped < h.min_words || req.untyped > h.max_words) return Status::invalid_arg;
+    if (req.untyped < h.min_words || req.untyped > h.max_words) break;
+    dispatch_verify(req, table.entry, N, sizeof(Handler<S>), int(i));
     return (server.*h.fn)(req, rep);
   }
+  dispatch_verify(req, table.entry, N, sizeof(Handler<S>), -1);
   return Status::invalid_arg;
 }
 
