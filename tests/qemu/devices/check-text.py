@@ -12,7 +12,7 @@ With --shell the screen is the shell's console (msh --fb, docs/console.md): it i
 by cell (every cell must be one of the font's glyphs drawn exactly, light on the console's dark
 blue, the whole screen that colour behind), and its rows must be the lines the shell printed on
 the serial console, in order, each once: the serial log from the shell's first line on, without
-the lines other programs print (those that begin with '['), at least up to the first line that
+the lines other programs print (those that begin with '[', or follow a prompt), at least up to the first line that
 holds UNTIL (a command typed last: its line is drawn before it runs), each once, in order; rows
 after it must be the shell's next lines (drawn while the screendump was coming), the last one
 perhaps only begun. Trailing spaces do not count (a cleared cell and a space look the same).
@@ -126,7 +126,19 @@ def shell_lines(log, until, start=None):
     first = next((i for i, l in enumerate(lines) if l.startswith("msh: Arc micro shell")), None)
     if first is None:
         raise SystemExit("check-text: %s: the shell's first line is not in the log" % log)
-    out = [l.rstrip() for l in lines[first:] if not l.startswith("[")]
+    # Another program's line may begin right after a prompt the shell printed (it runs first):
+    # the prompt is the shell's, and the shell's next line on the serial console goes on after
+    # it on the screen's row.
+    out, carry = [], ""
+    for l in lines[first:]:
+        m = re.match(r"^((?:msh> )+)\[", l)
+        if m:
+            carry += m.group(1)
+            continue
+        if l.startswith("["):
+            continue
+        out.append((carry + l).rstrip())
+        carry = ""
     if start is not None:
         begin = next((i for i, l in enumerate(out) if start in l), None)
         if begin is None:
