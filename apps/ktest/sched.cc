@@ -46,6 +46,43 @@ void high_main(word) {
   pre.done_high = 1;
 }
 
+// A call's hand-off (sched::handoff): the called server runs at once only when it outranks
+// every ready thread; else the thread the ready queue would pick runs first.
+struct Hand {
+  CapSlot ep;
+  volatile word ready_ran;   // the ready thread has run
+  volatile word seen;        // ready_ran as the server found it when the call reached it
+  volatile word served;
+};
+Hand hand;
+void hand_server(word) {
+  word badge;
+  if (recv(hand.ep, &badge, t_2s) != Status::ok) return;
+  hand.seen = hand.ready_ran;
+  hand.served = 1;
+  set_tag(0x1, 0);
+  reply();
+}
+void hand_ready(word) { hand.ready_ran = 1; }
+
+// The server at server_prio waits; a thread at 90 is made ready (we, at 100, keep running);
+// then we call the server. Returns whether the ready thread ran before the server took the call.
+word hand_case(word server_prio) {
+  hand = Hand{};
+  hand.ep = make(ObjType::endpoint);
+  if (!hand.ep) return 2;
+  ThreadOpts o;
+  o.prio = server_prio;
+  if (!spawn(hand_server, 0, o)) return 2;
+  sleep_ms(2);                        // it runs and waits in its receive
+  o.prio = 90;
+  if (!spawn(hand_ready, 0, o)) return 2;
+  if (hand.ready_ran) return 2;       // it must not have run yet: we outrank it
+  if (call(hand.ep, t_2s) != Status::ok || !hand.served) return 2;
+  sleep_ms(2);                        // let the ready thread finish
+  return hand.seen;
+}
+
 struct Rr { volatile word stop, a, b; };
 Rr rr;
 void spin_a(word) { while (!rr.stop) rr.a = rr.a + 1; }
@@ -128,4 +165,10 @@ ARC_TEST(SCH0005, "yield lets an equal-priority thread run") {
   rr.stop = 1;
   REQUIRE(a > 0);
   REQUIRE_EQ(syscall(Sys::yield).status, Status::ok);
+}
+
+ARC_TEST(SCH0006, "a call runs the server at once only when it outranks every ready thread") {
+  REQUIRE_EQ(hand_case(95), 0ul);   // above the ready thread: handed the CPU
+  REQUIRE_EQ(hand_case(80), 1ul);   // below it: the ready thread first
+  REQUIRE_EQ(hand_case(90), 1ul);   // equal: the one queued first, as the ready queue orders them
 }
