@@ -189,7 +189,7 @@ private:
     if (Status st = ioport(IoOp::enable, data->slot); st != Status::ok) return st;
     if (status->slot != data->slot) ioport(IoOp::enable, status->slot);
     g_state.irq_slot = irq->slot;
-    const Status st = irq_ctl(IrqOp::attach, irq->slot, endpoint());
+    const Status st = AttachIrq(irq->slot);   // recorded: a checkpoint carries it
     return st == Status::busy ? Status::ok : st;
   }
 

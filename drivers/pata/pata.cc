@@ -253,7 +253,7 @@ private:
       return Status::invalid_cap;
     }
     g_pata.irq_slot = irq->slot;
-    const Status st = irq_ctl(IrqOp::attach, irq->slot, endpoint());
+    const Status st = ServerCore::AttachIrq(irq->slot);   // recorded: a checkpoint carries it
     if (st != Status::ok && st != Status::busy) return st;
     irq_ctl(IrqOp::ack, irq->slot);
     return Status::ok;

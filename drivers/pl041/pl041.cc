@@ -234,7 +234,7 @@ private:
       return Status::not_supported;
     }
     g.irq_slot = irq->slot;
-    const Status st = irq_ctl(IrqOp::attach, irq->slot, endpoint());
+    const Status st = AttachIrq(irq->slot);   // recorded: a checkpoint carries it
     return st == Status::busy ? Status::ok : st;
   }
 };

@@ -154,7 +154,7 @@ private:
       return Status::invalid_cap;
     }
     g_state.irq_slot = irq->slot;
-    const Status st = irq_ctl(IrqOp::attach, irq->slot, endpoint());
+    const Status st = AttachIrq(irq->slot);   // recorded: a checkpoint carries it
     if (st != Status::ok && st != Status::busy) return st;
     g_uart->Start();
     irq_ctl(IrqOp::ack, irq->slot);
