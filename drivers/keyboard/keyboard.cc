@@ -189,8 +189,7 @@ private:
     if (Status st = ioport(IoOp::enable, data->slot); st != Status::ok) return st;
     if (status->slot != data->slot) ioport(IoOp::enable, status->slot);
     g_state.irq_slot = irq->slot;
-    const Status st = AttachIrq(irq->slot);   // recorded: a checkpoint carries it
-    return st == Status::busy ? Status::ok : st;
+    return AttachIrq(irq->slot);   // attached, acknowledged and recorded: a checkpoint carries it
   }
 
   // First start only: what the firmware left in the controller goes, and the controller is set

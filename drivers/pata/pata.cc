@@ -253,10 +253,8 @@ private:
       return Status::invalid_cap;
     }
     g_pata.irq_slot = irq->slot;
-    const Status st = ServerCore::AttachIrq(irq->slot);   // recorded: a checkpoint carries it
-    if (st != Status::ok && st != Status::busy) return st;
-    irq_ctl(IrqOp::ack, irq->slot);
-    return Status::ok;
+    // attached, acknowledged and recorded: a checkpoint carries it
+    return ServerCore::AttachIrq(irq->slot);
   }
 
   // Software reset of the channel; interrupts on (nIEN clear) afterwards.

@@ -234,8 +234,7 @@ private:
       return Status::not_supported;
     }
     g.irq_slot = irq->slot;
-    const Status st = AttachIrq(irq->slot);   // recorded: a checkpoint carries it
-    return st == Status::busy ? Status::ok : st;
+    return AttachIrq(irq->slot);   // attached, acknowledged and recorded: a checkpoint carries it
   }
 };
 

@@ -234,8 +234,7 @@ private:
     card_.bytes = dma->count & ~word(7);
     card_.dma = reinterpret_cast<uint8_t *>(dma->va);
     g.irq_slot = irq->slot;
-    const Status st = AttachIrq(irq->slot);   // recorded: a checkpoint carries it
-    return st == Status::busy ? Status::ok : st;
+    return AttachIrq(irq->slot);   // attached, acknowledged and recorded: a checkpoint carries it
   }
 };
 

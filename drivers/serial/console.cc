@@ -154,8 +154,9 @@ private:
       return Status::invalid_cap;
     }
     g_state.irq_slot = irq->slot;
-    const Status st = AttachIrq(irq->slot);   // recorded: a checkpoint carries it
-    if (st != Status::ok && st != Status::busy) return st;
+    // Attached, acknowledged and recorded (a checkpoint carries it); acknowledged again below,
+    // once the UART is started.
+    if (Status st = AttachIrq(irq->slot); st != Status::ok) return st;
     g_uart->Start();
     irq_ctl(IrqOp::ack, irq->slot);
     return Status::ok;
