@@ -174,6 +174,10 @@ extern FaultRecord fault_log[fault_log_size];       // fault_log[i % size]
 // Faults at this page are answered without a mapping the first `refuse_count` times.
 extern volatile word pager_refuse_page;
 extern volatile word pager_refuse_count;
+// The next pager_unmapped_count faults on pager_refuse_page are answered with a one-page map
+// item of pager_unmapped_from, a page the pager has not got: nothing can be mapped.
+extern volatile word pager_unmapped_count;
+extern volatile word pager_unmapped_from;
 // Find the newest logged fault at an address in [lo, hi) from the given badge, seen at or after
 // index `since` (a value of fault_count). Returns null when there is none.
 const FaultRecord *find_fault(unsigned since, word badge, word lo, word hi);

@@ -95,6 +95,29 @@ ARC_TEST(PF0004, "a reply without a mapping makes the thread fault again") {
   REQUIRE_EQ(n, 3u);
 }
 
+ARC_TEST(PF0012, "a one-page answer of a page the pager has not got maps nothing: the thread faults again") {
+  // The answer has the form the kernel's fault fast path takes (ipc/fault_fastpath.cc); with
+  // nothing mapped at the send fpage it goes to the general path, which passes nothing on.
+  vic = Victim{};
+  vic.addr = 0x4800c010;
+  vw(vic.addr) = 0x4444;
+  pager_refuse_page = 0x4800c000;
+  pager_unmapped_from = 0x6f000000;   // never touched by us
+  pager_unmapped_count = 2;
+  unsigned since = fault_count;
+  CapSlot t = run_remote(load_main, 0xfc);
+  REQUIRE(t);
+  REQUIRE(wait_done(t));
+  REQUIRE_EQ(vic.result, 0x4444ul);
+  unsigned n = 0;
+  for (unsigned i = since; i < fault_count; ++i) {
+    const FaultRecord &f = fault_log[i % fault_log_size];
+    if (f.badge == 0xfc && f.addr == 0x4800c010) ++n;
+  }
+  REQUIRE_EQ(n, 3u);
+  REQUIRE_EQ(pager_unmapped_count, 0ul);
+}
+
 ARC_TEST(PF0005, "a thread without a pager that faults is halted (dead)") {
   vic = Victim{};
   vic.addr = 0x48104000;   // never touched by us

@@ -168,6 +168,7 @@ void end_test_cleanup() {
   utcb()->rcv_cap_slot = 0;
   pager_refuse_page = 0;
   pager_refuse_count = 0;
+  pager_unmapped_count = 0;
 }
 
 // ---- memory --------------------------------------------------------------------------------
@@ -211,6 +212,8 @@ volatile unsigned fault_count;
 FaultRecord fault_log[fault_log_size];
 volatile word pager_refuse_page;
 volatile word pager_refuse_count;
+volatile word pager_unmapped_count;
+volatile word pager_unmapped_from;
 
 const FaultRecord *find_fault(unsigned since, word badge, word lo, word hi) {
   unsigned end = fault_count;
@@ -249,6 +252,11 @@ void pager_main(word) {
     if (pager_refuse_count && page == pager_refuse_page) {
       pager_refuse_count = pager_refuse_count - 1;
       u->mr[0] = Tag(0, 0, 0).raw;
+    } else if (pager_unmapped_count && page == pager_refuse_page) {
+      pager_unmapped_count = pager_unmapped_count - 1;
+      u->mr[0] = Tag(0, 0, 2).raw;
+      u->mr[1] = fpage(pager_unmapped_from, 12, fpage_rights::rwx);
+      u->mr[2] = page | item::map;
     } else {
       touch(addr, access & fault::write);
       u->mr[0] = Tag(0, 0, 2).raw;

@@ -14,6 +14,7 @@
 // right, partner state); what the fast path leaves to the slow path is what it cannot do: items
 // (and so the domain rule of object/domain.hh), timeouts, kernel messages and a partner that
 // must not run now.
+#include "ipc/fastpath.hh"
 #include "ipc/ipc.hh"
 #include "object/endpoint.hh"
 #include "object/space.hh"
@@ -28,21 +29,6 @@ static_assert(word(arc::Sys::ipc) == 0, "IPC is system call 0");
 constexpr word nr_call = arc::ipc::send | arc::ipc::call;
 constexpr word nr_reply_wait = arc::ipc::reply | arc::ipc::recv;
 static_assert(nr_call == 0x500 && nr_reply_wait == 0xa00, "the numbers entry.S compares with");
-
-// A short message: no typed words and at most MR0..MR2 untyped. With untyped in bits 0..5 and
-// typed in bits 6..11 of the tag, that is one comparison.
-constexpr word tag_counts = 0xfff;
-static_assert(arc::Tag(0, 0x3f, 0x3f).raw == tag_counts, "the tag's counts are bits 0..11");
-inline bool short_message(word tag) { return (tag & tag_counts) < arc::mr_in_regs; }
-
-// The endpoint capability in slot idx if it carries the one right `right`; else null. Slot 0
-// passes the range test and fails the type test (CSpace::in_range).
-inline Cap *endpoint_cap(const CSpace &cs, word idx, word right) {
-  if (unlikely(!cs.in_range(idx))) return nullptr;
-  Cap &c = cs.at(idx);
-  if (unlikely(c.type != ObjType::endpoint || !(c.rights & right))) return nullptr;
-  return &c;
-}
 
 // No ready thread has a priority above p. On ia32 out of line when some thread is ready:
 // finding the highest priority takes registers the common case (nothing else ready) does not

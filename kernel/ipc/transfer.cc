@@ -138,9 +138,27 @@ bool cap_item(Thread *snd, Thread *rcv, word w0, word w1) {
   return cdt::derive(*src, *dst, w1 >> 8, false, 0) == Status::ok;
 }
 
+// A page fault's or an exception's message to its handler, every time a thread faults: a
+// kernel message has untyped words only (no items, so nothing else to decide), and its
+// receiver is a user thread (a thread receives only outside kernel_call).
+void deliver_kernel_message(Thread *snd, Thread *rcv, word badge) {
+  const word tag = snd->kmsg_mr[0];
+  const unsigned n = arc::Tag(tag).untyped();
+  arch::UserFrame *rf = rcv->frame();
+  rf->set_mr(0, tag & ~arc::tag_map_failed);
+  rf->set_mr(1, snd->kmsg_mr[1]);
+  if (n >= 2) rf->set_mr(2, snd->kmsg_mr[2]);
+  for (unsigned i = arc::mr_in_regs; i <= n; ++i) rcv->utcb->mr[i] = snd->kmsg_mr[i];
+  rcv->ipc_badge = badge;
+  perf::count(rcv->perf, arc::event::ipc_received);
+}
+
 } // namespace
 
 void transfer(Thread *snd, Thread *rcv, word badge, bool items_allowed) {
+  if (snd->kmsg && !rcv->kmsg && arc::Tag(snd->kmsg_mr[0]).typed() == 0 &&
+      arc::Tag(snd->kmsg_mr[0]).untyped() < kmsg_words)
+    return deliver_kernel_message(snd, rcv, badge);
   arc::Tag tag(get_mr(snd, 0));
   const unsigned u = tag.untyped(), t = tag.typed();
   copy_words(snd, rcv, u + t);

@@ -54,6 +54,8 @@ vec_svc:
         b 4b
 2:      mov r0, sp
         bl ipc_fast_reply_wait
+        mov r0, sp
+        bl ipc_fault_reply_fast         /* a pager's one-page answer (ipc/fault_fastpath.cc) */
         b 4b
 3:      mov r0, sp
         bl syscall_other

@@ -97,6 +97,8 @@ trap_syscall:
         jmp 4b
 2:      mov %esp, %eax
         call ipc_fast_reply_wait
+        mov %esp, %eax
+        call ipc_fault_reply_fast   /* a pager's one-page answer (ipc/fault_fastpath.cc) */
         jmp 4b
 3:      mov %esp, %eax
         call syscall_other
