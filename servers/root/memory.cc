@@ -107,6 +107,15 @@ word frame_alloc(word owner) {
   return va;
 }
 
+word frames_alloc_block(word owner, word count) {
+  physmem::Frame f;
+  if (table.alloc_block(physmem::Owner(owner), uint32_t(count), &f) != physmem::Error::ok) return 0;
+  // The window keeps the physical alignment: phys_base is a multiple of the window's size.
+  const word va = phys_window + ((word(f) << 12) - phys_base);
+  memset(reinterpret_cast<void *>(va), 0, count << 12);
+  return va;
+}
+
 word frames_alloc_dma(word owner, word bytes, word *phys) {
   constexpr word isa_page = 64u << 10;
   if (!bytes || bytes > max_dma_bytes || (bytes & 0xfff)) return 0;

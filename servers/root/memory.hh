@@ -15,6 +15,10 @@ constexpr word phys_window_log2 = 30;      // up to 1 GiB of RAM
 void memory_init(const arc::BootInfo &bi);
 // A zeroed frame for owner (a pid); returns its address in our space, or 0.
 word frame_alloc(word owner);
+// `count` zeroed frames (a power of two) in one block aligned to its size, the next such block
+// free (next fit): a pager's stock, which then passes on as one flexpage. Their address in our
+// space, or 0 if there is none (the caller takes frames one by one).
+word frames_alloc_block(word owner, word count);
 void frame_free(word addr, word owner);
 void frames_free_all(word owner);
 // A DMA buffer for owner (dma=): `bytes` (whole pages, at most max_dma_bytes) of zeroed frames in

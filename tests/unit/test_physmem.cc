@@ -426,3 +426,44 @@ TEST_CASE("PHYS0008 set_reserve: single frames come from the reserve only when n
   CHECK(run == 8);
   CHECK(f.t.check());
 }
+
+TEST_CASE("PHYS0009 alloc_block: aligned blocks from the cursor on, outside the reserve, all or nothing", "[physmem]") {
+  // Frames 16..79; frames 20..23 hold a module.
+  Fixture f(64, 16, {{16 * K, 64 * K, Kind::ram}, {20 * K, 4 * K, Kind::module}});
+  Frame fr, one;
+  REQUIRE(f.t.alloc(3, &one) == Error::ok);
+  CHECK(one == 16);
+  // The next block of 16 at or after the cursor (frame 17): 32..47, then 48..63, then 64..79.
+  for (Frame want : {Frame(32), Frame(48), Frame(64)}) {
+    REQUIRE(f.t.alloc_block(4, 16, &fr) == Error::ok);
+    CHECK(fr == want);
+  }
+  for (Frame i = 32; i < 80; ++i) CHECK(f.t.entry(i)->owner == 4);
+  CHECK(f.t.usage(4).owned == 48);
+  // Around again: 16..31 holds the module and frame 16; nothing is taken on failure.
+  const uint32_t free_before = f.t.totals().free;
+  CHECK(f.t.alloc_block(4, 16, &fr) == Error::no_memory);
+  CHECK(f.t.totals().free == free_before);
+  // Smaller blocks still fit below the module: 24..27 (next after the cursor, wrapped).
+  REQUIRE(f.t.alloc_block(5, 4, &fr) == Error::ok);
+  CHECK(fr == 24);
+  // Single frames go on after the last block.
+  REQUIRE(f.t.alloc(3, &one) == Error::ok);
+  CHECK(one == 28);
+  // Bad requests change nothing.
+  CHECK(f.t.alloc_block(0, 4, &fr) == Error::bad_owner);
+  CHECK(f.t.alloc_block(5, 0, &fr) == Error::bad_region);
+  CHECK(f.t.alloc_block(5, 3, &fr) == Error::bad_region);
+  CHECK(f.t.totals().free == free_before - 5);
+  CHECK(f.t.check());
+
+  // The reserve (memory kept for alloc_run) is never handed out in blocks.
+  Fixture g(64, 0, {{0, 64 * K, Kind::ram}});
+  g.t.set_reserve(0, 32);
+  REQUIRE(g.t.alloc_block(6, 16, &fr) == Error::ok);
+  CHECK(fr == 32);
+  REQUIRE(g.t.alloc_block(6, 16, &fr) == Error::ok);
+  CHECK(fr == 48);
+  CHECK(g.t.alloc_block(6, 16, &fr) == Error::no_memory);
+  CHECK(g.t.check());
+}

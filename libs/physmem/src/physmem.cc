@@ -166,6 +166,30 @@ Error Table::alloc_run(Owner owner, uint32_t count, uint32_t align, Frame limit,
   return Error::no_memory;
 }
 
+Error Table::alloc_block(Owner owner, uint32_t count, Frame *out) {
+  if (!owner) return Error::bad_owner;
+  if (!count || (count & (count - 1))) return Error::bad_region;
+  if (tot.free < count) return Error::no_memory;
+  // Candidates: the aligned frames of the table, from the cursor's on, once around.
+  const uint64_t lo = (uint64_t(first_) + count - 1) & ~uint64_t(count - 1);
+  if (lo + count > uint64_t(first_) + n) return Error::no_memory;
+  const uint32_t candidates = uint32_t((uint64_t(first_) + n - lo) / count);
+  const uint64_t at = (uint64_t(first_) + cursor + count - 1) & ~uint64_t(count - 1);
+  const uint32_t start = at >= lo ? uint32_t((at - lo) / count) % candidates : 0;
+  for (uint32_t c = 0; c < candidates; ++c) {
+    const uint64_t f = lo + uint64_t((start + c) % candidates) * count;
+    if (f + count > reserve_begin && f < reserve_end) continue;
+    uint32_t k = 0;
+    while (k < count && e[f + k - first_].state == State::free) ++k;
+    if (k < count) continue;
+    for (k = 0; k < count; ++k) take(e[f + k - first_], owner);
+    cursor = uint32_t(f + count - first_) % n;
+    *out = Frame(f);
+    return Error::ok;
+  }
+  return Error::no_memory;
+}
+
 Error Table::alloc_at(Frame f, Owner owner) {
   if (!owner) return Error::bad_owner;
   Error err = Error::ok;

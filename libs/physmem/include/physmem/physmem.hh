@@ -93,6 +93,12 @@ public:
   // the lowest run that starts at a multiple of `align` frames (a power of two) and ends at or
   // below frame `limit`. All or nothing; *out is the first frame.
   Error alloc_run(Owner owner, uint32_t count, uint32_t align, Frame limit, Frame *out);
+  // `count` (a power of two) free frames in a row, starting at a multiple of `count`, outside
+  // the reserve: the next such block from where single frames were last taken (next fit, like
+  // alloc), not the lowest, so that handing out memory in blocks costs no search of the used
+  // part. All or nothing; *out is the first frame. For a pager's stock of frames, which then
+  // passes on as one flexpage.
+  Error alloc_block(Owner owner, uint32_t count, Frame *out);
   Error share(Frame f, Owner holder);        // one more hold
   Error release(Frame f, Owner holder);      // one hold less; free when none is left
   // Task exit: drops every hold the task has and every frame it owns (frames also held by others
