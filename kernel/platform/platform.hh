@@ -7,6 +7,10 @@ namespace kern::platform {
 
 void init_console();
 void console_putc(char c);
+// n bytes of a user's text (Sys::kdebug puts), '\n' sent as "\r\n": a UART with a transmit
+// FIFO fills it without asking again per byte (log lines are printed on the way to a restarted
+// server's reply, so every instruction a character counts there).
+void console_write(const char *s, word n);
 void init();                          // interrupt controller and timer
 extern const unsigned timer_irq;      // the line the kernel timer uses (not for users)
 extern const unsigned irq_lines;

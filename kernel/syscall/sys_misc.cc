@@ -138,8 +138,7 @@ void kdebug(Thread *self, arch::UserFrame *f) {
   case arc::KdOp::puts: {
     const word n = f->arg(1);
     if (n > sizeof(self->utcb->mr)) return f->set_status(Status::invalid_arg);
-    const char *s = reinterpret_cast<const char *>(self->utcb->mr);
-    for (word i = 0; i < n; ++i) kputc(s[i]);
+    platform::console_write(reinterpret_cast<const char *>(self->utcb->mr), n);
     return f->set_status(Status::ok);
   }
   case arc::KdOp::exit:

@@ -53,6 +53,14 @@ void console_putc(char c) {
   mmio_write(uart + 0x00, uint8_t(c));
 }
 
+// U-Boot's UART set-up is kept, FIFO or not: a byte at a time, each after THRE.
+void console_write(const char *s, word n) {
+  for (word i = 0; i < n; ++i) {
+    if (s[i] == '\n') console_putc('\r');
+    console_putc(s[i]);
+  }
+}
+
 void init() {
   intc = arch::map_device(board::intc_phys, 0x1000);
   mmio_write(intc + 0x10, 0x2);                          // SYSCONFIG: soft reset

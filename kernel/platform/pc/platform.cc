@@ -44,6 +44,24 @@ void console_putc(char c) {
   outb(com1, uint8_t(c));
 }
 
+// With the FIFO on (init_console), LSR.THRE says the 16-byte transmit FIFO is empty: 16 bytes
+// go in before the next look.
+void console_write(const char *s, word n) {
+  unsigned room = 0;
+  auto put = [&room](char c) {
+    if (!room) {
+      for (int i = 0; i < 100000 && !(inb(com1 + 5) & 0x20); ++i) {}
+      room = 16;
+    }
+    outb(com1, uint8_t(c));
+    --room;
+  };
+  for (word i = 0; i < n; ++i) {
+    if (s[i] == '\n') put('\r');
+    put(s[i]);
+  }
+}
+
 void init() {
   // Remap the PICs to vectors 0x20..0x2f, everything masked but the cascade.
   outb(pic1, 0x11); outb(pic2, 0x11);

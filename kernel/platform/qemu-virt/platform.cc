@@ -39,6 +39,7 @@ void init_console() {
 }
 
 void console_putc(char c) { uart.putc(c); }
+void console_write(const char *s, word n) { uart.write(s, n); }
 
 void init() {
   gic.dist = arch::map_device(board::gicd_phys, 0x1000);

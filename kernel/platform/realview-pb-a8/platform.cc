@@ -45,6 +45,7 @@ void init_console() {
 }
 
 void console_putc(char c) { uart.putc(c); }
+void console_write(const char *s, word n) { uart.write(s, n); }
 
 void init() {
   // Mapped now: devices can be mapped during boot only (the section is the UART's anyway).

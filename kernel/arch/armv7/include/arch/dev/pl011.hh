@@ -16,6 +16,23 @@ struct Pl011 {
     for (int i = 0; i < 100000 && (mmio_read(base + 0x018) & (1u << 5)); ++i) {}   // TXFF
     mmio_write(base + 0x000, uint8_t(c));
   }
+  // Once the transmit FIFO is empty (UARTFR.TXFE), 16 bytes fit without another look: the
+  // depth of the smallest PL011 FIFO (r1p4; r1p5 has 32). FIFOs are on (init, LCR_H.FEN).
+  void write(const char *s, word n) const {
+    unsigned room = 0;
+    auto put = [this, &room](char c) {
+      if (!room) {
+        for (int i = 0; i < 100000 && !(mmio_read(base + 0x018) & (1u << 7)); ++i) {}   // TXFE
+        room = 16;
+      }
+      mmio_write(base + 0x000, uint8_t(c));
+      --room;
+    };
+    for (word i = 0; i < n; ++i) {
+      if (s[i] == '\n') put('\r');
+      put(s[i]);
+    }
+  }
 };
 
 } // namespace kern::arch
