@@ -221,6 +221,36 @@ ARC_TEST(CAP0015, "take a range: empty slots skipped, the count moved reported, 
   REQUIRE_EQ(cap_take(from, 250, to, 250, 10).status, Status::invalid_cap);   // past 2^8 slots
 }
 
+ARC_TEST(CAP0018, "take a range across pages of slots, to other offsets; one past the end moves what precedes it") {
+  CapSlot ep = make(ObjType::endpoint);
+  CapSlot pg1, pg2;
+  CapSlot from = make_space(0x907, &pg1), to = make_space(0x908, &pg2);
+  REQUIRE(ep && from && to);
+  // Slots come in pages of 64: 60..79 crosses into the second page, 120..139 into the third.
+  const CapSlot used[] = {60, 63, 64, 70, 79};
+  for (CapSlot s : used) REQUIRE_OK(cap_copy(ep, from, s, rights::send));
+  Result r = cap_take(from, 60, to, 120, 20);
+  REQUIRE_OK(r.status);
+  REQUIRE_EQ(r.r[0], word(5));
+  CapSlot back = slot();
+  REQUIRE(back);
+  for (CapSlot k = 0; k < 20; ++k) {
+    bool was_used = false;
+    for (CapSlot s : used) was_used = was_used || s == 60 + k;
+    // Each capability at its offset in the target, nothing else there; the source is empty.
+    REQUIRE_EQ(cap_take(to, 120 + k, cap_self, back).status, was_used ? Status::ok : Status::invalid_cap);
+    if (was_used) REQUIRE_OK(cap_delete(back));
+    REQUIRE_EQ(cap_take(from, 60 + k, cap_self, back).status, Status::invalid_cap);
+  }
+  // A range that runs past the last slot (2^8): the slots before the end move, then it stops.
+  REQUIRE_OK(cap_copy(ep, from, 250, rights::send));
+  REQUIRE_OK(cap_copy(ep, from, 254, rights::send));
+  r = cap_take(from, 250, to, 200, 10);
+  REQUIRE_EQ(r.status, Status::invalid_cap);
+  REQUIRE_EQ(r.r[0], word(2));
+  REQUIRE_OK(cap_take(to, 204, cap_self, back).status);
+}
+
 ARC_TEST(CAP0016, "identify a factory: its quota and the bytes charged, all given back when its objects go") {
   CapSlot f = slot(), t = slot(), sp = slot(), ep = slot();
   REQUIRE(f && t && sp && ep);

@@ -37,6 +37,31 @@ void take(Thread *self, arch::UserFrame *f) {
   if (count > (word(1) << 12)) return f->set_status(Status::invalid_arg);   // the largest cspace
   word moved = 0;
   Status st = Status::ok;
+  auto move_one = [&st, &moved](Cap &src, Cap &dst) {
+    if (!dst.empty() || &dst == &src) { st = Status::busy; return false; }
+    if (src.type == ObjType::ioports && src.enabled) cap_hook_cleared(src);
+    cdt::move(src, dst);
+    ++moved;
+    return true;
+  };
+  // Both ranges whole (no slot 0, none past the end): a warm restart's move of a whole
+  // capability space, mostly empty slots. Walked a page of slots at a time, an empty slot
+  // costs a test (it cost two look-ups through slot(): 9,000 instructions for 256 slots).
+  if (count > 1 && first && to && first < scs->size() && count <= scs->size() - first &&
+      to < dcs->size() && count <= dcs->size() - to) {
+    for (word i = 0; i < count && st == Status::ok;) {
+      const word s = first + i, d = to + i;
+      word run = count - i;
+      if (run > CSpace::per_page - s % CSpace::per_page) run = CSpace::per_page - s % CSpace::per_page;
+      if (run > CSpace::per_page - d % CSpace::per_page) run = CSpace::per_page - d % CSpace::per_page;
+      Cap *src = &scs->at(s), *dst = &dcs->at(d);
+      for (word k = 0; k < run; ++k)
+        if (!src[k].empty() && !move_one(src[k], dst[k])) break;
+      i += run;
+    }
+    f->set_result(0, moved);
+    return f->set_status(st);
+  }
   for (word i = 0; i < count; ++i) {
     Cap *src = scs->slot(first + i);
     Cap *dst = dcs->slot(to + i);
@@ -45,10 +70,7 @@ void take(Thread *self, arch::UserFrame *f) {
       if (count == 1) st = Status::invalid_cap;
       continue;
     }
-    if (!dst->empty() || dst == src) { st = Status::busy; break; }
-    if (src->type == ObjType::ioports && src->enabled) cap_hook_cleared(*src);
-    cdt::move(*src, *dst);
-    ++moved;
+    if (!move_one(*src, *dst)) break;
   }
   f->set_result(0, moved);
   f->set_status(st);
