@@ -97,6 +97,13 @@ bool map_item(Thread *snd, Thread *rcv, word w0, word w1) {
   if (last > arc::user_top - 1 - dst) last = arc::user_top - 1 - dst;
   Space *from = snd->space, *to = rcv->space;
   if (!may_reach(from, to)) return false;   // memory never crosses between domains
+  // One page, the common item (a pager's answers, a warm restart's working set): no walk.
+  if (last == page_mask && !from->sigma0) {
+    MapNode *n = mapdb.find(from, sbase);
+    if (!n) return true;   // as the walk: nothing mapped there, nothing passed on
+    if (!to->prepare(dst)) return false;
+    return (grant ? mapdb.grant(n, to, dst, rights) : mapdb.map(n, to, dst, rights)) == Status::ok;
+  }
   bool ok = true;
   const word end = sbase + last + 1;   // at most user_top: no wrap
   // Sigma0 maps physical memory it has not touched yet: each frame enters the database as it
