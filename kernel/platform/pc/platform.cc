@@ -45,20 +45,28 @@ void console_putc(char c) {
 }
 
 // With the FIFO on (init_console), LSR.THRE says the 16-byte transmit FIFO is empty: 16 bytes
-// go in before the next look.
+// go in before the next look, in runs of text up to a newline (which goes out as "\r\n"), each
+// found and sent with a string instruction.
 void console_write(const char *s, word n) {
-  unsigned room = 0;
-  auto put = [&room](char c) {
-    if (!room) {
-      for (int i = 0; i < 100000 && !(inb(com1 + 5) & 0x20); ++i) {}
-      room = 16;
+  const char *const end = s + n;
+  while (s < end) {
+    for (int i = 0; i < 100000 && !(inb(com1 + 5) & 0x20); ++i) {}
+    word room = 16;
+    while (room && s < end) {
+      if (*s == '\n') {
+        if (room < 2) break;
+        outb(com1, '\r');
+        outb(com1, '\n');
+        room -= 2;
+        ++s;
+        continue;
+      }
+      const word left = word(end - s);
+      const char *nl = arch::find_byte(s, left < room ? left : room, '\n');
+      arch::outsb(com1, s, word(nl - s));
+      room -= word(nl - s);
+      s = nl;
     }
-    outb(com1, uint8_t(c));
-    --room;
-  };
-  for (word i = 0; i < n; ++i) {
-    if (s[i] == '\n') put('\r');
-    put(s[i]);
   }
 }
 

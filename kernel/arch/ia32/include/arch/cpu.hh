@@ -15,6 +15,17 @@ inline uint64_t cycles() { uint32_t lo, hi; asm volatile("rdtsc" : "=a"(lo), "=d
 inline void wait_for_interrupt() { asm volatile("sti; hlt; cli" ::: "memory"); }
 inline void outb(uint16_t port, uint8_t v) { asm volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
 inline uint8_t inb(uint16_t port) { uint8_t v; asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+// n bytes from p to one port (rep outsb; the kernel runs with the direction flag clear).
+inline void outsb(uint16_t port, const char *p, word n) {
+  asm volatile("rep outsb" : "+S"(p), "+c"(n) : "d"(port) : "memory");
+}
+// The first c in [p, p + n), or p + n (repne scasb).
+inline const char *find_byte(const char *p, word n, char c) {
+  if (!n) return p;
+  bool found;
+  asm volatile("repne scasb" : "+D"(p), "+c"(n), "=@ccz"(found) : "a"(c) : "memory");
+  return found ? p - 1 : p;
+}
 inline void outw(uint16_t port, uint16_t v) { asm volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
 inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d) {
   asm volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
