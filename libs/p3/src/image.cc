@@ -29,8 +29,51 @@ __attribute__((hot)) void zero(void *at, word n) {
     b += blocks * 128;
     n -= blocks * 128;
   }
+#elif defined(__i386__)
+  // SSE (the benchmark machine's Pentium III has it; the kernel switches its state lazily, with
+  // fxsave): sixteen bytes a store, some 350 instructions a page, where `rep stos` counts one
+  // instruction a word (1,024 a page). A hot restart makes each of its pages pristine this way.
+  while (n && (reinterpret_cast<word>(b) & 15)) { *b++ = 0; --n; }
+  word blocks = n / 128;
+  if (blocks) {
+    asm volatile("xorps %%xmm0, %%xmm0\n"
+                 "1:\n\tmovaps %%xmm0, (%0)\n\tmovaps %%xmm0, 16(%0)\n\tmovaps %%xmm0, 32(%0)\n\t"
+                 "movaps %%xmm0, 48(%0)\n\tmovaps %%xmm0, 64(%0)\n\tmovaps %%xmm0, 80(%0)\n\t"
+                 "movaps %%xmm0, 96(%0)\n\tmovaps %%xmm0, 112(%0)\n\t"
+                 "add $128, %0\n\tdec %1\n\tjnz 1b"
+                 : "+r"(b), "+r"(blocks)
+                 :
+                 : "xmm0", "memory", "cc");
+    n &= 127;
+  }
 #endif
   memset(b, 0, n);
+}
+
+__attribute__((hot)) void copy(void *to, const void *from, word n) {
+  auto *d = static_cast<unsigned char *>(to);
+  auto *f = static_cast<const unsigned char *>(from);
+#if defined(__i386__)
+  // As zero: SSE, 128 bytes a round (eight loads, eight stores), where `rep movs` counts one
+  // instruction a word. The image's bytes need not be aligned (movups); ours are made so.
+  while (n && (reinterpret_cast<word>(d) & 15)) { *d++ = *f++; --n; }
+  word blocks = n / 128;
+  if (blocks) {
+    asm volatile("1:\n\t"
+                 "movups (%1), %%xmm0\n\tmovups 16(%1), %%xmm1\n\tmovups 32(%1), %%xmm2\n\t"
+                 "movups 48(%1), %%xmm3\n\tmovups 64(%1), %%xmm4\n\tmovups 80(%1), %%xmm5\n\t"
+                 "movups 96(%1), %%xmm6\n\tmovups 112(%1), %%xmm7\n\t"
+                 "movaps %%xmm0, (%0)\n\tmovaps %%xmm1, 16(%0)\n\tmovaps %%xmm2, 32(%0)\n\t"
+                 "movaps %%xmm3, 48(%0)\n\tmovaps %%xmm4, 64(%0)\n\tmovaps %%xmm5, 80(%0)\n\t"
+                 "movaps %%xmm6, 96(%0)\n\tmovaps %%xmm7, 112(%0)\n\t"
+                 "add $128, %0\n\tadd $128, %1\n\tdec %2\n\tjnz 1b"
+                 : "+r"(d), "+r"(f), "+r"(blocks)
+                 :
+                 : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "memory", "cc");
+    n &= 127;
+  }
+#endif
+  memcpy(d, f, n);
 }
 
 void Image::init(const unsigned char *image, word size, FrameSource *frames, Page *pages,
@@ -112,7 +155,7 @@ word Image::fill_from_image(const Segment &s, word va) {
   // The bytes of the segment's file part that fall into this page; the rest stays zero.
   word lo = va > s.vaddr ? va : s.vaddr;
   word hi = va + page < s.vaddr + s.filesz ? va + page : s.vaddr + s.filesz;
-  if (lo < hi) memcpy(reinterpret_cast<void *>(f + (lo - va)), image_ + s.offset + (lo - s.vaddr), hi - lo);
+  if (lo < hi) copy(reinterpret_cast<void *>(f + (lo - va)), image_ + s.offset + (lo - s.vaddr), hi - lo);
   return f;
 }
 
@@ -285,7 +328,7 @@ __attribute__((hot)) unsigned Image::reset_volatile(unsigned keep, unsigned *res
         if (from < to) {
           lo = from - va;
           hi = to - va;
-          memcpy(b + lo, image_ + s->offset + (from - s->vaddr), hi - lo);
+          copy(b + lo, image_ + s->offset + (from - s->vaddr), hi - lo);
         }
       }
       if (lo) zero(b, lo);
