@@ -113,13 +113,15 @@ bool Image::add_fixed(word va, word addr, word size, word rights) {
   return true;
 }
 
-const Segment *Image::segment_of(word va) const {
+// What a restart runs (hot: grouped by GCC with the pagers' restart path, which a pager maps in
+// when it starts: servers/pager/main.cc, touch_restart_path).
+__attribute__((hot)) const Segment *Image::segment_of(word va) const {
   for (unsigned i = 0; i < n_segs_; ++i)
     if (va >= page_down(segs_[i].vaddr) && va < segs_[i].vaddr + segs_[i].memsz) return &segs_[i];
   return nullptr;
 }
 
-Image::Page *Image::page_of(word va) {
+__attribute__((hot)) Image::Page *Image::page_of(word va) {
   if (!capacity_ || !va) return nullptr;   // va 0 marks a free slot: never a page
   // Linear probing; va 0 marks a free slot (page 0 is never mapped).
   for (unsigned i = slot_of(va);; i = (i + 1) & (capacity_ - 1)) {
@@ -261,7 +263,7 @@ Image::Counts Image::counts() const {
 
 // Remove slot i from the linear-probing table, shifting later entries of its cluster back so
 // that every remaining entry stays reachable from its home slot.
-void Image::erase(unsigned i) {
+__attribute__((hot)) void Image::erase(unsigned i) {
   const unsigned mask = capacity_ - 1;
   unsigned j = i;
   for (;;) {
