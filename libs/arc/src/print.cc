@@ -72,15 +72,25 @@ template <class Out> ARC_PRINT_PATH unsigned format_into(Out &o, unsigned n, con
     while (i) put(tmp[--i]);
   };
   for (const char *p = fmt;;) {
-    // A run of plain text: as much as the room left takes, then the rule for a full output.
+    // A run of plain text: as much as the room left takes, then the rule for a full output. In
+    // locals: a store through a char pointer may alias anything, so the output's fields (and n,
+    // which put() shares) would be loaded again after every character.
     char c = *p;
-    while (c && c != '%') {
-      if (n == o.cap) {
-        put(c);
-      } else {
-        o.buf[n++] = c;
+    {
+      char *const buf = o.buf;
+      const unsigned cap = o.cap;
+      unsigned m = n;
+      while (c && c != '%') {
+        if (m == cap) {
+          n = m;
+          put(c);
+          m = n;
+        } else {
+          buf[m++] = c;
+        }
+        c = *++p;
       }
-      c = *++p;
+      n = m;
     }
     if (!c) break;
     ++p;

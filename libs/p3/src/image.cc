@@ -47,7 +47,11 @@ __attribute__((hot)) void zero(void *at, word n) {
     n &= 127;
   }
 #endif
+#if defined(__arm__) || defined(__i386__)
+  while (n) { *b++ = 0; --n; }   // the rest, under 128 bytes (no call: see copy)
+#else
   memset(b, 0, n);
+#endif
 }
 
 __attribute__((hot)) void copy(void *to, const void *from, word n) {
@@ -75,7 +79,11 @@ __attribute__((hot)) void copy(void *to, const void *from, word n) {
 #elif defined(__arm__)
   // Eight words a load-multiple and a store-multiple, 128 bytes a round (both word-aligned: the
   // image's pages are, as are ours).
-  word blocks = ((reinterpret_cast<word>(d) | reinterpret_cast<word>(f)) & 3) ? 0 : n / 128;
+  if ((reinterpret_cast<word>(d) | reinterpret_cast<word>(f)) & 3) {
+    memcpy(d, f, n);   // not word-aligned: the C library's copy
+    return;
+  }
+  word blocks = n / 128;
   if (blocks) {
     register word r0 asm("r0") = reinterpret_cast<word>(d);
     register word r1 asm("r1") = reinterpret_cast<word>(f);
@@ -93,7 +101,13 @@ __attribute__((hot)) void copy(void *to, const void *from, word n) {
     n -= blocks * 128;
   }
 #endif
+#if defined(__arm__) || defined(__i386__)
+  // The rest, under 128 bytes, here: no call into the C library, whose code a pager has not
+  // necessarily mapped in before a restart (a page fault of its own there costs some 2,000).
+  while (n) { *d++ = *f++; --n; }
+#else
   memcpy(d, f, n);
+#endif
 }
 
 void Image::init(const unsigned char *image, word size, FrameSource *frames, Page *pages,
