@@ -658,7 +658,8 @@ int main(int argc, char **argv) {
       continue;
     }
     bool answer = true;
-    Process *kill_after = nullptr, *cold_after = nullptr, *group_after = nullptr;
+    Process *kill_after = nullptr, *cold_after = nullptr, *group_after = nullptr,
+            *spare_after = nullptr;
     if (badge & rt::direct_badge) {
       // A process we page ourselves (pager=root): what its pager would answer.
       Process *p = rt::process_by_pid(badge & ~rt::direct_badge);
@@ -748,6 +749,9 @@ int main(int argc, char **argv) {
         // A warm restart's old space and thread go after the replayed reply (restart.hh).
         if (after != arc::root::restarted_cleanup_later) rt::drop_old_space(p);
         reply_status(u, Status::ok);
+        // After the replayed reply: the next warm restart's space and thread (restart.hh),
+        // made once the pager has its answer.
+        if (after == arc::root::restarted_cleanup) spare_after = p;
       } else {
         reply_status(u, Status::invalid_arg);
       }
@@ -768,6 +772,13 @@ int main(int argc, char **argv) {
     } else if (crash_after_reply) {
       (void)reply(ipc::timeouts(0, 0));
       *reinterpret_cast<volatile word *>(0x10) = 0;   // the null page: sigma0 refuses it
+    } else if (spare_after) {
+      if (answer) (void)reply(ipc::timeouts(0, 0));
+      rt::prepare_spare(spare_after);
+      rt::deliver_pending_restarts();
+      rt::tell_publishers();
+      rt::grants_tick();
+      st = next(false);
     } else if (rt::restarts_waiting() || rt::publishers_due() || rt::grants_due()) {
       // A restart waits for a pager, which may be the caller in hand: answer it first. So may a
       // server still to be told to publish again, or a grant to look at (a busy root task has

@@ -189,6 +189,8 @@ bool start_direct(Process *p, const Module *prog, uint8_t prio, word *error) {
 // spaces removes every mapping in them, then the frames are free.
 void release(Process *p) {
   if (p->direct && !p->domain_root) direct_in_use = false;
+  slot_free(p->spare_thread);
+  slot_free(p->spare_space);
   slot_free(p->fault_send);
   slot_free(p->root_send);
   slot_free(p->pager_thread);
@@ -539,6 +541,7 @@ Process *spawn(const char *name, const char *program, const char args[][64], uns
   p->state = arc::root::PState::running;
   *error = word(Status::ok);
   ++process_generation;
+  prepare_spare(p);   // for its first warm restart, if its policy has one
   return p;
 }
 

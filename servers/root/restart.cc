@@ -112,6 +112,44 @@ void restart_members(Process *leader, Process *members[], unsigned n, unsigned d
 }
 } // namespace
 
+namespace {
+// A new space and main thread for p, before anything moves into them: the space's own slots and
+// the thread bound to it, paged and handled by p's pager, at p's priority.
+bool set_up(Process *p, CapSlot space, CapSlot thread) {
+  const uint8_t prio = p->config ? p->config->prio : bootcfg::default_prio;
+  return ok(cap_copy(space, space, proc::space, rights::all)) &&
+         ok(cap_copy(thread, space, proc::thread, rights::all)) &&
+         ok(thread_ctl(thread, ThreadOp::bind_space, space)) &&
+         ok(thread_ctl(thread, ThreadOp::set_pager, p->fault_send)) &&
+         ok(thread_ctl(thread, ThreadOp::set_handler, p->fault_send)) &&
+         ok(thread_ctl(thread, ThreadOp::set_priority, prio, 0));
+}
+
+// Whether p's policy (or its renewals, which restart by its first hot or warm kind) may ever
+// take a new space: a warm restart or a swap.
+bool may_restart_warm(const Process *p) {
+  if (p->direct || !p->config) return false;
+  for (unsigned i = 0; i < p->config->nrestart; ++i)
+    if (p->config->restart[i] == bootcfg::RestartKind::warm ||
+        p->config->restart[i] == bootcfg::RestartKind::swap)
+      return true;
+  return false;
+}
+} // namespace
+
+void prepare_spare(Process *p) {
+  if ((p->spare_space && p->spare_thread) || !may_restart_warm(p) || !p->factory) return;
+  CapSlot space = slot_alloc(), thread = slot_alloc();
+  if (space && thread && ok(create(p->factory, ObjType::space, space, cspace_log2)) &&
+      ok(create(p->factory, ObjType::thread, thread)) && set_up(p, space, thread)) {
+    p->spare_space = space;
+    p->spare_thread = thread;
+    return;
+  }
+  slot_free(thread);   // no memory now: the restart tries again (and says so if it cannot)
+  slot_free(space);
+}
+
 bool restart_warm(Process *p, CapSlot *carried) {
   *carried = 0;
   if (p->direct) return false;   // the root task pages it: nothing keeps its persistent pages
@@ -121,9 +159,18 @@ bool restart_warm(Process *p, CapSlot *carried) {
   CapSlot saved = slot_alloc();
   const bool have_reply = saved && ok(thread_ctl(p->thread, ThreadOp::save_reply, saved));
 
-  CapSlot space = slot_alloc(), thread = slot_alloc();
-  if (!space || !thread || !ok(create(p->factory, ObjType::space, space, cspace_log2)) ||
-      !ok(create(p->factory, ObjType::thread, thread))) {
+  // The spare made in advance (prepare_spare), or new ones now.
+  CapSlot space = p->spare_space, thread = p->spare_thread;
+  const bool spare = space && thread;
+  p->spare_space = p->spare_thread = 0;
+  if (!spare) {
+    slot_free(space);
+    slot_free(thread);
+    space = slot_alloc();
+    thread = slot_alloc();
+  }
+  if (!spare && (!space || !thread || !ok(create(p->factory, ObjType::space, space, cspace_log2)) ||
+                 !ok(create(p->factory, ObjType::thread, thread)))) {
     printf("[monitor] %s: no memory for a new space: warm restart impossible\n", p->name);
     slot_free(space);
     slot_free(thread);
@@ -160,13 +207,7 @@ bool restart_warm(Process *p, CapSlot *carried) {
   }
   p->space = space;
   p->thread = thread;
-  const uint8_t prio = p->config ? p->config->prio : bootcfg::default_prio;
-  if (ok(cap_copy(space, space, proc::space, rights::all)) &&
-      ok(cap_copy(thread, space, proc::thread, rights::all)) &&
-      ok(thread_ctl(thread, ThreadOp::bind_space, space)) &&
-      ok(thread_ctl(thread, ThreadOp::set_pager, p->fault_send)) &&
-      ok(thread_ctl(thread, ThreadOp::set_handler, p->fault_send)) &&
-      ok(thread_ctl(thread, ThreadOp::set_priority, prio, 0)) &&
+  if ((spare || set_up(p, space, thread)) &&
       ok(cap_copy(space, p->pager_space, p3::client_space, rights::all)) &&
       ok(cap_copy(thread, p->pager_space, p3::client_thread, rights::all)))
     return true;

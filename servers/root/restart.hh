@@ -15,6 +15,12 @@ bool restart_warm(Process *p, CapSlot *carried);
 // or when p is killed (some 30,000 instructions of destroying a space on ARM were on the way to
 // the reply, 1 before).
 void drop_old_space(Process *p);
+// Make the space and main thread p's next warm restart or swap takes (Process::spare_space), set
+// up as far as they can be before the restart (the space's own slots, the thread bound to it with
+// its pager, handler and priority), when its policy has a warm restart or a swap and none is ready:
+// when p starts, and after each warm restart once the old space went (the second report, after
+// the replayed reply). Nothing when it cannot (no memory): the restart makes them then, as before.
+void prepare_spare(Process *p);
 
 // Swap: a warm restart of p (as restart_warm) into the program `to` instead of its own, which
 // its pager then loads, carrying over only the framework's persistent area (docs/restarts.md,

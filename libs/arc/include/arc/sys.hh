@@ -137,6 +137,11 @@ inline word ticks_ms() {
 // Console output through the kernel debug call (until a console server exists).
 void kd_puts(const char *s);
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+// The same small formatter (%d %u %x %p %c %s %%, a width, 0 padding, l and ll) into buf, like
+// snprintf: at most size - 1 characters and a NUL; returns the length the whole text has. A few
+// instructions a character, where newlib's vfprintf takes some 45 (arc::log_line, <arc/server.hh>).
+int format(char *buf, unsigned size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int vformat(char *buf, unsigned size, const char *fmt, __builtin_va_list ap);
 // Text put before each line printf prints (null: none): a secure domain's root task marks its
 // lines with its domain's name on the console every domain shares.
 void set_print_prefix(const char *prefix);

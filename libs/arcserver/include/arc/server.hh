@@ -413,4 +413,12 @@ void fault_step();
 // The last panic message and how many there were (persistent; "" when none).
 const char *last_panic(word *count = nullptr);
 
+// A server's log line on its standard output (the console server, or the kernel console), like
+// printf but formatted by arc::format (%d %u %x %p %c %s %%, widths, 0 padding, l and ll; no
+// floating point) and written in one write. For lines on the way to a reply, such as Recover()'s
+// after a restart: newlib's vfprintf costs some 45 instructions a character, and its first use
+// after a restart sets stdio up again (the demo counter's recovery line was about 5,000 of the
+// hot restart's). A line longer than 255 characters goes through printf, whole.
+int log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 } // namespace arc
