@@ -7,6 +7,7 @@
 #include "checkpoint_file.hh"
 #include <p3/ckptfile.hh>
 #include "fault.hh"
+#include "threads.hh"
 #include <arc/proto/pager_info.hh>
 #include <p3/image.hh>
 #include <arc/arch.hh>
@@ -365,6 +366,7 @@ ARC_RESTART_PATH void warm_restart(unsigned long long t0, word carried) {
   working_set.premap = true;
   fault_site.drop();
   ckpt.all_dirty();
+  p3::threads::forget();   // bound to the old space, which goes
   image.discard_volatile([](word) {});   // no mapping of them is left to revoke
   phases.unmapped = cycles();
   restarted(root::Action::warm, t0, carried);
@@ -391,6 +393,7 @@ bool swap_restart(unsigned long long t0, word carried) {
   phases.decided = cycles();
   working_set.forget();   // another program's pages
   fault_site.drop();
+  p3::threads::forget();   // bound to the old space, which goes
   constexpr word max_parc = 8 * 0x1000;
   static unsigned char kept[max_parc];
   const word kept_len = parc_end - parc_start <= max_parc ? parc_end - parc_start : 0;
@@ -454,6 +457,7 @@ bool restore_restart(unsigned long long t0) {
   fault_site.drop();
   working_set.forget();   // the checkpoint's pages are others
   (void)exchange_registers(p3::client_thread, exregs::halt | exregs::abort_ipc);
+  p3::threads::halt_all();   // none may run on the pages while they are replaced
   image.discard_all_but(parc_start, parc_end,
                         [](word addr) { (void)unmap(fpage(addr, 12, fpage_rights::rwx), false); });
   if (!ckpt.restore(image)) {
@@ -462,12 +466,18 @@ bool restore_restart(unsigned long long t0) {
   }
   phases.unmapped = cycles();
   restarted(root::Action::restore, t0, 0);
+  // The helper threads first, each at the registers its park saved on its stack.
+  const unsigned threads = p3::threads::restore(ckpt, pinfo().client_name);
   // Below the stack pointer it had in its call to us: the frames above are the restore point's.
   const word sp = (ckpt.resume_sp() - 64) & ~word(15);
   (void)exchange_registers(p3::client_thread, exregs::set_ip | exregs::set_sp | exregs::resume,
                            ckpt.resume_ip(), sp);
   phases.started = cycles();
-  printf("[pager] %s: restored checkpoint #%lu\n", pinfo().client_name, ckpt.number());
+  if (threads)
+    printf("[pager] %s: restored checkpoint #%lu with %u helper threads\n", pinfo().client_name,
+           ckpt.number(), threads);
+  else
+    printf("[pager] %s: restored checkpoint #%lu\n", pinfo().client_name, ckpt.number());
   report_restart(root::Action::restore, t0);
   return true;
 }
@@ -749,6 +759,7 @@ int main(int, char **) {
 
   Utcb *u = utcb();
   word badge = 0;
+  u->rcv_cap_slot = p3::threads::receive_slot();   // a helper thread's announcement
   Status st = recv(p3::fault_ep, &badge);
   // While a warm restart's second report waits (report_due), no wait lasts longer than
   // report_wait_ms.
@@ -855,7 +866,7 @@ int main(int, char **) {
       }
       answer = false;
       if (tag.label() == arc::pager::ckpt_export) p3::export_checkpoint(ckpt, file_program);
-      else p3::import_checkpoint(ckpt, image, frames, file_program, u->mr[1]);
+      else p3::import_checkpoint(ckpt, image, frames, file_program, u->mr[1], p3::threads::known_mask());
       break;
     case arc::pager::recovered:
       phases_report(u->mr[1], u->mr[2]);
@@ -875,6 +886,9 @@ int main(int, char **) {
       u->mr[5] = c.cow_copies;
       break;
     }
+    case arc::pager::thread_add:
+      p3::threads::add(u, badge, p3::client_thread);
+      break;
     case arc::pager::share_create:
     case arc::pager::share_allow:
     case arc::pager::share_attach:
@@ -906,6 +920,8 @@ int main(int, char **) {
       reply_status(u, Status::invalid_arg);
       break;
     }
+    p3::threads::message_done(tag.typed());
+    u->rcv_cap_slot = p3::threads::receive_slot();
     st = answer ? reply_wait(p3::fault_ep, &badge, wait_timeouts())
                 : recv(p3::fault_ep, &badge, wait_timeouts());
   }
