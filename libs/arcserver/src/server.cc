@@ -427,6 +427,14 @@ volatile Injection g_inject;
     printf("[arcserver] %s: injected corruption of persistent memory\n", g_name);
     g_fw.in_flight.check ^= 0x5a5a5a5a;   // a lie the next start must catch
     [[fallthrough]];
+  case server_label::inject_irq:
+    if (kind == server_label::inject_irq) {
+      unsigned n = 0;
+      for (const detail::IrqAssociation &a : detail::g_area.irqs)
+        if (a.slot) (void)transport::irq_detach(a.slot), ++n;
+      printf("[arcserver] %s: injected loss of its interrupts: %u detached\n", g_name, n);
+    }
+    [[fallthrough]];
   default:
     printf("[arcserver] %s: injected crash\n", g_name);
     word *volatile bad = reinterpret_cast<word *>(0x10);   // (volatile: no compiler warning)

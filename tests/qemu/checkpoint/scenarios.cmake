@@ -130,6 +130,41 @@ foreach(t ia32-pc armv7-qemu-virt)
          --exit-status none)
 endforeach()
 
+# A real driver's interrupt after a restore (docs/restarts.md, "Checkpoint and restore"): the PATA
+# driver, under fsclient's file workload, is checkpointed from the shell at a quiet point, then
+# `inject pata irq` makes it detach its interrupt (IRQ 14, attached through AttachIrq) and crash.
+# Its rung is restore, which runs no Initialize(): only the restore's re-attach of the
+# checkpoint's association lets the re-issued transfer and every later one complete. Without it
+# the workload stops (no interrupt ever comes) and the deadline's cold restart or the timeout
+# fails the test. The disk is checked on the host afterwards.
+if("ia32-pc" IN_LIST ARC_TARGETS)
+  arc_target_names(ia32-pc)
+  set(pata_disk ${CMAKE_BINARY_DIR}/qemu-logs/ia32-checkpoint-pata.disk.img)
+  arc_config_modules(pata_system ${dir} test-checkpoint-pata)
+  arc_qemu_test(NAME ia32-checkpoint-pata TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 60
+    ARGS --kernel ${dir}/kernel/arc-kernel ${pata_system}
+         --disk-copy ${dir}/disk.img ${pata_disk}
+         --expect [=[\[ext2\] mounted: 1 KiB blocks]=]
+         --send-after [=[FSCLIENT: round 10 ok$]=] [=[checkpoint pata\r]=]
+         --expect [=[\[pager\] pata: checkpoint #1: [0-9]+ pages copied, 0 clean, [0-9]+ cycles$]=]
+         --send-after [=[\[pager\] pata: checkpoint #1]=] [=[inject pata irq\r]=]
+         --expect [=[\[arcserver\] pata: injected loss of its interrupts: 1 detached$]=]
+         --expect [=[^\[monitor\] pata \(pid 3\): crash at 10 ip [0-9a-f]+. restore restart #1$]=]
+         --expect [=[^\[pager\] pata: restored checkpoint #1$]=]
+         --expect [=[^\[arcserver\] pata: interrupt line 14 attached again as at the checkpoint: ok$]=]
+         --expect [=[^FSCLIENT: round 70 ok$]=]
+         --expect [=[^FSCLIENT: 80 rounds, 0 errors$]=]
+         --expect [=[^\[pager\] fsclient \(pid [0-9]+\) exited with status 0$]=]
+         --fail [=[^FSCLIENT: ERROR]=]
+         --fail [=[process stopped]=]
+         --fail [=[cold restart]=]
+         --fail [=[^msh: (checkpoint|inject)]=]
+         --fail [=[^\[panic\]]=]
+         --post-check "${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/qemu/disk/check-fsclient.py ${pata_disk} 80 3"
+         --exit-status none)
+  set_tests_properties(ia32-checkpoint-pata PROPERTIES RUN_SERIAL TRUE)
+endif()
+
 # Migration (RTCR's; docs/restarts.md, "Checkpoints in files"): two boots from one disk. The first
 # counts ck1 to 42, checkpoints it, and the shell writes the checkpoint to /ck1.ckpt on the ext2
 # disk; on the host, damage-ckpt.sh adds two damaged copies and e2fsck checks the image. The second

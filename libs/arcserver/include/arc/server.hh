@@ -95,9 +95,12 @@ constexpr word monitor_badge = 0xfff0;
 // parked a reply right and forgot it; only a request deadline finds it).
 // pager: not the server's own fault: the root task makes the server's pager fail (a wild jump),
 // to show what a failure of the trusted base costs (docs/restarts.md); never sent to a server.
+// irq: the server detaches every interrupt it attached (AttachIrq) and crashes: a driver that
+// lost its interrupt, which only a restore's re-attach brings back (a hot or warm restart's
+// Initialize() attaches again anyway).
 enum : word { inject_crash = 1, inject_hang = 2, inject_panic = 3, inject_corrupt = 4,
-              inject_stall = 5, inject_lose = 6, inject_pager = 7 };
-constexpr word inject_kinds = 7;
+              inject_stall = 5, inject_lose = 6, inject_pager = 7, inject_irq = 8 };
+constexpr word inject_kinds = 8;
 // The monitor's heartbeat (a send, no reply): a server that takes it is not hung. Never recorded,
 // never replayed, not counted as a request.
 constexpr word heartbeat = 0xffe4;

@@ -23,6 +23,7 @@ void drop(CapSlot slot);                         // delete a capability of ours
 Status call(CapSlot ep, word timeouts);          // call ep with mr(); the reply lands in mr()
 void set_rcv_cap_slot(CapSlot slot);             // where an incoming capability item goes
 Status irq_attach(CapSlot irq, CapSlot ep);      // deliver irq's interrupt to ep, then unmask it
+Status irq_detach(CapSlot irq);                  // deliver it nowhere (the `irq` injection)
 unsigned long long cycles();                     // a time stamp (guest instructions under
                                                  // -icount; 0 where user code has no counter)
 // The helper threads (start_thread) at a checkpoint (src/park.cc): each stopped with its
