@@ -535,6 +535,7 @@ bool ServerCore::Checkpoint(DispatchFn fn, void *self, word how) {
     commit_idle(g_fw.in_flight);
   }
   RestoreCapabilities();
+  if (restored_hook_) restored_hook_(self);   // the device: its state is not the checkpoint's
   if (const proc::Info *info = process_info(); info && info->carried_reply)
     SetReplySlot(info->carried_reply);
   return AnswerThenReport(ReplayAfterSwap(fn, self), to_restore);

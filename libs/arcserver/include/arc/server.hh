@@ -5,6 +5,9 @@
 //     Counter() : ArcServer("counter") {}
 //     arc::Status Initialize();                  // first start and cold restarts
 //     arc::Recovery Recover();                   // hot/warm restarts (default: ask for cold)
+//     void Restored();                           // back at a checkpoint, before its requests are
+//                                                // served again: program the device again (its
+//                                                // state is not in the checkpoint); default none
 //     void Exit();                               // the main loop ended
 //     static constexpr auto Handlers() { return counter::handlers<Counter>; }
 //     arc::Status Add(const arc::Request &, arc::Reply &);   // one member per label
@@ -287,6 +290,8 @@ public:
 
 protected:
   bool found_corrupt_ = false;   // Begin() found the framework's persistent state damaged
+  // The server's Restored() (ArcServer sets it): run at a restore, before the replay.
+  void (*restored_hook_)(void *self) = nullptr;
 
 private:
   bool Framework(const Request &req, Reply &rep, Status *st);
@@ -343,11 +348,14 @@ inline void HoldConsoleSteps(bool hold) {
 
 template <class Self> class ArcServer : public ServerCore {
 public:
-  explicit ArcServer(const char *name) : ServerCore(name) {}
+  explicit ArcServer(const char *name) : ServerCore(name) {
+    restored_hook_ = [](void *p) { static_cast<Self *>(static_cast<ArcServer *>(p))->Restored(); };
+  }
 
   // Defaults, hidden by the server's own versions.
   Status Initialize() { return Status::ok; }
   Recovery Recover() { return Recovery::cold; }
+  void Restored() {}
   void Exit() {}
 
   // Start (Initialize, or Recover + replay), serve until the endpoint goes away, Exit().
