@@ -45,14 +45,24 @@ bool park_threads(ckpt_caps::Record *r) {
   r->thread_resume = 0;
   if (g_helpers_untracked) return false;   // one the pager could not stop at a restore
   if (!g_n_helpers) return true;
+  bool incomplete = false;   // one left out that a restore could not put back
   for (unsigned i = 0; i < g_n_helpers; ++i) {
     Helper &h = g_helpers[i];
     h.parked = false;
     h.park = Park{0, 0, 0};
+    // Held by another (the HA workers' delay): left so, and no checkpoint now.
+    const Result info = syscall(Sys::thread_ctl, h.slot, word(ThreadOp::info));
+    if (info.ok() && ThreadState(info.r[0]) == ThreadState::suspended) {
+      incomplete = true;
+      continue;
+    }
     // Stopped wherever it is; an IPC it waits in is cancelled (it returns `cancelled` from it
     // when it goes on, as after a restore: an EINTR).
     const Result x = exchange_registers(h.slot, exregs::halt | exregs::abort_ipc);
-    if (!x.ok()) continue;
+    if (!x.ok()) {
+      incomplete = true;
+      continue;
+    }
     if (ThreadState(x.r[3]) == ThreadState::dead || ThreadState(x.r[3]) == ThreadState::inactive)
       continue;   // ended (an exception nobody handles): nothing to keep
     word *sp = reinterpret_cast<word *>(x.r[1]);
@@ -61,11 +71,12 @@ bool park_threads(ckpt_caps::Record *r) {
     if (!exchange_registers(h.slot, exregs::set_ip | exregs::set_sp | exregs::resume,
                             reinterpret_cast<word>(&arc_thread_park), x.r[1] - 2 * sizeof(word)).ok()) {
       (void)exchange_registers(h.slot, exregs::resume);   // as it was, but not in the checkpoint
+      incomplete = true;
       continue;
     }
     h.parked = true;
   }
-  const bool all = wait_parked();
+  const bool all = !incomplete && wait_parked();
   for (unsigned i = 0; i < g_n_helpers; ++i) {
     Helper &h = g_helpers[i];
     if (!h.parked) continue;

@@ -158,7 +158,7 @@ __attribute__((noinline)) int take_checkpoint(word how) {
   ckpt_caps::Record r{};
   if (!transport::park_threads(&r)) {
     if (!g_threads_declined)
-      printf("[arcserver] %s: a helper thread cannot be checkpointed (not known to the pager, or it did not stop): no checkpoint\n",
+      printf("[arcserver] %s: a helper thread cannot be checkpointed (not known to the pager, held by another, or it did not stop): no checkpoint\n",
              g_name);
     g_threads_declined = true;
     return -1;
