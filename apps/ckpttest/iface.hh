@@ -25,6 +25,13 @@
 //   irq_mark   (none)                         a restore point after this request -> MR2 the count
 //   irq_detach (none)                         detaches its interrupt, then crashes (a replay does
 //                                             neither): what only a restore's re-attach undoes
+//
+// ckpt-threads (apps/ckpttest/threads.cc), two helper threads whose state is in their registers:
+//   thr_step   MR1 = steps                    each helper takes that many more -> MR2 0 if both
+//                                             took them (1: one is stuck), MR3.. as thr_get
+//   thr_get    (none)                         -> MR2/MR3 the first helper's steps and value,
+//                                             MR4/MR5 the second's
+//   thr_mark   (none)                         a restore point after this request -> as thr_get
 #pragma once
 #include <arc/message.hh>
 #include <arc/server.hh>
@@ -34,7 +41,8 @@ namespace ckpt {
 using arc::word;
 enum Label : word { add = 0x780, get = 0x781, touch = 0x782, mark = 0x783, scribble = 0x784, stats = 0x785,
                    pair = 0x786, sum = 0x787, scribble_sessions = 0x788,
-                   irq_count = 0x790, irq_mark = 0x791, irq_detach = 0x792 };
+                   irq_count = 0x790, irq_mark = 0x791, irq_detach = 0x792,
+                   thr_step = 0x7a0, thr_get = 0x7a1, thr_mark = 0x7a2 };
 constexpr word max_sum = 64;
 constexpr word max_touch = 16;
 

@@ -235,8 +235,66 @@ int caps() {
   return 0;
 }
 
+// Every thread of a process (tests/qemu/checkpoint, <target>-checkpoint-threads; docs/restarts.md,
+// "Checkpoint and restore"): `ckthr`'s two helper threads keep their state in their registers
+// (apps/ckpttest/threads.cc). 5 steps, a checkpoint at a marked point, 7 steps more, a restore
+// asked of the monitor: both helpers are back at 5 steps, and the next step takes each to 6 and
+// its sequence's sixth value. Had only the main thread been put back, a helper's registers would
+// still say 12 steps: it would take no step, and T05 would find it stuck at 5.
+struct Helpers { long steps[2], value[2]; word stuck; };
+Helpers helpers_op(CapSlot ep, word label, word steps = 0) {
+  Rpc rpc(label);
+  if (label == ckpt::thr_step) rpc.put(steps);
+  Helpers h{{-1, -1}, {-1, -1}, 1};
+  if (rpc.call(ep) != Status::ok) return h;
+  const unsigned at = label == ckpt::thr_step ? 1 : 0;
+  h.stuck = label == ckpt::thr_step ? rpc.result(0) : 0;
+  for (unsigned i = 0; i < 2; ++i) {
+    h.steps[i] = long(rpc.result(at + 2 * i));
+    h.value[i] = long(rpc.result(at + 2 * i + 1));
+  }
+  return h;
+}
+// The helpers' sequences after n steps: 3n, and 1 then v * 5 + 1 n times.
+long first_value(long n) { return 3 * n; }
+long second_value(long n) {
+  word v = 1;
+  for (long i = 0; i < n; ++i) v = v * 5 + 1;
+  return long(v);
+}
+bool helpers_at(const Helpers &h, long n) {
+  return !h.stuck && h.steps[0] == n && h.steps[1] == n && h.value[0] == first_value(n) &&
+         h.value[1] == second_value(n);
+}
+int threads() {
+  const CapSlot ep = slot_alloc();
+  if (name_wait("ckthr", ep, 5000) != Status::ok) {
+    ::printf("CKPT: ckthr is not there\n");
+    return 1;
+  }
+  Helpers h = helpers_op(ep, ckpt::thr_step, 5);
+  check("T01", helpers_at(h, 5), "both helpers took 5 steps", h.steps[0] * 100 + h.steps[1]);
+  h = helpers_op(ep, ckpt::thr_mark);
+  check("T02", helpers_at(h, 5), "a restore point marked at 5 steps (the pager's line says #1)", h.steps[0] * 100 + h.steps[1]);
+  h = helpers_op(ep, ckpt::thr_step, 7);
+  check("T03", helpers_at(h, 12), "7 steps more after the checkpoint: 12", h.steps[0] * 100 + h.steps[1]);
+  const Status st = root_ask(root::restore, "ckthr");
+  h = helpers_op(ep, ckpt::thr_get);
+  check("T04", st == Status::ok && helpers_at(h, 5), "restored: the memory says 5 steps again", h.steps[0] * 100 + h.steps[1]);
+  h = helpers_op(ep, ckpt::thr_step, 1);
+  ::printf("CKPT helpers after the restore and one step: %ld steps, value %ld; %ld steps, value %ld\n",
+           h.steps[0], h.value[0], h.steps[1], h.value[1]);
+  check("T05", helpers_at(h, 6), "each helper goes on from its checkpointed registers: 6 steps, the sixth values",
+        h.steps[0] * 100 + h.steps[1]);
+  h = helpers_op(ep, ckpt::thr_step, 4);
+  check("T06", helpers_at(h, 10), "and on: 10 steps", h.steps[0] * 100 + h.steps[1]);
+  ::printf("CKPT: %u passed, %u failed\n", passed, failed);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc == 2 && !strcmp(argv[1], "caps")) return caps();
+  if (argc == 2 && !strcmp(argv[1], "threads")) return threads();
   if (argc == 3 && (!strcmp(argv[1], "migrate-save") || !strcmp(argv[1], "migrate-load")))
     return migrate(!strcmp(argv[1], "migrate-save"), strtol(argv[2], nullptr, 10));
   const CapSlot ck1 = slot_alloc(), ck2 = slot_alloc();

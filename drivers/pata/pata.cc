@@ -163,6 +163,17 @@ public:
     return Status::ok;
   }
 
+  // Back at a checkpoint (docs/restarts.md, "Checkpoint and restore"): taken between transfers,
+  // so its queue is empty, but the disk may be in the middle of the command the failure left
+  // (its task file no longer what the next command writes): reset it, as a recovery does. The
+  // framework then re-issues the interrupted request and the deferred ones.
+  void Restored() {
+    Reset();
+    SetMultiple();
+    g_pata.busy = 0;
+    ::printf("[pata] restored: the channel reset, %lu sectors per interrupt\n", g_pata.multiple);
+  }
+
   Recovery Recover() {
     if (g_pata.magic != state_magic || g_pata.queued > queue_size || g_pata.sectors == 0 ||
         (g_pata.busy && !g_pata.queued) || g_pata.max_multiple > 128)

@@ -224,21 +224,22 @@ void cmd_domains(unsigned, char **) {
   if (!shown) out("no secure domains: every process runs in this root task's domain\n");
 }
 
-// inject <server> crash|hang|panic|corrupt|stall|lose|pager [after N]: arm a fault in a server
-// (demos, tests); pager: the server's pager fails at once (the root task makes it jump wild).
+// inject <server> crash|hang|panic|corrupt|stall|lose|pager|irq [after N]: arm a fault in a
+// server (demos, tests); pager: the server's pager fails at once (the root task makes it jump
+// wild); irq: the server detaches its interrupts and crashes.
 void cmd_inject(unsigned argc, char **argv) {
   const word kind = arc::inject_kind(argv[2]);
   word after = 0;
   if (!kind)
-    return (void)out("msh: inject: unknown fault '%s' (crash, hang, panic, corrupt, stall, lose, pager)\n", argv[2]);
+    return (void)out("msh: inject: unknown fault '%s' (crash, hang, panic, corrupt, stall, lose, pager, irq)\n", argv[2]);
   // after N: at the N+1-th request; step N: at the N+1-th step inside handlers (arc::fault_step)
   word at = arc::server_label::inject_at_request;
   if (argc == 5) {
     if (!strcmp(argv[3], "step")) at = arc::server_label::inject_at_step;
     if ((strcmp(argv[3], "after") && strcmp(argv[3], "step")) || !parse_number(argv[4], &after))
-      return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall|lose|pager [after N|step N]\n");
+      return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall|lose|pager|irq [after N|step N]\n");
   } else if (argc != 3) {
-    return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall|lose|pager [after N|step N]\n");
+    return (void)out("msh: inject: usage: inject <server> crash|hang|panic|corrupt|stall|lose|pager|irq [after N|step N]\n");
   }
   const Status st = arc::inject_fault(argv[1], kind, after, at);
   if (st != Status::ok) return failed("inject", st);
@@ -338,7 +339,7 @@ const Command commands[] = {
     {"uptime", "uptime", "time since boot", 0, 0, cmd_uptime},
     {"restarts", "restarts", "the restart log of the reincarnation monitor", 0, 0, cmd_restarts},
     {"domains", "domains", "secure domains, their state and restarts", 0, 0, cmd_domains},
-    {"inject", "inject <srv> <fault> [after N|step N]", "arm crash|hang|panic|corrupt|stall|lose|pager in a server", 2, 4,
+    {"inject", "inject <srv> <fault> [after N|step N]", "arm crash|hang|panic|corrupt|stall|lose|pager|irq in a server", 2, 4,
      cmd_inject},
     {"swap", "swap <srv> <program>", "run another program for a server, online", 2, 2, cmd_swap},
     {"checkpoint", "checkpoint [-g] <srv>", "checkpoint a server (-g: with its group, at one point)",

@@ -132,16 +132,17 @@ void export_checkpoint(const Checkpoint &ckpt, const FileProgram &me) {
   for (unsigned i = 0; i < ckpt.pages(); ++i) put.add(page(i), cf::page_bytes);
   put.end(h.total_bytes, ckpt.number());
   if (put.ok)
-    printf("[pager] %s: checkpoint #%lu written out: %u pages, %u interrupt associations, %u sessions, %u bytes, checksum %08x, %llu cycles\n",
+    printf("[pager] %s: checkpoint #%lu written out: %u pages, %u interrupt associations, %u sessions, %u threads, %u bytes, checksum %08x, %llu cycles\n",
            pinfo().client_name, ckpt.number(), unsigned(h.pages), unsigned(rec.n_irqs),
-           unsigned(rec.n_sessions), unsigned(h.total_bytes), unsigned(h.checksum), cycles() - t0);
+           unsigned(rec.n_sessions), unsigned(rec.n_threads), unsigned(h.total_bytes),
+           unsigned(h.checksum), cycles() - t0);
   else
     printf("[pager] %s: checkpoint #%lu could not be written out\n", pinfo().client_name,
            ckpt.number());
 }
 
 void import_checkpoint(Checkpoint &ckpt, Image &image, FrameSource &frames, const FileProgram &me,
-                       word total) {
+                       word total, unsigned threads_known) {
   const unsigned long long t0 = cycles();
   static uint32_t vas[cf::max_pages];
   static word copies[cf::max_pages];
@@ -213,6 +214,10 @@ void import_checkpoint(Checkpoint &ckpt, Image &image, FrameSource &frames, cons
     if (rec_page == h.pages) err = cf::Error::bad_caps;
   }
   if (err == cf::Error::none && !irqs_by_line(&rec)) err = cf::Error::missing_irq;
+  // Its helper threads must be here (the process made them as it did there: the same numbers),
+  // or they could not be put back.
+  for (uint32_t i = 0; err == cf::Error::none && i < rec.n_threads; ++i)
+    if (!(threads_known & (1u << rec.threads[i].number))) err = cf::Error::missing_thread;
   if (err != cf::Error::none) {
     for (unsigned i = 0; i < have; ++i) frames.release(copies[i]);
     printf("[pager] %s: checkpoint file of %lu bytes refused: %s; nothing changed\n",
@@ -224,9 +229,9 @@ void import_checkpoint(Checkpoint &ckpt, Image &image, FrameSource &frames, cons
     }
     for (unsigned i = 0; i < h.pages; ++i) vas_w[i] = vas[i];
     ckpt.adopt(frames, vas_w, copies, h.pages, h.resume_ip, h.resume_sp, h.caps_va);
-    printf("[pager] %s: checkpoint #%lu loaded from a file (#%u of %s where it was saved): %u pages, %u interrupt associations, %u sessions, %llu cycles\n",
+    printf("[pager] %s: checkpoint #%lu loaded from a file (#%u of %s where it was saved): %u pages, %u interrupt associations, %u sessions, %u threads, %llu cycles\n",
            pinfo().client_name, ckpt.number(), unsigned(h.number), h.program, unsigned(h.pages),
-           unsigned(rec.n_irqs), unsigned(rec.n_sessions), cycles() - t0);
+           unsigned(rec.n_irqs), unsigned(rec.n_sessions), unsigned(rec.n_threads), cycles() - t0);
   }
   Utcb *u = utcb();
   u->mr[0] = Tag(root::checkpoint_loaded, 2, 0).raw;

@@ -19,8 +19,9 @@ struct FileProgram {
 void export_checkpoint(const Checkpoint &ckpt, const FileProgram &me);
 // The root task has a file of `total` bytes for us: fetch it, check it whole, and only then make
 // it the checkpoint (and say so to the root task). Whatever is wrong with it, the process and its
-// checkpoint stay as they are.
+// checkpoint stay as they are. threads_known: bit n set for each helper thread number n the
+// process has announced (a file's threads must all be there).
 void import_checkpoint(Checkpoint &ckpt, Image &image, FrameSource &frames, const FileProgram &me,
-                       word total);
+                       word total, unsigned threads_known);
 
 } // namespace p3

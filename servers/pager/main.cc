@@ -7,6 +7,11 @@
 #include "checkpoint_file.hh"
 #include <p3/ckptfile.hh>
 #include "fault.hh"
+#include "threads.hh"
+#include "frames.hh"
+#include "pager.hh"
+#include "restart_report.hh"
+#include "shared.hh"
 #include <arc/proto/pager_info.hh>
 #include <p3/image.hh>
 #include <arc/arch.hh>
@@ -24,149 +29,10 @@ using namespace arc;
 // A pager serves the console server's faults too: its console is the kernel's.
 ARC_CONSOLE_KDEBUG_ONLY;
 
+p3::Image image;   // the process's memory as the pager serves it (pager.hh)
+
 namespace {
 
-const p3::Info &pinfo() { return *reinterpret_cast<const p3::Info *>(p3::pager_info_addr); }
-
-// Frames from the root task, fetched in batches into our frame window.
-class RootFrames final : public p3::FrameSource {
-public:
-  word alloc() override {
-    if (!free_) refill();
-    if (!free_) return 0;
-    Free *f = free_;
-    free_ = f->next;
-    if (f->dirty) p3::zero(f, 0x1000);    // a frame that came back: zero it now, not at release
-    else f->next = nullptr;               // from the root task: zero already
-    return reinterpret_cast<word>(f);
-  }
-  // Released frames are zeroed when they are used again: a restart that discards many pages
-  // does not pay for zeroing them.
-  // Grouped with the restart path (hot), which releases the frames of dropped pages.
-  __attribute__((hot)) void release(word addr) override {
-    push(addr);
-    reinterpret_cast<Free *>(addr)->dirty = 1;
-  }
-
-private:
-  void push(word addr) {
-    auto *f = reinterpret_cast<Free *>(addr);
-    f->next = free_;
-    free_ = f;
-  }
-  struct Free { Free *next; word dirty; };
-  void refill() {
-    constexpr word batch = 16;
-    if (next_ + batch * 0x1000 > p3::frame_window + (word(1) << p3::frame_window_log2)) return;
-    Utcb *u = utcb();
-    u->rcv_window = fpage(p3::frame_window, p3::frame_window_log2, fpage_rights::rwx);
-    u->mr[0] = Tag(root::frames, 2, 0).raw;
-    u->mr[1] = batch;
-    u->mr[2] = next_;
-    Status st = call(proc::root);
-    u->rcv_window = 0;
-    if (st != Status::ok || Tag(u->mr[0]).map_failed()) return;
-    word got = u->mr[1];
-    for (word i = 0; i < got; ++i) push(next_ + i * 0x1000);   // zero: dirty stays 0
-    next_ += got * 0x1000;
-  }
-  Free *free_ = nullptr;
-  word next_ = p3::frame_window;
-};
-
-RootFrames frames;
-
-// Shared regions of the client (sessions): pages the root task gave us for it, mapped on to
-// the client at a slot of its share area. Slot i: client_share_base + i * share_slot in the
-// client, share_window + i * share_slot in our space.
-struct Shared { word token, pages; bool used; };
-Shared shared[64];
-
-int shared_slot_of(word client_va) {
-  if (client_va < p3::client_share_base) return -1;
-  word i = (client_va - p3::client_share_base) / p3::share_slot;
-  return i < 64 && shared[i].used && client_va < p3::client_share_base + i * p3::share_slot + shared[i].pages * 0x1000
-             ? int(i) : -1;
-}
-
-// Ask the root task for a region (label share_new) or access to one (share_map) into slot i.
-Status root_share(word label, word a, word b, int i, word *token_or_pages) {
-  Utcb *u = utcb();
-  u->rcv_window = fpage(p3::share_window, p3::share_window_log2, fpage_rights::rwx);
-  const word base = p3::share_window + word(i) * p3::share_slot;
-  if (label == root::share_new) {
-    u->mr[0] = Tag(label, 2, 0).raw;
-    u->mr[1] = a;
-    u->mr[2] = base;
-  } else {
-    u->mr[0] = Tag(label, 3, 0).raw;
-    u->mr[1] = a;
-    u->mr[2] = b;
-    u->mr[3] = base;
-  }
-  Status st = call(proc::root);
-  u->rcv_window = 0;
-  if (st != Status::ok) return st;
-  if (Status(u->mr[1]) != Status::ok) return Status(u->mr[1]);
-  if (Tag(u->mr[0]).map_failed()) return Status::no_memory;
-  *token_or_pages = u->mr[2];
-  return Status::ok;
-}
-
-int free_shared_slot() {
-  for (int i = 0; i < 64; ++i)
-    if (!shared[i].used) return i;
-  return -1;
-}
-
-void serve_share(Utcb *u) {
-  const word label = Tag(u->mr[0]).label();
-  auto status = [u](Status s, unsigned results = 0) {
-    u->mr[0] = Tag(0, 1 + results, 0).raw;
-    u->mr[1] = word(s);
-  };
-  if (label == arc::pager::share_create || label == arc::pager::share_attach) {
-    int i = free_shared_slot();
-    if (i < 0) return status(Status::no_memory);
-    word token, pages;
-    Status st;
-    if (label == arc::pager::share_create) {
-      word bytes = u->mr[1];
-      pages = (bytes + 0xfff) / 0x1000;
-      if (!bytes || pages > p3::share_slot / 0x1000) return status(Status::invalid_arg);
-      st = root_share(root::share_new, pages, 0, i, &token);
-    } else {
-      token = u->mr[1];
-      st = root_share(root::share_map, token, u->mr[2], i, &pages);
-    }
-    if (st != Status::ok) return status(st);
-    shared[i] = {token, pages, true};
-    status(Status::ok, 2);
-    u->mr[2] = p3::client_share_base + word(i) * p3::share_slot;
-    u->mr[3] = token;
-    return;
-  }
-  if (label == arc::pager::share_allow) {
-    Utcb *v = u;
-    word token = v->mr[1], pid = v->mr[2];
-    v->mr[0] = Tag(root::share_allow, 2, 0).raw;
-    v->mr[1] = token;
-    v->mr[2] = pid;
-    Status st = call(proc::root);
-    return status(st != Status::ok ? st : Status(v->mr[1]));
-  }
-  // share_detach: the client's mapping goes (revoked from our page), then our hold.
-  int i = shared_slot_of(u->mr[1]);
-  if (i < 0 || u->mr[1] != p3::client_share_base + word(i) * p3::share_slot) return status(Status::invalid_arg);
-  for (word k = 0; k < shared[i].pages; ++k)
-    (void)unmap(fpage(p3::share_window + word(i) * p3::share_slot + k * 0x1000, 12, fpage_rights::rwx), true);
-  u->mr[0] = Tag(root::share_drop, 1, 0).raw;
-  u->mr[1] = shared[i].token;
-  (void)call(proc::root);
-  shared[i] = {};
-  status(Status::ok);
-}
-p3::Image image;
 p3::Image::Page pages[8192];   // private pages of the process: 32 MiB
 word volatile_pages[8192];
 bool client_stopped;
@@ -214,120 +80,6 @@ word parc_start, parc_end;
 // The program now running as a checkpoint's file names it (checkpoint_file.hh): its area and
 // its build, by the linker's build id (found by load(), so that a save hashes nothing).
 p3::FileProgram file_program;
-
-const char *kind_name(root::Action k) {
-  return k == root::Action::hot    ? "hot"
-         : k == root::Action::warm ? "warm"
-         : k == root::Action::swap ? "swap"
-                                   : "restore";
-}
-
-inline unsigned long long cycles() { return arc::arch::cycles(); }
-
-// The code a restart runs (hot: GCC groups it at the start of .text), mapped in when the pager
-// starts (touch_restart_path) rather than when the first restart needs it: the root task pages
-// us, and one of our own page faults in the middle of a restart cost some 2,000 instructions.
-#define ARC_RESTART_PATH __attribute__((hot, noinline))
-
-// The phases of the last hot or warm restart, timed here and printed when the framework reports
-// its Recover() and replayed reply (pager::recovered): the Arc thesis's breakdown.
-struct Phases {
-  bool active = false;
-  root::Action kind = root::Action::hot;
-  unsigned long long fault = 0, decided = 0, unmapped = 0, started = 0;
-  static constexpr unsigned max_faults = 128;
-  unsigned long long fault_at[max_faults] = {}, fault_took[max_faults] = {};
-  unsigned faults = 0;   // page faults served since the start (the image coming back)
-  // A new restart's timing. The fault lists are not cleared: `faults` says how much of them
-  // counts (clearing the whole, 2 KiB, cost some 500 instructions in the monitor phase).
-  void begin(root::Action k, unsigned long long at) {
-    active = true;
-    kind = k;
-    fault = at;
-    decided = unmapped = started = 0;
-    faults = 0;
-  }
-} phases;
-
-inline void phases_fault(unsigned long long arrived, unsigned long long done) {
-  if (!phases.active || phases.faults >= Phases::max_faults) return;
-  phases.fault_at[phases.faults] = arrived;
-  phases.fault_took[phases.faults++] = done - arrived;
-}
-
-void phases_report(word to_recover, word to_reply) {
-  if (!phases.active) return;
-  phases.active = false;
-  const unsigned long long recover_at = phases.fault + to_recover;
-  unsigned long long load = 0, remap = 0;
-  unsigned n_load = 0, n_remap = 0;
-  for (unsigned i = 0; i < phases.faults; ++i) {
-    if (phases.fault_at[i] < recover_at) load += phases.fault_took[i], ++n_load;
-    else remap += phases.fault_took[i], ++n_remap;
-  }
-  auto span = [](unsigned long long a, unsigned long long b) { return b > a ? b - a : 0ull; };
-  const unsigned long long start = span(phases.started + load, recover_at);
-  const unsigned long long replay = span(to_recover + remap, to_reply);
-  printf("[pager] %s: %s restart phases: monitor %llu, unmap %llu, reinit %llu, load %llu (%u faults), "
-         "start %llu, remap %llu (%u faults), replay %llu; to Recover() %lu, to reply %lu\n",
-         pinfo().client_name, kind_name(phases.kind),
-         span(phases.fault, phases.decided), span(phases.decided, phases.unmapped),
-         span(phases.unmapped, phases.started), load, n_load, start, remap, n_remap, replay,
-         to_recover, to_reply);
-}
-
-// Tell the process it was restarted (its information page), then tell the monitor how long
-// it took: from the fault IPC to the thread running again.
-ARC_RESTART_PATH void restarted(root::Action kind, unsigned long long t0, word carried) {
-  auto *ci = reinterpret_cast<proc::Info *>(p3::client_info_addr);
-  ++ci->restarts;
-  ci->last_restart_kind = word(kind);
-  ci->restart_cycles_lo = word(t0);
-  ci->restart_cycles_hi = word(t0 >> 32);
-  ci->carried_reply = carried;
-}
-
-// With the pages the process holds now: only its persistent ones are left (a renewal's log shows
-// what it freed). `after`: root::restarted_cleanup_later (a warm restart's old space and thread
-// are to be destroyed when the second report, root::restarted_cleanup, comes) or 0.
-ARC_RESTART_PATH void send_restarted(root::Action kind, word took, word resident, word after = 0) {
-  Utcb *u = utcb();
-  u->mr[0] = Tag(root::restarted, after ? 4 : 3, 0).raw;
-  u->mr[1] = took;
-  u->mr[2] = word(kind);
-  u->mr[3] = resident;
-  u->mr[4] = after;
-  (void)call(proc::root);
-}
-
-ARC_RESTART_PATH void report_restart(root::Action kind, unsigned long long t0, word after = 0) {
-  const word took = word(cycles() - t0);   // before counting: not part of the restart
-  send_restarted(kind, took, image.resident(), after);
-}
-
-// A warm restart leaves the old space and thread behind, which the root task destroys once the
-// restarted process has answered the client it was serving (destroying them was some 45,000
-// instructions on the way to that reply): the second report goes when the framework says it
-// recovered (pager::recovered, sent after the replayed reply), before any other message is
-// handled, or when nothing has come for report_wait_ms. The restart itself is reported done at
-// once, as before: clients (and the monitor) may act on the server as soon as it answers.
-bool cleanup_due;
-constexpr word report_wait_ms = 200;
-
-ARC_RESTART_PATH void report_due() {
-  if (!cleanup_due) return;
-  cleanup_due = false;
-  Utcb *u = utcb();
-  word saved[8];   // the message in hand (its first words: what the caller still reads)
-  for (unsigned i = 0; i < 8; ++i) saved[i] = u->mr[i];
-  u->mr[0] = Tag(root::restarted, 4, 0).raw;
-  u->mr[1] = 0;
-  u->mr[2] = 0;
-  u->mr[3] = 0;
-  u->mr[4] = root::restarted_cleanup;
-  (void)call(proc::root);
-  for (unsigned i = 0; i < 8; ++i) u->mr[i] = saved[i];
-}
 
 // Hot restart: the process stays; its volatile pages go (they come back from the pristine
 // image on demand), its persistent pages stay mapped, its main thread starts again at the
@@ -380,6 +132,7 @@ ARC_RESTART_PATH void warm_restart(unsigned long long t0, word carried) {
   working_set.premap = true;
   fault_site.drop();
   ckpt.all_dirty();
+  p3::threads::forget();   // bound to the old space, which goes
   image.discard_volatile();   // no mapping of them is left to revoke
   phases.unmapped = cycles();
   restarted(root::Action::warm, t0, carried);
@@ -406,6 +159,7 @@ bool swap_restart(unsigned long long t0, word carried) {
   phases.decided = cycles();
   working_set.forget();   // another program's pages
   fault_site.drop();
+  p3::threads::forget();   // bound to the old space, which goes
   constexpr word max_parc = 8 * 0x1000;
   static unsigned char kept[max_parc];
   const word kept_len = parc_end - parc_start <= max_parc ? parc_end - parc_start : 0;
@@ -469,6 +223,7 @@ bool restore_restart(unsigned long long t0) {
   fault_site.drop();
   working_set.forget();   // the checkpoint's pages are others
   (void)exchange_registers(p3::client_thread, exregs::halt | exregs::abort_ipc);
+  p3::threads::halt_all();   // none may run on the pages while they are replaced
   image.discard_all_but(parc_start, parc_end,
                         [](word addr) { (void)unmap(fpage(addr, 12, fpage_rights::rwx), false); });
   if (!ckpt.restore(image)) {
@@ -477,12 +232,18 @@ bool restore_restart(unsigned long long t0) {
   }
   phases.unmapped = cycles();
   restarted(root::Action::restore, t0, 0);
+  // The helper threads first, each at the registers its park saved on its stack.
+  const unsigned threads = p3::threads::restore(ckpt, pinfo().client_name);
   // Below the stack pointer it had in its call to us: the frames above are the restore point's.
   const word sp = (ckpt.resume_sp() - 64) & ~word(15);
   (void)exchange_registers(p3::client_thread, exregs::set_ip | exregs::set_sp | exregs::resume,
                            ckpt.resume_ip(), sp);
   phases.started = cycles();
-  printf("[pager] %s: restored checkpoint #%lu\n", pinfo().client_name, ckpt.number());
+  if (threads)
+    printf("[pager] %s: restored checkpoint #%lu with %u helper threads\n", pinfo().client_name,
+           ckpt.number(), threads);
+  else
+    printf("[pager] %s: restored checkpoint #%lu\n", pinfo().client_name, ckpt.number());
   report_restart(root::Action::restore, t0);
   return true;
 }
@@ -761,6 +522,7 @@ int main(int, char **) {
 
   Utcb *u = utcb();
   word badge = 0;
+  u->rcv_cap_slot = p3::threads::receive_slot();   // a helper thread's announcement
   Status st = recv(p3::fault_ep, &badge);
   // While a warm restart's second report waits (report_due), no wait lasts longer than
   // report_wait_ms.
@@ -864,7 +626,7 @@ int main(int, char **) {
       }
       answer = false;
       if (tag.label() == arc::pager::ckpt_export) p3::export_checkpoint(ckpt, file_program);
-      else p3::import_checkpoint(ckpt, image, frames, file_program, u->mr[1]);
+      else p3::import_checkpoint(ckpt, image, frames, file_program, u->mr[1], p3::threads::known_mask());
       break;
     case arc::pager::recovered:
       phases_report(u->mr[1], u->mr[2]);
@@ -884,6 +646,9 @@ int main(int, char **) {
       u->mr[5] = c.cow_copies;
       break;
     }
+    case arc::pager::thread_add:
+      p3::threads::add(u, badge, p3::client_thread);
+      break;
     case arc::pager::share_create:
     case arc::pager::share_allow:
     case arc::pager::share_attach:
@@ -915,6 +680,8 @@ int main(int, char **) {
       reply_status(u, Status::invalid_arg);
       break;
     }
+    p3::threads::message_done(tag.typed());
+    u->rcv_cap_slot = p3::threads::receive_slot();
     st = answer ? reply_wait(p3::fault_ep, &badge, wait_timeouts())
                 : recv(p3::fault_ep, &badge, wait_timeouts());
   }

@@ -106,7 +106,10 @@ Status call(CapSlot ep, word) {
 }
 void set_rcv_cap_slot(CapSlot slot) { fake::rcv_cap_slot = slot; }
 Status irq_attach(CapSlot, CapSlot) { return Status::ok; }
+Status irq_detach(CapSlot) { return Status::ok; }
 unsigned long long cycles() { return 0; }
+bool park_threads(ckpt_caps::Record *) { return true; }   // no helper threads here
+void unpark_threads() {}
 } // namespace transport
 const proc::Info *process_info() { return &fake::info; }
 } // namespace arc

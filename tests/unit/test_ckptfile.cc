@@ -1,7 +1,8 @@
 // Host tests of the checkpoint file format (libs/p3 ckptfile; docs/restarts.md, "Checkpoints in
 // files"): a file encoded as the pager writes it decodes and passes every check; each kind of
 // damage — truncated, too long, another magic, version, architecture, program, build, a bad
-// table, a bad capabilities part, a flipped byte anywhere — is refused with its own error.
+// table, a bad capabilities part (its threads too), a flipped byte anywhere — is refused with its
+// own error.
 #include <p3/ckptfile.hh>
 
 #include <catch2/catch.hpp>
@@ -82,7 +83,7 @@ void put_header(std::vector<unsigned char> &f, const Header &h) { std::memcpy(f.
 TEST_CASE("CKFL0001 a file as the pager writes it passes every check", "[ckptfile]") {
   for (unsigned n : {0u, 1u, 3u, 17u}) {
     auto f = encode(n, counter, n ? driver_caps() : cc::Record{});
-    const uint32_t cb = n ? caps_part_bytes(1, 2) : caps_part_bytes(0, 0);
+    const uint32_t cb = n ? caps_part_bytes(1, 2, 0) : caps_part_bytes(0, 0, 0);
     CHECK(f.size() == file_bytes(n, cb));
     CHECK(f.size() == sizeof(Header) + n * 4100 + cb);
     CHECK(decode(f) == Error::none);
@@ -129,7 +130,10 @@ TEST_CASE("CKFL0003 another magic, version, architecture, program, build: each i
     put_header(f, h);
     CHECK(decode(f) == Error::bad_version);
     CHECK(std::string(error_name(Error::bad_version)) == "of another format version (an old file?)");
-    h.version = 3;
+    h.version = 2;   // the second: no threads
+    put_header(f, h);
+    CHECK(decode(f) == Error::bad_version);
+    h.version = 4;   // a later one
     put_header(f, h);
     CHECK(decode(f) == Error::bad_version);
   }
@@ -173,7 +177,7 @@ TEST_CASE("CKFL0003 another magic, version, architecture, program, build: each i
 }
 
 TEST_CASE("CKFL0004 a bad table: unaligned, repeated or in the framework's area", "[ckptfile]") {
-  const Header h = make_header(counter, 3, 1, 0, 0, caps_part_bytes(0, 0), 0);
+  const Header h = make_header(counter, 3, 1, 0, 0, caps_part_bytes(0, 0, 0), 0);
   uint32_t ok[] = {0x10000000, 0x10001000, 0x20000000};
   CHECK(check_table(h, ok) == Error::none);
   uint32_t unaligned[] = {0x10000000, 0x10001004, 0x20000000};
@@ -210,7 +214,7 @@ TEST_CASE("CKFL0005 one flipped byte anywhere after the checked fields: checksum
 }
 
 TEST_CASE("CKFL0006 locate: header, table, capabilities, pages, end", "[ckptfile]") {
-  const uint32_t hb = sizeof(Header), cb = caps_part_bytes(1, 2);
+  const uint32_t hb = sizeof(Header), cb = caps_part_bytes(1, 2, 0);
   Place p = locate(2, cb, 0);
   CHECK((p.part == Place::header && p.within == 0 && p.left == hb));
   p = locate(2, cb, hb - 1);
@@ -235,8 +239,8 @@ TEST_CASE("CKFL0007 the capabilities part: interrupts and sessions back as recor
   const cc::Record r = driver_caps();
   unsigned char part[max_caps_bytes];
   const uint32_t n = encode_caps(r, part);
-  CHECK(n == caps_part_bytes(1, 2));
-  CHECK(n == 8 + 12 + 2 * 24);
+  CHECK(n == caps_part_bytes(1, 2, 0));
+  CHECK(n == 16 + 12 + 2 * 24);
   Header h = make_header(counter, 1, 1, 0, 0, n, caps_at);
   cc::Record back;
   REQUIRE(decode_caps(h, part, &back) == Error::none);
@@ -248,8 +252,8 @@ TEST_CASE("CKFL0007 the capabilities part: interrupts and sessions back as recor
   CHECK((back.sessions[1].id == 0x203 && back.sessions[1].badge == 0x31 && back.sessions[1].owner_pid == 9 &&
          back.sessions[1].token == 0x5678 && back.sessions[1].addr == 0x70010000 && back.sessions[1].bytes == 100));
   // A record never filled in (no magic): an empty part, which decodes to nothing.
-  CHECK(encode_caps(cc::Record{}, part) == caps_part_bytes(0, 0));
-  h = make_header(counter, 1, 1, 0, 0, caps_part_bytes(0, 0), 0);
+  CHECK(encode_caps(cc::Record{}, part) == caps_part_bytes(0, 0, 0));
+  h = make_header(counter, 1, 1, 0, 0, caps_part_bytes(0, 0, 0), 0);
   REQUIRE(decode_caps(h, part, &back) == Error::none);
   CHECK((back.n_irqs == 0 && back.n_sessions == 0));
   // A whole file with them passes every check; one with the part's counts changed does not.
@@ -267,7 +271,7 @@ TEST_CASE("CKFL0008 a bad capabilities part is refused: counts, lengths, where i
   SECTION("more interrupts or sessions than a record holds") {
     uint32_t too_many = cc::max_irqs + 1;
     std::memcpy(part, &too_many, 4);
-    const Header h = make_header(counter, 1, 1, 0, 0, caps_part_bytes(too_many, 2), caps_at);
+    const Header h = make_header(counter, 1, 1, 0, 0, caps_part_bytes(too_many, 2, 0), caps_at);
     CHECK(decode_caps(h, part, &back) == Error::bad_caps);
   }
   SECTION("associations recorded, but no record in the pages") {
@@ -290,4 +294,81 @@ TEST_CASE("CKFL0008 a bad capabilities part is refused: counts, lengths, where i
     CHECK(decode(f) == Error::bad_checksum);
   }
   CHECK(std::string(error_name(Error::missing_irq)) == "an interrupt line the process does not have here");
+}
+
+// A multi-threaded server's record: two helper threads besides the main one.
+cc::Record threaded_caps() {
+  cc::Record r{};
+  r.magic = cc::magic;
+  r.n_threads = 2;
+  r.thread_resume = 0x08049a40;
+  r.threads[0] = {1, 0x0805f3c0};
+  r.threads[1] = {2, 0x080603c0};
+  return r;
+}
+
+TEST_CASE("CKFL0009 the helper threads: numbers, stacks and the resume address back as recorded", "[ckptfile]") {
+  unsigned char part[max_caps_bytes];
+  const uint32_t n = encode_caps(threaded_caps(), part);
+  CHECK(n == caps_part_bytes(0, 0, 2));
+  CHECK(n == 16 + 2 * 8);
+  const Header h = make_header(counter, 1, 1, 0, 0, n, caps_at);
+  cc::Record back;
+  REQUIRE(decode_caps(h, part, &back) == Error::none);
+  CHECK((back.n_irqs == 0 && back.n_sessions == 0));
+  REQUIRE(back.n_threads == 2);
+  CHECK(back.thread_resume == 0x08049a40);
+  CHECK((back.threads[0].number == 1 && back.threads[0].sp == 0x0805f3c0));
+  CHECK((back.threads[1].number == 2 && back.threads[1].sp == 0x080603c0));
+  // Everything at once, at the most a record holds: still the header's bound.
+  cc::Record full = driver_caps();
+  full.n_threads = cc::max_threads;
+  full.thread_resume = 0x08049a40;
+  for (uint32_t i = 0; i < cc::max_threads; ++i) full.threads[i] = {i + 1, 0x08100000 + i * 0x1000};
+  CHECK(encode_caps(full, part) == caps_part_bytes(1, 2, cc::max_threads));
+  CHECK(caps_part_bytes(cc::max_irqs, cc::max_sessions, cc::max_threads) == max_caps_bytes);
+  // A whole file with threads passes every check.
+  CHECK(decode(encode(2, counter, threaded_caps())) == Error::none);
+  CHECK(decode(encode(2, counter, full)) == Error::none);
+}
+
+TEST_CASE("CKFL0010 bad threads are refused: a number out of range or repeated, no stack, no resume address, too many", "[ckptfile]") {
+  unsigned char part[max_caps_bytes];
+  cc::Record r = threaded_caps();
+  cc::Record back;
+  SECTION("number 0 (the main thread is not a helper)") { r.threads[1].number = 0; }
+  SECTION("a number beyond the pager's") { r.threads[1].number = cc::max_threads + 1; }
+  SECTION("one number twice") { r.threads[1].number = 1; }
+  SECTION("no stack pointer") { r.threads[0].sp = 0; }
+  SECTION("threads without a resume address") { r.thread_resume = 0; }
+  const uint32_t n = encode_caps(r, part);
+  const Header h = make_header(counter, 1, 1, 0, 0, n, caps_at);
+  CHECK(decode_caps(h, part, &back) == Error::bad_caps);
+  CHECK(back.n_threads == 0);   // nothing half decoded is left for the caller
+}
+
+TEST_CASE("CKFL0011 more threads than a record holds, or threads without a record: refused, and version 2 files", "[ckptfile]") {
+  unsigned char part[max_caps_bytes];
+  const uint32_t n = encode_caps(threaded_caps(), part);
+  cc::Record back;
+  SECTION("a thread count beyond max_threads") {
+    const uint32_t too_many = cc::max_threads + 1;
+    std::memcpy(part + 8, &too_many, 4);
+    const Header h = make_header(counter, 1, 1, 0, 0, caps_part_bytes(0, 0, too_many), caps_at);
+    CHECK(decode_caps(h, part, &back) == Error::bad_caps);
+  }
+  SECTION("threads recorded, but no record in the pages") {
+    const Header h = make_header(counter, 1, 1, 0, 0, n, 0);
+    CHECK(decode_caps(h, part, &back) == Error::bad_caps);
+  }
+  SECTION("a file of the second version (no threads): refused as an old format") {
+    auto f = encode(2, counter, threaded_caps());
+    Header h = header_of(f);
+    CHECK(h.version == 3);
+    h.version = 2;
+    put_header(f, h);
+    CHECK(decode(f) == Error::bad_version);
+    CHECK(std::string(error_name(Error::bad_version)) == "of another format version (an old file?)");
+  }
+  CHECK(std::string(error_name(Error::missing_thread)) == "a thread the process has not started here");
 }

@@ -152,7 +152,7 @@ void slot_free(CapSlot slot) {
 }
 
 namespace {
-const char *const inject_kinds[] = {"crash", "hang", "panic", "corrupt", "stall", "lose", "pager"};
+const char *const inject_kinds[] = {"crash", "hang", "panic", "corrupt", "stall", "lose", "pager", "irq"};
 static_assert(sizeof(inject_kinds) / sizeof(inject_kinds[0]) == server_label::inject_kinds);
 } // namespace
 

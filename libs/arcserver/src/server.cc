@@ -126,14 +126,15 @@ void forget_deferred(CapSlot slot) {
 void *g_restore_ctx[5];
 bool g_mark;             // MarkRestorePoint() asked for a checkpoint after this request
 bool g_marks_declined;   // the pager said the policy has no marked points: ask no more
+bool g_threads_declined; // a helper thread could not be parked (said once)
 word g_ck_number, g_ck_copied, g_ck_clean;
 
 // The capabilities at the restore point (arc/proto/ckpt_caps.hh): in ordinary memory, so the
 // checkpoint copies it and a restore brings back the record of then, to compare with now.
 alignas(ckpt_caps::record_align) ckpt_caps::Record g_ck_caps;
 
-void record_capabilities() {
-  ckpt_caps::Record r{};
+// r holds the helper threads already (park_threads).
+void record_capabilities(ckpt_caps::Record &r) {
   r.magic = ckpt_caps::magic;
   for (const detail::IrqAssociation &a : detail::g_area.irqs)
     if (a.slot && r.n_irqs < ckpt_caps::max_irqs)
@@ -152,22 +153,34 @@ void record_capabilities() {
 
 // 1: came back by a restore; 0: the checkpoint was taken; -1: declined or failed.
 __attribute__((noinline)) int take_checkpoint(word how) {
-  record_capabilities();
-  if (__builtin_setjmp(g_restore_ctx)) return 1;
+  // The helper threads first, stopped with their registers on their stacks (src/park.cc): one
+  // that cannot be kept means no checkpoint (a restore could not put it back).
+  ckpt_caps::Record r{};
+  if (!transport::park_threads(&r)) {
+    if (!g_threads_declined)
+      printf("[arcserver] %s: a helper thread cannot be checkpointed (not known to the pager, held by another, or it did not stop): no checkpoint\n",
+             g_name);
+    g_threads_declined = true;
+    return -1;
+  }
+  record_capabilities(r);
+  if (__builtin_setjmp(g_restore_ctx)) return 1;   // restored: the pager put the helpers back
   word *mr = transport::mr();
   mr[0] = Tag(pager::checkpoint, 3, 0).raw;
   mr[1] = reinterpret_cast<word>(&arc_restore_entry);
   mr[2] = how;
   mr[3] = reinterpret_cast<word>(&g_ck_caps);
   const Status st = transport::call(proc::pager, ipc::timeouts(ipc::t_never, ipc::t_never));
-  if (st != Status::ok || Status(mr[1]) != Status::ok) {
-    if (st == Status::ok && Status(mr[1]) == Status::not_supported && (how & pager::checkpoint_marked))
+  const word answer[] = {mr[1], mr[2], mr[3], mr[4]};
+  transport::unpark_threads();
+  if (st != Status::ok || Status(answer[0]) != Status::ok) {
+    if (st == Status::ok && Status(answer[0]) == Status::not_supported && (how & pager::checkpoint_marked))
       g_marks_declined = true;
     return -1;
   }
-  g_ck_copied = mr[2];
-  g_ck_clean = mr[3];
-  g_ck_number = mr[4];
+  g_ck_copied = answer[1];
+  g_ck_clean = answer[2];
+  g_ck_number = answer[3];
   return 0;
 }
 
@@ -414,6 +427,14 @@ volatile Injection g_inject;
     printf("[arcserver] %s: injected corruption of persistent memory\n", g_name);
     g_fw.in_flight.check ^= 0x5a5a5a5a;   // a lie the next start must catch
     [[fallthrough]];
+  case server_label::inject_irq:
+    if (kind == server_label::inject_irq) {
+      unsigned n = 0;
+      for (const detail::IrqAssociation &a : detail::g_area.irqs)
+        if (a.slot) (void)transport::irq_detach(a.slot), ++n;
+      printf("[arcserver] %s: injected loss of its interrupts: %u detached\n", g_name, n);
+    }
+    [[fallthrough]];
   default:
     printf("[arcserver] %s: injected crash\n", g_name);
     word *volatile bad = reinterpret_cast<word *>(0x10);   // (volatile: no compiler warning)
@@ -514,6 +535,7 @@ bool ServerCore::Checkpoint(DispatchFn fn, void *self, word how) {
     commit_idle(g_fw.in_flight);
   }
   RestoreCapabilities();
+  if (restored_hook_) restored_hook_(self);   // the device: its state is not the checkpoint's
   if (const proc::Info *info = process_info(); info && info->carried_reply)
     SetReplySlot(info->carried_reply);
   return AnswerThenReport(ReplayAfterSwap(fn, self), to_restore);

@@ -40,6 +40,7 @@ Status irq_attach(CapSlot irq, CapSlot ep) {
   (void)irq_ctl(IrqOp::ack, irq);
   return Status::ok;
 }
+Status irq_detach(CapSlot irq) { return irq_ctl(IrqOp::detach, irq); }
 unsigned long long cycles() { return arch::cycles(); }
 
 } // namespace arc::transport

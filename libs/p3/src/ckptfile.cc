@@ -37,7 +37,7 @@ Error check_header(const Header &h, const Expect &e) {
   if (memcmp(h.magic, magic, sizeof magic)) return Error::bad_magic;
   if (h.version != version) return Error::bad_version;
   if (h.header_bytes != sizeof(Header) || h.page_size != page_bytes || h.pages > max_pages ||
-      h.caps_bytes < caps_part_bytes(0, 0) || h.caps_bytes > max_caps_bytes ||
+      h.caps_bytes < caps_part_bytes(0, 0, 0) || h.caps_bytes > max_caps_bytes ||
       h.total_bytes != file_bytes(h.pages, h.caps_bytes) || (h.parc_start | h.parc_end) % page_bytes ||
       h.parc_end < h.parc_start || h.program[program_bytes - 1] != 0)
     return Error::bad_header;
@@ -99,11 +99,14 @@ uint32_t get32(const unsigned char *&p) {
 
 uint32_t encode_caps(const arc::ckpt_caps::Record &r, unsigned char *out) {
   namespace cc = arc::ckpt_caps;
-  const bool ok = r.magic == cc::magic && r.n_irqs <= cc::max_irqs && r.n_sessions <= cc::max_sessions;
-  const uint32_t ni = ok ? r.n_irqs : 0, ns = ok ? r.n_sessions : 0;
+  const bool ok = r.magic == cc::magic && r.n_irqs <= cc::max_irqs &&
+                  r.n_sessions <= cc::max_sessions && r.n_threads <= cc::max_threads;
+  const uint32_t ni = ok ? r.n_irqs : 0, ns = ok ? r.n_sessions : 0, nt = ok ? r.n_threads : 0;
   unsigned char *p = out;
   put32(p, ni);
   put32(p, ns);
+  put32(p, nt);
+  put32(p, nt ? r.thread_resume : 0);
   for (uint32_t i = 0; i < ni; ++i) {
     put32(p, r.irqs[i].line);
     put32(p, r.irqs[i].slot);
@@ -118,23 +121,31 @@ uint32_t encode_caps(const arc::ckpt_caps::Record &r, unsigned char *out) {
     put32(p, s.addr);
     put32(p, s.bytes);
   }
+  for (uint32_t i = 0; i < nt; ++i) {
+    put32(p, r.threads[i].number);
+    put32(p, r.threads[i].sp);
+  }
   return uint32_t(p - out);
 }
 
 Error decode_caps(const Header &h, const unsigned char *part, arc::ckpt_caps::Record *r) {
   namespace cc = arc::ckpt_caps;
   memset(r, 0, sizeof *r);
-  if (h.caps_bytes < caps_part_bytes(0, 0)) return Error::bad_caps;
+  if (h.caps_bytes < caps_part_bytes(0, 0, 0)) return Error::bad_caps;
   const unsigned char *p = part;
-  const uint32_t ni = get32(p), ns = get32(p);
-  if (ni > cc::max_irqs || ns > cc::max_sessions || h.caps_bytes != caps_part_bytes(ni, ns))
+  const uint32_t ni = get32(p), ns = get32(p), nt = get32(p), resume = get32(p);
+  if (ni > cc::max_irqs || ns > cc::max_sessions || nt > cc::max_threads ||
+      h.caps_bytes != caps_part_bytes(ni, ns, nt))
     return Error::bad_caps;
   // The record is in the checkpoint's pages, within one page; none is where nothing is recorded.
-  if ((ni || ns) && !h.caps_va) return Error::bad_caps;
+  if ((ni || ns || nt) && !h.caps_va) return Error::bad_caps;
+  if (nt && !resume) return Error::bad_caps;   // threads that could not be resumed anywhere
   if (h.caps_va % cc::record_align) return Error::bad_caps;
   r->magic = cc::magic;
   r->n_irqs = ni;
   r->n_sessions = ns;
+  r->n_threads = nt;
+  r->thread_resume = resume;
   for (uint32_t i = 0; i < ni; ++i) {
     r->irqs[i].line = get32(p);
     r->irqs[i].slot = get32(p);
@@ -148,6 +159,18 @@ Error decode_caps(const Header &h, const unsigned char *part, arc::ckpt_caps::Re
     s.token = get32(p);
     s.addr = get32(p);
     s.bytes = get32(p);
+  }
+  // Each helper thread once, by a number its pager could have given it.
+  uint32_t seen = 0;
+  for (uint32_t i = 0; i < nt; ++i) {
+    cc::Thread &t = r->threads[i];
+    t.number = get32(p);
+    t.sp = get32(p);
+    if (t.number < 1 || t.number > cc::max_threads || (seen & (1u << t.number)) || !t.sp) {
+      memset(r, 0, sizeof *r);
+      return Error::bad_caps;
+    }
+    seen |= 1u << t.number;
   }
   return Error::none;
 }

@@ -5,6 +5,9 @@
 //     Counter() : ArcServer("counter") {}
 //     arc::Status Initialize();                  // first start and cold restarts
 //     arc::Recovery Recover();                   // hot/warm restarts (default: ask for cold)
+//     void Restored();                           // back at a checkpoint, before its requests are
+//                                                // served again: program the device again (its
+//                                                // state is not in the checkpoint); default none
 //     void Exit();                               // the main loop ended
 //     static constexpr auto Handlers() { return counter::handlers<Counter>; }
 //     arc::Status Add(const arc::Request &, arc::Reply &);   // one member per label
@@ -95,9 +98,12 @@ constexpr word monitor_badge = 0xfff0;
 // parked a reply right and forgot it; only a request deadline finds it).
 // pager: not the server's own fault: the root task makes the server's pager fail (a wild jump),
 // to show what a failure of the trusted base costs (docs/restarts.md); never sent to a server.
+// irq: the server detaches every interrupt it attached (AttachIrq) and crashes: a driver that
+// lost its interrupt, which only a restore's re-attach brings back (a hot or warm restart's
+// Initialize() attaches again anyway).
 enum : word { inject_crash = 1, inject_hang = 2, inject_panic = 3, inject_corrupt = 4,
-              inject_stall = 5, inject_lose = 6, inject_pager = 7 };
-constexpr word inject_kinds = 7;
+              inject_stall = 5, inject_lose = 6, inject_pager = 7, inject_irq = 8 };
+constexpr word inject_kinds = 8;
 // The monitor's heartbeat (a send, no reply): a server that takes it is not hung. Never recorded,
 // never replayed, not counted as a request.
 constexpr word heartbeat = 0xffe4;
@@ -284,6 +290,8 @@ public:
 
 protected:
   bool found_corrupt_ = false;   // Begin() found the framework's persistent state damaged
+  // The server's Restored() (ArcServer sets it): run at a restore, before the replay.
+  void (*restored_hook_)(void *self) = nullptr;
 
 private:
   bool Framework(const Request &req, Reply &rep, Status *st);
@@ -340,11 +348,14 @@ inline void HoldConsoleSteps(bool hold) {
 
 template <class Self> class ArcServer : public ServerCore {
 public:
-  explicit ArcServer(const char *name) : ServerCore(name) {}
+  explicit ArcServer(const char *name) : ServerCore(name) {
+    restored_hook_ = [](void *p) { static_cast<Self *>(static_cast<ArcServer *>(p))->Restored(); };
+  }
 
   // Defaults, hidden by the server's own versions.
   Status Initialize() { return Status::ok; }
   Recovery Recover() { return Recovery::cold; }
+  void Restored() {}
   void Exit() {}
 
   // Start (Initialize, or Recover + replay), serve until the endpoint goes away, Exit().

@@ -19,6 +19,11 @@ struct ThreadStart {
 
 // Makes the thread from our factory and starts it; its capability (control, perfmon) is put in a
 // slot of ours (slot_alloc) and returned, 0 when it could not be made (and nothing is left over).
+// Before it runs it is announced to our pager (pager::thread_add), so that a checkpoint keeps its
+// registers and a restore puts it back (docs/restarts.md, "Checkpoint and restore": at most 4
+// such threads; an IPC it waits in when a checkpoint is taken returns `cancelled`; it needs some
+// 128 bytes of its stack free below its stack pointer at any instruction, where the checkpoint
+// pushes its registers).
 CapSlot start_thread(const ThreadStart &t);
 
 // Ask the monitor to have the HA workers watch `thread` (a thread of ours, from start_thread) as

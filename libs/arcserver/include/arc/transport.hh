@@ -7,6 +7,8 @@
 #pragma once
 #include <arc/abi.hh>
 
+namespace arc::ckpt_caps { struct Record; }
+
 namespace arc::transport {
 
 word *mr();                                      // MR0..MR63 of the calling thread
@@ -21,7 +23,13 @@ void drop(CapSlot slot);                         // delete a capability of ours
 Status call(CapSlot ep, word timeouts);          // call ep with mr(); the reply lands in mr()
 void set_rcv_cap_slot(CapSlot slot);             // where an incoming capability item goes
 Status irq_attach(CapSlot irq, CapSlot ep);      // deliver irq's interrupt to ep, then unmask it
+Status irq_detach(CapSlot irq);                  // deliver it nowhere (the `irq` injection)
 unsigned long long cycles();                     // a time stamp (guest instructions under
                                                  // -icount; 0 where user code has no counter)
+// The helper threads (start_thread) at a checkpoint (src/park.cc): each stopped with its
+// registers pushed on its stack, their numbers and stack pointers into the record; false (none
+// left stopped) when one cannot be kept: no checkpoint may be taken then.
+bool park_threads(ckpt_caps::Record *r);
+void unpark_threads();                           // after the checkpoint: they go on
 
 } // namespace arc::transport

@@ -5,9 +5,11 @@
 //
 //   header (Header, 96 bytes, little-endian 32-bit words, as both targets are)
 //   table  pages x 32-bit: the virtual address of each page, page-aligned, each once
-//   caps   the capabilities the checkpoint recorded (arc/proto/ckpt_caps.hh): 32-bit counts of
-//          interrupt associations and sessions, then each association (line, slot, endpoint)
-//          and each session (id, badge, client pid, token, address, bytes)
+//   caps   the capabilities and threads the checkpoint recorded (arc/proto/ckpt_caps.hh):
+//          32-bit counts of interrupt associations, sessions and helper threads, where a
+//          restored helper thread resumes, then each association (line, slot, endpoint), each
+//          session (id, badge, client pid, token, address, bytes) and each helper thread
+//          (number, stack pointer)
 //   pages  pages x 4096 bytes, in the table's order
 //
 // The checksum (FNV-1a, 32 bits) runs over the header with its checksum word zero, then the
@@ -16,8 +18,9 @@
 // restores only into the very program it was taken of: its addresses (the restore entry, the
 // stack, .data) mean nothing in another.
 //
-// Version 1 (no capabilities part; the image's hash over the whole file) is refused: its files
-// say nothing of the interrupts and sessions a restore must make again.
+// Versions 1 (no capabilities part; the image's hash over the whole file) and 2 (no threads) are
+// refused: their files say nothing of the interrupts and sessions (1) or of the helper threads
+// (2) a restore must put back.
 //
 // Pure C++ without the kernel's headers: the pager encodes and checks it, the host tests too.
 #pragma once
@@ -29,7 +32,7 @@
 namespace p3::ckptfile {
 
 constexpr char magic[8] = {'A', 'R', 'C', 'C', 'K', 'P', 'T', '\n'};
-constexpr uint32_t version = 2;
+constexpr uint32_t version = 3;
 constexpr uint32_t page_bytes = 4096;
 constexpr uint32_t max_pages = 2048;   // as the pager's checkpoint table (8 MiB)
 constexpr unsigned program_bytes = 24;
@@ -70,8 +73,10 @@ enum class Error : uint32_t {
   bad_checksum,    // damaged
   bad_page,        // a page the running program could not have written (not its memory)
   no_memory,       // no frame left for its pages (where it is loaded)
-  bad_caps,        // the capabilities part inconsistent (counts, lengths, where its record lies)
+  bad_caps,        // the capabilities part inconsistent (counts, lengths, where its record
+                   //   lies, a thread's number out of range or repeated, no resume address)
   missing_irq,     // an interrupt line the process does not hold where it is loaded
+  missing_thread,  // a helper thread the process has not started where it is loaded
 };
 
 inline const char *error_name(Error e) {
@@ -91,6 +96,7 @@ inline const char *error_name(Error e) {
   case Error::no_memory: return "no memory for its pages";
   case Error::bad_caps: return "bad capability record";
   case Error::missing_irq: return "an interrupt line the process does not have here";
+  case Error::missing_thread: return "a thread the process has not started here";
   }
   return "?";
 }
@@ -113,21 +119,25 @@ struct Expect {
   uint32_t parc_start, parc_end;
 };
 
-// The capabilities part: its bytes for so many associations and sessions, at most.
-constexpr uint32_t caps_part_bytes(uint32_t irqs, uint32_t sessions) {
-  return 8 + irqs * uint32_t(sizeof(arc::ckpt_caps::Irq)) + sessions * uint32_t(sizeof(arc::ckpt_caps::Session));
+// The capabilities part: its bytes for so many associations, sessions and helper threads.
+constexpr uint32_t caps_part_bytes(uint32_t irqs, uint32_t sessions, uint32_t threads) {
+  return 16 + irqs * uint32_t(sizeof(arc::ckpt_caps::Irq)) +
+         sessions * uint32_t(sizeof(arc::ckpt_caps::Session)) +
+         threads * uint32_t(sizeof(arc::ckpt_caps::Thread));
 }
-constexpr uint32_t max_caps_bytes = caps_part_bytes(arc::ckpt_caps::max_irqs, arc::ckpt_caps::max_sessions);
+constexpr uint32_t max_caps_bytes = caps_part_bytes(arc::ckpt_caps::max_irqs, arc::ckpt_caps::max_sessions,
+                                                    arc::ckpt_caps::max_threads);
 
 inline uint32_t file_bytes(uint32_t pages, uint32_t caps_bytes) {
   return uint32_t(sizeof(Header)) + pages * 4 + caps_bytes + pages * page_bytes;
 }
 
-// The capabilities part of a record (a record without its magic: none, 8 bytes of zero counts);
+// The capabilities part of a record (a record without its magic: none, 16 bytes of zeros);
 // out has room for max_caps_bytes. Returns its length.
 uint32_t encode_caps(const arc::ckpt_caps::Record &r, unsigned char *out);
 // The part back into a record (magic set, loaded 0); bad_caps when the counts are out of bounds
-// or do not give the header's caps_bytes, or when the record's address is not aligned.
+// or do not give the header's caps_bytes, when the record's address is not aligned, or when a
+// thread's number is not 1 .. max_threads or repeated, or threads come without a resume address.
 Error decode_caps(const Header &h, const unsigned char *part, arc::ckpt_caps::Record *r);
 
 // A header for a checkpoint of `pages` pages (checksum still 0: see checksum()).

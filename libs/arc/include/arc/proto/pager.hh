@@ -28,6 +28,11 @@ enum Label : word {
   ckpt_import = 0x207,  // from the root task only, a send: MR1 total bytes: fetch the file
                         //   (root::checkpoint_get), check it, make it the last checkpoint and
                         //   say so (root::checkpoint_loaded); the root task then has it restored
+  thread_add = 0x208,   // the process's own: a helper thread it made (arc::start_thread), its
+                        //   capability (control) as the message's capability item. The pager
+                        //   halts it at a restore and puts it back at its checkpointed registers.
+                        //   Reply MR1 status (no_memory: ckpt_caps::max_threads known already;
+                        //   no_rights: not a thread of the process), MR2 its number (1 ..)
   share_create = 0x210, // MR1 = bytes; reply MR1 status, MR2 address, MR3 token
   share_allow = 0x211,  // MR1 = token, MR2 = pid allowed to attach
   share_attach = 0x212, // MR1 = token, MR2 = owner pid; reply MR1 status, MR2 address

@@ -1,0 +1,4 @@
+// Frames for the pager (frames.hh).
+#include "frames.hh"
+
+RootFrames frames;
