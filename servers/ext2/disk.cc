@@ -117,6 +117,9 @@ Error Disk::DiskRead(uint32_t lba, uint32_t count, void *buf) {
 }
 
 Error Disk::DiskWrite(uint32_t lba, uint32_t count, const void *buf) {
+  // The disk changes from here on (even if the write then fails part way): a checkpoint of our
+  // memory taken before no longer matches it, and the pager will not restore one.
+  arc::ServerCore::DeviceChanged();
   const char *in = static_cast<const char *>(buf);
   while (count) {
     const uint32_t n = count < area_sectors ? count : area_sectors;

@@ -97,6 +97,7 @@ void Checkpoint::drop(FrameSource &frames) {
   for (unsigned e = 0; e < n_; ++e) frames.release(entries_[e].copy);
   n_ = 0;
   number_ = 0;
+  epoch_known_ = false;
   index();
 }
 

@@ -30,6 +30,17 @@ public:
   // ckpt_caps.hh; 0: none), which the checkpoint's pages hold as it was at the restore point.
   word caps_va() const { return caps_va_; }
   void set_caps_va(word va) { caps_va_ = va; }
+  // The server's count of its device writes when it was taken (arc/proto/pager.hh,
+  // parc_has_device_epoch); false when unknown (its framework keeps none, or it came from a
+  // file: the device there is another boot's).
+  bool device_epoch(word *out) const {
+    if (epoch_known_) *out = epoch_;
+    return epoch_known_;
+  }
+  void set_device_epoch(bool known, word epoch) {
+    epoch_known_ = known;
+    epoch_ = epoch;
+  }
   // Our copy of the checkpoint's byte at va (within a page it holds), or null.
   unsigned char *copy_at(word va) const;
 
@@ -64,6 +75,8 @@ public:
 
 private:
   struct Entry { word va, copy, frame; bool dirty; };
+  bool epoch_known_ = false;
+  word epoch_ = 0;
   int find(word va) const;
   void index();
   Entry entries_[max_pages];

@@ -220,6 +220,30 @@ bool swap_restart(unsigned long long t0, word carried) {
 // restore keeps); the checkpoint's pages are made again from their copies (mapped on the next
 // touch); the thread resumes at the framework's restore entry on the checkpoint's stack, which
 // returns into the restore point, and the framework serves its recorded requests again.
+// The server's count of its device writes as its framework's area has it now (arc/proto/
+// pager.hh); false when the area has none.
+bool live_device_epoch(word *out) {
+  if (parc_end - parc_start < 2 * sizeof(word)) return false;
+  const p3::Source src = image.resolve(parc_start, fault::read);
+  if (src.kind != p3::Source::image && src.kind != p3::Source::frame) return false;
+  const word *area = reinterpret_cast<const word *>(src.addr);
+  if (!arc::pager::parc_has_device_epoch(area[0])) return false;
+  *out = area[1];
+  return true;
+}
+
+// Whether the checkpoint still matches the server's device: not when the server wrote to it
+// since (ext2's disk): its memory would go back, its device would not, and the two would
+// disagree (a directory entry of an inode the restored cache does not know). Then the restart
+// is a hot one instead, which keeps the persistent state that matches the device.
+bool checkpoint_matches_device() {
+  word then = 0, now = 0;
+  if (!ckpt.device_epoch(&then) || !live_device_epoch(&now) || then == now) return true;
+  printf("[pager] %s: checkpoint #%lu refused: %lu writes to its device since; hot restart instead\n",
+         pinfo().client_name, ckpt.number(), now - then);
+  return false;
+}
+
 bool restore_restart(unsigned long long t0) {
   if (!ckpt.valid()) {
     printf("[pager] %s: no checkpoint to restore\n", pinfo().client_name);
@@ -268,6 +292,11 @@ void take_checkpoint(Utcb *u) {
   const word sp = exchange_registers(p3::client_thread, 0).r[1];
   const p3::Checkpoint::Taken t = ckpt.take(image, frames, parc_start, parc_end, entry, sp);
   if (t.ok) ckpt.set_caps_va(caps_va % arc::ckpt_caps::record_align == 0 && image.may_write(caps_va) ? caps_va : 0);
+  if (t.ok) {
+    word epoch = 0;
+    const bool known = live_device_epoch(&epoch);
+    ckpt.set_device_epoch(known, epoch);
+  }
   if (t.ok) ckpt.protect([](word addr) { (void)unmap(fpage(addr, 12, fpage_rights::w), false); });
   const word took = word(cycles() - t0);
   if (t.ok && !quiet)
@@ -317,7 +346,10 @@ ARC_RESTART_PATH bool failed(root::Cause cause, word addr, word ip) {
   if (action == root::Action::hot) hot_restart(t0, true);
   else if (action == root::Action::warm) warm_restart(t0, carried);
   else if (action == root::Action::restore) {
-    if (!restore_restart(t0)) stop_client("restore failed at", 0, 0);
+    if (!checkpoint_matches_device()) {
+      phases.kind = root::Action::hot;
+      hot_restart(t0, true);
+    } else if (!restore_restart(t0)) stop_client("restore failed at", 0, 0);
   } else if (!swap_restart(t0, carried)) stop_client("swap failed at", 0, 0);
   return true;
 }
@@ -603,7 +635,10 @@ int main(int, char **) {
       phases.begin(kind, fault_arrived);
       if (kind == root::Action::warm) warm_restart(fault_arrived, carried);
       else if (kind == root::Action::restore) {
-        if (!restore_restart(fault_arrived)) hot_restart(fault_arrived);
+        if (!checkpoint_matches_device() || !restore_restart(fault_arrived)) {
+          phases.kind = root::Action::hot;
+          hot_restart(fault_arrived);
+        }
       } else if (kind == root::Action::swap) {
         if (!swap_restart(fault_arrived, carried)) stop_client("swap failed at", 0, 0);
       } else hot_restart(fault_arrived);

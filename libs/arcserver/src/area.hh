@@ -45,6 +45,10 @@ constexpr unsigned max_irq_associations = 4;
 
 struct FrameworkArea {
   word layout;       // layout_stamp (constant: in the image, so the pager can compare)
+  // The server's writes to its device so far (ServerCore::DeviceChanged): kept by every restart
+  // and by a restore, so the pager tells whether a checkpoint still matches the device
+  // (arc/proto/pager.hh, parc_has_device_epoch). Second, where the pager looks for it.
+  word device_epoch;
   FrameworkState fw;
   DeferredRecord deferred[max_deferred_records];
   word deferred_order;
@@ -55,7 +59,7 @@ struct FrameworkArea {
 
 // Changes whenever FrameworkArea does (its size, and a version for the rest): a program whose
 // stamp differs has another layout, and the pager does not carry the area into it.
-constexpr word area_version = 2;   // 2: the interrupt associations
+constexpr word area_version = 3;   // 2: the interrupt associations; 3: the device epoch
 constexpr word layout_stamp = 0x41520000u | (area_version << 12) | (sizeof(FrameworkArea) & 0xfff);
 
 extern FrameworkArea g_area;

@@ -17,7 +17,7 @@ extern "C" [[noreturn]] void arc_restore_entry();
 namespace arc {
 
 // The framework's persistent area (area.hh): its own section, which a swap carries over.
-__attribute__((section(".pdata.arc"))) detail::FrameworkArea detail::g_area = {detail::layout_stamp, {}, {}, 0, {}, {}, {}};
+__attribute__((section(".pdata.arc"))) detail::FrameworkArea detail::g_area = {detail::layout_stamp, 0, {}, {}, 0, {}, {}, {}};
 
 namespace {
 
@@ -508,6 +508,12 @@ bool ServerCore::Serve(DispatchFn fn, void *self, word badge) {
 }
 
 void ServerCore::MarkRestorePoint() { g_mark = !g_marks_declined; }
+
+// Where the pager reads the count (arc/proto/pager.hh): second word of an area of version 3 on.
+static_assert(__builtin_offsetof(detail::FrameworkArea, device_epoch) == sizeof(word),
+              "the device epoch is the area's second word");
+static_assert(pager::parc_has_device_epoch(detail::layout_stamp), "the stamp says it has one");
+void ServerCore::DeviceChanged() { ++detail::g_area.device_epoch; }
 
 void ServerCore::LastCheckpoint(word *number, word *copied, word *clean) {
   *number = g_ck_number;

@@ -229,6 +229,10 @@ public:
   // pages kept from the one before (0, 0, 0: none yet). Volatile: a restore brings back the
   // numbers of the checkpoint it restored.
   static void LastCheckpoint(word *number, word *copied, word *clean);
+  // The server is about to change state outside its memory: a write to its device (ext2's to
+  // its disk). Counted in the framework's area; the pager refuses a restore to a checkpoint
+  // taken before (the memory would go back, the device would not) and restarts hot instead.
+  static void DeviceChanged();
 
   // ---- used by ArcServer<S> and by tests ------------------------------------------------------
   // Decide how we start: true when persistent state from a previous run is valid (Recover()),

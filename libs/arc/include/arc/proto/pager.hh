@@ -47,4 +47,15 @@ constexpr word checkpoint_marked = 1, checkpoint_periodic = 2, checkpoint_group 
 
 // Replies: label 0, MR1 = Status, results from MR2 on.
 
+// The framework's area (.parc, libs/arcserver/src/area.hh) as a pager reads it: its first word
+// is the layout stamp (parc_magic in the high half, the area's version in bits 12..15); from
+// version 3 the second word counts the server's writes to its device (ServerCore::
+// DeviceChanged). A checkpoint notes the count; a restore to it is refused once the count moved
+// on: the server's memory would go back while its device does not (docs/restarts.md).
+constexpr word parc_magic = 0x41520000u;
+constexpr word parc_device_epoch_version = 3;
+constexpr bool parc_has_device_epoch(word stamp) {
+  return (stamp & 0xffff0000u) == parc_magic && ((stamp >> 12) & 0xf) >= parc_device_epoch_version;
+}
+
 } // namespace arc::pager
