@@ -24,6 +24,82 @@ CapSlot run_remote(void (*fn)(word), word badge) {
   o.pager = pg;
   return spawn(fn, 0, o);
 }
+
+// PF0013: we page a thread ourselves and answer its fault on fh_page (an ordinary page of ours)
+// while a thread at 90 is ready: the answered faulter runs at once only when it outranks it.
+struct FaultHand {
+  CapSlot ep;
+  volatile word ready_ran;   // the ready thread has run
+  volatile word seen;        // ready_ran as the faulter found it after its fault
+  volatile word done;
+};
+FaultHand fh;
+volatile word fh_cases_over;   // cases finished so far (a watchdog of an earlier one goes)
+constexpr word fh_page = 0x4800e000;
+constexpr word fh_done = 0x55, fh_watchdog = 0x77;
+void fh_faulter(word) {
+  fh.seen = 3;   // fh's page in first: after the fault on fh_page nothing else may fault
+  (void)ktest_load(fh_page + 8);
+  fh.seen = fh.ready_ran;
+  fh.done = 1;
+  set_tag(fh_done, 0);
+  (void)send(5, t_2s);   // our pager's endpoint, slot 5 of this space: the test goes on
+}
+void fh_ready(word) { fh.ready_ran = 1; }
+// Should the faulter of case `n` never say it is done: wakes the test after 500 ms.
+void fh_wake(word n) {
+  for (int i = 0; i < 50 && fh_cases_over < n; ++i) sleep_ms(10);
+  if (fh_cases_over >= n) return;
+  set_tag(fh_watchdog, 0);
+  (void)send(fh.ep, t_2s);
+}
+
+// Serve the faulter's faults (its code, stack and data: ours, mapped one page an answer) until it
+// touches fh_page; that answer goes while the thread at 90 is ready. Returns seen, or 2.
+word fault_hand_case_run(word faulter_prio, word n);
+word fault_hand_case(word faulter_prio) {
+  const word n = fh_cases_over + 1;
+  const word r = fault_hand_case_run(faulter_prio, n);
+  fh_cases_over = n;
+  sleep_ms(2);   // the ready thread and the watchdog finish
+  return r;
+}
+word fault_hand_case_run(word faulter_prio, word n) {
+  fh = FaultHand{};
+  vw(fh_page + 8) = 0x1234;
+  fh.ep = make(ObjType::endpoint);
+  CapSlot sp = make(ObjType::space, 8);
+  if (!fh.ep || !sp || cap_copy(fh.ep, sp, 5, rights::send) != Status::ok) return 2;
+  ThreadOpts o;
+  o.space = sp;
+  o.pager = fh.ep;
+  o.prio = faulter_prio;
+  if (!spawn(fh_faulter, 0, o)) return 2;
+  ThreadOpts w;
+  w.prio = 95;
+  if (!spawn(fh_wake, n, w)) return 2;
+  word badge = 0;
+  Status st = recv(fh.ep, &badge, t_2s);
+  for (;;) {
+    if (st != Status::ok || Tag(u()->mr[0]).label() != label::page_fault) return 2;
+    const word addr = u()->mr[1], page = addr & ~word(0xfff);
+    touch(addr, u()->mr[3] & fault::write);
+    const bool last = page == fh_page;
+    if (last) {
+      ThreadOpts r;
+      r.prio = 90;
+      if (!spawn(fh_ready, 0, r) || fh.ready_ran) return 2;   // ready, not run: we outrank it
+    }
+    set_tag(0, 0, 2);
+    u()->mr[1] = fpage(page, 12, fpage_rights::rwx);
+    u()->mr[2] = page | item::map;
+    // The form the kernel's fault fast path takes: one page, no timeout.
+    st = reply_wait(fh.ep, &badge);
+    if (last) break;
+  }
+  const bool ok = st == Status::ok && Tag(u()->mr[0]).label() == fh_done && fh.done;
+  return ok ? fh.seen : 2;
+}
 } // namespace
 
 ARC_TEST(PF0001, "read fault: address, IP, access and badge reach the pager, mapping resolves") {
@@ -116,6 +192,12 @@ ARC_TEST(PF0012, "a one-page answer of a page the pager has not got maps nothing
   }
   REQUIRE_EQ(n, 3u);
   REQUIRE_EQ(pager_unmapped_count, 0ul);
+}
+
+ARC_TEST(PF0013, "a page fault's answer runs the faulter at once only when it outranks every ready thread") {
+  REQUIRE_EQ(fault_hand_case(95), 0ul);   // above the ready thread: handed the CPU
+  REQUIRE_EQ(fault_hand_case(80), 1ul);   // below it: the ready thread first
+  REQUIRE_EQ(fault_hand_case(90), 1ul);   // equal: the one queued first, as the ready queue orders them
 }
 
 ARC_TEST(PF0005, "a thread without a pager that faults is halted (dead)") {
