@@ -167,34 +167,6 @@ ARC_TEST(SCH0005, "yield lets an equal-priority thread run") {
   REQUIRE_EQ(syscall(Sys::yield).status, Status::ok);
 }
 
-namespace {
-// SCH0007: a thread above two spinners wakes every other tick, as their 2-tick slices end.
-volatile word waker_stop;
-void waker_main(word) {
-  while (!waker_stop) sleep_ms(1);   // a 1 ms sleep wakes at the second tick
-}
-} // namespace
-
-ARC_TEST(SCH0007, "a slice that ends as a higher thread wakes goes to the back: two spinners both progress") {
-  rr = Rr{};
-  waker_stop = 0;
-  ThreadOpts o;
-  o.prio = 60;
-  o.slice = 2;
-  REQUIRE(spawn(spin_a, 0, o));
-  REQUIRE(spawn(spin_b, 0, o));
-  ThreadOpts w;
-  w.prio = 70;
-  REQUIRE(spawn(waker_main, 0, w));
-  sleep_ms(60);
-  const word a = rr.a, b = rr.b;
-  rr.stop = 1;
-  waker_stop = 1;
-  sleep_ms(5);
-  REQUIRE(a > 0);
-  REQUIRE(b > 0);
-}
-
 ARC_TEST(SCH0006, "a call runs the server at once only when it outranks every ready thread") {
   REQUIRE_EQ(hand_case(95), 0ul);   // above the ready thread: handed the CPU
   REQUIRE_EQ(hand_case(80), 1ul);   // below it: the ready thread first

@@ -67,11 +67,7 @@ void preempt_slow() {
   }
   int hp = ready.highest_prio();
   if (hp > int(cur->prio)) {
-    // Preempted: it keeps its place and slice, unless the slice ran out at this very tick; then
-    // it goes to the back like any thread whose slice is over (kept in front, a thread of its
-    // priority never ran while a higher one woke as each slice ended; ktest SCH0007).
-    ready.enqueue(cur, cur->prio, !slice_over);
-    slice_over = false;
+    ready.enqueue(cur, cur->prio, true);    // preempted: keeps its place and slice
     schedule();
   } else if (slice_over && hp == int(cur->prio)) {
     slice_over = false;
