@@ -1,8 +1,8 @@
-// The page-fault round trip's fast paths: a fault's message written straight into its waiting
-// pager's registers, and the pager's usual answer, reply-and-wait with one map item of one
-// page, taken without the general decode and transfer. Each applies only where the slow path
-// would do exactly the same, decided before anything changes; everything else goes there.
-// Ordinary register convention (unlike fastpath.cc): the reply calls the mapping database.
+// The page fault's answer on a fast path: the pager's usual reply, reply-and-wait with one map
+// item of one page, taken without the general decode and transfer. It applies only where the
+// slow path would do exactly the same, decided before anything changes; everything else goes
+// there. (The fault's message itself goes to the pager through transfer's kernel-message case.)
+// Ordinary register convention (unlike fastpath.cc): it calls the mapping database.
 #include "ipc/fastpath.hh"
 #include "ipc/ipc.hh"
 #include "mdb/mapdb.hh"
