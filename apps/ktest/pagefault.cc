@@ -14,6 +14,16 @@ void load_main(word) { vic.result = ktest_load(vic.addr); }
 void store_main(word) { ktest_store(vic.addr, vic.value); }
 void exec_main(word) { reinterpret_cast<void (*)()>(vic.addr)(); vic.result = 1; }
 
+// How many faults at exactly addr from badge the generic pager logged since `since`.
+unsigned faults_at(unsigned since, word badge, word addr) {
+  unsigned n = 0;
+  for (unsigned i = since; i < fault_count; ++i) {
+    const FaultRecord &f = fault_log[i % fault_log_size];
+    if (f.badge == badge && f.addr == addr) ++n;
+  }
+  return n;
+}
+
 // A thread in a fresh space paged by the generic pager with badge `badge`.
 CapSlot run_remote(void (*fn)(word), word badge) {
   CapSlot pg;
@@ -163,12 +173,7 @@ ARC_TEST(PF0004, "a reply without a mapping makes the thread fault again") {
   REQUIRE(t);
   REQUIRE(wait_done(t));
   REQUIRE_EQ(vic.result, 0x3333ul);
-  unsigned n = 0;
-  for (unsigned i = since; i < fault_count; ++i) {
-    const FaultRecord &f = fault_log[i % fault_log_size];
-    if (f.badge == 0xf4 && f.addr == 0x48003008) ++n;
-  }
-  REQUIRE_EQ(n, 3u);
+  REQUIRE_EQ(faults_at(since, 0xf4, 0x48003008), 3u);
 }
 
 ARC_TEST(PF0012, "a one-page answer of a page the pager has not got maps nothing: the thread faults again") {
@@ -185,12 +190,7 @@ ARC_TEST(PF0012, "a one-page answer of a page the pager has not got maps nothing
   REQUIRE(t);
   REQUIRE(wait_done(t));
   REQUIRE_EQ(vic.result, 0x4444ul);
-  unsigned n = 0;
-  for (unsigned i = since; i < fault_count; ++i) {
-    const FaultRecord &f = fault_log[i % fault_log_size];
-    if (f.badge == 0xfc && f.addr == 0x4800c010) ++n;
-  }
-  REQUIRE_EQ(n, 3u);
+  REQUIRE_EQ(faults_at(since, 0xfc, 0x4800c010), 3u);
   REQUIRE_EQ(pager_unmapped_count, 0ul);
 }
 

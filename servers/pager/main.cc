@@ -77,6 +77,14 @@ word client_entry;
 // The framework's persistent area of the program now running (its .parc section; 0, 0: none),
 // which a swap carries into the next program.
 word parc_start, parc_end;
+// The first page of the framework's area as the process has it now (through our frame or the
+// image), or null when it has none.
+const word *live_parc() {
+  if (parc_end == parc_start) return nullptr;
+  const p3::Source src = image.resolve(parc_start, fault::read);
+  if (src.kind != p3::Source::image && src.kind != p3::Source::frame) return nullptr;
+  return reinterpret_cast<const word *>(src.addr);
+}
 // The program now running as a checkpoint's file names it (checkpoint_file.hh): its area and
 // its build, by the linker's build id (found by load(), so that a save hashes nothing).
 p3::FileProgram file_program;
@@ -188,11 +196,8 @@ bool swap_restart(unsigned long long t0, word carried) {
   client_entry = entry;
   // The layout stamp is the area's first word, constant in each image.
   word stamp = 0;
-  if (parc_end - parc_start == kept_len && kept_len) {
-    const p3::Source src = image.resolve(parc_start, fault::read);
-    if (src.kind == p3::Source::image || src.kind == p3::Source::frame)
-      stamp = *reinterpret_cast<const word *>(src.addr);
-  }
+  if (parc_end - parc_start == kept_len && kept_len)
+    if (const word *area = live_parc()) stamp = area[0];
   if (kept_len && stamp == *reinterpret_cast<const word *>(kept)) {
     for (word off = 0; off < kept_len; off += 0x1000) {
       const p3::Source src = image.resolve(parc_start + off, fault::write);
@@ -224,10 +229,8 @@ bool swap_restart(unsigned long long t0, word carried) {
 // pager.hh); false when the area has none.
 bool live_device_epoch(word *out) {
   if (parc_end - parc_start < 2 * sizeof(word)) return false;
-  const p3::Source src = image.resolve(parc_start, fault::read);
-  if (src.kind != p3::Source::image && src.kind != p3::Source::frame) return false;
-  const word *area = reinterpret_cast<const word *>(src.addr);
-  if (!arc::pager::parc_has_device_epoch(area[0])) return false;
+  const word *area = live_parc();
+  if (!area || !arc::pager::parc_has_device_epoch(area[0])) return false;
   *out = area[1];
   return true;
 }
