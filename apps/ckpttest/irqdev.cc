@@ -85,6 +85,13 @@ public:
     ::printf("[ckpt-irq] %s: ready on IRQ %lu\n", g_name, irq->first);
     return Status::ok;
   }
+  // At a restore the device is as it is now, not as at the checkpoint: an interrupt it raised
+  // while the process was being replaced went with the old handler, unacknowledged, and the
+  // RTC raises no other until it is (the CMOS RTC: register C read; the PL031: cleared and armed
+  // again). Without this the migration's ckirq stopped counting now and then.
+  void Restored() {
+    if (g_irq) device_clear();
+  }
   Recovery Recover() { return Recovery::cold; }   // its state is ordinary memory: a restore's
   static constexpr auto Handlers() {
     return handler_table<CkptIrq>({
