@@ -279,14 +279,14 @@ if("ia32-pc" IN_LIST ARC_TARGETS)
   arc_target_names(ia32-pc)
   set(migrate_disk ${CMAKE_BINARY_DIR}/qemu-logs/ia32-checkpoint-migrate.disk.img)
   arc_config_modules(migrate_save ${dir} test-checkpoint-migrate-save)
-  arc_qemu_test(NAME ia32-checkpoint-migrate-save TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 60
+  arc_qemu_test(NAME ia32-checkpoint-migrate-save TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 40
     ARGS --kernel ${dir}/kernel/arc-kernel ${migrate_save}
          --disk-copy ${dir}/disk.img ${migrate_disk}
          ${migrate_save_expect}
          --post-check "${damage_ckpt} ${migrate_disk}")
   set_tests_properties(ia32-checkpoint-migrate-save PROPERTIES FIXTURES_SETUP ia32_migrate_disk)
   arc_config_modules(migrate_load ${dir} test-checkpoint-migrate-load)
-  arc_qemu_test(NAME ia32-checkpoint-migrate-load TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 60
+  arc_qemu_test(NAME ia32-checkpoint-migrate-load TARGET ia32-pc LABEL qemu-ia32 TIMEOUT 40
     ARGS --kernel ${dir}/kernel/arc-kernel ${migrate_load}
          --disk ${migrate_disk}
          ${migrate_load_expect}
@@ -301,7 +301,7 @@ if("armv7-qemu-virt" IN_LIST ARC_TARGETS)
   set(migrate_ram qemu-logs/armv7-qemu-virt-checkpoint-migrate.ram.img)
   set(migrate_dir ${CMAKE_BINARY_DIR}/qemu-logs/armv7-qemu-virt-checkpoint-migrate)
   arc_config_modules(migrate_save ${dir} test-checkpoint-migrate-ram-save)
-  arc_qemu_test(NAME armv7-qemu-virt-checkpoint-migrate-save TARGET armv7-qemu-virt LABEL ${label} TIMEOUT 60
+  arc_qemu_test(NAME armv7-qemu-virt-checkpoint-migrate-save TARGET armv7-qemu-virt LABEL ${label} TIMEOUT 40
     ARGS --kernel ${dir}/kernel/arc-kernel ${migrate_save}
          --capture ${ramdisk_ready}
          ${migrate_save_expect}
@@ -310,7 +310,7 @@ if("armv7-qemu-virt" IN_LIST ARC_TARGETS)
   set_tests_properties(armv7-qemu-virt-checkpoint-migrate-save PROPERTIES FIXTURES_SETUP armv7_migrate_disk)
   arc_config_modules(migrate_load ${dir} test-checkpoint-migrate-ram-load)
   string(REPLACE "${dir}/disk.img" "${migrate_dir}/disk.img" migrate_load "${migrate_load}")
-  arc_qemu_test(NAME armv7-qemu-virt-checkpoint-migrate-load TARGET armv7-qemu-virt LABEL ${label} TIMEOUT 60
+  arc_qemu_test(NAME armv7-qemu-virt-checkpoint-migrate-load TARGET armv7-qemu-virt LABEL ${label} TIMEOUT 40
     ARGS --kernel ${dir}/kernel/arc-kernel ${migrate_load}
          --capture ${ramdisk_ready}
          ${migrate_load_expect}
